@@ -1,0 +1,41 @@
+package io.chunkstore.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+class GoStringsTest {
+    @Test
+    void quoteMatchesGoForTheSpecVector() {
+        // spec 2.1, verified by running Go: tab\there\n"q" \ é \x01 U+00A0
+        String in = "tab\there\n\"q\" \\ é \u0001 \u00a0";
+        assertThat(GoStrings.quote(in)).isEqualTo("\"tab\\there\\n\\\"q\\\" \\\\ é \\x01 \\u00a0\"");
+    }
+
+    @Test
+    void quoteEscapesControlAndKeepsPrintable() {
+        assertThat(GoStrings.quote("\u0007\u000b\u007f")).isEqualTo("\"\\a\\v\\x7f\"");
+        assertThat(GoStrings.quote("日本語 🚀")).isEqualTo("\"日本語 🚀\"");
+        assertThat(GoStrings.quote("\u2028")).isEqualTo("\"\\u2028\"");
+        assertThat(GoStrings.quote("\uDB40\uDC01")).isEqualTo("\"\\U000e0001\"");
+    }
+
+    @Test
+    void unquoteHandlesAllGoEscapes() {
+        assertThat(GoStrings.unquote("\"a\\tb\\n\\\"\\\\\\x41\\101\\u00e9\\U0001F680\"")).isEqualTo("a\tb\n\"\\AAé🚀");
+        assertThat(GoStrings.unquote("'it\\'s'")).isEqualTo("it's");
+        assertThat(GoStrings.unquote("`raw\\n`")).isEqualTo("raw\\n");
+        assertThatThrownBy(() -> GoStrings.unquote("\"bad\\q\"")).hasMessageContaining("invalid escape");
+        assertThatThrownBy(() -> GoStrings.unquote("\"open")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Property
+    void unquoteInvertsQuote(@ForAll String s) {
+        String valid = s.codePoints().filter(cp -> cp < 0xD800 || cp > 0xDFFF)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        assertThat(GoStrings.unquote(GoStrings.quote(valid))).isEqualTo(valid);
+    }
+}
