@@ -1,0 +1,219 @@
+package io.chunkstore.conformance.memory;
+
+import io.chunkstore.spi.Bytes;
+import io.chunkstore.spi.Capabilities;
+import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.ChunkFetchException;
+import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.EncodedChunk;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.IndexEntry;
+import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.PageConsumer;
+import io.chunkstore.spi.ReadBatch;
+import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.TableClient;
+import io.chunkstore.spi.TableDesc;
+import io.chunkstore.spi.TableNotFoundException;
+import io.chunkstore.spi.TableStatus;
+import io.chunkstore.spi.WriteBatch;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The reference semantics of the SPI in a few maps (Cortex's {@code MockStorage}, without its quirks): for unit tests
+ * of the layers above the store, and certified by the conformance suite like every backend. Not a backend users run:
+ * nothing is persisted. Index tables must be created first; chunk tables need not exist. Thread-safe; pages hold
+ * at most {@link #PAGE_SIZE} entries so streaming is exercised.
+ */
+public final class InMemoryBackend implements StorageBackend, IndexClient, ChunkClient, TableClient {
+    public static final int PAGE_SIZE = 1000;
+
+    private static final Capabilities CAPABILITIES = Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES,
+            Feature.MISSING_TABLE_ERRORS, Feature.CHUNK_DELETE);
+
+    /** table -> hash -> range (unsigned order) -> value. */
+    private final Map<String, Map<String, NavigableMap<byte[], byte[]>>> tables = new ConcurrentHashMap<>();
+    private final Map<String, TableDesc> descs = new ConcurrentHashMap<>();
+    private final Map<ChunkLocation, byte[]> chunks = new ConcurrentHashMap<>();
+
+    @Override
+    public String storeName() {
+        return "inmemory";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public IndexClient indexClient() {
+        return this;
+    }
+
+    @Override
+    public ChunkClient chunkClient() {
+        return this;
+    }
+
+    @Override
+    public TableClient tableClient() {
+        return this;
+    }
+
+    // ---- index
+
+    @Override
+    public synchronized void batchWrite(WriteBatch batch) {
+        for (IndexEntry e : batch.puts()) {
+            table(e.tableName()).computeIfAbsent(e.hashValue(), h -> new TreeMap<>(Arrays::compareUnsigned))
+                    .put(e.rangeValue().clone(), e.value().clone());
+        }
+        for (IndexEntry e : batch.deletes()) {
+            NavigableMap<byte[], byte[]> row = table(e.tableName()).get(e.hashValue());
+            if (row != null) {
+                row.remove(e.rangeValue());
+            }
+        }
+    }
+
+    private Map<String, NavigableMap<byte[], byte[]>> table(String name) {
+        Map<String, NavigableMap<byte[], byte[]>> t = tables.get(name);
+        if (t == null) {
+            throw new TableNotFoundException(name);
+        }
+        return t;
+    }
+
+    @Override
+    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+        StorageException first = null;
+        for (IndexQuery q : queries) {
+            try {
+                query(q, consumer);
+            } catch (StorageException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void query(IndexQuery q, PageConsumer consumer) {
+        List<Map.Entry<byte[], byte[]>> matches = new ArrayList<>();
+        synchronized (this) {
+            NavigableMap<byte[], byte[]> row = table(q.tableName()).get(q.hashValue());
+            if (row == null) {
+                return;
+            }
+            NavigableMap<byte[], byte[]> range = row;
+            if (q.hasPrefix()) {
+                byte[] end = Bytes.nextPrefix(q.rangeValuePrefix());
+                range = end == null ? row.tailMap(q.rangeValuePrefix(), true)
+                        : row.subMap(q.rangeValuePrefix(), true, end, false);
+            } else if (q.hasStart()) {
+                range = row.tailMap(q.rangeValueStart(), true);
+            }
+            for (Map.Entry<byte[], byte[]> e : range.entrySet()) {
+                if (q.matchesValue(e.getValue())) {
+                    matches.add(Map.entry(e.getKey(), e.getValue()));
+                }
+            }
+        }
+        ReadBatch.Builder page = new ReadBatch.Builder();
+        for (Map.Entry<byte[], byte[]> e : matches) {
+            page.add(e.getKey(), e.getValue());
+            if (page.size() == PAGE_SIZE) {
+                if (!consumer.onPage(q, page.build())) {
+                    return;
+                }
+                page = new ReadBatch.Builder();
+            }
+        }
+        if (!page.isEmpty()) {
+            consumer.onPage(q, page.build());
+        }
+    }
+
+    // ---- chunks
+
+    @Override
+    public void putChunks(List<EncodedChunk> list) {
+        for (EncodedChunk c : list) {
+            chunks.put(c.location(), c.encoded().clone());
+        }
+    }
+
+    @Override
+    public List<EncodedChunk> getChunks(List<ChunkLocation> locations) {
+        List<EncodedChunk> found = new ArrayList<>();
+        Map<String, StorageException> failures = new LinkedHashMap<>();
+        for (ChunkLocation l : locations) {
+            byte[] b = chunks.get(l);
+            if (b == null) {
+                failures.put(l.key(), new ChunkNotFoundException(l.key()));
+            } else {
+                found.add(new EncodedChunk(l.key(), l.tableName(), b.clone()));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ChunkFetchException(found, failures);
+        }
+        return found;
+    }
+
+    @Override
+    public void deleteChunk(ChunkLocation chunk) {
+        chunks.remove(chunk);
+    }
+
+    // ---- tables
+
+    @Override
+    public List<String> listTables() {
+        return descs.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public synchronized void createTable(TableDesc desc) {
+        tables.putIfAbsent(desc.name(), new ConcurrentHashMap<>());
+        descs.putIfAbsent(desc.name(), desc);
+    }
+
+    @Override
+    public synchronized void deleteTable(String name) {
+        tables.remove(name);
+        descs.remove(name);
+    }
+
+    @Override
+    public TableStatus describeTable(String name) {
+        TableDesc d = descs.get(name);
+        if (d == null) {
+            throw new TableNotFoundException(name);
+        }
+        return new TableStatus(d, true);
+    }
+
+    @Override
+    public void updateTable(TableDesc current, TableDesc expected) {
+        describeTable(current.name());
+        descs.put(current.name(), expected);
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}
