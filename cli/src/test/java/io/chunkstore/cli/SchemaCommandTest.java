@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,8 +59,7 @@ class SchemaCommandTest {
                 n.fieldNames().forEachRemaining(fields::add);
                 assertThat(fields).as("field order of %s", line).isEqualTo(fieldOrder);
                 Map<String, String> m = new TreeMap<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> f = it.next();
+                for (Map.Entry<String, JsonNode> f : n.properties()) {
                     assertThat(f.getValue().isTextual()).as("%s is a string", f.getKey()).isTrue();
                     m.put(f.getKey(), f.getValue().asText());
                 }

@@ -103,8 +103,9 @@ final class PeriodConfigReader {
                 throw new ConfigException(where + ": " + key + ".tags must be a mapping of names to values, not "
                         + kind(t));
             }
-            t.fields().forEachRemaining(e -> tags.put(e.getKey(),
-                    scalar(e.getValue(), where, key + ".tags." + e.getKey())));
+            for (Map.Entry<String, JsonNode> e : t.properties()) {
+                tags.put(e.getKey(), scalar(e.getValue(), where, key + ".tags." + e.getKey()));
+            }
         }
         String pathPrefix = n.has("path_prefix") ? scalar(n.get("path_prefix"), where, key + ".path_prefix") : "";
         return new PeriodicTableConfig(prefix, period, tags, pathPrefix);
