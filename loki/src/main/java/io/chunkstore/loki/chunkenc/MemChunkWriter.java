@@ -57,7 +57,8 @@ public final class MemChunkWriter {
     private long lastTs;
     private boolean closed;
 
-    private record CutBlock(byte[] compressed, long entries, long mint, long maxt, long uncompressedSize) {
+    /** A cut block: its compressed bytes and its meta fields. */
+    record CutBlock(byte[] compressed, long entries, long mint, long maxt, long uncompressedSize) {
     }
 
     /**
@@ -247,8 +248,16 @@ public final class MemChunkWriter {
         }
         cutHead();
         closed = true;
+        return assemble(format, codec, symbols, cut);
+    }
 
-        ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64L, cutBytes + 64L + 32L * cut.size()));
+    /**
+     * Writes a MemChunk from already compressed blocks: header, v4 symbol table, blocks with CRCs, metas with CRC and
+     * the trailer. Package-private so tests can frame hand-made block contents.
+     */
+    static byte[] assemble(ChunkFormat format, Codec codec, List<byte[]> symbols, List<CutBlock> cut) {
+        long blockBytes = cut.stream().mapToLong(b -> b.compressed().length).sum();
+        ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64L, 64L + 32L * cut.size() + blockBytes));
         out.putBE32(MemChunk.MAGIC);
         out.write(format.version());
         if (format.hasCodecByte()) {
