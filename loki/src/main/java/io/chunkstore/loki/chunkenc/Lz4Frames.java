@@ -83,6 +83,55 @@ final class Lz4Frames {
         out.write(v >>> 24);
     }
 
+    /**
+     * The decoded length of an LZ4 block (the block format: sequences of a token, literal-length bytes, literals, a
+     * 2-byte offset and match-length bytes; the last sequence has literals only), or -1 when the headers run past the
+     * block's end. Matches are not followed, so this is cheap and trusts nothing.
+     */
+    static int decodedLength(byte[] b, int len) {
+        long total = 0;
+        int p = 0;
+        while (p < len) {
+            int token = b[p++] & 0xFF;
+            long lit = token >>> 4;
+            if (lit == 15) {
+                int x;
+                do {
+                    if (p >= len) {
+                        return -1;
+                    }
+                    x = b[p++] & 0xFF;
+                    lit += x;
+                } while (x == 255);
+            }
+            if (lit > len - p) {
+                return -1;
+            }
+            p += (int) lit;
+            total += lit;
+            if (p == len) {
+                return total > Integer.MAX_VALUE ? -1 : (int) total;
+            }
+            if (len - p < 2) {
+                return -1;
+            }
+            p += 2;
+            long match = token & 0x0F;
+            if (match == 15) {
+                int x;
+                do {
+                    if (p >= len) {
+                        return -1;
+                    }
+                    x = b[p++] & 0xFF;
+                    match += x;
+                } while (x == 255);
+            }
+            total += match + 4;
+        }
+        return len == 0 ? 0 : -1;
+    }
+
     /** Decompresses a sequence of LZ4 frames from {@code in}. */
     static final class Reader extends InputStream {
         private final InputStream in;
@@ -233,20 +282,25 @@ final class Lz4Frames {
         }
 
         /**
-         * Decompresses with a destination sized to the data (4x the compressed size, at least 64 KiB, at most the
-         * frame's block maximum), doubling it only when the block does not fit.
+         * Decompresses one block into a destination of exactly its decoded size, found by walking the block's
+         * sequence headers (no copying); lz4-java's safe decompressor then checks every bound.
          */
         private int decompress(int len) throws IOException {
-            ensureOut((int) Math.min(maxBlockSize, Math.max(64 * 1024L, 4L * len)));
-            while (true) {
-                try {
-                    return decompressor.decompress(compressed, 0, len, out, 0, out.length);
-                } catch (LZ4Exception e) {
-                    if (out.length >= maxBlockSize) {
-                        throw new IOException("malformed LZ4 block: " + e.getMessage(), e);
-                    }
-                    out = new byte[(int) Math.min(maxBlockSize, out.length * 2L)];
+            int size = decodedLength(compressed, len);
+            if (size < 0 || size > maxBlockSize) {
+                throw new IOException("malformed LZ4 block: its sequences "
+                        + (size < 0 ? "run past its " + len + " bytes" : "decode to " + size
+                        + " bytes, more than the frame's maximum " + maxBlockSize));
+            }
+            ensureOut(size);
+            try {
+                int n = decompressor.decompress(compressed, 0, len, out, 0, size);
+                if (n != size) {
+                    throw new IOException("malformed LZ4 block: decoded " + n + " bytes, expected " + size);
                 }
+                return n;
+            } catch (LZ4Exception e) {
+                throw new IOException("malformed LZ4 block: " + e.getMessage(), e);
             }
         }
 

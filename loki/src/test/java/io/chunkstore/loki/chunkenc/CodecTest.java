@@ -136,6 +136,28 @@ class CodecTest {
         assertThatThrownBy(() -> Codec.LZ4_64K.decompress(new byte[0])).isInstanceOf(IOException.class);
     }
 
+    /** The sequence walk that sizes the output buffer agrees with lz4-java's compressors and rejects cut blocks. */
+    @Test
+    void lz4DecodedLengthMatchesWhatTheCompressorsEncoded() {
+        Random r = new Random(7);
+        for (net.jpountz.lz4.LZ4Compressor comp : List.of(net.jpountz.lz4.LZ4Factory.fastestInstance().fastCompressor(),
+                net.jpountz.lz4.LZ4Factory.fastestInstance().highCompressor(),
+                net.jpountz.lz4.LZ4Factory.safeInstance().fastCompressor())) {
+            for (int n : new int[] {0, 1, 15, 16, 300, 5000, 70_000, 300_000}) {
+                byte[] raw = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    raw[i] = (byte) (r.nextInt(10) < 7 ? 'a' + (i % 7) : r.nextInt(256));
+                }
+                byte[] block = comp.compress(raw);
+                assertThat(Lz4Frames.decodedLength(block, block.length)).as("%d bytes", n).isEqualTo(n);
+                if (block.length > 2) {
+                    int cut = Lz4Frames.decodedLength(block, block.length - 2);
+                    assertThat(cut).as("a cut block is not mistaken for its full length").isNotEqualTo(n);
+                }
+            }
+        }
+    }
+
     static List<GoldenLoki> lz4Goldens() {
         return GoldenLoki.all().stream().filter(g -> g.codecName().startsWith("lz4")).toList();
     }
