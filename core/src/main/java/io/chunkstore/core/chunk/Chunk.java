@@ -11,7 +11,7 @@ import java.util.Objects;
  * not copied, so treat it as read-only. The checksum is not part of the stored bytes: it comes from the external
  * key, or from {@link ChunkCodec#encode} for a new chunk.
  *
- * @param userId      the tenant
+ * @param userId      the tenant (no '/')
  * @param fingerprint the series fingerprint, an unsigned 64-bit number
  * @param from        first sample time, ms
  * @param through     last sample time, ms
@@ -24,7 +24,7 @@ import java.util.Objects;
 public record Chunk(String userId, long fingerprint, long from, long through, Labels labels,
                     ChunkEncoding encoding, byte[] data, int checksum, boolean checksumSet) {
     public Chunk {
-        Objects.requireNonNull(userId, "userId");
+        ChunkRef.checkTenant(userId);
         Objects.requireNonNull(labels, "labels");
         Objects.requireNonNull(encoding, "encoding");
         Objects.requireNonNull(data, "data");

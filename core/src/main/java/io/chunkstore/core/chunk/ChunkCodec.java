@@ -3,6 +3,7 @@ package io.chunkstore.core.chunk;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidChunkException.Reason;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class ChunkCodec {
         }
     }
 
-    /** {@link #encode(Chunk, MetadataStyle)} with the metadata Cortex and Loki write ({@link MetadataStyle#JSONITER}). */
+    /** {@link #encode(Chunk, MetadataStyle)} with what Cortex and Loki write, {@link MetadataStyle#JSONITER}. */
     public static Encoded encode(Chunk chunk) {
         return encode(chunk, MetadataStyle.JSONITER);
     }
@@ -168,24 +169,39 @@ public final class ChunkCodec {
                     "only " + input.length + " bytes, not even the metadata length word");
         }
         long metaLen = getUnsignedInt(input, 0);
-        // Current writers count the length word in metaLen; very old ones did not.
-        int end = SnappyFraming.findEnd(input, 4, metaLen, metaLen + 4);
-        if (end < 0) {
-            throw new InvalidChunkException(Reason.METADATA_LENGTH, key, "the length word says the metadata ends at "
-                    + metaLen + " (or " + (metaLen + 4) + "), but no snappy chunk of the " + input.length
-                    + "-byte chunk ends there");
-        }
-        MetadataJson.Metadata m;
+        // Like Go: read snappy chunks until the JSON object is complete, then compare where that left us with the
+        // length word. Current writers count the word itself in metaLen; very old ones did not.
+        MetadataJson.Metadata m = null;
+        int end;
         try {
-            m = MetadataJson.read(SnappyFraming.unframe(input, 4, end, MAX_METADATA_BYTES));
+            SnappyFraming.Reader r = new SnappyFraming.Reader(input, 4);
+            ByteArrayOutputStream json = new ByteArrayOutputStream(256);
+            while (m == null) {
+                int before = json.size();
+                if (!r.next(json, MAX_METADATA_BYTES)) {
+                    throw new IllegalArgumentException("the chunk ends before its metadata JSON does");
+                }
+                if (json.size() > before) {
+                    m = MetadataJson.readIfComplete(json.toByteArray());
+                }
+            }
+            end = r.position();
         } catch (IllegalArgumentException e) {
             throw new InvalidChunkException(Reason.CORRUPT, key, e.getMessage(), e);
+        }
+        if (end != metaLen && end != metaLen + 4) {
+            throw new InvalidChunkException(Reason.METADATA_LENGTH, key, "the metadata ends at byte " + end
+                    + " but the length word says " + metaLen);
         }
         return new Decoded(m, end);
     }
 
     private static Chunk finish(Decoded d, byte[] input, String key, int checksum, boolean checksumSet) {
         MetadataJson.Metadata m = d.metadata;
+        if (m.userId().indexOf('/') >= 0) {
+            throw new InvalidChunkException(Reason.CORRUPT, key, "the metadata's tenant \"" + m.userId()
+                    + "\" contains '/'");
+        }
         ChunkEncoding encoding = ChunkEncoding.forDecode(m.encoding(), key);
         int end = d.metadataEnd;
         if (input.length - end < 4) {

@@ -9,7 +9,8 @@ import java.util.Objects;
  * number kept in a long), the time range in milliseconds and, for chunks written since Cortex added checksums, the
  * CRC-32C of the encoded bytes.
  *
- * @param userId      the tenant
+ * @param userId      the tenant; it cannot contain '/', which separates it from the rest of the key (Cortex's
+ *                    tenant IDs never do)
  * @param fingerprint the series fingerprint, unsigned
  * @param from        first sample time, ms
  * @param through     last sample time, ms
@@ -19,9 +20,18 @@ import java.util.Objects;
 public record ChunkRef(String userId, long fingerprint, long from, long through, int checksum,
                        boolean checksumSet) {
     public ChunkRef {
-        Objects.requireNonNull(userId, "userId");
+        checkTenant(userId);
         if (!checksumSet) {
             checksum = 0;
+        }
+    }
+
+    /** @throws IllegalArgumentException for a tenant that cannot be part of an external key */
+    static void checkTenant(String userId) {
+        Objects.requireNonNull(userId, "userId");
+        if (userId.indexOf('/') >= 0) {
+            throw new IllegalArgumentException("tenant \"" + userId
+                    + "\" contains '/', which no external key can hold");
         }
     }
 

@@ -3,6 +3,7 @@ package io.chunkstore.core.chunk;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
 import java.io.ByteArrayOutputStream;
@@ -120,27 +121,51 @@ final class MetadataJson {
         }
     }
 
+    /** Thrown inside the reader when the JSON text ends before the object does. */
+    private static final class Incomplete extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Incomplete() {
+            super("metadata JSON ends before the object does", null, false, false);
+        }
+    }
+
     /**
      * Reads the first JSON value of {@code json} as chunk metadata: members in any order, names matched ignoring case
      * (as Go does), unknown members skipped, labels sorted; what follows the object is ignored.
      *
-     * @throws IllegalArgumentException saying what does not parse
+     * @throws IllegalArgumentException saying what does not parse, including an object cut short
      */
     static Metadata read(byte[] json) {
+        Metadata m = readIfComplete(json);
+        if (m == null) {
+            throw new IllegalArgumentException("metadata JSON ends before the object does");
+        }
+        return m;
+    }
+
+    /**
+     * {@link #read}, but null when the text ends before the object does (so more input may complete it), the way
+     * Go's streaming decoder asks its reader for more.
+     */
+    static Metadata readIfComplete(byte[] json) {
         String userId = "";
         long fingerprint = 0;
         long from = 0;
         long through = 0;
         Labels labels = Labels.EMPTY;
         int encoding = 0;
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
+        // A non-blocking parser fed everything but never told the input ended answers NOT_AVAILABLE where more
+        // bytes could continue the text: that is how we tell "cut short" from "wrong".
+        try (JsonParser p = JSON.createNonBlockingByteArrayParser()) {
+            ((ByteArrayFeeder) p.getNonBlockingInputFeeder()).feedInput(json, 0, json.length);
+            if (next(p) != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("metadata is not a JSON object");
             }
             JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            while ((t = next(p)) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
-                JsonToken v = p.nextToken();
+                JsonToken v = next(p);
                 if (name.equalsIgnoreCase("fingerprint")) {
                     fingerprint = unsigned(p, v);
                 } else if (name.equalsIgnoreCase("userID")) {
@@ -154,18 +179,42 @@ final class MetadataJson {
                 } else if (name.equalsIgnoreCase("encoding")) {
                     encoding = encodingByte(p, v);
                 } else {
-                    p.skipChildren();
+                    skip(p, v);
                 }
             }
             if (t != JsonToken.END_OBJECT) {
-                throw new IllegalArgumentException("metadata JSON ends early");
+                throw new IllegalArgumentException("unexpected " + t + " in the metadata object");
             }
+        } catch (Incomplete e) {
+            return null;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException("metadata is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new IllegalArgumentException("metadata is not readable JSON: " + e.getMessage(), e);
         }
         return new Metadata(userId, fingerprint, from, through, labels, encoding);
+    }
+
+    private static JsonToken next(JsonParser p) throws IOException {
+        JsonToken t = p.nextToken();
+        if (t == null || t == JsonToken.NOT_AVAILABLE) {
+            throw new Incomplete();
+        }
+        return t;
+    }
+
+    private static void skip(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+            int depth = 1;
+            while (depth > 0) {
+                JsonToken t = next(p);
+                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+            }
+        }
     }
 
     private static long unsigned(JsonParser p, JsonToken v) throws IOException {
@@ -218,10 +267,14 @@ final class MetadataJson {
             throw new IllegalArgumentException("metric is not an object");
         }
         List<Label> out = new ArrayList<>();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        JsonToken t;
+        while ((t = next(p)) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            String value = string(p, p.nextToken(), "value of label " + name);
+            String value = string(p, next(p), "value of label " + name);
             out.add(new Label(name, value));
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IllegalArgumentException("unexpected " + t + " in metric");
         }
         try {
             return Labels.of(out);

@@ -62,48 +62,49 @@ final class SnappyFraming {
     }
 
     /**
-     * Where a framed stream starting at {@code start} ends, if it ends at {@code end1} or else at {@code end2}:
-     * walks the chunk headers (never reading past the buffer) and returns the first of the two offsets that a chunk
-     * boundary lands on, or -1 when neither does.
+     * Reads a framed stream chunk by chunk from a byte array, as Go's {@code snappy.Reader} does: the stream identifier
+     * must come first, every data chunk's CRC is verified, skippable and padding chunks are skipped. No length is
+     * trusted before it is checked against the bytes that remain.
      */
-    static int findEnd(byte[] in, int start, long end1, long end2) {
-        long pos = start;
-        while (pos + 4 <= in.length && pos < end2) {
-            int p = (int) pos;
-            long length = (in[p + 1] & 0xff) | (in[p + 2] & 0xff) << 8 | (in[p + 3] & 0xff) << 16;
-            pos += 4 + length;
-            if (pos == end1 || pos == end2) {
-                return pos <= in.length ? (int) pos : -1;
-            }
-        }
-        return -1;
-    }
+    static final class Reader {
+        private final byte[] in;
+        private int pos;
 
-    /**
-     * Decodes the framed stream {@code in[start, end)}, verifying the stream identifier and every chunk's CRC as Go's
-     * reader does.
-     *
-     * @throws IllegalArgumentException saying what is wrong, for corrupt framing or more than {@code maxOutput}
-     *                                  bytes of output
-     */
-    static byte[] unframe(byte[] in, int start, int end, int maxOutput) {
-        if (end - start < STREAM_IDENTIFIER.length
-                || !java.util.Arrays.equals(in, start, start + STREAM_IDENTIFIER.length, STREAM_IDENTIFIER, 0,
-                STREAM_IDENTIFIER.length)) {
-            throw new IllegalArgumentException("metadata is not a snappy framed stream (no stream identifier)");
+        /** @throws IllegalArgumentException when the stream identifier is not at {@code start} */
+        Reader(byte[] in, int start) {
+            if (in.length - start < STREAM_IDENTIFIER.length || !java.util.Arrays.equals(in, start,
+                    start + STREAM_IDENTIFIER.length, STREAM_IDENTIFIER, 0, STREAM_IDENTIFIER.length)) {
+                throw new IllegalArgumentException("the metadata is not a snappy framed stream (no stream identifier"
+                        + " at offset " + start + ")");
+            }
+            this.in = in;
+            this.pos = start + STREAM_IDENTIFIER.length;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(end - start, MAX_BLOCK) * 2);
-        int pos = start;
-        while (pos < end) {
-            if (end - pos < 4) {
+
+        /** The offset after the last chunk read. */
+        int position() {
+            return pos;
+        }
+
+        /**
+         * Reads the next chunk, appending its data (if any) to {@code out}.
+         *
+         * @return false when the input ends exactly here
+         * @throws IllegalArgumentException for a corrupt chunk, or more than {@code maxOutput} bytes in {@code out}
+         */
+        boolean next(ByteArrayOutputStream out, int maxOutput) {
+            if (pos == in.length) {
+                return false;
+            }
+            if (in.length - pos < 4) {
                 throw new IllegalArgumentException("snappy stream ends inside a chunk header at offset " + pos);
             }
             int type = in[pos] & 0xff;
             int length = (in[pos + 1] & 0xff) | (in[pos + 2] & 0xff) << 8 | (in[pos + 3] & 0xff) << 16;
             int body = pos + 4;
-            if (length > end - body) {
+            if (length > in.length - body) {
                 throw new IllegalArgumentException("snappy chunk at offset " + pos + " claims " + length
-                        + " bytes, only " + (end - body) + " remain");
+                        + " bytes, only " + (in.length - body) + " remain");
             }
             switch (type) {
                 case TYPE_COMPRESSED, TYPE_UNCOMPRESSED -> {
@@ -119,7 +120,7 @@ final class SnappyFraming {
                         throw new IllegalArgumentException("snappy chunk at offset " + pos + " fails its CRC");
                     }
                     if (out.size() + block.length > maxOutput) {
-                        throw new IllegalArgumentException("metadata is larger than " + maxOutput + " bytes");
+                        throw new IllegalArgumentException("the metadata is larger than " + maxOutput + " bytes");
                     }
                     out.write(block, 0, block.length);
                 }
@@ -133,12 +134,12 @@ final class SnappyFraming {
                         throw new IllegalArgumentException("unsupported snappy chunk type 0x"
                                 + Integer.toHexString(type) + " at offset " + pos);
                     }
-                    // 0x80-0xfd skippable, 0xfe padding: ignored, as Go does.
+                    // 0x80-0xfd skippable, 0xfe padding: skipped, as Go does.
                 }
             }
             pos = body + length;
+            return true;
         }
-        return out.toByteArray();
     }
 
     private static byte[] uncompressedBlock(byte[] in, int off, int n, int chunkAt) {
