@@ -101,7 +101,7 @@ class GoldenChunkTest {
         byte[] bytes = Files.readAllBytes(bin);
         Chunk c = ChunkCodec.decode(meta.get("user").asText(), meta.get("external_key").asText(), bytes);
         Map<String, String> labels = new TreeMap<>();
-        meta.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        meta.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         assertThat(c.labels()).isEqualTo(Labels.of(labels));
         assertThat(Long.toUnsignedString(c.fingerprint())).isEqualTo(meta.get("fingerprint_dec").asText());
         assertThat(c.from()).isEqualTo(meta.get("from_ms").asLong());
