@@ -16,11 +16,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The golden Loki chunks of testdata/golden/loki: each .bin with its .json sidecar. */
-record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
+/** The golden Loki chunks of testdata/golden/loki: each .bin (a whole stored chunk) with its .json sidecar. */
+public record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static Path dir() {
+    public static Path dir() {
         String prop = System.getProperty("chunkstore.golden.dir");
         if (prop != null && Files.isDirectory(Paths.get(prop, "loki"))) {
             return Paths.get(prop, "loki");
@@ -34,7 +34,7 @@ record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
         throw new IllegalStateException("testdata/golden/loki not found (set -Dchunkstore.golden.dir)");
     }
 
-    static List<GoldenLoki> all() {
+    public static List<GoldenLoki> all() {
         try (Stream<Path> files = Files.list(dir())) {
             List<GoldenLoki> out = new ArrayList<>();
             for (Path bin : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
@@ -48,34 +48,42 @@ record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
         }
     }
 
-    static GoldenLoki named(String name) {
+    public static GoldenLoki named(String name) {
         return all().stream().filter(g -> g.name.equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no golden " + name));
     }
 
     /** The MemChunk bytes out of the envelope, by the sidecar's data_offset and memchunk_len. */
-    byte[] memChunk() {
+    public byte[] memChunk() {
         int off = sidecar.get("data_offset").asInt();
         return Arrays.copyOfRange(stored, off, off + sidecar.get("memchunk_len").asInt());
     }
 
-    int formatVersion() {
+    public int formatVersion() {
         return sidecar.get("chunk_format").asInt();
     }
 
-    int codecId() {
+    public int codecId() {
         return sidecar.get("codec_id").asInt();
     }
 
-    String codecName() {
+    public String codecName() {
         return sidecar.get("codec").asText();
     }
 
-    String externalKey() {
+    public String externalKey() {
         return sidecar.get("external_key").asText();
     }
 
-    List<LogEntry> entriesForward() {
+    public String externalKeyPreV12() {
+        return sidecar.get("external_key_pre_v12").asText();
+    }
+
+    public int dataOffset() {
+        return sidecar.get("data_offset").asInt();
+    }
+
+    public List<LogEntry> entriesForward() {
         List<LogEntry> out = new ArrayList<>();
         for (JsonNode e : sidecar.get("entries_forward")) {
             List<Label> sm = new ArrayList<>();
@@ -87,7 +95,7 @@ record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
         return out;
     }
 
-    List<JsonNode> blocks() {
+    public List<JsonNode> blocks() {
         List<JsonNode> out = new ArrayList<>();
         sidecar.get("blocks").forEach(out::add);
         return out;
