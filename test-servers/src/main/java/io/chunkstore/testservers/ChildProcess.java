@@ -16,21 +16,30 @@ import java.util.concurrent.TimeUnit;
 /**
  * A server process that dies with the test JVM, even on SIGKILL: it runs under a small {@code sh} guard that holds
  * the read end of a pipe whose only writer is this JVM (the guard's stdin). When this JVM dies the pipe reaches EOF
- * and the guard kills the server with SIGKILL. SIGTERM to the guard (Process.destroy) also kills the server at once.
+ * and the guard kills the server's process group with SIGKILL. SIGTERM to the guard (Process.destroy) does the same
+ * at once.
  * Output goes to a log file. Package-private.
  */
 final class ChildProcess {
-  /** $1.. is the server command; CHUNKSTORE_CHILD_PIDFILE receives the server's pid. */
+  /**
+   * $1.. is the server command; CHUNKSTORE_CHILD_PIDFILE receives the server's pid. setsid (util-linux; skipped
+   * where missing) puts the server in its own process group, so processes it spawns are killed with it.
+   */
   private static final String GUARD = """
       exec 3<&0
-      "$@" </dev/null 3<&- &
+      if command -v setsid >/dev/null 2>&1; then
+        setsid "$@" </dev/null 3<&- &
+      else
+        "$@" </dev/null 3<&- &
+      fi
       c=$!
       echo $c > "$CHUNKSTORE_CHILD_PIDFILE"
-      (read x <&3; kill -9 $c 2>/dev/null) &
+      (read x <&3; kill -9 -$c 2>/dev/null; kill -9 $c 2>/dev/null) &
       w=$!
-      trap 'kill -9 $c $w 2>/dev/null' TERM
+      trap 'kill -9 -$c 2>/dev/null; kill -9 $c $w 2>/dev/null' TERM
       wait $c
       s=$?
+      kill -9 -$c 2>/dev/null
       kill $w 2>/dev/null
       exit $s
       """;

@@ -25,6 +25,21 @@ final class LocalServers {
 
   private LocalServers() {}
 
+  /**
+   * End of the session: SIGKILL (the data is throwaway; a clean shutdown would only cost seconds per test JVM), then
+   * remove what the server unpacked (tmp, the emulator binary). The log stays until the next run.
+   */
+  static void stop(ChildProcess process, Path dir) {
+    process.kill();
+    try {
+      WorkDirs.deleteTree(dir.resolve("tmp"));
+      Files.deleteIfExists(dir.resolve("cbtemulator"));
+      Files.deleteIfExists(dir.resolve("cbtemulator.exe"));
+    } catch (IOException ignored) {
+      // removed with the stale folders on the next run
+    }
+  }
+
   /** JVM flags that make small Java servers start fast and leave nothing outside their work folder. */
   private static List<String> smallJvm(Path workDir, String heap) {
     return List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
@@ -52,7 +67,7 @@ final class LocalServers {
     TestServers.report("dynamodb", "127.0.0.1:" + port, Duration.ofNanos(System.nanoTime() - t0), log);
     DynamoDbEndpoint endpoint = new DynamoDbEndpoint(URI.create("http://127.0.0.1:" + port), REGION,
         "chunkstore", "chunkstore");
-    return new Started(endpoint, null, () -> process.stop(Duration.ofSeconds(5)));
+    return new Started(endpoint, null, () -> stop(process, dir));
   }
 
   /**
@@ -71,7 +86,7 @@ final class LocalServers {
     process.awaitPort(port, Duration.ofSeconds(60));
     TestServers.report("bigtable", "127.0.0.1:" + port, Duration.ofNanos(System.nanoTime() - t0), log);
     BigtableEndpoint endpoint = new BigtableEndpoint("127.0.0.1", port, BIGTABLE_PROJECT, BIGTABLE_INSTANCE);
-    return new Started(endpoint, null, () -> process.stop(Duration.ofSeconds(5)));
+    return new Started(endpoint, null, () -> stop(process, dir));
   }
 
   /** The jar entry of the emulator for this platform (the layout EmulatorController uses). */
@@ -149,6 +164,6 @@ final class LocalServers {
     TestServers.report("s3", "127.0.0.1:" + ports[0], Duration.ofNanos(System.nanoTime() - t0), log);
     S3Endpoint endpoint = new S3Endpoint(URI.create("http://127.0.0.1:" + ports[0]), REGION, "chunkstore",
         "chunkstore", true);
-    return new Started(endpoint, null, () -> process.stop(Duration.ofSeconds(5)));
+    return new Started(endpoint, null, () -> stop(process, dir));
   }
 }

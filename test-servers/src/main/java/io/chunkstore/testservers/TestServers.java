@@ -1,5 +1,7 @@
 package io.chunkstore.testservers;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -119,6 +121,29 @@ public final class TestServers {
     }
   }
 
+  /** Stops one server (waiting for it to finish starting first), so the next call starts it anew. For tests. */
+  static void stop(ServerKind kind) {
+    CompletableFuture<Started> start;
+    synchronized (TestServers.class) {
+      start = STARTS.get(kind);
+    }
+    if (start == null) {
+      return;
+    }
+    Started started;
+    try {
+      started = start.join();
+    } catch (RuntimeException e) {
+      started = null;
+    }
+    synchronized (TestServers.class) {
+      STARTS.remove(kind, start);
+      if (started != null && RUNNING.remove(started)) {
+        started.stopper().run();
+      }
+    }
+  }
+
   private static Started await(ServerKind kind) {
     try {
       return start(kind).join();
@@ -164,7 +189,14 @@ public final class TestServers {
       case LOCAL -> switch (kind) {
         case CASSANDRA -> {
           CassandraServer server = CassandraServer.launch();
-          yield new Started(server.endpoint(), server, server::kill);
+          yield new Started(server.endpoint(), server, () -> {
+            server.kill();
+            try {
+              WorkDirs.deleteTree(server.workDir().resolve("tmp"));
+            } catch (IOException ignored) {
+              // removed with the stale folders on the next run
+            }
+          });
         }
         case DYNAMODB -> LocalServers.dynamodb();
         case BIGTABLE -> LocalServers.bigtable();
@@ -176,12 +208,18 @@ public final class TestServers {
   private static void installShutdownHook() {
     if (!hookInstalled) {
       hookInstalled = true;
+      String tmp = System.getProperty("java.io.tmpdir", "");
+      if (tmp.equals("/tmp") || tmp.equals("/tmp/") || tmp.equals("/var/tmp")) {
+        System.err.println("[test-servers] warning: java.io.tmpdir is " + tmp + "; the test JVM's native libraries"
+            + " will leak there if it is killed. Keep the root pom's surefire argLine (-Djava.io.tmpdir=target/tmp);"
+            + " add flags through surefire.extraArgLine instead of replacing argLine.");
+      }
       Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopAll, "chunkstore-test-servers-shutdown"));
     }
   }
 
   /** One line per started server, in the test's output. */
-  static void report(String name, String address, Duration took, java.nio.file.Path log) {
+  static void report(String name, String address, Duration took, Path log) {
     System.err.printf("[test-servers] %s ready at %s in %.1f s (log %s)%n", name, address, took.toMillis() / 1000.0,
         log);
   }

@@ -58,6 +58,21 @@ class ChildProcessTest {
   }
 
   @Test
+  void killAlsoKillsWhatTheServerSpawned() throws Exception {
+    Path grandchildPid = dir.resolve("grandchild.pid");
+    ChildProcess child = ChildProcess.start("spawner", List.of("sh", "-c",
+        "sleep 300 & echo $! > " + grandchildPid + "; wait"), dir, dir.resolve("g.log"), Map.of());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!(Files.exists(grandchildPid) && Files.size(grandchildPid) > 0) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    ProcessHandle grandchild = ProcessHandle.of(Long.parseLong(Files.readString(grandchildPid).trim())).orElseThrow();
+    child.kill();
+    grandchild.onExit().get(10, TimeUnit.SECONDS);
+    assertThat(grandchild.isAlive()).isFalse();
+  }
+
+  @Test
   void stopSendsSigtermToTheServerItself() throws Exception {
     // The server traps TERM and leaves a mark: proof that stop() lets it shut down by itself.
     Path mark = dir.resolve("terminated");
