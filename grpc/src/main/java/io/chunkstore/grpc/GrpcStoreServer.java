@@ -10,7 +10,6 @@ import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.UnavailableException;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
-import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.TlsServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -75,13 +74,13 @@ public final class GrpcStoreServer implements AutoCloseable {
 
     private GrpcStoreServer(Builder b) {
         this.config = b;
-        this.worker = Executors.newCachedThreadPool(daemonThreads("grpc-store-stream-"));
+        NettyServerBuilder nb = nettyBuilder(b);
         this.health = new HealthStatusManager();
+        this.worker = Executors.newCachedThreadPool(daemonThreads("grpc-store-stream-"));
         RequestMetrics metrics = new RequestMetrics(b.meterRegistry, b.metricsNamespace);
         GrpcStoreService service = new GrpcStoreService(b.storeName, b.index, b.chunks, b.tables, b.resolver, worker,
                 b.maxResponseMessageBytes, b.messageTargetBytes, b.chunkFetchBatchSize, metrics);
-        NettyServerBuilder nb = NettyServerBuilder.forAddress(b.address, credentials(b))
-                .permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
+        nb.permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(b.maxInboundMessageBytes)
                 .addService(ServerInterceptors.intercept(service, metrics))
@@ -93,15 +92,10 @@ public final class GrpcStoreServer implements AutoCloseable {
         this.server = nb.build();
     }
 
-    /** grpcurl and older tools still ask the v1alpha reflection service. */
-    @SuppressWarnings("deprecation")
-    private static io.grpc.BindableService legacyReflection() {
-        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
-    }
-
-    private static ServerCredentials credentials(Builder b) {
+    /** The Netty builder for the address and credentials; TLS files are read and checked here. */
+    private static NettyServerBuilder nettyBuilder(Builder b) {
         if (b.certChain == null) {
-            return InsecureServerCredentials.create();
+            return NettyServerBuilder.forAddress(b.address, InsecureServerCredentials.create());
         }
         try {
             TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
@@ -109,12 +103,18 @@ public final class GrpcStoreServer implements AutoCloseable {
             if (b.clientCa != null) {
                 tls.trustManager(b.clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
             }
-            return tls.build();
+            return NettyServerBuilder.forAddress(b.address, tls.build());
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot load the grpc_store server's TLS files (certificate " + b.certChain
-                    + ", key " + b.privateKey + (b.clientCa == null ? "" : ", client CA " + b.clientCa) + "): "
-                    + e.getMessage(), e);
+            throw new ConfigException("cannot use the grpc_store server's TLS files (certificate chain " + b.certChain
+                    + ", PKCS#8 private key " + b.privateKey + (b.clientCa == null ? "" : ", client CA " + b.clientCa)
+                    + "): " + e.getMessage(), e);
         }
+    }
+
+    /** grpcurl and older tools still ask the v1alpha reflection service. */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService legacyReflection() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
     private static ThreadFactory daemonThreads(String prefix) {
@@ -149,7 +149,8 @@ public final class GrpcStoreServer implements AutoCloseable {
         started = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
-        log.info("grpc_store server for store '{}' listening on {}{}", config.storeName, address(),
+        log.info("grpc_store server for store '{}' listening on {}:{}{}", config.storeName,
+                address().getAddress().getHostAddress(), port(),
                 config.certChain == null ? " (plaintext)" : config.clientCa == null ? " (TLS)" : " (mutual TLS)");
         return this;
     }

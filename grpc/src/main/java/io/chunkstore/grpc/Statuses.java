@@ -194,7 +194,8 @@ final class Statuses {
      * The SPI error for a failed call: INVALID_ARGUMENT → {@link InvalidRequestException} ({@link InvalidQueryException}
      * for queries), NOT_FOUND → {@link TableNotFoundException} when the table is known (trailer or argument), else
      * {@link NotFoundException}, RESOURCE_EXHAUSTED → {@link ThrottledException}, UNAVAILABLE / DEADLINE_EXCEEDED /
-     * ABORTED / CANCELLED → {@link UnavailableException}, anything else → {@link StorageException}.
+     * ABORTED / CANCELLED → {@link UnavailableException}, anything else → {@link StorageException} (also a
+     * RESOURCE_EXHAUSTED that is a message size limit, not throttling).
      *
      * @param table the table the call was about, when there is exactly one (or null)
      */
@@ -213,10 +214,21 @@ final class Statuses {
                 }
                 yield missing != null ? new TableNotFoundException(missing, e) : new NotFoundException(message, e);
             }
-            case RESOURCE_EXHAUSTED -> new ThrottledException(message, e);
+            case RESOURCE_EXHAUSTED -> isMessageSizeLimit(desc)
+                    ? new StorageException(message + " (a message exceeded a gRPC size limit: raise the receiver's"
+                            + " max message size, or lower the sender's; retrying cannot help)", e)
+                    : new ThrottledException(message, e);
             case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, CANCELLED -> new UnavailableException(message, e);
             default -> new StorageException(message, e);
         };
+    }
+
+    /**
+     * gRPC reports a message over the receiver's size limit as RESOURCE_EXHAUSTED too (grpc-java "gRPC message
+     * exceeds maximum size", grpc-go "received message larger than max"); that is no throttling.
+     */
+    static boolean isMessageSizeLimit(String description) {
+        return description.contains("exceeds maximum size") || description.contains("larger than max");
     }
 
     /** The keys named by the too-large trailer of a failed GetChunks. */

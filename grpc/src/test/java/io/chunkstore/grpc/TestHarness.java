@@ -42,9 +42,13 @@ final class TestHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         client.close();
-        rawChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            rawChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.close();
     }
 }
