@@ -115,11 +115,16 @@ final class GrpcChunkClient implements ChunkClient {
         return out;
     }
 
-    /** DeleteChunks with the chunk id only, as Go sends it: the server finds the table itself. */
+    /**
+     * DeleteChunks with the chunk id, as Go sends it, plus the chunk's table in the {@code chunkstore-chunk-table}
+     * header; a server that ignores the header (any other grpc_store server) resolves the table itself.
+     */
     @Override
     public void deleteChunk(ChunkLocation chunk) {
+        var header = ChunkTableHeader.naming(chunk.tableName());
+        var stub = header == null ? calls.unary() : calls.unary().withInterceptors(header);
         try {
-            calls.unary().deleteChunks(ChunkID.newBuilder().setChunkID(chunk.key()).build());
+            stub.deleteChunks(ChunkID.newBuilder().setChunkID(chunk.key()).build());
         } catch (StatusRuntimeException e) {
             throw Statuses.toException(e, "DeleteChunks", Statuses.Call.CHUNKS, null);
         }

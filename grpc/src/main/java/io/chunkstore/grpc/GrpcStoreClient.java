@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>It behaves like the Go client (spec 4.5) where that is the contract: keepalive pings every 20 s also without
  * calls; {@code batchWrite} sends WriteIndex, then DeleteIndex; {@code queryPages} opens one QueryIndex stream per
  * query, up to {@code queryParallelism} at a time, and hands each received message to the consumer as one page (a
- * consumer that returns false cancels its stream); {@code deleteChunk} sends only the chunk id. Where the SPI asks for
+ * consumer that returns false cancels its stream); {@code deleteChunk} sends the chunk id (and names the chunk's
+ * table in the {@code chunkstore-chunk-table} header, which other servers ignore). Where the SPI asks for
  * more, it does more: requests larger than {@code maxRequestMessageBytes} (4 MiB, what a Go server accepts) are split
  * into several, empty WriteIndex / DeleteIndex calls are not sent, and errors come back typed (status code → SPI
  * exception; a requested chunk the server did not return is a {@link io.chunkstore.spi.ChunkNotFoundException} inside

@@ -83,7 +83,7 @@ public final class GrpcStoreServer implements AutoCloseable {
         nb.permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(b.maxInboundMessageBytes)
-                .addService(ServerInterceptors.intercept(service, metrics))
+                .addService(ServerInterceptors.intercept(service, new ChunkTableHeader(), metrics))
                 .addService(health.getHealthService());
         if (b.reflection) {
             nb.addService(ProtoReflectionServiceV1.newInstance());

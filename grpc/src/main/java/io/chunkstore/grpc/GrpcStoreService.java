@@ -329,13 +329,17 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
         return sb.toString();
     }
 
-    /** Go sends only the chunk id: the table comes from the {@link ChunkTableResolver}. */
+    /**
+     * Go sends only the chunk id: the table comes from the {@link ChunkTableResolver}, unless the client named it in
+     * the {@code chunkstore-chunk-table} header (the Java client does).
+     */
     @Override
     public void deleteChunks(ChunkID request, StreamObserver<Empty> response) {
         unary("DeleteChunks", response, () -> {
             requireKey(request.getChunkID(), "DeleteChunks", 0);
             ChunkClient client = chunks();
-            String table = resolver.chunkTableFor(request.getChunkID());
+            String named = ChunkTableHeader.current();
+            String table = named != null ? named : resolver.chunkTableFor(request.getChunkID());
             client.deleteChunk(new ChunkLocation(request.getChunkID(), table));
             return Empty.getDefaultInstance();
         });

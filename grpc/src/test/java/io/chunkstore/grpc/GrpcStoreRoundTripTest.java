@@ -183,10 +183,20 @@ class GrpcStoreRoundTripTest {
         assertThat(chunks.getChunks(List.of(a.location(), b.location(), c.location())))
                 .containsExactlyInAnyOrder(a, b, c);
 
-        // DeleteChunks carries only the id: the server's resolver maps userA/... to chunks_userA.
-        chunks.deleteChunk(new ChunkLocation(a.key(), "ignored-by-the-protocol"));
+        // A Go client's DeleteChunks carries only the id: the server's resolver maps userA/... to chunks_userA.
+        h.raw.deleteChunks(io.chunkstore.grpc.proto.ChunkID.newBuilder().setChunkID(a.key()).build());
         assertThat(backend.getChunks(List.of(b.location()))).containsExactly(b);
         assertThatThrownBy(() -> backend.getChunks(List.of(a.location()))).isInstanceOf(ChunkFetchException.class);
+
+        // The Java client also names the table (a header), so a chunk outside the resolver's scheme is found too.
+        EncodedChunk elsewhere = new EncodedChunk("userA/fp9:1:2:3", "chunks_custom", b("elsewhere"));
+        chunks.putChunks(List.of(elsewhere));
+        h.raw.deleteChunks(io.chunkstore.grpc.proto.ChunkID.newBuilder().setChunkID(elsewhere.key()).build());
+        assertThat(backend.getChunks(List.of(elsewhere.location()))).as("the resolver's table is another one")
+                .containsExactly(elsewhere);
+        chunks.deleteChunk(elsewhere.location());
+        assertThatThrownBy(() -> backend.getChunks(List.of(elsewhere.location())))
+                .isInstanceOf(ChunkFetchException.class);
 
         ChunkFetchException e = (ChunkFetchException) org.assertj.core.api.Assertions.catchThrowable(
                 () -> chunks.getChunks(List.of(a.location(), b.location(), c.location())));
