@@ -38,6 +38,9 @@ final class BigtableErrors {
             case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED -> new UnavailableException(msg, api);
             case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE -> new InvalidRequestException(
                     msg + familyHint(api, table), api);
+            case UNIMPLEMENTED -> new InvalidRequestException(msg + (String.valueOf(api.getMessage())
+                    .contains("grpc-encoding") ? " (the server cannot decompress this request: unset"
+                    + " bigtable.grpc_client_config.grpc_compression; the emulator has no gzip)" : ""), api);
             case PERMISSION_DENIED, UNAUTHENTICATED -> new StorageException(msg
                     + " (check bigtable.credentials_file or the application default credentials, and the IAM roles"
                     + " of that identity on the instance)", api);
