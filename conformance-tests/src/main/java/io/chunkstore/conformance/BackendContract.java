@@ -8,8 +8,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The one hook every contract of the suite shares; backends implement it once, through {@link ConformanceSuite}.
  *
  * <p>Each test receives a {@link TestScope} parameter: the backend's clients, fresh table names and a tenant of its
- * own. The backend itself is opened once per test class (the instance lifecycle is per class, so instance fields such
- * as a {@code @TempDir} live as long as the backend) and closed after the class. Tests that need a feature the
+ * own. The backend itself is opened once per test class (on the one instance of the class: the lifecycle is per class)
+ * and closed after the class, before class-level resources such as a {@code static @TempDir} are cleaned up. Use
+ * static (class-level) resources in the hook: JUnit gives an instance {@code @TempDir} field a new directory per test
+ * and deletes it after the test. Tests that need a feature the
  * backend's {@link io.chunkstore.spi.Capabilities} lack are aborted with the feature named, so they show as skipped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

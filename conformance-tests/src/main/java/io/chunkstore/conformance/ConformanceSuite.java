@@ -6,7 +6,7 @@ package io.chunkstore.conformance;
  *
  * <pre>{@code
  * class LocalConformanceTest implements ConformanceSuite {
- *     @TempDir Path dir;
+ *     @TempDir static Path dir;   // class-level: the backend lives as long as the class
  *
  *     @Override
  *     public StorageBackend openBackend() {

@@ -174,7 +174,7 @@ public interface IndexStreamingContract extends BackendContract {
         queries.add(twinB);
         assertThat(queries).hasSize(1000);
 
-        PageRecorder r = new PageRecorder(queries).pausePerPage(200_000);
+        PageRecorder r = new PageRecorder(queries).pauseAfterFirstPage(2_000_000);
         s.index().queryPages(queries, r);
         reporter.publishEntry("deliveryThreads", Integer.toString(r.threadCount()));
         r.assertContractKept();

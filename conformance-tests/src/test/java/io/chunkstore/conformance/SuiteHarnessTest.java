@@ -65,6 +65,20 @@ class SuiteHarnessTest {
         }
     }
 
+    static final AtomicInteger OPENED = new AtomicInteger();
+    static final AtomicInteger CLOSED = new AtomicInteger();
+
+    /** Counts how often the hook opens a backend and how often the suite closes one. */
+    static class Counting implements ConformanceSuite {
+        @Override
+        public StorageBackend openBackend() {
+            OPENED.incrementAndGet();
+            InMemoryBackend m = new InMemoryBackend();
+            return ComposedBackend.builder("counting", FULL).index(m).chunks(m).tables(m)
+                    .alsoClose(CLOSED::incrementAndGet).build();
+        }
+    }
+
     /** Cortex's prefix bound: {@code range < prefix ‖ 0xFF}. */
     static class CortexPrefixBound implements ConformanceSuite {
         @Override
@@ -287,6 +301,44 @@ class SuiteHarnessTest {
                 "queryOnAMissingTableFailsWithTableNotFound", "missingChunksGiveTypedNotFoundWithThePartialResult")) {
             Events events = run(Reference.class, m);
             assertThat(events.succeeded().count()).as(m).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theBackendIsOpenedOncePerClassAndClosedAfterIt() {
+        OPENED.set(0);
+        CLOSED.set(0);
+        Events events = EngineTestKit.engine("junit-jupiter").selectors(
+                selectMethod(Counting.class, "indexBasicThirtyHashes", TestScope.class.getName()),
+                selectMethod(Counting.class, "rewritingACellOverwritesItsValue", TestScope.class.getName()),
+                selectMethod(Counting.class, "rewritingAChunkIsHarmless", TestScope.class.getName()),
+                selectMethod(Counting.class, "describeReportsAnActiveTableByName", TestScope.class.getName()))
+                .execute().testEvents();
+        assertThat(events.succeeded().count()).isEqualTo(4);
+        assertThat(OPENED.get()).as("backends opened for 4 tests").isEqualTo(1);
+        assertThat(CLOSED.get()).as("backends closed after the class").isEqualTo(1);
+    }
+
+    @Test
+    void aHookThatCannotOpenFailsEveryTestWithItsCause() {
+        Events events = EngineTestKit.engine("junit-jupiter").selectors(
+                selectMethod(Unreachable.class, "indexBasicThirtyHashes", TestScope.class.getName()),
+                selectMethod(Unreachable.class, "rewritingAChunkIsHarmless", TestScope.class.getName()))
+                .execute().testEvents();
+        assertThat(events.failed().count()).isEqualTo(2);
+        events.failed().stream().forEach(e -> assertThat(e.getPayload(TestExecutionResult.class).orElseThrow()
+                .getThrowable().orElseThrow()).hasRootCauseMessage("connection refused: 127.0.0.1:1"));
+        assertThat(UNREACHABLE_OPENS.get()).as("a failed open is not retried per test").isEqualTo(1);
+    }
+
+    static final AtomicInteger UNREACHABLE_OPENS = new AtomicInteger();
+
+    /** A hook whose server is down. */
+    static class Unreachable implements ConformanceSuite {
+        @Override
+        public StorageBackend openBackend() {
+            UNREACHABLE_OPENS.incrementAndGet();
+            throw new io.chunkstore.spi.UnavailableException("connection refused: 127.0.0.1:1");
         }
     }
 

@@ -105,6 +105,33 @@ class LocalIndexTest {
     }
 
     @Test
+    void queriesOfOneCallRunInParallelWithinTheBound() {
+        LocalIndex idx = open(LocalConfig.under(dir).withQueryConcurrency(3));
+        idx.createTable(TableDesc.named("t"));
+        List<IndexQuery> queries = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            writeRow(idx, "t", "h" + i, 3);
+            queries.add(IndexQuery.row("t", "h" + i));
+        }
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        idx.queryPages(queries, (q, page) -> {
+            threads.add(Thread.currentThread());
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            running.decrementAndGet();
+            return true;
+        });
+        assertThat(most.get()).as("queries delivering at once").isBetween(2, 3);
+        assertThat(threads).hasSizeBetween(2, 3);
+    }
+
+    @Test
     void pagesAreBoundedByBytesToo() {
         LocalIndex idx = open(LocalConfig.under(dir).withQueryPaging(1000, 4096));
         idx.createTable(TableDesc.named("t"));
