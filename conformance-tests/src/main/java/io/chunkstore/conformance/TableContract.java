@@ -11,6 +11,7 @@ import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +37,7 @@ public interface TableContract extends BackendContract {
         s.tables().createTable(TableDesc.named(b));
         List<String> all = s.tables().listTables();
         assertThat(all).isSorted().doesNotHaveDuplicates();
-        assertThat(ours(s, List.of(a, b))).containsExactlyElementsOf(new java.util.TreeSet<>(List.of(a, b)));
+        assertThat(ours(s, List.of(a, b))).containsExactlyElementsOf(new TreeSet<>(List.of(a, b)));
     }
 
     /** Describe reports the table as active, with its name. */

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -38,7 +39,7 @@ public class FilesystemObjectClient implements ObjectClient {
     /** Names of in-progress writes start with this; no object key segment may. */
     public static final String TEMP_PREFIX = ".chunkstore-tmp-";
 
-    private static final int DIRECTORY_RACE_RETRIES = 5;
+    private static final int DIRECTORY_RACE_RETRIES = 50;
 
     private final Path root;
     private final boolean sync;
@@ -287,8 +288,10 @@ public class FilesystemObjectClient implements ObjectClient {
             Path d = missing.get(i);
             try {
                 Files.createDirectory(d);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
-                if (!Files.isDirectory(d)) {
+            } catch (FileAlreadyExistsException e) {
+                // One look only: puts and deletes racing here may create and remove the directory in between.
+                // If it is gone again (NoSuchFileException), the caller starts over.
+                if (!Files.readAttributes(d, BasicFileAttributes.class).isDirectory()) {
                     throw new StorageException("cannot store an object under " + d + ": a file of that name exists", e);
                 }
             }

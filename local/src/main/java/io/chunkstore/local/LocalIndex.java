@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -221,7 +222,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                             + " format marker; it was not written by chunkstore's local store");
                 }
                 db.put(defaultFamily, writeOptions, FORMAT_KEY, FORMAT_VERSION);
-            } else if (!java.util.Arrays.equals(v, FORMAT_VERSION)) {
+            } else if (!Arrays.equals(v, FORMAT_VERSION)) {
                 throw new StorageException("the local index in " + directory + " has format "
                         + new String(v, StandardCharsets.UTF_8) + "; this version reads format 1 only");
             }

@@ -131,7 +131,7 @@ class FilesystemObjectClientTest {
             for (int t = 0; t < 4; t++) {
                 int id = t;
                 fs2.add(pool.submit(() -> {
-                    for (int i = 0; i < 300; i++) {
+                    for (int i = 0; i < 1000; i++) {
                         String key = "shared/deep/k" + id;
                         fs.putObject(key, new byte[] {(byte) i});
                         assertThat(fs.getObject(key)).containsExactly((byte) i);
