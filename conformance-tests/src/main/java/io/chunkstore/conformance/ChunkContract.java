@@ -4,23 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
 import io.chunkstore.spi.EncodedChunk;
+import io.chunkstore.spi.InvalidChunkException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The chunk client (spec 1.6): chunks come back byte for byte under their external keys (current, legacy and Loki v12
  * shapes), a missing chunk is a typed {@link ChunkNotFoundException} inside a {@link ChunkFetchException} that carries
- * the chunks that were found, deletes, large and many chunks, and stored bytes returned as stored (so corruption is
- * caught above the store).
+ * the chunks that were found, deletes, large and many chunks, and stored bytes returned as stored, so an altered
+ * chunk is rejected by core's decoder with reason {@code CHECKSUM}.
  */
 @RequiresFeature(Feature.CHUNKS)
 public interface ChunkContract extends BackendContract {
@@ -162,14 +163,29 @@ public interface ChunkContract extends BackendContract {
     }
 
     /**
-     * DECODE-LEVEL CHECK, waiting for the chunk codec (core, package io.chunkstore.core.chunk): encode a real chunk,
-     * store it, alter one stored byte, read it back through the chunk decoder and expect an
-     * {@link io.chunkstore.spi.InvalidChunkException} with reason {@code CHECKSUM}.
+     * A real chunk whose stored bytes were altered after it was written is rejected when read through core's chunk
+     * decoder: {@link InvalidChunkException} with reason {@code CHECKSUM}, naming the key. Its untouched neighbour
+     * fetched in the same call decodes.
      */
     @Test
-    @Disabled("waits for the chunk codec in core (io.chunkstore.core.chunk); until then "
-            + "alteredStoredBytesAreReturnedAsStored checks the store's half over opaque bytes")
     default void alteredChunkIsRejectedWithChecksumReason(TestScope s) {
-        throw new AssertionError("not written yet: needs the chunk codec");
+        String table = s.newTable();
+        long now = System.currentTimeMillis();
+        List<EncodedChunk> chunks = TestData.asStored(TestData.cortexChunks(s.userId(), 0, 2, now - 600_000L, now),
+                table);
+        s.chunks().putChunks(chunks);
+        EncodedChunk good = chunks.get(0);
+        byte[] altered = good.encoded().clone();
+        altered[altered.length - 3] ^= 0x40;
+        s.chunks().putChunks(List.of(new EncodedChunk(good.key(), good.tableName(), altered)));
+        Map<String, EncodedChunk> got = byKey(s.chunks().getChunks(locations(chunks)));
+        assertThatThrownBy(() -> ChunkCodec.decode(s.userId(), good.key(), got.get(good.key()).encoded()))
+                .isInstanceOfSatisfying(InvalidChunkException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(InvalidChunkException.Reason.CHECKSUM);
+                    assertThat(e.key()).isEqualTo(good.key());
+                });
+        EncodedChunk other = got.get(chunks.get(1).key());
+        assertThat(ChunkCodec.decode(s.userId(), other.key(), other.encoded()).checksum())
+                .isEqualTo(ChunkCodec.checksum(chunks.get(1).encoded()));
     }
 }

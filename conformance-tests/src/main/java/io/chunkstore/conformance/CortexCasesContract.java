@@ -4,6 +4,9 @@ import static io.chunkstore.conformance.TestData.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chunkstore.conformance.PageRecorder.Entry;
+import io.chunkstore.core.chunk.Chunk;
+import io.chunkstore.core.chunk.ChunkCodec;
+import io.chunkstore.core.model.Labels;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
@@ -108,16 +111,19 @@ public interface CortexCasesContract extends BackendContract {
     }
 
     /**
-     * TestChunksBasic: five puts of five chunks, then 50 rounds of reading five distinct random chunks; each round
-     * returns exactly those chunks, byte for byte (in any order).
+     * TestChunksBasic: five puts of five real chunks ({@link TestData#cortexChunks}, the last hour), then 50 rounds of
+     * reading five distinct random chunks; each round returns exactly those chunks, byte for byte (in any order), and
+     * each decodes through core's codec against the key it was read under, with its samples intact.
      */
     @Test
     @RequiresFeature(Feature.CHUNKS)
     default void chunksPutInFiveBatchesReadBackInRandomSets(TestScope s) {
         String table = s.newTable();
+        long now = System.currentTimeMillis();
         List<EncodedChunk> written = new ArrayList<>();
         for (int batch = 0; batch < 5; batch++) {
-            List<EncodedChunk> chunks = TestData.chunks(s.random(), s.userId(), table, 5, 200, 2000);
+            List<EncodedChunk> chunks = TestData.asStored(TestData.cortexChunks(s.userId(), batch, 5,
+                    now - 3_600_000L, now), table);
             s.chunks().putChunks(chunks);
             written.addAll(chunks);
         }
@@ -131,6 +137,11 @@ public interface CortexCasesContract extends BackendContract {
             List<EncodedChunk> want = new ArrayList<>(pick);
             want.sort(Comparator.comparing(EncodedChunk::key));
             assertThat(got).as("round %d", round).containsExactlyElementsOf(want);
+            for (EncodedChunk c : got) {
+                Chunk decoded = ChunkCodec.decode(s.userId(), c.key(), c.encoded());
+                assertThat(decoded.labels().get(Labels.METRIC_NAME)).isEqualTo("foo");
+                assertThat(decoded.samples()).hasSize(241).allSatisfy(x -> assertThat(x.value()).isZero());
+            }
         }
     }
 }

@@ -1,5 +1,9 @@
 package io.chunkstore.conformance;
 
+import io.chunkstore.core.chunk.Chunk;
+import io.chunkstore.core.chunk.ChunkCodec;
+import io.chunkstore.core.chunk.KeyFormat;
+import io.chunkstore.core.chunk.Sample;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.EncodedChunk;
@@ -16,8 +20,8 @@ import java.util.zip.CRC32C;
  * chunk payloads and Cortex-shaped external keys. Everything is drawn from the {@link Random} passed in, so a seed
  * repeats a run.
  *
- * <p>The chunk keys here follow spec 3.2 only so that tests look like production; they are made by string
- * formatting, not by core's chunk codec, and the payloads are opaque random bytes (not decodable chunks).
+ * <p>{@link #chunks} makes opaque random payloads under keys of spec 3.2's shape (string formatting, cheap for
+ * thousands of chunks); {@link #cortexChunks} makes real, decodable chunks through core's chunk codec.
  */
 public final class TestData {
     private TestData() {
@@ -163,5 +167,31 @@ public final class TestData {
             out.add(new EncodedChunk(key, tableName, payload));
         }
         return out;
+    }
+
+    /**
+     * Cortex's {@code testutils.CreateChunks}: {@code batchSize} Bigchunk chunks for the series
+     * {@code {__name__="foo", index="<startIndex * batchSize + j>"}} of tenant {@code userId}, one sample of value 0
+     * every 15 s from {@code from} to {@code through} inclusive, encoded by core's codec (so the key carries the real
+     * checksum), under current-format keys.
+     */
+    public static List<ChunkCodec.Encoded> cortexChunks(String userId, int startIndex, int batchSize, long from,
+            long through) {
+        List<ChunkCodec.Encoded> out = new ArrayList<>(batchSize);
+        for (int j = 0; j < batchSize; j++) {
+            Labels labels = Labels.of(Labels.METRIC_NAME, "foo", "index",
+                    Integer.toString(startIndex * batchSize + j));
+            List<Sample> samples = new ArrayList<>();
+            for (long t = from; t <= through; t += 15_000) {
+                samples.add(new Sample(t, 0));
+            }
+            out.add(ChunkCodec.encode(Chunk.fromSamples(userId, labels, samples)));
+        }
+        return out;
+    }
+
+    /** The encoded chunks as the storage SPI carries them, under current-format keys in {@code tableName}. */
+    public static List<EncodedChunk> asStored(List<ChunkCodec.Encoded> chunks, String tableName) {
+        return chunks.stream().map(c -> c.toEncodedChunk(KeyFormat.CURRENT, tableName)).toList();
     }
 }
