@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,6 +36,8 @@ class LocalConcurrencyTest {
     private static final int WRITERS = 4;
     private static final int BATCHES = 150;
     private static final int ENTRIES_PER_BATCH = 10;
+    /** Each concurrent task goes on at least this long, even when the writers finish first. */
+    private static final int MIN_ROUNDS = 5;
 
     @Test
     void writersReadersChunksAndTableChurnTogether() throws Exception {
@@ -46,6 +49,7 @@ class LocalConcurrencyTest {
                 written[w] = new AtomicInteger();
             }
             AtomicBoolean done = new AtomicBoolean();
+            CountDownLatch start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 4);
             List<Future<?>> writers = new ArrayList<>();
             List<Future<Integer>> others = new ArrayList<>();
@@ -53,6 +57,7 @@ class LocalConcurrencyTest {
                 for (int w = 0; w < WRITERS; w++) {
                     int id = w;
                     writers.add(pool.submit(() -> {
+                        start.await();
                         for (int i = 0; i < BATCHES; i++) {
                             WriteBatch batch = new WriteBatch();
                             for (int k = 0; k < ENTRIES_PER_BATCH; k++) {
@@ -67,8 +72,9 @@ class LocalConcurrencyTest {
                 }
                 for (int r = 0; r < 2; r++) {
                     others.add(pool.submit(() -> {
+                        start.await();
                         int reads = 0;
-                        while (!done.get()) {
+                        while (!done.get() || reads < MIN_ROUNDS) {
                             List<IndexQuery> queries = new ArrayList<>();
                             List<Integer> knownWritten = new ArrayList<>();
                             for (int q = 0; q < 20; q++) {
@@ -94,9 +100,10 @@ class LocalConcurrencyTest {
                     }));
                 }
                 others.add(pool.submit(() -> {
+                    start.await();
                     Random rnd = new Random();
                     int rounds = 0;
-                    while (!done.get()) {
+                    while (!done.get() || rounds < MIN_ROUNDS) {
                         List<EncodedChunk> chunks = TestData.chunks(rnd, "u" + rounds, "", 20, 100, 20_000);
                         b.chunkClient().putChunks(chunks);
                         assertThat(b.chunkClient().getChunks(chunks.stream().map(EncodedChunk::location).toList()))
@@ -113,8 +120,9 @@ class LocalConcurrencyTest {
                     return rounds;
                 }));
                 others.add(pool.submit(() -> {
+                    start.await();
                     int rounds = 0;
-                    while (!done.get()) {
+                    while (!done.get() || rounds < MIN_ROUNDS) {
                         String name = "churn" + (rounds % 3);
                         b.tableClient().createTable(TableDesc.named(name));
                         b.indexClient().batchWrite(new WriteBatch().add(name, "h", new byte[] {1}, null));
@@ -123,13 +131,15 @@ class LocalConcurrencyTest {
                     }
                     return rounds;
                 }));
+                start.countDown();
                 for (Future<?> f : writers) {
                     f.get();
                 }
             } finally {
                 done.set(true);
                 for (Future<Integer> f : others) {
-                    assertThat(f.get()).as("rounds of a concurrent reader or churner").isPositive();
+                    assertThat(f.get()).as("rounds of a concurrent reader or churner")
+                            .isGreaterThanOrEqualTo(MIN_ROUNDS);
                 }
                 pool.shutdownNow();
             }
