@@ -34,16 +34,24 @@ import java.util.concurrent.Executor;
  * an {@link IndexWriteException} with every put and delete not known to be written.
  *
  * <p>Reads: conditions go to the server ({@link IndexReads}). In the {@code gcp} layout each query is one ReadRows
- * stream over its row range, entries collected into pages of at most {@code pageCells}. In the column-key layouts,
- * queries with the same table and conditions share ReadRows requests of up to 100 row keys; each row arrives as pages
- * of at most {@code pageCells} cells (a longer row is continued after its last qualifier), and every query gets its own
+ * stream over its row range, entries collected into pages of at most {@code pageCells} entries (and about 8 MiB). In
+ * the column-key layouts, queries with the same table and conditions share ReadRows requests of up to 100 row keys;
+ * each row arrives as pages of at most {@code pageCells} cells (the Java client assembles a row whole before handing
+ * it over, so a longer row is continued by another request after its last qualifier), and every query gets its own
  * pages, even two equal queries in one call. Requests run in parallel up to {@code query_concurrency}; pages are
  * delivered on the worker threads of this client or the caller's thread, never on a gRPC thread. A consumer that
- * returns {@code false} ends that query's reading, cancelling the stream when no other query needs it.
+ * returns {@code false} ends that query's reading: its stream is cancelled ({@code gcp}) or its row not continued
+ * (column-key).
  */
 final class BigtableIndexClient implements IndexClient {
-    /** Entries per page: rows in the {@code gcp} layout, cells per row (page) in the column-key layouts. */
-    static final int DEFAULT_PAGE_CELLS = 1000;
+    /**
+     * Entries per page: rows in the {@code gcp} layout, cells per row page in the column-key layouts. Each page is
+     * one ReadRows request of a wide row, so this trades requests against memory; 5,000 is also the Cassandra
+     * backend's page size.
+     */
+    static final int DEFAULT_PAGE_CELLS = 5000;
+    /** In the {@code gcp} layout a page also ends once its range values and values reach this many bytes. */
+    static final long MAX_GCP_PAGE_BYTES = 8L << 20;
 
     private final BigtableDataClient data;
     private final IndexLayout layout;
@@ -248,7 +256,7 @@ final class BigtableIndexClient implements IndexClient {
                     continue;
                 }
                 page.add(range, value);
-                if (page.size() >= pageCells) {
+                if (page.size() >= pageCells || page.byteSize() >= MAX_GCP_PAGE_BYTES) {
                     if (!consumer.onPage(q, page.build())) {
                         return;
                     }

@@ -124,6 +124,20 @@ class BigtableIndexTest {
         assertThat(r.entries(startValue)).containsExactly("e0023", "e0033", "e0043");
     }
 
+    /** gcp: a page also ends at about 8 MiB, so large values do not make a page of thousands of them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"gcp"})
+    void gcpPagesAreBoundedInBytes(String store) {
+        BigtableBackend b = Emulator.open(store, metrics, BigtableIndexClient.DEFAULT_PAGE_CELLS, Map.of());
+        opened.add(b);
+        String t = table(b);
+        writeRow(b, t, "big", 12, 1 << 20);
+        Recorder r = new Recorder();
+        IndexQuery q = IndexQuery.row(t, "big");
+        b.indexClient().queryPages(List.of(q), r::onPage);
+        assertThat(r.pages.get(q)).extracting(List::size).containsExactly(8, 4);
+    }
+
     /** 250 hash values with the same conditions: three ReadRows requests of at most 100 rows each. */
     @ParameterizedTest
     @ValueSource(strings = {"bigtable", "bigtable-hashed"})
