@@ -18,6 +18,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.TableNotFoundException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ final class BigtableChunkClient implements ChunkClient {
         if (first != null) {
             String keys = failed.stream().limit(10).collect(Collectors.joining(", "))
                     + (failed.size() > 10 ? ", ..." : "");
-            StorageException e = first instanceof io.chunkstore.spi.TableNotFoundException ? first
+            StorageException e = first instanceof TableNotFoundException ? first
                     : new ChunkWriteFailure(failed.size() + " of " + chunks.size() + " chunks were not written ("
                             + keys + "): " + first.getMessage(), first);
             throw e;
