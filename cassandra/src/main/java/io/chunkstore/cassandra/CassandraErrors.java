@@ -89,6 +89,7 @@ final class CassandraErrors {
             return new ThrottledException(msg, e);
         }
         if (e instanceof DriverTimeoutException || e instanceof QueryConsistencyException
+                || e instanceof com.datastax.oss.driver.api.core.servererrors.UnavailableException
                 || e instanceof AllNodesFailedException || e instanceof NodeUnavailableException
                 || e instanceof ClosedConnectionException || e instanceof HeartbeatException
                 || e instanceof ConnectionInitException || e instanceof BootstrappingException
