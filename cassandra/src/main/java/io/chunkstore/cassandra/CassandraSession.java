@@ -78,6 +78,7 @@ final class CassandraSession implements AutoCloseable {
             LOG.warn("cassandra.convict_hosts_on_failure: false has no equivalent in the Java driver, which marks"
                     + " a node down when all its connections fail and reconnects every reconnect_interval");
         }
+        requireResolvable(config);
         CqlSessionBuilder b = CqlSession.builder()
                 .withConfigLoader(DriverConfigLoader.fromMap(DriverSettings.options(config)));
         if (config.auth()) {
@@ -103,6 +104,23 @@ final class CassandraSession implements AutoCloseable {
             throw e;
         }
         return cs;
+    }
+
+    /**
+     * The driver falls back to 127.0.0.1 when none of its contact points resolves; refuse instead, naming the
+     * addresses.
+     */
+    private static void requireResolvable(CassandraConfig config) {
+        for (CassandraConfig.HostAndPort hp : config.contactPoints()) {
+            try {
+                java.net.InetAddress.getAllByName(hp.host());
+                return;
+            } catch (java.net.UnknownHostException e) {
+                LOG.warn("cassandra: address {} does not resolve: {}", hp.host(), e.getMessage());
+            }
+        }
+        throw new UnavailableException("none of cassandra.addresses (" + String.join(",", config.addresses())
+                + ") resolves to an IP address; check the host names and DNS");
     }
 
     private static ThreadFactory daemon(String prefix) {
