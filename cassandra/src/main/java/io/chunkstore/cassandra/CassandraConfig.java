@@ -204,8 +204,22 @@ public final class CassandraConfig {
         return new ConfigException("invalid cassandra config: " + cause.getMessage(), e);
     }
 
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
     private void validate() {
-        addresses = addresses == null ? "" : addresses.trim();
+        // A YAML key with no value binds null; treat it as empty, like Go's zero value.
+        addresses = orEmpty(addresses).trim();
+        keyspace = orEmpty(keyspace);
+        replicationStrategy = orEmpty(replicationStrategy);
+        hostSelectionPolicy = orEmpty(hostSelectionPolicy);
+        caPath = orEmpty(caPath);
+        tlsCertPath = orEmpty(tlsCertPath);
+        tlsKeyPath = orEmpty(tlsKeyPath);
+        username = orEmpty(username);
+        password = orEmpty(password);
+        passwordFile = orEmpty(passwordFile);
         if (addresses().isEmpty()) {
             throw new ConfigException("cassandra.addresses is empty: give the Cassandra hosts, comma-separated"
                     + " (like 'cassandra-1,cassandra-2' or '10.0.0.1:9042')");

@@ -168,6 +168,26 @@ class CassandraConfigTest {
     }
 
     @Test
+    void keysWithoutAValueAreEmpty() {
+        Map<String, Object> m = new HashMap<>();
+        for (String k : List.of("password", "password_file", "CA_path", "tls_cert_path", "tls_key_path", "username",
+                "table_options", "read_consistency", "local_datacenter", "protocol_version")) {
+            m.put(k, null);
+        }
+        CassandraConfig c = bind(m);
+        assertThat(c.password()).isEmpty();
+        assertThat(c.tableOptions()).isEmpty();
+        assertThat(c.readConsistency()).isEqualTo("QUORUM");
+        Map<String, Object> policy = new HashMap<>();
+        policy.put("host_selection_policy", null);
+        assertThatThrownBy(() -> bind(policy)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("host_selection_policy");
+        Map<String, Object> port = new HashMap<>();
+        port.put("port", null);
+        assertThatThrownBy(() -> bind(port)).isInstanceOf(ConfigException.class).hasMessageContaining("cassandra.port");
+    }
+
+    @Test
     void unknownKeyIsNamed() {
         assertThatThrownBy(() -> bind(Map.of("adresses", "x")))
                 .isInstanceOf(ConfigException.class)

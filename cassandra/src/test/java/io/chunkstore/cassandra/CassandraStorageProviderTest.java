@@ -33,6 +33,10 @@ class CassandraStorageProviderTest {
         assertThatThrownBy(() -> p.open(new BackendContext("cassandra",
                 Map.of("cassandra", Map.of("addresses", "h", "keyspace", "k", "bogus", 1)), null, "cortex")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cassandra.bogus");
+        assertThatThrownBy(() -> p.open(new BackendContext("cassandra",
+                Map.of("cassandra", Map.of("addresses", "no-such-host.invalid", "keyspace", "k")), null, "cortex")))
+                .isInstanceOf(io.chunkstore.spi.UnavailableException.class)
+                .hasMessageContaining("no-such-host.invalid");
         assertThatThrownBy(() -> p.open(new BackendContext("bigtable", Map.of(), null, "cortex")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("bigtable");
     }
