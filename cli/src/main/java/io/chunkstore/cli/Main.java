@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
                 + " embedded store.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                SchemaCommand.class,
+                ChunkCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
