@@ -199,6 +199,15 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
          * {@code aws.region}, then {@code AWS_REGION}, then us-east-1.
          */
         static DynamoUrl parse(String text, String configuredRegion, UnaryOperator<String> env) {
+            if (text.toLowerCase(java.util.Locale.ROOT).startsWith("inmemory:")) {
+                throw new ConfigException(PATH + ".dynamodb_url " + text + " is Cortex's in-process DynamoDB mock,"
+                        + " which chunkstore does not have; use store 'inmemory' for tests or point dynamodb_url at"
+                        + " DynamoDB Local (http://localhost:8000)");
+            }
+            if (text.matches("(?i)[a-z][a-z0-9+.-]*://(/.*)?")) {
+                throw new ConfigException(PATH + ".dynamodb_url '" + text
+                        + "' names no region or host (dynamodb://us-east-1, http://localhost:8000)");
+            }
             URI uri;
             try {
                 uri = new URI(text);
@@ -207,33 +216,43 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
                         + e.getReason() + " (percent-encode '/' and '+' in a secret key)");
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (scheme.equals("inmemory")) {
-                throw new ConfigException(PATH + ".dynamodb_url " + text + " is Cortex's in-process DynamoDB mock,"
-                        + " which chunkstore does not have; use store 'inmemory' for tests or point dynamodb_url at"
-                        + " DynamoDB Local (http://localhost:8000)");
-            }
             if (!scheme.equals("dynamodb") && !scheme.equals("http") && !scheme.equals("https")) {
                 throw new ConfigException(PATH + ".dynamodb_url '" + redact(text) + "' has scheme '" + scheme
                         + "'; use dynamodb://region, dynamodb://key:secret@region or http(s)://host:port");
             }
-            String host = uri.getHost();
-            if (host == null || host.isEmpty()) {
+            // the authority by hand: java.net.URI gives no host for names with '_' (docker-compose services)
+            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            String rawInfo = at < 0 ? null : authority.substring(0, at);
+            String hostPort = authority.substring(at + 1);
+            String host = hostPort;
+            int port = -1;
+            int colon = hostPort.lastIndexOf(':');
+            if (colon >= 0 && !hostPort.endsWith("]")) {
+                host = hostPort.substring(0, colon);
+                try {
+                    port = Integer.parseInt(hostPort.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(PATH + ".dynamodb_url '" + redact(text) + "' has a bad port '"
+                            + hostPort.substring(colon + 1) + "'");
+                }
+            }
+            if (host.isEmpty()) {
                 throw new ConfigException(PATH + ".dynamodb_url '" + redact(text)
                         + "' names no region or host (dynamodb://us-east-1, http://localhost:8000)");
             }
             String key = null;
             String secret = null;
-            if (uri.getUserInfo() != null) {
-                String info = uri.getUserInfo();
-                int colon = info.indexOf(':');
-                key = colon < 0 ? info : info.substring(0, colon);
-                secret = colon < 0 ? "" : info.substring(colon + 1);
+            if (rawInfo != null) {
+                int c = rawInfo.indexOf(':');
+                key = decode(c < 0 ? rawInfo : rawInfo.substring(0, c));
+                secret = c < 0 ? "" : decode(rawInfo.substring(c + 1));
                 if (key.isEmpty() && secret.isEmpty()) {
                     key = null;
                     secret = null;
                 }
             }
-            boolean endpoint = !scheme.equals("dynamodb") || host.contains(".") || uri.getPort() >= 0
+            boolean endpoint = !scheme.equals("dynamodb") || host.contains(".") || port >= 0
                     || host.equalsIgnoreCase("localhost");
             if (!endpoint) {
                 return new DynamoUrl(null, host, key, secret);
@@ -241,9 +260,12 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
             String region = configuredRegion != null && !configuredRegion.isEmpty() ? configuredRegion
                     : env.apply("AWS_REGION") != null && !env.apply("AWS_REGION").isBlank()
                             ? env.apply("AWS_REGION").trim() : DEFAULT_REGION;
-            String target = (scheme.equals("https") ? "https" : "http") + "://" + host
-                    + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
+            String target = (scheme.equals("https") ? "https" : "http") + "://" + host + (port >= 0 ? ":" + port : "");
             return new DynamoUrl(URI.create(target), region, key, secret);
+        }
+
+        private static String decode(String s) {
+            return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
         }
 
         private static String redact(String text) {

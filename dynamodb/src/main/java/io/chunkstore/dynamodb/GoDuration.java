@@ -66,18 +66,9 @@ final class GoDuration {
             return d.toNanos() % 1_000_000L == 0 ? d.toMillis() + "ms" : d.toNanos() + "ns";
         }
         long secs = d.getSeconds();
-        StringBuilder b = new StringBuilder();
-        if (secs >= 3600) {
-            b.append(secs / 3600).append('h');
-            secs %= 3600;
-        }
-        if (secs >= 60 || b.length() > 0 && secs > 0) {
-            b.append(secs / 60).append('m');
-            secs %= 60;
-        }
-        if (secs > 0 || b.length() == 0) {
-            b.append(secs).append('s');
-        }
-        return b.toString();
+        long h = secs / 3600;
+        long m = secs % 3600 / 60;
+        long sec = secs % 60;
+        return h > 0 ? h + "h" + m + "m" + sec + "s" : m > 0 ? m + "m" + sec + "s" : sec + "s";
     }
 }
