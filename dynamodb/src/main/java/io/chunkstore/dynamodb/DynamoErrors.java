@@ -47,7 +47,9 @@ final class DynamoErrors {
 
     /** The cause inside CompletionException / ExecutionException wrappers. */
     static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+        while (t != null && t.getCause() != null && t.getCause() != t
+                && (t instanceof CompletionException || t instanceof ExecutionException
+                        || t instanceof SdkClientException && t.getCause() instanceof SdkServiceException)) {
             t = t.getCause();
         }
         return t;
