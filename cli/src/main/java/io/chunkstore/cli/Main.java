@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 + " embedded store.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                SchemaCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
