@@ -87,7 +87,10 @@ final class DynamoTableClient implements TableClient {
                                 .build())
                 .keySchema(KeySchemaElement.builder().attributeName(Layout.HASH).keyType(KeyType.HASH).build(),
                         KeySchemaElement.builder().attributeName(Layout.RANGE).keyType(KeyType.RANGE).build());
-        if (desc.useOnDemandIOMode()) {
+        if (onDemand(desc)) {
+            if (!desc.useOnDemandIOMode()) {
+                LOG.info("table {} states no capacity (read 0, write 0): creating it PAY_PER_REQUEST", name);
+            }
             b.billingMode(BillingMode.PAY_PER_REQUEST);
         } else {
             b.billingMode(BillingMode.PROVISIONED).provisionedThroughput(throughput(desc));
@@ -116,6 +119,14 @@ final class DynamoTableClient implements TableClient {
         if (!desc.tags().isEmpty()) {
             tag(name, arn, desc.tags());
         }
+    }
+
+    /**
+     * Whether a desc asks for PAY_PER_REQUEST: on-demand mode, or no capacity at all (read and write 0, as
+     * {@link TableDesc#named} has), which DynamoDB cannot provision.
+     */
+    static boolean onDemand(TableDesc desc) {
+        return desc.useOnDemandIOMode() || desc.provisionedRead() == 0 && desc.provisionedWrite() == 0;
     }
 
     private static ProvisionedThroughput throughput(TableDesc desc) {
@@ -233,14 +244,14 @@ final class DynamoTableClient implements TableClient {
         UpdateTableRequest req = null;
         boolean capacityDiffers = current.provisionedRead() != expected.provisionedRead()
                 || current.provisionedWrite() != expected.provisionedWrite();
-        if (!expected.useOnDemandIOMode() && (current.useOnDemandIOMode() || capacityDiffers)) {
+        if (!onDemand(expected) && (current.useOnDemandIOMode() || capacityDiffers)) {
             UpdateTableRequest.Builder b = UpdateTableRequest.builder().tableName(name)
                     .provisionedThroughput(throughput(expected));
             if (current.useOnDemandIOMode()) {
                 b.billingMode(BillingMode.PROVISIONED);
             }
             req = b.build();
-        } else if (expected.useOnDemandIOMode() && !current.useOnDemandIOMode()) {
+        } else if (onDemand(expected) && !current.useOnDemandIOMode()) {
             req = UpdateTableRequest.builder().tableName(name).billingMode(BillingMode.PAY_PER_REQUEST).build();
         }
         if (req != null) {
@@ -277,10 +288,12 @@ final class DynamoTableClient implements TableClient {
     }
 
     private static String describeChange(TableDesc current, TableDesc expected) {
-        return (current.useOnDemandIOMode() ? "PAY_PER_REQUEST" : "PROVISIONED read " + current.provisionedRead()
-                + " write " + current.provisionedWrite()) + " -> "
-                + (expected.useOnDemandIOMode() ? "PAY_PER_REQUEST" : "PROVISIONED read "
-                        + expected.provisionedRead() + " write " + expected.provisionedWrite());
+        return billing(current.useOnDemandIOMode(), current) + " -> " + billing(onDemand(expected), expected);
+    }
+
+    private static String billing(boolean onDemand, TableDesc d) {
+        return onDemand ? "PAY_PER_REQUEST"
+                : "PROVISIONED read " + d.provisionedRead() + " write " + d.provisionedWrite();
     }
 
     private void tag(String name, String arn, Map<String, String> tags) {
