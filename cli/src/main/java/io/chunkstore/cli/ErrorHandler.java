@@ -10,7 +10,7 @@ import picocli.CommandLine;
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
-        cl.getErr().println("chunkstore " + cl.getCommandName() + ": " + ex.getMessage());
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         if (System.getenv("CHUNKSTORE_DEBUG") != null) {
             ex.printStackTrace(cl.getErr());
         }

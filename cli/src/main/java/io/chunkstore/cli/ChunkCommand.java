@@ -1,0 +1,242 @@
+package io.chunkstore.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.chunkstore.core.chunk.Chunk;
+import io.chunkstore.core.chunk.ChunkCodec;
+import io.chunkstore.core.chunk.ChunkRef;
+import io.chunkstore.core.chunk.KeyFormat;
+import io.chunkstore.core.chunk.Sample;
+import io.chunkstore.core.model.Label;
+import io.chunkstore.core.model.Labels;
+import io.chunkstore.core.model.Selectors;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code chunkstore chunk}: decode and verify a stored chunk, or write a Bigchunk chunk from samples. */
+@Command(name = "chunk",
+        mixinStandardHelpOptions = true,
+        description = "Decode, verify and write chunks in the Cortex/Loki chunk format.",
+        subcommands = {ChunkCommand.Inspect.class, ChunkCommand.Encode.class})
+public final class ChunkCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code chunk inspect}: prints a stored chunk's metadata and samples as one JSON object. */
+    @Command(name = "inspect",
+            mixinStandardHelpOptions = true,
+            description = {"Decode a stored chunk (the bytes a chunk store keeps under its external key), check it"
+                    + " against its key, and print one JSON object: key, user, fingerprint (unsigned decimal, and hex),"
+                    + " from and through (ms), labels, encoding, checksum, data length and, for Bigchunk and"
+                    + " PrometheusXorChunk chunks, samples as [[t, v], ...] (non-finite values as \"NaN\", \"+Inf\","
+                    + " \"-Inf\").",
+                    "A chunk that fails a check (checksum, metadata length, metadata vs key, data length, encoding,"
+                            + " corrupt payload) exits with 1 and the reason on stderr."})
+    static final class Inspect implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--key", paramLabel = "KEY",
+                description = "The chunk's external key (any form: <user>/<fp>:<from>:<through>:<checksum>, Loki v12"
+                        + " <user>/<fp>/<from>:<through>:<checksum>, or legacy). Without it the chunk is decoded"
+                        + " unchecked and its checksum computed.")
+        String key;
+
+        @Option(names = "--user", paramLabel = "USER",
+                description = "The tenant, needed for a legacy <fp>:<from>:<through> key; checked against other keys.")
+        String user;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The stored chunk bytes.")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            byte[] bytes = readFile(file);
+            Chunk chunk;
+            String shownKey;
+            if (key == null) {
+                chunk = ChunkCodec.decodeUnverified(bytes);
+                shownKey = chunk.externalKey();
+            } else {
+                chunk = ChunkCodec.decode(ChunkRef.parse(user, key), bytes);
+                shownKey = key;
+            }
+            // Decode samples before printing anything, so a corrupt payload prints only the error.
+            List<Sample> samples = chunk.encoding().hasSampleDecoder() ? chunk.samples() : null;
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(toJson(chunk, shownKey, key != null, samples));
+            out.flush();
+            if (samples == null) {
+                spec.commandLine().getErr().println("chunkstore chunk inspect: " + chunk.encoding()
+                        + (chunk.encoding().isLogs()
+                        ? " is a Loki log chunk; its data (a MemChunk) is not decoded here"
+                        : " samples are not decoded (only Bigchunk and PrometheusXorChunk are)"));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code chunk encode}: writes a Bigchunk chunk and prints its external key. */
+    @Command(name = "encode",
+            mixinStandardHelpOptions = true,
+            description = {"Write a Bigchunk chunk holding the given samples, the way Cortex encodes it, and print"
+                    + " its external key.",
+                    "The fingerprint is Cortex's client.Fingerprint of the labels; from and through are the first and"
+                            + " last sample times."})
+    static final class Encode implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--user", required = true, paramLabel = "USER", description = "The tenant.")
+        String user;
+
+        @Option(names = "--labels", required = true, paramLabel = "LABELS",
+                description = "The series, e.g. '{__name__=\"foo\",bar=\"baz\"}'.")
+        String labels;
+
+        @Option(names = "--samples", required = true, paramLabel = "SAMPLES",
+                description = "Comma-separated t:v pairs, t in ms (ascending), v a float (NaN, +Inf, -Inf allowed),"
+                        + " e.g. '1557654321000:0,1557654336000:1.5'.")
+        String samples;
+
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the chunk.")
+        Path out;
+
+        @Option(names = "--key-format", paramLabel = "FORMAT", defaultValue = "current",
+                description = "Key form to print: current (<user>/<fp>:<from>:<through>:<checksum>) or v12 (Loki"
+                        + " schema v12+, <user>/<fp>/<from>:<through>:<checksum>). Default: ${DEFAULT-VALUE}.")
+        String keyFormat;
+
+        @Override
+        public Integer call() throws IOException {
+            KeyFormat format = switch (keyFormat.toLowerCase(Locale.ROOT)) {
+                case "current" -> KeyFormat.CURRENT;
+                case "v12" -> KeyFormat.V12;
+                default -> throw new IllegalArgumentException("--key-format must be current or v12, not " + keyFormat);
+            };
+            Labels series = Selectors.parseLabels(labels);
+            ChunkCodec.Encoded encoded = ChunkCodec.encode(Chunk.fromSamples(user, series, parseSamples(samples)));
+            Files.write(out, encoded.bytes());
+            spec.commandLine().getOut().println(encoded.externalKey(format));
+            return ExitCodes.OK;
+        }
+    }
+
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    /** {@code t1:v1,t2:v2}: times as int64 ms, values as Go's ParseFloat reads them (NaN, Inf, +Inf, -Inf). */
+    static List<Sample> parseSamples(String text) {
+        List<Sample> out = new ArrayList<>();
+        for (String pair : text.split(",")) {
+            String p = pair.strip();
+            int colon = p.indexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("sample \"" + p + "\" is not t:v");
+            }
+            long t;
+            try {
+                t = Long.parseLong(p.substring(0, colon).strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("sample \"" + p + "\": time is not an integer of milliseconds");
+            }
+            out.add(new Sample(t, parseValue(p.substring(colon + 1).strip(), p)));
+        }
+        return out;
+    }
+
+    private static double parseValue(String v, String pair) {
+        String lower = v.toLowerCase(Locale.ROOT);
+        switch (lower) {
+            case "nan":
+                return Double.NaN;
+            case "inf", "+inf", "infinity", "+infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-inf", "-infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                if (!DECIMAL.matcher(v).matches()) {
+                    throw new IllegalArgumentException("sample \"" + pair + "\": value is not a number");
+                }
+                return Double.parseDouble(v);
+        }
+    }
+
+    private static byte[] readFile(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("no such chunk file: " + file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    static String toJson(Chunk c, String key, boolean verified, List<Sample> samples) throws IOException {
+        StringWriter sw = new StringWriter();
+        try (JsonGenerator g = JSON.createGenerator(sw)) {
+            g.writeStartObject();
+            g.writeStringField("key", key);
+            g.writeBooleanField("verified", verified);
+            g.writeStringField("user", c.userId());
+            g.writeFieldName("fingerprint");
+            g.writeNumber(new BigInteger(Long.toUnsignedString(c.fingerprint())));
+            g.writeStringField("fingerprintHex", String.format("%016x", c.fingerprint()));
+            g.writeNumberField("from", c.from());
+            g.writeNumberField("through", c.through());
+            g.writeObjectFieldStart("labels");
+            for (Label l : c.labels()) {
+                g.writeStringField(l.name(), l.value());
+            }
+            g.writeEndObject();
+            g.writeNumberField("encoding", c.encoding().code());
+            g.writeStringField("encodingName", c.encoding().goName());
+            if (c.checksumSet()) {
+                g.writeStringField("checksum", String.format("%08x", c.checksum()));
+            } else {
+                g.writeNullField("checksum");
+            }
+            g.writeNumberField("dataLength", c.data().length);
+            if (samples != null) {
+                g.writeArrayFieldStart("samples");
+                for (Sample s : samples) {
+                    g.writeStartArray();
+                    g.writeNumber(s.timestamp());
+                    double v = s.value();
+                    if (Double.isNaN(v)) {
+                        g.writeString("NaN");
+                    } else if (Double.isInfinite(v)) {
+                        g.writeString(v > 0 ? "+Inf" : "-Inf");
+                    } else {
+                        g.writeNumber(v);
+                    }
+                    g.writeEndArray();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        }
+        return sw.toString();
+    }
+}
