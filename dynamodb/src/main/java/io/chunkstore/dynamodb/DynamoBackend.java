@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
  */
 public final class DynamoBackend implements StorageBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoBackend.class);
+    /** The longest one DynamoDB call may take before it fails as a timeout (and is retried). */
+    static final Duration API_CALL_TIMEOUT = Duration.ofMinutes(2);
 
     private final String storeName;
     private final Capabilities capabilities;
@@ -53,7 +55,7 @@ public final class DynamoBackend implements StorageBackend {
         BatchWriter writer = new BatchWriter(client, calls, new TokenBucket(config.throttleLimit(), 25),
                 config.writeParallelism(), workers);
         this.index = new DynamoIndexClient(client, calls, writer, workers, config.queryParallelism(),
-                config.consistentReads());
+                config.consistentReads(), config.queryPageLimit());
         this.chunks = capabilities.has(Capabilities.Feature.CHUNKS)
                 ? new DynamoChunkClient(client, calls, writer, workers, config.chunkGangSize(),
                         config.chunkGetMaxParallelism(), config.consistentReads())
@@ -86,7 +88,9 @@ public final class DynamoBackend implements StorageBackend {
                         .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
                 // Cortex turns the SDK's retries off and retries itself, so throttling is seen and bounded
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(AwsRetryStrategy.doNotRetry()).build());
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        // a safety net: no call waits forever (it then counts as a transient failure)
+                        .apiCallTimeout(API_CALL_TIMEOUT).build());
         if (config.endpoint() != null) {
             b.endpointOverride(config.endpoint());
         }

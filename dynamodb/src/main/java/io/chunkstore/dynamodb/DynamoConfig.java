@@ -30,10 +30,12 @@ import java.util.function.UnaryOperator;
  *                               call in flight (default 8)
  * @param consistentReads        chunkstore extension {@code consistent_reads}: strongly consistent Query and
  *                               BatchGetItem (default false, as Cortex)
+ * @param queryPageLimit         chunkstore extension {@code query_page_limit}: at most this many items per Query
+ *                               page (DynamoDB's Limit; default 10,000; 0 = only DynamoDB's 1 MB bound, as Cortex)
  */
 public record DynamoConfig(URI endpoint, String region, String accessKeyId, String secretAccessKey, double apiLimit,
         double throttleLimit, int chunkGangSize, int chunkGetMaxParallelism, Backoff.Config backoff, String kmsKeyId,
-        int queryParallelism, int writeParallelism, boolean consistentReads) {
+        int queryParallelism, int writeParallelism, boolean consistentReads, int queryPageLimit) {
 
     /** Region when neither the URL, the {@code aws.region} key nor {@code AWS_REGION} names one. */
     public static final String DEFAULT_REGION = "us-east-1";
@@ -46,11 +48,12 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
             new Backoff.Config(Duration.ofMillis(100), Duration.ofSeconds(50), 20);
     public static final int DEFAULT_QUERY_PARALLELISM = 100;
     public static final int DEFAULT_WRITE_PARALLELISM = 8;
+    public static final int DEFAULT_QUERY_PAGE_LIMIT = 10_000;
 
     private static final String PATH = "aws.dynamodb";
     private static final Set<String> DYNAMODB_KEYS = Set.of("dynamodb_url", "api_limit", "throttle_limit", "metrics",
             "chunk_gang_size", "chunk_get_max_parallelism", "backoff_config", "kms_key_id", "query_parallelism",
-            "write_parallelism", "consistent_reads");
+            "write_parallelism", "consistent_reads", "query_page_limit");
     private static final Set<String> BACKOFF_KEYS = Set.of("min_period", "max_period", "max_retries");
     /** Cortex's metrics-based autoscaler settings: accepted for compatibility, not used. */
     private static final Set<String> METRICS_KEYS = Set.of("url", "target_queue_length", "scale_up_factor",
@@ -70,6 +73,10 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
         positive("write_parallelism", writeParallelism);
         nonNegative("api_limit", apiLimit);
         nonNegative("throttle_limit", throttleLimit);
+        if (queryPageLimit < 0) {
+            throw new ConfigException(PATH + ".query_page_limit must be >= 0 (0 = no item limit), got "
+                    + queryPageLimit);
+        }
         backoff = backoff == null ? DEFAULT_BACKOFF : backoff;
         kmsKeyId = kmsKeyId == null ? "" : kmsKeyId;
     }
@@ -78,28 +85,37 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
     public static DynamoConfig forEndpoint(URI endpoint, String region, String accessKeyId, String secretAccessKey) {
         return new DynamoConfig(endpoint, region, accessKeyId, secretAccessKey, DEFAULT_API_LIMIT,
                 DEFAULT_THROTTLE_LIMIT, DEFAULT_CHUNK_GANG_SIZE, DEFAULT_CHUNK_GET_MAX_PARALLELISM, DEFAULT_BACKOFF,
-                "", DEFAULT_QUERY_PARALLELISM, DEFAULT_WRITE_PARALLELISM, false);
+                "", DEFAULT_QUERY_PARALLELISM, DEFAULT_WRITE_PARALLELISM, false, DEFAULT_QUERY_PAGE_LIMIT);
     }
 
     public DynamoConfig withApiLimit(double v) {
         return new DynamoConfig(endpoint, region, accessKeyId, secretAccessKey, v, throttleLimit, chunkGangSize,
-                chunkGetMaxParallelism, backoff, kmsKeyId, queryParallelism, writeParallelism, consistentReads);
+                chunkGetMaxParallelism, backoff, kmsKeyId, queryParallelism, writeParallelism, consistentReads,
+                queryPageLimit);
     }
 
     public DynamoConfig withThrottleLimit(double v) {
         return new DynamoConfig(endpoint, region, accessKeyId, secretAccessKey, apiLimit, v, chunkGangSize,
-                chunkGetMaxParallelism, backoff, kmsKeyId, queryParallelism, writeParallelism, consistentReads);
+                chunkGetMaxParallelism, backoff, kmsKeyId, queryParallelism, writeParallelism, consistentReads,
+                queryPageLimit);
     }
 
     public DynamoConfig withBackoff(Backoff.Config v) {
         return new DynamoConfig(endpoint, region, accessKeyId, secretAccessKey, apiLimit, throttleLimit,
                 chunkGangSize, chunkGetMaxParallelism, v, kmsKeyId, queryParallelism, writeParallelism,
-                consistentReads);
+                consistentReads, queryPageLimit);
+    }
+
+    public DynamoConfig withQueryPageLimit(int v) {
+        return new DynamoConfig(endpoint, region, accessKeyId, secretAccessKey, apiLimit, throttleLimit,
+                chunkGangSize, chunkGetMaxParallelism, backoff, kmsKeyId, queryParallelism, writeParallelism,
+                consistentReads, v);
     }
 
     public DynamoConfig withChunkGangs(int gangSize, int maxParallelism) {
         return new DynamoConfig(endpoint, region, accessKeyId, secretAccessKey, apiLimit, throttleLimit, gangSize,
-                maxParallelism, backoff, kmsKeyId, queryParallelism, writeParallelism, consistentReads);
+                maxParallelism, backoff, kmsKeyId, queryParallelism, writeParallelism, consistentReads,
+                queryPageLimit);
     }
 
     /**
@@ -163,7 +179,8 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
                 d.get("kms_key_id") == null ? "" : d.get("kms_key_id").toString(),
                 integer(d, "query_parallelism", DEFAULT_QUERY_PARALLELISM, PATH),
                 integer(d, "write_parallelism", DEFAULT_WRITE_PARALLELISM, PATH),
-                bool(d, "consistent_reads", false));
+                bool(d, "consistent_reads", false),
+                integer(d, "query_page_limit", DEFAULT_QUERY_PAGE_LIMIT, PATH));
     }
 
     /** Whether the {@code metrics:} block asks for Cortex's metrics-based autoscaling, which is not supported. */
@@ -184,7 +201,7 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
                 + GoDuration.format(backoff.min()) + ".." + GoDuration.format(backoff.max()) + " x"
                 + backoff.maxRetries() + (kmsKeyId.isEmpty() ? "" : ", kms_key_id=" + kmsKeyId)
                 + ", query_parallelism=" + queryParallelism + ", write_parallelism=" + writeParallelism
-                + ", consistent_reads=" + consistentReads + "}";
+                + ", consistent_reads=" + consistentReads + ", query_page_limit=" + queryPageLimit + "}";
     }
 
     // ---- the endpoint URL

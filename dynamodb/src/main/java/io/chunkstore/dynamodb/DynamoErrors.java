@@ -34,6 +34,8 @@ final class DynamoErrors {
         LIMIT_EXCEEDED,
         /** The table is being created, updated or deleted (ResourceInUseException). */
         RESOURCE_IN_USE,
+        /** The endpoint does not know the operation (UnknownOperationException: DynamoDB Local and tagging). */
+        UNSUPPORTED,
         /** Anything else: fail. */
         OTHER
     }
@@ -99,6 +101,9 @@ final class DynamoErrors {
             case "ResourceInUseException" -> {
                 return Kind.RESOURCE_IN_USE;
             }
+            case "UnknownOperationException" -> {
+                return Kind.UNSUPPORTED;
+            }
             default -> {
             }
         }
@@ -160,6 +165,8 @@ final class DynamoErrors {
             case RESOURCE_IN_USE -> new UnavailableException(where + ": the table is busy (being created, updated"
                     + " or deleted); try again when it is ACTIVE: " + detail, t);
             case LIMIT_EXCEEDED -> new ThrottledException(where + ": DynamoDB limit exceeded: " + detail, t);
+            case UNSUPPORTED -> new InvalidRequestException(where + ": this DynamoDB endpoint does not support the"
+                    + " operation: " + detail, t);
             case OTHER -> new StorageException(where + " failed: " + detail, t);
         };
     }

@@ -34,15 +34,17 @@ final class DynamoIndexClient implements IndexClient {
     private final Executor executor;
     private final int queryParallelism;
     private final boolean consistentReads;
+    private final int pageLimit;
 
     DynamoIndexClient(DynamoDbAsyncClient client, Calls calls, BatchWriter writer, Executor executor,
-            int queryParallelism, boolean consistentReads) {
+            int queryParallelism, boolean consistentReads, int pageLimit) {
         this.client = client;
         this.calls = calls;
         this.writer = writer;
         this.executor = executor;
         this.queryParallelism = queryParallelism;
         this.consistentReads = consistentReads;
+        this.pageLimit = pageLimit;
     }
 
     @Override
@@ -91,7 +93,7 @@ final class DynamoIndexClient implements IndexClient {
 
     private void query(IndexQuery q, PageConsumer consumer) {
         TableNames.check(q.tableName());
-        QueryRequest first = Requests.query(q, consistentReads);
+        QueryRequest first = Requests.query(q, consistentReads, pageLimit);
         QueryRequest current = first;
         CompletableFuture<QueryResponse> inFlight = fetch(current);
         int pages = 0;

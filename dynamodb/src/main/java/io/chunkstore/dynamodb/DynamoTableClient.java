@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -52,6 +53,7 @@ final class DynamoTableClient implements TableClient {
     private final Calls calls;
     private final TokenBucket apiLimit;
     private final String kmsKeyId;
+    private final AtomicBoolean taggingWarned = new AtomicBoolean();
 
     DynamoTableClient(DynamoDbAsyncClient client, Calls calls, TokenBucket apiLimit, String kmsKeyId) {
         this.client = client;
@@ -222,8 +224,16 @@ final class DynamoTableClient implements TableClient {
         do {
             ListTagsOfResourceRequest req = ListTagsOfResourceRequest.builder().resourceArn(arn).nextToken(token)
                     .build();
-            ListTagsOfResourceResponse resp = calls.call(DynamoMetrics.LIST_TAGS, name, null,
-                    () -> client.listTagsOfResource(req), apiLimit);
+            ListTagsOfResourceResponse resp;
+            try {
+                resp = calls.call(DynamoMetrics.LIST_TAGS, name, null, () -> client.listTagsOfResource(req),
+                        apiLimit);
+            } catch (StorageException e) {
+                if (taggingUnsupported(e)) {
+                    return Map.of();
+                }
+                throw e;
+            }
             resp.tags().forEach(t -> tags.put(t.key(), t.value()));
             token = resp.nextToken();
         } while (token != null && !token.isEmpty());
@@ -281,8 +291,14 @@ final class DynamoTableClient implements TableClient {
                 tag(name, arn, toSet);
             }
             if (!toRemove.isEmpty()) {
-                calls.call(DynamoMetrics.UNTAG_RESOURCE, name, null,
-                        () -> client.untagResource(r -> r.resourceArn(arn).tagKeys(toRemove)), apiLimit);
+                try {
+                    calls.call(DynamoMetrics.UNTAG_RESOURCE, name, null,
+                            () -> client.untagResource(r -> r.resourceArn(arn).tagKeys(toRemove)), apiLimit);
+                } catch (StorageException e) {
+                    if (!taggingUnsupported(e)) {
+                        throw e;
+                    }
+                }
             }
         }
     }
@@ -299,8 +315,29 @@ final class DynamoTableClient implements TableClient {
     private void tag(String name, String arn, Map<String, String> tags) {
         List<Tag> list = new ArrayList<>();
         tags.forEach((k, v) -> list.add(Tag.builder().key(k).value(v).build()));
-        calls.call(DynamoMetrics.TAG_RESOURCE, name, null,
-                () -> client.tagResource(r -> r.resourceArn(arn).tags(list)), apiLimit);
+        try {
+            calls.call(DynamoMetrics.TAG_RESOURCE, name, null,
+                    () -> client.tagResource(r -> r.resourceArn(arn).tags(list)), apiLimit);
+        } catch (StorageException e) {
+            if (!taggingUnsupported(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Whether the endpoint answered a tagging call with UnknownOperationException, as DynamoDB Local does ("Tagging
+     * is not currently supported"): tags are then skipped with one warning, and described as none.
+     */
+    private boolean taggingUnsupported(StorageException e) {
+        if (e.getCause() == null || DynamoErrors.classify(e.getCause()) != DynamoErrors.Kind.UNSUPPORTED) {
+            return false;
+        }
+        if (taggingWarned.compareAndSet(false, true)) {
+            LOG.warn("this DynamoDB endpoint does not support tagging ({}); table tags are not set or read",
+                    e.getCause().getMessage());
+        }
+        return true;
     }
 
     @Override

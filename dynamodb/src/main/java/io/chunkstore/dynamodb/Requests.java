@@ -15,9 +15,10 @@ final class Requests {
     /**
      * The Query for an index query, in expression form only (never mixed with legacy KeyConditions, which DynamoDB
      * rejects): {@code #h = :h}, plus {@code begins_with(#r, :p)} or {@code #r >= :s}, and the filter
-     * {@code #c = :v} when a value is required.
+     * {@code #c = :v} when a value is required. {@code pageLimit} > 0 caps the items DynamoDB evaluates per page
+     * (before the filter).
      */
-    static QueryRequest query(IndexQuery q, boolean consistentRead) {
+    static QueryRequest query(IndexQuery q, boolean consistentRead, int pageLimit) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#h", Layout.HASH);
@@ -34,6 +35,9 @@ final class Requests {
         }
         QueryRequest.Builder b = QueryRequest.builder().tableName(q.tableName()).keyConditionExpression(condition)
                 .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).consistentRead(consistentRead);
+        if (pageLimit > 0) {
+            b.limit(pageLimit);
+        }
         if (q.hasValueEqual()) {
             names.put("#c", Layout.VALUE);
             values.put(":v", Layout.b(q.valueEqual()));

@@ -92,6 +92,7 @@ class DynamoConfigTest {
         assertThat(c.queryParallelism()).isEqualTo(100);
         assertThat(c.writeParallelism()).isEqualTo(8);
         assertThat(c.consistentReads()).isFalse();
+        assertThat(c.queryPageLimit()).isEqualTo(10_000);
     }
 
     @Test
@@ -110,6 +111,7 @@ class DynamoConfigTest {
         d.put("query_parallelism", 16);
         d.put("write_parallelism", 2);
         d.put("consistent_reads", true);
+        d.put("query_page_limit", 0);
         DynamoConfig c = DynamoConfig.fromAwsBlock(aws(d), NO_ENV);
         assertThat(c.apiLimit()).isEqualTo(5.0);
         assertThat(c.throttleLimit()).isEqualTo(12.5);
@@ -122,6 +124,7 @@ class DynamoConfigTest {
         assertThat(c.queryParallelism()).isEqualTo(16);
         assertThat(c.writeParallelism()).isEqualTo(2);
         assertThat(c.consistentReads()).isTrue();
+        assertThat(c.queryPageLimit()).isZero();
         assertThat(DynamoConfig.wantsMetricsAutoscaling(aws(d))).isFalse();
         d.put("metrics", Map.of("url", "http://prometheus:9090"));
         assertThat(DynamoConfig.wantsMetricsAutoscaling(aws(d))).isTrue();
