@@ -23,6 +23,8 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.SSEType;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -33,15 +35,17 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * captured by an ExecutionInterceptor, and the backend must carry on without them.
  */
 class DynamodbTableTest {
+    /** Tagging and CreateTable requests as they left the SDK. */
     private static final List<SdkRequest> TAGGING = new CopyOnWriteArrayList<>();
     private static DynamoBackend backend;
     private static TableClient tables;
 
-    /** Records the tagging requests the backend sends. */
+    /** Records the tagging and CreateTable requests the backend sends. */
     static final class TaggingRecorder implements ExecutionInterceptor {
         @Override
         public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-            if (context.request() instanceof TagResourceRequest || context.request() instanceof UntagResourceRequest) {
+            if (context.request() instanceof TagResourceRequest || context.request() instanceof UntagResourceRequest
+                    || context.request() instanceof CreateTableRequest) {
                 TAGGING.add(context.request());
             }
         }
@@ -173,6 +177,28 @@ class DynamodbTableTest {
         assertThat(tagsRemoved(arn)).containsExactly("drop");
         assertThat(tables.describeTable(name).active()).isTrue();
         tables.deleteTable(name);
+    }
+
+    /** Loki's kms_key_id: new tables are created with KMS server-side encryption under that key. */
+    @Test
+    void kmsKeyIdEncryptsNewTables() {
+        DynamoConfig c = DynamoServer.config();
+        String key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        DynamoConfig withKms = new DynamoConfig(c.endpoint(), c.region(), c.accessKeyId(), c.secretAccessKey(),
+                c.apiLimit(), c.throttleLimit(), c.chunkGangSize(), c.chunkGetMaxParallelism(), c.backoff(), key,
+                c.queryParallelism(), c.writeParallelism(), c.consistentReads(), c.queryPageLimit());
+        String name = DynamoServer.table("tables_kms");
+        try (DynamoBackend kms = DynamoServer.open("aws", withKms, new SimpleMeterRegistry(),
+                b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(new TaggingRecorder())))) {
+            kms.tableClient().createTable(TableDesc.named(name));
+            CreateTableRequest sent = TAGGING.stream().filter(r -> r instanceof CreateTableRequest t
+                    && t.tableName().equals(name)).map(r -> (CreateTableRequest) r).findFirst().orElseThrow();
+            assertThat(sent.sseSpecification().enabled()).isTrue();
+            assertThat(sent.sseSpecification().sseType()).isEqualTo(SSEType.KMS);
+            assertThat(sent.sseSpecification().kmsMasterKeyId()).isEqualTo(key);
+            assertThat(kms.tableClient().describeTable(name).active()).isTrue();
+            kms.tableClient().deleteTable(name);
+        }
     }
 
     @Test
