@@ -13,6 +13,7 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.spi.support.Backoff;
+import io.chunkstore.spi.support.GoDuration;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

@@ -2,6 +2,7 @@ package io.chunkstore.dynamodb;
 
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.support.Backoff;
+import io.chunkstore.spi.support.GoDuration;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
