@@ -1,6 +1,7 @@
 package io.chunkstore.bigtable;
 
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.GoDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
