@@ -181,7 +181,7 @@ class SeriesStoreOracleTest {
         List<Chunk> got = store(which).get(USER, from, through, matchers);
         Set<String> keys = new TreeSet<>();
         for (Chunk c : got) {
-            String key = c.externalKey();
+            String key = store(which).externalKey(c);
             assertThat(keys.add(key)).as("duplicate chunk %s", key).isTrue();
             ChunkCodec.Encoded want = data.chunk(key);
             assertThat(want).as("unknown chunk %s", key).isNotNull();
