@@ -99,6 +99,11 @@ public final class CachingIndexClient implements IndexClient {
         return rows.estimatedSize();
     }
 
+    /** Runs pending evictions and expirations now (they otherwise run in the background). */
+    public void cleanUp() {
+        rows.cleanUp();
+    }
+
     /** Drops every cached row. */
     public void invalidateAll() {
         rows.invalidateAll();

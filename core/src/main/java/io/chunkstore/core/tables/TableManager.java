@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #plan()} says what {@link #sync()} would do without doing it. {@link #loop()} runs syncs every poll
  * interval. Metrics, under the namespace: {@code table_manager_sync_duration_seconds},
  * {@code table_capacity_units}, {@code table_manager_create_failures}, {@code table_manager_delete_failures},
- * {@code table_manager_sync_success_timestamp_seconds}.
+ * {@code table_manager_sync_success_timestamp_seconds} (its gauges are registered once per name: give each manager
+ * its own registry, or run one manager per process as Cortex does).
  *
  * <pre>{@code
  * TableManager tm = TableManager.builder(TableManagerConfig.from(config), config.schemaConfig(),
@@ -419,10 +419,5 @@ public final class TableManager {
     @Override
     public String toString() {
         return "TableManager{" + cfg + (onlyStore == null ? "" : ", store " + onlyStore) + "}";
-    }
-
-    /** For tests: tables named in the schema config's prefixes (index and chunks) of the managed periods. */
-    Set<String> prefixes() {
-        return new HashSet<>(managedPrefixes());
     }
 }

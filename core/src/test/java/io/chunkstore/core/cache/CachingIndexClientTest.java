@@ -293,11 +293,13 @@ class CachingIndexClientTest {
             run(client, List.of(IndexQuery.row("t", "h" + i)));
         }
         client.invalidateAll();
+        client.cleanUp();
         assertThat(client.cachedRows()).isZero();
         for (int i = 0; i < 50; i++) {
             run(client, List.of(IndexQuery.row("t", "h" + i)));
         }
         // ~10 KB rows in a 100 KB cache: far fewer than 50 can stay.
+        client.cleanUp();
         assertThat(client.cachedRows()).isLessThan(20);
     }
 
