@@ -191,8 +191,8 @@ public interface SeriesStoreContract extends BackendContract {
                             .containsExactlyElementsOf(f.expectedLabelNames(r[0], r[1], metric));
                 }
             }
-            assertThat(f.expectedKeys(t0, SeriesStoreFixture.END, Selectors.parseMatchers("requests_total{tier=\"gold\"}")))
-                    .isNotEmpty();
+            List<LabelMatcher> gold = Selectors.parseMatchers("requests_total{tier=\"gold\"}");
+            assertThat(f.expectedKeys(t0, SeriesStoreFixture.END, gold)).isNotEmpty();
             // A query shard over the row-sharded periods (v10 on) reads only that shard's rows.
             long from = t0 + 2 * d;
             List<LabelMatcher> sharded = Selectors.parseMatchers("requests_total{__cortex_shard__=\"3_of_16\"}");

@@ -77,8 +77,8 @@ final class SeriesStoreFixture {
         SchemaVersion[] versions = {SchemaVersion.V9, SchemaVersion.V10, SchemaVersion.V11, SchemaVersion.V12};
         for (int i = 0; i < versions.length; i++) {
             periods.add(new PeriodConfig(D0.plusDays(2L * i), s.storeName(), s.storeName(), versions[i],
-                    PeriodicTableConfig.of(index, Duration.ofDays(7)), PeriodicTableConfig.of(chunks, Duration.ofDays(7)),
-                    0));
+                    PeriodicTableConfig.of(index, Duration.ofDays(7)),
+                    PeriodicTableConfig.of(chunks, Duration.ofDays(7)), 0));
         }
         return SchemaConfig.of(periods);
     }

@@ -18,6 +18,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.InvalidQueryException;
+import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.WriteBatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -90,7 +91,8 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         this.ctx = new StoreContext(schemaConfig, b.config, b.clock, metrics, exec, b.writeDedupeCache, fetcher);
         clients.forEach((p, c) -> {
             IndexSchema schema = IndexSchemas.forPeriod(p, b.labelValueLookup);
-            stores.put(p, p.schema().isSeriesStore() ? new SeriesStore(schema, c, ctx) : new LegacyStore(schema, c, ctx));
+            stores.put(p, p.schema().isSeriesStore() ? new SeriesStore(schema, c, ctx)
+                    : new LegacyStore(schema, c, ctx));
         });
     }
 
@@ -299,7 +301,13 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             }
             String table = schemaConfig.chunkTableFor(chunk.from());
             EncodedChunk stored = new EncodedChunk(key, table, w.chunk.bytes());
-            for (PeriodRange pr : schemaConfig.split(w.from, w.through)) {
+            List<PeriodRange> parts = schemaConfig.split(w.from, w.through);
+            if (parts.isEmpty()) {
+                throw new InvalidRequestException("chunk " + key + " cannot be indexed for [" + w.from + ", "
+                        + w.through + "]: the range is empty or ends before the first schema period ("
+                        + schemaConfig.periods().get(0).from() + ")");
+            }
+            for (PeriodRange pr : parts) {
                 PeriodStore s = store(pr.period());
                 PeriodStore.PendingIndex p = s.indexEntries(chunk.userId(), pr.fromMs(), pr.throughMs(), chunk, key);
                 ChunkClient cc = s.clients.chunks();

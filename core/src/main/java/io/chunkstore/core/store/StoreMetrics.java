@@ -47,7 +47,8 @@ final class StoreMetrics {
     void stored(String user, long chunks, long bytes) {
         Counter.builder(ns + "chunk_store_stored_chunks_total").description("Total stored chunks per user.")
                 .tag("user", user).register(registry).increment(chunks);
-        Counter.builder(ns + "chunk_store_stored_chunk_bytes_total").description("Total bytes stored in chunks per user.")
+        Counter.builder(ns + "chunk_store_stored_chunk_bytes_total")
+                .description("Total bytes stored in chunks per user.")
                 .tag("user", user).register(registry).increment(bytes);
     }
 

@@ -2,21 +2,15 @@ package io.chunkstore.core.tables;
 
 import io.chunkstore.core.config.Durations;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.GoDuration;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads typed values out of a YAML block already parsed into maps, with messages that name the key path. */
 final class YamlValues {
-    private static final Pattern GO_DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
-    private static final Map<String, BigDecimal> GO_UNITS_NANOS = Map.of(
-            "ns", BigDecimal.ONE, "us", BigDecimal.valueOf(1_000L), "µs", BigDecimal.valueOf(1_000L),
-            "ms", BigDecimal.valueOf(1_000_000L), "s", BigDecimal.valueOf(1_000_000_000L),
-            "m", BigDecimal.valueOf(60_000_000_000L), "h", BigDecimal.valueOf(3_600_000_000_000L));
 
     private YamlValues() {
     }
@@ -117,28 +111,16 @@ final class YamlValues {
         }
     }
 
+    /** Prometheus' form first (it has days and weeks), then Go's ({@link GoDuration}). */
     static Duration parseDuration(String s) {
         try {
             return Durations.parse(s);
         } catch (IllegalArgumentException prometheusForm) {
-            if (s.isEmpty()) {
-                throw prometheusForm;
-            }
-            Matcher m = GO_DURATION_PART.matcher(s);
-            int pos = 0;
-            BigDecimal nanos = BigDecimal.ZERO;
-            while (pos < s.length()) {
-                if (!m.find(pos) || m.start() != pos) {
-                    throw new IllegalArgumentException("not a valid duration: \"" + s
-                            + "\" (use Go or Prometheus units, e.g. 2m, 1h30m, 168h, 1w)");
-                }
-                nanos = nanos.add(new BigDecimal(m.group(1)).multiply(GO_UNITS_NANOS.get(m.group(2))));
-                pos = m.end();
-            }
             try {
-                return Duration.ofNanos(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
-            } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("duration out of range: \"" + s + "\"", e);
+                return GoDuration.parse(s);
+            } catch (IllegalArgumentException goForm) {
+                throw new IllegalArgumentException("not a valid duration: \"" + s
+                        + "\" (use Go or Prometheus units, e.g. 2m, 1h30m, 168h, 1w)", goForm);
             }
         }
     }

@@ -127,7 +127,8 @@ class TableManagerConfigTest {
         "1w, 604800000", "7d, 604800000", "0, 0", "0s, 0", "90s, 90000", "1h0m0s, 3600000"})
     void durationsInGoOrPrometheusForm(String text, long millis) {
         assertThat(YamlValues.parseDuration(text)).isEqualTo(Duration.ofMillis(millis));
-        assertThat(YamlValues.duration(Map.of("k", text), "k", Duration.ZERO, "x")).isEqualTo(Duration.ofMillis(millis));
+        assertThat(YamlValues.duration(Map.of("k", text), "k", Duration.ZERO, "x"))
+                .isEqualTo(Duration.ofMillis(millis));
     }
 
     @Test
