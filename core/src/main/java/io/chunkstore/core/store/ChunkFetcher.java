@@ -53,6 +53,14 @@ final class ChunkFetcher {
      * @throws ChunkFetchException when any chunk is missing, unreadable or does not verify
      */
     List<Chunk> fetch(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
+        return fetchEncoded(refs, clientOf).stream().map(ChunkCodec.Encoded::chunk).toList();
+    }
+
+    /**
+     * As {@link #fetch}, keeping the stored bytes next to each decoded chunk (what a copy to another store needs:
+     * the same bytes keep the same checksum, so the same key).
+     */
+    List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
         Map<String, IndexedChunk> byKey = new LinkedHashMap<>();
         for (IndexedChunk r : refs) {
             byKey.putIfAbsent(r.externalKey(), r);
@@ -83,9 +91,9 @@ final class ChunkFetcher {
             encoded.forEach((k, b) -> read.add(new EncodedChunk(k, byKey.get(k).tableName(), b)));
             throw new ChunkFetchException(read, failures);
         }
-        List<Chunk> out = new ArrayList<>(byKey.size());
+        List<ChunkCodec.Encoded> out = new ArrayList<>(byKey.size());
         for (String k : byKey.keySet()) {
-            out.add(decoded.get(k));
+            out.add(new ChunkCodec.Encoded(decoded.get(k), encoded.get(k)));
         }
         return out;
     }

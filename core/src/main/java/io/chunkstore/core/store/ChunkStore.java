@@ -33,6 +33,12 @@ public interface ChunkStore {
     /** Fetches, decodes and verifies chunks found by {@link #chunkRefs}, through the chunk cache, in their order. */
     List<Chunk> fetch(List<IndexedChunk> chunks);
 
+    /**
+     * As {@link #fetch}, with each chunk's stored bytes: what a migration copies, so the target keeps the same bytes,
+     * checksum and key (re-encoding a decoded chunk may not reproduce them).
+     */
+    List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> chunks);
+
     /** The values of {@code labelName} among the metric's series in the range, sorted. */
     List<String> labelValuesForMetricName(String userId, long from, long through, String metricName,
             String labelName);

@@ -225,6 +225,11 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     }
 
     @Override
+    public List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> chunks) {
+        return ctx.fetcher().fetchEncoded(chunks, c -> store(c.period()).clients.chunks());
+    }
+
+    @Override
     public List<String> labelValuesForMetricName(String userId, long from, long through, String metricName,
             String labelName) {
         TimeRange r = validate(from, through);

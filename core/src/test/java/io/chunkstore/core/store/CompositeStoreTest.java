@@ -323,6 +323,30 @@ class CompositeStoreTest {
     // ---- chunk fetching (spec 7.5)
 
     @Test
+    void fetchEncodedGivesTheStoredBytesSoACopyKeepsItsKeys() {
+        MemoryBackend source = new MemoryBackend();
+        MemoryBackend target = new MemoryBackend();
+        SchemaConfig v12 = SchemaConfig.of(period(FROM, SchemaVersion.V12, "memory", "new_"));
+        try (CompositeStore from = builder(single(SchemaVersion.V10), source).build();
+             CompositeStore to = builder(v12, target).build()) {
+            ChunkCodec.Encoded e = from.put(chunk(series("__name__", "foo", "a", "1"), T0, T0 + 1000));
+            List<IndexedChunk> refs = from.chunkRefs(USER, T0, T0 + DAY, Selectors.parseMatchers("foo"));
+            List<ChunkCodec.Encoded> got = from.fetchEncoded(refs);
+            assertThat(got).singleElement().satisfies(x -> {
+                assertThat(x.bytes()).isEqualTo(e.bytes());
+                assertThat(x.chunk().checksum()).isEqualTo(e.chunk().checksum());
+            });
+            to.put(got);
+            // Same bytes and checksum; the key takes the target schema's (v12) form.
+            assertThat(target.chunkLocations()).singleElement().satisfies(l -> {
+                assertThat(l.key()).isEqualTo(e.externalKey(KeyFormat.V12));
+                assertThat(target.storedChunk(l)).isEqualTo(e.bytes());
+            });
+            assertThat(to.get(USER, T0, T0 + DAY, Selectors.parseMatchers("foo{a=\"1\"}"))).hasSize(1);
+        }
+    }
+
+    @Test
     void aMissingChunkFailsTheQueryNamingIt() {
         MemoryBackend b = new MemoryBackend();
         try (CompositeStore store = builder(single(SchemaVersion.V11), b).build()) {
