@@ -12,7 +12,8 @@ import java.util.Locale;
  * Runs the workloads of a {@link BenchFixture}: loads the data once through our client, then for each workload runs
  * warm-up rounds (discarded) and measured rounds, each round running both sides back to back, the order alternating
  * from round to round, with a full collection before every timed run. Every read is checked to return exactly the
- * entries (or chunks) loaded, so a fast side cannot be a side that skipped data.
+ * entries (or chunks) loaded, so a fast side cannot be a side that skipped data. Reads repeat inside a timed run
+ * until it lasts {@link #MIN_TRIAL_NANOS} (the count is set in the last warm-up round and is the same for both sides).
  */
 public final class BenchRunner {
     /** Measured runs of the heap workload per side (it is a high-water mark, not a rate). */
@@ -22,10 +23,18 @@ public final class BenchRunner {
     private final BenchData data;
     private final PrintWriter log;
 
+    private final long minTrialNanos;
+
     public BenchRunner(BenchOptions options, BenchData data, PrintWriter log) {
+        this(options, data, log, MIN_TRIAL_NANOS);
+    }
+
+    /** With another minimum timed-run length for reads (0: never repeat). */
+    BenchRunner(BenchOptions options, BenchData data, PrintWriter log, long minTrialNanos) {
         this.options = options;
         this.data = data;
         this.log = log;
+        this.minTrialNanos = minTrialNanos;
     }
 
     /** One timed run, prepared (data generated, tables emptied) before the clock starts. */
@@ -40,7 +49,16 @@ public final class BenchRunner {
 
         /** Items each run must move (checked), or -1. */
         long expectedItems();
+
+        /** Whether a trial may run several times in one timed run (reads: nothing changes between runs). */
+        default boolean repeatable() {
+            return false;
+        }
     }
+
+    /** A read's timed run repeats until it lasts at least this long (calibrated in the warm-up). */
+    static final long MIN_TRIAL_NANOS = 1_000_000_000L;
+    static final int MAX_REPEATS = 1000;
 
     // ---- loading
 
@@ -144,6 +162,11 @@ public final class BenchRunner {
             public long expectedItems() {
                 return expected;
             }
+
+            @Override
+            public boolean repeatable() {
+                return true;
+            }
         };
     }
 
@@ -195,6 +218,11 @@ public final class BenchRunner {
             public long expectedItems() {
                 return locations.size();
             }
+
+            @Override
+            public boolean repeatable() {
+                return true;
+            }
         };
     }
 
@@ -212,22 +240,28 @@ public final class BenchRunner {
         log.printf(Locale.ROOT, "%s: %s vs %s, %d warm-up + %d rounds%n", w.id(), ours.label(), baseline.label(),
                 options.warmup(), rounds);
         log.flush();
+        int repeats = 1;
         for (int r = -options.warmup(); r < rounds; r++) {
             int first = Math.floorMod(r, 2);
             StringBuilder line = new StringBuilder(r < 0 ? "  warm-up" : "  round " + (r + 1));
+            long fastest = Long.MAX_VALUE;
             for (int k = 0; k < 2; k++) {
                 int s = (first + k) % 2;
                 Trial trial = plan.prepare(sides[s], r);
                 System.gc();
                 long t0 = System.nanoTime();
-                Tally t = trial.run();
-                long dt = System.nanoTime() - t0;
-                if (plan.expectedItems() >= 0 && t.items() != plan.expectedItems()) {
-                    throw new IllegalStateException(w.id() + ": " + sides[s].label() + " moved " + t.items() + " "
-                            + w.unit() + ", expected " + plan.expectedItems());
+                Tally t = Tally.ZERO;
+                for (int i = 0; i < repeats; i++) {
+                    t = t.plus(trial.run());
                 }
-                itemsPerRun = t.items();
-                bytesPerRun = t.bytes();
+                long dt = System.nanoTime() - t0;
+                fastest = Math.min(fastest, dt);
+                if (plan.expectedItems() >= 0 && t.items() != plan.expectedItems() * repeats) {
+                    throw new IllegalStateException(w.id() + ": " + sides[s].label() + " moved " + t.items() / repeats
+                            + " " + w.unit() + ", expected " + plan.expectedItems());
+                }
+                itemsPerRun = t.items() / repeats;
+                bytesPerRun = t.bytes() / repeats;
                 double perSec = Stats.perSecond(t.items(), dt);
                 line.append(String.format(Locale.ROOT, "  %s %,.0f %s/s (%.2f s)", sides[s].label(), perSec,
                         w.unit(), dt / 1e9));
@@ -235,6 +269,10 @@ public final class BenchRunner {
                     items[s][r] = perSec;
                     mib[s][r] = Stats.perSecond(Stats.mib(t.bytes()), dt);
                 }
+            }
+            if (r == -1 && plan.repeatable()) {
+                repeats = repeats(fastest, repeats, minTrialNanos);
+                line.append(repeats > 1 ? "  -> " + repeats + " repeats per timed run" : "");
             }
             log.println(line);
             log.flush();
@@ -246,6 +284,15 @@ public final class BenchRunner {
                 result.ratio());
         log.flush();
         return result;
+    }
+
+    /**
+     * How many times a read must repeat so a timed run lasts at least {@code minNanos}, given the faster side's
+     * time for {@code repeats} repetitions; between 1 and {@link #MAX_REPEATS}.
+     */
+    static int repeats(long fastestNanos, int repeats, long minNanos) {
+        double once = Math.max(1, fastestNanos / (double) repeats);
+        return (int) Math.max(1, Math.min(MAX_REPEATS, Math.ceil(minNanos / once)));
     }
 
     /** Streams the wide row on each side, measuring heap growth; one warm-up run each, then {@link #HEAP_RUNS}. */

@@ -74,7 +74,7 @@ class BenchRunnerTest {
     private BenchRunner runner(int warmup, int rounds) {
         BenchOptions o = BenchOptions.builder().backend("local").scale(Scale.TINY).warmup(warmup).rounds(rounds)
                 .build();
-        return new BenchRunner(o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()));
+        return new BenchRunner(o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()), 0);
     }
 
     @Test
@@ -117,6 +117,36 @@ class BenchRunnerTest {
         assertThatThrownBy(() -> runner(0, 1).compare(Workload.QUERY_FANOUT, new Fake("ours", 0),
                 new Fake("raw", 1))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("query-fanout: raw moved " + (Scale.TINY.fanoutEntries() - 1));
+    }
+
+    @Test
+    void readsRepeatSoATimedRunLastsLongEnough() {
+        assertThat(BenchRunner.repeats(250_000_000L, 1, 1_000_000_000L)).isEqualTo(4);
+        assertThat(BenchRunner.repeats(300_000_000L, 1, 1_000_000_000L)).isEqualTo(4);
+        assertThat(BenchRunner.repeats(2_000_000_000L, 1, 1_000_000_000L)).isEqualTo(1);
+        assertThat(BenchRunner.repeats(500_000_000L, 5, 1_000_000_000L)).isEqualTo(10);
+        assertThat(BenchRunner.repeats(1, 1, 1_000_000_000L)).isEqualTo(BenchRunner.MAX_REPEATS);
+        assertThat(BenchRunner.repeats(1, 1, 0)).isEqualTo(1);
+    }
+
+    @Test
+    void calibratedRepeatsApplyToBothSidesAfterTheWarmUp() {
+        BenchOptions o = BenchOptions.builder().backend("local").scale(Scale.TINY).warmup(1).rounds(1).build();
+        BenchRunner r = new BenchRunner(o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()),
+                1_000_000_000L);
+        WorkloadResult res = r.compare(Workload.QUERY_ROWS, new Fake("a", 0), new Fake("b", 0));
+        long perSide = calls.stream().filter(c -> c.startsWith("a:")).count();
+        assertThat(perSide).isEqualTo(calls.stream().filter(c -> c.startsWith("b:")).count()).isGreaterThan(2);
+        assertThat(res.itemsPerRun()).isEqualTo(Scale.TINY.smallRowsEntries());
+    }
+
+    @Test
+    void writesNeverRepeat() {
+        BenchOptions o = BenchOptions.builder().backend("local").scale(Scale.TINY).warmup(1).rounds(1).build();
+        new BenchRunner(o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()), 1_000_000_000L)
+                .compare(Workload.WRITE, new Fake("a", 0), new Fake("b", 0));
+        assertThat(calls.stream().filter(c -> c.contains(":reset:"))).hasSize(4);
+        assertThat(calls.stream().filter(c -> c.contains(":write:"))).hasSize(4 * Scale.TINY.writeBatches());
     }
 
     @Test
