@@ -234,6 +234,7 @@ public final class BenchRunner {
         int rounds = options.rounds();
         double[][] items = new double[2][rounds];
         double[][] mib = new double[2][rounds];
+        double[][] cpu = new double[2][rounds];
         Subject[] sides = {ours, baseline};
         long itemsPerRun = 0;
         long bytesPerRun = 0;
@@ -249,12 +250,14 @@ public final class BenchRunner {
                 int s = (first + k) % 2;
                 Trial trial = plan.prepare(sides[s], r);
                 System.gc();
+                long c0 = Stats.processCpuNanos();
                 long t0 = System.nanoTime();
                 Tally t = Tally.ZERO;
                 for (int i = 0; i < repeats; i++) {
                     t = t.plus(trial.run());
                 }
                 long dt = System.nanoTime() - t0;
+                long dc = Stats.processCpuNanos() - c0;
                 fastest = Math.min(fastest, dt);
                 if (plan.expectedItems() >= 0 && t.items() != plan.expectedItems() * repeats) {
                     throw new IllegalStateException(w.id() + ": " + sides[s].label() + " moved " + t.items() / repeats
@@ -268,6 +271,7 @@ public final class BenchRunner {
                 if (r >= 0) {
                     items[s][r] = perSec;
                     mib[s][r] = Stats.perSecond(Stats.mib(t.bytes()), dt);
+                    cpu[s][r] = t.items() == 0 ? 0 : (double) dc / t.items();
                 }
             }
             if (r == -1 && plan.repeatable()) {
@@ -277,11 +281,12 @@ public final class BenchRunner {
             log.println(line);
             log.flush();
         }
-        WorkloadResult result = new WorkloadResult(w, new SideStats(ours.label(), items[0], mib[0]),
-                new SideStats(baseline.label(), items[1], mib[1]), itemsPerRun, bytesPerRun);
-        log.printf(Locale.ROOT, "  median %s %,.0f, %s %,.0f %s/s: ratio %.3f%n", ours.label(),
-                result.ours().medianItems(), baseline.label(), result.baseline().medianItems(), w.unit(),
-                result.ratio());
+        WorkloadResult result = new WorkloadResult(w, new SideStats(ours.label(), items[0], mib[0], cpu[0]),
+                new SideStats(baseline.label(), items[1], mib[1], cpu[1]), itemsPerRun, bytesPerRun);
+        log.printf(Locale.ROOT, "  median %s %,.0f, %s %,.0f %s/s: ratio %.3f; CPU per item %s %,.0f ns, %s %,.0f ns%n",
+                ours.label(), result.ours().medianItems(), baseline.label(), result.baseline().medianItems(),
+                w.unit(), result.ratio(), ours.label(), result.ours().medianCpuPerItem(), baseline.label(),
+                result.baseline().medianCpuPerItem());
         log.flush();
         return result;
     }

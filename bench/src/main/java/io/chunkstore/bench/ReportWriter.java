@@ -59,6 +59,9 @@ public final class ReportWriter {
                 String.format(Locale.ROOT, "%.2f", w.ratio()),
                 String.format(Locale.ROOT, "%.2f-%.2f", Stats.min(paired), Stats.max(paired)),
                 String.format(Locale.ROOT, "%s %.2f", w.meetsTarget() ? "ok" : "MISS", w.workload().target()),
+                cpu(w.ours().medianCpuPerItem()),
+                cpu(w.baseline().medianCpuPerItem()),
+                String.format(Locale.ROOT, "%.2f", w.cpuRatio()),
             });
         }
         if (r.heap() != null) {
@@ -76,9 +79,17 @@ public final class ReportWriter {
                 "",
                 String.format(Locale.ROOT, "%s < %.0f MiB", ours.meetsTarget() ? "ok" : "MISS",
                         Workload.HEAP_TARGET_MIB),
+                "",
+                "",
+                "",
             });
         }
         return rows;
+    }
+
+    /** CPU per item: microseconds with two decimals (entries cost well under one). */
+    private static String cpu(double nanos) {
+        return String.format(Locale.ROOT, "%.2f", nanos / 1000);
     }
 
     private static String mib(long bytes) {
@@ -86,7 +97,7 @@ public final class ReportWriter {
     }
 
     private static final String[] COLUMNS = {"workload", "ours / baseline", "ours", "baseline", "unit", "ours MiB/s",
-        "base MiB/s", "ratio", "rounds", "target"};
+        "base MiB/s", "ratio", "rounds", "target", "ours CPU us", "base CPU us", "CPU ratio"};
 
     static void text(BenchReport r, PrintWriter out) {
         out.print(header(r));
@@ -112,6 +123,7 @@ public final class ReportWriter {
         }
         out.println();
         out.println("ratio = median ours / median baseline; rounds = the range of round-by-round ratios;"
+                + " CPU = this JVM's CPU time per item (all threads), CPU ratio = baseline's over ours;"
                 + " heap = largest growth retained after a collection (peak = including uncollected garbage)");
     }
 
@@ -151,6 +163,7 @@ public final class ReportWriter {
             m.put("ours", side(w.ours()));
             m.put("baseline", side(w.baseline()));
             m.put("ratio", w.ratio());
+            m.put("cpuRatio", w.cpuRatio());
             m.put("pairedRatios", w.pairedRatios());
             m.put("target", w.workload().target());
             m.put("meetsTarget", w.meetsTarget());
@@ -188,6 +201,8 @@ public final class ReportWriter {
         m.put("medianMiBPerSecond", s.medianMib());
         m.put("perSecond", s.itemsPerSecond());
         m.put("miBPerSecond", s.mibPerSecond());
+        m.put("medianCpuNanosPerItem", s.medianCpuPerItem());
+        m.put("cpuNanosPerItem", s.cpuPerItem());
         return m;
     }
 }

@@ -62,6 +62,16 @@ public final class Stats {
         return units * 1e9 / nanos;
     }
 
+    /**
+     * CPU time of this whole JVM so far, nanoseconds (every thread, the collector's included); -1 where the platform
+     * does not tell.
+     */
+    public static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+    }
+
     public static double min(double[] v) {
         return Arrays.stream(v).min().orElse(Double.NaN);
     }

@@ -22,6 +22,14 @@ public record WorkloadResult(Workload workload, SideStats ours, SideStats baseli
         return Stats.pairedRatios(ours.itemsPerSecond(), baseline.itemsPerSecond());
     }
 
+    /**
+     * CPU efficiency: the baseline's CPU time per item over ours (1 = the same cost, 0.5 = ours costs twice as much).
+     * Less sensitive to other processes on the machine than the throughput ratio.
+     */
+    public double cpuRatio() {
+        return Stats.ratio(baseline.medianCpuPerItem(), ours.medianCpuPerItem());
+    }
+
     public boolean meetsTarget() {
         return ratio() >= workload.target();
     }

@@ -15,11 +15,12 @@ class ReportWriterTest {
 
     private static BenchReport report() {
         WorkloadResult write = new WorkloadResult(Workload.WRITE,
-                new SideStats("ours", new double[] {90, 80, 100}, new double[] {9, 8, 10}),
-                new SideStats("raw", new double[] {100, 100, 120}, new double[] {10, 10, 12}), 1000, 100_000);
+                new SideStats("ours", new double[] {90, 80, 100}, new double[] {9, 8, 10}, new double[] {2000, 2200, 1800}),
+                new SideStats("raw", new double[] {100, 100, 120}, new double[] {10, 10, 12}, new double[] {1000, 1000, 1000}),
+                1000, 100_000);
         WorkloadResult grpc = new WorkloadResult(Workload.GRPC_QUERY_ROW,
-                new SideStats("ours-grpc", new double[] {50, 60, 70}, new double[] {1, 1, 1}),
-                new SideStats("ours", new double[] {100, 100, 100}, new double[] {2, 2, 2}), 10, 10);
+                new SideStats("ours-grpc", new double[] {50, 60, 70}, new double[] {1, 1, 1}, new double[] {5, 5, 5}),
+                new SideStats("ours", new double[] {100, 100, 100}, new double[] {2, 2, 2}, new double[] {4, 4, 4}), 10, 10);
         HeapResult heap = new HeapResult(1_000_000, List.of(
                 new HeapResult.Side("ours", List.of(new HeapProbe.Result(0, 10 << 20, 200 << 20, 3))),
                 new HeapResult.Side("raw", List.of(new HeapProbe.Result(0, -1, 100 << 20, 0)))));
@@ -35,6 +36,7 @@ class ReportWriterTest {
         assertThat(write.ratio()).isEqualTo(0.9);
         assertThat(write.meetsTarget()).isTrue();
         assertThat(write.pairedRatios()).containsExactly(0.9, 0.8, 100.0 / 120);
+        assertThat(write.cpuRatio()).isEqualTo(0.5);
         WorkloadResult grpc = r.results().get(1);
         assertThat(grpc.ratio()).isEqualTo(0.6);
         assertThat(grpc.meetsTarget()).isFalse();
@@ -60,7 +62,7 @@ class ReportWriterTest {
                 .contains("2 CPUs (cpu), load average 1.50 before, 2.50 after").contains("driver 1.0");
         assertThat(t.lines().filter(l -> l.startsWith("write ")).findFirst().orElseThrow())
                 .contains("ours / raw").contains("90").contains("100").contains("0.90").contains("ok 0.90")
-                .contains("0.80-0.90");
+                .contains("0.80-0.90").contains("2.00").contains("1.00").contains("0.50");
         assertThat(t.lines().filter(l -> l.startsWith("grpc-query-row")).findFirst().orElseThrow())
                 .contains("0.60").contains("MISS 0.70");
         assertThat(t.lines().filter(l -> l.startsWith("heap")).findFirst().orElseThrow())
@@ -84,6 +86,8 @@ class ReportWriterTest {
         assertThat(w.get("ours").get("perSecond")).hasSize(3);
         assertThat(w.get("ours").get("medianPerSecond").asDouble()).isEqualTo(90);
         assertThat(w.get("meetsTarget").asBoolean()).isTrue();
+        assertThat(w.get("cpuRatio").asDouble()).isEqualTo(0.5);
+        assertThat(w.get("ours").get("cpuNanosPerItem")).hasSize(3);
         assertThat(j.get("heap").get("sides").get(0).get("maxRetainedGrowthMiB").asDouble()).isEqualTo(10.0);
         assertThat(j.get("heap").get("sides").get(1).get("maxRetainedGrowthMiB").isNull()).isTrue();
         assertThat(j.get("environment").get("cpus").asInt()).isEqualTo(2);
