@@ -53,7 +53,8 @@ final class BenchFixture implements AutoCloseable {
                 case CASSANDRA -> new RawCassandra(CassandraConfig.bind(
                         StorageConfigs.block(storage.block(), "cassandra")), tablesVia::resetTable);
                 case DYNAMODB -> new RawDynamo(DynamoConfig.fromAwsBlock(StorageConfigs.block(storage.block(), "aws"),
-                        System::getenv), tablesVia::resetTable);
+                        System::getenv), tablesVia::resetTable,
+                        Boolean.getBoolean(RawDynamo.CONSUMED_CAPACITY_PROPERTY));
                 case BIGTABLE -> new RawBigtable(BigtableConfig.bind(StorageConfigs.block(storage.block(),
                         "bigtable")), o.store(), tablesVia::resetTable);
             };

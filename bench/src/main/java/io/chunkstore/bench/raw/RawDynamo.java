@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -48,6 +49,11 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * {@code query_parallelism} queries in flight, items counted on the SDK's threads. Chunk gets: BatchGetItem of 100
  * keys, one request at a time per gang of {@code chunk_gang_size} x 100 keys, {@code chunk_get_max_parallelism}
  * gangs at once (the backend's, and Cortex's, concurrency), UnprocessedKeys asked again at once.
+ *
+ * <p>Requests ask for no consumed capacity unless {@code returnConsumedCapacity} is set (the backend asks for
+ * {@code TOTAL} on every request, for its {@code dynamo_consumed_capacity_total} metric; DynamoDB Local takes
+ * noticeably longer to answer such writes, which the system property {@value #CONSUMED_CAPACITY_PROPERTY} lets a run
+ * show).
  */
 public final class RawDynamo implements Subject {
     private static final String H = "h";
@@ -56,14 +62,23 @@ public final class RawDynamo implements Subject {
     private static final byte[] CHUNK_RANGE = {0x63};
     private static final int MAX_ITEM = 400 * 1024;
     private static final int ITEM_MARGIN = 4096;
+    /** Set to {@code true} to make the baseline ask for consumed capacity as the backend does. */
+    public static final String CONSUMED_CAPACITY_PROPERTY = "chunkstore.bench.dynamodb.consumed-capacity";
 
     private final DynamoDbAsyncClient client;
     private final DynamoConfig config;
     private final Consumer<String> resetTable;
     private final java.util.concurrent.ExecutorService gangPool;
+    private final ReturnConsumedCapacity capacity;
 
-    public RawDynamo(DynamoConfig config, Consumer<String> resetTable) {
+    /**
+     * @param config                 the backend's bound {@code aws:} block
+     * @param resetTable             empties a table (through our table client)
+     * @param returnConsumedCapacity ask for {@code TOTAL} consumed capacity on every request, as the backend does
+     */
+    public RawDynamo(DynamoConfig config, Consumer<String> resetTable, boolean returnConsumedCapacity) {
         this.config = config;
+        this.capacity = returnConsumedCapacity ? ReturnConsumedCapacity.TOTAL : ReturnConsumedCapacity.NONE;
         this.resetTable = resetTable;
         int connections = 2 * config.queryParallelism() + config.writeParallelism()
                 + config.chunkGetMaxParallelism() + 8;
@@ -125,7 +140,8 @@ public final class RawDynamo implements Subject {
     }
 
     private CompletableFuture<Void> write(Map<String, List<WriteRequest>> request) {
-        return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(request).build())
+        return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(request).returnConsumedCapacity(capacity)
+                .build())
                 .thenCompose(resp -> resp.hasUnprocessedItems() && !resp.unprocessedItems().isEmpty()
                         ? write(resp.unprocessedItems()) : CompletableFuture.completedFuture(null));
     }
@@ -156,7 +172,7 @@ public final class RawDynamo implements Subject {
             QueryRequest.Builder req = QueryRequest.builder().tableName(q.tableName())
                     .keyConditionExpression("#h = :h").expressionAttributeNames(Map.of("#h", H))
                     .expressionAttributeValues(Map.of(":h", s(q.hashValue())))
-                    .consistentRead(config.consistentReads());
+                    .consistentRead(config.consistentReads()).returnConsumedCapacity(capacity);
             if (config.queryPageLimit() > 0) {
                 req.limit(config.queryPageLimit());
             }
@@ -283,7 +299,7 @@ public final class RawDynamo implements Subject {
             queue.subList(0, batch.size()).clear();
             var resp = client.batchGetItem(BatchGetItemRequest.builder().requestItems(Map.of(table,
                     KeysAndAttributes.builder().keys(batch).consistentRead(config.consistentReads()).build()))
-                    .build()).join();
+                    .returnConsumedCapacity(capacity).build()).join();
             out.addAll(resp.responses().getOrDefault(table, List.of()));
             KeysAndAttributes left = resp.hasUnprocessedKeys() ? resp.unprocessedKeys().get(table) : null;
             if (left != null && left.hasKeys()) {
