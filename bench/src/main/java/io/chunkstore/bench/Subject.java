@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * One side of an A/B comparison: our client (in-process or through gRPC) or a raw-driver baseline doing the same
- * operations on the same physical layout. Every read touches every entry's bytes (counts them), so neither side can
- * skip work the other does.
+ * operations on the same physical layout. Every read hands each range value, value and chunk over as a byte array, as
+ * our SPI does (what a range value parser or a chunk decoder reads), so neither side skips work the other does.
  */
 public interface Subject extends AutoCloseable {
 

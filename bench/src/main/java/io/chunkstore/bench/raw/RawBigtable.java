@@ -176,7 +176,7 @@ public final class RawBigtable implements Subject {
                     List<RowCell> cells = row.getCells();
                     long b = 0;
                     for (RowCell c : cells) {
-                        b += c.getQualifier().size() + c.getValue().size();
+                        b += c.getQualifier().toByteArray().length + c.getValue().toByteArray().length;
                     }
                     entries.add(cells.size());
                     bytes.add(b);
@@ -221,7 +221,7 @@ public final class RawBigtable implements Subject {
                 for (Row row : data.readRows(q)) {
                     for (RowCell c : row.getCells()) {
                         n++;
-                        b += c.getValue().size();
+                        b += c.getValue().toByteArray().length;
                     }
                 }
                 return new Tally(n, b);

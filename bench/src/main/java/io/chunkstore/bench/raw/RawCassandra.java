@@ -39,7 +39,7 @@ import java.util.function.Function;
  * backend's session (contact points, consistency levels, {@code num_connections}, {@code page_size}, timeout, no
  * schema metadata). Prepared statements, {@code executeAsync}, at most {@code write_concurrency} writes,
  * {@code query_concurrency} queries and {@code chunk_read_concurrency} chunk reads in flight, each query paged with
- * {@code fetchNextPage()} and its rows counted on the driver's I/O thread. Same tables, same CQL as the backend.
+ * {@code fetchNextPage()} and its rows copied to byte arrays (what a caller decodes) on the driver's I/O thread. Same tables, same CQL as the backend.
  */
 public final class RawCassandra implements Subject {
     private final CqlSession session;
@@ -186,10 +186,10 @@ public final class RawCassandra implements Subject {
         long n = 0;
         long b = 0;
         for (Row row : rs.currentPage()) {
-            ByteBuffer range = row.getByteBuffer(0);
-            ByteBuffer value = row.getByteBuffer(1);
+            byte[] range = bytes(row.getByteBuffer(0));
+            byte[] value = bytes(row.getByteBuffer(1));
             n++;
-            b += (range == null ? 0 : range.remaining()) + (value == null ? 0 : value.remaining());
+            b += range.length + value.length;
         }
         entries.add(n);
         bytes.add(b);
@@ -198,6 +198,16 @@ public final class RawCassandra implements Subject {
         } else {
             done.complete(null);
         }
+    }
+
+    /** The bytes a caller can use (a chunk decoder, a range value parser take arrays). */
+    private static byte[] bytes(ByteBuffer b) {
+        if (b == null) {
+            return new byte[0];
+        }
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 
     @Override
@@ -224,7 +234,7 @@ public final class RawCassandra implements Subject {
                     throw new StorageException("raw Cassandra baseline: chunk " + c.key() + " not found");
                 }
                 n.increment();
-                bytes.add(row.getByteBuffer(0).remaining());
+                bytes.add(bytes(row.getByteBuffer(0)).length);
             });
         });
         return new Tally(n.sum(), bytes.sum());

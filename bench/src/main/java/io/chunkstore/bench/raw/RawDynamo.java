@@ -46,9 +46,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * the backend's layout ({@code h} S, {@code r} B, {@code c} B; chunks over 400 KB split into a head and parts, parts
  * written first). Index writes: BatchWriteItem of 25 items, {@code write_parallelism} requests in flight,
  * UnprocessedItems sent again. Reads: Query pages of {@code query_page_limit} items one after the other,
- * {@code query_parallelism} queries in flight, items counted on the SDK's threads. Chunk gets: BatchGetItem of 100
+ * {@code query_parallelism} queries in flight, items copied to byte arrays on the SDK's threads. Chunk gets: BatchGetItem of 100
  * keys, one request at a time per gang of {@code chunk_gang_size} x 100 keys, {@code chunk_get_max_parallelism}
- * gangs at once (the backend's, and Cortex's, concurrency), UnprocessedKeys asked again at once.
+ * gangs at once (the backend's, and Cortex's, concurrency), UnprocessedKeys asked again at once; a split chunk's
+ * parts are read after its head and copied into one array.
  *
  * <p>Requests ask for no consumed capacity unless {@code returnConsumedCapacity} is set (the backend asks for
  * {@code TOTAL} on every request, for its {@code dynamo_consumed_capacity_total} metric; DynamoDB Local takes
@@ -196,10 +197,10 @@ public final class RawDynamo implements Subject {
         long b = 0;
         for (Map<String, AttributeValue> item : resp.items()) {
             n++;
-            b += item.get(R).b().asByteBuffer().remaining();
+            b += item.get(R).b().asByteArray().length;
             AttributeValue c = item.get(C);
             if (c != null) {
-                b += c.b().asByteBuffer().remaining();
+                b += c.b().asByteArray().length;
             }
         }
         entries.add(n);
@@ -266,21 +267,39 @@ public final class RawDynamo implements Subject {
         LongAdder bytes = new LongAdder();
         bounded(gangs.size(), config.chunkGetMaxParallelism(), g -> CompletableFuture.runAsync(() -> {
             List<Key> heads = gangs.get(g).stream().map(l -> new Key(l.tableName(), l.key(), CHUNK_RANGE)).toList();
+            String table = gangs.get(g).get(0).tableName();
             List<Key> parts = new ArrayList<>();
+            Map<String, Map<String, AttributeValue>> split = new HashMap<>();
             for (Map<String, AttributeValue> head : getItems(heads)) {
-                n.increment();
-                bytes.add(head.get(C).b().asByteBuffer().remaining());
                 AttributeValue count = head.get("n");
-                if (count != null) {
+                if (count == null) {
+                    n.increment();
+                    bytes.add(head.get(C).b().asByteArray().length);
+                } else {
+                    split.put(head.get(H).s(), head);
                     for (int i = 2; i <= Integer.parseInt(count.n()); i++) {
-                        parts.add(new Key(gangs.get(g).get(0).tableName(), head.get(H).s(), partRange(i)));
+                        parts.add(new Key(table, head.get(H).s(), partRange(i)));
                     }
                 }
             }
             if (!parts.isEmpty()) {
+                Map<String, byte[]> assembled = new HashMap<>();
+                split.forEach((key, head) -> {
+                    byte[] whole = new byte[Integer.parseInt(head.get("s").n())];
+                    head.get(C).b().asByteBuffer().get(whole, 0, partSize(key));
+                    assembled.put(key, whole);
+                });
                 for (Map<String, AttributeValue> part : getItems(parts)) {
-                    bytes.add(part.get(C).b().asByteBuffer().remaining());
+                    String key = part.get(H).s();
+                    ByteBuffer r = part.get(R).b().asByteBuffer();
+                    int index = r.getInt(r.position() + 1);
+                    ByteBuffer c = part.get(C).b().asByteBuffer();
+                    c.get(assembled.get(key), (index - 1) * partSize(key), c.remaining());
                 }
+                assembled.values().forEach(whole -> {
+                    n.increment();
+                    bytes.add(whole.length);
+                });
             }
         }, gangPool));
         return new Tally(n.sum(), bytes.sum());

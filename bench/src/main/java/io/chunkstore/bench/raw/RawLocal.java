@@ -183,9 +183,10 @@ public final class RawLocal implements Subject {
                 RocksIterator it = db.newIterator(table(q.tableName()), ro)) {
             for (it.seek(row); it.isValid(); it.next()) {
                 byte[] key = it.key();
+                byte[] range = java.util.Arrays.copyOfRange(key, row.length, key.length);
                 byte[] value = it.value();
                 n++;
-                bytes += key.length - row.length + value.length;
+                bytes += range.length + value.length;
             }
             it.status();
         } catch (RocksDBException e) {
