@@ -132,13 +132,15 @@ public final class BenchData {
             batch = add(batch, readEntry(BIG_ROW, i), batchSize, sink);
         }
         for (int row = 0; row < scale.smallRows(); row++) {
+            String hash = smallRow(row);
             for (int i = 0; i < scale.smallRowEntries(); i++) {
-                batch = add(batch, readEntry(smallRow(row), i), batchSize, sink);
+                batch = add(batch, readEntry(hash, i), batchSize, sink);
             }
         }
         for (int shard = 0; shard < scale.fanoutShards(); shard++) {
+            String hash = fanoutRow(shard);
             for (int i = 0; i < scale.fanoutShardEntries(); i++) {
-                batch = add(batch, readEntry(fanoutRow(shard), i), batchSize, sink);
+                batch = add(batch, readEntry(hash, i), batchSize, sink);
             }
         }
         if (!batch.isEmpty()) {
