@@ -52,12 +52,13 @@ public final class Bench {
             long loaded = runner.load(f);
             double setup = (System.nanoTime() - start) / 1e9;
             List<HeapResult> heap = new ArrayList<>();
-            List<WorkloadResult> results = runner.runAll(f, heap);
+            List<String> errors = new ArrayList<>();
+            List<WorkloadResult> results = runner.runAll(f, heap, errors);
             if (!o.keepData()) {
                 f.dropTables();
             }
             return new BenchReport(env, o, f.server(), loadBefore, Environment.loadNow(), setup, loaded,
-                    List.copyOf(results), heap.isEmpty() ? null : heap.get(0));
+                    List.copyOf(results), heap.isEmpty() ? null : heap.get(0), List.copyOf(errors));
         } finally {
             if (o.startServer()) {
                 TestServers.stopAll();

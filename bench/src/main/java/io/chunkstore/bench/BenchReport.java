@@ -14,7 +14,14 @@ import java.util.List;
  * @param loadedItems  index entries and chunks loaded before measuring
  * @param results      the A/B comparisons, in run order
  * @param heap         the heap measurement, or null when not asked for
+ * @param errors       workloads that failed, with the error (the others ran)
  */
 public record BenchReport(Environment environment, BenchOptions options, String server, double loadBefore,
-        double loadAfter, double setupSeconds, long loadedItems, List<WorkloadResult> results, HeapResult heap) {
+        double loadAfter, double setupSeconds, long loadedItems, List<WorkloadResult> results, HeapResult heap,
+        List<String> errors) {
+
+    /** Whether every workload ran. */
+    public boolean complete() {
+        return errors.isEmpty();
+    }
 }

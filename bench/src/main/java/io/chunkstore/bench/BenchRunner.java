@@ -335,14 +335,24 @@ public final class BenchRunner {
         return new HeapResult(expected, out);
     }
 
-    /** Runs every selected workload on the fixture. */
-    List<WorkloadResult> runAll(BenchFixture f, List<HeapResult> heapOut) {
+    /**
+     * Runs every selected workload on the fixture. A workload that fails (a store error, a side returning other data)
+     * is reported in {@code errors} and the others still run.
+     */
+    List<WorkloadResult> runAll(BenchFixture f, List<HeapResult> heapOut, List<String> errors) {
         List<WorkloadResult> out = new ArrayList<>();
         for (Workload w : options.workloads()) {
-            switch (w.group()) {
-                case INDEX, CHUNKS -> out.add(compare(w, f.ours(), f.raw()));
-                case GRPC -> out.add(compare(w, f.grpc(), f.ours()));
-                case HEAP -> heapOut.add(heap(List.of(f.ours(), f.raw())));
+            try {
+                switch (w.group()) {
+                    case INDEX, CHUNKS -> out.add(compare(w, f.ours(), f.raw()));
+                    case GRPC -> out.add(compare(w, f.grpc(), f.ours()));
+                    case HEAP -> heapOut.add(heap(List.of(f.ours(), f.raw())));
+                }
+            } catch (RuntimeException e) {
+                String msg = w.id() + " failed: " + e;
+                errors.add(msg);
+                log.println("  " + msg);
+                log.flush();
             }
         }
         return out;

@@ -121,6 +121,9 @@ public final class ReportWriter {
             }
             out.println(sb.toString().stripTrailing());
         }
+        for (String e : r.errors()) {
+            out.println("FAILED: " + e);
+        }
         out.println();
         out.println("ratio = median ours / median baseline; rounds = the range of round-by-round ratios;"
                 + " CPU = this JVM's CPU time per item (all threads), CPU ratio = baseline's over ours;"
@@ -136,6 +139,10 @@ public final class ReportWriter {
         out.println("|" + Arrays.stream(COLUMNS).map(c -> "---").collect(Collectors.joining("|")) + "|");
         for (String[] row : rows(r)) {
             out.println("| " + String.join(" | ", row) + " |");
+        }
+        for (String e : r.errors()) {
+            out.println();
+            out.println("FAILED: " + e);
         }
     }
 
@@ -170,6 +177,7 @@ public final class ReportWriter {
             results.add(m);
         }
         root.put("results", results);
+        root.put("errors", r.errors());
         if (r.heap() != null) {
             Map<String, Object> h = new LinkedHashMap<>();
             h.put("entries", r.heap().entries());

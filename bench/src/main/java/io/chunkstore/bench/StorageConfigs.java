@@ -66,8 +66,10 @@ final class StorageConfigs {
                 block.put("keyspace", KEYSPACE);
                 block.put("replication_factor", 1);
                 block.put("local_datacenter", c.localDatacenter());
+                // The test server is a small child JVM sharing the machine: give requests room for load spikes.
+                block.put("timeout", "10s");
                 yield new Storage(Map.of("cassandra", block), "Apache Cassandra 5.0.9 started by test-servers at "
-                        + c.host() + ":" + c.port() + " (child JVM: -Xmx512m, SerialGC, C1 only)");
+                        + c.host() + ":" + c.port() + " (child JVM: -Xmx512m, SerialGC, C1 only; timeout 10s)");
             }
             case DYNAMODB -> {
                 DynamoDbEndpoint d = TestServers.dynamodb();

@@ -26,7 +26,8 @@ class ReportWriterTest {
                 new HeapResult.Side("raw", List.of(new HeapProbe.Result(0, -1, 100 << 20, 0)))));
         Environment env = new Environment(2, "cpu", 1.5, 1L << 30, "jvm", "G1", "linux", Map.of("driver", "1.0"));
         BenchOptions o = BenchOptions.builder().backend("local").rounds(3).build();
-        return new BenchReport(env, o, "embedded", 1.5, 2.5, 12.0, 42, List.of(write, grpc), heap);
+        return new BenchReport(env, o, "embedded", 1.5, 2.5, 12.0, 42, List.of(write, grpc), heap,
+                List.of("chunk-get-1m failed: boom"));
     }
 
     @Test
@@ -67,12 +68,14 @@ class ReportWriterTest {
                 .contains("0.60").contains("MISS 0.70");
         assertThat(t.lines().filter(l -> l.startsWith("heap")).findFirst().orElseThrow())
                 .contains("10.0").contains("100.0").contains("ok < 64 MiB");
+        assertThat(t).contains("FAILED: chunk-get-1m failed: boom");
     }
 
     @Test
     void markdownHasOneRowPerResult() {
         List<String> rows = print(OutputFormat.MARKDOWN).lines().filter(l -> l.startsWith("|")).toList();
         assertThat(rows).hasSize(2 + 3);
+        assertThat(print(OutputFormat.MARKDOWN)).contains("FAILED: chunk-get-1m failed: boom");
         assertThat(rows.get(2)).startsWith("| write | ours / raw |");
     }
 
@@ -91,5 +94,6 @@ class ReportWriterTest {
         assertThat(j.get("heap").get("sides").get(0).get("maxRetainedGrowthMiB").asDouble()).isEqualTo(10.0);
         assertThat(j.get("heap").get("sides").get(1).get("maxRetainedGrowthMiB").isNull()).isTrue();
         assertThat(j.get("environment").get("cpus").asInt()).isEqualTo(2);
+        assertThat(j.get("errors").get(0).asText()).isEqualTo("chunk-get-1m failed: boom");
     }
 }

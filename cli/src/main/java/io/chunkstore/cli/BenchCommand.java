@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         description = {"Measures each workload through our client and through a raw-driver baseline doing the same"
                 + " operations (and through the grpc_store server against in-process), alternating, and reports"
                 + " medians and ratios. Run by hand; see docs/benchmarks.md.",
-                "Progress goes to stderr, the report to stdout."})
+                "Progress goes to stderr, the report to stdout. Exit code 1 when a workload failed (the report lists"
+                        + " it; the others still ran)."})
 final class BenchCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -72,6 +73,6 @@ final class BenchCommand implements Callable<Integer> {
                 .output(output).workDir(workDir).keepData(keepData).build();
         BenchReport report = Bench.run(o, spec.commandLine().getErr());
         ReportWriter.write(report, o.output(), spec.commandLine().getOut());
-        return ExitCodes.OK;
+        return report.complete() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 }
