@@ -14,6 +14,11 @@ import picocli.CommandLine.Command;
                 SchemaCommand.class,
                 ChunkCommand.class,
                 ServeCommand.class,
+                TablesCommand.class,
+                QueryCommand.class,
+                LabelsCommand.class,
+                IndexCommand.class,
+                ConformanceCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
