@@ -1,6 +1,10 @@
 package io.chunkstore.cli.common;
 
 import io.chunkstore.spi.Bytes;
+import io.chunkstore.core.model.GoStrings;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -38,6 +42,23 @@ public final class CliBytes {
 
     /** Bytes for people: Go-quoted UTF-8, with {@code \x00} escapes for zero and invalid bytes. */
     public static String printable(byte[] b) {
-        return io.chunkstore.core.model.GoStrings.quote(new String(b, StandardCharsets.UTF_8));
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            return GoStrings.quote(text);
+        } catch (CharacterCodingException e) {
+            StringBuilder sb = new StringBuilder("\"");
+            for (byte x : b) {
+                int c = x & 0xff;
+                if (c == '"' || c == '\\') {
+                    sb.append('\\').append((char) c);
+                } else if (c >= 0x20 && c < 0x7f) {
+                    sb.append((char) c);
+                } else {
+                    sb.append(String.format("\\x%02x", c));
+                }
+            }
+            return sb.append('"').toString();
+        }
     }
 }

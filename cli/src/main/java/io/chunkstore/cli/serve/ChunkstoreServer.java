@@ -172,7 +172,9 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             TableClient client = backends.tableClient(store);
             // The manager's gauges are registered once per name: the first manager reports on /metrics.
-            TableManager tm = TableManager.builder(tmc, config.schemaConfig(), client).onlyStore(store)
+            TableManagerConfig c = backends.backend(store).capabilities().has(Feature.TABLE_PROVISIONING) ? tmc
+                    : tmc.withThroughputUpdatesDisabled(true);
+            TableManager tm = TableManager.builder(c, config.schemaConfig(), client).onlyStore(store)
                     .metrics(first ? registry : new SimpleMeterRegistry(), config.metricsNamespace()).build();
             first = false;
             tm.sync();
