@@ -112,6 +112,11 @@ final class ConformanceCommand implements Callable<Integer> {
             }
             report = run.build().run();
         }
+        RuntimeException cannotOpen = openFailure(report);
+        if (cannotOpen != null) {
+            // No case could reach the store: say why with the store's own error (exit 2 or 3), not 40 failures.
+            throw cannotOpen;
+        }
         List<String> leftOver = keep ? List.of() : cleanUp(cfg, target, runPrefix);
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
@@ -123,6 +128,24 @@ final class ConformanceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("no case matches --cases " + cases);
         }
         return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+
+    /** The store's error when every case failed because the backend could not be opened, else null. */
+    private static RuntimeException openFailure(Report report) {
+        if (report.cases().isEmpty()) {
+            return null;
+        }
+        Throwable cause = null;
+        for (CaseResult r : report.cases()) {
+            Throwable e = r.error();
+            if (r.status() != Status.FAILED || e == null || e.getMessage() == null
+                    || !e.getMessage().startsWith("openBackend() failed") || e.getCause() == null) {
+                return null;
+            }
+            cause = e.getCause();
+        }
+        return cause instanceof RuntimeException re ? re
+                : new io.chunkstore.spi.UnavailableException("cannot open the store: " + cause, cause);
     }
 
     private static String runId() {

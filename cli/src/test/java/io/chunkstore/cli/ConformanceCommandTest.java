@@ -66,17 +66,21 @@ class ConformanceCommandTest {
         }
     }
 
-    @Test
-    void aFailingStoreExitsWithOneAndNamesTheCases() {
-        Path cfg = CliRun.write(tmp, "broken.yaml", """
+    static String memConfigWithStore(String store) {
+        return """
                 schema:
                   configs:
                     - from: 2020-01-02
-                      store: mem-nocreate
+                      store: %s
                       schema: v11
                       index: {prefix: index_, period: 168h}
                       chunks: {prefix: chunks_, period: 168h}
-                """);
+                """.formatted(store);
+    }
+
+    @Test
+    void aFailingStoreExitsWithOneAndNamesTheCases() {
+        Path cfg = CliRun.write(tmp, "broken.yaml", memConfigWithStore("mem-nocreate"));
         CliRun r = CliRun.run("conformance", "--config", cfg.toString(), "--cases", "TableContract\\..*");
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.out()).containsPattern("FAIL  TableContract\\.\\w+ .*quota exceeded");
@@ -87,5 +91,12 @@ class ConformanceCommandTest {
         assertThat(none.err()).contains("no case matches");
         CliRun unknown = CliRun.run("conformance", "--config", cfg.toString(), "--store", "cassandra");
         assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
+
+        // A store that cannot be opened at all: its own error and exit code, not a failure per case.
+        Path noBackend = CliRun.write(tmp, "nobackend.yaml", memConfigWithStore("no-such-store"));
+        CliRun cannot = CliRun.run("conformance", "--config", noBackend.toString());
+        assertThat(cannot.exit()).as(cannot.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(cannot.err()).contains("no backend for store 'no-such-store'");
+        assertThat(cannot.out()).isEmpty();
     }
 }

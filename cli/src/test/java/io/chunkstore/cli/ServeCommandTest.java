@@ -291,6 +291,40 @@ class ServeCommandTest {
         assertThat(badTls.err()).contains("--tls-cert and --tls-key go together");
     }
 
+    /** The grpc module's test-only TLS files (a CA, a server certificate for 127.0.0.1, a client certificate). */
+    static Path tlsFile(String name) {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            Path f = p.resolve("grpc/src/test/resources/tls").resolve(name);
+            if (Files.exists(f)) {
+                return f;
+            }
+        }
+        throw new AssertionError("no grpc/src/test/resources/tls/" + name + " above " + Path.of("").toAbsolutePath());
+    }
+
+    @Test
+    void mutualTlsIsServedWithTheGivenFiles() throws Exception {
+        try (Running serve = new Running("serve", "--data", tmp.resolve("tls").toString(), "--listen", "127.0.0.1:0",
+                "--http-listen", "127.0.0.1:0", "--tls-cert", tlsFile("server.pem").toString(), "--tls-key",
+                tlsFile("server.key").toString(), "--client-ca", tlsFile("ca.pem").toString())) {
+            assertThat(serve.banner()).contains("(TLS)").contains("the Cortex and Loki clients dial plaintext");
+            io.grpc.ChannelCredentials withCert = io.grpc.TlsChannelCredentials.newBuilder()
+                    .trustManager(tlsFile("ca.pem").toFile())
+                    .keyManager(tlsFile("client.pem").toFile(), tlsFile("client.key").toFile()).build();
+            try (GrpcStoreClient client = GrpcStoreClient.builder("127.0.0.1:" + serve.grpcPort())
+                    .credentials(withCert).build()) {
+                assertThat(client.tableClient().listTables()).isEmpty();
+            }
+            io.grpc.ChannelCredentials noCert = io.grpc.TlsChannelCredentials.newBuilder()
+                    .trustManager(tlsFile("ca.pem").toFile()).build();
+            try (GrpcStoreClient client = GrpcStoreClient.builder("127.0.0.1:" + serve.grpcPort())
+                    .credentials(noCert).build()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.tableClient().listTables())
+                        .isInstanceOf(io.chunkstore.spi.StorageException.class);
+            }
+        }
+    }
+
     @Test
     void aLokiConfigIsServedWithItsTablesManaged() throws Exception {
         Path dir = tmp.resolve("store");
