@@ -185,6 +185,9 @@ public final class MigrateCommand implements Callable<Integer> {
         MeterRegistry registry = new SimpleMeterRegistry();
         boolean sameConfig = sameFile(sourceConfig, destConfig);
         PrintWriter err = spec.commandLine().getErr();
+        // No index cache (every lookup reads the store, so verification sees what was written), no chunk cache (a
+        // cached chunk would skip its write), and no query limits from the configs' limits blocks (a migration is not
+        // a query: max_query_length would refuse long shards).
         try (StoreBackends srcBackends = StoreBackends.open(src, registry, null);
              StoreBackends dstBackends = sameConfig ? null : StoreBackends.open(dst, registry, null);
              CompositeStore srcStore = CompositeStore.builder(src.schemaConfig()).clients(srcBackends).build();
@@ -266,11 +269,11 @@ public final class MigrateCommand implements Callable<Integer> {
                 s.shardsDone(), s.shardsTotal(), s.shardsResumed(), human(s.elapsed())));
         if (s.dryRun()) {
             sb.append(row("chunks to copy", s.found(), String.format(Locale.ROOT,
-                    "verbatim %d, re-keyed %d, re-encoded %d", s.verbatim(), s.rekeyed(), s.reencoded())));
+                    "verbatim %,d, re-keyed %,d, re-encoded %,d", s.verbatim(), s.rekeyed(), s.reencoded())));
         } else {
             sb.append(row("chunks found", s.found(), ""));
-            sb.append(row("copied", s.copied(), String.format(Locale.ROOT, "%s; verbatim %d, re-keyed %d,"
-                    + " re-encoded %d", bytes(s.bytes()), s.verbatim(), s.rekeyed(), s.reencoded())));
+            sb.append(row("copied", s.copied(), String.format(Locale.ROOT, "%s; verbatim %,d, re-keyed %,d,"
+                    + " re-encoded %,d", bytes(s.bytes()), s.verbatim(), s.rekeyed(), s.reencoded())));
         }
         sb.append(row("skipped", s.skipped(), "references to chunks of an earlier shard (they span shards)"));
         sb.append(row("filtered", s.filtered(), "labels failed a matcher"));
@@ -428,8 +431,8 @@ public final class MigrateCommand implements Callable<Integer> {
             long b = bytes.addAndGet(n);
             if (bar != null) {
                 bar.stepBy(chunks);
-                bar.setExtraMessage(String.format(Locale.ROOT, " %s, %s/s, shards %d/%d", MigrateCommand.bytes(b),
-                        MigrateCommand.bytes((long) (b / seconds())), endedShards.get(), pendingShards));
+                bar.setExtraMessage(String.format(Locale.ROOT, " %s %s/s", MigrateCommand.bytes(b),
+                        MigrateCommand.bytes((long) (b / seconds()))));
             }
         }
 

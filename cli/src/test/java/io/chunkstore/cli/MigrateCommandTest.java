@@ -180,6 +180,50 @@ class MigrateCommandTest {
                 .isEqualTo(MigrateStores.dumpLocal(tmp.resolve("whole")));
     }
 
+    @Test
+    void aTerminatedProcessStopsCleanlyWithItsCheckpointSaved() throws Exception {
+        Path src = source(16, 8);
+        String[] common = {"--source-config", src.toString(), "--from", FROM, "--to", TO, "--tenant", "team-a",
+            "--match", BOTH, "--shard-by", "1h", "--parallel", "2", "--batch", "1", "--create-tables", "--verify"};
+        Path dst = dest("stopped");
+        Path ckpt = tmp.resolve("stopped.json");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), "io.chunkstore.cli.Main"));
+        cmd.addAll(List.of(concat(common, "migrate", "--dest-config", dst.toString(), "--checkpoint",
+                ckpt.toString())));
+        Path out = tmp.resolve("stopped.out");
+        Path err = tmp.resolve("stopped.err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (p.isAlive() && System.nanoTime() < deadline && doneShards(ckpt) < 4) {
+                Thread.sleep(10);
+            }
+            assertThat(p.isAlive()).as("finished too early: " + Files.readString(err)).isTrue();
+            p.destroy();   // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook stops the run after its batches
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(err)).contains("stopping after the running batches");
+        assertThat(Files.readString(out)).contains("migrate stopped: ")
+                .contains("rerun with the same arguments and --checkpoint to continue");
+        int recorded = doneShards(ckpt);
+        assertThat(recorded).isBetween(4, 47);
+
+        Run rest = MigrateStores.run(concat(common, "migrate", "--dest-config", dst.toString(), "--checkpoint",
+                ckpt.toString(), "--output", "json"));
+        assertThat(rest.exit()).as(rest.err()).isZero();
+        JsonNode j = json(rest);
+        assertThat(j.path("shards").path("resumed").asInt()).isEqualTo(recorded);
+        int n = MigrateStores.withStore(src, s -> refsOf(s, "team-a")).size();
+        assertThat(j.path("chunks").path("copied").asInt()).isEqualTo(n);
+        assertThat(j.path("chunks").path("verified").asInt()).isEqualTo(n);
+        Set<String> got = MigrateStores.withStore(dst, s -> refsOf(s, "team-a"));
+        assertThat(got).hasSize(n);
+    }
+
     static int doneShards(Path ckpt) {
         try {
             JsonNode j = new ObjectMapper().readTree(ckpt.toFile());

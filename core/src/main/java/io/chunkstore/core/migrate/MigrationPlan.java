@@ -379,7 +379,8 @@ public record MigrationPlan(long from, long to, Map<String, String> tenants, Lis
                     return out;
                 }
                 default -> throw new InvalidRequestException("--match " + text + ": " + m + " cannot select metrics"
-                        + " from the index (it has no list of metric names); use __name__=\"m\" or __name__=~\"m1|m2\"");
+                        + " from the index (it has no list of metric names); use __name__=\"m\" or"
+                        + " __name__=~\"m1|m2\"");
             }
         }
     }

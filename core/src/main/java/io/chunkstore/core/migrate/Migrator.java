@@ -63,8 +63,9 @@ import java.util.function.Supplier;
  * <p>Failures: a chunk that is missing from the source or does not verify (a corrupt chunk), or that the destination
  * refuses ({@link InvalidRequestException}, {@link InvalidChunkException}), is a failure of that chunk, recorded, and
  * the shard goes on. Retryable errors are retried with back-off; when retries run out, or for other errors, the shard
- * is abandoned: its chunks so far are listed as failed and the shard is left for the next run to redo whole. Nothing
- * is dropped silently; {@link MigrationSummary#failures()} lists it all.
+ * is abandoned: the chunks of the failed batch are listed as failed and the shard stays unfinished, its recorded
+ * progress ending before that batch, for the next run to redo from there. Nothing is dropped silently;
+ * {@link MigrationSummary#failures()} lists it all.
  *
  * <p>{@link #stop()} (e.g. on Ctrl-C) lets each running shard finish its current batch, saves the checkpoint and
  * makes {@link #run()} return. A run can also be killed outright: the checkpoint on disk is always whole, and what it
