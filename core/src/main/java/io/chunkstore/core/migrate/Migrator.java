@@ -182,25 +182,11 @@ public final class Migrator {
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             futures.add(pool.submit(() -> {
-                while (!stop.get()) {
-                    if (plan.maxShards() > 0 && claimed.incrementAndGet() > plan.maxShards()) {
-                        if (next.get() < pending.size()) {
-                            limitReached.set(true);
-                        }
-                        return;
-                    }
-                    int i = next.getAndIncrement();
-                    if (i >= pending.size()) {
-                        return;
-                    }
-                    Shard s = pending.get(i);
-                    ShardRun r = runShard(s);
-                    if (!r.done) {
-                        synchronized (unfinished) {
-                            unfinished.put(s.id(), r.stats);
-                        }
-                    }
-                    listener.shardEnded(s, r.done);
+                try {
+                    work(pending, next, claimed, unfinished);
+                } catch (RuntimeException | Error e) {
+                    stop.set(true);   // the other workers end after their current batch
+                    throw e;
                 }
             }));
         }
@@ -220,7 +206,6 @@ public final class Migrator {
             }
         } catch (ExecutionException e) {
             stop.set(true);
-            pool.shutdownNow();
             awaitQuietly(pool);
             Throwable cause = e.getCause();
             if (cause instanceof Error err) {
@@ -236,7 +221,36 @@ public final class Migrator {
             }
         }
         checkpoint.flush();
+        return summary(all, resumed, unfinished, started);
+    }
 
+    /** One worker: takes pending shards in order until none is left, the run stops or the shard limit is hit. */
+    private void work(List<Shard> pending, AtomicInteger next, AtomicInteger claimed,
+            Map<String, ShardStats> unfinished) {
+        while (!stop.get()) {
+            if (plan.maxShards() > 0 && claimed.incrementAndGet() > plan.maxShards()) {
+                if (next.get() < pending.size()) {
+                    limitReached.set(true);
+                }
+                return;
+            }
+            int i = next.getAndIncrement();
+            if (i >= pending.size()) {
+                return;
+            }
+            Shard s = pending.get(i);
+            ShardRun r = runShard(s);
+            if (!r.done) {
+                synchronized (unfinished) {
+                    unfinished.put(s.id(), r.stats);
+                }
+            }
+            listener.shardEnded(s, r.done);
+        }
+    }
+
+    private MigrationSummary summary(List<Shard> all, int resumed, Map<String, ShardStats> unfinished,
+            long started) {
         ShardStats total = new ShardStats();
         int done = 0;
         for (Shard s : all) {

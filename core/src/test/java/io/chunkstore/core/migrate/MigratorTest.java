@@ -619,9 +619,10 @@ class MigratorTest {
     void retryableWriteErrorsAreRetried() {
         Source src = source(SchemaVersion.V11, "alice", 10, 15);
         MirrorBackend db = new MirrorBackend();
-        AtomicInteger calls = new AtomicInteger();
+        Map<String, AtomicInteger> attempts = new java.util.concurrent.ConcurrentHashMap<>();
         db.beforePutChunks = c -> {
-            if (calls.incrementAndGet() % 3 != 0) {
+            // every batch fails twice, then goes through (the retry allows 5)
+            if (attempts.computeIfAbsent(c.get(0).key(), k -> new AtomicInteger()).incrementAndGet() <= 2) {
                 throw new UnavailableException("node down (injected)");
             }
         };
@@ -630,6 +631,7 @@ class MigratorTest {
                         5)).build());
         assertClean(s);
         assertThat(db.chunkKeys()).hasSize(src.expected(BOTH_METRICS).size());
+        assertThat(attempts.values()).isNotEmpty().allMatch(n -> n.get() == 3);
     }
 
     @Test
