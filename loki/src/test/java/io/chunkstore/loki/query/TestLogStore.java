@@ -62,15 +62,25 @@ final class TestLogStore implements LogChunkSource {
         Chunk c = e.chunk();
         PeriodConfig p = config.periodFor(c.from());
         String key = e.externalKey(p.schema().number() >= 12 ? KeyFormat.V12 : KeyFormat.CURRENT);
-        putBytes(c.from(), key, e.bytes());
+        putBytes(c.from(), c.through(), key, e.bytes());
         index(c.userId(), c.labels(), c.from(), c.through(), key);
         return key;
     }
 
-    /** Stores bytes under a key (the index is not touched). */
+    /** Stores bytes under a key in the chunk store of the period of {@code fromMs} (the index is not touched). */
     void putBytes(long fromMs, String key, byte[] bytes) {
-        PeriodConfig p = config.periodFor(fromMs);
-        backend(p.objectStore()).putChunks(List.of(new EncodedChunk(key, config.chunkTableFor(fromMs), bytes)));
+        putBytes(fromMs, fromMs, key, bytes);
+    }
+
+    /**
+     * Stores bytes under a key in the chunk store of every period {@code [fromMs, throughMs]} touches, as Cortex's
+     * composite store puts a chunk through every period store it overlaps.
+     */
+    void putBytes(long fromMs, long throughMs, String key, byte[] bytes) {
+        for (PeriodRange r : config.split(fromMs, throughMs)) {
+            backend(r.period().objectStore()).putChunks(List.of(new EncodedChunk(key, config.chunkTableFor(fromMs),
+                    bytes)));
+        }
     }
 
     /** Writes the index entries of a chunk (labels with __name__). */
