@@ -13,8 +13,8 @@ import io.chunkstore.spi.InvalidChunkException;
  * here, per entry, before any merge). The chunk decompresses only the blocks that overlap the window, lazily.
  *
  * <p>A block that fails while it is read (it does not decompress or parse) fails the query with the chunk's
- * {@link LokiChunkException}, naming the chunk and block; with "skip corrupt" the block is reported and reading goes
- * on after the block's time range (FORWARD: from its maxt + 1 ns; BACKWARD: below its mint).
+ * {@link LokiChunkException}, naming the chunk and block; with "skip corrupt" the block is reported with the time
+ * range left unread, and reading goes on past it (FORWARD: from its maxt + 1 ns; BACKWARD: below its mint - 1 ns).
  */
 final class ChunkWindowIterator extends Peeking<LogEntry> {
     private final OpenChunk chunk;
@@ -55,9 +55,18 @@ final class ChunkWindowIterator extends Peeking<LogEntry> {
                 return null;
             } catch (LokiChunkException e) {
                 int block = e.blockIndex();
-                ctx.skipOrThrow(chunk.key(), block, e);
                 closeIterator();
-                if (!resumeAfter(block)) {
+                BlockMeta meta = meta(block);
+                if (!ctx.skipCorrupt() || meta == null) {
+                    ctx.skipOrThrow(chunk.key(), block, e);
+                    return null;
+                }
+                long skipFrom = direction == Direction.FORWARD ? meta.mint() : meta.mint() - 1;
+                long skipThrough = meta.maxt();
+                ctx.skipOrThrow(chunk.key(), block, new LokiChunkException(e.problem(), e.chunkName(), block,
+                        "entries from " + skipFrom + " to " + skipThrough + " ns were not read: " + e.getMessage(),
+                        e));
+                if (!resumeAfter(meta)) {
                     return null;
                 }
             } catch (InvalidChunkException e) {
@@ -67,26 +76,34 @@ final class ChunkWindowIterator extends Peeking<LogEntry> {
         }
     }
 
-    /** Narrows the window past a failed block; false when nothing can be read past it. */
-    private boolean resumeAfter(int blockIndex) {
-        BlockMeta meta = null;
+    private BlockMeta meta(int blockIndex) {
         for (BlockMeta b : chunk.chunk().memChunk().blocks()) {
             if (b.index() == blockIndex) {
-                meta = b;
+                return b;
             }
         }
-        if (meta == null) {
-            return false;
-        }
+        return null;
+    }
+
+    /**
+     * Narrows the window past a failed block so that Loki's inclusive block selection no longer picks it; false when
+     * nothing is left to read. FORWARD goes on from its maxt + 1 ns; BACKWARD below its mint - 1 ns (a block may
+     * start at the previous block's maxt, so entries of a neighbour block at exactly those nanoseconds are lost with
+     * it; the skip report gives the range).
+     */
+    private boolean resumeAfter(BlockMeta meta) {
         if (direction == Direction.FORWARD) {
-            if (meta.maxt() == Long.MAX_VALUE) {
+            if (meta.maxt() == Long.MAX_VALUE || meta.maxt() + 1 <= from) {
                 return false;
             }
-            from = Math.max(from, meta.maxt() + 1);
+            from = meta.maxt() + 1;
         } else {
-            to = Math.min(to, meta.mint());
+            if (meta.mint() == Long.MIN_VALUE || meta.mint() - 1 >= to) {
+                return false;
+            }
+            to = meta.mint() - 1;
         }
-        return true;
+        return from < to;
     }
 
     private void closeIterator() {
