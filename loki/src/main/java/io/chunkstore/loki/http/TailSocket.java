@@ -21,9 +21,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One {@code /loki/api/v1/tail} websocket: a thread polls the store with a {@link LogTailer} and sends each batch as
  * Loki 2.x tail messages of at most 100 entries, waiting for each send (so a slow client slows the tail down instead
- * of dropping entries). It stops when the client goes away.
+ * of dropping entries). It stops when the client goes away. Public only because Jetty's websocket layer requires
+ * endpoint classes to be; created by {@link LokiHttpApi}.
  */
-final class TailSocket implements Session.Listener.AutoDemanding {
+public final class TailSocket implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(TailSocket.class);
     /** Loki's {@code maxEntriesPerTailResponse}. */
     static final int MAX_ENTRIES_PER_MESSAGE = 100;
