@@ -1,10 +1,7 @@
 package io.chunkstore.loki.query;
 
 import io.chunkstore.conformance.memory.InMemoryBackend;
-import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
-import io.chunkstore.core.chunk.ChunkRef;
-import io.chunkstore.core.chunk.KeyFormat;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.core.config.SchemaConfig;
@@ -12,87 +9,87 @@ import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.IndexSchemas;
-import io.chunkstore.core.schema.ParsedRangeValue;
-import io.chunkstore.core.schema.RangeValueParser;
-import io.chunkstore.loki.LokiChunk;
-import io.chunkstore.spi.ChunkFetchException;
-import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.core.store.CompositeStore;
+import io.chunkstore.core.store.PeriodClients;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexEntry;
-import io.chunkstore.spi.IndexQuery;
-import io.chunkstore.spi.InvalidChunkException;
-import io.chunkstore.spi.ReadBatch;
-import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableDesc;
-import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.WriteBatch;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A chunk store for tests, until the series store lands: one in-memory backend per store name of a schema config,
- * chunks written under their period's key form with the v9+ index entries core's schemas generate, and the log
- * path's index reads (metric row, label rows, series-to-chunk rows) done with the same schemas.
+ * A chunk store for tests: core's series store (a {@link CompositeStore} over the schema config) with one in-memory
+ * backend per store name, its index tables created up front. Chunks go in through the store's write path (index
+ * entries and key forms as the series store writes them); raw bytes and bare index entries can be planted for
+ * corruption tests. Reads go through {@link StoreLogChunkSource}, counting fetches.
  */
 final class TestLogStore implements LogChunkSource {
+    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-store");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final SchemaConfig config;
     private final Map<String, InMemoryBackend> backends = new ConcurrentHashMap<>();
+    private final CompositeStore store;
+    private final StoreLogChunkSource source;
     final AtomicInteger fetchCalls = new AtomicInteger();
     final AtomicInteger chunksFetched = new AtomicInteger();
 
     TestLogStore(SchemaConfig config) {
         this.config = config;
+        List<PeriodConfig> periods = config.periods();
+        for (int i = 0; i < periods.size(); i++) {
+            PeriodConfig p = periods.get(i);
+            long until = i + 1 < periods.size() ? periods.get(i + 1).fromMs() - 1
+                    : Instant.parse("2031-01-01T00:00:00Z").toEpochMilli();
+            InMemoryBackend b = backend(p.store());
+            for (String table : p.index().tablesFor(p.fromMs(), until)) {
+                if (!b.listTables().contains(table)) {
+                    b.createTable(TableDesc.named(table));
+                }
+            }
+        }
+        this.store = CompositeStore.builder(config).executor(EXECUTOR)
+                .clients(p -> new PeriodClients(backend(p.store()), backend(p.objectStore()))).build();
+        this.source = new StoreLogChunkSource(store);
     }
 
     InMemoryBackend backend(String storeName) {
         return backends.computeIfAbsent(storeName, n -> new InMemoryBackend());
     }
 
-    /** Stores a chunk and its index entries; returns the key it is stored under. */
+    CompositeStore store() {
+        return store;
+    }
+
+    /** Stores a chunk and its index entries through the series store; returns the key it is stored under. */
     String put(ChunkCodec.Encoded e) {
-        Chunk c = e.chunk();
-        PeriodConfig p = config.periodFor(c.from());
-        String key = e.externalKey(p.schema().number() >= 12 ? KeyFormat.V12 : KeyFormat.CURRENT);
-        putBytes(c.from(), c.through(), key, e.bytes());
-        index(c.userId(), c.labels(), c.from(), c.through(), key);
-        return key;
+        store.put(List.of(e));
+        return store.externalKey(e.chunk());
     }
 
-    /** Stores bytes under a key in the chunk store of the period of {@code fromMs} (the index is not touched). */
+    /** Stores bytes under a key in the chunk store of the period of {@code fromMs}, replacing what is there. */
     void putBytes(long fromMs, String key, byte[] bytes) {
-        putBytes(fromMs, fromMs, key, bytes);
+        PeriodConfig p = config.periodFor(fromMs);
+        backend(p.objectStore()).putChunks(List.of(new EncodedChunk(key, config.chunkTableFor(fromMs), bytes)));
     }
 
-    /**
-     * Stores bytes under a key in the chunk store of every period {@code [fromMs, throughMs]} touches, as Cortex's
-     * composite store puts a chunk through every period store it overlaps.
-     */
-    void putBytes(long fromMs, long throughMs, String key, byte[] bytes) {
-        for (PeriodRange r : config.split(fromMs, throughMs)) {
-            backend(r.period().objectStore()).putChunks(List.of(new EncodedChunk(key, config.chunkTableFor(fromMs),
-                    bytes)));
-        }
-    }
-
-    /** Writes the index entries of a chunk (labels with __name__). */
+    /** Writes the index entries of a chunk (labels with __name__) without storing the chunk. */
     void index(String user, Labels labels, long from, long through, String key) {
         for (PeriodRange r : config.split(from, through)) {
             IndexSchema s = IndexSchemas.forPeriod(r.period());
             InMemoryBackend b = backend(r.period().store());
             WriteBatch batch = b.newWriteBatch();
             for (IndexEntry ie : s.writeEntries(r.fromMs(), r.throughMs(), user, labels, key)) {
-                if (!b.listTables().contains(ie.tableName())) {
-                    b.createTable(TableDesc.named(ie.tableName()));
-                }
                 batch.add(ie);
             }
             b.batchWrite(batch);
@@ -101,107 +98,24 @@ final class TestLogStore implements LogChunkSource {
 
     @Override
     public List<LogChunkRef> chunkRefs(String userId, long fromMs, long throughMs, List<LabelMatcher> matchers) {
-        Map<String, LogChunkRef> out = new LinkedHashMap<>();
-        for (PeriodRange r : config.split(fromMs, throughMs)) {
-            IndexSchema s = IndexSchemas.forPeriod(r.period());
-            InMemoryBackend b = backend(r.period().store());
-            Set<String> series = new TreeSet<>();
-            for (IndexEntry e : read(b, s.readQueriesForMetric(r.fromMs(), r.throughMs(), userId, "logs"))) {
-                series.add(RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value()).id());
-            }
-            for (LabelMatcher m : matchers) {
-                if (m.name().equals(Labels.METRIC_NAME)) {
-                    continue;
-                }
-                Map<String, String> values = new HashMap<>();
-                for (IndexEntry e : read(b, s.readQueriesForMetricLabel(r.fromMs(), r.throughMs(), userId, "logs",
-                        m.name()))) {
-                    ParsedRangeValue v = RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value());
-                    values.put(v.id(), v.labelValue());
-                }
-                series.removeIf(id -> !m.matches(values.getOrDefault(id, "")));
-            }
-            for (String id : series) {
-                for (IndexEntry e : read(b, s.chunksForSeries(r.fromMs(), r.throughMs(), userId, id))) {
-                    String key = RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value()).id();
-                    ChunkRef ref = ChunkRef.parse(userId, key);
-                    if (ref.through() < fromMs || throughMs < ref.from()) {
-                        continue;
-                    }
-                    out.putIfAbsent(key, new LogChunkRef(key, ref, r.period()));
-                }
-            }
-        }
-        return new ArrayList<>(out.values());
-    }
-
-    private static List<IndexEntry> read(InMemoryBackend b, List<IndexQuery> queries) {
-        List<IndexEntry> out = new ArrayList<>();
-        for (IndexQuery q : queries) {
-            try {
-                b.queryPages(List.of(q), (query, page) -> {
-                    ReadBatch.ReadBatchIterator it = page.iterator();
-                    while (it.next()) {
-                        out.add(new IndexEntry(q.tableName(), q.hashValue(), it.rangeValue(), it.value()));
-                    }
-                    return true;
-                });
-            } catch (TableNotFoundException e) {
-                // No entries were written for that table.
-            }
-        }
-        return out;
+        return source.chunkRefs(userId, fromMs, throughMs, matchers);
     }
 
     @Override
     public Fetched fetch(List<LogChunkRef> refs) {
         fetchCalls.incrementAndGet();
-        Map<String, Chunk> chunks = new HashMap<>();
-        Map<String, StorageException> failures = new HashMap<>();
-        for (LogChunkRef r : refs) {
-            PeriodConfig p = (PeriodConfig) r.handle();
-            ChunkLocation loc = new ChunkLocation(r.externalKey(), config.chunkTableFor(r.from()));
-            try {
-                EncodedChunk ec = backend(p.objectStore()).getChunks(List.of(loc)).get(0);
-                chunks.put(r.externalKey(), ChunkCodec.decode(r.ref(), ec.encoded()));
-                chunksFetched.incrementAndGet();
-            } catch (ChunkFetchException e) {
-                failures.putAll(e.failures());
-            } catch (InvalidChunkException e) {
-                failures.put(r.externalKey(), e);
-            }
-        }
-        return new Fetched(chunks, failures);
+        Fetched f = source.fetch(refs);
+        chunksFetched.addAndGet(f.chunks().size());
+        return f;
     }
 
     @Override
     public List<String> labelNames(String userId, long fromMs, long throughMs) {
-        Set<String> names = new TreeSet<>();
-        for (Labels l : allSeries(userId, fromMs, throughMs)) {
-            l.forEach(x -> names.add(x.name()));
-        }
-        names.remove(Labels.METRIC_NAME);
-        return List.copyOf(names);
+        return source.labelNames(userId, fromMs, throughMs);
     }
 
     @Override
     public List<String> labelValues(String userId, long fromMs, long throughMs, String labelName) {
-        Set<String> values = new TreeSet<>();
-        for (Labels l : allSeries(userId, fromMs, throughMs)) {
-            if (l.has(labelName)) {
-                values.add(l.get(labelName));
-            }
-        }
-        return List.copyOf(values);
-    }
-
-    private List<Labels> allSeries(String userId, long fromMs, long throughMs) {
-        Map<String, Labels> out = new TreeMap<>();
-        List<LogChunkRef> refs = chunkRefs(userId, fromMs, throughMs,
-                List.of(LabelMatcher.equal(Labels.METRIC_NAME, LokiChunk.METRIC_NAME_VALUE)));
-        for (Chunk c : fetch(refs).chunks().values()) {
-            out.put(c.labels().toString(), c.labels());
-        }
-        return List.copyOf(out.values());
+        return source.labelValues(userId, fromMs, throughMs, labelName);
     }
 }

@@ -34,14 +34,14 @@ final class TestStores {
                 period(switchDay, "mem-b", SchemaVersion.V12));
     }
 
-    /** Stores a golden chunk as it is (its stored bytes) under the key form of the period, with index entries. */
+    /**
+     * Stores a golden chunk's bytes as they are through the series store (which picks the period's key form and
+     * writes the index entries).
+     */
     static String putGolden(TestLogStore store, SchemaConfig config, GoldenLoki g) {
-        long from = g.sidecar().get("from_ms").asLong();
-        long through = g.sidecar().get("through_ms").asLong();
-        String key = config.isV12OrLater(from) ? g.externalKey() : g.externalKeyPreV12();
-        store.putBytes(from, key, g.stored());
-        store.index(g.sidecar().get("user").asText(), goldenLabels(g), from, through, key);
-        return key;
+        io.chunkstore.core.chunk.Chunk c = io.chunkstore.core.chunk.ChunkCodec.decode(
+                io.chunkstore.core.chunk.ChunkRef.parse(g.externalKeyPreV12()), g.stored());
+        return store.put(new io.chunkstore.core.chunk.ChunkCodec.Encoded(c, g.stored()));
     }
 
     static Labels goldenLabels(GoldenLoki g) {
