@@ -72,8 +72,13 @@ public final class LokiHttpServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + port());
     }
 
+    /** Stops the server; a failure to stop cleanly is rethrown unchecked. */
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP server did not stop cleanly: " + e.getMessage(), e);
+        }
     }
 }

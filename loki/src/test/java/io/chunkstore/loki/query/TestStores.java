@@ -46,7 +46,7 @@ final class TestStores {
 
     static Labels goldenLabels(GoldenLoki g) {
         Map<String, String> m = new TreeMap<>();
-        g.sidecar().get("labels").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        g.sidecar().get("labels").properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
         return Labels.of(m);
     }
 }
