@@ -4,13 +4,10 @@ import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodicTableConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.core.config.SchemaVersion;
-import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.chunkenc.GoldenLoki;
 
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Map;
-import java.util.TreeMap;
 
 /** Schema configs and golden-chunk loading for the query tests. */
 final class TestStores {
@@ -42,11 +39,5 @@ final class TestStores {
         io.chunkstore.core.chunk.Chunk c = io.chunkstore.core.chunk.ChunkCodec.decode(
                 io.chunkstore.core.chunk.ChunkRef.parse(g.externalKeyPreV12()), g.stored());
         return store.put(new io.chunkstore.core.chunk.ChunkCodec.Encoded(c, g.stored()));
-    }
-
-    static Labels goldenLabels(GoldenLoki g) {
-        Map<String, String> m = new TreeMap<>();
-        g.sidecar().get("labels").properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
-        return Labels.of(m);
     }
 }
