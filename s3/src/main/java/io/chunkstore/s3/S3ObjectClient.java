@@ -94,10 +94,13 @@ public final class S3ObjectClient implements ObjectClient {
         AwsCredentialsProvider credentials = credentials(config);
         this.http = httpClient(config);
         try {
-            List<ExecutionInterceptor> interceptors = new ArrayList<>(b.interceptors);
+            // The SDK calls response hooks in reverse order: the metrics interceptor goes first so that it sees the
+            // response last, with the status the SDK then acts on.
+            List<ExecutionInterceptor> interceptors = new ArrayList<>();
             if (b.registry != null) {
-                interceptors.add(new S3RequestMetrics(b.registry, b.metricName)); // last: sees the final status
+                interceptors.add(new S3RequestMetrics(b.registry, b.metricName));
             }
+            interceptors.addAll(b.interceptors);
             ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                     .retryStrategy(retryStrategy(config.retry()))
                     .executionInterceptors(interceptors);
@@ -154,7 +157,7 @@ public final class S3ObjectClient implements ObjectClient {
             return this;
         }
 
-        /** Adds an SDK interceptor; it runs before the metrics interceptor. */
+        /** Adds an SDK interceptor; the metrics interceptor sees responses after it. */
         public Builder addInterceptor(ExecutionInterceptor interceptor) {
             interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
             return this;

@@ -21,8 +21,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * response headers arrive. {@code operation} is Cortex's name ({@code S3.PutObject}, {@code S3.GetObject},
  * {@code S3.List} per page, {@code S3.DeleteObject}, and Loki's {@code S3.ObjectExists} for a HEAD), {@code status_code}
  * the HTTP status ({@code 200}, {@code 404}, {@code 503}, ...) or {@code error} when an attempt got no response
- * (connection failure, timeout). Register it last among the client's interceptors, so it sees the status that the
- * SDK acts on.
+ * (connection failure, timeout). Register it first among the client's interceptors: the SDK calls response hooks in
+ * reverse order, so it then sees the status that the SDK acts on.
  */
 public final class S3RequestMetrics implements ExecutionInterceptor {
     /** The metric name without the namespace. */
