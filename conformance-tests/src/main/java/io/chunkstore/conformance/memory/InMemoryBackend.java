@@ -20,23 +20,31 @@ import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.ParallelQueries;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference semantics of the SPI in a few maps (Cortex's {@code MockStorage}, without its quirks): for unit tests
  * of the layers above the store, and certified by the conformance suite like every backend. Not a backend users run:
- * nothing is persisted. Index tables must be created first; chunk tables need not exist. Thread-safe; pages hold
- * at most {@link #PAGE_SIZE} entries so streaming is exercised.
+ * nothing is persisted. Index tables must be created first; chunk tables need not exist. Thread-safe: the queries
+ * of a call run on up to {@link #QUERY_PARALLELISM} threads, and each streams its row lazily in pages of at most
+ * {@link #PAGE_SIZE} entries (weakly consistent with concurrent writes), so streaming and early stop are exercised.
  */
 public final class InMemoryBackend implements StorageBackend, IndexClient, ChunkClient, TableClient {
     public static final int PAGE_SIZE = 1000;
+    public static final int QUERY_PARALLELISM = 8;
 
     private static final Capabilities CAPABILITIES = Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES,
             Feature.MISSING_TABLE_ERRORS, Feature.CHUNK_DELETE);
@@ -45,6 +53,19 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
     private final Map<String, Map<String, NavigableMap<byte[], byte[]>>> tables = new ConcurrentHashMap<>();
     private final Map<String, TableDesc> descs = new ConcurrentHashMap<>();
     private final Map<ChunkLocation, byte[]> chunks = new ConcurrentHashMap<>();
+    private final ExecutorService queryPool;
+
+    public InMemoryBackend() {
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(QUERY_PARALLELISM - 1, QUERY_PARALLELISM - 1, 10,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "inmemory-query-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        this.queryPool = pool;
+    }
 
     @Override
     public String storeName() {
@@ -73,10 +94,18 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
 
     // ---- index
 
+    /** Checks every table first, so a batch naming a missing table writes nothing. */
     @Override
     public synchronized void batchWrite(WriteBatch batch) {
         for (IndexEntry e : batch.puts()) {
-            table(e.tableName()).computeIfAbsent(e.hashValue(), h -> new TreeMap<>(Arrays::compareUnsigned))
+            table(e.tableName());
+        }
+        for (IndexEntry e : batch.deletes()) {
+            table(e.tableName());
+        }
+        for (IndexEntry e : batch.puts()) {
+            table(e.tableName()).computeIfAbsent(e.hashValue(),
+                    h -> new ConcurrentSkipListMap<>(Arrays::compareUnsigned))
                     .put(e.rangeValue().clone(), e.value().clone());
         }
         for (IndexEntry e : batch.deletes()) {
@@ -97,42 +126,27 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
 
     @Override
     public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        StorageException first = null;
-        for (IndexQuery q : queries) {
-            try {
-                query(q, consumer);
-            } catch (StorageException e) {
-                first = first == null ? e : first;
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        ParallelQueries.run(queries, QUERY_PARALLELISM, queryPool, this::query, consumer);
     }
 
     private void query(IndexQuery q, PageConsumer consumer) {
-        List<Map.Entry<byte[], byte[]>> matches = new ArrayList<>();
-        synchronized (this) {
-            NavigableMap<byte[], byte[]> row = table(q.tableName()).get(q.hashValue());
-            if (row == null) {
-                return;
-            }
-            NavigableMap<byte[], byte[]> range = row;
-            if (q.hasPrefix()) {
-                byte[] end = Bytes.nextPrefix(q.rangeValuePrefix());
-                range = end == null ? row.tailMap(q.rangeValuePrefix(), true)
-                        : row.subMap(q.rangeValuePrefix(), true, end, false);
-            } else if (q.hasStart()) {
-                range = row.tailMap(q.rangeValueStart(), true);
-            }
-            for (Map.Entry<byte[], byte[]> e : range.entrySet()) {
-                if (q.matchesValue(e.getValue())) {
-                    matches.add(Map.entry(e.getKey(), e.getValue()));
-                }
-            }
+        NavigableMap<byte[], byte[]> row = table(q.tableName()).get(q.hashValue());
+        if (row == null) {
+            return;
+        }
+        NavigableMap<byte[], byte[]> range = row;
+        if (q.hasPrefix()) {
+            byte[] end = Bytes.nextPrefix(q.rangeValuePrefix());
+            range = end == null ? row.tailMap(q.rangeValuePrefix(), true)
+                    : row.subMap(q.rangeValuePrefix(), true, end, false);
+        } else if (q.hasStart()) {
+            range = row.tailMap(q.rangeValueStart(), true);
         }
         ReadBatch.Builder page = new ReadBatch.Builder();
-        for (Map.Entry<byte[], byte[]> e : matches) {
+        for (Map.Entry<byte[], byte[]> e : range.entrySet()) {
+            if (!q.matchesValue(e.getValue())) {
+                continue;
+            }
             page.add(e.getKey(), e.getValue());
             if (page.size() == PAGE_SIZE) {
                 if (!consumer.onPage(q, page.build())) {
@@ -214,6 +228,6 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
 
     @Override
     public void close() {
-        // nothing to release
+        queryPool.shutdownNow();
     }
 }

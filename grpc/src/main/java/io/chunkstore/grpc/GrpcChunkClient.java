@@ -1,0 +1,137 @@
+package io.chunkstore.grpc;
+
+import io.chunkstore.grpc.GrpcStoreClient.Calls;
+import io.chunkstore.grpc.proto.Chunk;
+import io.chunkstore.grpc.proto.ChunkID;
+import io.chunkstore.grpc.proto.GetChunksRequest;
+import io.chunkstore.grpc.proto.GetChunksResponse;
+import io.chunkstore.grpc.proto.PutChunksRequest;
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.ChunkFetchException;
+import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.EncodedChunk;
+import io.chunkstore.spi.InvalidChunkException;
+import io.chunkstore.spi.StorageException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@link ChunkClient} over the grpc_store protocol; see {@link GrpcStoreClient}. */
+final class GrpcChunkClient implements ChunkClient {
+    private final Calls calls;
+
+    GrpcChunkClient(Calls calls) {
+        this.calls = calls;
+    }
+
+    /** PutChunks, split into requests under the request size limit. */
+    @Override
+    public void putChunks(List<EncodedChunk> list) {
+        List<Chunk> protos = new ArrayList<>(list.size());
+        list.forEach(c -> protos.add(ProtoMapping.toProto(c)));
+        for (List<Chunk> request : MessageBatcher.split(protos, calls.maxRequestBytes())) {
+            try {
+                calls.unary().putChunks(PutChunksRequest.newBuilder().addAllChunks(request).build());
+            } catch (StatusRuntimeException e) {
+                List<String> tooLarge = Statuses.tooLargeKeys(e);
+                if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && !tooLarge.isEmpty()) {
+                    throw new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, tooLarge.get(0),
+                            e.getStatus().getDescription(), e);
+                }
+                throw Statuses.toException(e, "PutChunks", Statuses.Call.CHUNKS, null);
+            }
+        }
+    }
+
+    /**
+     * GetChunks streams, split into requests under the request size limit. Every requested key that did not come
+     * back fails on its own: {@link ChunkNotFoundException} when the server answered OK or NOT_FOUND,
+     * {@link InvalidChunkException} {@code TOO_LARGE} when the server named it too large, else the error of the
+     * call's status (e.g. {@link io.chunkstore.spi.UnavailableException} when the stream broke).
+     */
+    @Override
+    public List<EncodedChunk> getChunks(List<ChunkLocation> locations) {
+        List<Chunk> protos = new ArrayList<>(locations.size());
+        locations.forEach(l -> protos.add(ProtoMapping.toProto(l)));
+        List<EncodedChunk> fetched = new ArrayList<>();
+        Map<String, StorageException> failures = new LinkedHashMap<>();
+        for (List<Chunk> request : MessageBatcher.split(protos, calls.maxRequestBytes())) {
+            Set<String> received = new HashSet<>();
+            StatusRuntimeException error = null;
+            try {
+                Iterator<GetChunksResponse> it = calls.stream()
+                        .getChunks(GetChunksRequest.newBuilder().addAllChunks(request).build());
+                while (it.hasNext()) {
+                    for (Chunk c : it.next().getChunksList()) {
+                        fetched.add(ProtoMapping.fromProto(c));
+                        received.add(c.getKey());
+                    }
+                }
+            } catch (StatusRuntimeException e) {
+                error = e;
+            }
+            Set<String> missing = new LinkedHashSet<>();
+            request.forEach(c -> {
+                if (!received.contains(c.getKey())) {
+                    missing.add(c.getKey());
+                }
+            });
+            if (!missing.isEmpty()) {
+                failures.putAll(missingErrors(missing, error));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ChunkFetchException(fetched, failures);
+        }
+        return fetched;
+    }
+
+    private static Map<String, StorageException> missingErrors(Set<String> missing, StatusRuntimeException e) {
+        Map<String, StorageException> out = new LinkedHashMap<>();
+        Status.Code code = e == null ? Status.Code.OK : e.getStatus().getCode();
+        Set<String> tooLarge = e == null ? Set.of() : new HashSet<>(Statuses.tooLargeKeys(e));
+        StorageException callError = switch (code) {
+            case OK, NOT_FOUND, FAILED_PRECONDITION -> null;
+            default -> Statuses.toException(e, "GetChunks", Statuses.Call.CHUNKS, null);
+        };
+        for (String key : missing) {
+            if (tooLarge.contains(key)) {
+                out.put(key, new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, key,
+                        "the server cannot send it in one message (" + e.getStatus().getDescription() + ")", e));
+            } else if (callError != null) {
+                out.put(key, callError);
+            } else {
+                out.put(key, new ChunkNotFoundException(key, e));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * DeleteChunks with the chunk id, as Go sends it, plus the chunk's table in the {@code chunkstore-chunk-table}
+     * header; a server that ignores the header (any other grpc_store server) resolves the table itself.
+     */
+    @Override
+    public void deleteChunk(ChunkLocation chunk) {
+        var header = ChunkTableHeader.naming(chunk.tableName());
+        var stub = header == null ? calls.unary() : calls.unary().withInterceptors(header);
+        try {
+            stub.deleteChunks(ChunkID.newBuilder().setChunkID(chunk.key()).build());
+        } catch (StatusRuntimeException e) {
+            throw Statuses.toException(e, "DeleteChunks", Statuses.Call.CHUNKS, null);
+        }
+    }
+
+    /** Does nothing: the channel belongs to the {@link GrpcStoreClient}. */
+    @Override
+    public void close() {
+    }
+}

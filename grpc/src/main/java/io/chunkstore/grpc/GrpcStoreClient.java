@@ -1,0 +1,255 @@
+package io.chunkstore.grpc;
+
+import io.chunkstore.grpc.proto.grpc_storeGrpc;
+import io.chunkstore.spi.Capabilities;
+import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.spi.TableClient;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A chunkstore backend that talks to a grpc_store plugin server (ours, or any server of the Cortex / Loki protocol):
+ * the SPI over the wire, so any JVM program and the conformance suite can use a remote store.
+ *
+ * <p>It behaves like the Go client (spec 4.5) where that is the contract: keepalive pings every 20 s also without
+ * calls; {@code batchWrite} sends WriteIndex, then DeleteIndex; {@code queryPages} opens one QueryIndex stream per
+ * query, up to {@code queryParallelism} at a time, and hands each received message to the consumer as one page (a
+ * consumer that returns false cancels its stream); {@code deleteChunk} sends the chunk id (and names the chunk's
+ * table in the {@code chunkstore-chunk-table} header, which other servers ignore). Where the SPI asks for
+ * more, it does more: requests larger than {@code maxRequestMessageBytes} (4 MiB, what a Go server accepts) are split
+ * into several, empty WriteIndex / DeleteIndex calls are not sent, and errors come back typed (status code → SPI
+ * exception; a requested chunk the server did not return is a {@link io.chunkstore.spi.ChunkNotFoundException} inside
+ * a {@link io.chunkstore.spi.ChunkFetchException} that also carries the chunks received).
+ *
+ * <p>The three clients share one channel: their {@code close()} does nothing, {@link #close()} closes the channel.
+ */
+public final class GrpcStoreClient implements StorageBackend {
+    /** The store name of a period config that selects this backend. */
+    public static final String STORE_NAME = "grpc-store";
+    /** The largest chunk the default capabilities promise: the server's message limit less room for key and table. */
+    public static final long DEFAULT_MAX_CHUNK_SIZE = GrpcStoreServer.GO_MAX_RECEIVE_MESSAGE_BYTES - 1024;
+    /** What a grpc_store server is assumed to offer unless told otherwise ({@link Builder#capabilities}). */
+    public static final Capabilities DEFAULT_CAPABILITIES = Capabilities.of(Feature.INDEX, Feature.CHUNKS,
+            Feature.TABLES, Feature.CHUNK_DELETE).withMaxChunkSize(DEFAULT_MAX_CHUNK_SIZE);
+
+    private final String storeName;
+    private final String target;
+    private final Capabilities capabilities;
+    private final ManagedChannel channel;
+    private final ExecutorService queryExecutor;
+    private final GrpcIndexClient index;
+    private final GrpcChunkClient chunks;
+    private final GrpcTableClient tables;
+
+    private GrpcStoreClient(Builder b) {
+        this.storeName = b.storeName;
+        this.target = b.target;
+        this.capabilities = b.capabilities;
+        ManagedChannelBuilder<?> cb = Grpc.newChannelBuilder(b.target, b.credentials)
+                .keepAliveTime(b.keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(b.keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveWithoutCalls(true)
+                .maxInboundMessageSize(b.maxInboundMessageBytes)
+                .userAgent("chunkstore-grpc-store-client")
+                .intercept(b.interceptors);
+        this.channel = cb.build();
+        AtomicInteger n = new AtomicInteger();
+        this.queryExecutor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "grpc-store-query-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Calls calls = new Calls(grpc_storeGrpc.newBlockingStub(channel), b.callTimeout, b.maxRequestMessageBytes);
+        this.index = new GrpcIndexClient(calls, b.queryParallelism, queryExecutor);
+        this.chunks = new GrpcChunkClient(calls);
+        this.tables = new GrpcTableClient(calls);
+    }
+
+    /** @param serverAddress {@code host:port}, or any gRPC target ({@code dns:///host:port}) */
+    public static Builder builder(String serverAddress) {
+        return new Builder(serverAddress);
+    }
+
+    /** The blocking stub with the per-call settings the three clients share. */
+    record Calls(grpc_storeGrpc.grpc_storeBlockingStub stub, Duration timeout, int maxRequestBytes) {
+        /** The stub for a unary call: with the call timeout, if one is set. */
+        grpc_storeGrpc.grpc_storeBlockingStub unary() {
+            return timeout.isZero() ? stub : stub.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        /** The stub for a stream: no deadline, like Go (a large row may take long; the consumer can stop it). */
+        grpc_storeGrpc.grpc_storeBlockingStub stream() {
+            return stub;
+        }
+    }
+
+    /** The server address this client dials. */
+    public String target() {
+        return target;
+    }
+
+    @Override
+    public String storeName() {
+        return storeName;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public IndexClient indexClient() {
+        return index;
+    }
+
+    @Override
+    public ChunkClient chunkClient() {
+        return chunks;
+    }
+
+    @Override
+    public TableClient tableClient() {
+        return tables;
+    }
+
+    /** Closes the channel (waiting up to 5 s for calls in flight) and the query threads. */
+    @Override
+    public void close() {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            channel.shutdownNow();
+        }
+        queryExecutor.shutdownNow();
+    }
+
+    /** The client's settings; defaults follow the Go client. */
+    public static final class Builder {
+        private final String target;
+        private String storeName = STORE_NAME;
+        private ChannelCredentials credentials = InsecureChannelCredentials.create();
+        private Duration keepAliveTime = Duration.ofSeconds(20);
+        private Duration keepAliveTimeout = Duration.ofSeconds(10);
+        private int maxInboundMessageBytes = 64 * 1024 * 1024;
+        private int maxRequestMessageBytes = GrpcStoreServer.GO_MAX_RECEIVE_MESSAGE_BYTES;
+        private int queryParallelism = 100;
+        private Duration callTimeout = Duration.ZERO;
+        private Capabilities capabilities = DEFAULT_CAPABILITIES;
+        private final List<ClientInterceptor> interceptors = new ArrayList<>();
+
+        private Builder(String target) {
+            if (target == null || target.isBlank()) {
+                throw new ConfigException("grpc_store client: the server address (host:port) is empty");
+            }
+            this.target = target.trim();
+        }
+
+        /** The store name reported by {@link GrpcStoreClient#storeName()} (default {@code grpc-store}). */
+        public Builder storeName(String name) {
+            this.storeName = Objects.requireNonNull(name);
+            return this;
+        }
+
+        /**
+         * Channel credentials: plaintext by default, as Go dials; {@code TlsChannelCredentials} for a TLS server
+         * (with a key manager for mutual TLS).
+         */
+        public Builder credentials(ChannelCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials);
+            return this;
+        }
+
+        /** Ping the server after this long without traffic, also with no call in flight (default 20 s, as Go). */
+        public Builder keepAliveTime(Duration d) {
+            this.keepAliveTime = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Close the connection when a ping is not answered within this (default 10 s, as Go). */
+        public Builder keepAliveTimeout(Duration d) {
+            this.keepAliveTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /**
+         * The largest response message accepted (default 64 MiB; Go accepts 4 MiB, which our server keeps to, but
+         * other servers may send more).
+         */
+        public Builder maxInboundMessageBytes(int bytes) {
+            this.maxInboundMessageBytes = positive(bytes, "maxInboundMessageBytes");
+            return this;
+        }
+
+        /**
+         * Requests (WriteIndex, DeleteIndex, PutChunks, GetChunks) are split to stay under this size (default 4 MiB,
+         * what a Go server accepts); a single chunk larger than it is still sent alone.
+         */
+        public Builder maxRequestMessageBytes(int bytes) {
+            this.maxRequestMessageBytes = positive(bytes, "maxRequestMessageBytes");
+            return this;
+        }
+
+        /** At most this many QueryIndex streams at a time per {@code queryPages} call (default 100, as Cortex). */
+        public Builder queryParallelism(int n) {
+            this.queryParallelism = positive(n, "queryParallelism");
+            return this;
+        }
+
+        /** A deadline for each unary call; zero (default) means none, as Go. Streams never get one. */
+        public Builder callTimeout(Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("callTimeout must not be negative");
+            }
+            this.callTimeout = d;
+            return this;
+        }
+
+        /**
+         * What the remote store can do (default {@link #DEFAULT_CAPABILITIES}); the protocol cannot ask, so a caller
+         * that knows the served backend (the conformance test) says so here.
+         */
+        public Builder capabilities(Capabilities capabilities) {
+            this.capabilities = Objects.requireNonNull(capabilities);
+            return this;
+        }
+
+        /** Interceptors on every call (metrics, tracing, auth headers), in gRPC's order. */
+        public Builder intercept(ClientInterceptor... interceptors) {
+            this.interceptors.addAll(List.of(interceptors));
+            return this;
+        }
+
+        private static int positive(int v, String name) {
+            if (v <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, got " + v);
+            }
+            return v;
+        }
+
+        /** Creates the channel; it connects lazily, on the first call. */
+        public GrpcStoreClient build() {
+            return new GrpcStoreClient(this);
+        }
+    }
+}

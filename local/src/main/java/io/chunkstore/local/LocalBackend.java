@@ -1,0 +1,113 @@
+package io.chunkstore.local;
+
+import io.chunkstore.spi.Capabilities;
+import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.spi.TableClient;
+import io.chunkstore.spi.support.ObjectChunkClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+
+/**
+ * The embedded store: a {@link LocalIndex} (index and tables) plus chunk files in Cortex's filesystem layout
+ * ({@link FilesystemObjectClient} wrapped by {@link ObjectChunkClient} with the base64 key encoder). Store name
+ * {@code local}; the chunks-only variant answers to {@code filesystem}. Closing closes everything it opened.
+ */
+public final class LocalBackend implements StorageBackend {
+
+    /** Chunks are read whole into one array. */
+    public static final long MAX_CHUNK_SIZE = Integer.MAX_VALUE - 8;
+
+    static final Capabilities LOCAL = Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES,
+            Feature.MISSING_TABLE_ERRORS, Feature.CHUNK_DELETE, Feature.PERSISTENT).withMaxChunkSize(MAX_CHUNK_SIZE);
+    static final Capabilities FILESYSTEM = Capabilities.of(Feature.CHUNKS, Feature.CHUNK_DELETE, Feature.PERSISTENT)
+            .withMaxChunkSize(MAX_CHUNK_SIZE);
+
+    private final String storeName;
+    private final Capabilities capabilities;
+    private final LocalIndex index;
+    private final FilesystemObjectClient files;
+    private final ObjectChunkClient chunks;
+
+    private LocalBackend(String storeName, Capabilities capabilities, LocalIndex index, FilesystemObjectClient files,
+            int chunkConcurrency) {
+        this.storeName = storeName;
+        this.capabilities = capabilities;
+        this.index = index;
+        this.files = files;
+        this.chunks = new ObjectChunkClient(files, ObjectChunkClient.KeyEncoder.BASE64, chunkConcurrency);
+    }
+
+    /** Opens the {@code local} store: index, tables and chunks. */
+    public static LocalBackend open(LocalConfig config, MeterRegistry metrics, String metricPrefix) {
+        FilesystemObjectClient files = new FilesystemObjectClient(config.chunksDirectory(), config.syncWrites());
+        LocalIndex index = new LocalIndex(config, metrics, metricPrefix);
+        return new LocalBackend("local", LOCAL, index, files, config.chunkConcurrency());
+    }
+
+    /** Opens the {@code local} store with its defaults under one directory and private metrics. */
+    public static LocalBackend open(Path directory) {
+        return open(LocalConfig.under(directory), new SimpleMeterRegistry(), "chunkstore_");
+    }
+
+    /**
+     * Opens the {@code filesystem} store: chunks only, in Cortex's filesystem layout (Loki's before schema v12) under
+     * {@code directory}: one file per chunk, named by the standard base64 of the whole external key.
+     */
+    public static LocalBackend openFilesystem(Path directory, boolean syncWrites, int chunkConcurrency) {
+        return new LocalBackend("filesystem", FILESYSTEM, null, new FilesystemObjectClient(directory, syncWrites),
+                chunkConcurrency);
+    }
+
+    @Override
+    public String storeName() {
+        return storeName;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public IndexClient indexClient() {
+        return requireIndex();
+    }
+
+    @Override
+    public ChunkClient chunkClient() {
+        return chunks;
+    }
+
+    @Override
+    public TableClient tableClient() {
+        return requireIndex();
+    }
+
+    /** The object store under the chunk client (for listing and inspection). */
+    public FilesystemObjectClient objectClient() {
+        return files;
+    }
+
+    private LocalIndex requireIndex() {
+        if (index == null) {
+            throw new UnsupportedOperationException("store '" + storeName + "' holds chunks only; use store 'local'"
+                    + " for an index and tables");
+        }
+        return index;
+    }
+
+    @Override
+    public void close() {
+        try {
+            chunks.close();
+        } finally {
+            if (index != null) {
+                index.close();
+            }
+        }
+    }
+}
