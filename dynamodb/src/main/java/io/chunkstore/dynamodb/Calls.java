@@ -1,0 +1,103 @@
+package io.chunkstore.dynamodb;
+
+import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.support.Backoff;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Issues one DynamoDB call with metrics, and repeats it after a back-off while it is throttled or fails
+ * transiently (the SDK's own retries are off, as in Cortex, so capacity can be measured and bounded).
+ */
+final class Calls {
+    private final DynamoMetrics metrics;
+    private final Backoff.Config backoff;
+
+    Calls(DynamoMetrics metrics, Backoff.Config backoff) {
+        this.metrics = metrics;
+        this.backoff = backoff;
+    }
+
+    Backoff.Config backoff() {
+        return backoff;
+    }
+
+    DynamoMetrics metrics() {
+        return metrics;
+    }
+
+    /** Starts a call and records its duration and outcome when it completes; cancelling the result aborts it. */
+    <T> CompletableFuture<T> issue(String operation, Supplier<CompletableFuture<T>> call) {
+        long start = System.nanoTime();
+        CompletableFuture<T> f;
+        try {
+            f = call.get();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        // the SDK's own future is returned, so that cancelling it aborts the request
+        f.whenComplete((r, e) -> metrics.request(operation, e == null ? null : DynamoErrors.unwrap(e), start));
+        return f;
+    }
+
+    /**
+     * Waits for {@code first} (or issues the call when null) and retries it under the back-off while it is throttled
+     * or fails transiently; throttling counts in {@code dynamo_throttled_total}, every error in
+     * {@code dynamo_failures_total}.
+     *
+     * @param limiter taken before every retry (and before the first call when {@code first} is null); may be null
+     * @throws StorageException the spi's typed error once retries are spent or for a permanent error
+     */
+    <T> T call(String operation, String table, CompletableFuture<T> first, Supplier<CompletableFuture<T>> call,
+            TokenBucket limiter) {
+        Backoff b = new Backoff(backoff);
+        CompletableFuture<T> f = first;
+        while (true) {
+            if (f == null) {
+                acquire(limiter, operation, table);
+                f = issue(operation, call);
+            }
+            Throwable err;
+            try {
+                return f.join();
+            } catch (CompletionException | CancellationException e) {
+                err = DynamoErrors.unwrap(e);
+            }
+            f = null;
+            metrics.failure(operation, table, err);
+            DynamoErrors.Kind kind = DynamoErrors.classify(err);
+            if (kind == DynamoErrors.Kind.THROTTLED) {
+                metrics.throttled(operation, table == null ? "" : table, 1);
+            }
+            if ((kind != DynamoErrors.Kind.THROTTLED && kind != DynamoErrors.Kind.RETRYABLE) || !b.ongoing()) {
+                throw DynamoErrors.toStorageException(operation, table, err);
+            }
+            sleep(b.nextDelay(), operation, table);
+        }
+    }
+
+    static void acquire(TokenBucket limiter, String operation, String table) {
+        if (limiter == null) {
+            return;
+        }
+        try {
+            limiter.acquire(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while rate-limiting " + operation + " on " + table, e);
+        }
+    }
+
+    static void sleep(Duration d, String operation, String table) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while backing off " + operation + " on " + table, e);
+        }
+    }
+}

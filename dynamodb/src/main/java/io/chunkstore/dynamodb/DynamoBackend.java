@@ -1,0 +1,163 @@
+package io.chunkstore.dynamodb;
+
+import io.chunkstore.spi.Capabilities;
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.spi.TableClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+
+/**
+ * One opened DynamoDB store: the SDK client, the worker threads, the rate limiters and the metrics shared by its
+ * index, chunk and table clients. Store {@code aws-dynamo} has all three; store {@code aws} has the index and the
+ * tables (its chunks live in S3, another backend).
+ */
+public final class DynamoBackend implements StorageBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoBackend.class);
+    /** The longest one DynamoDB call may take before it fails as a timeout (and is retried). */
+    static final Duration API_CALL_TIMEOUT = Duration.ofMinutes(2);
+
+    private final String storeName;
+    private final Capabilities capabilities;
+    private final DynamoDbAsyncClient client;
+    private final ExecutorService workers;
+    private final DynamoIndexClient index;
+    private final DynamoChunkClient chunks;
+    private final DynamoTableClient tables;
+
+    private DynamoBackend(String storeName, DynamoConfig config, MeterRegistry registry,
+            UnaryOperator<String> metricName, Consumer<DynamoDbAsyncClientBuilder> customizer) {
+        this.storeName = storeName;
+        this.capabilities = DynamoStorageProvider.capabilitiesOf(storeName);
+        this.client = buildClient(config, customizer);
+        this.workers = Executors.newCachedThreadPool(daemonThreads("chunkstore-dynamodb-" + storeName));
+        DynamoMetrics metrics = DynamoMetrics.create(registry, metricName);
+        Calls calls = new Calls(metrics, config.backoff());
+        BatchWriter writer = new BatchWriter(client, calls, new TokenBucket(config.throttleLimit(), 25),
+                config.writeParallelism(), workers);
+        this.index = new DynamoIndexClient(client, calls, writer, workers, config.queryParallelism(),
+                config.consistentReads(), config.queryPageLimit());
+        this.chunks = capabilities.has(Capabilities.Feature.CHUNKS)
+                ? new DynamoChunkClient(client, calls, writer, workers, config.chunkGangSize(),
+                        config.chunkGetMaxParallelism(), config.consistentReads())
+                : null;
+        this.tables = new DynamoTableClient(client, calls, new TokenBucket(config.apiLimit(), 1), config.kmsKeyId());
+        LOG.info("opened DynamoDB store {}: {}", storeName, config);
+    }
+
+    /**
+     * Opens a store.
+     *
+     * @param storeName  {@code aws-dynamo} or {@code aws}
+     * @param config     where and how to reach DynamoDB
+     * @param registry   where the metrics go
+     * @param metricName the metric namer ({@code BackendContext::metricName})
+     * @param customizer last say over the SDK client builder (tests add an ExecutionInterceptor); may be null
+     */
+    public static DynamoBackend open(String storeName, DynamoConfig config, MeterRegistry registry,
+            UnaryOperator<String> metricName, Consumer<DynamoDbAsyncClientBuilder> customizer) {
+        return new DynamoBackend(storeName, config, registry, metricName, customizer);
+    }
+
+    private static DynamoDbAsyncClient buildClient(DynamoConfig config,
+            Consumer<DynamoDbAsyncClientBuilder> customizer) {
+        int connections = 2 * config.queryParallelism() + config.writeParallelism()
+                + config.chunkGetMaxParallelism() + 8;
+        DynamoDbAsyncClientBuilder b = DynamoDbAsyncClient.builder()
+                .region(Region.of(config.region()))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(connections)
+                        .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
+                // Cortex turns the SDK's retries off and retries itself, so throttling is seen and bounded
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                        // a safety net: no call waits forever (it then counts as a transient failure)
+                        .apiCallTimeout(API_CALL_TIMEOUT).build());
+        if (config.endpoint() != null) {
+            b.endpointOverride(config.endpoint());
+        }
+        if (config.accessKeyId() != null) {
+            b.credentialsProvider(StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey())));
+        } else {
+            b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        if (customizer != null) {
+            customizer.accept(b);
+        }
+        return b.build();
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public String storeName() {
+        return storeName;
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public IndexClient indexClient() {
+        return index;
+    }
+
+    @Override
+    public ChunkClient chunkClient() {
+        if (chunks == null) {
+            throw new UnsupportedOperationException("store '" + storeName + "' keeps only the index and tables in"
+                    + " DynamoDB; as an object_store, 'aws' means S3 (another backend). Use store 'aws-dynamo' to keep"
+                    + " chunks in DynamoDB");
+        }
+        return chunks;
+    }
+
+    @Override
+    public TableClient tableClient() {
+        return tables;
+    }
+
+    /** The SDK client, for tools that need a raw call (and for tests). */
+    public DynamoDbAsyncClient sdkClient() {
+        return client;
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        client.close();
+    }
+}
