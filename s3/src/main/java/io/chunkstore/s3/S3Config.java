@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.GoDuration;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -471,10 +472,15 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
             }
             return Duration.ofNanos(n); // Go reads a bare YAML integer as nanoseconds
         }
+        Duration d;
         try {
-            return GoDurations.parse(v.toString());
+            d = GoDuration.parse(v.toString());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(path + "." + key + ": " + e.getMessage(), e);
         }
+        if (d.isNegative()) {
+            throw new ConfigException(path + "." + key + " must not be negative, got " + v);
+        }
+        return d;
     }
 }

@@ -187,6 +187,10 @@ class S3ConfigTest {
             assertThat(read("aws: {bucketnames: b}").http()).isEqualTo(S3Config.Http.DEFAULT);
             assertThatThrownBy(() -> read("aws: {bucketnames: b, http_config: {idle_conn_timeout: 5 minutes}}"))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("aws.http_config.idle_conn_timeout");
+            assertThatThrownBy(() -> read("aws: {bucketnames: b, http_config: {timeout: -5s}}"))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("must not be negative");
+            assertThat(read("aws: {bucketnames: b, http_config: {idle_conn_timeout: 0}}").http().idleConnTimeout())
+                    .isZero();
             assertThatThrownBy(() -> read("aws: {bucketnames: b, http_config: {max_idle_conns: 5}}"))
                     .isInstanceOf(ConfigException.class).hasMessageContaining("aws.http_config.max_idle_conns");
         }
