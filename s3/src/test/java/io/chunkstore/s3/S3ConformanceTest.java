@@ -2,6 +2,7 @@ package io.chunkstore.s3;
 
 import io.chunkstore.conformance.ComposedBackend;
 import io.chunkstore.conformance.ConformanceSuite;
+import io.chunkstore.conformance.TestScope;
 import io.chunkstore.conformance.memory.InMemoryBackend;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;
@@ -24,8 +25,13 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 class S3ConformanceTest implements ConformanceSuite {
 
-    /** The storage block a user would write for S3Mock, plus {@code extra} keys. */
+    /** The storage block a user would write for S3Mock, plus {@code extra} keys in its {@code aws:} block. */
     static Map<String, Object> storageConfig(String bucketnames, Map<String, Object> extra) {
+        return Map.of("aws", awsBlock(bucketnames, extra));
+    }
+
+    /** The {@code aws:} block for S3Mock, plus {@code extra} keys. */
+    static Map<String, Object> awsBlock(String bucketnames, Map<String, Object> extra) {
         S3Endpoint ep = S3TestSupport.endpoint();
         Map<String, Object> aws = new LinkedHashMap<>();
         aws.put("bucketnames", bucketnames);
@@ -35,7 +41,7 @@ class S3ConformanceTest implements ConformanceSuite {
         aws.put("secret_access_key", ep.secretAccessKey());
         aws.put("s3forcepathstyle", ep.pathStyle());
         aws.putAll(extra);
-        return Map.of("aws", aws);
+        return aws;
     }
 
     /** Index and tables from the in-memory backend, chunks from {@code chunks}. */
@@ -72,6 +78,6 @@ class S3ConformanceTest implements ConformanceSuite {
     @Test
     @Disabled("S3Mock rewrites a bucket's whole key index on every PUT: 10,000 objects in one bucket exhaust its heap;"
             + " run over 16 buckets in S3ShardedChunksConformanceTest")
-    public void tenThousandSmallChunksRoundTrip(io.chunkstore.conformance.TestScope s) {
+    public void tenThousandSmallChunksRoundTrip(TestScope s) {
     }
 }
