@@ -21,5 +21,5 @@ package io.chunkstore.conformance;
  * with {@code @Disabled("why")}. New contracts are added to this list, so every backend runs them without changes.
  */
 public interface ConformanceSuite extends CortexCasesContract, IndexContract, IndexStreamingContract, ChunkContract,
-        TableContract {
+        TableContract, SeriesStoreContract {
 }

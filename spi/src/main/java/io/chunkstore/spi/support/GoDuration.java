@@ -41,6 +41,10 @@ public final class GoDuration {
             nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
             at = m.end();
         }
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new IllegalArgumentException("duration \"" + text + "\" is too long (Go durations end at about"
+                    + " 2562047h)");
+        }
         long total = nanos.longValue();
         return Duration.ofNanos(negative ? -total : total);
     }

@@ -33,6 +33,7 @@ class GoDurationTest {
                     .hasMessageContaining("invalid duration").hasMessageContaining("like 2s");
         }
         assertThatThrownBy(() -> GoDuration.parse(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GoDuration.parse("3000000h")).hasMessageContaining("too long");
     }
 
     @Test

@@ -1,0 +1,353 @@
+package io.chunkstore.bigtable;
+
+import com.google.api.gax.rpc.ServerStream;
+import com.google.cloud.bigtable.data.v2.BigtableDataClient;
+import com.google.cloud.bigtable.data.v2.models.Query;
+import com.google.cloud.bigtable.data.v2.models.Row;
+import com.google.cloud.bigtable.data.v2.models.RowCell;
+import com.google.protobuf.ByteString;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.IndexEntry;
+import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexWriteException;
+import io.chunkstore.spi.InvalidRequestException;
+import io.chunkstore.spi.PageConsumer;
+import io.chunkstore.spi.ReadBatch;
+import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.WriteBatch;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+
+/**
+ * The index on Bigtable in one of Cortex's three layouts ({@link IndexLayout}).
+ *
+ * <p>Writes: per table, one MutateRows stream of {@code SetCell(f, qualifier, 0, value)} for every put, then (after
+ * all puts succeeded) one of {@code DeleteFromColumn(f, qualifier)} for every delete. A failed row entry is reported in
+ * an {@link IndexWriteException} with every put and delete not known to be written.
+ *
+ * <p>Reads: conditions go to the server ({@link IndexReads}). In the {@code gcp} layout each query is one ReadRows
+ * stream over its row range, entries collected into pages of at most {@code pageCells} entries (and about 8 MiB). In
+ * the column-key layouts, queries with the same table and conditions share ReadRows requests of up to 100 row keys;
+ * each row arrives as pages of at most {@code pageCells} cells (the Java client assembles a row whole before handing
+ * it over, so a longer row is continued by another request after its last qualifier), and every query gets its own
+ * pages, even two equal queries in one call. Requests run in parallel up to {@code query_concurrency}; pages are
+ * delivered on the worker threads of this client or the caller's thread, never on a gRPC thread. A consumer that
+ * returns {@code false} ends that query's reading: its stream is cancelled ({@code gcp}) or its row not continued
+ * (column-key).
+ */
+final class BigtableIndexClient implements IndexClient {
+    /**
+     * Entries per page: rows in the {@code gcp} layout, cells per row page in the column-key layouts. Each page is
+     * one ReadRows request of a wide row, so this trades requests against memory; 5,000 is also the Cassandra
+     * backend's page size.
+     */
+    static final int DEFAULT_PAGE_CELLS = 5000;
+    /** In the {@code gcp} layout a page also ends once its range values and values reach this many bytes. */
+    static final long MAX_GCP_PAGE_BYTES = 8L << 20;
+
+    private final BigtableDataClient data;
+    private final IndexLayout layout;
+    private final Executor executor;
+    private final int queryConcurrency;
+    private final int pageCells;
+
+    BigtableIndexClient(BigtableDataClient data, IndexLayout layout, Executor executor, int queryConcurrency,
+            int pageCells) {
+        if (pageCells < 1) {
+            throw new IllegalArgumentException("page size must be at least 1");
+        }
+        this.data = data;
+        this.layout = layout;
+        this.executor = executor;
+        this.queryConcurrency = queryConcurrency;
+        this.pageCells = pageCells;
+    }
+
+    IndexLayout layout() {
+        return layout;
+    }
+
+    // ---- writes
+
+    @Override
+    public void batchWrite(WriteBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        for (List<IndexEntry> entries : List.of(batch.puts(), batch.deletes())) {
+            for (IndexEntry e : entries) {
+                if (!layout.accepts(e.hashValue())) {
+                    throw new InvalidRequestException("hash value " + e.hashValue().replace("\0", "\\0")
+                            + " contains a 0x00 byte, the separator of row keys in the gcp layout (hash ‖ 0x00 ‖"
+                            + " range); it cannot be stored there");
+                }
+            }
+        }
+        Phase puts = writePhase(batch.puts(), true);
+        if (puts.failed()) {
+            throw new IndexWriteException(puts.describe("index puts") + "; the batch's deletes were not attempted",
+                    puts.notWritten, batch.deletes(), puts.cause);
+        }
+        Phase deletes = writePhase(batch.deletes(), false);
+        if (deletes.failed()) {
+            throw new IndexWriteException(deletes.describe("index deletes"), List.of(), deletes.notWritten,
+                    deletes.cause);
+        }
+    }
+
+    /** What one phase (puts or deletes) left unwritten. */
+    private static final class Phase {
+        final List<IndexEntry> notWritten = new ArrayList<>();
+        final Set<String> tables = new TreeSet<>();
+        int total;
+        StorageException cause;
+
+        boolean failed() {
+            return !notWritten.isEmpty();
+        }
+
+        String describe(String what) {
+            return "Bigtable: " + notWritten.size() + " of " + total + " " + what + " to table(s) " + tables
+                    + " were not written: " + cause.getMessage();
+        }
+    }
+
+    private record Cell(ByteString row, ByteString qualifier) {
+    }
+
+    private Phase writePhase(List<IndexEntry> entries, boolean put) {
+        Phase phase = new Phase();
+        phase.total = entries.size();
+        if (entries.isEmpty()) {
+            return phase;
+        }
+        // table -> cell -> the entries for it; a later put of the same cell wins, as in one Bigtable mutation list.
+        Map<String, Map<Cell, List<IndexEntry>>> byTable = new LinkedHashMap<>();
+        for (IndexEntry e : entries) {
+            Cell cell = new Cell(layout.rowKey(e.hashValue(), e.rangeValue()), layout.qualifier(e.rangeValue()));
+            byTable.computeIfAbsent(e.tableName(), t -> new LinkedHashMap<>())
+                    .computeIfAbsent(cell, c -> new ArrayList<>(1)).add(e);
+        }
+        for (Map.Entry<String, Map<Cell, List<IndexEntry>>> t : byTable.entrySet()) {
+            BulkWriter<List<IndexEntry>> writer = new BulkWriter<>(data, t.getKey());
+            for (Map.Entry<Cell, List<IndexEntry>> c : t.getValue().entrySet()) {
+                List<IndexEntry> same = c.getValue();
+                if (put) {
+                    writer.set(c.getKey().row(), c.getKey().qualifier(),
+                            IndexLayout.wrap(same.get(same.size() - 1).value()), same);
+                } else {
+                    writer.delete(c.getKey().row(), c.getKey().qualifier(), same);
+                }
+            }
+            List<BulkWriter.Failure<List<IndexEntry>>> failures;
+            try {
+                failures = writer.write();
+            } catch (RuntimeException e) {
+                failures = List.of(new BulkWriter.Failure<List<IndexEntry>>(
+                        List.copyOf(t.getValue().values()), e));
+            }
+            for (BulkWriter.Failure<List<IndexEntry>> f : failures) {
+                f.items().forEach(phase.notWritten::addAll);
+                phase.tables.add(t.getKey());
+                if (phase.cause == null) {
+                    phase.cause = BigtableErrors.map(f.error(), put ? "writing index entries" : "deleting index entries",
+                            t.getKey());
+                }
+            }
+        }
+        return phase;
+    }
+
+    // ---- reads
+
+    @Override
+    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+        if (queries.isEmpty()) {
+            return;
+        }
+        List<Runnable> units = new ArrayList<>();
+        if (layout == IndexLayout.GCP) {
+            for (IndexQuery q : queries) {
+                units.add(() -> readGcp(q, consumer));
+            }
+        } else {
+            // Queries with the same table and conditions share requests of up to 100 rows.
+            Map<String, Map<ByteString, List<IndexQuery>>> groups = new LinkedHashMap<>();
+            Map<String, IndexQuery> conditions = new LinkedHashMap<>();
+            for (IndexQuery q : queries) {
+                String key = IndexReads.conditionsKey(q);
+                conditions.putIfAbsent(key, q);
+                groups.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                        .computeIfAbsent(layout.rowKeyPrefix(q.hashValue()), r -> new ArrayList<>(1)).add(q);
+            }
+            for (Map.Entry<String, Map<ByteString, List<IndexQuery>>> g : groups.entrySet()) {
+                List<Map.Entry<ByteString, List<IndexQuery>>> rows = new ArrayList<>(g.getValue().entrySet());
+                for (int i = 0; i < rows.size(); i += IndexReads.MAX_ROWS_PER_READ) {
+                    Map<ByteString, List<IndexQuery>> part = new LinkedHashMap<>();
+                    rows.subList(i, Math.min(rows.size(), i + IndexReads.MAX_ROWS_PER_READ))
+                            .forEach(e -> part.put(e.getKey(), e.getValue()));
+                    IndexQuery c = conditions.get(g.getKey());
+                    units.add(() -> readColumnKey(c, part, consumer));
+                }
+            }
+        }
+        Parallel.run(units, queryConcurrency, executor, Runnable::run);
+    }
+
+    /** A ReadRows stream whose errors surface as typed errors of {@code table}. */
+    private final class Rows implements AutoCloseable {
+        private final ServerStream<Row> stream;
+        private final Iterator<Row> it;
+        private final String table;
+        private boolean finished;
+
+        Rows(Query query, String table) {
+            this.table = table;
+            try {
+                this.stream = data.readRows(query);
+                this.it = stream.iterator();
+            } catch (RuntimeException e) {
+                throw BigtableErrors.map(e, "reading index rows", table);
+            }
+        }
+
+        /** The next row, or null at the end. */
+        Row next() {
+            try {
+                if (it.hasNext()) {
+                    return it.next();
+                }
+                finished = true;
+                return null;
+            } catch (RuntimeException e) {
+                finished = true;
+                throw BigtableErrors.map(e, "reading index rows", table);
+            }
+        }
+
+        /** Cancels the server stream unless it ended. */
+        @Override
+        public void close() {
+            if (!finished) {
+                stream.cancel();
+            }
+        }
+    }
+
+    private void readGcp(IndexQuery q, PageConsumer consumer) {
+        ByteString base = layout.rowKeyPrefix(q.hashValue());
+        ReadBatch.Builder page = new ReadBatch.Builder();
+        try (Rows rows = new Rows(IndexReads.gcpQuery(q), q.tableName())) {
+            for (Row row; (row = rows.next()) != null; ) {
+                if (!row.getKey().startsWith(base) || row.getCells().isEmpty()) {
+                    continue;
+                }
+                byte[] range = row.getKey().substring(base.size()).toByteArray();
+                byte[] value = row.getCells().get(0).getValue().toByteArray();
+                if (!q.matches(range, value)) {
+                    continue;
+                }
+                page.add(range, value);
+                if (page.size() >= pageCells || page.byteSize() >= MAX_GCP_PAGE_BYTES) {
+                    if (!consumer.onPage(q, page.build())) {
+                        return;
+                    }
+                    page = new ReadBatch.Builder();
+                }
+            }
+        }
+        if (!page.isEmpty()) {
+            consumer.onPage(q, page.build());
+        }
+    }
+
+    /**
+     * Reads up to 100 rows of queries sharing {@code conditions}, then continues, one row at a time, the rows that
+     * filled a page.
+     */
+    private void readColumnKey(IndexQuery conditions, Map<ByteString, List<IndexQuery>> rows,
+            PageConsumer consumer) {
+        Set<IndexQuery> stopped = Collections.newSetFromMap(new IdentityHashMap<>());
+        int queries = rows.values().stream().mapToInt(List::size).sum();
+        Map<ByteString, ByteString> unfinished = new LinkedHashMap<>();
+        try (Rows stream = new Rows(IndexReads.columnKeyQuery(conditions, rows.keySet(), null, pageCells),
+                conditions.tableName())) {
+            for (Row row; (row = stream.next()) != null; ) {
+                List<IndexQuery> qs = rows.get(row.getKey());
+                if (qs == null) {
+                    continue;
+                }
+                ByteString last = deliver(conditions, row, qs, stopped, consumer);
+                if (last != null) {
+                    unfinished.put(row.getKey(), last);
+                }
+                if (stopped.size() == queries) {
+                    return;
+                }
+            }
+        }
+        for (Map.Entry<ByteString, ByteString> u : unfinished.entrySet()) {
+            List<IndexQuery> qs = rows.get(u.getKey());
+            ByteString after = u.getValue();
+            while (after != null) {
+                Row row;
+                try (Rows stream = new Rows(IndexReads.columnKeyQuery(conditions, List.of(u.getKey()), after,
+                        pageCells), conditions.tableName())) {
+                    row = stream.next();
+                    if (row != null) {
+                        stream.next(); // reach the end of the one-row stream, so it is not cancelled
+                    }
+                }
+                after = row == null || !row.getKey().equals(u.getKey()) ? null
+                        : deliver(conditions, row, qs, stopped, consumer);
+            }
+        }
+    }
+
+    /**
+     * Delivers one page (a row's cells) to each query of the row still reading.
+     *
+     * @return the last qualifier when the page was full and some query still reads the row, else null
+     */
+    private ByteString deliver(IndexQuery conditions, Row row, List<IndexQuery> queries, Set<IndexQuery> stopped,
+            PageConsumer consumer) {
+        List<RowCell> cells = row.getCells();
+        ReadBatch.Builder page = new ReadBatch.Builder();
+        for (RowCell cell : cells) {
+            if (!IndexLayout.FAMILY.equals(cell.getFamily())) {
+                continue;
+            }
+            byte[] range = cell.getQualifier().toByteArray();
+            byte[] value = cell.getValue().toByteArray();
+            if (conditions.matches(range, value)) {
+                page.add(range, value);
+            }
+        }
+        boolean reading = false;
+        ReadBatch batch = page.isEmpty() ? null : page.build();
+        for (IndexQuery q : queries) {
+            if (stopped.contains(q)) {
+                continue;
+            }
+            if (batch != null && !consumer.onPage(q, batch)) {
+                stopped.add(q);
+            } else {
+                reading = true;
+            }
+        }
+        return reading && cells.size() >= pageCells ? cells.get(cells.size() - 1).getQualifier() : null;
+    }
+
+    @Override
+    public void close() {
+        // The data client and the executor belong to the backend.
+    }
+}

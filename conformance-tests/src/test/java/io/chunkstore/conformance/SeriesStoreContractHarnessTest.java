@@ -1,0 +1,153 @@
+package io.chunkstore.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+
+import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.Capabilities;
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.EncodedChunk;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.PageConsumer;
+import io.chunkstore.spi.StorageBackend;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Events;
+
+/** The series-store contract can fail: each backend defect below breaks the test aimed at it. */
+class SeriesStoreContractHarnessTest {
+    static final String SCHEMA_TEST = "schemaReadQueriesFindWhatTheStoreWroteV9ToV12";
+    static final String STORE_TEST = "storeQueriesAcrossSchemasMatchTheOracle";
+    static final Capabilities FULL = new InMemoryBackend().capabilities();
+
+    static StorageBackend withIndex(Function<IndexClient, IndexClient> wrap) {
+        InMemoryBackend m = new InMemoryBackend();
+        return ComposedBackend.builder("broken", FULL).index(wrap.apply(m)).chunks(m).tables(m).build();
+    }
+
+    static class Reference implements SeriesStoreContract {
+        @Override
+        public StorageBackend openBackend() {
+            return new InMemoryBackend();
+        }
+    }
+
+    /** Ignores the value-equal condition (the label-value lookups then read past their value). */
+    static class IgnoresValueEqual implements SeriesStoreContract {
+        @Override
+        public StorageBackend openBackend() {
+            return withIndex(c -> new ForwardingIndexClient(c) {
+                @Override
+                public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+                    for (IndexQuery q : queries) {
+                        IndexQuery loose = q.toBuilder().valueEqual(null).build();
+                        delegate.queryPages(List.of(loose), (x, page) -> consumer.onPage(q, page));
+                    }
+                }
+            });
+        }
+    }
+
+    /** Treats a range start as a prefix (chunks of a series then lose the entries after the start). */
+    static class StartAsPrefix implements SeriesStoreContract {
+        @Override
+        public StorageBackend openBackend() {
+            return withIndex(c -> new ForwardingIndexClient(c) {
+                @Override
+                public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+                    for (IndexQuery q : queries) {
+                        IndexQuery wrong = q.hasStart() ? q.toBuilder().rangeValueStart(null)
+                                .rangeValuePrefix(q.rangeValueStart()).build() : q;
+                        delegate.queryPages(List.of(wrong), (x, page) -> consumer.onPage(q, page));
+                    }
+                }
+            });
+        }
+    }
+
+    /** Loses the last entry of every row. */
+    static class LosesLastEntry implements SeriesStoreContract {
+        @Override
+        public StorageBackend openBackend() {
+            return withIndex(c -> new ForwardingIndexClient(c) {
+                @Override
+                public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+                    delegate.queryPages(queries, (q, page) -> {
+                        List<byte[][]> rows = SuiteHarnessTest.rows(page);
+                        return consumer.onPage(q, SuiteHarnessTest.build(rows.subList(0, rows.size() - 1)));
+                    });
+                }
+            });
+        }
+    }
+
+    /** Returns chunk bytes one byte short. */
+    static class TruncatesChunks implements SeriesStoreContract {
+        @Override
+        public StorageBackend openBackend() {
+            InMemoryBackend m = new InMemoryBackend();
+            ChunkClient truncating = new ChunkClient() {
+                @Override
+                public void putChunks(List<EncodedChunk> chunks) {
+                    m.putChunks(chunks);
+                }
+
+                @Override
+                public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
+                    return m.getChunks(chunks).stream().map(c -> new EncodedChunk(c.key(), c.tableName(),
+                            Arrays.copyOf(c.encoded(), c.encoded().length - 1))).toList();
+                }
+
+                @Override
+                public void deleteChunk(ChunkLocation chunk) {
+                    m.deleteChunk(chunk);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            return ComposedBackend.builder("broken", FULL).index(m).chunks(truncating).tables(m).build();
+        }
+    }
+
+    private static Events run(Class<?> suite, String method) {
+        return EngineTestKit.engine("junit-jupiter")
+                .selectors(selectMethod(suite, method, TestScope.class.getName())).execute().testEvents();
+    }
+
+    private static void assertOutcome(Class<?> suite, String method, boolean passes) {
+        Events events = run(suite, method);
+        assertThat(events.started().count()).as("%s.%s ran", suite.getSimpleName(), method).isEqualTo(1);
+        assertThat(events.succeeded().count()).as("%s.%s passed", suite.getSimpleName(), method)
+                .isEqualTo(passes ? 1 : 0);
+    }
+
+    @Test
+    void theReferenceBackendPasses() {
+        assertOutcome(Reference.class, SCHEMA_TEST, true);
+        assertOutcome(Reference.class, STORE_TEST, true);
+    }
+
+    @Test
+    void eachDefectFailsTheTestAimedAtIt() {
+        assertOutcome(IgnoresValueEqual.class, SCHEMA_TEST, false);
+        assertOutcome(StartAsPrefix.class, SCHEMA_TEST, false);
+        assertOutcome(StartAsPrefix.class, STORE_TEST, false);
+        assertOutcome(LosesLastEntry.class, SCHEMA_TEST, false);
+        assertOutcome(LosesLastEntry.class, STORE_TEST, false);
+        assertOutcome(TruncatesChunks.class, STORE_TEST, false);
+    }
+
+    @Test
+    void theStoreToleratesWhatItFiltersAnyway() {
+        // The store re-checks label values of the entries it reads, so a backend ignoring value-equal still answers
+        // store queries right; only the schema test (which reads rows as a querier's index client does) catches it.
+        assertOutcome(IgnoresValueEqual.class, STORE_TEST, true);
+    }
+}

@@ -1,0 +1,260 @@
+package io.chunkstore.core.cache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.PageConsumer;
+import io.chunkstore.spi.ReadBatch;
+import io.chunkstore.spi.WriteBatch;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Cortex's {@code cachingIndexClient} (spec 7.4) in process: every query is broadened to its whole row
+ * ({@code table, hash}), each distinct row is read from the backend once per call and cached, and every caller query
+ * is answered from the row with {@link IndexQuery#matches}. So one broad read serves the metric, label and
+ * label-value lookups of a query, and repeated queries do not reach the backend at all.
+ *
+ * <ul>
+ *   <li>Rows of {@link IndexQuery#immutable() immutable} queries never expire; others expire after
+ *       {@link IndexCacheConfig#validity()}. Empty rows are cached too.</li>
+ *   <li>A row with more entries than {@link IndexCacheConfig#cardinalityLimit()} is cached as "too large" (its size,
+ *       no entries) and its queries fail with {@link CardinalityExceededException} after the other queries of the
+ *       call were answered; none of its entries reach the consumer.</li>
+ *   <li>Writes go straight to the backend; the cache is not invalidated (as in Cortex: the validity bounds how stale
+ *       a mutable row may be).</li>
+ * </ul>
+ *
+ * <p>The cache holds whole rows in memory, which is its purpose; a store that must stay bounded for huge rows runs
+ * without it (the series store works the same either way). Unlike Cortex there is no memcached/redis tier and no
+ * snappy-protobuf value format: entries live in a Caffeine cache bounded by {@link IndexCacheConfig#maxBytes()}, one
+ * per wrapped client, and the cardinality limit is one number, not per tenant. Thread-safe.
+ */
+public final class CachingIndexClient implements IndexClient {
+    /** Delivered pages hold at most this many entries. */
+    static final int PAGE_SIZE = 1024;
+    private static final int ENTRY_OVERHEAD = 32;
+
+    private final IndexClient delegate;
+    private final IndexCacheConfig config;
+    private final Cache<String, CachedRow> rows;
+    private final AtomicLong backendRowReads = new AtomicLong();
+
+    /** Wraps {@code delegate} with the system ticker. */
+    public CachingIndexClient(IndexClient delegate, IndexCacheConfig config) {
+        this(delegate, config, Ticker.systemTicker());
+    }
+
+    /** Wraps {@code delegate}; {@code ticker} measures expiry (tests pass a manual one). */
+    public CachingIndexClient(IndexClient delegate, IndexCacheConfig config, Ticker ticker) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.config = Objects.requireNonNull(config, "config");
+        long validityNanos = config.validity().toNanos();
+        this.rows = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumWeight(config.maxBytes())
+                .weigher((String k, CachedRow r) -> (int) Math.min(Integer.MAX_VALUE, r.weight() + k.length()))
+                .expireAfter(new Expiry<String, CachedRow>() {
+                    @Override
+                    public long expireAfterCreate(String key, CachedRow row, long currentTime) {
+                        return row.immutable ? Long.MAX_VALUE : validityNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(String key, CachedRow row, long currentTime, long currentDuration) {
+                        return expireAfterCreate(key, row, currentTime);
+                    }
+
+                    @Override
+                    public long expireAfterRead(String key, CachedRow row, long currentTime, long currentDuration) {
+                        return currentDuration;
+                    }
+                })
+                .build();
+    }
+
+    /** The wrapped client. */
+    public IndexClient delegate() {
+        return delegate;
+    }
+
+    public IndexCacheConfig config() {
+        return config;
+    }
+
+    /** How many rows were read from the backend so far (cache misses), for tests and diagnostics. */
+    public long backendRowReads() {
+        return backendRowReads.get();
+    }
+
+    /** Rows currently cached (approximate). */
+    public long cachedRows() {
+        return rows.estimatedSize();
+    }
+
+    /** Runs pending evictions and expirations now (they otherwise run in the background). */
+    public void cleanUp() {
+        rows.cleanUp();
+    }
+
+    /** Drops every cached row. */
+    public void invalidateAll() {
+        rows.invalidateAll();
+    }
+
+    @Override
+    public WriteBatch newWriteBatch() {
+        return delegate.newWriteBatch();
+    }
+
+    @Override
+    public void batchWrite(WriteBatch batch) {
+        delegate.batchWrite(batch);
+    }
+
+    @Override
+    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+        Map<String, List<IndexQuery>> byRow = new LinkedHashMap<>();
+        for (IndexQuery q : queries) {
+            byRow.computeIfAbsent(rowKey(q), k -> new ArrayList<>(1)).add(q);
+        }
+        CardinalityExceededException exceeded = null;
+        Map<String, List<IndexQuery>> misses = new LinkedHashMap<>();
+        for (Map.Entry<String, List<IndexQuery>> e : byRow.entrySet()) {
+            CachedRow row = rows.getIfPresent(e.getKey());
+            if (row == null) {
+                misses.put(e.getKey(), e.getValue());
+                continue;
+            }
+            CardinalityExceededException err = check(row);
+            if (err != null) {
+                exceeded = exceeded == null ? err : exceeded;
+                continue;
+            }
+            deliver(row, e.getValue(), consumer);
+        }
+        if (!misses.isEmpty()) {
+            CardinalityExceededException err = readMisses(misses, consumer);
+            exceeded = exceeded == null ? err : exceeded;
+        }
+        if (exceeded != null) {
+            throw exceeded;
+        }
+    }
+
+    private CardinalityExceededException readMisses(Map<String, List<IndexQuery>> misses, PageConsumer consumer) {
+        List<IndexQuery> broad = new ArrayList<>(misses.size());
+        Map<IndexQuery, RowBuilder> builders = new LinkedHashMap<>();
+        for (List<IndexQuery> qs : misses.values()) {
+            IndexQuery whole = qs.get(0).wholeRow();
+            broad.add(whole);
+            builders.put(whole, new RowBuilder(qs.get(0).immutable()));
+        }
+        backendRowReads.addAndGet(broad.size());
+        delegate.queryPages(broad, (q, page) -> {
+            RowBuilder b = builders.get(q);
+            synchronized (b) {
+                ReadBatch.ReadBatchIterator it = page.iterator();
+                while (it.next()) {
+                    b.add(it.rangeValue(), it.value());
+                }
+            }
+            return true;
+        });
+        CardinalityExceededException exceeded = null;
+        int i = 0;
+        for (Map.Entry<String, List<IndexQuery>> e : misses.entrySet()) {
+            RowBuilder b = builders.get(broad.get(i++));
+            CachedRow row;
+            synchronized (b) {
+                row = b.build(config.cardinalityLimit());
+            }
+            rows.put(e.getKey(), row);
+            CardinalityExceededException err = check(row);
+            if (err != null) {
+                exceeded = exceeded == null ? err : exceeded;
+            } else {
+                deliver(row, e.getValue(), consumer);
+            }
+        }
+        return exceeded;
+    }
+
+    private CardinalityExceededException check(CachedRow row) {
+        int limit = config.cardinalityLimit();
+        if (limit > 0 && row.cardinality > limit) {
+            return new CardinalityExceededException(row.cardinality, limit);
+        }
+        return null;
+    }
+
+    /** Answers each query from the row, in pages, honouring early stop per query. */
+    private static void deliver(CachedRow row, List<IndexQuery> queries, PageConsumer consumer) {
+        for (IndexQuery q : queries) {
+            ReadBatch.Builder page = new ReadBatch.Builder();
+            boolean go = true;
+            for (int i = 0; i < row.ranges.size() && go; i++) {
+                byte[] range = row.ranges.get(i);
+                byte[] value = row.values.get(i);
+                if (!q.matches(range, value)) {
+                    continue;
+                }
+                page.add(range, value);
+                if (page.size() == PAGE_SIZE) {
+                    go = consumer.onPage(q, page.build());
+                    page = new ReadBatch.Builder();
+                }
+            }
+            if (go && !page.isEmpty()) {
+                consumer.onPage(q, page.build());
+            }
+        }
+    }
+
+    private static String rowKey(IndexQuery q) {
+        return q.tableName() + '\u00ff' + q.hashValue();
+    }
+
+    /** Leaves the delegate open: whoever opened it closes it. Drops the cached rows. */
+    @Override
+    public void close() {
+        rows.invalidateAll();
+    }
+
+    /** One cached row; with {@code cardinality} over the limit it keeps no entries. */
+    private record CachedRow(List<byte[]> ranges, List<byte[]> values, int cardinality, boolean immutable,
+            long weight) {
+    }
+
+    private static final class RowBuilder {
+        private final boolean immutable;
+        private final List<byte[]> ranges = new ArrayList<>();
+        private final List<byte[]> values = new ArrayList<>();
+        private long weight;
+
+        RowBuilder(boolean immutable) {
+            this.immutable = immutable;
+        }
+
+        void add(byte[] range, byte[] value) {
+            ranges.add(range);
+            values.add(value);
+            weight += range.length + value.length + ENTRY_OVERHEAD;
+        }
+
+        CachedRow build(int limit) {
+            if (limit > 0 && ranges.size() > limit) {
+                return new CachedRow(List.of(), List.of(), ranges.size(), immutable, ENTRY_OVERHEAD);
+            }
+            return new CachedRow(List.copyOf(ranges), List.copyOf(values), ranges.size(), immutable,
+                    weight + ENTRY_OVERHEAD);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.chunkstore.core.store;
+
+import io.chunkstore.core.cache.ChunkCache;
+import io.chunkstore.core.chunk.Chunk;
+import io.chunkstore.core.chunk.ChunkCodec;
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.ChunkFetchException;
+import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.EncodedChunk;
+import io.chunkstore.spi.InvalidChunkException;
+import io.chunkstore.spi.StorageException;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Cortex's {@code Fetcher} (spec 7.5): chunks through the chunk cache, then from the backend in batches with bounded
+ * parallelism; every chunk is decoded and verified against the key it was found under. Fetched bytes are written back
+ * to the cache. A chunk that is missing or does not verify makes the whole fetch fail with a
+ * {@link ChunkFetchException} naming every failed key and carrying what was read; nothing is dropped silently. A
+ * cached copy that does not decode is dropped from the cache and read again from the backend.
+ */
+final class ChunkFetcher {
+    private final ChunkCache cache;
+    private final Executor executor;
+    private final int batchSize;
+    private final int parallelism;
+    private final StoreMetrics metrics;
+
+    ChunkFetcher(ChunkCache cache, Executor executor, int batchSize, int parallelism, StoreMetrics metrics) {
+        this.cache = cache;
+        this.executor = executor;
+        this.batchSize = batchSize;
+        this.parallelism = parallelism;
+        this.metrics = metrics;
+    }
+
+    private record Batch(ChunkClient client, List<IndexedChunk> refs) {
+    }
+
+    /**
+     * Fetches and decodes the chunks, one per distinct external key, in the order of {@code refs}.
+     *
+     * @param clientOf the chunk client of a chunk's period
+     * @throws ChunkFetchException when any chunk is missing, unreadable or does not verify
+     */
+    List<Chunk> fetch(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
+        return fetchEncoded(refs, clientOf).stream().map(ChunkCodec.Encoded::chunk).toList();
+    }
+
+    /**
+     * As {@link #fetch}, keeping the stored bytes next to each decoded chunk (what a copy to another store needs:
+     * the same bytes keep the same checksum, so the same key).
+     */
+    List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
+        Map<String, IndexedChunk> byKey = new LinkedHashMap<>();
+        for (IndexedChunk r : refs) {
+            byKey.putIfAbsent(r.externalKey(), r);
+        }
+        Map<String, Chunk> decoded = new LinkedHashMap<>();
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        List<IndexedChunk> misses = new ArrayList<>();
+        Map<String, byte[]> cached = cache == null ? Map.of() : cache.getAll(byKey.keySet());
+        for (IndexedChunk r : byKey.values()) {
+            byte[] bytes = cached.get(r.externalKey());
+            if (bytes != null) {
+                try {
+                    decoded.put(r.externalKey(), ChunkCodec.decode(r.ref(), bytes));
+                    encoded.put(r.externalKey(), bytes);
+                    continue;
+                } catch (InvalidChunkException e) {
+                    cache.invalidate(r.externalKey());
+                }
+            }
+            misses.add(r);
+        }
+        Map<String, StorageException> failures = new LinkedHashMap<>();
+        if (!misses.isEmpty()) {
+            fetchFromStorage(misses, clientOf, decoded, encoded, failures);
+        }
+        if (!failures.isEmpty()) {
+            List<EncodedChunk> read = new ArrayList<>();
+            encoded.forEach((k, b) -> read.add(new EncodedChunk(k, byKey.get(k).tableName(), b)));
+            throw new ChunkFetchException(read, failures);
+        }
+        List<ChunkCodec.Encoded> out = new ArrayList<>(byKey.size());
+        for (String k : byKey.keySet()) {
+            out.add(new ChunkCodec.Encoded(decoded.get(k), encoded.get(k)));
+        }
+        return out;
+    }
+
+    private void fetchFromStorage(List<IndexedChunk> misses, Function<IndexedChunk, ChunkClient> clientOf,
+            Map<String, Chunk> decoded, Map<String, byte[]> encoded, Map<String, StorageException> failures) {
+        Map<ChunkClient, List<IndexedChunk>> byClient = new IdentityHashMap<>();
+        for (IndexedChunk r : misses) {
+            byClient.computeIfAbsent(clientOf.apply(r), c -> new ArrayList<>()).add(r);
+        }
+        List<Batch> batches = new ArrayList<>();
+        byClient.forEach((client, list) -> {
+            for (int i = 0; i < list.size(); i += batchSize) {
+                batches.add(new Batch(client, list.subList(i, Math.min(list.size(), i + batchSize))));
+            }
+        });
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i; (i = next.getAndIncrement()) < batches.size(); ) {
+                fetchBatch(batches.get(i), decoded, encoded, failures);
+            }
+        };
+        int workers = Math.min(parallelism, batches.size());
+        List<CompletableFuture<Void>> others = new ArrayList<>();
+        for (int w = 1; w < workers; w++) {
+            others.add(CompletableFuture.runAsync(worker, executor));
+        }
+        worker.run();
+        try {
+            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            next.set(batches.size());
+            throw new StorageException("interrupted while fetching chunks", e);
+        } catch (ExecutionException e) {
+            throw new StorageException("chunk fetch worker failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void fetchBatch(Batch batch, Map<String, Chunk> decoded, Map<String, byte[]> encoded,
+            Map<String, StorageException> failures) {
+        Map<String, IndexedChunk> wanted = new LinkedHashMap<>();
+        List<ChunkLocation> locations = new ArrayList<>(batch.refs.size());
+        for (IndexedChunk r : batch.refs) {
+            wanted.put(r.externalKey(), r);
+            locations.add(r.location());
+        }
+        List<EncodedChunk> got;
+        Map<String, StorageException> batchFailures = new LinkedHashMap<>();
+        try {
+            got = batch.client.getChunks(locations);
+        } catch (ChunkFetchException e) {
+            got = e.fetched();
+            batchFailures.putAll(e.failures());
+        } catch (StorageException e) {
+            got = List.of();
+            for (String k : wanted.keySet()) {
+                batchFailures.put(k, e);
+            }
+        }
+        Map<String, Chunk> ok = new LinkedHashMap<>();
+        Map<String, byte[]> okBytes = new LinkedHashMap<>();
+        long bytes = 0;
+        for (EncodedChunk c : got) {
+            IndexedChunk r = wanted.get(c.key());
+            if (r == null || ok.containsKey(c.key())) {
+                continue;
+            }
+            try {
+                ok.put(c.key(), ChunkCodec.decode(r.ref(), c.encoded()));
+                okBytes.put(c.key(), c.encoded());
+                bytes += c.encoded().length;
+            } catch (InvalidChunkException e) {
+                batchFailures.put(c.key(), e);
+            }
+        }
+        for (String k : wanted.keySet()) {
+            if (!ok.containsKey(k) && !batchFailures.containsKey(k)) {
+                batchFailures.put(k, new ChunkNotFoundException(k));
+            }
+        }
+        if (!ok.isEmpty()) {
+            metrics.fetched(batch.refs.get(0).ref().userId(), ok.size(), bytes);
+            if (cache != null) {
+                okBytes.forEach(cache::put);
+            }
+        }
+        synchronized (decoded) {
+            decoded.putAll(ok);
+            encoded.putAll(okBytes);
+            failures.putAll(batchFailures);
+        }
+    }
+}

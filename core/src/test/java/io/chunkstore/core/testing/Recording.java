@@ -1,0 +1,70 @@
+package io.chunkstore.core.testing;
+
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.EncodedChunk;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.IndexEntry;
+import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.PageConsumer;
+import io.chunkstore.spi.WriteBatch;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Index and chunk clients that record what reaches them (in one shared event log) and pass it on. */
+public final class Recording {
+    public final List<String> events = Collections.synchronizedList(new ArrayList<>());
+    public final List<IndexQuery> queries = Collections.synchronizedList(new ArrayList<>());
+    public final List<IndexEntry> puts = Collections.synchronizedList(new ArrayList<>());
+    public volatile RuntimeException failPutChunks;
+
+    public IndexClient index(IndexClient delegate) {
+        return new IndexClient() {
+            @Override
+            public void batchWrite(WriteBatch batch) {
+                events.add("batchWrite " + batch.size());
+                puts.addAll(batch.puts());
+                delegate.batchWrite(batch);
+            }
+
+            @Override
+            public void queryPages(List<IndexQuery> qs, PageConsumer consumer) {
+                queries.addAll(qs);
+                delegate.queryPages(qs, consumer);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    public ChunkClient chunks(ChunkClient delegate) {
+        return new ChunkClient() {
+            @Override
+            public void putChunks(List<EncodedChunk> chunks) {
+                events.add("putChunks " + chunks.size());
+                if (failPutChunks != null) {
+                    throw failPutChunks;
+                }
+                delegate.putChunks(chunks);
+            }
+
+            @Override
+            public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
+                events.add("getChunks " + chunks.size());
+                return delegate.getChunks(chunks);
+            }
+
+            @Override
+            public void deleteChunk(ChunkLocation chunk) {
+                delegate.deleteChunk(chunk);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+}
