@@ -1,11 +1,7 @@
 package io.chunkstore.s3;
 
+import io.chunkstore.spi.support.RequestDurations;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
@@ -28,35 +24,21 @@ public final class S3RequestMetrics implements ExecutionInterceptor {
     /** The metric name without the namespace. */
     public static final String NAME = "s3_request_duration_seconds";
 
-    /** {@code ExponentialBuckets(0.001, 4, 9)}. */
-    static final Duration[] BUCKETS = buckets();
 
     private static final ExecutionAttribute<AtomicLong> ATTEMPT_START =
             new ExecutionAttribute<>("chunkstore.s3.attemptStartNanos");
     private static final long NONE = Long.MIN_VALUE;
 
-    private final MeterRegistry registry;
-    private final String name;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final RequestDurations durations;
 
     /**
      * @param registry   where the histogram goes
      * @param metricName the full name, {@code <namespace>_s3_request_duration_seconds}
      */
     public S3RequestMetrics(MeterRegistry registry, String metricName) {
-        this.registry = registry;
-        this.name = metricName;
+        this.durations = new RequestDurations(registry, metricName, "Time spent doing S3 requests.");
     }
 
-    private static Duration[] buckets() {
-        Duration[] b = new Duration[9];
-        long micros = 1000;
-        for (int i = 0; i < b.length; i++) {
-            b[i] = Duration.ofNanos(micros * 1000);
-            micros *= 4;
-        }
-        return b;
-    }
 
     /** Cortex's and Loki's operation name for an SDK operation. */
     static String operation(String sdkOperation) {
@@ -101,12 +83,6 @@ public final class S3RequestMetrics implements ExecutionInterceptor {
             return;
         }
         String op = operation(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-        timers.computeIfAbsent(op + ' ' + status, k -> Timer.builder(name)
-                .description("Time spent doing S3 requests.")
-                .tag("operation", op)
-                .tag("status_code", status)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry))
-                .record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        durations.recordSince(op, status, began);
     }
 }
