@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 SchemaCommand.class,
                 ChunkCommand.class,
+                LogsCommand.class,
                 MigrateCommand.class,
         })
 public final class Main implements Runnable {

@@ -184,7 +184,10 @@ final class MigrateStores {
         Path chunks = dir.resolve("chunks");
         if (Files.isDirectory(chunks)) {
             try (Stream<Path> files = Files.walk(chunks)) {
-                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                // A process killed while writing a chunk leaves the local store's temporary file behind (the chunk
+                // itself is renamed into place whole, or not at all): not a chunk, so not part of the contents.
+                for (Path f : files.filter(Files::isRegularFile)
+                        .filter(f -> !f.getFileName().toString().startsWith(".chunkstore-tmp-")).toList()) {
                     byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
                     out.put("chunk " + chunks.relativize(f), hex.formatHex(d));
                 }
