@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
                 LabelsCommand.class,
                 IndexCommand.class,
                 ConformanceCommand.class,
+                LogsCommand.class,
+                MigrateCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
