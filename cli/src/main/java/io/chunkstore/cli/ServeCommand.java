@@ -3,10 +3,12 @@ package io.chunkstore.cli;
 import io.chunkstore.cli.serve.ChunkstoreServer;
 import io.chunkstore.cli.serve.EmbeddedStore;
 import io.chunkstore.cli.serve.HttpMount;
+import io.chunkstore.cli.serve.LokiApiMount;
 import io.chunkstore.cli.serve.QuerierYaml;
 import io.chunkstore.cli.serve.ServeSettings;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
+import io.chunkstore.loki.http.LokiApiConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Option;
             "Without --config: the embedded local store under --data, with the schema in DATA/schema.yaml (written"
                     + " on first start; edit it to add periods). Its tables are made on first write.",
             "On start it prints the Cortex and Loki YAML that points a querier at this server.",
-            "HTTP (--http-listen): GET /metrics (Prometheus), GET /ready."})
+            "HTTP (--http-listen): GET /metrics (Prometheus), GET /ready, and Loki's read API (/loki/api/v1/query_range,"
+                    + " /labels, /series, /tail, ...) over the same stores, for Grafana and logcli."})
 public final class ServeCommand implements Callable<Integer> {
     /** Default gRPC port (Cortex's grpc-store examples use 9966). */
     public static final int DEFAULT_GRPC_PORT = 9966;
@@ -81,12 +84,17 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long shutdown lets calls in flight finish. Default: ${DEFAULT-VALUE}.")
     Duration grace;
 
+    @Option(names = "--loki-tenant", paramLabel = "TENANT",
+            description = "Tenant of Loki API requests without an X-Scope-OrgID header (Loki's single-tenant mode"
+                    + " uses fake). Default: the header is required.")
+    String lokiTenant;
+
     /**
-     * Extra handlers for the HTTP port, tried before /metrics and /ready. The Loki HTTP API is added here when the
-     * log query path lands.
+     * The APIs on the HTTP port after /metrics and /ready: Loki's read API over the served stores. Further HTTP APIs
+     * are added to this list.
      */
-    static List<HttpMount> httpMounts() {
-        return List.of();
+    List<HttpMount> httpMounts() {
+        return List.of(new LokiApiMount(LokiApiConfig.DEFAULT.withDefaultTenant(lokiTenant)));
     }
 
     @Override
@@ -134,7 +142,7 @@ public final class ServeCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("chunkstore serve: grpc_store on ").append(hostPort(server.grpcAddress()))
                 .append(server.tls() ? " (TLS)" : " (plaintext)")
-                .append(", HTTP on :").append(server.httpPort()).append(" (/metrics, /ready)\n");
+                .append(", HTTP on :").append(server.httpPort()).append(" (/metrics, /ready, /loki/api/v1)\n");
         sb.append("serving ").append(server.served()).append(" from ").append(source).append('\n');
         if (server.tls()) {
             sb.append("# Note: the Cortex and Loki clients dial plaintext; with TLS put a TLS proxy next to them.\n");

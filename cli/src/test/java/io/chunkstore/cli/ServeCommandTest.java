@@ -291,6 +291,45 @@ class ServeCommandTest {
         assertThat(badTls.err()).contains("--tls-cert and --tls-key go together");
     }
 
+    @Test
+    void lokiLogsWrittenThroughThePluginAreReadThroughTheLokiApi() throws Exception {
+        try (Running serve = new Running("serve", "--data", tmp.resolve("logs").toString(), "--listen", "127.0.0.1:0",
+                "--http-listen", "127.0.0.1:0", "--loki-tenant", "fake")) {
+            ChunkstoreConfig loki = ChunkstoreConfig.parse(section(serve.banner(), "# Loki"), "loki.yaml");
+            long t0 = (Instant.now().getEpochSecond() - 600) * 1_000_000_000L;
+            List<io.chunkstore.loki.LogEntry> entries = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                entries.add(io.chunkstore.loki.LogEntry.of(t0 + i * 1_000_000_000L, "GET /api/" + i + " 200"));
+            }
+            // A Loki ingester's flush, as the grpc-store client sends it.
+            try (GrpcStoreClient client = GrpcStoreClient.builder("127.0.0.1:" + serve.grpcPort()).build();
+                 CompositeStore store = querier(loki.schemaConfig(), client)) {
+                store.put(List.of(io.chunkstore.loki.LokiChunk.encode("fake", Labels.of("job", "api"),
+                        io.chunkstore.loki.chunkenc.ChunkFormat.V4, io.chunkstore.loki.chunkenc.Codec.GZIP, 1000,
+                        entries)));
+            }
+            String query = "/loki/api/v1/query_range?query=" + java.net.URLEncoder.encode("{job=\"api\"} |= \"/api/1\"",
+                    java.nio.charset.StandardCharsets.UTF_8) + "&start=" + (t0 - 1) + "&end=" + (t0 + 10_000_000_000L);
+            HttpResponse<String> r = get(serve.httpPort(), query);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(r.body());
+            assertThat(j.get("status").asText()).isEqualTo("success");
+            assertThat(j.get("data").get("result")).singleElement().satisfies(stream -> {
+                assertThat(stream.get("stream").toString()).isEqualTo("{\"job\":\"api\"}");
+                assertThat(stream.get("values")).singleElement()
+                        .satisfies(v -> assertThat(v.get(1).asText()).isEqualTo("GET /api/1 200"));
+            });
+            HttpResponse<String> labels = get(serve.httpPort(), "/loki/api/v1/labels?start=" + (t0 - 1) + "&end="
+                    + (t0 + 10_000_000_000L));
+            assertThat(labels.body()).contains("\"job\"");
+            // The built-in endpoints are not shadowed by the mounted API.
+            assertThat(get(serve.httpPort(), "/ready").body()).isEqualTo("ready\n");
+            assertThat(get(serve.httpPort(), "/metrics").body()).contains("method=\"PutChunks\"");
+            assertThat(get(serve.httpPort(), "/nope").statusCode()).isEqualTo(404);
+        }
+    }
+
     /** The grpc module's test-only TLS files (a CA, a server certificate for 127.0.0.1, a client certificate). */
     static Path tlsFile(String name) {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {

@@ -50,6 +50,7 @@ public final class ChunkstoreServer implements AutoCloseable {
     private final List<TableSyncLoop> loops = new ArrayList<>();
     private final List<Thread> loopThreads = new ArrayList<>();
     private final HttpEndpoints http;
+    private final ServeContext context;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean serving;
     private boolean closed;
@@ -65,6 +66,7 @@ public final class ChunkstoreServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         this.router = new StoreRouter(config.schemaConfig());
         this.backends = StoreBackends.open(config, registry, null);
+        this.context = new ServeContext(config, backends, registry);
         GrpcStoreServer g = null;
         HttpEndpoints h = null;
         try {
@@ -87,14 +89,14 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             g.start();
             serving = true;
-            h = HttpEndpoints.start(s.http(), registry, () -> serving, s.mounts(),
-                    new ServeContext(config, backends, registry));
+            h = HttpEndpoints.start(s.http(), registry, () -> serving, s.mounts(), context);
         } catch (RuntimeException e) {
             serving = false;
             stopLoops();
             if (g != null) {
                 g.shutdown(java.time.Duration.ZERO);
             }
+            context.close().forEach(e::addSuppressed);
             try {
                 backends.close();
             } catch (RuntimeException suppressed) {
@@ -277,6 +279,7 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             stopLoops();
             http.close();
+            context.close().forEach(e -> LOG.warn("closing a handler of the HTTP port: {}", e.toString()));
             backends.close();
             LOG.info("stopped");
         } finally {

@@ -18,9 +18,10 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * {@code chunkstore serve}'s HTTP port (Jetty 12): the mounted handlers first ({@link HttpMount}, such as the Loki
- * HTTP API), then {@code GET /metrics} (Prometheus text format from the server's registry), {@code GET /ready} (200
- * while the gRPC server serves, 503 before and from the start of shutdown), and a 404 naming the endpoints.
+ * {@code chunkstore serve}'s HTTP port (Jetty 12): {@code GET /metrics} (Prometheus text format from the server's
+ * registry) and {@code GET /ready} (200 while the gRPC server serves, 503 before and from the start of shutdown) first,
+ * so a mounted API cannot shadow them; then the mounted handlers ({@link HttpMount}, such as the Loki HTTP API) in
+ * order; then a 404 naming the endpoints.
  */
 final class HttpEndpoints implements AutoCloseable {
     /** The Prometheus text exposition format. */
@@ -50,10 +51,11 @@ final class HttpEndpoints implements AutoCloseable {
         connector.setPort(address.getPort());
         server.addConnector(connector);
         List<Handler> handlers = new ArrayList<>();
+        handlers.add(new Endpoints(registry, ready));
         for (HttpMount m : mounts) {
             handlers.add(m.handler(server, context));
         }
-        handlers.add(new Endpoints(registry, ready, !mounts.isEmpty()));
+        handlers.add(new NotFound(!mounts.isEmpty()));
         server.setHandler(new Handler.Sequence(handlers));
         server.setStopTimeout(2000);
         try {
@@ -83,16 +85,14 @@ final class HttpEndpoints implements AutoCloseable {
         }
     }
 
-    /** /metrics, /ready and the 404 for the rest. */
+    /** /metrics and /ready; other paths go on to the next handler. */
     private static final class Endpoints extends Handler.Abstract {
         private final PrometheusMeterRegistry registry;
         private final BooleanSupplier ready;
-        private final boolean mounted;
 
-        Endpoints(PrometheusMeterRegistry registry, BooleanSupplier ready, boolean mounted) {
+        Endpoints(PrometheusMeterRegistry registry, BooleanSupplier ready) {
             this.registry = registry;
             this.ready = ready;
-            this.mounted = mounted;
         }
 
         @Override
@@ -115,17 +115,31 @@ final class HttpEndpoints implements AutoCloseable {
                             : text(response, callback, 503, "not ready: the gRPC server is not serving\n");
                 }
                 default -> {
-                    return text(response, callback, 404, "not found; this port serves /metrics and /ready"
-                            + (mounted ? " (and the mounted APIs)" : "") + "\n");
+                    return false;
                 }
             }
         }
+    }
 
-        private static boolean text(Response response, Callback callback, int status, String body) {
-            response.setStatus(status);
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-            Content.Sink.write(response, true, body, callback);
-            return true;
+    /** The answer for paths nobody serves. */
+    private static final class NotFound extends Handler.Abstract {
+        private final boolean mounted;
+
+        NotFound(boolean mounted) {
+            this.mounted = mounted;
         }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            return text(response, callback, 404, "not found; this port serves /metrics and /ready"
+                    + (mounted ? " and the Loki API under /loki/api/v1/" : "") + "\n");
+        }
+    }
+
+    private static boolean text(Response response, Callback callback, int status, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        Content.Sink.write(response, true, body, callback);
+        return true;
     }
 }

@@ -3,13 +3,56 @@ package io.chunkstore.cli.serve;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.store.StoreBackends;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
- * What a running {@code chunkstore serve} offers the handlers mounted on its HTTP port ({@link HttpMount}).
- *
- * @param config   the effective config (the file given, or the embedded store's)
- * @param backends its backends, already open; owned by the server (do not close)
- * @param registry the Prometheus registry behind {@code /metrics}
+ * What a running {@code chunkstore serve} offers the handlers mounted on its HTTP port ({@link HttpMount}): the
+ * effective config, its open backends (owned by the server: do not close them), the registry behind {@code /metrics},
+ * and a place to hand over what a handler opened ({@link #closeOnShutdown}), closed after the HTTP port and before the
+ * backends.
  */
-public record ServeContext(ChunkstoreConfig config, StoreBackends backends, MeterRegistry registry) {
+public final class ServeContext {
+    private final ChunkstoreConfig config;
+    private final StoreBackends backends;
+    private final MeterRegistry registry;
+    private final List<AutoCloseable> closers = new ArrayList<>();
+
+    ServeContext(ChunkstoreConfig config, StoreBackends backends, MeterRegistry registry) {
+        this.config = Objects.requireNonNull(config);
+        this.backends = Objects.requireNonNull(backends);
+        this.registry = Objects.requireNonNull(registry);
+    }
+
+    public ChunkstoreConfig config() {
+        return config;
+    }
+
+    public StoreBackends backends() {
+        return backends;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Closes {@code c} at shutdown, in reverse order of registration. */
+    public synchronized void closeOnShutdown(AutoCloseable c) {
+        closers.add(Objects.requireNonNull(c));
+    }
+
+    /** Closes what was handed over; failures are returned, not thrown, so the shutdown goes on. */
+    synchronized List<Exception> close() {
+        List<Exception> failures = new ArrayList<>();
+        for (int i = closers.size() - 1; i >= 0; i--) {
+            try {
+                closers.get(i).close();
+            } catch (Exception e) {
+                failures.add(e);
+            }
+        }
+        closers.clear();
+        return failures;
+    }
 }
