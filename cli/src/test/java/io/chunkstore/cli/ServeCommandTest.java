@@ -195,6 +195,15 @@ class ServeCommandTest {
             }
             assertThat(cortex.storage()).containsEntry("engine", "chunks");
 
+            // Loki's API over the fresh store answers (no table exists yet: empty, not an error) and wants a tenant.
+            HttpResponse<String> noTenant = get(httpPort, "/loki/api/v1/labels");
+            assertThat(noTenant.statusCode()).isEqualTo(401);
+            HttpResponse<String> empty = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                    + "/loki/api/v1/labels")).header("X-Scope-OrgID", USER).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(empty.statusCode()).as(empty.body()).isEqualTo(200);
+            assertThat(empty.body()).contains("\"status\":\"success\"");
+
             // A querier configured with it writes and reads through the plugin: chunk, index, label APIs.
             long now = Instant.now().toEpochMilli();
             Chunk c1 = chunk("requests_total", now - 3_600_000, 20);

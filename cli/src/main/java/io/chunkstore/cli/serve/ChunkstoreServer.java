@@ -2,6 +2,8 @@ package io.chunkstore.cli.serve;
 
 import io.chunkstore.cli.common.PeriodTables;
 import io.chunkstore.core.config.ChunkstoreConfig;
+import io.chunkstore.core.store.PeriodClientResolver;
+import io.chunkstore.core.store.PeriodClients;
 import io.chunkstore.core.store.StoreBackends;
 import io.chunkstore.core.tables.TableManager;
 import io.chunkstore.core.tables.TableManagerConfig;
@@ -51,6 +53,7 @@ public final class ChunkstoreServer implements AutoCloseable {
     private final List<Thread> loopThreads = new ArrayList<>();
     private final HttpEndpoints http;
     private final ServeContext context;
+    private PeriodClientResolver servedClients;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean serving;
     private boolean closed;
@@ -66,8 +69,8 @@ public final class ChunkstoreServer implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         this.router = new StoreRouter(config.schemaConfig());
         this.backends = StoreBackends.open(config, registry, null);
-        this.context = new ServeContext(config, backends, registry);
         GrpcStoreServer g = null;
+        ServeContext ctx = null;
         HttpEndpoints h = null;
         try {
             for (String store : router.stores()) {
@@ -80,6 +83,7 @@ public final class ChunkstoreServer implements AutoCloseable {
                     .meterRegistry(registry)
                     .metricsNamespace(config.metricsNamespace());
             this.served = serve(b);
+            ctx = new ServeContext(config, backends, servedClients, registry);
             if (s.tlsCert() != null) {
                 b.tls(s.tlsCert(), s.tlsKey()).clientCa(s.clientCa());
             }
@@ -89,14 +93,16 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             g.start();
             serving = true;
-            h = HttpEndpoints.start(s.http(), registry, () -> serving, s.mounts(), context);
+            h = HttpEndpoints.start(s.http(), registry, () -> serving, s.mounts(), ctx);
         } catch (RuntimeException e) {
             serving = false;
             stopLoops();
             if (g != null) {
                 g.shutdown(java.time.Duration.ZERO);
             }
-            context.close().forEach(e::addSuppressed);
+            if (ctx != null) {
+                ctx.close().forEach(e::addSuppressed);
+            }
             try {
                 backends.close();
             } catch (RuntimeException suppressed) {
@@ -106,6 +112,7 @@ public final class ChunkstoreServer implements AutoCloseable {
         }
         this.grpc = g;
         this.http = h;
+        this.context = ctx;
     }
 
     /**
@@ -122,6 +129,7 @@ public final class ChunkstoreServer implements AutoCloseable {
     /** Sets the clients on the builder: one backend's directly, or routing clients over several; says which. */
     private String serve(GrpcStoreServer.Builder b) {
         List<String> stores = router.stores();
+        servedClients = backends;
         if (stores.size() == 1) {
             StorageBackend backend = backends.backend(stores.get(0));
             b.backend(backend);
@@ -129,7 +137,10 @@ public final class ChunkstoreServer implements AutoCloseable {
                     && backend.capabilities().has(Feature.INDEX)) {
                 LazyTables lazy = new LazyTables(new PeriodTables(config().schemaConfig()), backend.indexClient(),
                         backend.tableClient());
-                b.indexClient(lazy.indexClient()).tableClient(lazy.tableClient());
+                IndexClient lazyIndex = lazy.indexClient();
+                b.indexClient(lazyIndex).tableClient(lazy.tableClient());
+                PeriodClients pc = new PeriodClients(lazyIndex, backend.chunkClient());
+                servedClients = p -> pc;
                 return "store '" + stores.get(0) + "' (" + features(backend) + "; tables made on first write)";
             }
             return "store '" + stores.get(0) + "' (" + features(backend) + ")";

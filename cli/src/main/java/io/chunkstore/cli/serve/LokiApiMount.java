@@ -26,7 +26,7 @@ public final class LokiApiMount implements HttpMount {
     @Override
     public Handler handler(Server http, ServeContext context) {
         CompositeStore store = CompositeStore.builder(context.config().schemaConfig())
-                .clients(context.backends())
+                .clients(context.clients())
                 .config(StoreConfig.fromLimits(context.config().limits()))
                 .metrics(context.registry(), context.config().metricsNamespace())
                 .build();

@@ -1,6 +1,7 @@
 package io.chunkstore.cli.serve;
 
 import io.chunkstore.core.config.ChunkstoreConfig;
+import io.chunkstore.core.store.PeriodClientResolver;
 import io.chunkstore.core.store.StoreBackends;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -9,19 +10,22 @@ import java.util.Objects;
 
 /**
  * What a running {@code chunkstore serve} offers the handlers mounted on its HTTP port ({@link HttpMount}): the
- * effective config, its open backends (owned by the server: do not close them), the registry behind {@code /metrics},
- * and a place to hand over what a handler opened ({@link #closeOnShutdown}), closed after the HTTP port and before the
- * backends.
+ * effective config, the clients it serves each period with ({@link #clients()}, for a store over them), its open
+ * backends (owned by the server: do not close them), the registry behind {@code /metrics}, and a place to hand over
+ * what a handler opened ({@link #closeOnShutdown}), closed after the HTTP port and before the backends.
  */
 public final class ServeContext {
     private final ChunkstoreConfig config;
     private final StoreBackends backends;
+    private final PeriodClientResolver clients;
     private final MeterRegistry registry;
     private final List<AutoCloseable> closers = new ArrayList<>();
 
-    ServeContext(ChunkstoreConfig config, StoreBackends backends, MeterRegistry registry) {
+    ServeContext(ChunkstoreConfig config, StoreBackends backends, PeriodClientResolver clients,
+            MeterRegistry registry) {
         this.config = Objects.requireNonNull(config);
         this.backends = Objects.requireNonNull(backends);
+        this.clients = Objects.requireNonNull(clients);
         this.registry = Objects.requireNonNull(registry);
     }
 
@@ -31,6 +35,14 @@ public final class ServeContext {
 
     public StoreBackends backends() {
         return backends;
+    }
+
+    /**
+     * The clients behind the gRPC server for each period: a store built over them sees what Go clients see (for the
+     * embedded store, missing schema tables read as empty).
+     */
+    public PeriodClientResolver clients() {
+        return clients;
     }
 
     public MeterRegistry registry() {
