@@ -2,6 +2,7 @@ package io.chunkstore.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.store.CompositeStore;
@@ -31,10 +32,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code chunkstore logs}: query and tail Loki logs straight from the store, with no Loki running. */
 @Command(name = "logs",
@@ -192,8 +193,8 @@ public final class LogsCommand implements Runnable {
         @Override
         public Integer call() {
             LogQuery q = LogQuery.parse(query);
-            long start = LokiTimes.parseCli("--from", from, clock);
-            long end = LokiTimes.parseCli("--to", to, clock);
+            long start = CliTime.parseNanos("--from", from, clock);
+            long end = CliTime.parseNanos("--to", to, clock);
             if (end < start) {
                 throw new IllegalArgumentException("--to (" + to + ") is before --from (" + from + ")");
             }
@@ -257,10 +258,10 @@ public final class LogsCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             LogQuery q = LogQuery.parse(query);
-            TailOptions to = TailOptions.DEFAULT.withDelay(LokiTimes.duration("--delay", delay))
-                    .withWindow(positive("--window", LokiTimes.duration("--window", window)));
+            TailOptions to = TailOptions.DEFAULT.withDelay(CliTime.parseDuration("--delay", delay))
+                    .withWindow(positive("--window", CliTime.parseDuration("--window", window)));
             if (from != null) {
-                to = to.withStartNs(LokiTimes.parseCli("--from", from, clock));
+                to = to.withStartNs(CliTime.parseNanos("--from", from, clock));
             }
             PrintWriter out = spec.commandLine().getOut();
             Printer printer = new Printer(out, options.output);

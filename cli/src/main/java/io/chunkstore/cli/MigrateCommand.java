@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.config.Durations;
@@ -30,12 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -52,9 +50,9 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore migrate}: copies chunks and their index from one store to another with the engine in
@@ -152,8 +150,8 @@ public final class MigrateCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(spec.commandLine(),
                     "--output must be text or json, not '" + output + "'");
         };
-        long fromMs = Times.parse("--from", from);
-        long toMs = Times.parse("--to", to);
+        long fromMs = CliTime.parseMillis("--from", from, Clock.systemUTC());
+        long toMs = CliTime.parseMillis("--to", to, Clock.systemUTC());
         Duration shard;
         try {
             shard = Durations.parse(shardBy);
@@ -484,33 +482,6 @@ public final class MigrateCommand implements Callable<Integer> {
             }
             if (ticker != null) {
                 ticker.shutdownNow();
-            }
-        }
-    }
-
-    // ---- time arguments (private until the shared cli time parser lands on main)
-
-    /** {@code --from}/{@code --to}: RFC 3339, a date (UTC midnight), Unix seconds (≤ 10 digits) or milliseconds. */
-    static final class Times {
-        private Times() {
-        }
-
-        static long parse(String option, String text) {
-            String v = text.strip();
-            try {
-                if (v.matches("\\d{1,10}")) {
-                    return Long.parseLong(v) * 1000;
-                }
-                if (v.matches("\\d{11,13}")) {
-                    return Long.parseLong(v);
-                }
-                if (v.length() == 10 && v.charAt(4) == '-') {
-                    return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-                }
-                return OffsetDateTime.parse(v).toInstant().toEpochMilli();
-            } catch (DateTimeParseException | NumberFormatException e) {
-                throw new IllegalArgumentException(option + " \"" + text + "\" is not a time: use RFC 3339"
-                        + " (2024-01-01T00:00:00Z), a date (2024-01-01), or Unix seconds or milliseconds");
             }
         }
     }

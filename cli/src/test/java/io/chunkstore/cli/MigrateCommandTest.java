@@ -367,7 +367,7 @@ class MigrateCommandTest {
         Run badTime = MigrateStores.run("migrate", "--source-config", src.toString(), "--dest-config",
                 dst.toString(), "--from", "yesterday", "--to", TO, "--tenant", "team-a", "--match", BOTH);
         assertThat(badTime.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(badTime.err()).contains("--from \"yesterday\" is not a time");
+        assertThat(badTime.err()).contains("--from: cannot read time \"yesterday\"");
         Run badShard = MigrateStores.run("migrate", "--source-config", src.toString(), "--dest-config",
                 dst.toString(), "--from", FROM, "--to", TO, "--tenant", "team-a", "--match", BOTH, "--shard-by", "6x");
         assertThat(badShard.exit()).isEqualTo(ExitCodes.USAGE);
@@ -383,12 +383,7 @@ class MigrateCommandTest {
     }
 
     @Test
-    void timesAreRfc3339DatesOrUnixSecondsAndMillis() {
-        assertThat(MigrateCommand.Times.parse("--from", "2024-03-04")).isEqualTo(T0);
-        assertThat(MigrateCommand.Times.parse("--from", "2024-03-04T02:00:00+02:00")).isEqualTo(T0);
-        assertThat(MigrateCommand.Times.parse("--from", "2024-03-04T00:00:00.250Z")).isEqualTo(T0 + 250);
-        assertThat(MigrateCommand.Times.parse("--from", String.valueOf(T0 / 1000))).isEqualTo(T0);
-        assertThat(MigrateCommand.Times.parse("--from", String.valueOf(T0 + 5))).isEqualTo(T0 + 5);
+    void sizesAndDurationsPrintForHumans() {
         assertThat(MigrateCommand.bytes(1536)).isEqualTo("1.5 KiB");
         assertThat(MigrateCommand.human(java.time.Duration.ofSeconds(3725))).isEqualTo("1h2m5s");
         assertThat(DAY).isEqualTo(24 * HOUR);

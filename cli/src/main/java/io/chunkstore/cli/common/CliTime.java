@@ -47,6 +47,24 @@ public final class CliTime {
         return Math.floorDiv(parseNanos(text, clock), 1_000_000L);
     }
 
+    /** {@link #parseMillis(String, Clock)} for an option, whose name starts any error message. */
+    public static long parseMillis(String option, String text, Clock clock) {
+        try {
+            return parseMillis(text, clock);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@link #parseNanos(String, Clock)} for an option, whose name starts any error message. */
+    public static long parseNanos(String option, String text, Clock clock) {
+        try {
+            return parseNanos(text, clock);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A time in nanoseconds since the epoch.
      *
@@ -97,15 +115,27 @@ public final class CliTime {
     }
 
     /**
-     * A Prometheus duration ({@code 1h30m}, {@code 7d}, {@code 250ms}) or a number of seconds ({@code 90}).
+     * A Prometheus duration ({@code 1h30m}, {@code 7d}, {@code 250ms}) or a number of seconds ({@code 90},
+     * {@code 0.5}).
      *
      * @throws IllegalArgumentException for anything else
      */
     public static Duration parseDuration(String text) {
-        if (text.matches("\\d+")) {
-            return Duration.ofSeconds(Long.parseLong(text));
+        if (text.matches("\\d+(\\.\\d*)?")) {
+            return Duration.ofNanos(new java.math.BigDecimal(text).movePointRight(9)
+                    .setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact());
         }
         return Durations.parse(text);
+    }
+
+    /** {@link #parseDuration(String)} for an option, whose name starts any error message. */
+    public static Duration parseDuration(String option, String text) {
+        try {
+            return parseDuration(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException(option + ": cannot read duration \"" + text
+                    + "\": use 5m, 1h30m, 250ms or a number of seconds", e);
+        }
     }
 
     /** A time in milliseconds as RFC 3339 in UTC with milliseconds: {@code 2019-05-12T08:45:21.000Z}. */

@@ -60,26 +60,6 @@ public final class LokiTimes {
         }
     }
 
-    /** The cli's times: {@link #parse} plus {@code now}, {@code now-<duration>} and {@code now+<duration>}. */
-    public static long parseCli(String param, String value, Clock clock) {
-        String v = value.strip();
-        if (v.startsWith("now")) {
-            long now = now(clock);
-            String rest = v.substring(3).strip();
-            if (rest.isEmpty()) {
-                return now;
-            }
-            char sign = rest.charAt(0);
-            if (sign != '-' && sign != '+') {
-                throw new InvalidQueryException("cannot parse \"" + value + "\" for " + param
-                        + ": relative times look like now, now-1h or now+30m");
-            }
-            long d = duration(param, rest.substring(1).strip()).toNanos();
-            return sign == '-' ? now - d : now + d;
-        }
-        return parse(param, v, 0);
-    }
-
     /**
      * A duration: Prometheus form ({@code 5m}, {@code 1h30m}, {@code 250ms}) or a number of seconds ({@code 10},
      * {@code 0.5}).
