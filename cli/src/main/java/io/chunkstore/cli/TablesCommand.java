@@ -97,10 +97,7 @@ public final class TablesCommand implements Runnable {
             TableManagerConfig tmc = TableManagerConfig.from(cfg);
             Map<String, TableManager> out = new LinkedHashMap<>();
             for (String s : stores(cfg, backends)) {
-                // A store that keeps no provisioning (all but DynamoDB) would show every table as an update.
-                TableManagerConfig c = backends.backend(s).capabilities().has(Feature.TABLE_PROVISIONING) ? tmc
-                        : tmc.withThroughputUpdatesDisabled(true);
-                out.put(s, TableManager.builder(c, cfg.schemaConfig(), backends.tableClient(s)).onlyStore(s)
+                out.put(s, TableManager.forStore(tmc, cfg.schemaConfig(), backends, s)
                         .metrics(new SimpleMeterRegistry(), cfg.metricsNamespace()).build());
             }
             return out;

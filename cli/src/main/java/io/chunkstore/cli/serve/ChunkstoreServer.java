@@ -13,7 +13,6 @@ import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.StorageBackend;
-import io.chunkstore.spi.TableClient;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -183,11 +182,8 @@ public final class ChunkstoreServer implements AutoCloseable {
             if (!backends.backend(store).capabilities().has(Feature.TABLES)) {
                 continue;
             }
-            TableClient client = backends.tableClient(store);
             // The manager's gauges are registered once per name: the first manager reports on /metrics.
-            TableManagerConfig c = backends.backend(store).capabilities().has(Feature.TABLE_PROVISIONING) ? tmc
-                    : tmc.withThroughputUpdatesDisabled(true);
-            TableManager tm = TableManager.builder(c, config.schemaConfig(), client).onlyStore(store)
+            TableManager tm = TableManager.forStore(tmc, config.schemaConfig(), backends, store)
                     .metrics(first ? registry : new SimpleMeterRegistry(), config.metricsNamespace()).build();
             first = false;
             tm.sync();
