@@ -19,6 +19,7 @@ import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableNotFoundException;
+import io.chunkstore.spi.support.Parallel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -134,7 +135,7 @@ final class BigtableChunkClient implements ChunkClient {
         });
         Map<ChunkLocation, EncodedChunk> found = new ConcurrentHashMap<>();
         Map<String, StorageException> failures = new ConcurrentHashMap<>();
-        Parallel.run(batches, concurrency, executor, b -> read(b, found, failures));
+        Parallel.forEach(batches, concurrency, executor, b -> read(b, found, failures));
         List<EncodedChunk> out = new ArrayList<>(found.values());
         for (Map.Entry<String, LinkedHashSet<String>> t : byTable.entrySet()) {
             for (String key : t.getValue()) {

@@ -15,6 +15,7 @@ import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.Parallel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -199,7 +200,7 @@ final class BigtableIndexClient implements IndexClient {
                 }
             }
         }
-        Parallel.run(units, queryConcurrency, executor, Runnable::run);
+        Parallel.forEach(units, queryConcurrency, executor, Runnable::run);
     }
 
     /** A ReadRows stream whose errors surface as typed errors of {@code table}. */

@@ -1,5 +1,6 @@
 package io.chunkstore.bigtable;
 
+import io.chunkstore.spi.support.RequestDurations;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -10,11 +11,6 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Cortex's {@code bigtable_request_duration_seconds{operation,status_code}}, measured by a gRPC client interceptor on
@@ -28,29 +24,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class RequestMetrics implements ClientInterceptor {
     static final String NAME = "bigtable_request_duration_seconds";
-    /** {@code ExponentialBuckets(0.001, 4, 9)}. */
-    static final Duration[] BUCKETS = buckets();
-
-    private final MeterRegistry registry;
-    private final String name;
+    private final RequestDurations durations;
     private final BigtableConfig.GrpcOptions grpc;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     RequestMetrics(MeterRegistry registry, String metricName, BigtableConfig.GrpcOptions grpc) {
-        this.registry = registry;
-        this.name = metricName;
+        this.durations = new RequestDurations(registry, metricName, "Time spent doing Bigtable requests.");
         this.grpc = grpc;
     }
 
-    private static Duration[] buckets() {
-        Duration[] b = new Duration[9];
-        long micros = 1000;
-        for (int i = 0; i < b.length; i++) {
-            b[i] = Duration.ofNanos(micros * 1000);
-            micros *= 4;
-        }
-        return b;
-    }
 
     /** Cortex's {@code status_code} label of a finished call. */
     static String statusCode(Status status) {
@@ -67,13 +48,7 @@ final class RequestMetrics implements ClientInterceptor {
     }
 
     void record(String operation, String statusCode, long nanos) {
-        timers.computeIfAbsent(operation + ' ' + statusCode, k -> Timer.builder(name)
-                .description("Time spent doing Bigtable requests.")
-                .tag("operation", operation)
-                .tag("status_code", statusCode)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry))
-                .record(nanos, TimeUnit.NANOSECONDS);
+        durations.record(operation, statusCode, nanos);
     }
 
     @Override

@@ -1,11 +1,8 @@
 package io.chunkstore.cassandra;
 
+import io.chunkstore.spi.support.RequestDurations;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cortex's {@code cassandra_request_duration_seconds{operation,status_code}}: a histogram of statement latencies
@@ -15,26 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RequestMetrics {
     static final String NAME = "cassandra_request_duration_seconds";
-    /** {@code ExponentialBuckets(0.001, 4, 9)}. */
-    static final Duration[] BUCKETS = buckets();
 
-    private final MeterRegistry registry;
-    private final String name;
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private final RequestDurations durations;
 
     RequestMetrics(MeterRegistry registry, String metricName) {
-        this.registry = registry;
-        this.name = metricName;
-    }
-
-    private static Duration[] buckets() {
-        Duration[] b = new Duration[9];
-        long micros = 1000;
-        for (int i = 0; i < b.length; i++) {
-            b[i] = Duration.ofNanos(micros * 1000);
-            micros *= 4;
-        }
-        return b;
+        this.durations = new RequestDurations(registry, metricName, "Time spent doing Cassandra requests.");
     }
 
     /** The {@code operation} label of a statement: its first word, upper case. */
@@ -48,14 +30,6 @@ final class RequestMetrics {
     }
 
     void record(String cql, long nanos, boolean ok) {
-        String op = operation(cql);
-        String status = ok ? "200" : "500";
-        timers.computeIfAbsent(op + " " + status, k -> Timer.builder(name)
-                .description("Time spent doing Cassandra requests.")
-                .tag("operation", op)
-                .tag("status_code", status)
-                .serviceLevelObjectives(BUCKETS)
-                .register(registry))
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        durations.record(operation(cql), ok ? "200" : "500", nanos);
     }
 }

@@ -13,6 +13,14 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 SchemaCommand.class,
                 ChunkCommand.class,
+                ServeCommand.class,
+                TablesCommand.class,
+                QueryCommand.class,
+                LabelsCommand.class,
+                IndexCommand.class,
+                ConformanceCommand.class,
+                LogsCommand.class,
+                MigrateCommand.class,
                 BenchCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,10 +1,9 @@
 package io.chunkstore.dynamodb;
 
+import io.chunkstore.spi.support.RequestDurations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 
@@ -28,11 +27,10 @@ final class DynamoMetrics {
     static final String UNTAG_RESOURCE = "DynamoDB.UntagResource";
     static final String LIST_TAGS = "DynamoDB.ListTagsOfResource";
 
-    private static final Duration[] DURATION_BUCKETS = exponential(9);
     private static final double[] PAGE_BUCKETS = {1, 4, 16, 64, 256, 1024};
 
     private final MeterRegistry registry;
-    private final String requestDuration;
+    private final RequestDurations requestDuration;
     private final String consumedCapacity;
     private final String throttled;
     private final String failures;
@@ -41,7 +39,8 @@ final class DynamoMetrics {
     DynamoMetrics(MeterRegistry registry, String requestDuration, String consumedCapacity, String throttled,
             String failures, String queryPages) {
         this.registry = registry;
-        this.requestDuration = requestDuration;
+        this.requestDuration = new RequestDurations(registry, requestDuration,
+                "Time spent doing DynamoDB requests.");
         this.consumedCapacity = consumedCapacity;
         this.throttled = throttled;
         this.failures = failures;
@@ -56,21 +55,8 @@ final class DynamoMetrics {
                 namer.apply("dynamo_failures_total"), namer.apply("dynamo_query_pages_count"));
     }
 
-    private static Duration[] exponential(int n) {
-        Duration[] out = new Duration[n];
-        long micros = 1000;
-        for (int i = 0; i < n; i++) {
-            out[i] = Duration.ofNanos(micros * 1000);
-            micros *= 4;
-        }
-        return out;
-    }
-
     void request(String operation, Throwable error, long startNanos) {
-        Timer.builder(requestDuration).description("Time spent doing DynamoDB requests.")
-                .tags("operation", operation, "status_code", DynamoErrors.statusCode(error))
-                .serviceLevelObjectives(DURATION_BUCKETS).register(registry)
-                .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        requestDuration.recordSince(operation, DynamoErrors.statusCode(error), startNanos);
     }
 
     void consumed(String operation, List<ConsumedCapacity> capacities) {

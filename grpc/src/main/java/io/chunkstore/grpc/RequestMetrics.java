@@ -1,5 +1,6 @@
 package io.chunkstore.grpc;
 
+import io.chunkstore.spi.support.RequestDurations;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -10,7 +11,6 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -31,16 +31,6 @@ final class RequestMetrics implements ServerInterceptor {
     static final String DURATION = "grpc_store_request_duration";
     static final String MESSAGE_SIZE = "grpc_store_stream_message_size";
 
-    private static final Duration[] BUCKETS = new Duration[9];
-
-    static {
-        long micros = 1000;
-        for (int i = 0; i < BUCKETS.length; i++) {
-            BUCKETS[i] = Duration.ofNanos(micros * 1000);
-            micros *= 4;
-        }
-    }
-
     private final MeterRegistry registry;
     private final String durationName;
     private final String messageSizeName;
@@ -56,7 +46,7 @@ final class RequestMetrics implements ServerInterceptor {
         Timer.builder(durationName)
                 .description("Time spent serving grpc_store requests, by RPC and gRPC status code.")
                 .tags("method", method, "status_code", code.name())
-                .serviceLevelObjectives(BUCKETS)
+                .serviceLevelObjectives(RequestDurations.CORTEX_BUCKETS)
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

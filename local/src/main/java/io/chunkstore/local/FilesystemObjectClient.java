@@ -253,6 +253,32 @@ public class FilesystemObjectClient implements ObjectClient {
         return new ListResult(objects, prefixes);
     }
 
+    /**
+     * Deletes temporary files of writes that never finished (a process killed mid-put leaves one behind; the data is
+     * still correct, the file is only litter). Only files older than {@code olderThan} go, so a write in progress in
+     * another process is never touched.
+     *
+     * @return how many files were deleted
+     */
+    public int removeStaleTemporaryFiles(java.time.Duration olderThan) {
+        java.time.Instant cutoff = java.time.Instant.now().minus(olderThan);
+        int[] removed = {0};
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            files.filter(FilesystemObjectClient::isTemp).forEach(f -> {
+                try {
+                    if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && Files.deleteIfExists(f)) {
+                        removed[0]++;
+                    }
+                } catch (IOException e) {
+                    // raced with its own writer finishing, or unreadable: leave it
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new StorageException("cleaning unfinished writes under " + root + " failed: " + e, e);
+        }
+        return removed[0];
+    }
+
     private static boolean isTemp(Path p) {
         return p.getFileName().toString().startsWith(TEMP_PREFIX);
     }

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * {@code local}; the chunks-only variant answers to {@code filesystem}. Closing closes everything it opened.
  */
 public final class LocalBackend implements StorageBackend {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalBackend.class);
 
     /** Chunks are read whole into one array. */
     public static final long MAX_CHUNK_SIZE = Integer.MAX_VALUE - 8;
@@ -45,7 +46,24 @@ public final class LocalBackend implements StorageBackend {
     public static LocalBackend open(LocalConfig config, MeterRegistry metrics, String metricPrefix) {
         FilesystemObjectClient files = new FilesystemObjectClient(config.chunksDirectory(), config.syncWrites());
         LocalIndex index = new LocalIndex(config, metrics, metricPrefix);
+        cleanUnfinishedWritesInBackground(files);
         return new LocalBackend("local", LOCAL, index, files, config.chunkConcurrency());
+    }
+
+    /** Temp files of puts cut off by a crash are litter, not data: removed after an hour, off the open path. */
+    private static void cleanUnfinishedWritesInBackground(FilesystemObjectClient files) {
+        Thread t = new Thread(() -> {
+            try {
+                int n = files.removeStaleTemporaryFiles(java.time.Duration.ofHours(1));
+                if (n > 0) {
+                    LOG.info("removed {} temporary files of unfinished chunk writes under {}", n, files.root());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not clean unfinished chunk writes under {}: {}", files.root(), e.getMessage());
+            }
+        }, "chunkstore-local-cleanup");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Opens the {@code local} store with its defaults under one directory and private metrics. */

@@ -149,4 +149,20 @@ class FilesystemObjectClientTest {
         assertThat(dir.resolve("shared")).doesNotExist();
         assertThat(allFiles()).isEmpty();
     }
+
+    @Test
+    void staleTemporaryFilesOfUnfinishedWritesAreRemovedFreshOnesKept() throws Exception {
+        FilesystemObjectClient fs = new FilesystemObjectClient(dir, true);
+        fs.putObject("a/b", new byte[] {1});
+        java.nio.file.Path stale = dir.resolve("a").resolve(FilesystemObjectClient.TEMP_PREFIX + "old");
+        java.nio.file.Path fresh = dir.resolve("a").resolve(FilesystemObjectClient.TEMP_PREFIX + "new");
+        java.nio.file.Files.write(stale, new byte[] {2});
+        java.nio.file.Files.write(fresh, new byte[] {3});
+        java.nio.file.Files.setLastModifiedTime(stale,
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+        assertThat(fs.removeStaleTemporaryFiles(java.time.Duration.ofHours(1))).isEqualTo(1);
+        assertThat(stale).doesNotExist();
+        assertThat(fresh).exists();
+        assertThat(fs.getObject("a/b")).containsExactly(1);
+    }
 }

@@ -67,6 +67,16 @@ public final class LokiChunk {
         return of(c, options, c.externalKey());
     }
 
+    /**
+     * Opens a chunk whose envelope was already decoded and checked against its key (by the series store's fetch):
+     * checks that it is a Loki log chunk and decodes the MemChunk.
+     *
+     * @param externalKey the key it was fetched under, which names it in errors (when {@code options} has no name)
+     */
+    public static LokiChunk of(Chunk chunk, String externalKey, ReadOptions options) {
+        return of(chunk, options, externalKey);
+    }
+
     private static LokiChunk of(Chunk chunk, ReadOptions options, String key) {
         if (!chunk.encoding().isLogs()) {
             throw new InvalidChunkException(InvalidChunkException.Reason.UNKNOWN_ENCODING, key, "encoding "

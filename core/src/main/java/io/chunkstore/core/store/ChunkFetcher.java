@@ -10,15 +10,13 @@ import io.chunkstore.spi.ChunkNotFoundException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.support.Parallel;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -110,27 +108,7 @@ final class ChunkFetcher {
                 batches.add(new Batch(client, list.subList(i, Math.min(list.size(), i + batchSize))));
             }
         });
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int i; (i = next.getAndIncrement()) < batches.size(); ) {
-                fetchBatch(batches.get(i), decoded, encoded, failures);
-            }
-        };
-        int workers = Math.min(parallelism, batches.size());
-        List<CompletableFuture<Void>> others = new ArrayList<>();
-        for (int w = 1; w < workers; w++) {
-            others.add(CompletableFuture.runAsync(worker, executor));
-        }
-        worker.run();
-        try {
-            CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            next.set(batches.size());
-            throw new StorageException("interrupted while fetching chunks", e);
-        } catch (ExecutionException e) {
-            throw new StorageException("chunk fetch worker failed: " + e.getCause(), e.getCause());
-        }
+        Parallel.forEach(batches, parallelism, executor, b -> fetchBatch(b, decoded, encoded, failures));
     }
 
     private void fetchBatch(Batch batch, Map<String, Chunk> decoded, Map<String, byte[]> encoded,

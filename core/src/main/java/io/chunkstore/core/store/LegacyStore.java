@@ -4,6 +4,7 @@ import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.QueryShard;
+import io.chunkstore.spi.support.Parallel;
 import java.util.List;
 import java.util.Set;
 
@@ -34,8 +35,8 @@ final class LegacyStore extends PeriodStore {
         }
         m.indexLookupsPerQuery.record(matchers.size());
         List<Parallel.Outcome<List<String>>> outcomes = Parallel.map(matchers,
-                matcher -> lookupIds(userId, from, through, metricName, matcher, null),
-                ctx.executor(), ctx.config().queryParallelism());
+                ctx.config().queryParallelism(), ctx.executor(),
+                matcher -> lookupIds(userId, from, through, metricName, matcher, null));
         List<String> ids = null;
         for (Parallel.Outcome<List<String>> o : outcomes) {
             if (o.failed()) {

@@ -10,6 +10,7 @@ import io.chunkstore.core.schema.QueryShard;
 import io.chunkstore.core.schema.RangeValueParser;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.support.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -50,8 +51,8 @@ final class SeriesStore extends PeriodStore {
         }
         m.indexLookupsPerQuery.record(matchers.size());
         List<Parallel.Outcome<List<String>>> outcomes = Parallel.map(matchers,
-                matcher -> lookupIds(userId, from, through, metricName, matcher, shard),
-                ctx.executor(), ctx.config().queryParallelism());
+                ctx.config().queryParallelism(), ctx.executor(),
+                matcher -> lookupIds(userId, from, through, metricName, matcher, shard));
         List<String> ids = null;
         long pre = 0;
         int cardinalityErrors = 0;

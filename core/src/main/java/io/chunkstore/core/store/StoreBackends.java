@@ -6,6 +6,7 @@ import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.StorageBackend;
@@ -117,14 +118,38 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
         return b.tableClient();
     }
 
+    /**
+     * Store names that mean another store when they name where chunks go. In Cortex, {@code aws} as an
+     * {@code object_store} (or as a {@code store} with no {@code object_store}) keeps the index in DynamoDB but the
+     * chunks in S3; {@code aws-dynamo} keeps both in DynamoDB.
+     */
+    public static final Map<String, String> OBJECT_STORE_ALIASES = Map.of("aws", "s3");
+
+    /** The store that holds chunks for a period's {@code object_store}, after {@link #OBJECT_STORE_ALIASES}. */
+    public static String chunkStoreName(String objectStore) {
+        return OBJECT_STORE_ALIASES.getOrDefault(objectStore, objectStore);
+    }
+
+    /** The chunk client of a period's {@code object_store} name (aliases applied). */
+    public ChunkClient chunkClient(String objectStore) {
+        String name = chunkStoreName(objectStore);
+        StorageBackend chunks = backend(name);
+        if (!chunks.capabilities().has(Feature.CHUNKS)) {
+            throw new ConfigException("object_store " + objectStore + " cannot store chunks (store " + name
+                    + " keeps no chunks)");
+        }
+        return chunks.chunkClient();
+    }
+
     @Override
     public PeriodClients clientsFor(PeriodConfig period) {
-        StorageBackend chunks = backend(period.objectStore());
-        if (!chunks.capabilities().has(Feature.CHUNKS)) {
-            throw new ConfigException("object_store " + period.objectStore() + " of period " + period.from()
-                    + " cannot store chunks");
+        ChunkClient chunks;
+        try {
+            chunks = chunkClient(period.objectStore());
+        } catch (ConfigException e) {
+            throw new ConfigException("period " + period.from() + ": " + e.getMessage(), e);
         }
-        return new PeriodClients(indexClient(period.store()), chunks.chunkClient());
+        return new PeriodClients(indexClient(period.store()), chunks);
     }
 
     /** The store names opened so far. */

@@ -4,6 +4,8 @@ import io.chunkstore.core.config.Durations;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodicTableConfig;
 import io.chunkstore.core.config.SchemaConfig;
+import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableClient;
@@ -114,6 +116,17 @@ public final class TableManager {
 
     public static Builder builder(TableManagerConfig cfg, SchemaConfig schema, TableClient client) {
         return new Builder(cfg, schema, client);
+    }
+
+    /**
+     * A manager for the tables of one store among a config's opened backends: only that store's periods count, and
+     * throughput updates are off unless the store keeps provisioning (DynamoDB) — elsewhere every table would
+     * otherwise look as if it needed an update on every sync.
+     */
+    public static Builder forStore(TableManagerConfig cfg, SchemaConfig schema, StoreBackends backends, String store) {
+        TableManagerConfig c = backends.backend(store).capabilities().has(Feature.TABLE_PROVISIONING) ? cfg
+                : cfg.withThroughputUpdatesDisabled(true);
+        return new Builder(c, schema, backends.tableClient(store)).onlyStore(store);
     }
 
     public TableManagerConfig config() {

@@ -127,4 +127,31 @@ class StoreBackendsTest {
         return MemoryProvider.OPENED.stream().filter(o -> o.context().storeName().equals(name)).findFirst()
                 .orElseThrow().backend();
     }
+
+    @Test
+    void awsAsAnObjectStoreMeansS3() {
+        ChunkstoreConfig config = ChunkstoreConfig.parse("""
+                schema:
+                  configs:
+                  - from: 2019-01-01
+                    store: aws
+                    schema: v11
+                    index: {prefix: index_, period: 168h}
+                    chunks: {prefix: chunks_, period: 168h}
+                """, "aws.yaml");
+        java.util.List<String> opened = new java.util.ArrayList<>();
+        io.chunkstore.core.testing.MemoryBackend dynamo = new io.chunkstore.core.testing.MemoryBackend("aws");
+        io.chunkstore.core.testing.MemoryBackend s3 = new io.chunkstore.core.testing.MemoryBackend("s3");
+        try (StoreBackends backends = new StoreBackends(name -> {
+            opened.add(name);
+            return name.equals("aws") ? dynamo : s3;
+        }, null)) {
+            PeriodClients clients = backends.clientsFor(config.schemaConfig().periods().get(0));
+            assertThat(clients.index()).isSameAs(dynamo);
+            assertThat(clients.chunks()).isSameAs(s3);
+            assertThat(opened).containsExactlyInAnyOrder("aws", "s3");
+        }
+        assertThat(StoreBackends.chunkStoreName("aws")).isEqualTo("s3");
+        assertThat(StoreBackends.chunkStoreName("aws-dynamo")).isEqualTo("aws-dynamo");
+    }
 }

@@ -1,0 +1,76 @@
+package io.chunkstore.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chunkstore.cli.common.Json;
+import io.chunkstore.cli.common.OutputOption;
+import io.chunkstore.cli.common.StoreOptions;
+import io.chunkstore.core.store.CompositeStore;
+import io.chunkstore.core.store.StoreBackends;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code chunkstore labels}: the label names of a metric's series in a time range, or the values of one label, as a
+ * Cortex querier answers them from the chunk store (label-names rows from schema v11, chunks before).
+ */
+@Command(name = "labels",
+        mixinStandardHelpOptions = true,
+        description = {"Print the label names of a metric's series, or with --name the values of that label, in a"
+                + " time range, one per line (--output json: one document).",
+            "Exit codes: 0 ok, 2 bad config / range, 3 store unreachable."})
+final class LabelsCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    TimeRangeOptions range;
+
+    @Mixin
+    OutputOption output;
+
+    @Option(names = "--user", required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    String user;
+
+    @Option(names = "--metric", required = true, paramLabel = "NAME", description = "Metric name (__name__).")
+    String metric;
+
+    @Option(names = "--name", paramLabel = "LABEL", description = "Print the values of this label instead of names.")
+    String name;
+
+    @Override
+    public Integer call() {
+        range.check(spec);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<String> answer;
+        try (StoreBackends backends = store.openBackends(registry);
+             CompositeStore cs = store.openStore(backends, registry)) {
+            answer = name == null ? cs.labelNamesForMetricName(user, range.from, range.to, metric)
+                    : cs.labelValuesForMetricName(user, range.from, range.to, metric, name);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            ObjectNode root = Json.object();
+            root.put("metric", metric);
+            if (name != null) {
+                root.put("label", name);
+            }
+            ArrayNode arr = root.putArray(name == null ? "names" : "values");
+            answer.forEach(arr::add);
+            Json.print(out, root);
+        } else {
+            answer.forEach(out::println);
+            out.flush();
+        }
+        return ExitCodes.OK;
+    }
+}

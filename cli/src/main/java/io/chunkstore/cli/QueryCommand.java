@@ -1,0 +1,193 @@
+package io.chunkstore.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chunkstore.cli.common.CliTime;
+import io.chunkstore.cli.common.Json;
+import io.chunkstore.cli.common.OutputOption;
+import io.chunkstore.cli.common.Progress;
+import io.chunkstore.cli.common.StoreOptions;
+import io.chunkstore.core.chunk.Chunk;
+import io.chunkstore.core.chunk.ChunkRef;
+import io.chunkstore.core.chunk.Sample;
+import io.chunkstore.core.model.Label;
+import io.chunkstore.core.model.LabelMatcher;
+import io.chunkstore.core.model.Labels;
+import io.chunkstore.core.model.Selectors;
+import io.chunkstore.core.store.CompositeStore;
+import io.chunkstore.core.store.IndexedChunk;
+import io.chunkstore.core.store.StoreBackends;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code chunkstore query}: the series matching a selector in a time range and their chunks, read through the index of
+ * every schema period the range touches (as a Cortex querier does), each chunk fetched and verified against its key;
+ * optionally the decoded samples.
+ */
+@Command(name = "query",
+        mixinStandardHelpOptions = true,
+        description = {"Find the series matching a selector and their chunks: key, table, from, through, labels;"
+                + " with --samples, also the samples (Bigchunk and Prometheus XOR chunks).",
+            "Chunks are found through the index and fetched (the labels live in the chunk), in batches with a"
+                    + " progress bar on a terminal. The config's limits (max_query_length, max_chunks_per_query)"
+                    + " apply.",
+            "Exit codes: 0 ok, 2 bad selector / config / range, 3 store unreachable or a chunk missing."})
+final class QueryCommand implements Callable<Integer> {
+    static final int FETCH_BATCH = 100;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    TimeRangeOptions range;
+
+    @Mixin
+    OutputOption output;
+
+    @Option(names = "--user", required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    String user;
+
+    @Parameters(index = "0", paramLabel = "SELECTOR",
+            description = "Series selector, e.g. '{__name__=\"foo\",bar=~\"b.*\"}' or 'foo{bar=\"baz\"}'.")
+    String selector;
+
+    @Option(names = "--samples", description = "Also print each chunk's samples.")
+    boolean samples;
+
+    /** A matching series and its chunks. */
+    private record Series(Labels labels, List<Found> chunks) {
+    }
+
+    private record Found(IndexedChunk ref, Chunk chunk) {
+    }
+
+    @Override
+    public Integer call() {
+        range.check(spec);
+        List<LabelMatcher> matchers = Selectors.parseMatchers(selector);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        List<Found> found = new ArrayList<>();
+        try (StoreBackends backends = store.openBackends(registry);
+             CompositeStore cs = store.openStore(backends, registry)) {
+            List<IndexedChunk> refs = cs.chunkRefs(user, range.from, range.to, matchers);
+            try (Progress progress = Progress.start("chunks", refs.size())) {
+                for (int i = 0; i < refs.size(); i += FETCH_BATCH) {
+                    List<IndexedChunk> batch = refs.subList(i, Math.min(refs.size(), i + FETCH_BATCH));
+                    Map<ChunkRef, IndexedChunk> byRef = new HashMap<>();
+                    batch.forEach(r -> byRef.put(r.ref(), r));
+                    for (Chunk c : cs.fetch(batch)) {
+                        IndexedChunk r = byRef.get(c.ref());
+                        if (r != null && matchers.stream().allMatch(m -> m.matches(c.labels()))) {
+                            found.add(new Found(r, c));
+                        }
+                    }
+                    progress.stepBy(batch.size());
+                }
+            }
+        }
+        Map<String, Series> series = new TreeMap<>();
+        for (Found f : found) {
+            series.computeIfAbsent(f.chunk.labels().toString(), k -> new Series(f.chunk.labels(), new ArrayList<>()))
+                    .chunks.add(f);
+        }
+        series.values().forEach(s -> s.chunks.sort(Comparator.comparingLong((Found f) -> f.chunk.from())
+                .thenComparing(f -> f.ref.externalKey())));
+        PrintWriter out = spec.commandLine().getOut();
+        if (output.json()) {
+            Json.print(out, json(series.values()));
+        } else {
+            text(out, series.values());
+        }
+        return ExitCodes.OK;
+    }
+
+    private ObjectNode json(Iterable<Series> all) {
+        ObjectNode root = Json.object();
+        root.put("user", user);
+        root.put("selector", selector);
+        root.put("from", range.from);
+        root.put("to", range.to);
+        ArrayNode arr = root.putArray("series");
+        int chunks = 0;
+        for (Series s : all) {
+            ObjectNode o = arr.addObject();
+            ObjectNode labels = o.putObject("labels");
+            for (Label l : s.labels) {
+                labels.put(l.name(), l.value());
+            }
+            ArrayNode cs = o.putArray("chunks");
+            for (Found f : s.chunks) {
+                chunks++;
+                ObjectNode c = cs.addObject();
+                c.put("key", f.ref.externalKey());
+                c.put("table", f.ref.tableName());
+                c.put("from", f.chunk.from());
+                c.put("through", f.chunk.through());
+                c.put("encoding", f.chunk.encoding().goName());
+                if (samples) {
+                    if (f.chunk.encoding().hasSampleDecoder()) {
+                        ArrayNode ss = c.putArray("samples");
+                        for (Sample smp : f.chunk.samples()) {
+                            ArrayNode pair = ss.addArray();
+                            pair.add(smp.timestamp());
+                            double v = smp.value();
+                            if (Double.isNaN(v) || Double.isInfinite(v)) {
+                                pair.add(Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+                            } else {
+                                pair.add(v);
+                            }
+                        }
+                    } else {
+                        c.putNull("samples");
+                    }
+                }
+            }
+        }
+        root.put("seriesCount", arr.size());
+        root.put("chunkCount", chunks);
+        return root;
+    }
+
+    private void text(PrintWriter out, Iterable<Series> all) {
+        int n = 0;
+        int chunks = 0;
+        for (Series s : all) {
+            n++;
+            out.println(s.labels + "  (" + s.chunks.size() + " chunk" + (s.chunks.size() == 1 ? "" : "s") + ")");
+            for (Found f : s.chunks) {
+                chunks++;
+                out.println("  " + f.ref.externalKey());
+                out.println("    table " + (f.ref.tableName().isEmpty() ? "-" : f.ref.tableName()) + "  from "
+                        + CliTime.format(f.chunk.from()) + "  through " + CliTime.format(f.chunk.through()) + "  "
+                        + f.chunk.encoding().goName());
+                if (samples) {
+                    if (f.chunk.encoding().hasSampleDecoder()) {
+                        for (Sample smp : f.chunk.samples()) {
+                            out.println("      " + CliTime.format(smp.timestamp()) + "  " + smp.value());
+                        }
+                    } else {
+                        out.println("      (" + f.chunk.encoding().goName() + " samples are not decoded here)");
+                    }
+                }
+            }
+        }
+        out.println(n + " series, " + chunks + " chunks");
+        out.flush();
+    }
+}
