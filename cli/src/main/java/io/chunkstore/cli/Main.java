@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
                 ConformanceCommand.class,
                 LogsCommand.class,
                 MigrateCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

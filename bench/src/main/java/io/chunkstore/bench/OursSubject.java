@@ -1,0 +1,105 @@
+package io.chunkstore.bench;
+
+import io.chunkstore.spi.ChunkClient;
+import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.EncodedChunk;
+import io.chunkstore.spi.IndexClient;
+import io.chunkstore.spi.IndexEntry;
+import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.ReadBatch;
+import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.spi.TableClient;
+import io.chunkstore.spi.TableDesc;
+import io.chunkstore.spi.WriteBatch;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Our side: a {@link StorageBackend}'s clients exactly as an application calls them (in-process or over gRPC). */
+public final class OursSubject implements Subject {
+    private final String label;
+    private final StorageBackend backend;
+    private final IndexClient index;
+    private final ChunkClient chunks;
+    private final TableClient tables;
+    private final boolean closeBackend;
+
+    /**
+     * @param tables       the table client to reset tables with (the gRPC side passes the in-process one, so table
+     *                     DDL never goes through the plugin protocol)
+     * @param closeBackend whether {@link #close()} closes the backend
+     */
+    public OursSubject(String label, StorageBackend backend, TableClient tables, boolean closeBackend) {
+        this.label = label;
+        this.backend = backend;
+        this.index = backend.indexClient();
+        this.chunks = backend.chunkClient();
+        this.tables = tables;
+        this.closeBackend = closeBackend;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+
+    @Override
+    public void writeIndex(List<IndexEntry> batch) {
+        WriteBatch b = index.newWriteBatch();
+        for (IndexEntry e : batch) {
+            b.add(e);
+        }
+        index.batchWrite(b);
+    }
+
+    @Override
+    public Tally query(List<IndexQuery> queries) {
+        LongAdder entries = new LongAdder();
+        LongAdder bytes = new LongAdder();
+        index.queryPages(queries, (q, page) -> {
+            long n = 0;
+            long b = 0;
+            ReadBatch.ReadBatchIterator it = page.iterator();
+            while (it.next()) {
+                n++;
+                b += it.rangeValue().length + it.value().length;
+            }
+            entries.add(n);
+            bytes.add(b);
+            return true;
+        });
+        return new Tally(entries.sum(), bytes.sum());
+    }
+
+    @Override
+    public void putChunks(List<EncodedChunk> list) {
+        chunks.putChunks(list);
+    }
+
+    @Override
+    public Tally getChunks(List<ChunkLocation> list) {
+        long bytes = 0;
+        List<EncodedChunk> got = chunks.getChunks(list);
+        for (EncodedChunk c : got) {
+            bytes += c.encoded().length;
+        }
+        return new Tally(got.size(), bytes);
+    }
+
+    @Override
+    public void resetTable(String table) {
+        tables.deleteTable(table);
+        tables.createTable(TableDesc.named(table));
+    }
+
+    @Override
+    public boolean sharesOurIndex() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (closeBackend) {
+            backend.close();
+        }
+    }
+}
