@@ -80,7 +80,8 @@ public final class GrpcStoreServer implements AutoCloseable {
         RequestMetrics metrics = new RequestMetrics(b.meterRegistry, b.metricsNamespace);
         GrpcStoreService service = new GrpcStoreService(b.storeName, b.index, b.chunks, b.tables, b.resolver, worker,
                 b.maxResponseMessageBytes, b.messageTargetBytes, b.chunkFetchBatchSize, metrics);
-        nb.permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
+        // Handlers only hand work to the worker pool, so they run on the transport threads (see GrpcStoreService).
+        nb.directExecutor().permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(b.maxInboundMessageBytes)
                 .addService(ServerInterceptors.intercept(service, new ChunkTableHeader(), metrics))

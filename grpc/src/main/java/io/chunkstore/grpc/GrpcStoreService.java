@@ -35,6 +35,7 @@ import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.spi.WriteBatch;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -51,8 +52,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The grpc_store service over the SPI clients of one backend. Unary RPCs run on gRPC's call threads; the two
- * streaming RPCs run on a worker thread each and send through a {@link FlowControlledSender}, so the backend's paging
+ * The grpc_store service over the SPI clients of one backend. gRPC calls the handlers on its transport threads (the
+ * server runs with a direct executor), so every handler hands the backend work to a worker thread at once: one
+ * thread hand-off per call instead of two, which for small QueryIndex streams was most of their cost (see
+ * docs/benchmarks.md). The two streaming RPCs send through a {@link FlowControlledSender}, so the backend's paging
  * waits for the client and stops when the call is cancelled.
  */
 final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
@@ -402,34 +405,43 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     // ---- plumbing
 
     private <T> void unary(String rpc, StreamObserver<T> response, Supplier<T> body) {
-        T result;
+        onWorker(rpc, response, () -> {
+            T result;
+            try {
+                result = body.get();
+            } catch (RuntimeException | Error e) {
+                fail(rpc, response, e, null);
+                return;
+            }
+            response.onNext(result);
+            response.onCompleted();
+        });
+    }
+
+    /**
+     * Runs {@code work} on a worker thread, in the call's gRPC context (which carries the chunk-table header and the
+     * deadline); when the server is shutting down the call ends UNAVAILABLE.
+     */
+    private void onWorker(String rpc, StreamObserver<?> response, Runnable work) {
         try {
-            result = body.get();
-        } catch (RuntimeException | Error e) {
-            fail(rpc, response, e, null);
-            return;
+            worker.execute(Context.current().wrap(work));
+        } catch (RejectedExecutionException e) {
+            fail(rpc, response, new UnavailableException("the grpc_store server is shutting down", e), null);
         }
-        response.onNext(result);
-        response.onCompleted();
     }
 
     private <T> void stream(String rpc, FlowControlledSender<T> sender, Runnable work) {
-        try {
-            worker.execute(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException | Error e) {
-                    if (sender.cancelled()) {
-                        log.debug("grpc_store {} stopped after the call was cancelled: {}", rpc,
-                                Statuses.describe(e));
-                    } else {
-                        fail(rpc, sender.call(), e, null);
-                    }
+        onWorker(rpc, sender.call(), () -> {
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                if (sender.cancelled()) {
+                    log.debug("grpc_store {} stopped after the call was cancelled: {}", rpc, Statuses.describe(e));
+                } else {
+                    fail(rpc, sender.call(), e, null);
                 }
-            });
-        } catch (RejectedExecutionException e) {
-            fail(rpc, sender.call(), new UnavailableException("the grpc_store server is shutting down", e), null);
-        }
+            }
+        });
     }
 
     /** Ends a call with the status for the error, and writes the one log line of the failed call. */

@@ -1,6 +1,7 @@
 package io.chunkstore.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.chunkstore.grpc.proto.Chunk;
 import io.chunkstore.grpc.proto.QueryIndexRequest;
 import io.chunkstore.grpc.proto.Row;
@@ -90,8 +91,14 @@ final class ProtoMapping {
 
     // ---- chunks
 
+    /**
+     * A chunk with its bytes, which the message shares rather than copies (chunks are up to megabytes, and a copy
+     * per message was a measurable part of a GetChunks; see docs/benchmarks.md): the bytes of an {@link EncodedChunk}
+     * are not changed once it exists, and a request is serialized before the call that sends it returns.
+     */
     static Chunk toProto(EncodedChunk c) {
-        return Chunk.newBuilder().setEncoded(bytes(c.encoded())).setKey(c.key()).setTableName(c.tableName()).build();
+        ByteString encoded = c.encoded().length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(c.encoded());
+        return Chunk.newBuilder().setEncoded(encoded).setKey(c.key()).setTableName(c.tableName()).build();
     }
 
     /** A chunk of a GetChunks request: key and table only ("send buf as nil", as Go does). */
