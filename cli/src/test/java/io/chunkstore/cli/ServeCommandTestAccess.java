@@ -1,6 +1,6 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 
 /** Lets tests in other packages see the test stores opened by name. */
 public final class ServeCommandTestAccess {

@@ -1,7 +1,7 @@
 package io.chunkstore.cli;
 
 import io.chunkstore.conformance.ComposedBackend;
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.StorageBackend;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.chunkstore.conformance.ConformanceRun.CaseResult;
 import io.chunkstore.conformance.ConformanceRun.Report;
 import io.chunkstore.conformance.ConformanceRun.Status;
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
 import java.util.ArrayList;

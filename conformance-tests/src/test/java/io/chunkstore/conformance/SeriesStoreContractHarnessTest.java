@@ -3,7 +3,7 @@ package io.chunkstore.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkLocation;

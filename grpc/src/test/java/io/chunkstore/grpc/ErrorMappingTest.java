@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.grpc.proto.Chunk;
 import io.chunkstore.grpc.proto.ChunkID;
 import io.chunkstore.grpc.proto.CreateTableRequest;

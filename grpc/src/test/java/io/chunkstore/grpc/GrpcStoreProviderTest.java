@@ -3,7 +3,7 @@ package io.chunkstore.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageBackend;

@@ -2,7 +2,7 @@ package io.chunkstore.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.MessageLite;
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.grpc.proto.Chunk;
 import io.chunkstore.grpc.proto.GetChunksRequest;
 import io.chunkstore.grpc.proto.GetChunksResponse;

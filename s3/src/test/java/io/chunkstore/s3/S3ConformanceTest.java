@@ -3,7 +3,7 @@ package io.chunkstore.s3;
 import io.chunkstore.conformance.ComposedBackend;
 import io.chunkstore.conformance.ConformanceSuite;
 import io.chunkstore.conformance.TestScope;
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;

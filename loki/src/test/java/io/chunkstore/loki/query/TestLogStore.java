@@ -1,6 +1,6 @@
 package io.chunkstore.loki.query;
 
-import io.chunkstore.conformance.memory.InMemoryBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodRange;

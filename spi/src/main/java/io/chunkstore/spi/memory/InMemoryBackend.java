@@ -1,4 +1,4 @@
-package io.chunkstore.conformance.memory;
+package io.chunkstore.spi.memory;
 
 import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.Capabilities;
@@ -23,10 +23,12 @@ import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.ParallelQueries;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -38,24 +40,51 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The reference semantics of the SPI in a few maps (Cortex's {@code MockStorage}, without its quirks): for unit tests
  * of the layers above the store, and certified by the conformance suite like every backend. Not a backend users run:
- * nothing is persisted. Index tables must be created first; chunk tables need not exist. Thread-safe: the queries
- * of a call run on up to {@link #QUERY_PARALLELISM} threads, and each streams its row lazily in pages of at most
- * {@link #PAGE_SIZE} entries (weakly consistent with concurrent writes), so streaming and early stop are exercised.
+ * nothing is persisted, and no provider opens it by store name. Index tables must be created first (unless
+ * {@link #createTablesOnWrite}); chunk tables need not exist. Thread-safe: the queries of a call run on up to
+ * {@link #QUERY_PARALLELISM} threads, and each streams its row lazily in pages of at most {@link #pageSize()} entries
+ * (weakly consistent with concurrent writes), so streaming and early stop are exercised.
+ *
+ * <p>It lives in the SPI module so that every module's tests use the same one: core's tests below the conformance
+ * module and the conformance suite above it.
  */
 public final class InMemoryBackend implements StorageBackend, IndexClient, ChunkClient, TableClient {
-    public static final int PAGE_SIZE = 1000;
+    public static final int DEFAULT_PAGE_SIZE = 1000;
     public static final int QUERY_PARALLELISM = 8;
-
-    private static final Capabilities CAPABILITIES = Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES,
-            Feature.MISSING_TABLE_ERRORS, Feature.CHUNK_DELETE);
 
     /** table -> hash -> range (unsigned order) -> value. */
     private final Map<String, Map<String, NavigableMap<byte[], byte[]>>> tables = new ConcurrentHashMap<>();
     private final Map<String, TableDesc> descs = new ConcurrentHashMap<>();
     private final Map<ChunkLocation, byte[]> chunks = new ConcurrentHashMap<>();
     private final ExecutorService queryPool;
+    private final String storeName;
+    private final int pageSize;
+    private final boolean createTablesOnWrite;
+    private final Capabilities capabilities;
 
+    /** Store name {@code inmemory}, pages of {@value #DEFAULT_PAGE_SIZE}, missing index tables are errors. */
     public InMemoryBackend() {
+        this("inmemory", DEFAULT_PAGE_SIZE, false);
+    }
+
+    /**
+     * @param storeName           the name it reports
+     * @param pageSize            entries per page of a query
+     * @param createTablesOnWrite a write to a missing index table creates it, and a query of a missing table finds
+     *                            nothing (as a store whose tables a table manager already made); otherwise both are
+     *                            {@link TableNotFoundException}s
+     */
+    public InMemoryBackend(String storeName, int pageSize, boolean createTablesOnWrite) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1, got " + pageSize);
+        }
+        this.storeName = storeName;
+        this.pageSize = pageSize;
+        this.createTablesOnWrite = createTablesOnWrite;
+        this.capabilities = createTablesOnWrite
+                ? Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.CHUNK_DELETE)
+                : Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.MISSING_TABLE_ERRORS,
+                        Feature.CHUNK_DELETE);
         AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(QUERY_PARALLELISM - 1, QUERY_PARALLELISM - 1, 10,
                 TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -69,12 +98,12 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
 
     @Override
     public String storeName() {
-        return "inmemory";
+        return storeName;
     }
 
     @Override
     public Capabilities capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -94,14 +123,14 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
 
     // ---- index
 
-    /** Checks every table first, so a batch naming a missing table writes nothing. */
+    /** Checks (or creates) every table first, so a batch naming a missing table writes nothing. */
     @Override
     public synchronized void batchWrite(WriteBatch batch) {
         for (IndexEntry e : batch.puts()) {
-            table(e.tableName());
+            writableTable(e.tableName());
         }
         for (IndexEntry e : batch.deletes()) {
-            table(e.tableName());
+            writableTable(e.tableName());
         }
         for (IndexEntry e : batch.puts()) {
             table(e.tableName()).computeIfAbsent(e.hashValue(),
@@ -114,6 +143,13 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
                 row.remove(e.rangeValue());
             }
         }
+    }
+
+    private void writableTable(String name) {
+        if (createTablesOnWrite && !tables.containsKey(name)) {
+            createTable(TableDesc.named(name));
+        }
+        table(name);
     }
 
     private Map<String, NavigableMap<byte[], byte[]>> table(String name) {
@@ -130,6 +166,9 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
     }
 
     private void query(IndexQuery q, PageConsumer consumer) {
+        if (createTablesOnWrite && !tables.containsKey(q.tableName())) {
+            return;
+        }
         NavigableMap<byte[], byte[]> row = table(q.tableName()).get(q.hashValue());
         if (row == null) {
             return;
@@ -148,7 +187,7 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
                 continue;
             }
             page.add(e.getKey(), e.getValue());
-            if (page.size() == PAGE_SIZE) {
+            if (page.size() == pageSize) {
                 if (!consumer.onPage(q, page.build())) {
                     return;
                 }
@@ -158,6 +197,22 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
         if (!page.isEmpty()) {
             consumer.onPage(q, page.build());
         }
+    }
+
+    /** Entries per page of a query. */
+    public int pageSize() {
+        return pageSize;
+    }
+
+    /** The number of index entries in a table (0 when it does not exist), for assertions. */
+    public int cellCount(String table) {
+        Map<String, NavigableMap<byte[], byte[]>> t = tables.get(table);
+        return t == null ? 0 : t.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** The number of index entries in all tables, for assertions. */
+    public int totalCells() {
+        return tables.values().stream().flatMap(t -> t.values().stream()).mapToInt(Map::size).sum();
     }
 
     // ---- chunks
@@ -190,6 +245,27 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
     @Override
     public void deleteChunk(ChunkLocation chunk) {
         chunks.remove(chunk);
+    }
+
+    /** The number of stored chunks, for assertions. */
+    public int chunkCount() {
+        return chunks.size();
+    }
+
+    /** Where chunks are stored (a live view), for assertions. */
+    public Set<ChunkLocation> chunkLocations() {
+        return Collections.unmodifiableSet(chunks.keySet());
+    }
+
+    /** The stored bytes of a chunk, or null; for assertions. */
+    public byte[] storedChunk(ChunkLocation location) {
+        byte[] b = chunks.get(location);
+        return b == null ? null : b.clone();
+    }
+
+    /** Overwrites a chunk's stored bytes, as a damaged disk would (corruption tests). */
+    public void overwriteStoredChunk(ChunkLocation location, byte[] bytes) {
+        chunks.put(location, bytes.clone());
     }
 
     // ---- tables
