@@ -24,7 +24,10 @@ public final class Stats {
         }
         Arrays.sort(v);
         int mid = v.length / 2;
-        return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+        if (v.length % 2 == 1 || v[mid - 1] == v[mid]) {
+            return v[mid];
+        }
+        return v[mid - 1] / 2 + v[mid] / 2; // halves first: the sum of two large values would overflow
     }
 
     /** {@code ours / baseline}; NaN when the baseline is zero (nothing to compare with). */

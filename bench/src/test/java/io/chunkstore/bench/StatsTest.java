@@ -22,6 +22,8 @@ class StatsTest {
     void medianOfAnEvenCountIsTheMeanOfTheTwoMiddleValues() {
         assertThat(Stats.median(4, 1, 3, 10)).isEqualTo(3.5);
         assertThat(Stats.median(2, 1)).isEqualTo(1.5);
+        assertThat(Stats.median(Double.MAX_VALUE, Double.MAX_VALUE)).isEqualTo(Double.MAX_VALUE);
+        assertThat(Stats.median(Double.MAX_VALUE, Double.MAX_VALUE / 2)).isEqualTo(Double.MAX_VALUE * 0.75);
     }
 
     @Test
