@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -37,21 +38,7 @@ final class RoutingIndexClient implements IndexClient {
             parts.computeIfAbsent(router.indexStore(e.tableName()), s -> new WriteBatch())
                     .delete(e.tableName(), e.hashValue(), e.rangeValue());
         }
-        RuntimeException first = null;
-        for (Map.Entry<String, WriteBatch> part : parts.entrySet()) {
-            try {
-                clients.apply(part.getKey()).batchWrite(part.getValue());
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        eachStore(parts, IndexClient::batchWrite);
     }
 
     @Override
@@ -60,10 +47,15 @@ final class RoutingIndexClient implements IndexClient {
         for (IndexQuery q : queries) {
             parts.computeIfAbsent(router.indexStore(q.tableName()), s -> new ArrayList<>()).add(q);
         }
+        eachStore(parts, (client, part) -> client.queryPages(part, consumer));
+    }
+
+    /** Applies each store's part to its client; all run, and the first failure is thrown with the others suppressed. */
+    private <T> void eachStore(Map<String, T> parts, BiConsumer<IndexClient, T> apply) {
         RuntimeException first = null;
-        for (Map.Entry<String, List<IndexQuery>> part : parts.entrySet()) {
+        for (Map.Entry<String, T> part : parts.entrySet()) {
             try {
-                clients.apply(part.getKey()).queryPages(part.getValue(), consumer);
+                apply.accept(clients.apply(part.getKey()), part.getValue());
             } catch (RuntimeException e) {
                 if (first == null) {
                     first = e;
