@@ -6,6 +6,7 @@ import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.ThrottledException;
 import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.spi.support.Backoff;
+import io.chunkstore.spi.support.Parallel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -73,7 +74,7 @@ final class BatchWriter {
                     requests.add(send);
                 }
             }
-            Workers.forEach(requests, parallelism, executor, request -> {
+            Parallel.forEach(requests, parallelism, executor, request -> {
                 Map<WriteOp, StorageException> failed = new LinkedHashMap<>();
                 send(request, failed);
                 failed.keySet().forEach(op -> failedGroups.add(op.group()));

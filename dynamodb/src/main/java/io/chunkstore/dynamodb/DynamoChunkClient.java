@@ -10,6 +10,7 @@ import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableNotFoundException;
+import io.chunkstore.spi.support.Parallel;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -124,7 +125,7 @@ final class DynamoChunkClient implements ChunkClient {
         for (int i = 0; i < wanted.size(); i += perGang) {
             gangs.add(wanted.subList(i, Math.min(wanted.size(), i + perGang)));
         }
-        Workers.forEach(gangs, maxParallelism, executor, gang -> fetchGang(gang, fetched, failures));
+        Parallel.forEach(gangs, maxParallelism, executor, gang -> fetchGang(gang, fetched, failures));
         if (!failures.isEmpty()) {
             throw new ChunkFetchException(fetched, failures);
         }
