@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The reference semantics of the SPI in a few maps (Cortex's {@code MockStorage}, without its quirks): for unit tests
  * of the layers above the store, and certified by the conformance suite like every backend. Not a backend users run:
- * nothing is persisted, and no provider opens it by store name. Index tables must be created first (unless
- * {@link #createTablesOnWrite}); chunk tables need not exist. Thread-safe: the queries of a call run on up to
+ * nothing is persisted, and no provider opens it by store name. Index tables must be created first (unless it
+ * was made to create them on write); chunk tables need not exist. Thread-safe: the queries of a call run on up to
  * {@link #QUERY_PARALLELISM} threads, and each streams its row lazily in pages of at most {@link #pageSize()} entries
  * (weakly consistent with concurrent writes), so streaming and early stop are exercised.
  *
