@@ -6,7 +6,7 @@ import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.Progress;
 import io.chunkstore.cli.common.StoreOptions;
-import io.chunkstore.conformance.ComposedBackend;
+import io.chunkstore.spi.support.ComposedBackend;
 import io.chunkstore.conformance.ConformanceRun;
 import io.chunkstore.conformance.ConformanceRun.CaseResult;
 import io.chunkstore.conformance.ConformanceRun.Report;

@@ -1,6 +1,6 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.conformance.ComposedBackend;
+import io.chunkstore.spi.support.ComposedBackend;
 import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;

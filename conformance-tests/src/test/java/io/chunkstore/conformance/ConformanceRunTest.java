@@ -8,6 +8,7 @@ import io.chunkstore.conformance.ConformanceRun.Status;
 import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.support.ComposedBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -12,6 +12,9 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.spi.support.ComposedBackend;
+import io.chunkstore.spi.support.ForwardingIndexClient;
+import io.chunkstore.spi.support.ForwardingChunkClient;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -46,7 +49,7 @@ class SeriesStoreContractHarnessTest {
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
                     for (IndexQuery q : queries) {
                         IndexQuery loose = q.toBuilder().valueEqual(null).build();
-                        delegate.queryPages(List.of(loose), (x, page) -> consumer.onPage(q, page));
+                        delegate().queryPages(List.of(loose), (x, page) -> consumer.onPage(q, page));
                     }
                 }
             });
@@ -63,7 +66,7 @@ class SeriesStoreContractHarnessTest {
                     for (IndexQuery q : queries) {
                         IndexQuery wrong = q.hasStart() ? q.toBuilder().rangeValueStart(null)
                                 .rangeValuePrefix(q.rangeValueStart()).build() : q;
-                        delegate.queryPages(List.of(wrong), (x, page) -> consumer.onPage(q, page));
+                        delegate().queryPages(List.of(wrong), (x, page) -> consumer.onPage(q, page));
                     }
                 }
             });
@@ -77,7 +80,7 @@ class SeriesStoreContractHarnessTest {
             return withIndex(c -> new ForwardingIndexClient(c) {
                 @Override
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    delegate.queryPages(queries, (q, page) -> {
+                    delegate().queryPages(queries, (q, page) -> {
                         List<byte[][]> rows = SuiteHarnessTest.rows(page);
                         return consumer.onPage(q, SuiteHarnessTest.build(rows.subList(0, rows.size() - 1)));
                     });
@@ -91,25 +94,11 @@ class SeriesStoreContractHarnessTest {
         @Override
         public StorageBackend openBackend() {
             InMemoryBackend m = new InMemoryBackend();
-            ChunkClient truncating = new ChunkClient() {
-                @Override
-                public void putChunks(List<EncodedChunk> chunks) {
-                    m.putChunks(chunks);
-                }
-
+            ChunkClient truncating = new ForwardingChunkClient(m) {
                 @Override
                 public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
                     return m.getChunks(chunks).stream().map(c -> new EncodedChunk(c.key(), c.tableName(),
                             Arrays.copyOf(c.encoded(), c.encoded().length - 1))).toList();
-                }
-
-                @Override
-                public void deleteChunk(ChunkLocation chunk) {
-                    m.deleteChunk(chunk);
-                }
-
-                @Override
-                public void close() {
                 }
             };
             return ComposedBackend.builder("broken", FULL).index(m).chunks(truncating).tables(m).build();

@@ -20,6 +20,9 @@ import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.ComposedBackend;
+import io.chunkstore.spi.support.ForwardingIndexClient;
+import io.chunkstore.spi.support.ForwardingChunkClient;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,7 +89,7 @@ class SuiteHarnessTest {
             return withIndex(c -> new ForwardingIndexClient(c) {
                 @Override
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    delegate.queryPages(queries, (q, page) -> consumer.onPage(q, filter(page, r -> !q.hasPrefix()
+                    delegate().queryPages(queries, (q, page) -> consumer.onPage(q, filter(page, r -> !q.hasPrefix()
                             || Bytes.compare(r, Bytes.concat(q.rangeValuePrefix(), new byte[] {(byte) 0xFF})) < 0)));
                 }
             });
@@ -100,7 +103,7 @@ class SuiteHarnessTest {
             return withIndex(c -> new ForwardingIndexClient(c) {
                 @Override
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    delegate.queryPages(queries, (q, page) -> {
+                    delegate().queryPages(queries, (q, page) -> {
                         List<byte[][]> rows = rows(page);
                         rows.sort((a, b) -> Arrays.compare(a[0], b[0]));
                         return consumer.onPage(q, build(rows));
@@ -119,7 +122,7 @@ class SuiteHarnessTest {
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
                     for (IndexQuery q : queries) {
                         List<byte[][]> all = new ArrayList<>();
-                        delegate.queryPages(List.of(q), (qq, page) -> all.addAll(rows(page)));
+                        delegate().queryPages(List.of(q), (qq, page) -> all.addAll(rows(page)));
                         consumer.onPage(q, build(all));
                     }
                 }
@@ -134,7 +137,7 @@ class SuiteHarnessTest {
             return withIndex(c -> new ForwardingIndexClient(c) {
                 @Override
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    delegate.queryPages(queries, (q, page) -> {
+                    delegate().queryPages(queries, (q, page) -> {
                         consumer.onPage(q, page);
                         return true;
                     });
@@ -150,7 +153,7 @@ class SuiteHarnessTest {
             return withIndex(c -> new ForwardingIndexClient(c) {
                 @Override
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    delegate.queryPages(queries, (q, page) -> consumer.onPage(q.toBuilder().build(), page));
+                    delegate().queryPages(queries, (q, page) -> consumer.onPage(q.toBuilder().build(), page));
                 }
             });
         }
@@ -166,7 +169,7 @@ class SuiteHarnessTest {
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
                     for (IndexQuery q : queries) {
                         List<ReadBatch> pages = new ArrayList<>();
-                        delegate.queryPages(List.of(q), (qq, page) -> pages.add(page));
+                        delegate().queryPages(List.of(q), (qq, page) -> pages.add(page));
                         List<Future<?>> fs = new ArrayList<>();
                         for (ReadBatch p : pages) {
                             fs.add(pool.submit(() -> consumer.onPage(q, p)));
@@ -195,10 +198,10 @@ class SuiteHarnessTest {
                 public void batchWrite(WriteBatch batch) {
                     WriteBatch deletes = new WriteBatch();
                     batch.deletes().forEach(e -> deletes.delete(e.tableName(), e.hashValue(), e.rangeValue()));
-                    delegate.batchWrite(deletes);
+                    delegate().batchWrite(deletes);
                     WriteBatch puts = new WriteBatch();
                     batch.puts().forEach(puts::add);
-                    delegate.batchWrite(puts);
+                    delegate().batchWrite(puts);
                 }
             });
         }
@@ -212,7 +215,7 @@ class SuiteHarnessTest {
                 @Override
                 public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
                     try {
-                        delegate.queryPages(queries, consumer);
+                        delegate().queryPages(queries, consumer);
                     } catch (TableNotFoundException e) {
                         // swallowed
                     }
@@ -225,12 +228,7 @@ class SuiteHarnessTest {
     static class NoPartialResult implements ConformanceSuite {
         @Override
         public StorageBackend openBackend() {
-            return withChunks(c -> new ChunkClient() {
-                @Override
-                public void putChunks(List<EncodedChunk> chunks) {
-                    c.putChunks(chunks);
-                }
-
+            return withChunks(c -> new ForwardingChunkClient(c) {
                 @Override
                 public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
                     try {
@@ -238,16 +236,6 @@ class SuiteHarnessTest {
                     } catch (ChunkFetchException e) {
                         throw new ChunkFetchException(List.of(), e.failures());
                     }
-                }
-
-                @Override
-                public void deleteChunk(ChunkLocation chunk) {
-                    c.deleteChunk(chunk);
-                }
-
-                @Override
-                public void close() {
-                    c.close();
                 }
             });
         }
@@ -258,7 +246,7 @@ class SuiteHarnessTest {
         @Override
         public StorageBackend openBackend() {
             java.util.Map<String, EncodedChunk> cache = new java.util.concurrent.ConcurrentHashMap<>();
-            return withChunks(c -> new ChunkClient() {
+            return withChunks(c -> new ForwardingChunkClient(c) {
                 @Override
                 public void putChunks(List<EncodedChunk> chunks) {
                     chunks.forEach(x -> cache.putIfAbsent(x.key(), x));
@@ -269,16 +257,6 @@ class SuiteHarnessTest {
                 public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
                     List<EncodedChunk> fresh = c.getChunks(chunks);
                     return fresh.stream().map(x -> cache.getOrDefault(x.key(), x)).toList();
-                }
-
-                @Override
-                public void deleteChunk(ChunkLocation chunk) {
-                    c.deleteChunk(chunk);
-                }
-
-                @Override
-                public void close() {
-                    c.close();
                 }
             });
         }

@@ -1,6 +1,6 @@
 package io.chunkstore.grpc;
 
-import io.chunkstore.conformance.ComposedBackend;
+import io.chunkstore.spi.support.ComposedBackend;
 import io.chunkstore.conformance.ConformanceSuite;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;

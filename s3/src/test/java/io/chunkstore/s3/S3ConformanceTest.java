@@ -1,6 +1,6 @@
 package io.chunkstore.s3;
 
-import io.chunkstore.conformance.ComposedBackend;
+import io.chunkstore.spi.support.ComposedBackend;
 import io.chunkstore.conformance.ConformanceSuite;
 import io.chunkstore.conformance.TestScope;
 import io.chunkstore.spi.memory.InMemoryBackend;

@@ -20,6 +20,7 @@ import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.ParallelQueries;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The reference semantics of the SPI in a few maps (Cortex's {@code MockStorage}, without its quirks): for unit tests
@@ -85,13 +85,8 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
                 ? Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.CHUNK_DELETE)
                 : Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.MISSING_TABLE_ERRORS,
                         Feature.CHUNK_DELETE);
-        AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(QUERY_PARALLELISM - 1, QUERY_PARALLELISM - 1, 10,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "inmemory-query-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("inmemory-query"));
         pool.allowCoreThreadTimeOut(true);
         this.queryPool = pool;
     }

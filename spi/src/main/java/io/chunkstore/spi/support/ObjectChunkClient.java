@@ -4,6 +4,7 @@ import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.ObjectClient;
 import io.chunkstore.spi.ObjectNotFoundException;
@@ -11,20 +12,15 @@ import io.chunkstore.spi.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 
 /**
  * Chunks in any {@link ObjectClient} (Cortex's {@code objectclient.Client}): each chunk is one object named by its
@@ -34,8 +30,8 @@ import java.util.function.IntConsumer;
  * <p>Puts and gets run concurrently on up to {@code parallelism} threads of this client (Cortex uses up to 1000 for
  * gets). Every chunk of a call is attempted even when some fail: a get returns the chunks it read and reports each
  * failed key with its own typed error in a {@link ChunkFetchException} (a missing object becomes a
- * {@link ChunkNotFoundException}); a put throws the first error after trying every chunk. Thread-safe; closing it
- * closes the object client.
+ * {@link ChunkNotFoundException}); a put that stored some chunks and not others throws a {@link ChunkWriteException}
+ * naming both (see {@link ChunkWriteException#check}). Thread-safe; closing it closes the object client.
  */
 public final class ObjectChunkClient implements ChunkClient {
 
@@ -80,13 +76,8 @@ public final class ObjectChunkClient implements ChunkClient {
             throw new IllegalArgumentException("chunk parallelism must be at least 1, got " + parallelism);
         }
         this.parallelism = parallelism;
-        AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor tpe = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "chunkstore-object-chunks-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new LinkedBlockingQueue<>(), DaemonThreads.named("chunkstore-object-chunks"));
         tpe.allowCoreThreadTimeOut(true);
         this.pool = tpe;
     }
@@ -102,55 +93,45 @@ public final class ObjectChunkClient implements ChunkClient {
 
     @Override
     public void putChunks(List<EncodedChunk> chunks) {
-        List<StorageException> errors = Collections.synchronizedList(new ArrayList<>());
-        forEachParallel(chunks.size(), i -> {
-            EncodedChunk c = chunks.get(i);
-            try {
-                objects.putObject(objectName(c.key()), c.encoded());
-            } catch (StorageException e) {
-                errors.add(e);
-            } catch (RuntimeException e) {
-                errors.add(new StorageException("writing chunk " + c.key() + " failed: " + e, e));
-            }
+        List<Parallel.Outcome<EncodedChunk>> outcomes = run(chunks, c -> {
+            objects.putObject(objectName(c.key()), c.encoded());
+            return c;
         });
-        if (!errors.isEmpty()) {
-            StorageException first = errors.get(0);
-            for (int i = 1; i < errors.size(); i++) {
-                first.addSuppressed(errors.get(i));
+        Map<String, StorageException> notWritten = new LinkedHashMap<>();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (outcomes.get(i).failed()) {
+                notWritten.putIfAbsent(chunks.get(i).key(), typed(outcomes.get(i).error(), "writing chunk "
+                        + chunks.get(i).key()));
             }
-            throw first;
         }
+        ChunkWriteException.check("putChunks to the object store", chunks, notWritten);
     }
 
     @Override
     public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
-        EncodedChunk[] fetched = new EncodedChunk[chunks.size()];
-        StorageException[] failed = new StorageException[chunks.size()];
-        forEachParallel(chunks.size(), i -> {
-            ChunkLocation l = chunks.get(i);
-            try {
-                fetched[i] = new EncodedChunk(l.key(), l.tableName(), objects.getObject(objectName(l.key())));
-            } catch (ObjectNotFoundException e) {
-                failed[i] = new ChunkNotFoundException(l.key(), e);
-            } catch (StorageException e) {
-                failed[i] = e;
-            } catch (RuntimeException e) {
-                failed[i] = new StorageException("reading chunk " + l.key() + " failed: " + e, e);
-            }
-        });
+        List<Parallel.Outcome<EncodedChunk>> outcomes = run(chunks,
+                l -> new EncodedChunk(l.key(), l.tableName(), objects.getObject(objectName(l.key()))));
         List<EncodedChunk> out = new ArrayList<>(chunks.size());
         Map<String, StorageException> failures = new LinkedHashMap<>();
-        for (int i = 0; i < fetched.length; i++) {
-            if (failed[i] != null) {
-                failures.putIfAbsent(chunks.get(i).key(), failed[i]);
+        for (int i = 0; i < outcomes.size(); i++) {
+            String key = chunks.get(i).key();
+            RuntimeException e = outcomes.get(i).error();
+            if (e == null) {
+                out.add(outcomes.get(i).value());
+            } else if (e instanceof ObjectNotFoundException missing) {
+                failures.putIfAbsent(key, new ChunkNotFoundException(key, missing));
             } else {
-                out.add(fetched[i]);
+                failures.putIfAbsent(key, typed(e, "reading chunk " + key));
             }
         }
         if (!failures.isEmpty()) {
             throw new ChunkFetchException(out, failures);
         }
         return out;
+    }
+
+    private static StorageException typed(RuntimeException e, String doing) {
+        return e instanceof StorageException s ? s : new StorageException(doing + " failed: " + e, e);
     }
 
     @Override
@@ -168,38 +149,12 @@ public final class ObjectChunkClient implements ChunkClient {
         objects.close();
     }
 
-    /** Runs {@code task(i)} for every i in [0, n) on up to {@code parallelism} workers, the caller being one. */
-    private void forEachParallel(int n, IntConsumer task) {
-        if (n == 0) {
-            return;
-        }
-        AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int i; (i = next.getAndIncrement()) < n; ) {
-                task.accept(i);
-            }
-        };
-        int helpers = Math.min(parallelism, n) - 1;
-        List<Future<?>> futures = new ArrayList<>(helpers);
+    /** Runs the task on every item, on up to {@code parallelism} threads (the caller being one). */
+    private <T, R> List<Parallel.Outcome<R>> run(List<T> items, java.util.function.Function<T, R> task) {
         try {
-            for (int w = 0; w < helpers; w++) {
-                futures.add(pool.submit(worker));
-            }
+            return Parallel.map(items, parallelism, pool, task);
         } catch (RejectedExecutionException e) {
-            next.set(n);
             throw new StorageException("the chunk client is closed", e);
-        }
-        worker.run();
-        try {
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            next.set(n);
-            Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while waiting for chunk reads or writes", e);
-        } catch (ExecutionException e) {
-            throw new StorageException("chunk worker failed: " + e.getCause(), e.getCause());
         }
     }
 }

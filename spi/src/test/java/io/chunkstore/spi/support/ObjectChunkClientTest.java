@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.ChunkNotFoundException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.ObjectClient;
@@ -179,9 +180,27 @@ class ObjectChunkClientTest {
             for (int i = 1; i <= 5; i++) {
                 chunks.add(chunk("u/" + i + ":" + i + ":" + i + ":" + i, "p" + i));
             }
-            assertThatThrownBy(() -> client.putChunks(chunks)).isInstanceOf(ThrottledException.class)
-                    .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+            // some stored, some not: the one partial-write type, naming both halves with each chunk's typed error
+            assertThatThrownBy(() -> client.putChunks(chunks)).isInstanceOfSatisfying(ChunkWriteException.class, e -> {
+                assertThat(e.written()).containsExactly("u/1:1:1:1", "u/3:3:3:3", "u/5:5:5:5");
+                assertThat(e.keys()).containsExactly("u/2:2:2:2", "u/4:4:4:4");
+                assertThat(e.notWritten().values()).allMatch(ThrottledException.class::isInstance);
+                assertThat(e.getCause()).isInstanceOf(ThrottledException.class);
+                assertThat(e.isRetryable()).isTrue();
+            });
             assertThat(store.objects).containsOnlyKeys("u/1:1:1:1", "u/3:3:3:3", "u/5:5:5:5");
+        }
+    }
+
+    @Test
+    void aPutThatStoredNothingThrowsTheTypedErrorItself() {
+        MapObjects store = new MapObjects();
+        store.failing.add("u/1:1:1:1");
+        store.failing.add("u/2:2:2:2");
+        try (ObjectChunkClient client = new ObjectChunkClient(store, ObjectChunkClient.KeyEncoder.IDENTITY, 2)) {
+            assertThatThrownBy(() -> client.putChunks(List.of(chunk("u/1:1:1:1", "a"), chunk("u/2:2:2:2", "b"))))
+                    .isInstanceOf(ThrottledException.class).satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+            assertThat(store.objects).isEmpty();
         }
     }
 

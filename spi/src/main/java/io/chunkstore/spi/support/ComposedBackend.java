@@ -1,4 +1,4 @@
-package io.chunkstore.conformance;
+package io.chunkstore.spi.support;
 
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.ChunkClient;
@@ -10,78 +10,37 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A {@link StorageBackend} assembled from separate clients, for certifying combinations (an index from one store,
- * chunks from another, such as Cortex's "S3 chunks" fixture) or a store that has only some of the clients. Asking for
- * a client that was not given throws {@link UnsupportedOperationException}; closing closes each given client once,
- * then the extra resources in reverse order of adding them.
+ * A {@link StorageBackend} assembled from separate clients: combinations (an index from one store, chunks from
+ * another, such as Cortex's "S3 chunks" fixture), a store that has only some of the clients, or a test backend with
+ * one client wrapped. Asking for a client that was not given throws {@link UnsupportedOperationException}; closing
+ * closes each given client once, then the extra resources in reverse order of adding them.
  */
-public final class ComposedBackend implements StorageBackend {
-    private final String storeName;
-    private final Capabilities capabilities;
-    private final IndexClient index;
-    private final ChunkClient chunks;
-    private final TableClient tables;
-    private final List<AutoCloseable> alsoClose;
+public final class ComposedBackend extends SimpleBackend {
+    private final List<AutoCloseable> toClose;
 
     private ComposedBackend(Builder b) {
-        this.storeName = b.storeName;
-        this.capabilities = Objects.requireNonNull(b.capabilities, "capabilities");
-        this.index = b.index;
-        this.chunks = b.chunks;
-        this.tables = b.tables;
-        this.alsoClose = List.copyOf(b.alsoClose);
+        super(b.storeName, b.capabilities, b.index, b.chunks, b.tables);
+        List<AutoCloseable> all = new ArrayList<>();
+        for (AutoCloseable c : new AutoCloseable[] {b.tables, b.chunks, b.index}) {
+            if (c != null && all.stream().noneMatch(x -> x == c)) {
+                all.add(c);
+            }
+        }
+        for (int i = b.alsoClose.size() - 1; i >= 0; i--) {
+            all.add(b.alsoClose.get(i));
+        }
+        this.toClose = List.copyOf(all);
     }
 
     public static Builder builder(String storeName, Capabilities capabilities) {
         return new Builder(storeName, capabilities);
     }
 
-    @Override
-    public String storeName() {
-        return storeName;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public IndexClient indexClient() {
-        return require(index, "an index client");
-    }
-
-    @Override
-    public ChunkClient chunkClient() {
-        return require(chunks, "a chunk client");
-    }
-
-    @Override
-    public TableClient tableClient() {
-        return require(tables, "a table client");
-    }
-
-    private <T> T require(T client, String what) {
-        if (client == null) {
-            throw new UnsupportedOperationException("store '" + storeName + "' has no " + what.substring(
-                    what.indexOf(' ') + 1));
-        }
-        return client;
-    }
-
+    /** Closes everything, then throws the first failure (the others suppressed). */
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>();
-        for (AutoCloseable c : new AutoCloseable[] {tables, chunks, index}) {
-            if (c != null && all.stream().noneMatch(x -> x == c)) {
-                all.add(c);
-            }
-        }
-        for (int i = alsoClose.size() - 1; i >= 0; i--) {
-            all.add(alsoClose.get(i));
-        }
         RuntimeException first = null;
-        for (AutoCloseable c : all) {
+        for (AutoCloseable c : toClose) {
             try {
                 c.close();
             } catch (Exception e) {
