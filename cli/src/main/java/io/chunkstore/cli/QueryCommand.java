@@ -16,6 +16,7 @@ import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.model.Selectors;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.IndexedChunk;
+import io.chunkstore.core.store.QueryMatchers;
 import io.chunkstore.core.store.StoreBackends;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ final class QueryCommand implements Callable<Integer> {
                     batch.forEach(r -> byRef.put(r.ref(), r));
                     for (Chunk c : cs.fetch(batch)) {
                         IndexedChunk r = byRef.get(c.ref());
-                        if (r != null && matchers.stream().allMatch(m -> m.matches(c.labels()))) {
+                        if (r != null && QueryMatchers.matchesAll(c.labels(), matchers)) {
                             found.add(new Found(r, c));
                         }
                     }

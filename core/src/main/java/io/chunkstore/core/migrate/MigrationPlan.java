@@ -3,6 +3,7 @@ package io.chunkstore.core.migrate;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.model.Selectors;
+import io.chunkstore.core.store.QueryMatchers;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.support.Backoff;
 import java.time.Duration;
@@ -118,14 +119,7 @@ public record MigrationPlan(long from, long to, Map<String, String> tenants, Lis
     /** Whether a fetched chunk's labels pass the selectors (all matchers of at least one). */
     public boolean selects(Labels labels) {
         for (List<LabelMatcher> f : filters) {
-            boolean all = true;
-            for (LabelMatcher m : f) {
-                if (!m.matches(labels)) {
-                    all = false;
-                    break;
-                }
-            }
-            if (all) {
+            if (QueryMatchers.matchesAll(labels, f)) {
                 return true;
             }
         }

@@ -59,6 +59,22 @@ final class ChunkFetcher {
      * the same bytes keep the same checksum, so the same key).
      */
     List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
+        FetchedChunks f = fetchAll(refs, clientOf);
+        if (!f.failures().isEmpty()) {
+            Map<String, String> tableOf = new LinkedHashMap<>();
+            refs.forEach(r -> tableOf.putIfAbsent(r.externalKey(), r.tableName()));
+            List<EncodedChunk> read = new ArrayList<>();
+            f.chunks().forEach((k, c) -> read.add(new EncodedChunk(k, tableOf.get(k), c.bytes())));
+            throw new ChunkFetchException(read, f.failures());
+        }
+        return List.copyOf(f.chunks().values());
+    }
+
+    /**
+     * Fetches and decodes the chunks, one per distinct external key, in the order of {@code refs}; a chunk that is
+     * missing, unreadable or does not verify is a failure of the result, not an exception.
+     */
+    FetchedChunks fetchAll(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
         Map<String, IndexedChunk> byKey = new LinkedHashMap<>();
         for (IndexedChunk r : refs) {
             byKey.putIfAbsent(r.externalKey(), r);
@@ -84,16 +100,16 @@ final class ChunkFetcher {
         if (!misses.isEmpty()) {
             fetchFromStorage(misses, clientOf, decoded, encoded, failures);
         }
-        if (!failures.isEmpty()) {
-            List<EncodedChunk> read = new ArrayList<>();
-            encoded.forEach((k, b) -> read.add(new EncodedChunk(k, byKey.get(k).tableName(), b)));
-            throw new ChunkFetchException(read, failures);
-        }
-        List<ChunkCodec.Encoded> out = new ArrayList<>(byKey.size());
+        Map<String, ChunkCodec.Encoded> out = new LinkedHashMap<>();
+        Map<String, StorageException> failed = new LinkedHashMap<>();
         for (String k : byKey.keySet()) {
-            out.add(new ChunkCodec.Encoded(decoded.get(k), encoded.get(k)));
+            if (failures.containsKey(k)) {
+                failed.put(k, failures.get(k));
+            } else {
+                out.put(k, new ChunkCodec.Encoded(decoded.get(k), encoded.get(k)));
+            }
         }
-        return out;
+        return new FetchedChunks(out, failed);
     }
 
     private void fetchFromStorage(List<IndexedChunk> misses, Function<IndexedChunk, ChunkClient> clientOf,

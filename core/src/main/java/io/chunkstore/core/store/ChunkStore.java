@@ -39,6 +39,12 @@ public interface ChunkStore {
      */
     List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> chunks);
 
+    /**
+     * As {@link #fetch}, but a chunk that is missing or does not verify is a typed failure of the result, next to
+     * the chunks that were read (each decoded once), so the caller decides whether to fail or skip it.
+     */
+    FetchedChunks fetchAll(List<IndexedChunk> chunks);
+
     /** The values of {@code labelName} among the metric's series in the range, sorted. */
     List<String> labelValuesForMetricName(String userId, long from, long through, String metricName,
             String labelName);

@@ -20,6 +20,7 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.InvalidQueryException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -36,8 +37,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The store across schema periods (Cortex's {@code compositeStore}, spec 2.7): one period store per period config,
@@ -84,7 +83,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         }
         StoreMetrics metrics = new StoreMetrics(b.registry, b.namespace);
         this.ownExecutor = b.executor == null
-                ? Executors.newFixedThreadPool(b.config.queryParallelism(), daemonThreads()) : null;
+                ? Executors.newFixedThreadPool(b.config.queryParallelism(), DaemonThreads.named("chunkstore-store")) : null;
         ExecutorService exec = b.executor == null ? ownExecutor : b.executor;
         ChunkFetcher fetcher = new ChunkFetcher(chunkCache, exec, b.config.fetchBatchSize(),
                 b.config.fetchParallelism(), metrics);
@@ -94,15 +93,6 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             stores.put(p, p.schema().isSeriesStore() ? new SeriesStore(schema, c, ctx)
                     : new LegacyStore(schema, c, ctx));
         });
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "chunkstore-store-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** A builder over a schema config; {@link Builder#clients} is required. */
@@ -227,6 +217,11 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     @Override
     public List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> chunks) {
         return ctx.fetcher().fetchEncoded(chunks, c -> store(c.period()).clients.chunks());
+    }
+
+    @Override
+    public FetchedChunks fetchAll(List<IndexedChunk> chunks) {
+        return ctx.fetcher().fetchAll(chunks, c -> store(c.period()).clients.chunks());
     }
 
     @Override

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * The matcher handling of Cortex's query path: the metric-name matcher, filters versus index matchers, the query
- * shard matcher and the set-match shortcut for regular expressions that are alternations of literals.
+ * shard matcher, the set-match shortcut for regular expressions that are alternations of literals, and the re-check
+ * of a fetched chunk's labels against the matchers ({@link #matchesAll}, the one every read path uses).
  */
-final class QueryMatchers {
+public final class QueryMatchers {
     /** The label of Cortex's query sharding ({@code __cortex_shard__="N_of_M"}). */
     static final String SHARD_LABEL = "__cortex_shard__";
     private static final Pattern SHARD_VALUE = Pattern.compile("^[0-9]+_of_[0-9]+$");
@@ -134,8 +135,11 @@ final class QueryMatchers {
         return REGEX_META.indexOf(c) >= 0;
     }
 
-    /** Whether a series with {@code labels} passes every matcher (an absent label has the value ""). */
-    static boolean matchesAll(Labels labels, List<LabelMatcher> matchers) {
+    /**
+     * Whether a series with {@code labels} passes every matcher (an absent label has the value ""): the re-check of
+     * a fetched chunk, which the index may have selected by a hash or a shard alone.
+     */
+    public static boolean matchesAll(Labels labels, List<LabelMatcher> matchers) {
         for (LabelMatcher m : matchers) {
             if (!m.matches(labels)) {
                 return false;

@@ -2,6 +2,8 @@ package io.chunkstore.loki.query;
 
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.model.LabelMatcher;
+import io.chunkstore.core.store.FetchedChunks;
+import io.chunkstore.core.store.QueryMatchers;
 import io.chunkstore.loki.LokiChunk;
 import io.chunkstore.loki.chunkenc.ReadOptions;
 import io.chunkstore.spi.InvalidChunkException;
@@ -86,14 +88,14 @@ final class ChunkLoader {
 
     private Loaded fetchGroup(List<LogChunkRef> group) {
         long t0 = System.nanoTime();
-        LogChunkSource.Fetched fetched = source.fetch(group);
+        FetchedChunks fetched = source.fetch(group);
         ctx.stats.downloadNanos.addAndGet(System.nanoTime() - t0);
         Map<String, OpenChunk> out = new HashMap<>();
         List<Failure> failures = new ArrayList<>();
         for (LogChunkRef ref : group) {
             String key = ref.externalKey();
             StorageException failed = fetched.failures().get(key);
-            Chunk chunk = fetched.chunks().get(key);
+            Chunk chunk = fetched.chunk(key);
             if (failed != null || chunk == null) {
                 failures.add(new Failure(key, -1, failed != null ? failed
                         : new StorageException("chunk " + key + " was not returned by the store's fetch")));
@@ -113,19 +115,10 @@ final class ChunkLoader {
                 failures.add(new Failure(key, -1, e));
                 continue;
             }
-            if (matchesAll(lc)) {
+            if (QueryMatchers.matchesAll(lc.labels(), matchers)) {
                 out.put(key, new OpenChunk(ref, lc, LogStream.of(lc.labels())));
             }
         }
         return new Loaded(out, failures);
-    }
-
-    private boolean matchesAll(LokiChunk c) {
-        for (LabelMatcher m : matchers) {
-            if (!m.matches(c.labels())) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,40 +1,42 @@
 package io.chunkstore.loki.query;
 
 import io.chunkstore.core.chunk.ChunkRef;
+import io.chunkstore.core.store.IndexedChunk;
 
 import java.util.Objects;
 
 /**
- * A chunk the index points at, not fetched yet: its external key exactly as the index holds it, the identity parsed
- * from the key (tenant, fingerprint, from/through in ms, checksum), and whatever the {@link LogChunkSource} needs to
- * fetch it again (the series store's own reference, say).
+ * A chunk the index points at, not fetched yet: the series store's {@link IndexedChunk} (its external key exactly as
+ * the index holds it, the identity parsed from the key, its chunk table and period), which is what a fetch needs.
  *
- * @param externalKey the key as the index holds it (pre-v12 or v12 form)
- * @param ref         the parsed key
- * @param handle      the source's own reference to the chunk; may be null
+ * @param indexed the chunk as the index found it
  */
-public record LogChunkRef(String externalKey, ChunkRef ref, Object handle) {
+public record LogChunkRef(IndexedChunk indexed) {
     public LogChunkRef {
-        Objects.requireNonNull(externalKey, "externalKey");
-        Objects.requireNonNull(ref, "ref");
+        Objects.requireNonNull(indexed, "indexed");
     }
 
-    /** A reference parsed from an external key. */
-    public static LogChunkRef of(String userId, String externalKey) {
-        return new LogChunkRef(externalKey, ChunkRef.parse(userId, externalKey), null);
+    /** The key as the index holds it (pre-v12 or v12 form). */
+    public String externalKey() {
+        return indexed.externalKey();
+    }
+
+    /** The parsed key: tenant, fingerprint, from/through in ms, checksum. */
+    public ChunkRef ref() {
+        return indexed.ref();
     }
 
     /** The first entry's time in ms, rounded down. */
     public long from() {
-        return ref.from();
+        return indexed.from();
     }
 
     /** The last entry's time in ms, rounded up. */
     public long through() {
-        return ref.through();
+        return indexed.through();
     }
 
     public long fingerprint() {
-        return ref.fingerprint();
+        return indexed.fingerprint();
     }
 }

@@ -1,11 +1,9 @@
 package io.chunkstore.loki.query;
 
-import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.model.LabelMatcher;
-import io.chunkstore.spi.StorageException;
+import io.chunkstore.core.store.FetchedChunks;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the log query path needs from a chunk store (Loki's store path over the series store): chunk references from
@@ -23,27 +21,15 @@ public interface LogChunkSource {
     List<LogChunkRef> chunkRefs(String userId, long fromMs, long throughMs, List<LabelMatcher> matchers);
 
     /**
-     * Fetches chunks and checks each envelope against its key. Never throws for a chunk that is missing or does not
-     * verify: those go to {@link Fetched#failures()}, so the querier decides whether to fail or skip.
+     * Fetches chunks and checks each envelope against its key, decoding each once. Never throws for a chunk that is
+     * missing or does not verify: those go to {@link FetchedChunks#failures()}, so the querier decides whether to
+     * fail or skip.
      */
-    Fetched fetch(List<LogChunkRef> refs);
+    FetchedChunks fetch(List<LogChunkRef> refs);
 
     /** Label names of the tenant's log streams in the range, sorted, without {@code __name__}. */
     List<String> labelNames(String userId, long fromMs, long throughMs);
 
     /** Values of one label among the tenant's log streams in the range, sorted. */
     List<String> labelValues(String userId, long fromMs, long throughMs, String labelName);
-
-    /**
-     * The result of a fetch.
-     *
-     * @param chunks   decoded envelopes by external key
-     * @param failures external key to the error (not found, checksum, metadata, ...)
-     */
-    record Fetched(Map<String, Chunk> chunks, Map<String, StorageException> failures) {
-        public Fetched {
-            chunks = Map.copyOf(chunks);
-            failures = Map.copyOf(failures);
-        }
-    }
 }

@@ -4,6 +4,7 @@ import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.core.config.SchemaVersion;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
+import io.chunkstore.core.store.IndexedChunk;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
 import io.chunkstore.loki.LokiChunk;
@@ -142,8 +143,9 @@ class MergeRulesTest {
         for (long[] r : ranges) {
             LokiChunk c = LokiChunk.of(LokiChunk.encode("u", A, ChunkFormat.V3, Codec.NONE, 64,
                     List.of(LogEntry.of(r[0] * 1_000_000, "a"))).chunk(), "k", null);
-            chunks.add(new OpenChunk(new LogChunkRef("u/" + r[0], io.chunkstore.core.chunk.ChunkRef.of("u", 1, r[0],
-                    r[1], 0), null), c, LogStream.of(A)));
+            chunks.add(new OpenChunk(new LogChunkRef(new IndexedChunk("u/" + r[0], io.chunkstore.core.chunk.ChunkRef.of(
+                    "u", 1, r[0], r[1], 0), "", TestStores.period("2020-01-01", "mem", SchemaVersion.V11))), c,
+                    LogStream.of(A)));
         }
         List<List<OpenChunk>> lists = BatchedLogIterator.partitionOverlapping(chunks);
         assertThat(lists).hasSize(2);

@@ -1,5 +1,6 @@
 package io.chunkstore.loki.query;
 
+import io.chunkstore.core.store.FetchedChunks;
 import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.config.PeriodConfig;
@@ -15,6 +16,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.DaemonThreads;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,11 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * corruption tests. Reads go through {@link StoreLogChunkSource}, counting fetches.
  */
 final class TestLogStore implements LogChunkSource {
-    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "test-store");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(DaemonThreads.named("test-store"));
 
     private final SchemaConfig config;
     private final Map<String, InMemoryBackend> backends = new ConcurrentHashMap<>();
@@ -102,9 +100,9 @@ final class TestLogStore implements LogChunkSource {
     }
 
     @Override
-    public Fetched fetch(List<LogChunkRef> refs) {
+    public FetchedChunks fetch(List<LogChunkRef> refs) {
         fetchCalls.incrementAndGet();
-        Fetched f = source.fetch(refs);
+        FetchedChunks f = source.fetch(refs);
         chunksFetched.addAndGet(f.chunks().size());
         return f;
     }
