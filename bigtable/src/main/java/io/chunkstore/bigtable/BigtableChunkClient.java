@@ -14,11 +14,11 @@ import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.StorageException;
-import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.support.Parallel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.stream.Collectors;
 
 /**
  * Chunks on Bigtable as Cortex keeps them in every Bigtable store: in the chunk table, row key = external key, cell
@@ -79,42 +78,18 @@ final class BigtableChunkClient implements ChunkClient {
             }
             byTable.computeIfAbsent(c.tableName(), t -> new LinkedHashMap<>()).put(c.key(), c);
         }
-        List<String> failed = new ArrayList<>();
-        StorageException first = null;
+        Map<String, StorageException> notWritten = new LinkedHashMap<>();
         for (Map.Entry<String, Map<String, EncodedChunk>> t : byTable.entrySet()) {
             BulkWriter<EncodedChunk> writer = new BulkWriter<>(data, t.getKey());
             for (EncodedChunk c : t.getValue().values()) {
                 writer.set(rowKey(c.key()), IndexLayout.CHUNK_QUALIFIER, IndexLayout.wrap(c.encoded()), c);
             }
             for (BulkWriter.Failure<EncodedChunk> f : writer.write()) {
-                f.items().forEach(c -> failed.add(c.key()));
-                if (first == null) {
-                    first = BigtableErrors.map(f.error(), "writing chunks", t.getKey());
-                }
+                StorageException e = BigtableErrors.map(f.error(), "writing chunks", t.getKey());
+                f.items().forEach(c -> notWritten.putIfAbsent(c.key(), e));
             }
         }
-        if (first != null) {
-            String keys = failed.stream().limit(10).collect(Collectors.joining(", "))
-                    + (failed.size() > 10 ? ", ..." : "");
-            StorageException e = first instanceof TableNotFoundException ? first
-                    : new ChunkWriteFailure(failed.size() + " of " + chunks.size() + " chunks were not written ("
-                            + keys + "): " + first.getMessage(), first);
-            throw e;
-        }
-    }
-
-    /** A chunk put that failed part-way; retryable when its cause is. */
-    static final class ChunkWriteFailure extends StorageException {
-        private static final long serialVersionUID = 1L;
-
-        ChunkWriteFailure(String message, StorageException cause) {
-            super(message, cause);
-        }
-
-        @Override
-        public boolean isRetryable() {
-            return getCause() instanceof StorageException s && s.isRetryable();
-        }
+        ChunkWriteException.check("putChunks to Bigtable", chunks, notWritten);
     }
 
     private record Batch(String table, List<String> keys) {

@@ -6,6 +6,7 @@ import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.StorageException;
@@ -49,23 +50,16 @@ public final class CassandraChunkClient implements ChunkClient {
         }
         BoundedAsync.Outcomes<AsyncResultSet> o = BoundedAsync.run(chunks.size(),
                 session.config().effectiveWriteConcurrency(), false, i -> put(chunks.get(i)));
-        List<String> failed = new ArrayList<>();
-        StorageException first = null;
+        Map<String, StorageException> notWritten = new LinkedHashMap<>();
         for (int i = 0; i < chunks.size(); i++) {
             if (!o.succeeded(i)) {
-                failed.add(chunks.get(i).key());
-                if (first == null && o.error(i) != null) {
-                    first = CassandraErrors.map(o.error(i), "writing chunk " + chunks.get(i).key(),
-                            chunks.get(i).tableName());
-                }
+                EncodedChunk c = chunks.get(i);
+                notWritten.putIfAbsent(c.key(), o.error(i) == null
+                        ? new StorageException("writing chunk " + c.key() + " was interrupted")
+                        : CassandraErrors.map(o.error(i), "writing chunk " + c.key(), c.tableName()));
             }
         }
-        if (!failed.isEmpty()) {
-            String msg = failed.size() + " of " + chunks.size() + " chunks were not written (first keys: "
-                    + failed.subList(0, Math.min(5, failed.size())) + "); first error: "
-                    + (first == null ? "interrupted" : first.getMessage());
-            throw first == null ? new StorageException(msg) : CassandraErrors.withMessage(first, msg);
-        }
+        ChunkWriteException.check("putChunks to Cassandra", chunks, notWritten);
     }
 
     private CompletableFuture<AsyncResultSet> put(EncodedChunk c) {

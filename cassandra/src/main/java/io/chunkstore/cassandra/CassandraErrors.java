@@ -108,23 +108,6 @@ final class CassandraErrors {
         return new StorageException(msg, e);
     }
 
-    /** The same kind of error with a message that covers the whole call (the original is the cause). */
-    static StorageException withMessage(StorageException e, String message) {
-        if (e instanceof TableNotFoundException) {
-            return e;
-        }
-        if (e instanceof ThrottledException) {
-            return new ThrottledException(message, e);
-        }
-        if (e instanceof UnavailableException) {
-            return new UnavailableException(message, e);
-        }
-        if (e instanceof InvalidRequestException) {
-            return new InvalidRequestException(message, e);
-        }
-        return new StorageException(message, e);
-    }
-
     private static boolean allMissingTable(AllNodesFailedException all) {
         var errors = all.getAllErrors().values();
         return !errors.isEmpty() && errors.stream().flatMap(List::stream)

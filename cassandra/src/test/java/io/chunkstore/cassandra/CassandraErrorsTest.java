@@ -77,14 +77,4 @@ class CassandraErrorsTest {
         TableNotFoundException ours = new TableNotFoundException("t");
         assertThat(CassandraErrors.map(new CompletionException(ours), "x", null)).isSameAs(ours);
     }
-
-    @Test
-    void withMessageKeepsTheKind() {
-        StorageException u = CassandraErrors.withMessage(new UnavailableException("a"), "b");
-        assertThat(u).isInstanceOf(UnavailableException.class).hasMessage("b");
-        assertThat(CassandraErrors.withMessage(new InvalidRequestException("a"), "b"))
-                .isInstanceOf(InvalidRequestException.class);
-        TableNotFoundException t = new TableNotFoundException("t");
-        assertThat(CassandraErrors.withMessage(t, "b")).isSameAs(t);
-    }
 }

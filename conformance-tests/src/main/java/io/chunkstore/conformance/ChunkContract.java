@@ -2,6 +2,7 @@ package io.chunkstore.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.chunkstore.core.chunk.ChunkCodec;
@@ -9,19 +10,23 @@ import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
+import io.chunkstore.spi.StorageException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The chunk client (spec 1.6): chunks come back byte for byte under their external keys (current, legacy and Loki v12
  * shapes), a missing chunk is a typed {@link ChunkNotFoundException} inside a {@link ChunkFetchException} that carries
  * the chunks that were found, deletes, large and many chunks, and stored bytes returned as stored, so an altered
- * chunk is rejected by core's decoder with reason {@code CHECKSUM}.
+ * chunk is rejected by core's decoder with reason {@code CHECKSUM}; a put that stores only part of its chunks says
+ * which with a {@link ChunkWriteException}.
  */
 @RequiresFeature(Feature.CHUNKS)
 public interface ChunkContract extends BackendContract {
@@ -59,6 +64,45 @@ public interface ChunkContract extends BackendContract {
         s.chunks().putChunks(chunks);
         assertThat(byKey(s.chunks().getChunks(locations(chunks)))).isEqualTo(byKey(chunks));
         assertThat(s.chunks().getChunks(List.of())).isEmpty();
+    }
+
+    /**
+     * A put whose chunks go to a table that exists and to one that does not: a store that keeps chunks per table can
+     * write part of it. Then it either throws a {@link ChunkWriteException} naming exactly the chunks it stored (each
+     * readable byte for byte) and the chunk it did not (with its typed error), or it refuses the whole call with a
+     * typed error and stores none of it; never a silent partial write. A store whose chunks need no table (object
+     * stores) stores the whole call, and the test is skipped: there is no partial write to provoke there (the
+     * backends' unit tests inject one).
+     */
+    @Test
+    default void aPartialChunkWriteNamesWhatWasAndWasNotWritten(TestScope s) {
+        String table = s.newTable();
+        String missing = s.uniqueTableName();
+        s.dropAfterTest(missing);
+        List<EncodedChunk> stored = TestData.chunks(s.random(), s.userId(), table, 3, 100, 500);
+        EncodedChunk refused = TestData.chunks(s.random(), s.userId(), missing, 1, 100, 500).get(0);
+        List<EncodedChunk> all = new ArrayList<>(stored);
+        all.add(1, refused);
+        Throwable thrown = catchThrowable(() -> s.chunks().putChunks(all));
+        if (thrown == null) {
+            assertThat(byKey(s.chunks().getChunks(locations(all)))).isEqualTo(byKey(all));
+            throw new TestAbortedException("store '" + s.storeName() + "' wrote a chunk to table " + missing
+                    + ", which was never created: it keeps chunks without tables, so no partial write can be"
+                    + " provoked here");
+        }
+        if (thrown instanceof ChunkWriteException w) {
+            assertThat(w.written()).containsExactlyInAnyOrderElementsOf(stored.stream().map(EncodedChunk::key)
+                    .toList());
+            assertThat(w.notWritten()).containsOnlyKeys(refused.key());
+            assertThat(w.notWritten().get(refused.key())).isInstanceOf(StorageException.class);
+            assertThat(byKey(s.chunks().getChunks(locations(stored)))).isEqualTo(byKey(stored));
+        } else {
+            assertThat(thrown).as("a put that failed as a whole throws a typed error")
+                    .isInstanceOf(StorageException.class);
+            assertThatThrownBy(() -> s.chunks().getChunks(locations(stored)))
+                    .as("a put that threw %s must have stored none of its chunks", thrown)
+                    .isInstanceOfSatisfying(ChunkFetchException.class, e -> assertThat(e.fetched()).isEmpty());
+        }
     }
 
     /**

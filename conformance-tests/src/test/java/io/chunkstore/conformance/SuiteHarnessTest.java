@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.Capabilities;
@@ -262,6 +263,60 @@ class SuiteHarnessTest {
         }
     }
 
+    /**
+     * Keeps chunks per table, as Cassandra or Bigtable do: a chunk for a table that does not exist is refused and
+     * the others are stored. {@code report} says what the put then does about it.
+     */
+    static StorageBackend perTableChunks(java.util.function.BiConsumer<List<EncodedChunk>,
+            java.util.Map<String, StorageException>> report) {
+        InMemoryBackend m = new InMemoryBackend();
+        ChunkClient perTable = new ForwardingChunkClient(m) {
+            @Override
+            public void putChunks(List<EncodedChunk> chunks) {
+                java.util.Map<String, StorageException> refused = new java.util.LinkedHashMap<>();
+                List<EncodedChunk> taken = new ArrayList<>();
+                for (EncodedChunk c : chunks) {
+                    if (m.listTables().contains(c.tableName())) {
+                        taken.add(c);
+                    } else {
+                        refused.put(c.key(), new TableNotFoundException(c.tableName()));
+                    }
+                }
+                m.putChunks(taken);
+                report.accept(chunks, refused);
+            }
+        };
+        return ComposedBackend.builder("per-table", FULL).index(m).chunks(perTable).tables(m).build();
+    }
+
+    /** Names a partial write with the one partial-write error. */
+    static class ReportsPartialWrites implements ConformanceSuite {
+        @Override
+        public StorageBackend openBackend() {
+            return perTableChunks((chunks, refused) -> ChunkWriteException.check("test", chunks, refused));
+        }
+    }
+
+    /** Stores part of a put and says nothing. */
+    static class SilentPartialWrite implements ConformanceSuite {
+        @Override
+        public StorageBackend openBackend() {
+            return perTableChunks((chunks, refused) -> { });
+        }
+    }
+
+    /** Stores part of a put and throws an error that does not say so. */
+    static class UntypedPartialWrite implements ConformanceSuite {
+        @Override
+        public StorageBackend openBackend() {
+            return perTableChunks((chunks, refused) -> {
+                if (!refused.isEmpty()) {
+                    throw refused.values().iterator().next();
+                }
+            });
+        }
+    }
+
     /** Has only chunks, and chunks of at most 1 MiB. */
     static class ChunksOnly implements ConformanceSuite {
         @Override
@@ -407,6 +462,14 @@ class SuiteHarnessTest {
     }
 
     @Test
+    void aPartialChunkWriteMustBeNamed() {
+        assertThat(run(ReportsPartialWrites.class, "aPartialChunkWriteNamesWhatWasAndWasNotWritten").succeeded()
+                .count()).isEqualTo(1);
+        assertFails(SilentPartialWrite.class, "aPartialChunkWriteNamesWhatWasAndWasNotWritten");
+        assertFails(UntypedPartialWrite.class, "aPartialChunkWriteNamesWhatWasAndWasNotWritten");
+    }
+
+    @Test
     void missingFeaturesAreSkippedWithTheFeatureNamedNeverPassed() {
         Events events = EngineTestKit.engine("junit-jupiter").selectors(selectClass(ChunksOnly.class)).execute()
                 .testEvents();
@@ -425,6 +488,8 @@ class SuiteHarnessTest {
             String m = method(e);
             if (m.equals("fiveMebibyteChunkRoundTrips")) {
                 assertThat(why).contains("maxChunkSize 1048576");
+            } else if (m.equals("aPartialChunkWriteNamesWhatWasAndWasNotWritten")) {
+                assertThat(why).contains("no partial write can be provoked");
             } else if (m.equals("deletedChunksAreNotFound")) {
                 assertThat(why).contains("CHUNK_DELETE").contains("chunks-only");
             } else {

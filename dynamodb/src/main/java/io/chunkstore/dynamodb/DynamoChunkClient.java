@@ -5,6 +5,7 @@ import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
@@ -84,11 +85,7 @@ final class DynamoChunkClient implements ChunkClient {
         for (Map.Entry<WriteOp, StorageException> f : failed.entrySet()) {
             notWritten.putIfAbsent(((ChunkLocation) f.getKey().origin()).key(), f.getValue());
         }
-        if (!notWritten.isEmpty()) {
-            throw new ChunkWriteException(notWritten.size() + " of " + chunks.size()
-                    + " chunk(s) not written to DynamoDB; first: " + notWritten.keySet().iterator().next() + ": "
-                    + notWritten.values().iterator().next().getMessage(), notWritten);
-        }
+        ChunkWriteException.check("putChunks to DynamoDB", chunks, notWritten);
     }
 
     private static InvalidRequestException invalidTable(String table) {
@@ -291,8 +288,8 @@ final class DynamoChunkClient implements ChunkClient {
         Map<WriteOp, StorageException> failed = writer.write(ops);
         if (!failed.isEmpty()) {
             StorageException first = failed.values().iterator().next();
-            throw new ChunkWriteException("chunk " + chunk.key() + " in table " + chunk.tableName()
-                    + " not (fully) deleted: " + first.getMessage(), Map.of(chunk.key(), first));
+            throw new ChunkWriteException("deleteChunk in DynamoDB table " + chunk.tableName() + " (the chunk is not"
+                    + " (fully) deleted)", List.of(), Map.of(chunk.key(), first));
         }
     }
 

@@ -10,6 +10,7 @@ import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.StorageException;
@@ -32,23 +33,48 @@ final class GrpcChunkClient implements ChunkClient {
         this.calls = calls;
     }
 
-    /** PutChunks, split into requests under the request size limit. */
+    /**
+     * PutChunks, split into requests under the request size limit and sent one after the other until one fails.
+     * The chunks of the failed request (only those the server names as not written, when it names them) and of
+     * the requests not sent are not written; {@link ChunkWriteException#check} turns that into the one partial-write
+     * error when earlier requests did store theirs.
+     */
     @Override
     public void putChunks(List<EncodedChunk> list) {
         List<Chunk> protos = new ArrayList<>(list.size());
         list.forEach(c -> protos.add(ProtoMapping.toProto(c)));
+        Map<String, StorageException> notWritten = new LinkedHashMap<>();
+        StorageException stopped = null;
         for (List<Chunk> request : MessageBatcher.split(protos, calls.maxRequestBytes())) {
-            try {
-                calls.unary().putChunks(PutChunksRequest.newBuilder().addAllChunks(request).build());
-            } catch (StatusRuntimeException e) {
-                List<String> tooLarge = Statuses.tooLargeKeys(e);
-                if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && !tooLarge.isEmpty()) {
-                    throw new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, tooLarge.get(0),
-                            e.getStatus().getDescription(), e);
+            if (stopped == null) {
+                try {
+                    calls.unary().putChunks(PutChunksRequest.newBuilder().addAllChunks(request).build());
+                    continue;
+                } catch (StatusRuntimeException e) {
+                    stopped = putError(e);
+                    List<String> named = Statuses.notWrittenKeys(e);
+                    if (!named.isEmpty()) {
+                        for (String key : named) {
+                            notWritten.putIfAbsent(key, stopped);
+                        }
+                        continue;
+                    }
                 }
-                throw Statuses.toException(e, "PutChunks", Statuses.Call.CHUNKS, null);
+            }
+            for (Chunk c : request) {
+                notWritten.putIfAbsent(c.getKey(), stopped);
             }
         }
+        ChunkWriteException.check("PutChunks to the grpc_store server", list, notWritten);
+    }
+
+    private static StorageException putError(StatusRuntimeException e) {
+        List<String> tooLarge = Statuses.tooLargeKeys(e);
+        if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && !tooLarge.isEmpty()) {
+            return new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, tooLarge.get(0),
+                    e.getStatus().getDescription(), e);
+        }
+        return Statuses.toException(e, "PutChunks", Statuses.Call.CHUNKS, null);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.chunkstore.grpc;
 
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidQueryException;
@@ -23,8 +24,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * The error mapping of the protocol, both ways. Server side, every SPI error becomes a status code a client can act
  * on (see {@link #code}); client side, every status code becomes the SPI's typed error again (see
- * {@link #toException}). Two optional trailers carry what a code alone cannot: the missing table of a NOT_FOUND, and
- * the keys of chunks too large to stream. Go clients ignore them.
+ * {@link #toException}). Three optional trailers carry what a code alone cannot: the missing table of a NOT_FOUND,
+ * the keys of chunks too large to stream, and the chunks a partial PutChunks did not write. Go clients ignore them.
  */
 final class Statuses {
     /** Trailer naming the table of a {@link TableNotFoundException}. */
@@ -33,11 +34,20 @@ final class Statuses {
     /** Trailer (one value per chunk, UTF-8) naming each chunk too large for one response message. */
     static final Metadata.Key<byte[]> TOO_LARGE_CHUNK =
             Metadata.Key.of("chunkstore-too-large-chunk-bin", Metadata.BINARY_BYTE_MARSHALLER);
+    /**
+     * Trailer (one value per chunk, UTF-8) naming every chunk of a PutChunks that was not written when the store
+     * wrote the others ({@link ChunkWriteException}); absent when they are too many to list, and the client then
+     * counts the whole request as not written.
+     */
+    static final Metadata.Key<byte[]> NOT_WRITTEN_CHUNK =
+            Metadata.Key.of("chunkstore-not-written-chunk-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
     /** Descriptions travel in a header; keep them well under the 8 KiB grpc-java reads by default. */
     static final int MAX_DESCRIPTION = 2000;
     /** At most this many too-large keys in the trailer (they are rare; the header must stay small). */
     static final int MAX_TOO_LARGE_KEYS = 20;
+    /** At most this many not-written keys in the trailer (Cortex keys are about 60 bytes; 8 KiB of headers). */
+    static final int MAX_NOT_WRITTEN_KEYS = 40;
 
     private Statuses() {
     }
@@ -62,6 +72,7 @@ final class Statuses {
      *       {@link MessageTooLargeException}): FAILED_PRECONDITION</li>
      *   <li>other {@link InvalidChunkException}: DATA_LOSS</li>
      *   <li>{@link IndexWriteException}: its cause's code</li>
+     *   <li>{@link ChunkWriteException}: the code of its first not-written chunk's error</li>
      *   <li>{@link UnsupportedOperationException} (the store lacks that client): UNIMPLEMENTED</li>
      *   <li>anything else: INTERNAL</li>
      * </ul>
@@ -79,6 +90,9 @@ final class Statuses {
         }
         if (t instanceof IndexWriteException w) {
             return w.getCause() == null ? Status.Code.INTERNAL : code(w.getCause());
+        }
+        if (t instanceof ChunkWriteException w) {
+            return code(w.getCause());
         }
         if (t instanceof InvalidChunkException c) {
             return switch (c.reason()) {
@@ -151,6 +165,9 @@ final class Statuses {
         }
         if (isTooLarge(t) && ((InvalidChunkException) t).key() != null) {
             trailers.put(TOO_LARGE_CHUNK, ((InvalidChunkException) t).key().getBytes(StandardCharsets.UTF_8));
+        }
+        if (t instanceof ChunkWriteException w && w.notWritten().size() <= MAX_NOT_WRITTEN_KEYS) {
+            w.keys().forEach(k -> trailers.put(NOT_WRITTEN_CHUNK, k.getBytes(StandardCharsets.UTF_8)));
         }
         if (t instanceof ChunkFetchException f) {
             f.failures().entrySet().stream().filter(e -> isTooLarge(e.getValue())).limit(MAX_TOO_LARGE_KEYS)
@@ -231,13 +248,22 @@ final class Statuses {
         return description.contains("exceeds maximum size") || description.contains("larger than max");
     }
 
-    /** The keys named by the too-large trailer of a failed GetChunks. */
+    /** The keys named by the too-large trailer of a failed GetChunks or PutChunks. */
     static List<String> tooLargeKeys(StatusRuntimeException e) {
+        return keys(e, TOO_LARGE_CHUNK);
+    }
+
+    /** The keys a failed PutChunks names as not written (empty when it does not say). */
+    static List<String> notWrittenKeys(StatusRuntimeException e) {
+        return keys(e, NOT_WRITTEN_CHUNK);
+    }
+
+    private static List<String> keys(StatusRuntimeException e, Metadata.Key<byte[]> trailer) {
         Metadata trailers = e.getTrailers();
         if (trailers == null) {
             return List.of();
         }
-        Iterable<byte[]> values = trailers.getAll(TOO_LARGE_CHUNK);
+        Iterable<byte[]> values = trailers.getAll(trailer);
         if (values == null) {
             return List.of();
         }

@@ -20,6 +20,7 @@ import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
@@ -35,6 +36,7 @@ import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.ThrottledException;
 import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.ForwardingChunkClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.Iterator;
@@ -246,6 +248,65 @@ class ErrorMappingTest {
             // The code is UNAVAILABLE, so the client cannot tell which key was merely missing: both are retryable.
             assertThat(f.failures().get("u/slow")).isInstanceOf(UnavailableException.class);
             assertThat(f.isRetryable()).isTrue();
+        }
+    }
+
+    @Test
+    void partialChunkPutsNameWhatWasWrittenOnTheWireAndInTheClient() throws Exception {
+        InMemoryBackend memory = new InMemoryBackend();
+        // The store refuses chunks whose key says so and writes the rest; a chunk "u/down" fails its whole request.
+        ChunkClient partial = new ForwardingChunkClient(memory) {
+            @Override
+            public void putChunks(List<EncodedChunk> chunks) {
+                if (chunks.stream().anyMatch(c -> c.key().equals("u/down"))) {
+                    throw new UnavailableException("store went away");
+                }
+                Map<String, StorageException> refused = new java.util.LinkedHashMap<>();
+                List<EncodedChunk> taken = new java.util.ArrayList<>();
+                for (EncodedChunk c : chunks) {
+                    if (c.key().startsWith("u/refused")) {
+                        refused.put(c.key(), new ThrottledException("write capacity exceeded for " + c.key()));
+                    } else {
+                        taken.add(c);
+                    }
+                }
+                memory.putChunks(taken);
+                ChunkWriteException.check("test store", chunks, refused);
+            }
+        };
+        EncodedChunk a = new EncodedChunk("u/a", "t", new byte[] {1});
+        EncodedChunk refused = new EncodedChunk("u/refused", "t", new byte[] {2});
+        EncodedChunk b = new EncodedChunk("u/b", "t", new byte[] {3});
+        try (TestHarness h = TestHarness.start(s -> s.chunkClient(partial))) {
+            // On the wire: the code of the chunk that was not written, and a trailer naming it.
+            StatusRuntimeException e = (StatusRuntimeException) catchThrowable(() -> h.raw.putChunks(PutChunksRequest
+                    .newBuilder().addChunks(ProtoMapping.toProto(a)).addChunks(ProtoMapping.toProto(refused))
+                    .build()));
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(Statuses.notWrittenKeys(e)).containsExactly("u/refused");
+
+            // In the client: the same partial write, typed.
+            assertThatThrownBy(() -> h.client.chunkClient().putChunks(List.of(a, refused, b)))
+                    .isInstanceOfSatisfying(ChunkWriteException.class, w -> {
+                        assertThat(w.written()).containsExactly("u/a", "u/b");
+                        assertThat(w.keys()).containsExactly("u/refused");
+                        assertThat(w.notWritten().get("u/refused")).isInstanceOf(ThrottledException.class);
+                        assertThat(w.isRetryable()).isTrue();
+                    });
+            assertThat(memory.getChunks(List.of(a.location(), b.location()))).containsExactlyInAnyOrder(a, b);
+        }
+        // One chunk per request: the first request is written, the second fails whole, the third is never sent.
+        EncodedChunk one = new EncodedChunk("u/one", "t", new byte[600]);
+        EncodedChunk down = new EncodedChunk("u/down", "t", new byte[600]);
+        EncodedChunk three = new EncodedChunk("u/three", "t", new byte[600]);
+        try (TestHarness h = TestHarness.start(s -> s.chunkClient(partial), c -> c.maxRequestMessageBytes(1000))) {
+            assertThatThrownBy(() -> h.client.chunkClient().putChunks(List.of(one, down, three)))
+                    .isInstanceOfSatisfying(ChunkWriteException.class, w -> {
+                        assertThat(w.written()).containsExactly("u/one");
+                        assertThat(w.keys()).containsExactly("u/down", "u/three");
+                        assertThat(w.notWritten().values()).allMatch(UnavailableException.class::isInstance);
+                    });
+            assertThat(memory.chunkLocations()).contains(one.location()).doesNotContain(three.location());
         }
     }
 

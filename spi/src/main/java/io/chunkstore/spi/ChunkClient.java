@@ -11,7 +11,11 @@ import java.util.List;
  */
 public interface ChunkClient extends AutoCloseable {
 
-    /** Stores every chunk; overwriting a chunk with the same key is harmless (keys are content-addressed). */
+    /**
+     * Stores every chunk; overwriting a chunk with the same key is harmless (keys are content-addressed). When some
+     * chunks were stored and others not, throws a {@link ChunkWriteException} naming both; when none was, the error
+     * that kept them out (see {@link ChunkWriteException#check}). Nothing is dropped silently.
+     */
     void putChunks(List<EncodedChunk> chunks);
 
     /**

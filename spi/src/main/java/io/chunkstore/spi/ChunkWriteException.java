@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * A chunk write that stored some chunks and not others: {@link #written()} names the chunks known to be stored,
- * {@link #notWritten()} every other chunk of the call with the error that kept it out. Retrying exactly the
- * not-written ones is safe (chunk keys are content-addressed, so a write is idempotent). Every backend's
+ * {@link #notWritten()} every other chunk of the call with the error that kept it out. (A backend that stores a chunk
+ * as several items also raises it, with nothing written, for a delete that removed only some of them.) Retrying
+ * exactly the not-written ones is safe (chunk keys are content-addressed, so a write is idempotent). Every backend's
  * {@link ChunkClient#putChunks} raises it through {@link #check}, so the rule is the same everywhere: when no chunk of
  * the call is known to be stored, the call throws the typed error of the first failed chunk instead (the others
  * suppressed), as a call that failed as a whole does.
