@@ -73,11 +73,9 @@ final class StorageConfigs {
             }
             case DYNAMODB -> {
                 DynamoDbEndpoint d = TestServers.dynamodb();
-                String url = d.endpoint().getScheme() + "://" + d.accessKeyId() + ":" + d.secretAccessKey() + "@"
-                        + d.endpoint().getAuthority();
-                yield new Storage(Map.of("aws", Map.of("dynamodb", Map.of("dynamodb_url", url), "region",
-                        d.region())), "DynamoDB Local 2.6.1 (in-memory) started by test-servers at " + d.endpoint()
-                        + " (child JVM: -Xmx256m, SerialGC, C1 only)");
+                yield new Storage(Map.of("aws", Map.of("dynamodb", Map.of("dynamodb_url", d.dynamodbUrl()),
+                        "region", d.region())), "DynamoDB Local 2.6.1 (in-memory) started by test-servers at "
+                        + d.endpoint() + " (child JVM: -Xmx256m, SerialGC, C1 only)");
             }
             case BIGTABLE -> {
                 BigtableEndpoint b = TestServers.bigtable();

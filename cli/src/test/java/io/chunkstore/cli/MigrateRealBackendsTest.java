@@ -21,8 +21,6 @@ import io.chunkstore.testservers.BigtableEndpoint;
 import io.chunkstore.testservers.CassandraEndpoint;
 import io.chunkstore.testservers.DynamoDbEndpoint;
 import io.chunkstore.testservers.TestServers;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,8 +78,7 @@ class MigrateRealBackendsTest {
     @Test
     void localToDynamoDb() throws Exception {
         DynamoDbEndpoint d = TestServers.dynamodb();
-        String url = d.endpoint().getScheme() + "://" + enc(d.accessKeyId()) + ":" + enc(d.secretAccessKey()) + "@"
-                + d.endpoint().getAuthority().replaceFirst(".*@", "");
+        String url = d.dynamodbUrl();
         String storage = "aws:\n  region: " + d.region() + "\n  dynamodb:\n    dynamodb_url: " + url + "\n"
                 + "    api_limit: 0\n    consistent_reads: true\n"
                 + "    backoff_config: {min_period: 1ms, max_period: 50ms, max_retries: 20}\n";
@@ -94,10 +91,6 @@ class MigrateRealBackendsTest {
         String storage = "bigtable:\n  project: " + b.projectId() + "\n  instance: " + b.instanceId() + "\n"
                 + "  emulator_host: " + b.hostAndPort() + "\n";
         check(MigrateStores.cortexConfig(tmp.resolve("bigtable.yaml"), storage, periods("bigtable-hashed")));
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private void check(Path dest) throws Exception {

@@ -9,9 +9,6 @@ import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.testservers.DynamoDbEndpoint;
 import io.chunkstore.testservers.TestServers;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,9 +26,7 @@ class RealServersCommandTest {
     /** A Cortex config on DynamoDB Local; {@code write} is the active tables' write throughput. */
     Path dynamoConfig(String prefix, long write) {
         DynamoDbEndpoint ep = TestServers.dynamodb();
-        URI e = ep.endpoint();
-        String url = e.getScheme() + "://" + enc(ep.accessKeyId()) + ":" + enc(ep.secretAccessKey()) + "@"
-                + e.getHost() + ":" + e.getPort();
+        String url = ep.dynamodbUrl();
         return CliRun.write(tmp, prefix + write + ".yaml", """
                 schema:
                   configs:
@@ -51,10 +46,6 @@ class RealServersCommandTest {
                     provisioned_write_throughput: %d
                     provisioned_read_throughput: 300
                 """.formatted(LocalDate.now(ZoneOffset.UTC).minusDays(8), prefix, prefix, ep.region(), url, write));
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.chunkstore.dynamodb;
 
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.AwsUrl;
 import io.chunkstore.spi.support.Backoff;
 import io.chunkstore.spi.support.GoDuration;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -214,7 +214,8 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
          * Cortex's forms: {@code dynamodb://region}, {@code dynamodb://key:secret@region}, and a host with a dot (or a
          * port, or {@code localhost}) as an endpoint reached over http; an {@code http(s)://} URL is an endpoint
          * reached with its own scheme. The path is ignored (Cortex logs it). An endpoint's region comes from
-         * {@code aws.region}, then {@code AWS_REGION}, then us-east-1.
+         * {@code aws.region}, then {@code AWS_REGION}, then us-east-1. The URL is taken apart by spi's
+         * {@link AwsUrl}, as S3's is.
          */
         static DynamoUrl parse(String text, String configuredRegion, UnaryOperator<String> env) {
             if (text.toLowerCase(java.util.Locale.ROOT).startsWith("inmemory:")) {
@@ -222,72 +223,25 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
                         + " which chunkstore does not have; use store 'inmemory' for tests or point dynamodb_url at"
                         + " DynamoDB Local (http://localhost:8000)");
             }
-            if (text.matches("(?i)[a-z][a-z0-9+.-]*://(/.*)?")) {
-                throw new ConfigException(PATH + ".dynamodb_url '" + text
-                        + "' names no region or host (dynamodb://us-east-1, http://localhost:8000)");
+            AwsUrl u = AwsUrl.parse(text, PATH + ".dynamodb_url");
+            if (!u.scheme().equals("dynamodb") && !u.scheme().equals("http") && !u.scheme().equals("https")) {
+                throw new ConfigException(PATH + ".dynamodb_url '" + AwsUrl.redact(text) + "' has scheme '"
+                        + u.scheme() + "'; use dynamodb://region, dynamodb://key:secret@region or http(s)://host:port");
             }
-            URI uri;
-            try {
-                uri = new URI(text);
-            } catch (URISyntaxException e) {
-                throw new ConfigException(PATH + ".dynamodb_url '" + redact(text) + "' is not a URL: "
-                        + e.getReason() + " (percent-encode '/' and '+' in a secret key)");
+            String key = u.accessKeyId();
+            String secret = u.secretAccessKey();
+            if (key != null && key.isEmpty() && secret.isEmpty()) {
+                key = null;
+                secret = null;
             }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (!scheme.equals("dynamodb") && !scheme.equals("http") && !scheme.equals("https")) {
-                throw new ConfigException(PATH + ".dynamodb_url '" + redact(text) + "' has scheme '" + scheme
-                        + "'; use dynamodb://region, dynamodb://key:secret@region or http(s)://host:port");
-            }
-            // the authority by hand: java.net.URI gives no host for names with '_' (docker-compose services)
-            String authority = uri.getRawAuthority() == null ? "" : uri.getRawAuthority();
-            int at = authority.lastIndexOf('@');
-            String rawInfo = at < 0 ? null : authority.substring(0, at);
-            String hostPort = authority.substring(at + 1);
-            String host = hostPort;
-            int port = -1;
-            int colon = hostPort.lastIndexOf(':');
-            if (colon >= 0 && !hostPort.endsWith("]")) {
-                host = hostPort.substring(0, colon);
-                try {
-                    port = Integer.parseInt(hostPort.substring(colon + 1));
-                } catch (NumberFormatException e) {
-                    throw new ConfigException(PATH + ".dynamodb_url '" + redact(text) + "' has a bad port '"
-                            + hostPort.substring(colon + 1) + "'");
-                }
-            }
-            if (host.isEmpty()) {
-                throw new ConfigException(PATH + ".dynamodb_url '" + redact(text)
-                        + "' names no region or host (dynamodb://us-east-1, http://localhost:8000)");
-            }
-            String key = null;
-            String secret = null;
-            if (rawInfo != null) {
-                int c = rawInfo.indexOf(':');
-                key = decode(c < 0 ? rawInfo : rawInfo.substring(0, c));
-                secret = c < 0 ? "" : decode(rawInfo.substring(c + 1));
-                if (key.isEmpty() && secret.isEmpty()) {
-                    key = null;
-                    secret = null;
-                }
-            }
-            boolean endpoint = !scheme.equals("dynamodb") || host.contains(".") || port >= 0
-                    || host.equalsIgnoreCase("localhost");
-            if (!endpoint) {
-                return new DynamoUrl(null, host, key, secret);
+            if (u.scheme().equals("dynamodb") && !u.namesEndpoint()) {
+                return new DynamoUrl(null, u.host(), key, secret);
             }
             String region = configuredRegion != null && !configuredRegion.isEmpty() ? configuredRegion
                     : env.apply("AWS_REGION") != null && !env.apply("AWS_REGION").isBlank()
                             ? env.apply("AWS_REGION").trim() : DEFAULT_REGION;
-            String target = (scheme.equals("https") ? "https" : "http") + "://" + host + (port >= 0 ? ":" + port : "");
+            String target = (u.scheme().equals("https") ? "https" : "http") + "://" + u.hostAndPort();
             return new DynamoUrl(URI.create(target), region, key, secret);
-        }
-
-        private static String decode(String s) {
-            return java.net.URLDecoder.decode(s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
-        }
-
-        private static String redact(String text) {
-            return text.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
         }
     }
 

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.ChunkWriteException;
 import io.chunkstore.spi.ChunkNotFoundException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
+import io.chunkstore.testservers.AwsFaultInjector;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,6 +141,34 @@ class DynamodbChunkTest {
                 .isInstanceOf(ChunkFetchException.class);
         backend.chunkClient().deleteChunk(big.location()); // deleting a missing chunk is a no-op
         backend.chunkClient().deleteChunk(new ChunkLocation("user/x:1", DynamoServer.table("no_such_chunks")));
+    }
+
+    /**
+     * 30 small chunks take two BatchWriteItem requests (25 items each at most); the first response is turned into a
+     * ValidationException, which is not retried: the chunks of that request are not written, the others are, and the
+     * put says exactly which.
+     */
+    @Test
+    void aRequestThatFailsMakesAPartialWriteThatNamesBothHalves() {
+        AwsFaultInjector faults = new AwsFaultInjector();
+        try (DynamoBackend faulty = DynamoServer.open("aws-dynamo", DynamoServer.config(), new SimpleMeterRegistry(),
+                b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(faults)))) {
+            List<EncodedChunk> chunks = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                chunks.add(new EncodedChunk("user/partial:" + i + ":2:3", table, random(100, 100 + i)));
+            }
+            faults.failNext(1, 400, "ValidationException");
+            assertThatThrownBy(() -> faulty.chunkClient().putChunks(chunks))
+                    .isInstanceOfSatisfying(ChunkWriteException.class, e -> {
+                        assertThat(faults.injected()).isEqualTo(1);
+                        assertThat(e.written().size() + e.keys().size()).isEqualTo(30);
+                        assertThat(e.keys()).hasSizeBetween(5, 25);
+                        assertThat(e.notWritten().values()).allMatch(InvalidRequestException.class::isInstance);
+                        List<ChunkLocation> written = chunks.stream().filter(c -> e.written().contains(c.key()))
+                                .map(EncodedChunk::location).toList();
+                        assertThat(backend.chunkClient().getChunks(written)).hasSize(e.written().size());
+                    });
+        }
     }
 
     @Test

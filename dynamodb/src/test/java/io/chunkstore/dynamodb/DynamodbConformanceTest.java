@@ -6,9 +6,6 @@ import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.testservers.DynamoDbEndpoint;
 import io.chunkstore.testservers.TestServers;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -20,17 +17,11 @@ class DynamodbConformanceTest implements ConformanceSuite {
     @Override
     public StorageBackend openBackend() {
         DynamoDbEndpoint ep = TestServers.dynamodb();
-        URI e = ep.endpoint();
-        String url = e.getScheme() + "://" + enc(ep.accessKeyId()) + ":" + enc(ep.secretAccessKey()) + "@"
-                + e.getHost() + (e.getPort() >= 0 ? ":" + e.getPort() : "");
+        String url = ep.dynamodbUrl();
         Map<String, Object> aws = Map.of("region", ep.region(), "dynamodb", Map.of(
                 "dynamodb_url", url,
                 "api_limit", 0, // no rate limit on table calls: the suite creates a table per test
                 "backoff_config", Map.of("min_period", "5ms", "max_period", "200ms", "max_retries", 20)));
         return StorageProviders.open(new BackendContext("aws-dynamo", Map.of("aws", aws), null, "cortex"));
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

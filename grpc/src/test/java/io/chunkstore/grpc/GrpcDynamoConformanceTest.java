@@ -9,9 +9,6 @@ import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.testservers.DynamoDbEndpoint;
 import io.chunkstore.testservers.TestServers;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -25,9 +22,7 @@ class GrpcDynamoConformanceTest implements ConformanceSuite {
     @Override
     public StorageBackend openBackend() {
         DynamoDbEndpoint ep = TestServers.dynamodb();
-        URI e = ep.endpoint();
-        String url = e.getScheme() + "://" + enc(ep.accessKeyId()) + ":" + enc(ep.secretAccessKey()) + "@"
-                + e.getHost() + (e.getPort() >= 0 ? ":" + e.getPort() : "");
+        String url = ep.dynamodbUrl();
         Map<String, Object> aws = Map.of("region", ep.region(), "dynamodb", Map.of(
                 "dynamodb_url", url,
                 "api_limit", 0, // the suite creates a table per test
@@ -53,9 +48,5 @@ class GrpcDynamoConformanceTest implements ConformanceSuite {
                 .alsoClose(server)
                 .alsoClose(dynamo)
                 .build();
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

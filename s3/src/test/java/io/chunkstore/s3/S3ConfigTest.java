@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.AwsUrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -395,7 +396,7 @@ class S3ConfigTest {
     void toStringNeverShowsTheSecrets() {
         S3Config c = read("aws: {s3: 's3://AKID:hunter2@us-east-1/b', session_token: tok3n}");
         assertThat(c.toString()).contains("AKID").doesNotContain("hunter2").doesNotContain("tok3n");
-        assertThat(S3Url.redact("s3://AKID:hunter2@us-east-1/b")).isEqualTo("s3://<credentials>@us-east-1/b");
+        assertThat(AwsUrl.redact("s3://AKID:hunter2@us-east-1/b")).isEqualTo("s3://<credentials>@us-east-1/b");
     }
 
     @Test

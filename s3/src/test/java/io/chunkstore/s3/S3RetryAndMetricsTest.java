@@ -8,6 +8,7 @@ import io.chunkstore.spi.ObjectNotFoundException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.ThrottledException;
 import io.chunkstore.spi.UnavailableException;
+import io.chunkstore.testservers.AwsFaultInjector;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +38,7 @@ class S3RetryAndMetricsTest {
     private static String bucket;
 
     private SimpleMeterRegistry registry;
-    private FaultInjector faults;
+    private AwsFaultInjector faults;
     private S3ObjectClient client;
 
     @BeforeAll
@@ -55,7 +56,7 @@ class S3RetryAndMetricsTest {
     @BeforeEach
     void open() {
         registry = new SimpleMeterRegistry();
-        faults = new FaultInjector();
+        faults = new AwsFaultInjector();
         client = S3ObjectClient.builder(S3TestSupport.config(bucket)
                         .withRetry(new S3Config.Retry(Duration.ofMillis(5), Duration.ofMillis(40), ATTEMPTS)))
                 .addInterceptor(faults)
