@@ -11,12 +11,10 @@ import com.google.cloud.bigtable.data.v2.BigtableDataSettings;
 import com.google.cloud.bigtable.data.v2.stub.metrics.NoopMetricsProvider;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
-import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ConfigException;
-import io.chunkstore.spi.IndexClient;
-import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageException;
-import io.chunkstore.spi.TableClient;
+import io.chunkstore.spi.support.DaemonThreads;
+import io.chunkstore.spi.support.SimpleBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,8 +24,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * chunk and table clients over them, and the worker threads that run reads in parallel. Open it through
  * {@link BigtableStorageProvider} or {@link #open}.
  */
-public final class BigtableBackend implements StorageBackend {
+public final class BigtableBackend extends SimpleBackend {
     /** Bigtable's limit on one cell value, 100 MiB: the largest chunk a Bigtable store takes. */
     public static final long MAX_CELL_BYTES = 100L << 20;
     /** Room left under a configured gRPC message limit for the rest of the message. */
@@ -50,28 +46,21 @@ public final class BigtableBackend implements StorageBackend {
 
     private static final Logger LOG = LoggerFactory.getLogger(BigtableBackend.class);
 
-    private final String storeName;
-    private final Capabilities capabilities;
     private final BigtableDataClient data;
     private final BigtableTableAdminClient admin;
     private final ExecutorService workers;
-    private final BigtableIndexClient index;
-    private final BigtableChunkClient chunks;
-    private final BigtableTableClient tables;
 
-    private BigtableBackend(String storeName, BigtableConfig config, BigtableDataClient data,
-            BigtableTableAdminClient admin, int pageCells) {
-        this.storeName = storeName;
+    private BigtableBackend(String storeName, Capabilities capabilities, BigtableConfig config,
+            BigtableDataClient data, BigtableTableAdminClient admin, ExecutorService workers, int pageCells) {
+        super(storeName, capabilities,
+                new BigtableIndexClient(data, IndexLayout.forStore(storeName), workers, config.queryConcurrency(),
+                        pageCells),
+                new BigtableChunkClient(data, workers, config.chunkGetConcurrency(), capabilities.maxChunkSize()),
+                new BigtableTableClient(admin, config.tableCacheEnabled(), config.tableCacheExpiration(),
+                        config.gcMaxVersions()));
         this.data = data;
         this.admin = admin;
-        this.capabilities = new Capabilities(CAPABILITIES.features(), maxChunkSize(config.grpc()));
-        this.workers = Executors.newCachedThreadPool(new Workers(storeName));
-        this.index = new BigtableIndexClient(data, IndexLayout.forStore(storeName), workers,
-                config.queryConcurrency(), pageCells);
-        this.chunks = new BigtableChunkClient(data, workers, config.chunkGetConcurrency(),
-                capabilities.maxChunkSize());
-        this.tables = new BigtableTableClient(admin, config.tableCacheEnabled(), config.tableCacheExpiration(),
-                config.gcMaxVersions());
+        this.workers = workers;
     }
 
     /**
@@ -103,7 +92,9 @@ public final class BigtableBackend implements StorageBackend {
         try {
             data = BigtableDataClient.create(dataSettings(config, interceptor));
             BigtableTableAdminClient admin = BigtableTableAdminClient.create(adminSettings(config, interceptor));
-            return new BigtableBackend(storeName, config, data, admin, pageCells);
+            return new BigtableBackend(storeName, new Capabilities(CAPABILITIES.features(),
+                    maxChunkSize(config.grpc())), config, data, admin,
+                    Executors.newCachedThreadPool(DaemonThreads.named("chunkstore-" + storeName)), pageCells);
         } catch (IOException e) {
             if (data != null) {
                 data.close();
@@ -190,31 +181,6 @@ public final class BigtableBackend implements StorageBackend {
         return max;
     }
 
-    @Override
-    public String storeName() {
-        return storeName;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public IndexClient indexClient() {
-        return index;
-    }
-
-    @Override
-    public ChunkClient chunkClient() {
-        return chunks;
-    }
-
-    @Override
-    public TableClient tableClient() {
-        return tables;
-    }
-
     /** The raw data client, for tools that inspect rows. */
     public BigtableDataClient dataClient() {
         return data;
@@ -227,22 +193,6 @@ public final class BigtableBackend implements StorageBackend {
             data.close();
         } finally {
             admin.close();
-        }
-    }
-
-    private static final class Workers implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger n = new AtomicInteger();
-
-        Workers(String storeName) {
-            this.prefix = "chunkstore-" + storeName + "-";
-        }
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         }
     }
 }

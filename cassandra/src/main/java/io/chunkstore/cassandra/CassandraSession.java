@@ -13,6 +13,7 @@ import com.datastax.oss.driver.api.core.cql.Statement;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.spi.support.Backoff;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.GoDuration;
 import java.time.Duration;
 import java.util.Map;
@@ -23,9 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,8 +59,8 @@ final class CassandraSession implements AutoCloseable {
         this.metrics = metrics;
         this.readConsistency = DefaultConsistencyLevel.valueOf(config.readConsistency());
         this.writeConsistency = DefaultConsistencyLevel.valueOf(config.writeConsistency());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("chunkstore-cassandra-retry"));
-        this.workers = Executors.newCachedThreadPool(daemon("chunkstore-cassandra-worker"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("chunkstore-cassandra-retry"));
+        this.workers = Executors.newCachedThreadPool(DaemonThreads.named("chunkstore-cassandra-worker"));
     }
 
     /**
@@ -122,15 +121,6 @@ final class CassandraSession implements AutoCloseable {
         }
         throw new UnavailableException("none of cassandra.addresses (" + String.join(",", config.addresses())
                 + ") resolves to an IP address; check the host names and DNS");
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private void ensureKeyspace() {

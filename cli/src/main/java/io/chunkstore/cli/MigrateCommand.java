@@ -23,6 +23,7 @@ import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.StoreBackends;
 import io.chunkstore.core.tables.TableManagerConfig;
 import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -393,11 +394,7 @@ public final class MigrateCommand implements Callable<Integer> {
                 ticker = null;
             } else {
                 bar = null;
-                ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "migrate-progress");
-                    t.setDaemon(true);
-                    return t;
-                });
+                ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("migrate-progress"));
                 ticker.scheduleAtFixedRate(this::logLine, 10, 10, TimeUnit.SECONDS);
             }
         }

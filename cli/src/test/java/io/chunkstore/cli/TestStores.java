@@ -6,10 +6,10 @@ import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProvider;
-import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.UnavailableException;
+import io.chunkstore.spi.support.ForwardingTableClient;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +48,14 @@ public final class TestStores implements StorageProvider {
     }
 
     /** Table calls that fail: all of them (down) or only creates. */
-    private record Failing(InMemoryBackend m, boolean down) implements TableClient {
+    private static final class Failing extends ForwardingTableClient {
+        private final boolean down;
+
+        Failing(InMemoryBackend m, boolean down) {
+            super(m);
+            this.down = down;
+        }
+
         private void maybeDown() {
             if (down) {
                 throw new UnavailableException("mem-down: connection refused (test store)");
@@ -58,7 +65,7 @@ public final class TestStores implements StorageProvider {
         @Override
         public List<String> listTables() {
             maybeDown();
-            return m.listTables();
+            return super.listTables();
         }
 
         @Override
@@ -69,23 +76,24 @@ public final class TestStores implements StorageProvider {
         @Override
         public void deleteTable(String name) {
             maybeDown();
-            m.deleteTable(name);
+            super.deleteTable(name);
         }
 
         @Override
         public TableStatus describeTable(String name) {
             maybeDown();
-            return m.describeTable(name);
+            return super.describeTable(name);
         }
 
         @Override
         public void updateTable(TableDesc current, TableDesc expected) {
             maybeDown();
-            m.updateTable(current, expected);
+            super.updateTable(current, expected);
         }
 
         @Override
         public void close() {
+            // the in-memory backend is closed with the composed backend
         }
     }
 }

@@ -1,17 +1,14 @@
 package io.chunkstore.dynamodb;
 
 import io.chunkstore.spi.Capabilities;
-import io.chunkstore.spi.ChunkClient;
-import io.chunkstore.spi.IndexClient;
-import io.chunkstore.spi.StorageBackend;
-import io.chunkstore.spi.TableClient;
+import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.support.DaemonThreads;
+import io.chunkstore.spi.support.SimpleBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -31,36 +28,31 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
  * index, chunk and table clients. Store {@code aws-dynamo} has all three; store {@code aws} has the index and the
  * tables (its chunks live in S3, another backend).
  */
-public final class DynamoBackend implements StorageBackend {
+public final class DynamoBackend extends SimpleBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoBackend.class);
     /** The longest one DynamoDB call may take before it fails as a timeout (and is retried). */
     static final Duration API_CALL_TIMEOUT = Duration.ofMinutes(2);
 
-    private final String storeName;
-    private final Capabilities capabilities;
     private final DynamoDbAsyncClient client;
     private final ExecutorService workers;
-    private final DynamoIndexClient index;
-    private final DynamoChunkClient chunks;
-    private final DynamoTableClient tables;
 
-    private DynamoBackend(String storeName, DynamoConfig config, MeterRegistry registry,
-            UnaryOperator<String> metricName, Consumer<DynamoDbAsyncClientBuilder> customizer) {
-        this.storeName = storeName;
-        this.capabilities = DynamoStorageProvider.capabilitiesOf(storeName);
-        this.client = buildClient(config, customizer);
-        this.workers = Executors.newCachedThreadPool(daemonThreads("chunkstore-dynamodb-" + storeName));
-        DynamoMetrics metrics = DynamoMetrics.create(registry, metricName);
-        Calls calls = new Calls(metrics, config.backoff());
-        BatchWriter writer = new BatchWriter(client, calls, new TokenBucket(config.throttleLimit(), 25),
-                config.writeParallelism(), workers);
-        this.index = new DynamoIndexClient(client, calls, writer, workers, config.queryParallelism(),
-                config.consistentReads(), config.queryPageLimit());
-        this.chunks = capabilities.has(Capabilities.Feature.CHUNKS)
-                ? new DynamoChunkClient(client, calls, writer, workers, config.chunkGangSize(),
-                        config.chunkGetMaxParallelism(), config.consistentReads())
-                : null;
-        this.tables = new DynamoTableClient(client, calls, new TokenBucket(config.apiLimit(), 1), config.kmsKeyId());
+    /** The SDK client and the worker threads the three clients share, with what they need to be built. */
+    private record Shared(DynamoDbAsyncClient client, ExecutorService workers, Calls calls, BatchWriter writer,
+            Capabilities capabilities) {
+    }
+
+    private DynamoBackend(String storeName, DynamoConfig config, Shared s) {
+        super(storeName, s.capabilities(),
+                new DynamoIndexClient(s.client(), s.calls(), s.writer(), s.workers(), config.queryParallelism(),
+                        config.consistentReads(), config.queryPageLimit()),
+                s.capabilities().has(Feature.CHUNKS)
+                        ? new DynamoChunkClient(s.client(), s.calls(), s.writer(), s.workers(), config.chunkGangSize(),
+                                config.chunkGetMaxParallelism(), config.consistentReads())
+                        : null,
+                new DynamoTableClient(s.client(), s.calls(), new TokenBucket(config.apiLimit(), 1),
+                        config.kmsKeyId()));
+        this.client = s.client();
+        this.workers = s.workers();
         LOG.info("opened DynamoDB store {}: {}", storeName, config);
     }
 
@@ -75,7 +67,14 @@ public final class DynamoBackend implements StorageBackend {
      */
     public static DynamoBackend open(String storeName, DynamoConfig config, MeterRegistry registry,
             UnaryOperator<String> metricName, Consumer<DynamoDbAsyncClientBuilder> customizer) {
-        return new DynamoBackend(storeName, config, registry, metricName, customizer);
+        DynamoDbAsyncClient client = buildClient(config, customizer);
+        ExecutorService workers = Executors.newCachedThreadPool(
+                DaemonThreads.named("chunkstore-dynamodb-" + storeName));
+        Calls calls = new Calls(DynamoMetrics.create(registry, metricName), config.backoff());
+        BatchWriter writer = new BatchWriter(client, calls, new TokenBucket(config.throttleLimit(), 25),
+                config.writeParallelism(), workers);
+        return new DynamoBackend(storeName, config, new Shared(client, workers, calls, writer,
+                DynamoStorageProvider.capabilitiesOf(storeName)));
     }
 
     private static DynamoDbAsyncClient buildClient(DynamoConfig config,
@@ -106,43 +105,10 @@ public final class DynamoBackend implements StorageBackend {
         return b.build();
     }
 
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
     @Override
-    public String storeName() {
-        return storeName;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public IndexClient indexClient() {
-        return index;
-    }
-
-    @Override
-    public ChunkClient chunkClient() {
-        if (chunks == null) {
-            throw new UnsupportedOperationException("store '" + storeName + "' keeps only the index and tables in"
-                    + " DynamoDB; as an object_store, 'aws' means S3 (another backend). Use store 'aws-dynamo' to keep"
-                    + " chunks in DynamoDB");
-        }
-        return chunks;
-    }
-
-    @Override
-    public TableClient tableClient() {
-        return tables;
+    protected String lacking(Feature client) {
+        return "store '" + storeName() + "' keeps only the index and tables in DynamoDB; as an object_store, 'aws'"
+                + " means S3 (another backend). Use store 'aws-dynamo' to keep chunks in DynamoDB";
     }
 
     /** The SDK client, for tools that need a raw call (and for tests). */

@@ -3,17 +3,14 @@ package io.chunkstore.grpc;
 import io.chunkstore.grpc.proto.grpc_storeGrpc;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
-import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ConfigException;
-import io.chunkstore.spi.IndexClient;
-import io.chunkstore.spi.StorageBackend;
-import io.chunkstore.spi.TableClient;
+import io.chunkstore.spi.support.DaemonThreads;
+import io.chunkstore.spi.support.SimpleBackend;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +18,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A chunkstore backend that talks to a grpc_store plugin server (ours, or any server of the Cortex / Loki protocol):
@@ -39,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The three clients share one channel: their {@code close()} does nothing, {@link #close()} closes the channel.
  */
-public final class GrpcStoreClient implements StorageBackend {
+public final class GrpcStoreClient extends SimpleBackend {
     /** The store name of a period config that selects this backend. */
     public static final String STORE_NAME = "grpc-store";
     /** The largest chunk the default capabilities promise: the server's message limit less room for key and table. */
@@ -48,37 +44,21 @@ public final class GrpcStoreClient implements StorageBackend {
     public static final Capabilities DEFAULT_CAPABILITIES = Capabilities.of(Feature.INDEX, Feature.CHUNKS,
             Feature.TABLES, Feature.CHUNK_DELETE).withMaxChunkSize(DEFAULT_MAX_CHUNK_SIZE);
 
-    private final String storeName;
     private final String target;
-    private final Capabilities capabilities;
     private final ManagedChannel channel;
     private final ExecutorService queryExecutor;
-    private final GrpcIndexClient index;
-    private final GrpcChunkClient chunks;
-    private final GrpcTableClient tables;
 
-    private GrpcStoreClient(Builder b) {
-        this.storeName = b.storeName;
+    private GrpcStoreClient(Builder b, ManagedChannel channel, ExecutorService queryExecutor) {
+        this(b, channel, queryExecutor,
+                new Calls(grpc_storeGrpc.newBlockingStub(channel), b.callTimeout, b.maxRequestMessageBytes));
+    }
+
+    private GrpcStoreClient(Builder b, ManagedChannel channel, ExecutorService queryExecutor, Calls calls) {
+        super(b.storeName, b.capabilities, new GrpcIndexClient(calls, b.queryParallelism, queryExecutor),
+                new GrpcChunkClient(calls), new GrpcTableClient(calls));
         this.target = b.target;
-        this.capabilities = b.capabilities;
-        ManagedChannelBuilder<?> cb = Grpc.newChannelBuilder(b.target, b.credentials)
-                .keepAliveTime(b.keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
-                .keepAliveTimeout(b.keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS)
-                .keepAliveWithoutCalls(true)
-                .maxInboundMessageSize(b.maxInboundMessageBytes)
-                .userAgent("chunkstore-grpc-store-client")
-                .intercept(b.interceptors);
-        this.channel = cb.build();
-        AtomicInteger n = new AtomicInteger();
-        this.queryExecutor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "grpc-store-query-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        Calls calls = new Calls(grpc_storeGrpc.newBlockingStub(channel), b.callTimeout, b.maxRequestMessageBytes);
-        this.index = new GrpcIndexClient(calls, b.queryParallelism, queryExecutor);
-        this.chunks = new GrpcChunkClient(calls);
-        this.tables = new GrpcTableClient(calls);
+        this.channel = channel;
+        this.queryExecutor = queryExecutor;
     }
 
     /** @param serverAddress {@code host:port}, or any gRPC target ({@code dns:///host:port}) */
@@ -102,31 +82,6 @@ public final class GrpcStoreClient implements StorageBackend {
     /** The server address this client dials. */
     public String target() {
         return target;
-    }
-
-    @Override
-    public String storeName() {
-        return storeName;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public IndexClient indexClient() {
-        return index;
-    }
-
-    @Override
-    public ChunkClient chunkClient() {
-        return chunks;
-    }
-
-    @Override
-    public TableClient tableClient() {
-        return tables;
     }
 
     /** Closes the channel (waiting up to 5 s for calls in flight) and the query threads. */
@@ -249,7 +204,16 @@ public final class GrpcStoreClient implements StorageBackend {
 
         /** Creates the channel; it connects lazily, on the first call. */
         public GrpcStoreClient build() {
-            return new GrpcStoreClient(this);
+            ManagedChannel channel = Grpc.newChannelBuilder(target, credentials)
+                    .keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
+                    .keepAliveTimeout(keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS)
+                    .keepAliveWithoutCalls(true)
+                    .maxInboundMessageSize(maxInboundMessageBytes)
+                    .userAgent("chunkstore-grpc-store-client")
+                    .intercept(interceptors)
+                    .build();
+            return new GrpcStoreClient(this, channel,
+                    Executors.newCachedThreadPool(DaemonThreads.named("grpc-store-query")));
         }
     }
 }

@@ -8,6 +8,7 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.UnavailableException;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -27,9 +28,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +75,7 @@ public final class GrpcStoreServer implements AutoCloseable {
         this.config = b;
         NettyServerBuilder nb = nettyBuilder(b);
         this.health = new HealthStatusManager();
-        this.worker = Executors.newCachedThreadPool(daemonThreads("grpc-store-stream-"));
+        this.worker = Executors.newCachedThreadPool(DaemonThreads.named("grpc-store-stream"));
         RequestMetrics metrics = new RequestMetrics(b.meterRegistry, b.metricsNamespace);
         GrpcStoreService service = new GrpcStoreService(b.storeName, b.index, b.chunks, b.tables, b.resolver, worker,
                 b.maxResponseMessageBytes, b.messageTargetBytes, b.chunkFetchBatchSize, metrics);
@@ -116,15 +115,6 @@ public final class GrpcStoreServer implements AutoCloseable {
     @SuppressWarnings("deprecation")
     private static io.grpc.BindableService legacyReflection() {
         return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     public static Builder builder() {

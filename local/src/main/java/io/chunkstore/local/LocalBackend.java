@@ -2,11 +2,9 @@ package io.chunkstore.local;
 
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
-import io.chunkstore.spi.ChunkClient;
-import io.chunkstore.spi.IndexClient;
-import io.chunkstore.spi.StorageBackend;
-import io.chunkstore.spi.TableClient;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.ObjectChunkClient;
+import io.chunkstore.spi.support.SimpleBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -16,7 +14,7 @@ import java.nio.file.Path;
  * ({@link FilesystemObjectClient} wrapped by {@link ObjectChunkClient} with the base64 key encoder). Store name
  * {@code local}; the chunks-only variant answers to {@code filesystem}. Closing closes everything it opened.
  */
-public final class LocalBackend implements StorageBackend {
+public final class LocalBackend extends SimpleBackend {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalBackend.class);
 
     /** Chunks are read whole into one array. */
@@ -27,19 +25,20 @@ public final class LocalBackend implements StorageBackend {
     static final Capabilities FILESYSTEM = Capabilities.of(Feature.CHUNKS, Feature.CHUNK_DELETE, Feature.PERSISTENT)
             .withMaxChunkSize(MAX_CHUNK_SIZE);
 
-    private final String storeName;
-    private final Capabilities capabilities;
     private final LocalIndex index;
     private final FilesystemObjectClient files;
     private final ObjectChunkClient chunks;
 
     private LocalBackend(String storeName, Capabilities capabilities, LocalIndex index, FilesystemObjectClient files,
-            int chunkConcurrency) {
-        this.storeName = storeName;
-        this.capabilities = capabilities;
+            ObjectChunkClient chunks) {
+        super(storeName, capabilities, index, chunks, index);
         this.index = index;
         this.files = files;
-        this.chunks = new ObjectChunkClient(files, ObjectChunkClient.KeyEncoder.BASE64, chunkConcurrency);
+        this.chunks = chunks;
+    }
+
+    private static ObjectChunkClient chunksIn(FilesystemObjectClient files, int chunkConcurrency) {
+        return new ObjectChunkClient(files, ObjectChunkClient.KeyEncoder.BASE64, chunkConcurrency);
     }
 
     /** Opens the {@code local} store: index, tables and chunks. */
@@ -47,12 +46,12 @@ public final class LocalBackend implements StorageBackend {
         FilesystemObjectClient files = new FilesystemObjectClient(config.chunksDirectory(), config.syncWrites());
         LocalIndex index = new LocalIndex(config, metrics, metricPrefix);
         cleanUnfinishedWritesInBackground(files);
-        return new LocalBackend("local", LOCAL, index, files, config.chunkConcurrency());
+        return new LocalBackend("local", LOCAL, index, files, chunksIn(files, config.chunkConcurrency()));
     }
 
     /** Temp files of puts cut off by a crash are litter, not data: removed after an hour, off the open path. */
     private static void cleanUnfinishedWritesInBackground(FilesystemObjectClient files) {
-        Thread t = new Thread(() -> {
+        DaemonThreads.start("chunkstore-local-cleanup", () -> {
             try {
                 int n = files.removeStaleTemporaryFiles(java.time.Duration.ofHours(1));
                 if (n > 0) {
@@ -61,9 +60,7 @@ public final class LocalBackend implements StorageBackend {
             } catch (RuntimeException e) {
                 LOG.warn("could not clean unfinished chunk writes under {}: {}", files.root(), e.getMessage());
             }
-        }, "chunkstore-local-cleanup");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     /** Opens the {@code local} store with its defaults under one directory and private metrics. */
@@ -76,33 +73,8 @@ public final class LocalBackend implements StorageBackend {
      * {@code directory}: one file per chunk, named by the standard base64 of the whole external key.
      */
     public static LocalBackend openFilesystem(Path directory, boolean syncWrites, int chunkConcurrency) {
-        return new LocalBackend("filesystem", FILESYSTEM, null, new FilesystemObjectClient(directory, syncWrites),
-                chunkConcurrency);
-    }
-
-    @Override
-    public String storeName() {
-        return storeName;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return capabilities;
-    }
-
-    @Override
-    public IndexClient indexClient() {
-        return requireIndex();
-    }
-
-    @Override
-    public ChunkClient chunkClient() {
-        return chunks;
-    }
-
-    @Override
-    public TableClient tableClient() {
-        return requireIndex();
+        FilesystemObjectClient files = new FilesystemObjectClient(directory, syncWrites);
+        return new LocalBackend("filesystem", FILESYSTEM, null, files, chunksIn(files, chunkConcurrency));
     }
 
     /** The object store under the chunk client (for listing and inspection). */
@@ -110,12 +82,9 @@ public final class LocalBackend implements StorageBackend {
         return files;
     }
 
-    private LocalIndex requireIndex() {
-        if (index == null) {
-            throw new UnsupportedOperationException("store '" + storeName + "' holds chunks only; use store 'local'"
-                    + " for an index and tables");
-        }
-        return index;
+    @Override
+    protected String lacking(Feature client) {
+        return "store '" + storeName() + "' holds chunks only; use store 'local' for an index and tables";
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.ParallelQueries;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -177,13 +177,8 @@ public final class LocalIndex implements IndexClient, TableClient {
             throw e;
         }
         int threads = Math.max(1, config.queryConcurrency() - 1);
-        AtomicInteger n = new AtomicInteger();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "chunkstore-local-query-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+                new LinkedBlockingQueue<>(), DaemonThreads.named("chunkstore-local-query"));
         pool.allowCoreThreadTimeOut(true);
         this.queryPool = pool;
         this.entriesScanned = Counter.builder(metricPrefix + "local_index_entries_scanned")

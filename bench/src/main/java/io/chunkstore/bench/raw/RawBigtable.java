@@ -24,6 +24,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.support.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -99,8 +100,8 @@ public final class RawBigtable implements Subject {
         } catch (IOException e) {
             throw new StorageException("raw Bigtable baseline: cannot create the data client: " + e, e);
         }
-        this.queryPool = Executors.newFixedThreadPool(config.queryConcurrency(), Threads.daemon("raw-bt-query"));
-        this.chunkPool = Executors.newFixedThreadPool(config.chunkGetConcurrency(), Threads.daemon("raw-bt-chunk"));
+        this.queryPool = Executors.newFixedThreadPool(config.queryConcurrency(), DaemonThreads.named("raw-bt-query"));
+        this.chunkPool = Executors.newFixedThreadPool(config.chunkGetConcurrency(), DaemonThreads.named("raw-bt-chunk"));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.support.DaemonThreads;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -95,7 +96,7 @@ public final class RawDynamo implements Subject {
                 : DefaultCredentialsProvider.builder().build());
         this.client = b.build();
         this.gangPool = java.util.concurrent.Executors.newFixedThreadPool(config.chunkGetMaxParallelism(),
-                Threads.daemon("raw-dynamo-gang"));
+                DaemonThreads.named("raw-dynamo-gang"));
     }
 
     @Override

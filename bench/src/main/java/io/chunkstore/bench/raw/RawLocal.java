@@ -7,6 +7,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.support.DaemonThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -100,8 +101,8 @@ public final class RawLocal implements Subject {
         } catch (IOException | RocksDBException e) {
             throw new StorageException("cannot open the raw RocksDB baseline in " + indexDir + ": " + e, e);
         }
-        this.queryPool = Executors.newFixedThreadPool(queryConcurrency, Threads.daemon("raw-local-query"));
-        this.chunkPool = Executors.newFixedThreadPool(chunkConcurrency, Threads.daemon("raw-local-chunk"));
+        this.queryPool = Executors.newFixedThreadPool(queryConcurrency, DaemonThreads.named("raw-local-query"));
+        this.chunkPool = Executors.newFixedThreadPool(chunkConcurrency, DaemonThreads.named("raw-local-chunk"));
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.NotFoundException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.support.Backoff;
+import io.chunkstore.spi.support.DaemonThreads;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -173,12 +174,7 @@ public final class Migrator {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger claimed = new AtomicInteger();
         int workers = Math.max(1, Math.min(plan.parallel(), pending.size()));
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, "migrate-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.named("migrate"));
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
             futures.add(pool.submit(() -> {

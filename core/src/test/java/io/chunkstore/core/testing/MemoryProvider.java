@@ -6,6 +6,7 @@ import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProvider;
+import io.chunkstore.spi.support.SimpleBackend;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,11 +23,13 @@ public final class MemoryProvider implements StorageProvider {
     public static final List<Opened> OPENED = new CopyOnWriteArrayList<>();
 
     /** A memory backend that knows whether it was closed. */
-    public static final class Backend extends io.chunkstore.core.testing.ForwardingBackend {
+    public static final class Backend extends SimpleBackend {
+        public final MemoryBackend memory;
         public volatile boolean closed;
 
-        Backend(MemoryBackend delegate, Capabilities caps) {
-            super(delegate, caps);
+        Backend(MemoryBackend memory, Capabilities caps) {
+            super(memory.storeName(), caps, memory, memory, memory);
+            this.memory = memory;
         }
 
         @Override

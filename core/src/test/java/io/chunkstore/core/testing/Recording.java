@@ -8,6 +8,8 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.ForwardingChunkClient;
+import io.chunkstore.spi.support.ForwardingIndexClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,7 +22,7 @@ public final class Recording {
     public volatile RuntimeException failPutChunks;
 
     public IndexClient index(IndexClient delegate) {
-        return new IndexClient() {
+        return new ForwardingIndexClient(delegate) {
             @Override
             public void batchWrite(WriteBatch batch) {
                 events.add("batchWrite " + batch.size());
@@ -36,12 +38,13 @@ public final class Recording {
 
             @Override
             public void close() {
+                // the delegate belongs to the test
             }
         };
     }
 
     public ChunkClient chunks(ChunkClient delegate) {
-        return new ChunkClient() {
+        return new ForwardingChunkClient(delegate) {
             @Override
             public void putChunks(List<EncodedChunk> chunks) {
                 events.add("putChunks " + chunks.size());
@@ -58,12 +61,8 @@ public final class Recording {
             }
 
             @Override
-            public void deleteChunk(ChunkLocation chunk) {
-                delegate.deleteChunk(chunk);
-            }
-
-            @Override
             public void close() {
+                // the delegate belongs to the test
             }
         };
     }

@@ -5,6 +5,7 @@ import io.chunkstore.loki.query.LogQuerier;
 import io.chunkstore.loki.query.LogTailer;
 import io.chunkstore.loki.query.StreamEntry;
 import io.chunkstore.loki.query.TailOptions;
+import io.chunkstore.spi.support.DaemonThreads;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -43,9 +44,7 @@ public final class TailSocket implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session s) {
         this.session = s;
-        thread = new Thread(this::run, "chunkstore-loki-tail");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("chunkstore-loki-tail", this::run);
     }
 
     private void run() {

@@ -7,6 +7,7 @@ import io.chunkstore.loki.LogEntry;
 import io.chunkstore.loki.LokiChunk;
 import io.chunkstore.loki.logql.LogQuery;
 import io.chunkstore.spi.InvalidQueryException;
+import io.chunkstore.spi.support.DaemonThreads;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,8 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Loki's querier over a chunk store, for log queries: the index yields chunk references for the stream selector plus
@@ -39,7 +38,7 @@ public final class LogQuerier implements AutoCloseable {
     public LogQuerier(LogChunkSource source, QueryOptions options) {
         this.source = Objects.requireNonNull(source, "source");
         this.options = Objects.requireNonNull(options, "options");
-        this.executor = Executors.newCachedThreadPool(daemonThreads());
+        this.executor = Executors.newCachedThreadPool(DaemonThreads.named("chunkstore-log-fetch"));
     }
 
     public LogQuerier(LogChunkSource source) {
@@ -214,15 +213,6 @@ public final class LogQuerier implements AutoCloseable {
     /** ns to ms, rounded up (Loki's {@code RoundToMilliseconds} for the end of a range). */
     static long throughMs(long ns) {
         return -Math.floorDiv(-ns, NS_PER_MS);
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "chunkstore-log-fetch-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override
