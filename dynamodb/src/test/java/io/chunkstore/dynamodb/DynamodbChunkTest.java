@@ -144,9 +144,9 @@ class DynamodbChunkTest {
     }
 
     /**
-     * 30 small chunks take two BatchWriteItem requests (25 items each at most); the first response is turned into a
-     * ValidationException, which is not retried: the chunks of that request are not written, the others are, and the
-     * put says exactly which.
+     * 30 small chunks take two BatchWriteItem requests (25 items each at most); the first response is turned into an
+     * AccessDeniedException, which is neither retried nor bisected (as a ValidationException would be): the chunks of
+     * that request are not written, the others are, and the put says exactly which.
      */
     @Test
     void aRequestThatFailsMakesAPartialWriteThatNamesBothHalves() {
@@ -157,13 +157,15 @@ class DynamodbChunkTest {
             for (int i = 0; i < 30; i++) {
                 chunks.add(new EncodedChunk("user/partial:" + i + ":2:3", table, random(100, 100 + i)));
             }
-            faults.failNext(1, 400, "ValidationException");
+            faults.failNext(1, 400, "AccessDeniedException");
             assertThatThrownBy(() -> faulty.chunkClient().putChunks(chunks))
                     .isInstanceOfSatisfying(ChunkWriteException.class, e -> {
                         assertThat(faults.injected()).isEqualTo(1);
                         assertThat(e.written().size() + e.keys().size()).isEqualTo(30);
                         assertThat(e.keys()).hasSizeBetween(5, 25);
-                        assertThat(e.notWritten().values()).allMatch(InvalidRequestException.class::isInstance);
+                        assertThat(e.notWritten().values()).allSatisfy(x -> assertThat(DynamoErrors.errorCode(
+                                x.getCause())).isEqualTo("AccessDeniedException"));
+                        assertThat(e.isRetryable()).isFalse();
                         List<ChunkLocation> written = chunks.stream().filter(c -> e.written().contains(c.key()))
                                 .map(EncodedChunk::location).toList();
                         assertThat(backend.chunkClient().getChunks(written)).hasSize(e.written().size());
