@@ -8,6 +8,7 @@ import io.chunkstore.core.chunk.KeyFormat;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.core.config.SchemaConfig;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.IndexSchemas;
@@ -236,7 +237,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         if (r == null) {
             return List.of();
         }
-        Set<String> values = new TreeSet<>();
+        Set<String> values = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (PeriodRange pr : schemaConfig.split(r.from, r.through)) {
             values.addAll(store(pr.period()).labelValues(userId, pr.fromMs(), pr.throughMs(), metricName, labelName));
         }
@@ -249,7 +250,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         if (r == null) {
             return List.of();
         }
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (PeriodRange pr : schemaConfig.split(r.from, r.through)) {
             names.addAll(store(pr.period()).labelNames(userId, pr.fromMs(), pr.throughMs(), metricName));
         }
