@@ -43,7 +43,7 @@ final class SchemaEntriesCommand implements Callable<Integer> {
     public Integer call() {
         Labels series = Selectors.parseLabels(labels);
         List<String> lines = new ArrayList<>();
-        for (PeriodRange r : range.periodRanges(spec)) {
+        for (PeriodRange r : range.writeRanges(spec)) {
             IndexSchema schema = IndexSchemas.forPeriod(r.period());
             for (IndexEntry e : schema.writeEntries(r.fromMs(), r.throughMs(), range.user, series, chunkId)) {
                 lines.add(SchemaJsonLines.entry(e));

@@ -26,22 +26,54 @@ final class SchemaRangeOptions {
             description = "End of the range, milliseconds since the epoch (inclusive).")
     long through;
 
+    /** The loaded config; loaded once. */
+    ChunkstoreConfig config() {
+        if (loaded == null) {
+            loaded = ChunkstoreConfig.load(config);
+        }
+        return loaded;
+    }
+
+    private ChunkstoreConfig loaded;
+
     /**
-     * Loads the config and splits the range across its periods.
+     * Loads the config and splits the range across its periods, for a write: a chunk before the first period has no
+     * schema (Cortex's {@code SchemaForTime} fails the same way).
      *
      * @throws ParameterException when through is before from
      * @throws InvalidRequestException when the range ends before the first period
      */
-    List<PeriodRange> periodRanges(CommandSpec spec) {
+    List<PeriodRange> writeRanges(CommandSpec spec) {
+        List<PeriodRange> ranges = split(spec);
+        if (ranges.isEmpty()) {
+            throw new InvalidRequestException(beforeFirstPeriod() + ": no schema writes entries there");
+        }
+        return ranges;
+    }
+
+    /**
+     * Loads the config and splits the range across its periods, for a read: a range entirely before the first period
+     * reads nothing (Cortex's queries split by period and find none), with a note on stderr saying why.
+     *
+     * @throws ParameterException when through is before from
+     */
+    List<PeriodRange> readRanges(CommandSpec spec) {
+        List<PeriodRange> ranges = split(spec);
+        if (ranges.isEmpty()) {
+            spec.commandLine().getErr().println("note: " + beforeFirstPeriod() + ": no queries");
+        }
+        return ranges;
+    }
+
+    private List<PeriodRange> split(CommandSpec spec) {
         if (through < from) {
             throw new ParameterException(spec.commandLine(), "--through " + through + " is before --from " + from);
         }
-        ChunkstoreConfig cfg = ChunkstoreConfig.load(config);
-        List<PeriodRange> ranges = cfg.schemaConfig().split(from, through);
-        if (ranges.isEmpty()) {
-            throw new InvalidRequestException("the range [" + from + ", " + through + "] ends before the first period"
-                    + " of " + config + ", which starts " + cfg.schemaConfig().periods().get(0).from());
-        }
-        return ranges;
+        return config().schemaConfig().split(from, through);
+    }
+
+    private String beforeFirstPeriod() {
+        return "the range [" + from + ", " + through + "] ends before the first period of " + config
+                + ", which starts " + config().schemaConfig().periods().get(0).from();
     }
 }

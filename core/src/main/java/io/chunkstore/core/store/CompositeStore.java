@@ -91,7 +91,8 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
                 b.config.fetchParallelism(), metrics);
         this.ctx = new StoreContext(schemaConfig, b.config, b.clock, metrics, exec, b.writeDedupeCache, fetcher);
         clients.forEach((p, c) -> {
-            IndexSchema schema = IndexSchemas.forPeriod(p, b.labelValueLookup);
+            IndexSchema schema = IndexSchemas.forPeriod(p, b.labelValueLookup != null ? b.labelValueLookup
+                    : LabelValueLookup.forPeriod(p, schemaConfig.dialect()));
             stores.put(p, p.schema().isSeriesStore() ? new SeriesStore(schema, c, ctx)
                     : new LegacyStore(schema, c, ctx));
         });
@@ -389,7 +390,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private String namespace = "chunkstore";
         private ExecutorService executor;
-        private LabelValueLookup labelValueLookup = LabelValueLookup.START;
+        private LabelValueLookup labelValueLookup;
 
         private Builder(SchemaConfig schemaConfig) {
             this.schemaConfig = Objects.requireNonNull(schemaConfig, "schemaConfig");
@@ -437,7 +438,10 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             return this;
         }
 
-        /** How v9+ label-value lookups read (Cortex's start, the default, or Loki 2.5's prefix). */
+        /**
+         * How v9+ label-value lookups read (Cortex's start or Loki 2.5's prefix); by default each period's writer's,
+         * from the schema config's dialect ({@link LabelValueLookup#forPeriod}).
+         */
         public Builder labelValueLookup(LabelValueLookup l) {
             this.labelValueLookup = Objects.requireNonNull(l, "labelValueLookup");
             return this;
