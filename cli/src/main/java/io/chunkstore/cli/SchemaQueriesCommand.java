@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.IndexSchemas;
@@ -42,16 +43,20 @@ final class SchemaQueriesCommand implements Callable<Integer> {
             converter = SchemaLookup.Converter.class, completionCandidates = SchemaLookup.Names.class)
     List<SchemaLookup> lookups;
 
-    @Option(names = "--metric", paramLabel = "M", description = "Metric name (for metric, label, labelvalue).")
+    @Option(names = "--metric", parameterConsumer = FreeText.class,
+            paramLabel = "M", description = "Metric name (for metric, label, labelvalue).")
     String metric;
 
-    @Option(names = "--label", paramLabel = "L", description = "Label name (for label, labelvalue).")
+    @Option(names = "--label", parameterConsumer = FreeText.class,
+            paramLabel = "L", description = "Label name (for label, labelvalue).")
     String label;
 
-    @Option(names = "--value", paramLabel = "V", description = "Label value (for labelvalue).")
+    @Option(names = "--value", parameterConsumer = FreeText.class,
+            paramLabel = "V", description = "Label value (for labelvalue).")
     String value;
 
-    @Option(names = "--series", paramLabel = "S", description = "Series ID (for chunks, labelnames).")
+    @Option(names = "--series", parameterConsumer = FreeText.class,
+            paramLabel = "S", description = "Series ID (for chunks, labelnames).")
     String series;
 
     @Option(names = "--label-value-lookup", paramLabel = "start|prefix", converter = LookupConverter.class,

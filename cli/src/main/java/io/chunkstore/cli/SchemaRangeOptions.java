@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.spi.InvalidRequestException;
@@ -15,7 +16,8 @@ final class SchemaRangeOptions {
             description = "Cortex schema file (configs:), Cortex config (schema:) or Loki config (schema_config:).")
     Path config;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    @Option(names = "--user", parameterConsumer = FreeText.class,
+            required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 
     @Option(names = "--from", required = true, paramLabel = "MS",
