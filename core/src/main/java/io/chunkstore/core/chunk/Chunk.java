@@ -92,13 +92,21 @@ public record Chunk(String userId, long fingerprint, long from, long through, La
     }
 
     /**
-     * The samples of a Bigchunk or PrometheusXorChunk chunk.
+     * The samples of a Prometheus chunk (any encoding but Loki's).
      *
-     * @throws io.chunkstore.spi.InvalidChunkException CORRUPT when the payload does not decode, UNKNOWN_ENCODING
-     *                                                 for encodings without a sample decoder
+     * @throws io.chunkstore.spi.InvalidChunkException CORRUPT, naming the chunk, when the payload does not decode;
+     *                                                 UNKNOWN_ENCODING for a Loki log chunk
      */
     public List<Sample> samples() {
         return SampleData.decode(encoding, data, externalKey());
+    }
+
+    /**
+     * The samples of a Prometheus chunk one at a time, errors as {@link #samples()} (from the iterator's
+     * {@code next()} when the payload turns out corrupt part way).
+     */
+    public SampleIterator sampleIterator() {
+        return SampleData.iterator(encoding, data, externalKey());
     }
 
     /** The samples with {@code from <= timestamp <= through}. */
