@@ -3,7 +3,6 @@ package io.chunkstore.core.chunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidChunkException.Reason;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -66,12 +65,7 @@ public final class Bigchunk {
      * @throws InvalidChunkException CORRUPT when the framing or a sub-chunk does not decode
      */
     public static List<Sample> decode(byte[] data, String key) {
-        List<Sample> out = new ArrayList<>();
-        SampleIterator it = iterator(data, key);
-        while (it.next()) {
-            out.add(it.sample());
-        }
-        return out;
+        return iterator(data, key).remaining();
     }
 
     /**
@@ -85,18 +79,29 @@ public final class Bigchunk {
             private SubChunks subChunks;
             private SampleIterator current;
 
+            private boolean done;
+
             @Override
             public boolean next() {
-                if (subChunks == null) {
-                    subChunks = new SubChunks(data, key);
+                if (done) {
+                    return false;
                 }
-                while (current == null || !current.next()) {
-                    if (!subChunks.next()) {
-                        return false;
+                try {
+                    if (subChunks == null) {
+                        subChunks = new SubChunks(data, key);
                     }
-                    current = XorChunk.iterator(data, subChunks.start, subChunks.len, key);
+                    while (current == null || !current.next()) {
+                        if (!subChunks.next()) {
+                            done = true;
+                            return false;
+                        }
+                        current = XorChunk.iterator(data, subChunks.start, subChunks.len, key);
+                    }
+                    return true;
+                } catch (InvalidChunkException e) {
+                    done = true;
+                    throw e;
                 }
-                return true;
             }
 
             @Override

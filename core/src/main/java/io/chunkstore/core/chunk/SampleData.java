@@ -2,7 +2,6 @@ package io.chunkstore.core.chunk;
 
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidChunkException.Reason;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,12 +42,7 @@ public final class SampleData {
      *                               (not samples)
      */
     public static List<Sample> decode(ChunkEncoding encoding, byte[] data, String key) {
-        List<Sample> out = new ArrayList<>();
-        SampleIterator it = iterator(encoding, data, key);
-        while (it.next()) {
-            out.add(it.sample());
-        }
-        return out;
+        return iterator(encoding, data, key).remaining();
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.chunkstore.core.chunk;
 
 import io.chunkstore.spi.InvalidChunkException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The samples of one chunk payload in stored order, decoded one at a time: what every reader of samples uses
@@ -35,5 +37,18 @@ public interface SampleIterator {
     /** The current sample. */
     default Sample sample() {
         return new Sample(timestamp(), value());
+    }
+
+    /**
+     * The samples not read yet, in order; the iterator is then finished.
+     *
+     * @throws InvalidChunkException as {@link #next()}
+     */
+    default List<Sample> remaining() {
+        List<Sample> out = new ArrayList<>();
+        while (next()) {
+            out.add(sample());
+        }
+        return out;
     }
 }

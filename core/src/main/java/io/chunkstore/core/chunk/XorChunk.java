@@ -2,7 +2,6 @@ package io.chunkstore.core.chunk;
 
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidChunkException.Reason;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -144,12 +143,7 @@ public final class XorChunk {
 
     /** Decodes all samples of the XOR chunk in {@code data[offset, offset+length)}. */
     public static List<Sample> decode(byte[] data, int offset, int length, String key) {
-        List<Sample> out = new ArrayList<>(Math.min(sampleCount(data, offset, length, key), length * 8));
-        SampleIterator it = iterator(data, offset, length, key);
-        while (it.next()) {
-            out.add(it.sample());
-        }
-        return out;
+        return iterator(data, offset, length, key).remaining();
     }
 
     /**
