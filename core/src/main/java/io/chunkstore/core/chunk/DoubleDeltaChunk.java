@@ -22,8 +22,9 @@ import io.chunkstore.spi.InvalidChunkException.Reason;
  * Sample {@code i >= 2} is {@code base + i * baseDelta + dd} for times (dd a signed tb-byte integer) and for values
  * (dd a signed vb-byte integer, or a float32 when not int, or nothing when vb = 0). With tb = 8 or vb = 8 the number
  * is the absolute time or the raw float64 bits instead, and so is sample 1's "base delta". Values are computed in
- * that order with float64 arithmetic, as the Go code does, so they come out bit for bit; values stored absolutely
- * (the only way the encoder stores a NaN, so the stale marker) keep their bits untouched.
+ * that order with float64 arithmetic, as the Go code does on amd64 (where Go never fuses the multiply and add; an
+ * arm64 build of Cortex may, and could differ in the last bit of a float delta), so they come out bit for bit;
+ * values stored absolutely (the only way the encoder stores a NaN, so the stale marker) keep their bits untouched.
  */
 public final class DoubleDeltaChunk {
     /** Prometheus 1.x's chunk size ({@code ChunkLen}): the buffer a decoder copies the payload into. */
