@@ -99,7 +99,7 @@ class GetChunksLoadTest {
         NettyChannelBuilder b = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
                 .maxInboundMessageSize(LIMIT)
                 .keepAliveTime(20, TimeUnit.SECONDS)
-                .keepAliveTimeout(20, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true);
         return bdp ? b.initialFlowControlWindow(65535).build() : b.flowControlWindow(65535).build();
     }
