@@ -58,7 +58,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GetChunksLoadTest {
     private static final int LIMIT = GrpcStoreServer.GO_MAX_RECEIVE_MESSAGE_BYTES;
-    private static final int CALLS = Integer.getInteger("chunkstore.load.calls", 300);
+    private static final int CALLS = Integer.getInteger("chunkstore.load.calls", 200);
     private static final int CONCURRENCY = Integer.getInteger("chunkstore.load.concurrency", 48);
     private static final int CHUNKS = Integer.getInteger("chunkstore.load.chunks", 32);
     /** Every how-manieth call the client cancels after its first message; 0 for none. */
