@@ -68,8 +68,8 @@ public final class GoDuration {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("invalid duration \"" + text
-                + "\": write a number with a unit (ns, us, ms, s, m, h, d, w, y), like 2s, 100ms, 1m30s or 168h");
+        return new IllegalArgumentException("not a valid duration string: \"" + text
+                + "\" is an invalid duration; write a number with a unit (ns, us, ms, s, m, h, d, w, y), like 2s, 100ms, 1m30s or 168h");
     }
 
     /** Go's {@code Duration.String}: {@code 100ms}, {@code 1.5s}, {@code 1m30s}, {@code 1h0m0s}. */
