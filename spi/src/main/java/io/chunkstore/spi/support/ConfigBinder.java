@@ -145,12 +145,17 @@ public final class ConfigBinder {
     private static void describe(Class<?> type, String prefix, List<KeyDoc> out) {
         for (RecordComponent c : type.getRecordComponents()) {
             ConfigKey k = key(c);
-            String doc = k.doc() + (k.oneOf().length == 0 ? "" : " One of: " + String.join(", ", k.oneOf()) + ".");
+            String doc = k.doc() + (k.oneOf().length == 0 ? "" : " One of: " + allowed(k) + ".");
             out.add(new KeyDoc(prefix + k.value(), kind(c.getGenericType(), k), k.dflt(), doc));
             if (c.getType().isRecord()) {
                 describe(c.getType(), prefix + k.value() + ".", out);
             }
         }
+    }
+
+    /** The allowed values of a string key, the empty one written as "". */
+    private static String allowed(ConfigKey k) {
+        return String.join(", ", java.util.Arrays.stream(k.oneOf()).map(v -> v.isEmpty() ? "\"\"" : v).toList());
     }
 
     private static String kind(Type t, ConfigKey k) {
@@ -275,8 +280,7 @@ public final class ConfigBinder {
         if (c == String.class) {
             String s = scalar(v, where, "a string");
             if (k.oneOf().length > 0 && !List.of(k.oneOf()).contains(s)) {
-                throw new ConfigException(where + " must be one of " + String.join(", ", k.oneOf()) + ", not '"
-                        + s + "'");
+                throw new ConfigException(where + " must be one of " + allowed(k) + ", not '" + s + "'");
             }
             return s;
         }
