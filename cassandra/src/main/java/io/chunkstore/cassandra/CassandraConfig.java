@@ -55,23 +55,26 @@ public record CassandraConfig(
         @ConfigKey(value = "host_verification", dflt = "true", doc = "Check the server's certificate names its"
                 + " host (one address only).") boolean hostVerification,
         @ConfigKey(value = "host_selection_policy", dflt = "round-robin", oneOf = {"round-robin", "token-aware"},
-                doc = "How the driver picks a coordinator.") String hostSelectionPolicy,
-        @ConfigKey(value = "CA_path", doc = "PEM file of the CA certificates to trust.") String caPath,
-        @ConfigKey(value = "tls_cert_path", doc = "Client certificate (with tls_key_path).") String tlsCertPath,
-        @ConfigKey(value = "tls_key_path", doc = "Client key (with tls_cert_path).") String tlsKeyPath,
+                doc = "How the driver picks a coordinator: round-robin runs without"
+                + " schema metadata (DDL takes milliseconds); token-aware reads the token map and our keyspace's"
+                + " schema.") String hostSelectionPolicy,
+        @ConfigKey(value = "CA_path", doc = "PEM CA bundle (the JVM trust store when empty; with"
+                + " host_verification: false and no CA any certificate is accepted, as Cortex).") String caPath,
+        @ConfigKey(value = "tls_cert_path", doc = "Client certificate, PEM (with tls_key_path).") String tlsCertPath,
+        @ConfigKey(value = "tls_key_path", doc = "Client key, PEM as PKCS#8 (with tls_cert_path).") String tlsKeyPath,
         @ConfigKey(value = "auth", doc = "Password authentication.") boolean auth,
         @ConfigKey(value = "username", doc = "User of password authentication.") String username,
         @ConfigKey(value = "password", doc = "Password of password authentication (once bound, also the one read"
                 + " from password_file).") String password,
         @ConfigKey(value = "password_file", doc = "File holding the password (its trailing newline dropped);"
                 + " excludes password.") String passwordFile,
-        @ConfigKey(value = "custom_authenticators", doc = "Authenticator class names the server may ask for,"
-                + " besides Cassandra's PasswordAuthenticator.") List<String> customAuthenticators,
+        @ConfigKey(value = "custom_authenticators", doc = "Accepted; the Java driver's plain-text auth works"
+                + " with any authenticator.") List<String> customAuthenticators,
         // ---- timeouts and retries
         @ConfigKey(value = "timeout", dflt = "2s", doc = "Request timeout.") Duration timeout,
         @ConfigKey(value = "connect_timeout", dflt = "5s", doc = "Connection timeout.") Duration connectTimeout,
-        @ConfigKey(value = "reconnect_interval", dflt = "1s", doc = "Time between tries to reconnect to a down"
-                + " host.") Duration reconnectInterval,
+        @ConfigKey(value = "reconnect_interval", dflt = "1s", doc = "Constant delay between reconnection attempts to"
+                + " a down node.") Duration reconnectInterval,
         @ConfigKey(value = "max_retries", min = 0, doc = "Retries of a failed query; 0 for none.") int maxRetries,
         @ConfigKey(value = "retry_min_backoff", dflt = "100ms", doc = "First wait between retries.")
         Duration retryMinBackoff,
@@ -79,20 +82,22 @@ public record CassandraConfig(
         Duration retryMaxBackoff,
         // ---- tuning and DDL
         @ConfigKey(value = "query_concurrency", min = 0, doc = "Index queries of one call in flight; 0 for "
-                + DEFAULT_QUERY_CONCURRENCY + ".") int queryConcurrency,
+                + DEFAULT_QUERY_CONCURRENCY + " (Cortex's QueryParallelism).") int queryConcurrency,
         @ConfigKey(value = "write_concurrency", min = 0, doc = "chunkstore: statements in flight per write call;"
                 + " 0 for " + DEFAULT_WRITE_CONCURRENCY + ".") int writeConcurrency,
         @ConfigKey(value = "chunk_read_concurrency", min = 0, doc = "chunkstore: chunk reads in flight per call;"
                 + " 0 for " + DEFAULT_CHUNK_READ_CONCURRENCY + ".") int chunkReadConcurrency,
-        @ConfigKey(value = "page_size", dflt = "5000", doc = "chunkstore: rows per page of an index read.")
+        @ConfigKey(value = "page_size", dflt = "5000", doc = "chunkstore: rows per page of an index read (gocql's"
+                + " default).")
         int pageSize,
         @ConfigKey(value = "allow_filtering", doc = "chunkstore: send value-equal filters to Cassandra with ALLOW"
                 + " FILTERING (Cortex's way) instead of filtering in the client.") boolean allowFiltering,
         @ConfigKey(value = "num_connections", dflt = "2", doc = "Connections per host.") int numConnections,
-        @ConfigKey(value = "convict_hosts_on_failure", dflt = "true", doc = "Mark a host down when a connection to"
-                + " it fails.") boolean convictHostsOnFailure,
-        @ConfigKey(value = "table_options", doc = "CQL options of tables chunkstore creates (name = value AND"
-                + " ...).") String tableOptions) {
+        @ConfigKey(value = "convict_hosts_on_failure", dflt = "true", doc = "Accepted; the driver always marks a node down"
+                + " when its connections fail (false logs a warning).") boolean convictHostsOnFailure,
+        @ConfigKey(value = "table_options", doc = "Appended to the CREATE TABLE of tables chunkstore"
+                + " creates as WITH ...: name = value pairs joined by AND, values numbers, 'strings', true/false or"
+                + " {'k': v} maps; ';', comments, CLUSTERING ORDER and COMPACT STORAGE are refused.") String tableOptions) {
 
     /** The consistency levels Cortex (gocql) accepts. */
     static final Set<String> CONSISTENCY_LEVELS = Set.of("ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL",

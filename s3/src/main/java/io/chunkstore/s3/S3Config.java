@@ -75,14 +75,17 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
                     + " secret); a host with a dot or a port is an endpoint reached over http, an https:// URL over"
                     + " https.") String s3,
             @ConfigKey(value = "s3forcepathstyle", doc = "http://host/bucket/key instead of"
-                    + " http://bucket.host/key.") boolean s3forcepathstyle,
+                    + " http://bucket.host/key; needed by MinIO and most S3-compatible stores.") boolean s3forcepathstyle,
             @ConfigKey(value = "bucketnames", doc = "Comma-separated bucket names, instead of the bucket of the s3"
-                    + " URL; objects are spread over them by FNV-32a.") String bucketnames,
+                    + " URL; with several, an object lives in buckets[FNV-32a(object name) mod n]: keep the writer's"
+                    + " list in the writer's order.") String bucketnames,
             @ConfigKey(value = "endpoint", doc = "Endpoint instead of AWS's: a URL, or host[:port] reached over"
                     + " https (http with insecure).") String endpoint,
-            @ConfigKey(value = "region", doc = "Signing region; us-east-1 with an endpoint when empty.")
+            @ConfigKey(value = "region", doc = "Signing region; when empty the s3 URL's, else us-east-1 with"
+                    + " an endpoint, else the SDK's region chain (AWS_REGION, profile).")
             String region,
-            @ConfigKey(value = "access_key_id", doc = "Static credentials, instead of the SDK's default chain.")
+            @ConfigKey(value = "access_key_id", doc = "Static credentials (with secret_access_key); when empty the"
+                    + " URL's, else the SDK's default chain (env, profile, web identity, instance role).")
             String accessKeyId,
             @ConfigKey(value = "secret_access_key", doc = "Secret of the static credentials.")
             String secretAccessKey,
@@ -95,8 +98,8 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
             @ConfigKey(value = "http_config", doc = "The HTTP client.") HttpBlock httpConfig,
             @ConfigKey(value = "signature_version", doc = "Only v4 (the SDK signs with v4 only).")
             String signatureVersion,
-            @ConfigKey(value = "storage_class", doc = "Storage class of written objects; the bucket's default"
-                    + " (STANDARD) when empty.") String storageClass,
+            @ConfigKey(value = "storage_class", doc = "Storage class of written objects (STANDARD_IA, ...),"
+                    + " checked against the SDK's list; the bucket's default when empty.") String storageClass,
             @ConfigKey(value = "backoff_config", doc = "Retries of throttled and transiently failed requests.")
             BackoffBlock backoffConfig,
             @ConfigKey(value = "disable_dualstack", doc = "Accepted; the JVM already tries IPv4 and IPv6.")
@@ -119,10 +122,11 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
 
     /** {@code http_config}: the HTTP client. */
     public record HttpBlock(
-            @ConfigKey(value = "idle_conn_timeout", dflt = "90s", doc = "How long an idle connection is kept.")
+            @ConfigKey(value = "idle_conn_timeout", dflt = "90s", doc = "How long an idle connection is kept (0: the"
+                    + " client's default, 60s).")
             Duration idleConnTimeout,
-            @ConfigKey(value = "response_header_timeout", doc = "How long to wait for a response after the request"
-                    + " was written; 0 for the client's default read timeout (30s).") Duration responseHeaderTimeout,
+            @ConfigKey(value = "response_header_timeout", doc = "The longest silence while waiting for a"
+                    + " response (also between body reads); 0 for the client's default read timeout (30s).") Duration responseHeaderTimeout,
             @ConfigKey(value = "timeout", doc = "Limit of one attempt of a request; 0 for none.") Duration timeout,
             @ConfigKey(value = "insecure_skip_verify", doc = "Accept any TLS certificate.")
             boolean insecureSkipVerify,
@@ -135,7 +139,8 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
             @ConfigKey(value = "min_period", dflt = "100ms", doc = "Base of the exponential back-off.")
             Duration minPeriod,
             @ConfigKey(value = "max_period", dflt = "3s", doc = "Cap of one wait.") Duration maxPeriod,
-            @ConfigKey(value = "max_retries", dflt = "5", doc = "Attempts in all, the first included; at least 1.")
+            @ConfigKey(value = "max_retries", dflt = "5", doc = "Attempts in all, the first included (as Loki"
+                    + " counts); at least 1 (Cortex's 0 = forever is refused).")
             int maxRetries) {
     }
 
