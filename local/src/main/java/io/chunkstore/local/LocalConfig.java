@@ -1,27 +1,15 @@
 package io.chunkstore.local;
 
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Settings of the local store: the {@code local:} block of the storage config (Loki {@code storage_config:}, Cortex
- * {@code storage:}). YAML keys:
- *
- * <pre>
- * local:
- *   directory: /var/lib/chunkstore   # index in &lt;directory&gt;/index, chunks in &lt;directory&gt;/chunks
- *   index_directory: ...            # optional, overrides &lt;directory&gt;/index
- *   chunks_directory: ...           # optional, overrides &lt;directory&gt;/chunks
- *   sync_writes: true               # fsync / WAL sync before a write returns
- *   query_page_size: 1000           # most entries in one page of an index query
- *   query_page_bytes: 1048576       # most range value + value bytes in one page
- *   query_concurrency: 16           # queries of one call run at once
- *   chunk_concurrency: 32           # chunk files of one call read or written at once
- * </pre>
+ * {@code storage:}); its keys are {@link Block}'s (and docs/configuration.md).
  *
  * @param indexDirectory   where the RocksDB index lives
  * @param chunksDirectory  root of the chunk files (Cortex's {@code filesystem} layout)
@@ -41,9 +29,6 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
     public static final int DEFAULT_QUERY_PAGE_BYTES = 1 << 20;
     public static final int DEFAULT_QUERY_CONCURRENCY = 16;
     public static final int DEFAULT_CHUNK_CONCURRENCY = 32;
-
-    private static final Set<String> KEYS = Set.of("directory", "index_directory", "chunks_directory", "sync_writes",
-            "query_page_size", "query_page_bytes", "query_concurrency", "chunk_concurrency");
 
     public LocalConfig {
         Objects.requireNonNull(indexDirectory, "indexDirectory");
@@ -76,79 +61,76 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
     }
 
     /**
+     * The {@code local:} block as written in YAML, bound by {@link ConfigBinder}.
+     *
+     * @param directory        {@code directory}
+     * @param indexDirectory   {@code index_directory}, "" for {@code <directory>/index}
+     * @param chunksDirectory  {@code chunks_directory}, "" for {@code <directory>/chunks}
+     * @param syncWrites       {@code sync_writes}
+     * @param queryPageSize    {@code query_page_size}
+     * @param queryPageBytes   {@code query_page_bytes}
+     * @param queryConcurrency {@code query_concurrency}
+     * @param chunkConcurrency {@code chunk_concurrency}
+     */
+    public record Block(
+            @ConfigKey(value = "directory", doc = "Root of the store: the index in <directory>/index, the chunks in"
+                    + " <directory>/chunks. Required unless both index_directory and chunks_directory are given.")
+            String directory,
+            @ConfigKey(value = "index_directory", doc = "Where the RocksDB index lives, instead of"
+                    + " <directory>/index.") String indexDirectory,
+            @ConfigKey(value = "chunks_directory", doc = "Root of the chunk files (Cortex's filesystem layout),"
+                    + " instead of <directory>/chunks.") String chunksDirectory,
+            @ConfigKey(value = "sync_writes", dflt = "true", doc = "Whether a write is on disk (WAL synced, chunk"
+                    + " files and directories fsynced) before it returns; when false a machine crash may lose the"
+                    + " last writes (never tear them).") boolean syncWrites,
+            @ConfigKey(value = "query_page_size", dflt = "" + DEFAULT_QUERY_PAGE_SIZE, min = 1,
+                    doc = "Most entries in one page of an index query.") int queryPageSize,
+            @ConfigKey(value = "query_page_bytes", dflt = "1MiB", min = 1, bytes = true, doc = "Most range value"
+                    + " plus value bytes in one page (a larger single entry gets a page alone).") int queryPageBytes,
+            @ConfigKey(value = "query_concurrency", dflt = "" + DEFAULT_QUERY_CONCURRENCY, min = 1,
+                    doc = "Queries of one index call that run at once.") int queryConcurrency,
+            @ConfigKey(value = "chunk_concurrency", dflt = "" + DEFAULT_CHUNK_CONCURRENCY, min = 1,
+                    doc = "Chunk files of one call read or written at once.") int chunkConcurrency) {
+    }
+
+    /**
+     * The {@code filesystem:} block of Cortex and Loki: chunks only, in one directory.
+     *
+     * @param directory {@code directory}
+     */
+    public record Filesystem(@ConfigKey(value = "directory", doc = "The chunk directory, as in Cortex and Loki."
+            + " Required for store filesystem.") String directory) {
+    }
+
+    /**
      * Reads the {@code local:} block.
      *
      * @throws ConfigException naming the key when a key is unknown, mistyped or out of range, or when no directory is
      *                         given
      */
     public static LocalConfig fromBlock(Map<String, Object> block) {
-        TreeSet<String> unknown = new TreeSet<>(block.keySet());
-        unknown.removeAll(KEYS);
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown key(s) " + unknown + " in storage config block '" + BLOCK
-                    + "'; known keys: " + new TreeSet<>(KEYS));
-        }
-        Path dir = path(block, "directory");
-        Path index = path(block, "index_directory");
-        Path chunks = path(block, "chunks_directory");
+        Block b = ConfigBinder.bind(Block.class, block, BLOCK);
+        Path dir = path(b.directory(), "directory");
+        Path index = path(b.indexDirectory(), "index_directory");
+        Path chunks = path(b.chunksDirectory(), "chunks_directory");
         if (dir == null && (index == null || chunks == null)) {
             throw new ConfigException("the local store needs storage config key " + BLOCK + ".directory (or both "
                     + BLOCK + ".index_directory and " + BLOCK + ".chunks_directory)");
         }
         return new LocalConfig(index != null ? index : dir.resolve("index"),
-                chunks != null ? chunks : dir.resolve("chunks"),
-                bool(block, "sync_writes", true),
-                integer(block, "query_page_size", DEFAULT_QUERY_PAGE_SIZE),
-                integer(block, "query_page_bytes", DEFAULT_QUERY_PAGE_BYTES),
-                integer(block, "query_concurrency", DEFAULT_QUERY_CONCURRENCY),
-                integer(block, "chunk_concurrency", DEFAULT_CHUNK_CONCURRENCY));
+                chunks != null ? chunks : dir.resolve("chunks"), b.syncWrites(), b.queryPageSize(),
+                b.queryPageBytes(), b.queryConcurrency(), b.chunkConcurrency());
     }
 
-    static Path path(Map<String, Object> block, String key) {
-        Object v = block.get(key);
-        if (v == null) {
+    /** A directory key as a path; null when not given. */
+    static Path path(String value, String key) {
+        if (value.isEmpty()) {
             return null;
         }
-        if (!(v instanceof String s) || s.isBlank()) {
-            throw new ConfigException(BLOCK + "." + key + " must be a directory path, not '" + v + "'");
+        if (value.isBlank()) {
+            throw new ConfigException(BLOCK + "." + key + " must be a directory path, not '" + value + "'");
         }
-        return Path.of(s);
-    }
-
-    private static boolean bool(Map<String, Object> block, String key, boolean dflt) {
-        Object v = block.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        if ("true".equalsIgnoreCase(v.toString()) || "false".equalsIgnoreCase(v.toString())) {
-            return Boolean.parseBoolean(v.toString());
-        }
-        throw new ConfigException(BLOCK + "." + key + " must be true or false, not '" + v + "'");
-    }
-
-    private static int integer(Map<String, Object> block, String key, int dflt) {
-        Object v = block.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        long n;
-        if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-            n = ((Number) v).longValue();
-        } else {
-            try {
-                n = Long.parseLong(v.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new ConfigException(BLOCK + "." + key + " must be a whole number, not '" + v + "'");
-            }
-        }
-        if (n < 1 || n > Integer.MAX_VALUE) {
-            throw new ConfigException(BLOCK + "." + key + " must be between 1 and " + Integer.MAX_VALUE + ", not "
-                    + v);
-        }
-        return (int) n;
+        return Path.of(value);
     }
 
     private static void positive(String key, int v) {

@@ -71,7 +71,7 @@ class LocalConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("whole number");
         assertThatThrownBy(() -> LocalConfig.fromBlock(yaml("{directory: /d, sync_writes: maybe}")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("local.sync_writes");
-        assertThatThrownBy(() -> LocalConfig.fromBlock(yaml("{directory: 5}")))
+        assertThatThrownBy(() -> LocalConfig.fromBlock(yaml("{directory: [a, b]}")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("local.directory");
     }
 
