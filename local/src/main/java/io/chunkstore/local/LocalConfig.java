@@ -21,6 +21,9 @@ import java.util.TreeSet;
  *   query_page_bytes: 1048576       # most range value + value bytes in one page
  *   query_concurrency: 16           # queries of one call run at once
  *   chunk_concurrency: 32           # chunk files of one call read or written at once
+ *   block_cache_bytes: 134217728    # RocksDB's one block cache; the memtables are charged to it too
+ *   write_buffer_bytes: 67108864    # all memtables together; also the free disk space writes need
+ *   max_open_files: 512             # SST files RocksDB keeps open at once
  * </pre>
  *
  * @param indexDirectory   where the RocksDB index lives
@@ -31,9 +34,29 @@ import java.util.TreeSet;
  * @param queryPageBytes   most range value plus value bytes in one page (a larger single entry gets a page alone)
  * @param queryConcurrency queries of one {@code queryPages} call that run at once
  * @param chunkConcurrency chunk files of one call read or written at once
+ * @param memory           the index's native memory and file bounds
  */
 public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syncWrites, int queryPageSize,
-        int queryPageBytes, int queryConcurrency, int chunkConcurrency) {
+        int queryPageBytes, int queryConcurrency, int chunkConcurrency, Memory memory) {
+
+    /**
+     * The bounds of the index's native memory and open files, whatever the number of tables.
+     *
+     * @param blockCacheBytes  capacity of the one block cache (data, index and filter blocks); memtables are charged
+     *                         to it, so RocksDB's memory stays near this number
+     * @param writeBufferBytes all memtables together (one write-buffer manager); a flush writes at most this much,
+     *                         so a write is refused while the index's disk has less free space than this
+     * @param maxOpenFiles     SST files kept open at once
+     */
+    public record Memory(long blockCacheBytes, long writeBufferBytes, int maxOpenFiles) {
+        public static final Memory DEFAULT = new Memory(128L << 20, 64L << 20, 512);
+
+        public Memory {
+            positive("block_cache_bytes", blockCacheBytes);
+            positive("write_buffer_bytes", writeBufferBytes);
+            positive("max_open_files", maxOpenFiles);
+        }
+    }
 
     /** The config block's name. */
     public static final String BLOCK = "local";
@@ -43,7 +66,8 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
     public static final int DEFAULT_CHUNK_CONCURRENCY = 32;
 
     private static final Set<String> KEYS = Set.of("directory", "index_directory", "chunks_directory", "sync_writes",
-            "query_page_size", "query_page_bytes", "query_concurrency", "chunk_concurrency");
+            "query_page_size", "query_page_bytes", "query_concurrency", "chunk_concurrency", "block_cache_bytes",
+            "write_buffer_bytes", "max_open_files");
 
     public LocalConfig {
         Objects.requireNonNull(indexDirectory, "indexDirectory");
@@ -52,27 +76,33 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
         positive("query_page_bytes", queryPageBytes);
         positive("query_concurrency", queryConcurrency);
         positive("chunk_concurrency", chunkConcurrency);
+        Objects.requireNonNull(memory, "memory");
     }
 
     /** Defaults under one directory: {@code index/} and {@code chunks/} inside it. */
     public static LocalConfig under(Path directory) {
         return new LocalConfig(directory.resolve("index"), directory.resolve("chunks"), true, DEFAULT_QUERY_PAGE_SIZE,
-                DEFAULT_QUERY_PAGE_BYTES, DEFAULT_QUERY_CONCURRENCY, DEFAULT_CHUNK_CONCURRENCY);
+                DEFAULT_QUERY_PAGE_BYTES, DEFAULT_QUERY_CONCURRENCY, DEFAULT_CHUNK_CONCURRENCY, Memory.DEFAULT);
     }
 
     public LocalConfig withSyncWrites(boolean v) {
         return new LocalConfig(indexDirectory, chunksDirectory, v, queryPageSize, queryPageBytes, queryConcurrency,
-                chunkConcurrency);
+                chunkConcurrency, memory);
     }
 
     public LocalConfig withQueryPaging(int entries, int bytes) {
         return new LocalConfig(indexDirectory, chunksDirectory, syncWrites, entries, bytes, queryConcurrency,
-                chunkConcurrency);
+                chunkConcurrency, memory);
     }
 
     public LocalConfig withQueryConcurrency(int v) {
         return new LocalConfig(indexDirectory, chunksDirectory, syncWrites, queryPageSize, queryPageBytes, v,
-                chunkConcurrency);
+                chunkConcurrency, memory);
+    }
+
+    public LocalConfig withMemory(Memory v) {
+        return new LocalConfig(indexDirectory, chunksDirectory, syncWrites, queryPageSize, queryPageBytes,
+                queryConcurrency, chunkConcurrency, v);
     }
 
     /**
@@ -101,7 +131,10 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
                 integer(block, "query_page_size", DEFAULT_QUERY_PAGE_SIZE),
                 integer(block, "query_page_bytes", DEFAULT_QUERY_PAGE_BYTES),
                 integer(block, "query_concurrency", DEFAULT_QUERY_CONCURRENCY),
-                integer(block, "chunk_concurrency", DEFAULT_CHUNK_CONCURRENCY));
+                integer(block, "chunk_concurrency", DEFAULT_CHUNK_CONCURRENCY),
+                new Memory(number(block, "block_cache_bytes", Memory.DEFAULT.blockCacheBytes(), Long.MAX_VALUE),
+                        number(block, "write_buffer_bytes", Memory.DEFAULT.writeBufferBytes(), Long.MAX_VALUE),
+                        integer(block, "max_open_files", Memory.DEFAULT.maxOpenFiles())));
     }
 
     static Path path(Map<String, Object> block, String key) {
@@ -130,6 +163,10 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
     }
 
     private static int integer(Map<String, Object> block, String key, int dflt) {
+        return (int) number(block, key, dflt, Integer.MAX_VALUE);
+    }
+
+    private static long number(Map<String, Object> block, String key, long dflt, long max) {
         Object v = block.get(key);
         if (v == null) {
             return dflt;
@@ -144,14 +181,13 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
                 throw new ConfigException(BLOCK + "." + key + " must be a whole number, not '" + v + "'");
             }
         }
-        if (n < 1 || n > Integer.MAX_VALUE) {
-            throw new ConfigException(BLOCK + "." + key + " must be between 1 and " + Integer.MAX_VALUE + ", not "
-                    + v);
+        if (n < 1 || n > max) {
+            throw new ConfigException(BLOCK + "." + key + " must be between 1 and " + max + ", not " + v);
         }
-        return (int) n;
+        return n;
     }
 
-    private static void positive(String key, int v) {
+    private static void positive(String key, long v) {
         if (v < 1) {
             throw new ConfigException(BLOCK + "." + key + " must be at least 1, not " + v);
         }
