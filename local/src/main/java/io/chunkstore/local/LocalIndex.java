@@ -226,14 +226,17 @@ public final class LocalIndex implements IndexClient, TableClient {
         this.catalog = dflt;
         this.entries = entriesFamily;
         try {
-            if (checkFormat(formatOneTables, others)) {
-                entries = entries != null ? entries : db.createColumnFamily(
+            boolean current = checkFormat(formatOneTables, others);
+            if (entries == null) {
+                if (!catalogEntries(TABLE_CF_PREFIX).isEmpty()) {
+                    throw new StorageException("the local index in " + directory + " lists tables but has no '"
+                            + ENTRIES_FAMILY + "' column family; it is damaged or was not written by chunkstore");
+                }
+                entries = db.createColumnFamily(
                         new ColumnFamilyDescriptor(ENTRIES_FAMILY.getBytes(StandardCharsets.UTF_8), cfOptions));
+            }
+            if (!current || !formatOneTables.isEmpty()) {
                 migrate(formatOneTables);
-            } else if (entries == null || !formatOneTables.isEmpty()) {
-                throw new StorageException("the local index in " + directory + " is marked format 2 but its column"
-                        + " families are not (" + formatOneTables.size() + " of format 1, the entries family "
-                        + (entries == null ? "missing" : "present") + ")");
             }
             finishDrops();
             loadCatalog();
@@ -293,8 +296,8 @@ public final class LocalIndex implements IndexClient, TableClient {
     /**
      * Refuses an index written in a layout this code cannot read.
      *
-     * @return whether the entries family is to be made and format 1 tables migrated: a new index (whose format is
-     *         written when the migration of its no tables ends) or a format 1 one
+     * @return whether the index is marked format 2 already (false for a new index and a format 1 one, which the
+     *         migration marks when it ends)
      */
     private boolean checkFormat(Map<String, ColumnFamilyHandle> formatOneTables, List<ColumnFamilyHandle> others) {
         try {
@@ -304,7 +307,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                     throw new StorageException("the RocksDB database in " + directory + " has tables but no chunkstore"
                             + " format marker; it was not written by chunkstore's local store");
                 }
-                return true;
+                return false;
             }
             boolean formatOne = Arrays.equals(v, FORMAT_ONE_FAMILY_PER_TABLE);
             if (!formatOne && !Arrays.equals(v, FORMAT_VERSION)) {
@@ -315,7 +318,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                 throw new StorageException("the local index in " + directory + " has column families this version"
                         + " does not know; it was written by a newer chunkstore or another program");
             }
-            return formatOne;
+            return !formatOne;
         } catch (RocksDBException e) {
             throw new StorageException("cannot read the local index format marker in " + directory + ": " + e, e);
         }
