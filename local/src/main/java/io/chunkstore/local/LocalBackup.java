@@ -2,12 +2,14 @@ package io.chunkstore.local;
 
 import io.chunkstore.spi.StorageException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -160,34 +162,39 @@ public final class LocalBackup {
         if (!Files.isDirectory(chunks)) {
             return counts;
         }
-        try (Stream<Path> files = Files.walk(chunks)) {
-            files.forEach(f -> {
-                if (f.getFileName().toString().startsWith(FilesystemObjectClient.TEMP_PREFIX)
-                        || !Files.isRegularFile(f)) {
-                    return;
-                }
-                Path t = targetChunks.resolve(chunks.relativize(f).toString());
-                try {
+        try {
+            Files.walkFileTree(chunks, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+                    if (!attrs.isRegularFile() || f.getFileName().toString()
+                            .startsWith(FilesystemObjectClient.TEMP_PREFIX)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    Path t = targetChunks.resolve(chunks.relativize(f).toString());
                     Files.createDirectories(t.getParent());
                     try {
                         Files.createLink(t, f);
                         counts[0]++;
+                    } catch (NoSuchFileException e) {
+                        // deleted while the backup ran (retention): not part of it
                     } catch (UnsupportedOperationException | FileSystemException e) {
-                        if (e instanceof NoSuchFileException) {
-                            throw (NoSuchFileException) e;
-                        }
                         Files.copy(f, t);
                         counts[1]++;
                     }
-                } catch (NoSuchFileException e) {
-                    // deleted while the backup ran (retention): not part of it
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // deleted while listing
+                    }
+                    throw e;
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             throw new StorageException("backing up the chunk files of " + chunks + " into " + targetChunks
-                    + " failed: " + e.getMessage(), e);
+                    + " failed: " + e, e);
         }
         return counts;
     }
