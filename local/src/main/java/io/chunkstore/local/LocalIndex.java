@@ -120,12 +120,21 @@ public final class LocalIndex implements IndexClient, TableClient {
             }
         }
 
-        /** After the catalog entry went: range-delete the entries once nobody uses them. */
-        synchronized void retire() {
-            dropped = true;
-            if (users == 0) {
-                purge(id);
+        /**
+         * Removes the catalog entry. Unused, the entries go in the same batch; in use, a {@value #DROPPING_PREFIX}
+         * mark is written instead and the last user's {@link #release()} purges them.
+         */
+        synchronized void drop() throws RocksDBException {
+            try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
+                wb.delete(catalog, (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8));
+                if (users == 0) {
+                    wb.deleteRange(entries, prefix, IndexKeys.upperBound(prefix));
+                } else {
+                    wb.put(catalog, (DROPPING_PREFIX + id).getBytes(StandardCharsets.UTF_8), new byte[0]);
+                }
+                db.write(writeOptions, wb);
             }
+            dropped = true;
         }
     }
 
@@ -651,13 +660,8 @@ public final class LocalIndex implements IndexClient, TableClient {
                 if (t == null) {
                     return;
                 }
-                try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
-                    wb.delete(catalog, (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8));
-                    wb.put(catalog, (DROPPING_PREFIX + t.id).getBytes(StandardCharsets.UTF_8), new byte[0]);
-                    db.write(writeOptions, wb);
-                }
+                t.drop();
                 tables.remove(name);
-                t.retire();
             }
         } catch (RocksDBException e) {
             throw new StorageException("cannot delete table " + name + " from the local index " + directory + ": "

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -126,5 +129,33 @@ class TableCatalogTest {
             assertThat(PageRecorder.entries(idx, IndexQuery.row("kept", "h"))).hasSize(1);
         }
         assertThat(rawEntries()).hasSize(1);
+    }
+
+    @Test
+    void aTableDeletedWhileReadIsPurgedWhenTheReadEnds() throws Exception {
+        try (LocalIndex idx = open()) {
+            idx.createTable(TableDesc.named("t"));
+            idx.batchWrite(new WriteBatch().add("t", "h", b("r1"), b("v")).add("t", "h", b("r2"), b("v")));
+            CountDownLatch reading = new CountDownLatch(1);
+            CountDownLatch deleted = new CountDownLatch(1);
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> idx.queryPages(
+                    List.of(IndexQuery.row("t", "h")), (q, page) -> {
+                        reading.countDown();
+                        try {
+                            deleted.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return true;
+                    }));
+            assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+            idx.deleteTable("t");
+            deleted.countDown();
+            reader.get(10, TimeUnit.SECONDS);
+        }
+        assertThat(rawEntries()).as("purged by the reader letting go").isEmpty();
+        try (LocalIndex idx = open()) {
+            assertThat(idx.listTables()).isEmpty();
+        }
     }
 }

@@ -1,10 +1,14 @@
 package io.chunkstore.bench.local;
 
 import io.chunkstore.local.LocalBackend;
+import io.chunkstore.local.LocalConfig;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,8 +27,11 @@ import java.util.concurrent.TimeUnit;
  * after {@code kill -9} under that load. Prints one line per number; see docs/benchmarks.md for the command.
  *
  * <pre>
- * java -cp ... io.chunkstore.bench.local.LocalScaleBench DIR [tables=10000] [loadTables=730] [roundSeconds=60]
- *     [rounds=3] [createBudgetSeconds=600]
+ * java -cp ... io.chunkstore.bench.local.LocalScaleBench DIR [tables=10000] [loadTables=200] [roundSeconds=60]
+ *     [rounds=3] [createBudgetSeconds=600] [syncTables=true]
+ * </pre>
+ * With {@code loadTables=0} only the table operations run.
+ * <pre>
  * </pre>
  */
 public final class LocalScaleBench {
@@ -37,24 +47,30 @@ public final class LocalScaleBench {
         }
         Path dir = Path.of(args[0]);
         int tables = arg(args, 1, 10_000);
-        int loadTables = arg(args, 2, 730);
+        int loadTables = arg(args, 2, 200);
         int roundSeconds = arg(args, 3, 60);
         int rounds = arg(args, 4, 3);
         int createBudget = arg(args, 5, 600);
+        boolean syncTables = args.length <= 6 || Boolean.parseBoolean(args[6]);
         Files.createDirectories(dir);
-        tables(dir.resolve("tables"), tables, createBudget);
-        crashUnderLoad(dir.resolve("load"), loadTables, roundSeconds, rounds);
+        tables(dir.resolve("tables"), tables, createBudget, syncTables);
+        if (loadTables > 0) {
+            durability(dir.resolve("durability"));
+            crashUnderLoad(dir.resolve("load"), loadTables, roundSeconds, rounds);
+        }
     }
 
     private static int arg(String[] args, int i, int dflt) {
         return args.length > i ? Integer.parseInt(args[i]) : dflt;
     }
 
-    private static void tables(Path dir, int n, int budgetSeconds) {
+    private static void tables(Path dir, int n, int budgetSeconds, boolean sync) {
+        LocalConfig config = LocalConfig.under(dir).withSyncWrites(sync);
+        report("tables with sync_writes=%s", sync);
         List<String> names = new ArrayList<>();
         long[] createNanos = new long[n];
         long start = System.nanoTime();
-        try (LocalBackend store = LocalBackend.open(dir)) {
+        try (LocalBackend store = LocalBackend.open(config, new SimpleMeterRegistry(), "bench_")) {
             TableClient t = store.tableClient();
             for (int i = 0; i < n; i++) {
                 String name = String.format(Locale.ROOT, "bench_index_%05d", i);
@@ -85,25 +101,63 @@ public final class LocalScaleBench {
                     (System.nanoTime() - s) / 1e6 / names.size());
         }
         long s = System.nanoTime();
-        try (LocalBackend store = LocalBackend.open(dir)) {
+        try (LocalBackend store = LocalBackend.open(config, new SimpleMeterRegistry(), "bench_")) {
             report("open a store with %d tables: %.2f s", store.tableClient().listTables().size(),
                     (System.nanoTime() - s) / 1e9);
             TableClient t = store.tableClient();
             long[] deleteNanos = new long[names.size()];
             start = System.nanoTime();
-            for (int i = 0; i < names.size(); i++) {
+            int m = 0;
+            while (m < names.size()) {
                 long d = System.nanoTime();
-                t.deleteTable(names.get(i));
-                deleteNanos[i] = System.nanoTime() - d;
+                t.deleteTable(names.get(m));
+                deleteNanos[m++] = System.nanoTime() - d;
                 if ((System.nanoTime() - start) / 1e9 > budgetSeconds) {
-                    report("delete: stopped at the %d s budget after %d tables", budgetSeconds, i + 1);
+                    report("delete: stopped at the %d s budget", budgetSeconds);
                     break;
                 }
             }
-            int m = names.size();
             report("delete %d tables: %.2f s total; per delete: first %d %.2f ms, last %d %.2f ms", m,
                     sum(deleteNanos, 0, m) / 1e9, EDGE, mean(deleteNanos, 0, Math.min(EDGE, m)), EDGE,
                     mean(deleteNanos, Math.max(0, m - EDGE), m));
+        }
+    }
+
+    /** The cost of sync_writes: batches of 100 entries per second, one writer and eight, synced or not. */
+    private static void durability(Path dir) throws Exception {
+        for (boolean sync : new boolean[] {true, false}) {
+            for (int threads : new int[] {1, 8}) {
+                Path d = dir.resolve(sync + "-" + threads);
+                try (LocalBackend store = LocalBackend.open(LocalConfig.under(d).withSyncWrites(sync),
+                        new SimpleMeterRegistry(), "bench_")) {
+                    store.tableClient().createTable(TableDesc.named("t"));
+                    int perThread = 4_000 / threads;
+                    ExecutorService pool = Executors.newFixedThreadPool(threads);
+                    long s = System.nanoTime();
+                    List<Future<?>> done = new ArrayList<>();
+                    for (int w = 0; w < threads; w++) {
+                        int writer = w;
+                        done.add(pool.submit(() -> {
+                            byte[] value = new byte[100];
+                            for (int i = 0; i < perThread; i++) {
+                                WriteBatch b = new WriteBatch();
+                                for (int e = 0; e < 100; e++) {
+                                    b.add("t", "w" + writer + ":" + i, ("r" + e).getBytes(StandardCharsets.UTF_8),
+                                            value);
+                                }
+                                store.indexClient().batchWrite(b);
+                            }
+                        }));
+                    }
+                    for (Future<?> f : done) {
+                        f.get();
+                    }
+                    double secs = (System.nanoTime() - s) / 1e9;
+                    pool.shutdown();
+                    report("sync_writes=%s, %d writer(s): %.0f batches/s of 100 entries (%.2f ms per batch per"
+                            + " writer)", sync, threads, perThread * threads / secs, secs * 1000 / perThread);
+                }
+            }
         }
     }
 
@@ -112,9 +166,17 @@ public final class LocalScaleBench {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 LocalScaleBench.class.getName(), "--load", dir.toString(), Integer.toString(tables))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        try {
-            Thread.sleep(5_000); // tables created, writes running
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            long s = System.nanoTime();
+            while (!"writing".equals(out.readLine())) {
+                if (!child.isAlive()) {
+                    throw new IllegalStateException("the load child died");
+                }
+            }
+            report("load child: %d tables created in %.1f s", tables, (System.nanoTime() - s) / 1e9);
+            Thread.sleep(5_000); // writes running
             StringBuilder rss = new StringBuilder();
             rss.append(String.format(Locale.ROOT, "%d MiB", rssMiB(child.pid())));
             for (int r = 0; r < rounds; r++) {
@@ -139,6 +201,8 @@ public final class LocalScaleBench {
         for (int i = 0; i < tables; i++) {
             store.tableClient().createTable(TableDesc.named(String.format(Locale.ROOT, "load_index_%04d", i)));
         }
+        System.out.println("writing");
+        System.out.flush();
         Random random = new Random(21);
         byte[] value = new byte[100];
         byte[] chunk = new byte[16 << 10];
