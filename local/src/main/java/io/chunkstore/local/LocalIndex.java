@@ -189,12 +189,13 @@ public final class LocalIndex implements IndexClient, TableClient {
             writeBuffers.close();
             throw new StorageException("cannot set up the local index in " + directory + ": " + e.getMessage(), e);
         }
-        // Memtables of all families share the write-buffer manager; the WAL is kept to twice that, so a crash
-        // replays at most that much on open. The SST file manager lets RocksDB resume by itself once a disk that
+        // Memtables of all families share the write-buffer manager. The WAL is kept to that size too (a full WAL
+        // forces a flush of the families holding it, the rarely written catalog included), so a crash replays at
+        // most that much on open. The SST file manager lets RocksDB resume by itself once a disk that
         // filled up during a flush or compaction has room again.
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setWriteBufferManager(writeBuffers).setSstFileManager(sstFiles)
-                .setMaxOpenFiles(memory.maxOpenFiles()).setMaxTotalWalSize(2 * memory.writeBufferBytes())
+                .setMaxOpenFiles(memory.maxOpenFiles()).setMaxTotalWalSize(memory.writeBufferBytes())
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3).setMaxManifestFileSize(64L << 20);
         // Index and filter blocks live in the block cache too, so open files cost no memory outside it. Reads are
         // range scans only (no point lookups), so no bloom filter.
