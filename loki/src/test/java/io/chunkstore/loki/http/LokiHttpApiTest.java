@@ -298,6 +298,19 @@ class LokiHttpApiTest {
     }
 
     @Test
+    void aRegexOverGosSizeLimitIsA400NamingTheLimitNotAnOutOfMemory() throws Exception {
+        String hostile = "((((a{100}){100}){100}){100})";
+        for (String query : List.of("{job=\"varlogs\"} |~ \"" + hostile + "\"", "{job=~\"" + hostile + "\"}")) {
+            HttpResponse<String> r = get("/loki/api/v1/query_range?query=" + enc(query) + "&start=" + T0 + "&end="
+                    + END);
+            assertThat(r.statusCode()).as(query).isEqualTo(400);
+            assertThat(r.body()).as(query).contains("expression too large");
+        }
+        // The server still answers.
+        assertThat(get(server, "/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theTenantComesFromTheHeaderOrTheConfiguredDefault() throws Exception {
         String q = "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&start=" + T0 + "&end=" + END;
         HttpResponse<String> missing = get(server, q);
