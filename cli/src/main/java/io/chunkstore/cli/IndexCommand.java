@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliBytes;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
-import io.chunkstore.cli.common.PeriodTables;
+import io.chunkstore.core.config.PeriodTables;
+import io.chunkstore.core.schema.HashValue;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodConfig;
@@ -143,7 +144,7 @@ public final class IndexCommand implements Runnable {
 
         /** The period whose schema decodes the row: the one owning the hash's bucket, else the newest owner. */
         private PeriodConfig ownerFor(ChunkstoreConfig cfg, List<PeriodConfig> owners) {
-            var h = IndexEntryDecoder.parseHash(hash, false).or(() -> IndexEntryDecoder.parseHash(hash, true));
+            var h = HashValue.parse(hash, false).or(() -> HashValue.parse(hash, true));
             if (h.isPresent()) {
                 var p = cfg.schemaConfig().periodAt(h.get().bucketStartMs());
                 if (p.isPresent() && owners.contains(p.get())) {

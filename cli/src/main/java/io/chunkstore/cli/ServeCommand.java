@@ -1,11 +1,11 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.serve.ChunkstoreServer;
-import io.chunkstore.cli.serve.EmbeddedStore;
-import io.chunkstore.cli.serve.HttpMount;
-import io.chunkstore.cli.serve.LokiApiMount;
-import io.chunkstore.cli.serve.QuerierYaml;
-import io.chunkstore.cli.serve.ServeSettings;
+import io.chunkstore.server.ChunkstoreServer;
+import io.chunkstore.server.EmbeddedStore;
+import io.chunkstore.server.HttpMount;
+import io.chunkstore.server.LokiApiMount;
+import io.chunkstore.server.QuerierYaml;
+import io.chunkstore.server.ServeSettings;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.loki.http.LokiApiConfig;

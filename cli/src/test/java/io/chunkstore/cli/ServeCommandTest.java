@@ -2,7 +2,7 @@ package io.chunkstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chunkstore.cli.serve.EmbeddedStore;
+import io.chunkstore.server.EmbeddedStore;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.Sample;
 import io.chunkstore.core.config.ChunkstoreConfig;

@@ -1,6 +1,6 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
-import io.chunkstore.cli.common.PeriodTables;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.store.PeriodClientResolver;
 import io.chunkstore.core.store.PeriodClients;

@@ -1,4 +1,4 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;

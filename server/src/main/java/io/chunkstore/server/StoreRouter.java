@@ -1,8 +1,8 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
-import io.chunkstore.cli.common.PeriodTables;
-import io.chunkstore.cli.common.PeriodTables.Claim;
-import io.chunkstore.cli.common.PeriodTables.Role;
+import io.chunkstore.core.config.PeriodTables;
+import io.chunkstore.core.config.PeriodTables.Claim;
+import io.chunkstore.core.config.PeriodTables.Role;
 import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.SchemaConfig;

@@ -1,9 +1,9 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chunkstore.cli.common.PeriodTables;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.spi.ConfigException;
