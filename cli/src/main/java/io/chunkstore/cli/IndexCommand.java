@@ -9,10 +9,10 @@ import io.chunkstore.core.schema.HashValue;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodConfig;
-import io.chunkstore.core.store.StoreBackends;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
+import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.List;
@@ -121,8 +121,8 @@ public final class IndexCommand implements Runnable {
                         + owner.from() + "), store " + owner.store());
             }
             AtomicLong n = new AtomicLong();
-            try (StoreBackends backends = store.openBackends(new SimpleMeterRegistry())) {
-                backends.indexClient(owner.store()).queryPages(List.of(query), (q, page) -> {
+            try (ConfigStores opened = store.open(new SimpleMeterRegistry())) {
+                opened.backends().indexClient(owner.store()).queryPages(List.of(query), (q, page) -> {
                     ReadBatch.ReadBatchIterator it = page.iterator();
                     while (it.next()) {
                         if (limit > 0 && n.get() >= limit) {

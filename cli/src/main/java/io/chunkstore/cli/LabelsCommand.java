@@ -6,7 +6,7 @@ import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.store.CompositeStore;
-import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.List;
@@ -52,8 +52,8 @@ final class LabelsCommand implements Callable<Integer> {
         range.check(spec);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<String> answer;
-        try (StoreBackends backends = store.openBackends(registry);
-             CompositeStore cs = store.openStore(backends, registry)) {
+        try (ConfigStores stores = store.open(registry)) {
+            CompositeStore cs = stores.querier();
             answer = name == null ? cs.labelNamesForMetricName(user, range.from, range.to, metric)
                     : cs.labelValuesForMetricName(user, range.from, range.to, metric, name);
         }

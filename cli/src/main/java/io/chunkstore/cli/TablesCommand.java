@@ -17,6 +17,7 @@ import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableDesc;
+import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -121,9 +122,9 @@ public final class TablesCommand implements Runnable {
         @Override
         public Integer call() {
             ChunkstoreConfig cfg = common.store.load();
-            try (StoreBackends backends = common.store.openBackends(new SimpleMeterRegistry())) {
+            try (ConfigStores opened = common.store.open(new SimpleMeterRegistry())) {
                 Map<String, TablePlan> plans = new LinkedHashMap<>();
-                common.managers(cfg, backends).forEach((s, tm) -> plans.put(s, tm.plan()));
+                common.managers(cfg, opened.backends()).forEach((s, tm) -> plans.put(s, tm.plan()));
                 PrintWriter out = spec.commandLine().getOut();
                 if (common.output.json()) {
                     ObjectNode root = Json.object();
@@ -160,8 +161,8 @@ public final class TablesCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             ChunkstoreConfig cfg = common.store.load();
-            try (StoreBackends backends = common.store.openBackends(new SimpleMeterRegistry())) {
-                Map<String, TableManager> managers = common.managers(cfg, backends);
+            try (ConfigStores opened = common.store.open(new SimpleMeterRegistry())) {
+                Map<String, TableManager> managers = common.managers(cfg, opened.backends());
                 if (loop) {
                     return loop(managers);
                 }

@@ -44,6 +44,7 @@ public final class ChunkstoreServer implements AutoCloseable {
 
     private final ServeSettings settings;
     private final PrometheusMeterRegistry registry;
+    private final ConfigStores opened;
     private final StoreBackends backends;
     private final StoreRouter router;
     private final String served;
@@ -67,7 +68,8 @@ public final class ChunkstoreServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         this.router = new StoreRouter(config.schemaConfig());
-        this.backends = StoreBackends.open(config, registry, null);
+        this.opened = ConfigStores.open(config, registry);
+        this.backends = opened.backends();
         GrpcStoreServer g = null;
         ServeContext ctx = null;
         HttpEndpoints h = null;
@@ -103,7 +105,7 @@ public final class ChunkstoreServer implements AutoCloseable {
                 ctx.close().forEach(e::addSuppressed);
             }
             try {
-                backends.close();
+                opened.close();
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -201,10 +203,6 @@ public final class ChunkstoreServer implements AutoCloseable {
         return settings.config();
     }
 
-    public StoreRouter router() {
-        return router;
-    }
-
     /** What is served, in words: {@code store 'local' (index + chunks + tables)}. */
     public String served() {
         return served;
@@ -245,11 +243,6 @@ public final class ChunkstoreServer implements AutoCloseable {
         return host + ":" + grpcPort();
     }
 
-    /** Whether the gRPC server serves (false from the start of shutdown). */
-    public boolean serving() {
-        return serving;
-    }
-
     /** Blocks until {@link #close()} has finished. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
@@ -287,7 +280,7 @@ public final class ChunkstoreServer implements AutoCloseable {
             stopLoops();
             http.close();
             context.close().forEach(e -> LOG.warn("closing a handler of the HTTP port: {}", e.toString()));
-            backends.close();
+            opened.close();
             LOG.info("stopped");
         } finally {
             stopped.countDown();
