@@ -4,25 +4,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliBytes;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
-import io.chunkstore.core.config.PeriodTables;
-import io.chunkstore.core.schema.HashValue;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodConfig;
+import io.chunkstore.core.config.PeriodTables;
+import io.chunkstore.core.schema.HashValue;
+import io.chunkstore.server.ConfigStores;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
-import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code chunkstore index}: raw index rows, and what they mean. */
 @Command(name = "index",

@@ -13,11 +13,11 @@ import io.chunkstore.core.tables.TableManager;
 import io.chunkstore.core.tables.TableManagerConfig;
 import io.chunkstore.core.tables.TablePlan;
 import io.chunkstore.core.tables.TableSyncLoop;
+import io.chunkstore.server.ConfigStores;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableDesc;
-import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -28,10 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore tables plan|sync}: Cortex's table manager over the stores of a config: which index and chunk

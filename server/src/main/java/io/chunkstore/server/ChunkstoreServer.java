@@ -1,7 +1,7 @@
 package io.chunkstore.server;
 
-import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.ChunkstoreConfig;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.store.PeriodClientResolver;
 import io.chunkstore.core.store.PeriodClients;
 import io.chunkstore.core.store.StoreBackends;
@@ -78,7 +78,6 @@ public final class ChunkstoreServer implements AutoCloseable {
                 backends.backend(store);
             }
             GrpcStoreServer.Builder b = GrpcStoreServer.builder()
-                    .chunkTableResolver(router::chunkTableFor)
                     .listen(s.grpc())
                     .shutdownGracePeriod(s.grace())
                     .meterRegistry(registry)
@@ -133,7 +132,7 @@ public final class ChunkstoreServer implements AutoCloseable {
         servedClients = backends;
         if (stores.size() == 1) {
             StorageBackend backend = backends.backend(stores.get(0));
-            b.backend(backend);
+            b.backend(backend).chunkTableResolver(router::chunkTableFor);
             if (settings.lazyTables() && backend.capabilities().has(Feature.TABLES)
                     && backend.capabilities().has(Feature.INDEX)) {
                 LazyTables lazy = new LazyTables(new PeriodTables(config().schemaConfig()), backend.indexClient(),
@@ -154,7 +153,8 @@ public final class ChunkstoreServer implements AutoCloseable {
         }
         IndexClient index = new RoutingIndexClient(router, backends::indexClient);
         ChunkClient chunks = new RoutingChunkClient(router, st -> backends.backend(st).chunkClient());
-        b.storeName(String.join("+", stores)).indexClient(index).chunkClient(chunks);
+        b.storeName(String.join("+", stores)).indexClient(index).chunkClient(chunks)
+                .chunkTableResolver(RoutingChunkClient.TABLE_FROM_KEY);
         if (!tableStores.isEmpty()) {
             b.tableClient(new RoutingTableClient(router, tableStores, backends::tableClient));
         }

@@ -3,8 +3,8 @@ package io.chunkstore.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.ChunkstoreConfig;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.InvalidRequestException;
@@ -74,15 +74,18 @@ class StoreRouterTest {
                 + Long.toHexString(1590003600000L) + ":38eb373c";
         String in2022 = "u/fd3477666dacf92a/" + Long.toHexString(1650000000000L) + ":"
                 + Long.toHexString(1650003600000L) + ":38eb373c";
-        assertThat(r.chunkStore(in2019)).isEqualTo("mem-a");
-        assertThat(r.chunkStore(in2020)).isEqualTo("mem-b");
-        assertThat(r.chunkStore(in2022)).isEqualTo("mem-a");
+        assertThat(r.locate(in2019).store()).isEqualTo("mem-a");
+        assertThat(r.locate(in2020).store()).isEqualTo("mem-b");
+        assertThat(r.locate(in2022).store()).isEqualTo("mem-a");
         assertThat(r.chunkTableFor(in2019)).isEqualTo("chunks_2575"); // spec 2.2: 2019-05-12 is week 2575
-        assertThatThrownBy(() -> r.chunkStore("not a key")).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(() -> r.locate("not a key")).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("not a key");
         String early = "u/fd3477666dacf92a:0:1:38eb373c";
         assertThatThrownBy(() -> r.chunkTableFor(early)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("before the first schema period");
+        assertThatThrownBy(() -> r.locate(early)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("before the first schema period");
+        assertThat(r.locate(in2020)).isEqualTo(new StoreRouter.ChunkPlace("mem-b", "chunks_2628"));
         // Tables: every store with a claim.
         assertThat(r.tableStores("chunks_2700")).containsExactly("mem-a");
         assertThat(r.tableStores("index_2600")).containsExactly("mem-a");
