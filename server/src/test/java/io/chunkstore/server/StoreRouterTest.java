@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chunkstore.core.config.ChunkstoreConfig;
-import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
-/** The routing rule of serve across stores, and the table ownership it rests on. */
+/** The routing rule of serve across stores (the table ownership it rests on: core's PeriodTablesTest). */
 class StoreRouterTest {
     /**
      * 2020-01-02 (a Thursday, a 168h table boundary: week 2609) switches from store mem-a to mem-b; the last period
@@ -41,22 +40,6 @@ class StoreRouterTest {
 
     static SchemaConfig schema(String yaml) {
         return ChunkstoreConfig.parse(yaml, "test.yaml").schemaConfig();
-    }
-
-    @Test
-    void tablesAreOwnedByThePeriodsTheyOverlap() {
-        PeriodTables t = new PeriodTables(schema(TWO_STORES));
-        assertThat(t.indexPeriods("index_2557")).extracting(p -> p.store()).containsExactly("mem-a");
-        assertThat(t.indexPeriods("index_2608")).extracting(p -> p.store()).containsExactly("mem-a");
-        assertThat(t.indexPeriods("index_2609")).extracting(p -> p.store()).containsExactly("mem-b");
-        assertThat(t.indexPeriods("index_2661")).extracting(p -> p.store()).containsExactly("mem-b");
-        assertThat(t.indexPeriods("index_2662")).isEmpty(); // the last period's index is "single"
-        assertThat(t.indexPeriods("index_2556")).isEmpty(); // before the first period
-        assertThat(t.indexPeriods("single")).extracting(p -> p.schema().number()).containsExactly(12);
-        assertThat(t.indexPeriods("index_02600")).isEmpty(); // not how Go writes numbers
-        assertThat(t.indexPeriods("index_x")).isEmpty();
-        assertThat(t.chunkPeriods("chunks_2700")).extracting(p -> p.objectStore()).containsExactly("mem-a");
-        assertThat(t.chunkPeriods("chunks_2650")).extracting(p -> p.objectStore()).containsExactly("mem-b");
     }
 
     @Test
