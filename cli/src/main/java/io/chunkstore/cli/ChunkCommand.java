@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.core.chunk.Chunk;
@@ -62,7 +63,7 @@ public final class ChunkCommand implements Runnable {
                         + " unchecked and its checksum computed.")
         String key;
 
-        @Option(names = "--user", paramLabel = "USER",
+        @Option(names = "--user", parameterConsumer = FreeText.class, paramLabel = "USER",
                 description = "The tenant, needed for a legacy <fp>:<from>:<through> key; checked against other keys.")
         String user;
 
@@ -107,10 +108,11 @@ public final class ChunkCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--user", required = true, paramLabel = "USER", description = "The tenant.")
+        @Option(names = "--user", parameterConsumer = FreeText.class,
+                required = true, paramLabel = "USER", description = "The tenant.")
         String user;
 
-        @Option(names = "--labels", required = true, paramLabel = "LABELS",
+        @Option(names = "--labels", parameterConsumer = FreeText.class, required = true, paramLabel = "LABELS",
                 description = "The series, e.g. '{__name__=\"foo\",bar=\"baz\"}'.")
         String labels;
 

@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliTime;
@@ -60,7 +61,8 @@ final class QueryCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    @Option(names = "--user", parameterConsumer = FreeText.class,
+            required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 
     @Parameters(index = "0", paramLabel = "SELECTOR",

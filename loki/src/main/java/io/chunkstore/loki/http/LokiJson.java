@@ -2,6 +2,7 @@ package io.chunkstore.loki.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.LogEntry;
@@ -69,8 +70,8 @@ public final class LokiJson {
             }
             return out;
         }
-        Map<String, Labels> labels = new TreeMap<>();
-        Map<String, List<LogEntry>> entries = new TreeMap<>();
+        Map<String, Labels> labels = new TreeMap<>(GoStrings.BYTE_ORDER);
+        Map<String, List<LogEntry>> entries = new TreeMap<>(GoStrings.BYTE_ORDER);
         Map<String, Integer> sources = new LinkedHashMap<>();
         for (LogQueryResult.Stream s : streams) {
             for (LogEntry e : s.entries()) {

@@ -1,5 +1,6 @@
 package io.chunkstore.loki.query;
 
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.Direction;
@@ -99,8 +100,8 @@ public final class LogQuerier implements AutoCloseable {
      * by labels string.
      */
     static LogQueryResult readStreams(LogIterator it, int limit, Direction direction, long intervalNs) {
-        Map<String, LogStream> streams = new TreeMap<>();
-        Map<String, List<LogEntry>> entries = new TreeMap<>();
+        Map<String, LogStream> streams = new TreeMap<>(GoStrings.BYTE_ORDER);
+        Map<String, List<LogEntry>> entries = new TreeMap<>(GoStrings.BYTE_ORDER);
         int n = 0;
         long last = 0;
         boolean any = false;
@@ -156,7 +157,7 @@ public final class LogQuerier implements AutoCloseable {
      * once, sorted by labels string. One chunk per stream is fetched to read its labels.
      */
     public List<Labels> series(String userId, long startNs, long endNs, List<List<LabelMatcher>> selectors) {
-        Map<String, Labels> out = new TreeMap<>();
+        Map<String, Labels> out = new TreeMap<>(GoStrings.BYTE_ORDER);
         for (List<LabelMatcher> selector : selectors) {
             List<LabelMatcher> matchers = storeMatchers(selector);
             Map<Long, LogChunkRef> onePerSeries = new LinkedHashMap<>();
