@@ -1,6 +1,7 @@
 package io.chunkstore.cli;
 
 import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.cli.common.SampleValues;
@@ -109,7 +110,7 @@ public final class ChunkCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--user", parameterConsumer = FreeText.class,
+        @Option(names = "--user", parameterConsumer = TenantText.class,
                 required = true, paramLabel = "USER", description = "The tenant.")
         String user;
 

@@ -1,6 +1,7 @@
 package io.chunkstore.cli;
 
 import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.Json;
@@ -39,7 +40,7 @@ final class LabelsCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--user", parameterConsumer = FreeText.class,
+    @Option(names = "--user", parameterConsumer = TenantText.class,
             required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 

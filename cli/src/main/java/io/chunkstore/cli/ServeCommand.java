@@ -1,6 +1,6 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.loki.http.LokiApiConfig;
@@ -85,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long shutdown lets calls in flight finish. Default: ${DEFAULT-VALUE}.")
     Duration grace;
 
-    @Option(names = "--loki-tenant", parameterConsumer = FreeText.class, paramLabel = "TENANT",
+    @Option(names = "--loki-tenant", parameterConsumer = TenantText.class, paramLabel = "TENANT",
             description = "Tenant of Loki API requests without an X-Scope-OrgID header (Loki's single-tenant mode"
                     + " uses fake). Default: the header is required.")
     String lokiTenant;

@@ -318,6 +318,16 @@ class LokiHttpApiTest {
         assertThat(missing.body()).contains("no org id").contains("X-Scope-OrgID");
         assertThat(ok(get(server, q, "X-Scope-OrgID", "other")).at("/data/result")).isEmpty();
         assertThat(get(server, q, "X-Scope-OrgID", "a|b").statusCode()).isEqualTo(400);
+        // Tenants Cortex and Loki refuse, and a since that overflows: 400s with the reason, not 500s.
+        for (String bad : List.of("..", "a/b", "a b", "x".repeat(151))) {
+            HttpResponse<String> r = get(server, q, "X-Scope-OrgID", bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).as(bad).contains("tenant ID");
+        }
+        HttpResponse<String> since = get(server, "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}")
+                + "&since=99999999h", "X-Scope-OrgID", "fake");
+        assertThat(since.statusCode()).isEqualTo(400);
+        assertThat(since.body()).contains("since=99999999h");
         assertThat(ok(get(singleTenant, q)).at("/data/result/0/values")).hasSize(10);
     }
 
