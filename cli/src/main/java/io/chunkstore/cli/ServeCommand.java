@@ -1,24 +1,24 @@
 package io.chunkstore.cli;
 
 import io.chunkstore.cli.common.TenantText;
-import io.chunkstore.cli.serve.ChunkstoreServer;
-import io.chunkstore.cli.serve.EmbeddedStore;
-import io.chunkstore.cli.serve.HttpMount;
-import io.chunkstore.cli.serve.LokiApiMount;
-import io.chunkstore.cli.serve.QuerierYaml;
-import io.chunkstore.cli.serve.ServeSettings;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.loki.http.LokiApiConfig;
+import io.chunkstore.server.ChunkstoreServer;
+import io.chunkstore.server.EmbeddedStore;
+import io.chunkstore.server.HttpMount;
+import io.chunkstore.server.LokiApiMount;
+import io.chunkstore.server.QuerierYaml;
+import io.chunkstore.server.ServeSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore serve}: the grpc_store storage plugin server that unmodified Cortex (up to 1.13) and Loki (2.x,

@@ -2,7 +2,6 @@ package io.chunkstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chunkstore.cli.serve.EmbeddedStore;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.Sample;
 import io.chunkstore.core.config.ChunkstoreConfig;
@@ -15,6 +14,7 @@ import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.PeriodClientResolver;
 import io.chunkstore.core.store.PeriodClients;
 import io.chunkstore.grpc.GrpcStoreClient;
+import io.chunkstore.server.EmbeddedStore;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;

@@ -1,4 +1,4 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;

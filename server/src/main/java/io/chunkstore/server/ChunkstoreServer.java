@@ -1,7 +1,7 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
-import io.chunkstore.cli.common.PeriodTables;
 import io.chunkstore.core.config.ChunkstoreConfig;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.store.PeriodClientResolver;
 import io.chunkstore.core.store.PeriodClients;
 import io.chunkstore.core.store.StoreBackends;
@@ -44,6 +44,7 @@ public final class ChunkstoreServer implements AutoCloseable {
 
     private final ServeSettings settings;
     private final PrometheusMeterRegistry registry;
+    private final ConfigStores opened;
     private final StoreBackends backends;
     private final StoreRouter router;
     private final String served;
@@ -67,7 +68,8 @@ public final class ChunkstoreServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         this.router = new StoreRouter(config.schemaConfig());
-        this.backends = StoreBackends.open(config, registry, null);
+        this.opened = ConfigStores.open(config, registry);
+        this.backends = opened.backends();
         GrpcStoreServer g = null;
         ServeContext ctx = null;
         HttpEndpoints h = null;
@@ -76,7 +78,6 @@ public final class ChunkstoreServer implements AutoCloseable {
                 backends.backend(store);
             }
             GrpcStoreServer.Builder b = GrpcStoreServer.builder()
-                    .chunkTableResolver(router::chunkTableFor)
                     .listen(s.grpc())
                     .shutdownGracePeriod(s.grace())
                     .meterRegistry(registry)
@@ -103,7 +104,7 @@ public final class ChunkstoreServer implements AutoCloseable {
                 ctx.close().forEach(e::addSuppressed);
             }
             try {
-                backends.close();
+                opened.close();
             } catch (RuntimeException suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -131,7 +132,7 @@ public final class ChunkstoreServer implements AutoCloseable {
         servedClients = backends;
         if (stores.size() == 1) {
             StorageBackend backend = backends.backend(stores.get(0));
-            b.backend(backend);
+            b.backend(backend).chunkTableResolver(router::chunkTableFor);
             if (settings.lazyTables() && backend.capabilities().has(Feature.TABLES)
                     && backend.capabilities().has(Feature.INDEX)) {
                 LazyTables lazy = new LazyTables(new PeriodTables(config().schemaConfig()), backend.indexClient(),
@@ -152,7 +153,8 @@ public final class ChunkstoreServer implements AutoCloseable {
         }
         IndexClient index = new RoutingIndexClient(router, backends::indexClient);
         ChunkClient chunks = new RoutingChunkClient(router, st -> backends.backend(st).chunkClient());
-        b.storeName(String.join("+", stores)).indexClient(index).chunkClient(chunks);
+        b.storeName(String.join("+", stores)).indexClient(index).chunkClient(chunks)
+                .chunkTableResolver(RoutingChunkClient.TABLE_FROM_KEY);
         if (!tableStores.isEmpty()) {
             b.tableClient(new RoutingTableClient(router, tableStores, backends::tableClient));
         }
@@ -201,10 +203,6 @@ public final class ChunkstoreServer implements AutoCloseable {
         return settings.config();
     }
 
-    public StoreRouter router() {
-        return router;
-    }
-
     /** What is served, in words: {@code store 'local' (index + chunks + tables)}. */
     public String served() {
         return served;
@@ -245,11 +243,6 @@ public final class ChunkstoreServer implements AutoCloseable {
         return host + ":" + grpcPort();
     }
 
-    /** Whether the gRPC server serves (false from the start of shutdown). */
-    public boolean serving() {
-        return serving;
-    }
-
     /** Blocks until {@link #close()} has finished. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
@@ -287,7 +280,7 @@ public final class ChunkstoreServer implements AutoCloseable {
             stopLoops();
             http.close();
             context.close().forEach(e -> LOG.warn("closing a handler of the HTTP port: {}", e.toString()));
-            backends.close();
+            opened.close();
             LOG.info("stopped");
         } finally {
             stopped.countDown();

@@ -1,7 +1,6 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import io.chunkstore.core.store.CompositeStore;
-import io.chunkstore.core.store.StoreConfig;
 import io.chunkstore.loki.http.LokiApiConfig;
 import io.chunkstore.loki.http.LokiHttpApi;
 import io.chunkstore.loki.query.LogQuerier;
@@ -25,11 +24,7 @@ public final class LokiApiMount implements HttpMount {
 
     @Override
     public Handler handler(Server http, ServeContext context) {
-        CompositeStore store = CompositeStore.builder(context.config().schemaConfig())
-                .clients(context.clients())
-                .config(StoreConfig.fromLimits(context.config().limits()))
-                .metrics(context.registry(), context.config().metricsNamespace())
-                .build();
+        CompositeStore store = ConfigStores.querier(context.config(), context.clients(), context.registry());
         LogQuerier querier = new LogQuerier(new StoreLogChunkSource(store), QueryOptions.DEFAULT);
         context.closeOnShutdown(store);
         context.closeOnShutdown(querier);

@@ -1,4 +1,4 @@
-package io.chunkstore.cli.common;
+package io.chunkstore.core.config;
 
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodicTableConfig;

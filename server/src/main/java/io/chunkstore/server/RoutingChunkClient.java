@@ -1,5 +1,6 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
+import io.chunkstore.grpc.ChunkTableResolver;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
@@ -13,10 +14,18 @@ import java.util.function.Function;
 
 /**
  * A chunk client over several stores: each chunk goes to the object store of the period owning its {@code from}
- * ({@link StoreRouter#chunkStore}). A fetch asks each store for its keys and merges the answers; when some stores
- * miss chunks, the {@link ChunkFetchException} carries everything fetched from all stores and every failure.
+ * ({@link StoreRouter#locate}, one parse of the key). A fetch asks each store for its keys and merges the answers; when
+ * some stores miss chunks, the {@link ChunkFetchException} carries everything fetched from all stores and every
+ * failure. A delete without a table name (the gRPC server's DeleteChunks from a Go client, which sends the id alone:
+ * {@link #TABLE_FROM_KEY}) gets the chunk table from the same parse that finds its store.
  */
 final class RoutingChunkClient implements ChunkClient {
+    /**
+     * The gRPC server's chunk table resolver when this client serves: it leaves the table to {@link #deleteChunk},
+     * which finds it with the store from one parse of the key.
+     */
+    static final ChunkTableResolver TABLE_FROM_KEY = externalKey -> "";
+
     private final StoreRouter router;
     private final Function<String, ChunkClient> clients;
 
@@ -29,7 +38,7 @@ final class RoutingChunkClient implements ChunkClient {
     public void putChunks(List<EncodedChunk> chunks) {
         Map<String, List<EncodedChunk>> parts = new LinkedHashMap<>();
         for (EncodedChunk c : chunks) {
-            parts.computeIfAbsent(router.chunkStore(c.key()), s -> new ArrayList<>()).add(c);
+            parts.computeIfAbsent(router.locate(c.key()).store(), s -> new ArrayList<>()).add(c);
         }
         parts.forEach((store, part) -> clients.apply(store).putChunks(part));
     }
@@ -38,7 +47,7 @@ final class RoutingChunkClient implements ChunkClient {
     public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
         Map<String, List<ChunkLocation>> parts = new LinkedHashMap<>();
         for (ChunkLocation c : chunks) {
-            parts.computeIfAbsent(router.chunkStore(c.key()), s -> new ArrayList<>()).add(c);
+            parts.computeIfAbsent(router.locate(c.key()).store(), s -> new ArrayList<>()).add(c);
         }
         List<EncodedChunk> fetched = new ArrayList<>();
         Map<String, StorageException> failures = new LinkedHashMap<>();
@@ -58,7 +67,9 @@ final class RoutingChunkClient implements ChunkClient {
 
     @Override
     public void deleteChunk(ChunkLocation chunk) {
-        clients.apply(router.chunkStore(chunk.key())).deleteChunk(chunk);
+        StoreRouter.ChunkPlace place = router.locate(chunk.key());
+        ChunkLocation located = chunk.tableName().isEmpty() ? new ChunkLocation(chunk.key(), place.table()) : chunk;
+        clients.apply(place.store()).deleteChunk(located);
     }
 
     @Override

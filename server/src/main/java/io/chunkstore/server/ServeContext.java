@@ -1,4 +1,4 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.store.PeriodClientResolver;

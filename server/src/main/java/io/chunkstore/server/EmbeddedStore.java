@@ -1,4 +1,4 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

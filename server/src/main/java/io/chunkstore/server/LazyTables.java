@@ -1,7 +1,7 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
-import io.chunkstore.cli.common.PeriodTables;
-import io.chunkstore.cli.common.PeriodTables.Role;
+import io.chunkstore.core.config.PeriodTables.Role;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;

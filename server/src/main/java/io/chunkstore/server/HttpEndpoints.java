@@ -1,4 +1,4 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import io.chunkstore.spi.UnavailableException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -103,6 +103,7 @@ final class HttpEndpoints implements AutoCloseable {
             switch (path) {
                 case "/metrics" -> {
                     if (!read) {
+                        response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                         return text(response, callback, 405, "use GET\n");
                     }
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, METRICS_CONTENT_TYPE);

@@ -1,9 +1,8 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chunkstore.cli.ServeCommandTestAccess;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.chunk.Sample;
@@ -88,7 +87,7 @@ class ServeRoutingTest {
             }
             assertThat(server.backends().tableClient("local").listTables()).containsExactly("chunks_2575",
                     "index_2575");
-            assertThat(ServeCommandTestAccess.memStore("mem-a").listTables()).containsExactly("chunks_2628",
+            assertThat(MemStores.opened("mem-a").listTables()).containsExactly("chunks_2628",
                     "index_2628");
             assertThat(client.tableClient().listTables()).containsExactly("chunks_2575", "chunks_2628",
                     "index_2575", "index_2628");
@@ -104,12 +103,12 @@ class ServeRoutingTest {
             String newSeries = "t1:d" + (T2020 / 86_400_000L) + ":"
                     + io.chunkstore.core.schema.SeriesId.of(recent.labels()).value();
             IndexClient local = server.backends().indexClient("local");
-            IndexClient mem = ServeCommandTestAccess.memStore("mem-a");
+            IndexClient mem = MemStores.opened("mem-a");
             assertThat(rows(local, "index_2575", oldSeries)).isEqualTo(1);
             assertThat(rows(mem, "index_2628", newSeries)).isEqualTo(1);
-            assertThat(ServeCommandTestAccess.memStore("mem-a").getChunks(List.of(new ChunkLocation(
+            assertThat(MemStores.opened("mem-a").getChunks(List.of(new ChunkLocation(
                     ChunkCodec.encode(recent).externalKey(), "chunks_2628")))).hasSize(1);
-            assertThatThrownBy(() -> ServeCommandTestAccess.memStore("mem-a").getChunks(List.of(new ChunkLocation(
+            assertThatThrownBy(() -> MemStores.opened("mem-a").getChunks(List.of(new ChunkLocation(
                     ChunkCodec.encode(old).externalKey(), "chunks_2575")))).isInstanceOf(ChunkFetchException.class);
 
             // Reads come back from each store (a range over weeks without tables would be NOT_FOUND, as in Cortex).

@@ -1,10 +1,10 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
-import io.chunkstore.cli.common.PeriodTables;
-import io.chunkstore.cli.common.PeriodTables.Claim;
-import io.chunkstore.cli.common.PeriodTables.Role;
 import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.config.PeriodConfig;
+import io.chunkstore.core.config.PeriodTables.Claim;
+import io.chunkstore.core.config.PeriodTables.Role;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.InvalidChunkException;
@@ -22,8 +22,8 @@ import java.util.Set;
  *       tables include the entry's or query's table name ({@link PeriodTables}); a name no period owns goes to the
  *       newest period's {@code store};</li>
  *   <li><b>chunk</b> requests go to the {@code object_store} of the period owning the chunk's {@code from} (parsed from
- *       its external key), which is where Cortex and Loki put a chunk ({@code ChunkTableFor(from)}, which is also how
- *       the Go client chose the table name it sends); a key that does not parse is INVALID_ARGUMENT;</li>
+ *       its external key once per request, {@link #locate}), which is where Cortex and Loki put a chunk; a key that
+ *       does not parse, or starts before the first period, is INVALID_ARGUMENT;</li>
  *   <li><b>table</b> requests go to every store with a claim on the name (as index tables of a period's
  *       {@code store}, or as chunk tables of its {@code object_store}); a name no period owns goes to the newest
  *       period's {@code store}; ListTables is the sorted union of every store's tables.</li>
@@ -72,21 +72,37 @@ public final class StoreRouter {
         return owners.isEmpty() ? newest.store() : owners.get(0).store();
     }
 
+    /** Where a chunk lives: the store keeping it and its chunk table. */
+    public record ChunkPlace(String store, String table) {
+    }
+
     /**
-     * The store keeping a chunk: the object store of the period owning the key's {@code from}.
+     * Where a chunk lives, from one parse of its key: the object store of the period owning the key's {@code from},
+     * and Cortex's {@code ChunkTableFor} of that time ({@link SchemaConfig#chunkTableFor}), which is also how the Go
+     * client chose the table name it sends.
      *
      * @throws InvalidRequestException when the key does not parse or its time is before the first period
      */
-    public String chunkStore(String externalKey) {
+    public ChunkPlace locate(String externalKey) {
         long from;
         try {
             from = ChunkRef.parse(externalKey).from();
         } catch (InvalidChunkException | IllegalArgumentException e) {
             throw new InvalidRequestException("chunk key '" + externalKey + "' does not parse: " + e.getMessage(), e);
         }
-        return schema.periodAt(from).orElseThrow(() -> new InvalidRequestException("chunk key '" + externalKey
-                + "' starts before the first schema period (" + schema.periods().get(0).from() + ")"))
-                .objectStore();
+        PeriodConfig owner = schema.periodAt(from).orElseThrow(() -> new InvalidRequestException("chunk key '"
+                + externalKey + "' starts before the first schema period (" + schema.periods().get(0).from() + ")"));
+        return new ChunkPlace(owner.objectStore(), schema.chunkTableFor(from));
+    }
+
+    /**
+     * The chunk table of a key (its {@link #locate} table): what DeleteChunks, which carries only the chunk id, passes
+     * to the backend when one store serves every period.
+     *
+     * @throws InvalidRequestException when the key does not parse or starts before the first period
+     */
+    public String chunkTableFor(String externalKey) {
+        return locate(externalKey).table();
     }
 
     /** The stores with a claim on a table name, index claims first; the newest index store when none has. */
@@ -98,25 +114,5 @@ public final class StoreRouter {
             out.add(newest.store());
         }
         return new ArrayList<>(out);
-    }
-
-    /**
-     * Cortex's {@code ChunkTableFor} of a key's {@code from}: what DeleteChunks, which carries only the chunk id,
-     * passes to the backend.
-     *
-     * @throws InvalidRequestException when the key does not parse or starts before the first period
-     */
-    public String chunkTableFor(String externalKey) {
-        long from;
-        try {
-            from = ChunkRef.parse(externalKey).from();
-        } catch (InvalidChunkException | IllegalArgumentException e) {
-            throw new InvalidRequestException("chunk key '" + externalKey + "' does not parse: " + e.getMessage(), e);
-        }
-        if (schema.periodAt(from).isEmpty()) {
-            throw new InvalidRequestException("chunk key '" + externalKey + "' starts before the first schema period ("
-                    + schema.periods().get(0).from() + ")");
-        }
-        return schema.chunkTableFor(from);
     }
 }

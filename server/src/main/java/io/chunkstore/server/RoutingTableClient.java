@@ -1,4 +1,4 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;

@@ -1,4 +1,4 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;

@@ -1,16 +1,15 @@
-package io.chunkstore.cli.serve;
+package io.chunkstore.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chunkstore.cli.common.PeriodTables;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.InvalidRequestException;
 import org.junit.jupiter.api.Test;
 
-/** The routing rule of serve across stores, and the table ownership it rests on. */
+/** The routing rule of serve across stores (the table ownership it rests on: core's PeriodTablesTest). */
 class StoreRouterTest {
     /**
      * 2020-01-02 (a Thursday, a 168h table boundary: week 2609) switches from store mem-a to mem-b; the last period
@@ -44,22 +43,6 @@ class StoreRouterTest {
     }
 
     @Test
-    void tablesAreOwnedByThePeriodsTheyOverlap() {
-        PeriodTables t = new PeriodTables(schema(TWO_STORES));
-        assertThat(t.indexPeriods("index_2557")).extracting(p -> p.store()).containsExactly("mem-a");
-        assertThat(t.indexPeriods("index_2608")).extracting(p -> p.store()).containsExactly("mem-a");
-        assertThat(t.indexPeriods("index_2609")).extracting(p -> p.store()).containsExactly("mem-b");
-        assertThat(t.indexPeriods("index_2661")).extracting(p -> p.store()).containsExactly("mem-b");
-        assertThat(t.indexPeriods("index_2662")).isEmpty(); // the last period's index is "single"
-        assertThat(t.indexPeriods("index_2556")).isEmpty(); // before the first period
-        assertThat(t.indexPeriods("single")).extracting(p -> p.schema().number()).containsExactly(12);
-        assertThat(t.indexPeriods("index_02600")).isEmpty(); // not how Go writes numbers
-        assertThat(t.indexPeriods("index_x")).isEmpty();
-        assertThat(t.chunkPeriods("chunks_2700")).extracting(p -> p.objectStore()).containsExactly("mem-a");
-        assertThat(t.chunkPeriods("chunks_2650")).extracting(p -> p.objectStore()).containsExactly("mem-b");
-    }
-
-    @Test
     void routesIndexByTableChunksByKeyTimeAndTablesByClaims() {
         StoreRouter r = new StoreRouter(schema(TWO_STORES));
         assertThat(r.stores()).containsExactly("mem-a", "mem-b");
@@ -74,15 +57,18 @@ class StoreRouterTest {
                 + Long.toHexString(1590003600000L) + ":38eb373c";
         String in2022 = "u/fd3477666dacf92a/" + Long.toHexString(1650000000000L) + ":"
                 + Long.toHexString(1650003600000L) + ":38eb373c";
-        assertThat(r.chunkStore(in2019)).isEqualTo("mem-a");
-        assertThat(r.chunkStore(in2020)).isEqualTo("mem-b");
-        assertThat(r.chunkStore(in2022)).isEqualTo("mem-a");
+        assertThat(r.locate(in2019).store()).isEqualTo("mem-a");
+        assertThat(r.locate(in2020).store()).isEqualTo("mem-b");
+        assertThat(r.locate(in2022).store()).isEqualTo("mem-a");
         assertThat(r.chunkTableFor(in2019)).isEqualTo("chunks_2575"); // spec 2.2: 2019-05-12 is week 2575
-        assertThatThrownBy(() -> r.chunkStore("not a key")).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(() -> r.locate("not a key")).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("not a key");
         String early = "u/fd3477666dacf92a:0:1:38eb373c";
         assertThatThrownBy(() -> r.chunkTableFor(early)).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("before the first schema period");
+        assertThatThrownBy(() -> r.locate(early)).isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("before the first schema period");
+        assertThat(r.locate(in2020)).isEqualTo(new StoreRouter.ChunkPlace("mem-b", "chunks_2628"));
         // Tables: every store with a claim.
         assertThat(r.tableStores("chunks_2700")).containsExactly("mem-a");
         assertThat(r.tableStores("index_2600")).containsExactly("mem-a");
