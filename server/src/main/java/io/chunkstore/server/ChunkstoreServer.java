@@ -229,6 +229,11 @@ public final class ChunkstoreServer implements AutoCloseable {
         return http.port();
     }
 
+    /** Where the HTTP port is bound: {@code host:port}. */
+    public String httpAddress() {
+        return http.host() + ":" + http.port();
+    }
+
     public boolean tls() {
         return grpc.tls();
     }

@@ -76,6 +76,12 @@ final class HttpEndpoints implements AutoCloseable {
         return connector.getLocalPort();
     }
 
+    /** The host the port is bound to, as given ({@code 127.0.0.1}, {@code 0.0.0.0}, a name). */
+    String host() {
+        String h = connector.getHost();
+        return h == null ? "0.0.0.0" : h;
+    }
+
     @Override
     public void close() {
         try {
