@@ -8,15 +8,15 @@ import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.store.CompositeStore;
-import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore labels}: the label names of a metric's series in a time range, or the values of one label, as a
@@ -57,8 +57,8 @@ final class LabelsCommand implements Callable<Integer> {
         range.check(spec);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<String> answer;
-        try (StoreBackends backends = store.openBackends(registry);
-             CompositeStore cs = store.openStore(backends, registry)) {
+        try (ConfigStores stores = store.open(registry)) {
+            CompositeStore cs = stores.querier();
             answer = name == null ? cs.labelNamesForMetricName(user, range.from, range.to, metric)
                     : cs.labelValuesForMetricName(user, range.from, range.to, metric, name);
         }

@@ -19,7 +19,7 @@ import io.chunkstore.core.model.Selectors;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.IndexedChunk;
 import io.chunkstore.core.store.QueryMatchers;
-import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.server.ConfigStores;
 import io.chunkstore.spi.InvalidChunkException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -30,11 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore query}: the series matching a selector in a time range and their chunks, read through the index of
@@ -117,8 +117,8 @@ final class QueryCommand implements Callable<Integer> {
         List<LabelMatcher> matchers = Selectors.parseMatchers(selector);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<Found> found = new ArrayList<>();
-        try (StoreBackends backends = store.openBackends(registry);
-             CompositeStore cs = store.openStore(backends, registry)) {
+        try (ConfigStores stores = store.open(registry)) {
+            CompositeStore cs = stores.querier();
             List<IndexedChunk> refs = cs.chunkRefs(user, range.from, range.to, matchers);
             try (Progress progress = Progress.start("chunks", refs.size())) {
                 for (int i = 0; i < refs.size(); i += FETCH_BATCH) {

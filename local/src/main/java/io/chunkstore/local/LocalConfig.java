@@ -19,9 +19,29 @@ import java.util.Objects;
  * @param queryPageBytes   most range value plus value bytes in one page (a larger single entry gets a page alone)
  * @param queryConcurrency queries of one {@code queryPages} call that run at once
  * @param chunkConcurrency chunk files of one call read or written at once
+ * @param memory           the index's native memory and file bounds
  */
 public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syncWrites, int queryPageSize,
-        int queryPageBytes, int queryConcurrency, int chunkConcurrency) {
+        int queryPageBytes, int queryConcurrency, int chunkConcurrency, Memory memory) {
+
+    /**
+     * The bounds of the index's native memory and open files, whatever the number of tables.
+     *
+     * @param blockCacheBytes  capacity of the one block cache (data, index and filter blocks); memtables are charged
+     *                         to it, so RocksDB's memory stays near this number
+     * @param writeBufferBytes all memtables together (one write-buffer manager); a flush writes at most this much,
+     *                         so a write is refused while the index's disk has less free space than this
+     * @param maxOpenFiles     SST files kept open at once
+     */
+    public record Memory(long blockCacheBytes, long writeBufferBytes, int maxOpenFiles) {
+        public static final Memory DEFAULT = new Memory(128L << 20, 64L << 20, 512);
+
+        public Memory {
+            positive("block_cache_bytes", blockCacheBytes);
+            positive("write_buffer_bytes", writeBufferBytes);
+            positive("max_open_files", maxOpenFiles);
+        }
+    }
 
     /** The config block's name. */
     public static final String BLOCK = "local";
@@ -37,27 +57,33 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
         positive("query_page_bytes", queryPageBytes);
         positive("query_concurrency", queryConcurrency);
         positive("chunk_concurrency", chunkConcurrency);
+        Objects.requireNonNull(memory, "memory");
     }
 
     /** Defaults under one directory: {@code index/} and {@code chunks/} inside it. */
     public static LocalConfig under(Path directory) {
         return new LocalConfig(directory.resolve("index"), directory.resolve("chunks"), true, DEFAULT_QUERY_PAGE_SIZE,
-                DEFAULT_QUERY_PAGE_BYTES, DEFAULT_QUERY_CONCURRENCY, DEFAULT_CHUNK_CONCURRENCY);
+                DEFAULT_QUERY_PAGE_BYTES, DEFAULT_QUERY_CONCURRENCY, DEFAULT_CHUNK_CONCURRENCY, Memory.DEFAULT);
     }
 
     public LocalConfig withSyncWrites(boolean v) {
         return new LocalConfig(indexDirectory, chunksDirectory, v, queryPageSize, queryPageBytes, queryConcurrency,
-                chunkConcurrency);
+                chunkConcurrency, memory);
     }
 
     public LocalConfig withQueryPaging(int entries, int bytes) {
         return new LocalConfig(indexDirectory, chunksDirectory, syncWrites, entries, bytes, queryConcurrency,
-                chunkConcurrency);
+                chunkConcurrency, memory);
     }
 
     public LocalConfig withQueryConcurrency(int v) {
         return new LocalConfig(indexDirectory, chunksDirectory, syncWrites, queryPageSize, queryPageBytes, v,
-                chunkConcurrency);
+                chunkConcurrency, memory);
+    }
+
+    public LocalConfig withMemory(Memory v) {
+        return new LocalConfig(indexDirectory, chunksDirectory, syncWrites, queryPageSize, queryPageBytes,
+                queryConcurrency, chunkConcurrency, v);
     }
 
     /**
@@ -71,6 +97,9 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
      * @param queryPageBytes   {@code query_page_bytes}
      * @param queryConcurrency {@code query_concurrency}
      * @param chunkConcurrency {@code chunk_concurrency}
+     * @param blockCacheBytes  {@code block_cache_bytes}
+     * @param writeBufferBytes {@code write_buffer_bytes}
+     * @param maxOpenFiles     {@code max_open_files}
      */
     public record Block(
             @ConfigKey(value = "directory", doc = "Root of the store: the index in <directory>/index, the chunks in"
@@ -90,7 +119,16 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
             @ConfigKey(value = "query_concurrency", dflt = "" + DEFAULT_QUERY_CONCURRENCY, min = 1,
                     doc = "Queries of one index call that run at once.") int queryConcurrency,
             @ConfigKey(value = "chunk_concurrency", dflt = "" + DEFAULT_CHUNK_CONCURRENCY, min = 1,
-                    doc = "Chunk files of one call read or written at once.") int chunkConcurrency) {
+                    doc = "Chunk files of one call read or written at once.") int chunkConcurrency,
+            @ConfigKey(value = "block_cache_bytes", dflt = "128MiB", min = 1, bytes = true, doc = "Capacity of the"
+                    + " index's one RocksDB block cache (data, index and filter blocks); the memtables are charged to"
+                    + " it, so the index's native memory stays near this, whatever the number of tables.")
+            long blockCacheBytes,
+            @ConfigKey(value = "write_buffer_bytes", dflt = "64MiB", min = 1, bytes = true, doc = "All memtables"
+                    + " together (one write-buffer manager); also the free disk space a write needs, since a flush"
+                    + " writes at most this much.") long writeBufferBytes,
+            @ConfigKey(value = "max_open_files", dflt = "512", min = 1, doc = "SST files RocksDB keeps open at"
+                    + " once.") int maxOpenFiles) {
     }
 
     /**
@@ -119,7 +157,8 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
         }
         return new LocalConfig(index != null ? index : dir.resolve("index"),
                 chunks != null ? chunks : dir.resolve("chunks"), b.syncWrites(), b.queryPageSize(),
-                b.queryPageBytes(), b.queryConcurrency(), b.chunkConcurrency());
+                b.queryPageBytes(), b.queryConcurrency(), b.chunkConcurrency(),
+                new Memory(b.blockCacheBytes(), b.writeBufferBytes(), b.maxOpenFiles()));
     }
 
     /** A directory key as a path; null when not given. */
@@ -133,7 +172,7 @@ public record LocalConfig(Path indexDirectory, Path chunksDirectory, boolean syn
         return Path.of(value);
     }
 
-    private static void positive(String key, int v) {
+    private static void positive(String key, long v) {
         if (v < 1) {
             throw new ConfigException(BLOCK + "." + key + " must be at least 1, not " + v);
         }
