@@ -223,7 +223,9 @@ class GeneratedStoreOracleTest {
             LogQueryResult r = q.query(LogQueryRequest.of("tenant", LogQuery.parse("{env=\"dev\"} |= \"warn\""),
                     START, END + DAY_NS, Direction.BACKWARD, 120));
             assertThat(r.entryCount()).isEqualTo(120);
-            assertThat(r.streams()).extracting(s -> s.stream().labelsString()).isSorted();
+            // Backward: streams by labels string descending, as Loki's query frontend returns them.
+            assertThat(r.streams()).extracting(s -> s.stream().labelsString())
+                    .isSortedAccordingTo(io.chunkstore.core.model.GoStrings.BYTE_ORDER.reversed());
             List<Expected> expected = UNIQUE.stream().filter(e -> e.stream.get("env").equals("dev")
                     && e.line.contains("warn")).sorted(order(Direction.BACKWARD)).toList().subList(0, 120);
             for (LogQueryResult.Stream s : r.streams()) {
