@@ -17,6 +17,7 @@ import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (the hashed-prefix vectors included), family {@code f}, qualifiers, timestamp 0 and values, for the index in each
  * layout and for chunks; and the family (and GC rule) of the tables we create.
  */
+@RealServer
 class BigtableLayoutTest {
     private static final Map<String, BigtableBackend> BACKENDS = new LinkedHashMap<>();
     private static BigtableTableAdminClient admin;

@@ -11,6 +11,7 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.testservers.RealServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * {@code {h: external key, r: 0x63, c: bytes}} (Cortex's), split chunks as dynamodb/README.md documents. Uses the
  * golden Cortex v1.10 index entries and chunk of testdata/golden.
  */
+@RealServer
 class DynamodbLayoutTest {
     private static final String GOLDEN_CHUNK_KEY = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
 

@@ -107,7 +107,7 @@ public final class Checkpoint {
                     + ". Rerun with the checkpoint's parameters to resume it, or give a new --checkpoint file");
         }
         JsonNode shards = root.path("shards");
-        for (Iterator<Map.Entry<String, JsonNode>> it = shards.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = shards.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode s = e.getValue();
             State state;
@@ -125,7 +125,7 @@ public final class Checkpoint {
 
     private static RunIdentity readIdentity(JsonNode run, Path file) {
         Map<String, String> tenants = new LinkedHashMap<>();
-        run.path("tenants").fields().forEachRemaining(e -> tenants.put(e.getKey(), e.getValue().asText()));
+        run.path("tenants").properties().forEach(e -> tenants.put(e.getKey(), e.getValue().asText()));
         List<String> selectors = new ArrayList<>();
         run.path("selectors").forEach(n -> selectors.add(n.asText()));
         if (!run.has("from") || !run.has("to") || !run.has("shardByMs")) {
