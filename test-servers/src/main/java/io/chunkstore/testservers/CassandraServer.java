@@ -41,7 +41,6 @@ public final class CassandraServer {
   private int nativePort;
   private int storagePort;
   private ChildProcess process;
-  private Duration lastStart = Duration.ZERO;
 
   private CassandraServer(Path workDir, String java, String classPath) {
     this.workDir = workDir;
@@ -187,8 +186,7 @@ public final class CassandraServer {
     process = ChildProcess.start("cassandra", List.of(javaLauncher, "@" + workDir.resolve("jvm.args")), workDir, logFile,
         Map.of());
     process.awaitPort(nativePort, START_TIMEOUT);
-    lastStart = Duration.ofNanos(System.nanoTime() - t0);
-    TestServers.report("cassandra", "127.0.0.1:" + nativePort, lastStart, logFile);
+    TestServers.report("cassandra", "127.0.0.1:" + nativePort, Duration.ofNanos(System.nanoTime() - t0), logFile);
   }
 
   /** Stops the node cleanly (SIGTERM: it drains and flushes, ~7 s), SIGKILL after 60 s. No-op when stopped. */
@@ -235,11 +233,6 @@ public final class CassandraServer {
   /** The server's log (stdout and stderr, INFO and up). */
   public Path logFile() {
     return logFile;
-  }
-
-  /** Wall time of the last {@link #start()} until the CQL port accepted connections. */
-  public synchronized Duration lastStartTime() {
-    return lastStart;
   }
 
   private void appendMarker(String what) {

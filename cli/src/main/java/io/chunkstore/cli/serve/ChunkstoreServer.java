@@ -201,10 +201,6 @@ public final class ChunkstoreServer implements AutoCloseable {
         return settings.config();
     }
 
-    public StoreRouter router() {
-        return router;
-    }
-
     /** What is served, in words: {@code store 'local' (index + chunks + tables)}. */
     public String served() {
         return served;
@@ -243,11 +239,6 @@ public final class ChunkstoreServer implements AutoCloseable {
         InetAddress a = grpcAddress().getAddress();
         String host = a == null || a.isAnyLocalAddress() ? "localhost" : settings.grpc().getHostString();
         return host + ":" + grpcPort();
-    }
-
-    /** Whether the gRPC server serves (false from the start of shutdown). */
-    public boolean serving() {
-        return serving;
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -19,11 +19,6 @@ public record LogChunkRef(String externalKey, ChunkRef ref, Object handle) {
         Objects.requireNonNull(ref, "ref");
     }
 
-    /** A reference parsed from an external key. */
-    public static LogChunkRef of(String userId, String externalKey) {
-        return new LogChunkRef(externalKey, ChunkRef.parse(userId, externalKey), null);
-    }
-
     /** The first entry's time in ms, rounded down. */
     public long from() {
         return ref.from();
