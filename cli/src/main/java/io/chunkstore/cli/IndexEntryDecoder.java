@@ -20,10 +20,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What an index entry means (spec 2.1-2.5), for {@code chunkstore index scan}: the row kind from the range value's
- * marker and the period's schema version, the parts of the hash value (row shard, tenant, bucket, metric, label, series
- * ID), and what the range value and value point at (series ID, chunk ID and its key fields, label value, label names),
- * with the bucket-relative hex times made absolute from the bucket in the hash value.
+ * What an index entry means (Cortex's pkg/chunk/schema.go and schema_util.go), for {@code chunkstore index scan}: the
+ * row kind from the range value's marker and the period's schema version, the parts of the hash value (row shard,
+ * tenant, bucket, metric, label, series ID), and what the range value and value point at (series ID, chunk ID and its
+ * key fields, label value, label names), with the bucket-relative hex times made absolute from the bucket in the hash
+ * value.
  */
 final class IndexEntryDecoder {
     /** {@code user:dDAY:rest} or (v1) {@code user:HOUR:rest}. */

@@ -32,9 +32,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Our items, read back with the raw SDK, are exactly spec 4.3's: index cells {@code {h: S, r: B, [c: B]}}, chunks
- * {@code {h: external key, r: 0x63, c: bytes}} (Cortex's), split chunks as dynamodb/README.md documents. Uses the
- * golden Cortex v1.10 index entries and chunk of testdata/golden.
+ * Our items, read back with the raw SDK, are exactly Cortex's (pkg/chunk/aws/dynamodb_storage_client.go): index cells
+ * {@code {h: S, r: B, [c: B]}}, chunks {@code {h: external key, r: 0x63, c: bytes}} (Cortex's), split chunks as
+ * dynamodb/README.md documents. Uses the golden Cortex v1.10 index entries and chunk of testdata/golden.
  */
 @RealServer
 class DynamodbLayoutTest {
@@ -128,7 +128,7 @@ class DynamodbLayoutTest {
         }
     }
 
-    /** Each golden query returns what the spec's semantics select from the golden entries, in range order. */
+    /** Each golden query returns what Cortex's query semantics select from the golden entries, in range order. */
     @Test
     void goldenQueriesReturnWhatTheSpecSelects() throws IOException {
         Map<String, String> tables = new TreeMap<>();

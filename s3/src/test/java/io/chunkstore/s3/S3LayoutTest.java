@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  */
 @RealServer
 class S3LayoutTest {
-    /** The Cortex v1.10 golden chunk (spec 3.5) and its external key. */
+    /** The Cortex v1.10 golden chunk (testdata/golden/chunk-d97c78e1.bin) and its external key. */
     static final String CORTEX_KEY = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
 
     private static S3AsyncClient plain;

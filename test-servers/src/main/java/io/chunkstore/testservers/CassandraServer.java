@@ -113,7 +113,7 @@ public final class CassandraServer {
         </configuration>
         """);
     List<String> args = new ArrayList<>(List.of(
-        // Small heap, C1 only, serial GC: 5-8 s to start instead of ~20 s (see shared/testing/real-servers.md).
+        // Small heap, C1 only, serial GC: 5-8 s to start instead of ~20 s (measured on the 2-core build machines).
         // Keep -Xms small: as root, Cassandra mlockall()s, so RSS follows the committed heap.
         "-Xms256m", "-Xmx512m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
         "-XX:ErrorFile=" + w + "/hs_err_%p.log",

@@ -77,7 +77,8 @@ class StoreRouterTest {
         assertThat(r.chunkStore(in2019)).isEqualTo("mem-a");
         assertThat(r.chunkStore(in2020)).isEqualTo("mem-b");
         assertThat(r.chunkStore(in2022)).isEqualTo("mem-a");
-        assertThat(r.chunkTableFor(in2019)).isEqualTo("chunks_2575"); // spec 2.2: 2019-05-12 is week 2575
+        // Cortex's periodic table names: 2019-05-12 is week 2575.
+        assertThat(r.chunkTableFor(in2019)).isEqualTo("chunks_2575");
         assertThatThrownBy(() -> r.chunkStore("not a key")).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("not a key");
         String early = "u/fd3477666dacf92a:0:1:38eb373c";

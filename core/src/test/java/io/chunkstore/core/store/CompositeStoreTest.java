@@ -82,7 +82,7 @@ class CompositeStoreTest {
         return Labels.of(kv);
     }
 
-    // ---- validation (spec 7.1)
+    // ---- validation (Cortex's baseStore.validateQueryTimeRange)
 
     @Test
     void validatesQueriesWithCortexMessages() {
@@ -155,7 +155,7 @@ class CompositeStoreTest {
         }
     }
 
-    // ---- writes (spec 7.3)
+    // ---- writes (Cortex's seriesStore.PutOne)
 
     @Test
     void labelEntriesAreWrittenOncePerSeriesPerBucket() {
@@ -320,7 +320,7 @@ class CompositeStoreTest {
         }
     }
 
-    // ---- chunk fetching (spec 7.5)
+    // ---- chunk fetching (Cortex's Fetcher, pkg/chunk/chunk_store_utils.go)
 
     @Test
     void fetchEncodedGivesTheStoredBytesSoACopyKeepsItsKeys() {
@@ -419,7 +419,7 @@ class CompositeStoreTest {
         }
     }
 
-    // ---- cardinality (spec 7.2, 7.4)
+    // ---- cardinality (Cortex's seriesStore.GetChunkRefs and cachingIndexClient)
 
     @Test
     void aMatcherOverTheCardinalityLimitIsSkippedUnlessAllAre() {
