@@ -38,8 +38,8 @@ public final class CassandraServer {
   private final Path logFile;
   private final String javaLauncher;
   private final String classPath;
-  private int nativePort;
-  private int storagePort;
+  private volatile int nativePort;
+  private volatile int storagePort;
   private ChildProcess process;
 
   private CassandraServer(Path workDir, String java, String classPath) {

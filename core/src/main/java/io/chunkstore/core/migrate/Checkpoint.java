@@ -236,6 +236,9 @@ public final class Checkpoint {
             throw new StorageException("cannot serialise checkpoint " + file + ": " + e.getMessage(), e);
         }
         Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new StorageException("checkpoint " + file + " names a root directory, not a file in one");
+        }
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(dir);
