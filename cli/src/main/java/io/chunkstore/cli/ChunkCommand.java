@@ -1,7 +1,9 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.chunkstore.cli.common.SampleValues;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.chunk.ChunkRef;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,9 +50,10 @@ public final class ChunkCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {"Decode a stored chunk (the bytes a chunk store keeps under its external key), check it"
                     + " against its key, and print one JSON object: key, user, fingerprint (unsigned decimal, and hex),"
-                    + " from and through (ms), labels, encoding, checksum, data length and, for Bigchunk and"
-                    + " PrometheusXorChunk chunks, samples as [[t, v], ...] (non-finite values as \"NaN\", \"+Inf\","
-                    + " \"-Inf\").",
+                    + " from and through (ms), labels, encoding, checksum, data length and, for Prometheus chunks"
+                    + " (Delta, DoubleDelta, Varbit, Bigchunk, PrometheusXorChunk), samples as [[t, v], ...]"
+                    + " (non-finite values as \"+Inf\", \"-Inf\", \"NaN\", \"StaleNaN\" for Prometheus' stale"
+                    + " marker, \"NaN(0x<bits>)\" for any other NaN). Loki log chunks print no samples.",
                     "A chunk that fails a check (checksum, metadata length, metadata vs key, data length, encoding,"
                             + " corrupt payload) exits with 1 and the reason on stderr."})
     static final class Inspect implements Callable<Integer> {
@@ -62,7 +66,7 @@ public final class ChunkCommand implements Runnable {
                         + " unchecked and its checksum computed.")
         String key;
 
-        @Option(names = "--user", paramLabel = "USER",
+        @Option(names = "--user", parameterConsumer = FreeText.class, paramLabel = "USER",
                 description = "The tenant, needed for a legacy <fp>:<from>:<through> key; checked against other keys.")
         String user;
 
@@ -82,15 +86,13 @@ public final class ChunkCommand implements Runnable {
                 shownKey = key;
             }
             // Decode samples before printing anything, so a corrupt payload prints only the error.
-            List<Sample> samples = chunk.encoding().hasSampleDecoder() ? chunk.samples() : null;
+            List<Sample> samples = chunk.encoding().isLogs() ? null : chunk.samples();
             PrintWriter out = spec.commandLine().getOut();
             out.println(toJson(chunk, shownKey, key != null, samples));
             out.flush();
             if (samples == null) {
                 spec.commandLine().getErr().println("chunkstore chunk inspect: " + chunk.encoding()
-                        + (chunk.encoding().isLogs()
-                        ? " is a Loki log chunk; its data (a MemChunk) is not decoded here"
-                        : " samples are not decoded (only Bigchunk and PrometheusXorChunk are)"));
+                        + " is a Loki log chunk; its data (a MemChunk) is not decoded here");
             }
             return ExitCodes.OK;
         }
@@ -107,15 +109,17 @@ public final class ChunkCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--user", required = true, paramLabel = "USER", description = "The tenant.")
+        @Option(names = "--user", parameterConsumer = FreeText.class,
+                required = true, paramLabel = "USER", description = "The tenant.")
         String user;
 
-        @Option(names = "--labels", required = true, paramLabel = "LABELS",
+        @Option(names = "--labels", parameterConsumer = FreeText.class, required = true, paramLabel = "LABELS",
                 description = "The series, e.g. '{__name__=\"foo\",bar=\"baz\"}'.")
         String labels;
 
         @Option(names = "--samples", required = true, paramLabel = "SAMPLES",
-                description = "Comma-separated t:v pairs, t in ms (ascending), v a float (NaN, +Inf, -Inf allowed),"
+                description = "Comma-separated t:v pairs, t in ms (ascending), v a float (NaN, +Inf, -Inf allowed,"
+                        + " StaleNaN for Prometheus' stale marker, NaN(0x<16 hex digits>) for other NaN bits),"
                         + " e.g. '1557654321000:0,1557654336000:1.5'.")
         String samples;
 
@@ -142,9 +146,13 @@ public final class ChunkCommand implements Runnable {
         }
     }
 
+    private static final Pattern NAN_BITS = Pattern.compile("NaN\\(0x([0-9a-fA-F]{16})\\)");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
-    /** {@code t1:v1,t2:v2}: times as int64 ms, values as Go's ParseFloat reads them (NaN, Inf, +Inf, -Inf). */
+    /**
+     * {@code t1:v1,t2:v2}: times as int64 ms, values as Go's ParseFloat reads them (NaN, Inf, +Inf, -Inf), or as
+     * {@link SampleValues} prints NaN payloads ({@code StaleNaN}, {@code NaN(0x...)}).
+     */
     static List<Sample> parseSamples(String text) {
         List<Sample> out = new ArrayList<>();
         for (String pair : text.split(",")) {
@@ -166,6 +174,17 @@ public final class ChunkCommand implements Runnable {
 
     private static double parseValue(String v, String pair) {
         String lower = v.toLowerCase(Locale.ROOT);
+        if (lower.equals(SampleValues.STALE_NAN.toLowerCase(Locale.ROOT))) {
+            return Double.longBitsToDouble(Sample.STALE_NAN_BITS);
+        }
+        Matcher nanBits = NAN_BITS.matcher(v);
+        if (nanBits.matches()) {
+            double d = Double.longBitsToDouble(Long.parseUnsignedLong(nanBits.group(1), 16));
+            if (!Double.isNaN(d)) {
+                throw new IllegalArgumentException("sample \"" + pair + "\": " + v + " is not a NaN bit pattern");
+            }
+            return d;
+        }
         switch (lower) {
             case "nan":
                 return Double.NaN;
@@ -223,13 +242,11 @@ public final class ChunkCommand implements Runnable {
                 for (Sample s : samples) {
                     g.writeStartArray();
                     g.writeNumber(s.timestamp());
-                    double v = s.value();
-                    if (Double.isNaN(v)) {
-                        g.writeString("NaN");
-                    } else if (Double.isInfinite(v)) {
-                        g.writeString(v > 0 ? "+Inf" : "-Inf");
+                    String name = SampleValues.nonFiniteName(s.value());
+                    if (name != null) {
+                        g.writeString(name);
                     } else {
-                        g.writeNumber(v);
+                        g.writeNumber(s.value());
                     }
                     g.writeEndArray();
                 }

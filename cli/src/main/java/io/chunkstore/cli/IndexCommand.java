@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliBytes;
 import io.chunkstore.cli.common.Json;
@@ -62,7 +63,7 @@ public final class IndexCommand implements Runnable {
         @Option(names = "--table", required = true, paramLabel = "TABLE", description = "Index table, e.g. index_2600.")
         String table;
 
-        @Option(names = "--hash", required = true, paramLabel = "HASH",
+        @Option(names = "--hash", parameterConsumer = FreeText.class, required = true, paramLabel = "HASH",
                 description = "Hash value, e.g. 'userID:d18000:foo' or '03:userID:d18000:foo:bar' (v10+ label"
                         + " rows).")
         String hash;

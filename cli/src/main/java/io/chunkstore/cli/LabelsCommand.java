@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.Json;
@@ -38,13 +39,16 @@ final class LabelsCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    @Option(names = "--user", parameterConsumer = FreeText.class,
+            required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 
-    @Option(names = "--metric", required = true, paramLabel = "NAME", description = "Metric name (__name__).")
+    @Option(names = "--metric", parameterConsumer = FreeText.class,
+            required = true, paramLabel = "NAME", description = "Metric name (__name__).")
     String metric;
 
-    @Option(names = "--name", paramLabel = "LABEL", description = "Print the values of this label instead of names.")
+    @Option(names = "--name", parameterConsumer = FreeText.class,
+            paramLabel = "LABEL", description = "Print the values of this label instead of names.")
     String name;
 
     @Override

@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.cli.common.CliTime;
@@ -63,7 +64,7 @@ public final class LogsCommand implements Runnable {
                 description = "Cortex or Loki YAML config: schema periods and the storage block of each store.")
         Path config;
 
-        @Option(names = "--user", required = true, paramLabel = "TENANT",
+        @Option(names = "--user", parameterConsumer = FreeText.class, required = true, paramLabel = "TENANT",
                 description = "The tenant (Loki's X-Scope-OrgID; \"fake\" in single-tenant Loki).")
         String user;
 

@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -96,7 +97,7 @@ public final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "TIME", description = "End of the range (exclusive).")
     String to;
 
-    @Option(names = "--tenant", required = true, paramLabel = "SRC[=DST]",
+    @Option(names = "--tenant", parameterConsumer = FreeText.class, required = true, paramLabel = "SRC[=DST]",
             description = "A tenant to migrate, renamed to DST when given (repeatable).")
     List<String> tenants = new ArrayList<>();
 

@@ -1,11 +1,13 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.Progress;
+import io.chunkstore.cli.common.SampleValues;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkRef;
@@ -17,6 +19,7 @@ import io.chunkstore.core.model.Selectors;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.IndexedChunk;
 import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.spi.InvalidChunkException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -40,11 +43,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "query",
         mixinStandardHelpOptions = true,
         description = {"Find the series matching a selector and their chunks: key, table, from, through, labels;"
-                + " with --samples, also the samples (Bigchunk and Prometheus XOR chunks).",
+                + " with --samples, also the samples of Prometheus chunks (every Cortex encoding: Delta, DoubleDelta,"
+                + " Varbit, Bigchunk, PrometheusXorChunk; non-finite values as +Inf, -Inf, NaN, StaleNaN for"
+                + " Prometheus' stale marker, NaN(0x<bits>) for other NaNs).",
             "Chunks are found through the index and fetched (the labels live in the chunk), in batches with a"
                     + " progress bar on a terminal. The config's limits (max_query_length, max_chunks_per_query)"
                     + " apply.",
-            "Exit codes: 0 ok, 2 bad selector / config / range, 3 store unreachable or a chunk missing."})
+            "Exit codes: 0 ok, 1 a chunk's samples do not decode, 2 bad selector / config / range, 3 store"
+                    + " unreachable or a chunk missing."})
 final class QueryCommand implements Callable<Integer> {
     static final int FETCH_BATCH = 100;
 
@@ -60,7 +66,8 @@ final class QueryCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    @Option(names = "--user", parameterConsumer = FreeText.class,
+            required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 
     @Parameters(index = "0", paramLabel = "SELECTOR",
@@ -70,11 +77,37 @@ final class QueryCommand implements Callable<Integer> {
     @Option(names = "--samples", description = "Also print each chunk's samples.")
     boolean samples;
 
+    @Option(names = "--skip-undecodable",
+            description = "With --samples: a chunk whose samples do not decode gets its error in place of samples"
+                    + " (JSON: samplesError) and a line on stderr naming it, the query goes on, and the exit code is"
+                    + " 1. Without it the first such chunk stops the query (exit 1).")
+    boolean skipUndecodable;
+
     /** A matching series and its chunks. */
     private record Series(Labels labels, List<Found> chunks) {
     }
 
-    private record Found(IndexedChunk ref, Chunk chunk) {
+    /**
+     * A chunk found, with its samples when asked for (null for a Loki chunk, or when they did not decode, then with
+     * the reason).
+     */
+    private record Found(IndexedChunk ref, Chunk chunk, List<Sample> samples, String samplesError) {
+    }
+
+    private Found found(IndexedChunk ref, Chunk c) {
+        if (!samples || c.encoding().isLogs()) {
+            return new Found(ref, c, null, null);
+        }
+        try {
+            return new Found(ref, c, c.samples(), null);
+        } catch (InvalidChunkException e) {
+            if (!skipUndecodable) {
+                throw e;
+            }
+            spec.commandLine().getErr().println("chunkstore query: skipped the samples of " + ref.externalKey() + ": "
+                    + e.getMessage());
+            return new Found(ref, c, null, e.getMessage());
+        }
     }
 
     @Override
@@ -94,7 +127,7 @@ final class QueryCommand implements Callable<Integer> {
                     for (Chunk c : cs.fetch(batch)) {
                         IndexedChunk r = byRef.get(c.ref());
                         if (r != null && matchers.stream().allMatch(m -> m.matches(c.labels()))) {
-                            found.add(new Found(r, c));
+                            found.add(found(r, c));
                         }
                     }
                     progress.stepBy(batch.size());
@@ -114,7 +147,7 @@ final class QueryCommand implements Callable<Integer> {
         } else {
             text(out, series.values());
         }
-        return ExitCodes.OK;
+        return found.stream().anyMatch(f -> f.samplesError != null) ? ExitCodes.FAILED : ExitCodes.OK;
     }
 
     private ObjectNode json(Iterable<Series> all) {
@@ -141,20 +174,23 @@ final class QueryCommand implements Callable<Integer> {
                 c.put("through", f.chunk.through());
                 c.put("encoding", f.chunk.encoding().goName());
                 if (samples) {
-                    if (f.chunk.encoding().hasSampleDecoder()) {
+                    if (f.samples != null) {
                         ArrayNode ss = c.putArray("samples");
-                        for (Sample smp : f.chunk.samples()) {
+                        for (Sample smp : f.samples) {
                             ArrayNode pair = ss.addArray();
                             pair.add(smp.timestamp());
-                            double v = smp.value();
-                            if (Double.isNaN(v) || Double.isInfinite(v)) {
-                                pair.add(Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf");
+                            String name = SampleValues.nonFiniteName(smp.value());
+                            if (name != null) {
+                                pair.add(name);
                             } else {
-                                pair.add(v);
+                                pair.add(smp.value());
                             }
                         }
                     } else {
                         c.putNull("samples");
+                        if (f.samplesError != null) {
+                            c.put("samplesError", f.samplesError);
+                        }
                     }
                 }
             }
@@ -177,12 +213,15 @@ final class QueryCommand implements Callable<Integer> {
                         + CliTime.format(f.chunk.from()) + "  through " + CliTime.format(f.chunk.through()) + "  "
                         + f.chunk.encoding().goName());
                 if (samples) {
-                    if (f.chunk.encoding().hasSampleDecoder()) {
-                        for (Sample smp : f.chunk.samples()) {
-                            out.println("      " + CliTime.format(smp.timestamp()) + "  " + smp.value());
+                    if (f.samples != null) {
+                        for (Sample smp : f.samples) {
+                            out.println("      " + CliTime.format(smp.timestamp()) + "  "
+                                    + SampleValues.text(smp.value()));
                         }
+                    } else if (f.samplesError != null) {
+                        out.println("      (samples not decoded: " + f.samplesError + ")");
                     } else {
-                        out.println("      (" + f.chunk.encoding().goName() + " samples are not decoded here)");
+                        out.println("      (a Loki log chunk: no samples)");
                     }
                 }
             }

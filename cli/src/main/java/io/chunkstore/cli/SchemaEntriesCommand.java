@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.model.Selectors;
@@ -31,11 +32,11 @@ final class SchemaEntriesCommand implements Callable<Integer> {
     @Mixin
     SchemaRangeOptions range;
 
-    @Option(names = "--labels", required = true, paramLabel = "LABELS",
+    @Option(names = "--labels", parameterConsumer = FreeText.class, required = true, paramLabel = "LABELS",
             description = "The series' label set, e.g. '{__name__=\"foo\",bar=\"baz\"}'.")
     String labels;
 
-    @Option(names = "--chunk-id", required = true, paramLabel = "ID",
+    @Option(names = "--chunk-id", parameterConsumer = FreeText.class, required = true, paramLabel = "ID",
             description = "The chunk's external key, e.g. userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:38eb373c.")
     String chunkId;
 
@@ -43,7 +44,7 @@ final class SchemaEntriesCommand implements Callable<Integer> {
     public Integer call() {
         Labels series = Selectors.parseLabels(labels);
         List<String> lines = new ArrayList<>();
-        for (PeriodRange r : range.periodRanges(spec)) {
+        for (PeriodRange r : range.writeRanges(spec)) {
             IndexSchema schema = IndexSchemas.forPeriod(r.period());
             for (IndexEntry e : schema.writeEntries(r.fromMs(), r.throughMs(), range.user, series, chunkId)) {
                 lines.add(SchemaJsonLines.entry(e));

@@ -1,8 +1,10 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.IndexSchemas;
+import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.schema.LabelValueLookup;
 import io.chunkstore.spi.IndexQuery;
 import java.util.ArrayList;
@@ -41,21 +43,26 @@ final class SchemaQueriesCommand implements Callable<Integer> {
             converter = SchemaLookup.Converter.class, completionCandidates = SchemaLookup.Names.class)
     List<SchemaLookup> lookups;
 
-    @Option(names = "--metric", paramLabel = "M", description = "Metric name (for metric, label, labelvalue).")
+    @Option(names = "--metric", parameterConsumer = FreeText.class,
+            paramLabel = "M", description = "Metric name (for metric, label, labelvalue).")
     String metric;
 
-    @Option(names = "--label", paramLabel = "L", description = "Label name (for label, labelvalue).")
+    @Option(names = "--label", parameterConsumer = FreeText.class,
+            paramLabel = "L", description = "Label name (for label, labelvalue).")
     String label;
 
-    @Option(names = "--value", paramLabel = "V", description = "Label value (for labelvalue).")
+    @Option(names = "--value", parameterConsumer = FreeText.class,
+            paramLabel = "V", description = "Label value (for labelvalue).")
     String value;
 
-    @Option(names = "--series", paramLabel = "S", description = "Series ID (for chunks, labelnames).")
+    @Option(names = "--series", parameterConsumer = FreeText.class,
+            paramLabel = "S", description = "Series ID (for chunks, labelnames).")
     String series;
 
-    @Option(names = "--label-value-lookup", paramLabel = "start|prefix", defaultValue = "start",
-            converter = LookupConverter.class,
-            description = "How v9+ schemas read one label value: start (Cortex, default) or prefix (Loki 2.5+).")
+    @Option(names = "--label-value-lookup", paramLabel = "start|prefix", converter = LookupConverter.class,
+            description = {"How v9+ schemas read one label value: start (Cortex) or prefix (Loki 2.5+).",
+                    "Default: the config's: prefix for a Loki config (schema_config:) and for schema v12,",
+                    "start for a Cortex config."})
     LabelValueLookup labelValueLookup;
 
     @Override
@@ -63,10 +70,13 @@ final class SchemaQueriesCommand implements Callable<Integer> {
         for (SchemaLookup l : lookups) {
             requireOptions(l);
         }
-        List<PeriodRange> ranges = range.periodRanges(spec);
+        List<PeriodRange> ranges = range.readRanges(spec);
         List<String> lines = new ArrayList<>();
+        ConfigDialect dialect = range.config().dialect();
         for (PeriodRange r : ranges) {
-            IndexSchema schema = IndexSchemas.forPeriod(r.period(), labelValueLookup);
+            LabelValueLookup lookup = labelValueLookup != null ? labelValueLookup
+                    : LabelValueLookup.forPeriod(r.period(), dialect);
+            IndexSchema schema = IndexSchemas.forPeriod(r.period(), lookup);
             for (SchemaLookup l : lookups) {
                 for (IndexQuery q : queries(schema, l, r.fromMs(), r.throughMs())) {
                     lines.add(SchemaJsonLines.query(l.label(), q));

@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.spi.InvalidRequestException;
@@ -15,7 +16,8 @@ final class SchemaRangeOptions {
             description = "Cortex schema file (configs:), Cortex config (schema:) or Loki config (schema_config:).")
     Path config;
 
-    @Option(names = "--user", required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    @Option(names = "--user", parameterConsumer = FreeText.class,
+            required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 
     @Option(names = "--from", required = true, paramLabel = "MS",
@@ -26,22 +28,54 @@ final class SchemaRangeOptions {
             description = "End of the range, milliseconds since the epoch (inclusive).")
     long through;
 
+    /** The loaded config; loaded once. */
+    ChunkstoreConfig config() {
+        if (loaded == null) {
+            loaded = ChunkstoreConfig.load(config);
+        }
+        return loaded;
+    }
+
+    private ChunkstoreConfig loaded;
+
     /**
-     * Loads the config and splits the range across its periods.
+     * Loads the config and splits the range across its periods, for a write: a chunk before the first period has no
+     * schema (Cortex's {@code SchemaForTime} fails the same way).
      *
      * @throws ParameterException when through is before from
      * @throws InvalidRequestException when the range ends before the first period
      */
-    List<PeriodRange> periodRanges(CommandSpec spec) {
+    List<PeriodRange> writeRanges(CommandSpec spec) {
+        List<PeriodRange> ranges = split(spec);
+        if (ranges.isEmpty()) {
+            throw new InvalidRequestException(beforeFirstPeriod() + ": no schema writes entries there");
+        }
+        return ranges;
+    }
+
+    /**
+     * Loads the config and splits the range across its periods, for a read: a range entirely before the first period
+     * reads nothing (Cortex's queries split by period and find none), with a note on stderr saying why.
+     *
+     * @throws ParameterException when through is before from
+     */
+    List<PeriodRange> readRanges(CommandSpec spec) {
+        List<PeriodRange> ranges = split(spec);
+        if (ranges.isEmpty()) {
+            spec.commandLine().getErr().println("note: " + beforeFirstPeriod() + ": no queries");
+        }
+        return ranges;
+    }
+
+    private List<PeriodRange> split(CommandSpec spec) {
         if (through < from) {
             throw new ParameterException(spec.commandLine(), "--through " + through + " is before --from " + from);
         }
-        ChunkstoreConfig cfg = ChunkstoreConfig.load(config);
-        List<PeriodRange> ranges = cfg.schemaConfig().split(from, through);
-        if (ranges.isEmpty()) {
-            throw new InvalidRequestException("the range [" + from + ", " + through + "] ends before the first period"
-                    + " of " + config + ", which starts " + cfg.schemaConfig().periods().get(0).from());
-        }
-        return ranges;
+        return config().schemaConfig().split(from, through);
+    }
+
+    private String beforeFirstPeriod() {
+        return "the range [" + from + ", " + through + "] ends before the first period of " + config
+                + ", which starts " + config().schemaConfig().periods().get(0).from();
     }
 }

@@ -1,5 +1,6 @@
 package io.chunkstore.cli;
 
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.serve.ChunkstoreServer;
 import io.chunkstore.cli.serve.EmbeddedStore;
 import io.chunkstore.cli.serve.HttpMount;
@@ -84,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long shutdown lets calls in flight finish. Default: ${DEFAULT-VALUE}.")
     Duration grace;
 
-    @Option(names = "--loki-tenant", paramLabel = "TENANT",
+    @Option(names = "--loki-tenant", parameterConsumer = FreeText.class, paramLabel = "TENANT",
             description = "Tenant of Loki API requests without an X-Scope-OrgID header (Loki's single-tenant mode"
                     + " uses fake). Default: the header is required.")
     String lokiTenant;

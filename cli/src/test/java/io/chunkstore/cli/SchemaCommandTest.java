@@ -26,6 +26,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -235,6 +236,55 @@ class SchemaCommandTest {
                 + " examples/schema.yaml --user userID --labels '{__name__=\"foo\",bar=\"baz\",toms=\"code\"}'"
                 + " --from 1557650721000 --through 1557654321000 --chunk-id"
                 + " userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:38eb373c");
+    }
+
+    /** The same v11 (or v12) period as a Cortex schema file, a Cortex config, or a Loki config. */
+    Path dialectConfig(String dialect, SchemaVersion v) throws IOException {
+        String period = "- from: 2019-01-01\n  store: local\n  schema: " + v + "\n  index: {prefix: index_, period: 168h}"
+                + "\n  chunks: {prefix: chunks_, period: 168h}\n  row_shards: 16\n";
+        String body = switch (dialect) {
+            case "cortex-schema-file" -> "configs:\n" + period;
+            case "cortex" -> "schema:\n  configs:\n" + period.replaceAll("(?m)^", "  ").stripTrailing() + "\n";
+            case "loki" -> "schema_config:\n  configs:\n" + period.replaceAll("(?m)^", "  ").stripTrailing() + "\n";
+            default -> throw new IllegalArgumentException(dialect);
+        };
+        Path f = tmp.resolve(dialect + "-" + v + ".yaml");
+        Files.writeString(f, body);
+        return f;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"cortex-schema-file, V11, start", "cortex, V11, start", "loki, V11, prefix", "loki, V12, prefix",
+            "cortex, V12, prefix"})
+    void theConfigsDialectChoosesTheLabelValueLookup(String dialect, SchemaVersion v, String expected)
+            throws IOException {
+        Path f = dialectConfig(dialect, v);
+        for (String flag : new String[] {null, "start", "prefix"}) {
+            List<String> args = new ArrayList<>(List.of("schema", "queries", "--config", f.toString(), "--user", USER,
+                    "--from", FROM, "--through", THROUGH, "--lookup", "labelvalue", "--metric", "foo", "--label",
+                    "bar", "--value", "baz"));
+            if (flag != null) {
+                args.addAll(List.of("--label-value-lookup", flag));
+            }
+            Run r = run(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.err()).isZero();
+            String want = flag == null ? expected : flag;
+            assertThat(r.objects(QUERY_FIELDS)).as("%s %s --label-value-lookup=%s", dialect, v, flag).isNotEmpty()
+                    .allSatisfy(m -> {
+                        assertThat(m.get(want.equals("prefix") ? "start" : "prefix")).isEmpty();
+                        assertThat(m.get(want)).startsWith(Bytes.hex("uqWglk0zIPvAxqkiFARTyFE+okq4/QV3A0gEqWckgJY\0"
+                                .getBytes()));
+                    });
+        }
+    }
+
+    @Test
+    void queriesOfARangeBeforeTheFirstPeriodAreEmptyWithANote() throws IOException {
+        Run r = run("schema", "queries", "--config", config(SchemaVersion.V11).toString(), "--user", USER, "--from",
+                "0", "--through", "1000", "--lookup", "metric", "--metric", "foo");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains("ends before the first period");
     }
 
     @Test

@@ -199,6 +199,8 @@ class ServeCommandTest {
                 assertThat(c.storage()).containsEntry("grpc_store", Map.of("server_address", "127.0.0.1:" + grpcPort));
             }
             assertThat(cortex.storage()).containsEntry("engine", "chunks");
+            // Loki 2.6+ cannot read chunks through grpc-store: the banner says so where the Loki YAML is.
+            assertThat(section(banner, "# Loki")).contains("invalid chunk checksum", "/loki/api/v1");
 
             // Loki's API over the fresh store answers (no table exists yet: empty, not an error) and wants a tenant.
             HttpResponse<String> noTenant = get(httpPort, "/loki/api/v1/labels");

@@ -38,9 +38,24 @@ public final class QuerierYaml {
                 + serverAddress + "\n";
     }
 
-    /** The Loki (2.x, 3.x) {@code schema_config:} and {@code storage_config:} blocks. */
+    /**
+     * What Loki's grpc-store client cannot do, printed above the Loki YAML: since Loki 2.6 its chunk reads through
+     * grpc-store fail whatever the server sends (docs/operations.md, "What the Go clients can and cannot do").
+     */
+    public static final String LOKI_READ_WARNING = """
+            # WARNING: Loki 2.6 and later cannot READ chunks through grpc-store: its client decodes each returned
+            # chunk into an empty one and fails it with "invalid chunk checksum", whatever the server sends.
+            # Writes and index reads work. To read old Loki data, point Grafana or logcli at this server's own
+            # Loki API (the HTTP port's /loki/api/v1), or give these periods an object_store that reads the
+            # chunks directly. Loki 2.0-2.5 read through grpc-store as usual.
+            """;
+
+    /**
+     * The Loki (2.x, 3.x) {@code schema_config:} and {@code storage_config:} blocks, after
+     * {@link #LOKI_READ_WARNING}.
+     */
     public static String loki(SchemaConfig schema, String serverAddress) {
-        return "schema_config:\n" + configs(schema) + "storage_config:\n  grpc_store:\n    server_address: "
+        return LOKI_READ_WARNING + "schema_config:\n" + configs(schema) + "storage_config:\n  grpc_store:\n    server_address: "
                 + serverAddress + "\n";
     }
 

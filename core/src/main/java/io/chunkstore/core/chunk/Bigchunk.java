@@ -3,7 +3,6 @@ package io.chunkstore.core.chunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidChunkException.Reason;
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -50,7 +49,14 @@ public final class Bigchunk {
      * @throws InvalidChunkException CORRUPT naming the sub-chunk that does not fit
      */
     public static int validate(byte[] data, String key) {
-        return walk(data, key, null);
+        SubChunks s = new SubChunks(data, key);
+        while (s.next()) {
+            if (s.len < 2) {
+                throw new InvalidChunkException(Reason.CORRUPT, key,
+                        "Bigchunk sub-chunk " + (s.index - 1) + " of " + s.count + " has no XOR header");
+            }
+        }
+        return s.count;
     }
 
     /**
@@ -59,38 +65,97 @@ public final class Bigchunk {
      * @throws InvalidChunkException CORRUPT when the framing or a sub-chunk does not decode
      */
     public static List<Sample> decode(byte[] data, String key) {
-        List<Sample> out = new ArrayList<>();
-        walk(data, key, out);
-        return out;
+        return iterator(data, key).remaining();
     }
 
-    private static int walk(byte[] data, String key, List<Sample> out) {
-        if (data.length < 2) {
-            throw new InvalidChunkException(Reason.CORRUPT, key,
-                    "Bigchunk payload of " + data.length + " bytes has no sub-chunk count");
+    /**
+     * The samples sub-chunk after sub-chunk, one at a time.
+     *
+     * @throws InvalidChunkException CORRUPT (from {@link SampleIterator#next()}) when the framing or a sub-chunk does
+     *                               not decode
+     */
+    public static SampleIterator iterator(byte[] data, String key) {
+        return new SampleIterator() {
+            private SubChunks subChunks;
+            private SampleIterator current;
+
+            private boolean done;
+
+            @Override
+            public boolean next() {
+                if (done) {
+                    return false;
+                }
+                try {
+                    if (subChunks == null) {
+                        subChunks = new SubChunks(data, key);
+                    }
+                    while (current == null || !current.next()) {
+                        if (!subChunks.next()) {
+                            done = true;
+                            return false;
+                        }
+                        current = XorChunk.iterator(data, subChunks.start, subChunks.len, key);
+                    }
+                    return true;
+                } catch (InvalidChunkException e) {
+                    done = true;
+                    throw e;
+                }
+            }
+
+            @Override
+            public long timestamp() {
+                return current.timestamp();
+            }
+
+            @Override
+            public long valueBits() {
+                return current.valueBits();
+            }
+        };
+    }
+
+    /** Walks the sub-chunk framing: each {@link #next()} checks one sub-chunk's length and finds its bytes. */
+    private static final class SubChunks {
+        private final byte[] data;
+        private final String key;
+        private final int count;
+        private int index;
+        private int pos = 2;
+        private int start;
+        private int len;
+
+        SubChunks(byte[] data, String key) {
+            if (data.length < 2) {
+                throw new InvalidChunkException(Reason.CORRUPT, key,
+                        "Bigchunk payload of " + data.length + " bytes has no sub-chunk count");
+            }
+            this.data = data;
+            this.key = key;
+            this.count = u16le(data, 0);
         }
-        int n = u16le(data, 0);
-        int pos = 2;
-        for (int i = 0; i < n; i++) {
+
+        /** Moves to the next sub-chunk, at {@code data[start, start+len)}; false after the last one. */
+        boolean next() {
+            if (index == count) {
+                return false;
+            }
             if (data.length - pos < 2) {
                 throw new InvalidChunkException(Reason.CORRUPT, key,
-                        "Bigchunk payload ends before the length of sub-chunk " + i + " of " + n);
+                        "Bigchunk payload ends before the length of sub-chunk " + index + " of " + count);
             }
-            int len = u16le(data, pos);
+            len = u16le(data, pos);
             pos += 2;
             if (len > data.length - pos) {
-                throw new InvalidChunkException(Reason.CORRUPT, key, "Bigchunk sub-chunk " + i + " of " + n
+                throw new InvalidChunkException(Reason.CORRUPT, key, "Bigchunk sub-chunk " + index + " of " + count
                         + " claims " + len + " bytes, only " + (data.length - pos) + " remain");
             }
-            if (out != null) {
-                XorChunk.decodeInto(data, pos, len, key, out);
-            } else if (len < 2) {
-                throw new InvalidChunkException(Reason.CORRUPT, key,
-                        "Bigchunk sub-chunk " + i + " of " + n + " has no XOR header");
-            }
+            start = pos;
             pos += len;
+            index++;
+            return true;
         }
-        return n;
     }
 
     private static int u16le(byte[] b, int off) {

@@ -7,9 +7,9 @@ import java.util.Objects;
 
 /**
  * A chunk (Cortex's pkg/chunk/chunk.go): one series' data over a time range, with the metadata its envelope carries.
- * {@code data} is the encoding-specific payload (Bigchunk/XOR samples, or a Loki MemChunk), never interpreted here; it
- * is shared, not copied, so treat it as read-only. The checksum is not part of the stored bytes: it comes from the
- * external key, or from {@link ChunkCodec#encode} for a new chunk.
+ * {@code data} is the encoding-specific payload (Prometheus samples in any Cortex encoding, or a Loki MemChunk),
+ * decoded only on demand ({@link #sampleIterator()}); it is shared, not copied, so treat it as read-only. The checksum
+ * is not part of the stored bytes: it comes from the external key, or from {@link ChunkCodec#encode} for a new chunk.
  *
  * @param userId      the tenant (no '/')
  * @param fingerprint the series fingerprint, an unsigned 64-bit number
@@ -92,13 +92,21 @@ public record Chunk(String userId, long fingerprint, long from, long through, La
     }
 
     /**
-     * The samples of a Bigchunk or PrometheusXorChunk chunk.
+     * The samples of a Prometheus chunk (any encoding but Loki's).
      *
-     * @throws io.chunkstore.spi.InvalidChunkException CORRUPT when the payload does not decode, UNKNOWN_ENCODING
-     *                                                 for encodings without a sample decoder
+     * @throws io.chunkstore.spi.InvalidChunkException CORRUPT, naming the chunk, when the payload does not decode;
+     *                                                 UNKNOWN_ENCODING for a Loki log chunk
      */
     public List<Sample> samples() {
         return SampleData.decode(encoding, data, externalKey());
+    }
+
+    /**
+     * The samples of a Prometheus chunk one at a time, errors as {@link #samples()} (from the iterator's
+     * {@code next()} when the payload turns out corrupt part way).
+     */
+    public SampleIterator sampleIterator() {
+        return SampleData.iterator(encoding, data, externalKey());
     }
 
     /** The samples with {@code from <= timestamp <= through}. */

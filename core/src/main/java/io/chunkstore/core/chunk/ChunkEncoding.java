@@ -7,7 +7,10 @@ import io.chunkstore.spi.InvalidChunkException;
  * encodings, 128 and 129 are Loki's log chunks (a MemChunk, decoded by the loki module).
  */
 public enum ChunkEncoding {
-    /** Prometheus 1.x delta encoding; never written, and read as {@link #DOUBLE_DELTA} (Cortex coerces 0 to 1). */
+    /**
+     * Prometheus 1.x delta encoding; never written, and read as {@link #DOUBLE_DELTA}: Cortex coerces 0 to 1 when it
+     * decodes a chunk, because old writers omitted the member and always wrote double-delta data.
+     */
     DELTA(0, "Delta"),
     /** Prometheus 1.x double-delta chunk (1024 bytes). */
     DOUBLE_DELTA(1, "DoubleDelta"),
@@ -40,14 +43,9 @@ public enum ChunkEncoding {
         return goName;
     }
 
-    /** Whether the data section is a Loki MemChunk rather than Prometheus samples. */
+    /** Whether the data section is a Loki MemChunk rather than Prometheus samples (which {@link SampleData} decodes). */
     public boolean isLogs() {
         return this == GZIP_LOG || this == LOG;
-    }
-
-    /** Whether {@link SampleData} can decode this encoding's samples (Bigchunk and XOR). */
-    public boolean hasSampleDecoder() {
-        return this == BIGCHUNK || this == PROMETHEUS_XOR;
     }
 
     /** The encoding with this code, or null when there is none. */

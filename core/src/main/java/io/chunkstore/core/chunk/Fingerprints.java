@@ -1,8 +1,8 @@
 package io.chunkstore.core.chunk;
 
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Series fingerprints as Cortex computes them: FNV-1a 64 over the UTF-8 label bytes, with the separator byte 0xFF.
@@ -50,7 +50,7 @@ public final class Fingerprints {
     }
 
     private static long add(long h, String s) {
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+        for (byte b : GoStrings.bytes(s)) {
             h = addByte(h, b & 0xFF);
         }
         return h;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
 import java.io.ByteArrayOutputStream;
@@ -158,7 +159,8 @@ final class MetadataJson {
         // A non-blocking parser fed everything but never told the input ended answers NOT_AVAILABLE where more
         // bytes could continue the text: that is how we tell "cut short" from "wrong".
         try (JsonParser p = JSON.createNonBlockingByteArrayParser()) {
-            ((ByteArrayFeeder) p.getNonBlockingInputFeeder()).feedInput(json, 0, json.length);
+            byte[] text = escapeInvalidUtf8(json);
+            ((ByteArrayFeeder) p.getNonBlockingInputFeeder()).feedInput(text, 0, text.length);
             if (next(p) != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("metadata is not a JSON object");
             }
@@ -193,6 +195,34 @@ final class MetadataJson {
             throw new IllegalArgumentException("metadata is not readable JSON: " + e.getMessage(), e);
         }
         return new Metadata(userId, fingerprint, from, through, labels, encoding);
+    }
+
+    /**
+     * The JSON text with every byte that is not part of valid UTF-8 replaced by the JSON escape of its
+     * {@link GoStrings} escape (a JSON {@code u}-escape of U+DCNN), or the same array when it is all valid. Cortex's jsoniter writes label
+     * values' bytes as they are, so a value Go held with such bytes arrives here with them; the escape keeps them
+     * through the parser, and {@link Out#string} writes them back as the same bytes.
+     */
+    static byte[] escapeInvalidUtf8(byte[] json) {
+        String decoded = GoStrings.fromBytes(json);
+        if (!GoStrings.hasEscapedBytes(decoded)) {
+            return json;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 32);
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c >= 0xDC80 && c <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(decoded.charAt(i - 1)))) {
+                out.writeBytes(("\\udc" + (char) HEX[(c >> 4) & 0xF] + (char) HEX[c & 0xF])
+                        .getBytes(StandardCharsets.US_ASCII));
+            } else {
+                int cp = decoded.codePointAt(i);
+                if (Character.charCount(cp) == 2) {
+                    i++;
+                }
+                out.writeBytes(Character.toString(cp).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return out.toByteArray();
     }
 
     private static JsonToken next(JsonParser p) throws IOException {
@@ -300,12 +330,18 @@ final class MetadataJson {
          * A JSON string. jsoniter's {@code WriteString} escapes {@code "}, {@code \}, {@code \n}, {@code \r},
          * {@code \t} and other control characters as six-character {@code u00XX} escapes; Go's encoding/json
          * ({@code htmlSafe}) also
-         * escapes {@code <}, {@code >}, {@code &}, U+2028 and U+2029. Lone surrogates (not representable in UTF-8)
-         * become U+FFFD.
+         * escapes {@code <}, {@code >}, {@code &}, U+2028 and U+2029. An escaped byte ({@link GoStrings}) is
+         * written as that byte, as jsoniter writes a Go string's bytes; other lone surrogates become U+FFFD.
          */
         Out string(String s, boolean htmlSafe) {
             write('"');
             for (int i = 0; i < s.length(); ) {
+                char ch = s.charAt(i);
+                if (ch >= 0xDC80 && ch <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+                    write(ch & 0xFF);
+                    i++;
+                    continue;
+                }
                 int cp = s.codePointAt(i);
                 i += Character.charCount(cp);
                 if (cp < 0x80) {

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The sample payloads of Prometheus chunks by encoding: Bigchunk (3) and PrometheusXorChunk (4) encode and decode;
- * the Prometheus 1.x DoubleDelta (1) and Varbit (2) payloads are carried but their samples are not decoded.
+ * the Prometheus 1.x payloads older Cortex ingesters wrote, DoubleDelta (1, and Delta 0, which Cortex reads as
+ * DoubleDelta) and Varbit (2), decode. Every decoder is a {@link SampleIterator}.
  */
 public final class SampleData {
     private SampleData() {
@@ -37,24 +38,34 @@ public final class SampleData {
      * The samples of a payload.
      *
      * @param key the chunk's external key, for error messages (may be null)
-     * @throws InvalidChunkException CORRUPT when the payload does not decode; UNKNOWN_ENCODING for DoubleDelta,
-     *                               Varbit (not supported) and Loki log chunks (not samples)
+     * @throws InvalidChunkException CORRUPT when the payload does not decode; UNKNOWN_ENCODING for Loki log chunks
+     *                               (not samples)
      */
     public static List<Sample> decode(ChunkEncoding encoding, byte[] data, String key) {
+        return iterator(encoding, data, key).remaining();
+    }
+
+    /**
+     * The samples of a payload, one at a time.
+     *
+     * @param key the chunk's external key, for error messages (may be null)
+     * @throws InvalidChunkException CORRUPT (now, or from {@link SampleIterator#next()}) when the payload does not
+     *                               decode; UNKNOWN_ENCODING for Loki log chunks (not samples)
+     */
+    public static SampleIterator iterator(ChunkEncoding encoding, byte[] data, String key) {
         return switch (encoding) {
-            case BIGCHUNK -> Bigchunk.decode(data, key);
-            case PROMETHEUS_XOR -> XorChunk.decode(data, 0, data.length, key);
+            case DELTA, DOUBLE_DELTA -> DoubleDeltaChunk.iterator(data, key);
+            case VARBIT -> VarbitChunk.iterator(data, key);
+            case BIGCHUNK -> Bigchunk.iterator(data, key);
+            case PROMETHEUS_XOR -> XorChunk.iterator(data, 0, data.length, key);
             case GZIP_LOG, LOG -> throw new InvalidChunkException(Reason.UNKNOWN_ENCODING, key,
                     encoding + " is a Loki log chunk, not samples; decode its data with the loki module");
-            default -> throw new InvalidChunkException(Reason.UNKNOWN_ENCODING, key,
-                    "samples of the Prometheus 1.x encoding " + encoding + " are not supported; only Bigchunk (3)"
-                            + " and PrometheusXorChunk (4) payloads decode to samples");
         };
     }
 
     /**
      * The structural check a decoder makes before keeping a payload (Cortex unmarshals the data when it decodes a
-     * chunk): Bigchunk sub-chunk framing, an XOR header. Other encodings are not checked.
+     * chunk): Bigchunk sub-chunk framing, an XOR header. Other encodings are checked when their samples are read.
      *
      * @throws InvalidChunkException CORRUPT
      */

@@ -2,7 +2,6 @@ package io.chunkstore.core.chunk;
 
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidChunkException.Reason;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -144,28 +143,44 @@ public final class XorChunk {
 
     /** Decodes all samples of the XOR chunk in {@code data[offset, offset+length)}. */
     public static List<Sample> decode(byte[] data, int offset, int length, String key) {
-        List<Sample> out = new ArrayList<>(Math.min(sampleCount(data, offset, length, key), length * 8));
-        decodeInto(data, offset, length, key, out);
-        return out;
+        return iterator(data, offset, length, key).remaining();
     }
 
     /**
-     * Decodes the XOR chunk in {@code data[offset, offset+length)} and adds its samples to {@code out}.
+     * The samples of the XOR chunk in {@code data[offset, offset+length)}, one at a time.
      *
-     * @throws InvalidChunkException CORRUPT when the bit stream ends before the header's count or holds an
-     *                               impossible value window
+     * @throws InvalidChunkException CORRUPT (now for a missing header; from {@link SampleIterator#next()} when the bit
+     *                               stream ends before the header's count or holds an impossible value window)
      */
-    public static void decodeInto(byte[] data, int offset, int length, String key, List<Sample> out) {
-        int n = sampleCount(data, offset, length, key);
-        BitReader r = new BitReader(data, offset + 2, length - 2);
-        long t = 0;
-        long v = 0;
-        long tDelta = 0;
-        int leading = 0;
-        int trailing = 0;
-        int i = 0;
-        try {
-            for (; i < n; i++) {
+    public static SampleIterator iterator(byte[] data, int offset, int length, String key) {
+        return new Iter(data, offset, length, key);
+    }
+
+    private static final class Iter implements SampleIterator {
+        private final BitReader r;
+        private final int n;
+        private final int length;
+        private final String key;
+        private int i;
+        private long t;
+        private long v;
+        private long tDelta;
+        private int leading;
+        private int trailing;
+
+        Iter(byte[] data, int offset, int length, String key) {
+            this.n = sampleCount(data, offset, length, key);
+            this.r = new BitReader(data, offset + 2, length - 2);
+            this.length = length;
+            this.key = key;
+        }
+
+        @Override
+        public boolean next() {
+            if (i >= n) {
+                return false;
+            }
+            try {
                 if (i == 0) {
                     t = r.readVarint();
                     v = r.readBits(64);
@@ -192,14 +207,29 @@ public final class XorChunk {
                         v ^= r.readBits(64 - leading - trailing) << trailing;
                     }
                 }
-                out.add(new Sample(t, Double.longBitsToDouble(v)));
+            } catch (BitReader.EndOfStream e) {
+                int at = i;
+                i = n;
+                throw new InvalidChunkException(Reason.CORRUPT, key,
+                        "XOR chunk of " + length + " bytes ends after " + at + " of its " + n + " samples");
+            } catch (IllegalArgumentException e) {
+                int at = i;
+                i = n;
+                throw new InvalidChunkException(Reason.CORRUPT, key,
+                        "XOR chunk sample " + at + " of " + n + ": " + e.getMessage());
             }
-        } catch (BitReader.EndOfStream e) {
-            throw new InvalidChunkException(Reason.CORRUPT, key,
-                    "XOR chunk of " + length + " bytes ends after " + i + " of its " + n + " samples");
-        } catch (IllegalArgumentException e) {
-            throw new InvalidChunkException(Reason.CORRUPT, key,
-                    "XOR chunk sample " + i + " of " + n + ": " + e.getMessage());
+            i++;
+            return true;
+        }
+
+        @Override
+        public long timestamp() {
+            return t;
+        }
+
+        @Override
+        public long valueBits() {
+            return v;
         }
     }
 

@@ -106,7 +106,7 @@ public final class ChunkstoreConfig {
         }
         SchemaConfig schema;
         try {
-            schema = PeriodConfigReader.read(periods, dialect.periodsKeyPath());
+            schema = PeriodConfigReader.read(periods, dialect.periodsKeyPath()).withDialect(dialect);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }

@@ -13,9 +13,11 @@ import java.util.Optional;
 public final class SchemaConfig {
     private final List<PeriodConfig> periods;
     private final long[] starts;
+    private final ConfigDialect dialect;
 
-    private SchemaConfig(List<PeriodConfig> periods) {
+    private SchemaConfig(List<PeriodConfig> periods, ConfigDialect dialect) {
         this.periods = List.copyOf(periods);
+        this.dialect = dialect;
         this.starts = new long[periods.size()];
         for (int i = 0; i < starts.length; i++) {
             starts[i] = periods.get(i).fromMs();
@@ -46,7 +48,20 @@ public final class SchemaConfig {
                         + " (from time in schemas must be distinct and in increasing order)");
             }
         }
-        return new SchemaConfig(periods);
+        return new SchemaConfig(periods, ConfigDialect.CORTEX);
+    }
+
+    /**
+     * The same periods as written by a {@code dialect} file: it decides how label values are looked up
+     * ({@link io.chunkstore.core.schema.LabelValueLookup#forPeriod}). Periods given in code are Cortex's.
+     */
+    public SchemaConfig withDialect(ConfigDialect dialect) {
+        return new SchemaConfig(periods, java.util.Objects.requireNonNull(dialect, "dialect"));
+    }
+
+    /** The kind of file the periods came from ({@link ConfigDialect#CORTEX} for periods given in code). */
+    public ConfigDialect dialect() {
+        return dialect;
     }
 
     /** How messages name an entry: {@code schema_config.configs[1] (from 2020-01-01)}. */

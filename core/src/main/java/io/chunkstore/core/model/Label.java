@@ -9,10 +9,10 @@ public record Label(String name, String value) implements Comparable<Label> {
         Objects.requireNonNull(value, "value");
     }
 
-    /** Prometheus order: by name, then by value. */
+    /** Prometheus order: by name, then by value, each by its bytes as Go compares strings. */
     @Override
     public int compareTo(Label o) {
-        int c = name.compareTo(o.name);
-        return c != 0 ? c : value.compareTo(o.value);
+        int c = GoStrings.BYTE_ORDER.compare(name, o.name);
+        return c != 0 ? c : GoStrings.BYTE_ORDER.compare(value, o.value);
     }
 }

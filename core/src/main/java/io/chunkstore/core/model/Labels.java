@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A label set (a series' identity): labels sorted by name, names unique, as Prometheus keeps them. Immutable.
+ * A label set (a series' identity): labels sorted by name (by their bytes, as Go sorts), names unique, as Prometheus
+ * keeps them. Immutable.
  * The metric name is the value of {@value #METRIC_NAME}.
  */
 public final class Labels implements Iterable<Label> {
@@ -26,7 +27,7 @@ public final class Labels implements Iterable<Label> {
         if (nameValues.length % 2 != 0) {
             throw new IllegalArgumentException("labels need name/value pairs");
         }
-        Map<String, String> m = new TreeMap<>();
+        Map<String, String> m = new TreeMap<>(GoStrings.BYTE_ORDER);
         for (int i = 0; i < nameValues.length; i += 2) {
             put(m, nameValues[i], nameValues[i + 1]);
         }
@@ -35,12 +36,14 @@ public final class Labels implements Iterable<Label> {
 
     /** From a map in any order. */
     public static Labels of(Map<String, String> map) {
-        return fromSortedMap(new TreeMap<>(map));
+        Map<String, String> m = new TreeMap<>(GoStrings.BYTE_ORDER);
+        m.putAll(map);
+        return fromSortedMap(m);
     }
 
     /** From labels in any order; duplicate names are an error. */
     public static Labels of(List<Label> labels) {
-        Map<String, String> m = new TreeMap<>();
+        Map<String, String> m = new TreeMap<>(GoStrings.BYTE_ORDER);
         for (Label l : labels) {
             put(m, l.name(), l.value());
         }
@@ -100,7 +103,8 @@ public final class Labels implements Iterable<Label> {
 
     /** The labels with one label set (added or replaced). */
     public Labels with(String name, String value) {
-        Map<String, String> m = new TreeMap<>(toMap());
+        Map<String, String> m = new TreeMap<>(GoStrings.BYTE_ORDER);
+        m.putAll(toMap());
         m.put(name, value);
         return fromSortedMap(m);
     }

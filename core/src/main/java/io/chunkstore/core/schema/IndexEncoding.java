@@ -1,6 +1,6 @@
 package io.chunkstore.core.schema;
 
-import java.nio.charset.StandardCharsets;
+import io.chunkstore.core.model.GoStrings;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -21,9 +21,9 @@ public final class IndexEncoding {
         return B64.encodeToString(bytes);
     }
 
-    /** Standard-alphabet base64 without padding of the UTF-8 bytes of {@code s}. */
+    /** Standard-alphabet base64 without padding of the bytes of {@code s} (its Go bytes: {@link GoStrings#bytes}). */
     public static String b64(String s) {
-        return b64(s.getBytes(StandardCharsets.UTF_8));
+        return b64(GoStrings.bytes(s));
     }
 
     /**
@@ -45,7 +45,7 @@ public final class IndexEncoding {
 
     /** {@code b64(SHA-256(utf8(s)))}: always 43 ASCII characters. */
     public static String sha256b64(String s) {
-        return b64(sha256(s.getBytes(StandardCharsets.UTF_8)));
+        return b64(sha256(GoStrings.bytes(s)));
     }
 
     static byte[] sha256(byte[] bytes) {

@@ -1,7 +1,7 @@
 package io.chunkstore.core.schema;
 
+import io.chunkstore.core.model.GoStrings;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -74,9 +74,9 @@ public final class RangeValue {
         return components.get(i);
     }
 
-    /** Component {@code i} as UTF-8 text. */
+    /** Component {@code i} as text (UTF-8; bytes that are not, escaped as {@link GoStrings} describes). */
     public String componentText(int i) {
-        return new String(components.get(i), StandardCharsets.UTF_8);
+        return GoStrings.fromBytes(components.get(i));
     }
 
     public List<byte[]> components() {
@@ -103,7 +103,7 @@ public final class RangeValue {
     }
 
     static byte[] utf8(String s) {
-        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+        return s == null ? new byte[0] : GoStrings.bytes(s);
     }
 
     @Override

@@ -1,10 +1,10 @@
 package io.chunkstore.core.schema;
 
+import io.chunkstore.core.model.GoStrings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.spi.Bytes;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -95,7 +95,7 @@ public final class RangeValueParser {
 
     private static String decodeB64(byte[] encoded, byte[] rangeValue) {
         try {
-            return new String(IndexEncoding.b64Decode(encoded), StandardCharsets.UTF_8);
+            return GoStrings.fromBytes(IndexEncoding.b64Decode(encoded));
         } catch (IllegalArgumentException e) {
             throw new InvalidRangeValueException("invalid base64 label value \"" + text(encoded)
                     + "\" in range value " + Bytes.hex(rangeValue) + ": " + e.getMessage(), e);
@@ -108,6 +108,6 @@ public final class RangeValueParser {
     }
 
     private static String text(byte[] b) {
-        return b == null ? "" : new String(b, StandardCharsets.UTF_8);
+        return b == null ? "" : GoStrings.fromBytes(b);
     }
 }

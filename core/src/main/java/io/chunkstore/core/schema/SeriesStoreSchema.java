@@ -1,5 +1,6 @@
 package io.chunkstore.core.schema;
 
+import io.chunkstore.core.model.GoStrings;
 import static io.chunkstore.core.schema.RangeValueMarker.CHUNK_TIME_V3;
 import static io.chunkstore.core.schema.RangeValueMarker.LABEL_NAMES_V1;
 import static io.chunkstore.core.schema.RangeValueMarker.LABEL_SERIES_V1;
@@ -76,7 +77,7 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
                 }
                 entries.add(new IndexEntry(table, shard + metricRow + ":" + l.name(),
                         RangeValue.encode(LABEL_SERIES_V1, IndexEncoding.sha256b64(l.value()), s, ""),
-                        l.value().getBytes(StandardCharsets.UTF_8)));
+                        GoStrings.bytes(l.value())));
             }
             String cacheKey = HexFormat.of().formatHex(
                     (table + "-" + b.hashKey() + "-" + s).getBytes(StandardCharsets.UTF_8));
@@ -126,7 +127,7 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
     public List<IndexQuery> readQueriesForMetricLabelValue(long fromMs, long throughMs, String userId,
             String metricName, String labelName, String labelValue) {
         byte[] hashed = RangeValue.prefix(IndexEncoding.sha256b64(labelValue));
-        byte[] value = labelValue.getBytes(StandardCharsets.UTF_8);
+        byte[] value = GoStrings.bytes(labelValue);
         List<IndexQuery> out = new ArrayList<>();
         for (Bucket b : buckets(fromMs, throughMs, userId)) {
             for (String shard : shardPrefixes()) {

@@ -1,5 +1,6 @@
 package io.chunkstore.core.schema;
 
+import io.chunkstore.core.model.GoStrings;
 import static io.chunkstore.core.schema.RangeValueMarker.CHUNK_TIME_V1;
 import static io.chunkstore.core.schema.RangeValueMarker.CHUNK_TIME_V2;
 import static io.chunkstore.core.schema.RangeValueMarker.CHUNK_TIME_V3;
@@ -13,7 +14,6 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.InvalidQueryException;
 import io.chunkstore.spi.InvalidRequestException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +62,7 @@ final class StoreSchema extends AbstractIndexSchema {
                     case 5 -> out.add(entry(table, labelRow,
                             RangeValue.encode(CHUNK_TIME_V4, t, IndexEncoding.b64(l.value()), chunkId), null));
                     case 6 -> out.add(entry(table, labelRow, RangeValue.encode(CHUNK_TIME_V5, t, "", chunkId),
-                            l.value().getBytes(StandardCharsets.UTF_8)));
+                            GoStrings.bytes(l.value())));
                     default -> throw new IllegalStateException("schema v" + v);
                 }
             }
@@ -141,7 +141,7 @@ final class StoreSchema extends AbstractIndexSchema {
                 case 5 -> IndexQuery.row(b.tableName(), labelRow);
                 default -> IndexQuery.builder(b.tableName(), labelRow)
                         .rangeValueStart(RangeValue.prefix(b.hexFrom()))
-                        .valueEqual(labelValue.getBytes(StandardCharsets.UTF_8)).build();
+                        .valueEqual(GoStrings.bytes(labelValue)).build();
             });
         }
         return out;

@@ -8,6 +8,7 @@ import io.chunkstore.core.chunk.KeyFormat;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.core.config.SchemaConfig;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.IndexSchemas;
@@ -90,7 +91,8 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
                 b.config.fetchParallelism(), metrics);
         this.ctx = new StoreContext(schemaConfig, b.config, b.clock, metrics, exec, b.writeDedupeCache, fetcher);
         clients.forEach((p, c) -> {
-            IndexSchema schema = IndexSchemas.forPeriod(p, b.labelValueLookup);
+            IndexSchema schema = IndexSchemas.forPeriod(p, b.labelValueLookup != null ? b.labelValueLookup
+                    : LabelValueLookup.forPeriod(p, schemaConfig.dialect()));
             stores.put(p, p.schema().isSeriesStore() ? new SeriesStore(schema, c, ctx)
                     : new LegacyStore(schema, c, ctx));
         });
@@ -236,7 +238,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         if (r == null) {
             return List.of();
         }
-        Set<String> values = new TreeSet<>();
+        Set<String> values = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (PeriodRange pr : schemaConfig.split(r.from, r.through)) {
             values.addAll(store(pr.period()).labelValues(userId, pr.fromMs(), pr.throughMs(), metricName, labelName));
         }
@@ -249,7 +251,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         if (r == null) {
             return List.of();
         }
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (PeriodRange pr : schemaConfig.split(r.from, r.through)) {
             names.addAll(store(pr.period()).labelNames(userId, pr.fromMs(), pr.throughMs(), metricName));
         }
@@ -388,7 +390,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private String namespace = "chunkstore";
         private ExecutorService executor;
-        private LabelValueLookup labelValueLookup = LabelValueLookup.START;
+        private LabelValueLookup labelValueLookup;
 
         private Builder(SchemaConfig schemaConfig) {
             this.schemaConfig = Objects.requireNonNull(schemaConfig, "schemaConfig");
@@ -436,7 +438,10 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             return this;
         }
 
-        /** How v9+ label-value lookups read (Cortex's start, the default, or Loki 2.5's prefix). */
+        /**
+         * How v9+ label-value lookups read (Cortex's start or Loki 2.5's prefix); by default each period's writer's,
+         * from the schema config's dialect ({@link LabelValueLookup#forPeriod}).
+         */
         public Builder labelValueLookup(LabelValueLookup l) {
             this.labelValueLookup = Objects.requireNonNull(l, "labelValueLookup");
             return this;

@@ -4,6 +4,7 @@ import io.chunkstore.core.cache.CardinalityExceededException;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.config.PeriodConfig;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.schema.IndexSchema;
@@ -61,7 +62,7 @@ abstract class PeriodStore {
     Set<String> labelValues(String userId, long from, long through, String metricName, String labelName) {
         List<IndexQuery> queries = immutableIfOld(
                 schema.readQueriesForMetricLabel(from, through, userId, metricName, labelName), through);
-        Set<String> values = new TreeSet<>();
+        Set<String> values = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (IndexEntry e : lookupEntries(queries)) {
             values.add(RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value()).labelValue());
         }
@@ -170,7 +171,7 @@ abstract class PeriodStore {
         for (IndexedChunk c : chunks) {
             onePerSeries.putIfAbsent(c.fingerprint(), c);
         }
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (Chunk c : ctx.fetcher().fetch(new ArrayList<>(onePerSeries.values()), r -> clients.chunks())) {
             names.addAll(c.labels().names());
         }

@@ -2,6 +2,7 @@ package io.chunkstore.core.store;
 
 import io.chunkstore.core.cache.CardinalityExceededException;
 import io.chunkstore.core.chunk.Chunk;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.schema.IndexSchema;
@@ -109,7 +110,7 @@ final class SeriesStore extends PeriodStore {
         for (String s : series) {
             queries.addAll(schema.labelNamesForSeries(from, through, userId, s));
         }
-        Set<String> names = new TreeSet<>();
+        Set<String> names = new TreeSet<>(GoStrings.BYTE_ORDER);
         names.add(Labels.METRIC_NAME);
         for (IndexEntry e : lookupEntries(immutableIfOld(queries, through))) {
             names.addAll(RangeValueParser.parseLabelNamesValue(e.rangeValue(), e.value()));

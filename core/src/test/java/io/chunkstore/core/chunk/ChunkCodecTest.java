@@ -199,10 +199,10 @@ class ChunkCodecTest {
         assertThat(delta.encoding()).isEqualTo(ChunkEncoding.DOUBLE_DELTA);
         Chunk absent = ChunkCodec.decodeUnverified(envelope(utf8("{\"userID\":\"u\"}\n"), new byte[5]));
         assertThat(absent.encoding()).isEqualTo(ChunkEncoding.DOUBLE_DELTA);
-        // Its samples are not supported, with a typed error that says so.
+        // Its samples decode as DoubleDelta: five bytes are no DoubleDelta header, a typed error naming the chunk.
         assertThatThrownBy(absent::samples).isInstanceOfSatisfying(InvalidChunkException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_ENCODING))
-                .hasMessageContaining("DoubleDelta(1)").hasMessageContaining("not supported");
+                e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT))
+                .hasMessageContaining("DoubleDelta payload of 5 bytes").hasMessageContaining(absent.externalKey());
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.chunkstore.core.config.PeriodicTableConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.core.config.SchemaVersion;
 import io.chunkstore.core.migrate.MigrationFailure.Phase;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.model.Selectors;
@@ -220,6 +221,34 @@ class MigratorTest {
         assertThat(dest.chunkRefs("alice", FROM, TO - 1, q)).isEmpty();
         assertThat(dest.get("bob", FROM, TO - 1, q)).extracting(Chunk::samples).containsExactlyInAnyOrderElementsOf(
                 src.store.get("alice", FROM, TO - 1, q).stream().map(Chunk::samples).toList());
+    }
+
+    @Test
+    void labelBytesThatAreNotUtf8SurviveARenameBitForBit() {
+        // A series Go wrote with the byte 0xff in a label value: Cortex's jsoniter puts the byte itself in the chunk.
+        Labels labels = Labels.of("__name__", "mem_bytes", "k", GoStrings.fromBytes(new byte[] {'a', (byte) 0xff}));
+        SchemaConfig s = schema(SchemaVersion.V11, "src_");
+        MirrorBackend sb = new MirrorBackend();
+        CompositeStore srcStore = store(s, sb);
+        Chunk original = Chunk.fromSamples("alice", labels, List.of(new Sample(FROM + 1000, 1.5),
+                new Sample(FROM + 2000, 2.5)));
+        srcStore.put(original);
+        MirrorBackend db = new MirrorBackend();
+        CompositeStore dest = store(schema(SchemaVersion.V11, "dst_"), db);
+        MigrationSummary summary = new Migrator(MigrationSource.of(srcStore), MigrationDestination.of(dest),
+                plan().tenant("alice", "bob").verify(true).build()).run();
+
+        assertClean(summary);
+        assertThat(summary.reencoded()).isEqualTo(1);
+        // The re-encoded chunk is what Go would write for bob: the same label bytes, the same fingerprint.
+        byte[] expected = ChunkCodec.encode(Chunk.of("bob", original.fingerprint(), labels, original.from(),
+                original.through(), original.encoding(), original.data())).bytes();
+        assertThat(db.chunkKeys()).singleElement().satisfies(key ->
+                assertThat(db.chunk(dest.schemaConfig().chunkTableFor(original.from()), key)).isEqualTo(expected));
+        // Its index entries hash the raw bytes, so a selector on the value finds it.
+        List<LabelMatcher> q = Selectors.parseMatchers("mem_bytes{k=\"a\\xff\"}");
+        assertThat(dest.get("bob", FROM, TO - 1, q)).singleElement()
+                .satisfies(c -> assertThat(GoStrings.bytes(c.labels().get("k"))).containsExactly('a', 0xff));
     }
 
     @Test

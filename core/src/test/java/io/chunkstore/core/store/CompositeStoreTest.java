@@ -11,6 +11,7 @@ import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.chunk.KeyFormat;
 import io.chunkstore.core.chunk.Sample;
+import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.core.config.PeriodicTableConfig;
 import io.chunkstore.core.config.SchemaConfig;
@@ -461,6 +462,32 @@ class CompositeStoreTest {
             store.get(USER, now - HOUR, now, Selectors.parseMatchers("foo{a=\"b\"}"));
             assertThat(rec.queries).isNotEmpty().noneMatch(IndexQuery::immutable);
         }
+    }
+
+    @Test
+    void theSchemaConfigsDialectChoosesHowLabelValuesAreLookedUp() {
+        for (ConfigDialect dialect : ConfigDialect.values()) {
+            for (SchemaVersion v : List.of(SchemaVersion.V11, SchemaVersion.V12)) {
+                Recording rec = new Recording();
+                MemoryBackend b = new MemoryBackend();
+                try (CompositeStore store = CompositeStore.builder(single(v).withDialect(dialect)).clock(CLOCK)
+                        .clients(p -> new PeriodClients(rec.index(b), b)).build()) {
+                    store.put(chunk(series("__name__", "foo", "a", "b"), T0, T0 + 1000));
+                    assertThat(store.get(USER, T0, T0 + HOUR, Selectors.parseMatchers("foo{a=\"b\"}"))).hasSize(1);
+                }
+                // The one label-value query: Loki's writer (a Loki config, or v12) reads by prefix, Cortex's by start.
+                boolean prefix = dialect == ConfigDialect.LOKI || v == SchemaVersion.V12;
+                List<IndexQuery> valueQueries = rec.queries.stream().filter(q -> present(q.valueEqual())).toList();
+                assertThat(valueQueries).as("%s %s", dialect, v).isNotEmpty().allSatisfy(q -> {
+                    assertThat(present(q.rangeValuePrefix())).isEqualTo(prefix);
+                    assertThat(present(q.rangeValueStart())).isEqualTo(!prefix);
+                });
+            }
+        }
+    }
+
+    private static boolean present(byte[] condition) {
+        return condition != null && condition.length > 0;
     }
 
     // ---- sharding and label APIs

@@ -21,7 +21,13 @@ import java.util.Objects;
 public record LokiApiConfig(String defaultTenant, int maxEntriesLimit, TailOptions tail, boolean skipCorrupt,
                             String lokiVersion, Clock clock) {
     public static final int DEFAULT_MAX_ENTRIES_LIMIT = 5000;
-    public static final String DEFAULT_LOKI_VERSION = "2.9.0";
+    /**
+     * The Loki release whose read API this one matches, reported by buildinfo: the log-query API (query_range,
+     * query, labels, label values, series, tail) of Loki 2.7, checked against logcli 2.7.5. Grafana picks features
+     * by this version, so it must not claim a newer API than we answer (metric queries, index stats and volume came
+     * later). The one difference: label values honour the {@code query} parameter, as Loki 2.8+ does.
+     */
+    public static final String DEFAULT_LOKI_VERSION = "2.7.5";
     public static final LokiApiConfig DEFAULT = new LokiApiConfig(null, DEFAULT_MAX_ENTRIES_LIMIT, TailOptions.DEFAULT,
             false, DEFAULT_LOKI_VERSION, Clock.systemUTC());
 

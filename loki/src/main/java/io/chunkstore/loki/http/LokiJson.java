@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
+import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
+import io.chunkstore.loki.query.LogQuerier;
 import io.chunkstore.loki.query.LogQueryResult;
 import io.chunkstore.loki.query.LokiTimes;
 import io.chunkstore.loki.query.QueryStats;
@@ -57,7 +59,8 @@ public final class LokiJson {
     /**
      * The streams of a result as Loki 3 returns them. Without categorized labels an entry's structured metadata joins
      * its stream's labels (a name already in the stream gets {@code _extracted}), so entries that differ in metadata
-     * land in different result streams, sorted by labels string; with them, streams keep their labels and each value
+     * land in different result streams, sorted by labels string (descending for backward queries, as Loki); with
+     * them, streams keep their labels and each value
      * carries a third element {@code {"structuredMetadata": {...}}}.
      */
     static List<ResultStream> resultStreams(List<LogQueryResult.Stream> streams, boolean categorized,
@@ -69,8 +72,9 @@ public final class LokiJson {
             }
             return out;
         }
-        Map<String, Labels> labels = new TreeMap<>();
-        Map<String, List<LogEntry>> entries = new TreeMap<>();
+        Comparator<String> order = LogQuerier.streamOrder(backward ? Direction.BACKWARD : Direction.FORWARD);
+        Map<String, Labels> labels = new TreeMap<>(order);
+        Map<String, List<LogEntry>> entries = new TreeMap<>(order);
         Map<String, Integer> sources = new LinkedHashMap<>();
         for (LogQueryResult.Stream s : streams) {
             for (LogEntry e : s.entries()) {
@@ -294,7 +298,7 @@ public final class LokiJson {
             g.writeStartObject();
             g.writeStringField("version", lokiVersion);
             g.writeStringField("revision", "chunkstore-" + chunkstoreVersion);
-            g.writeStringField("branch", "");
+            g.writeStringField("branch", "chunkstore");
             g.writeStringField("buildUser", "chunkstore");
             g.writeStringField("buildDate", "");
             g.writeStringField("goVersion", "");

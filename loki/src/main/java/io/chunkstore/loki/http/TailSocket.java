@@ -11,6 +11,7 @@ import org.eclipse.jetty.websocket.api.StatusCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +22,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * One {@code /loki/api/v1/tail} websocket: a thread polls the store with a {@link LogTailer} and sends each batch as
  * Loki 2.x tail messages of at most 100 entries, waiting for each send (so a slow client slows the tail down instead
- * of dropping entries). It stops when the client goes away. Public only because Jetty's websocket layer requires
- * endpoint classes to be; created by {@link LokiHttpApi}.
+ * of dropping entries). It stops when the client goes away. While it waits for entries (chunks reach the store
+ * long after their lines: Loki flushes after {@code chunk_idle_period}, and logcli's {@code --delay-for} adds more)
+ * it pings the client every {@link #PING_INTERVAL}, as Loki's tailer does, and the session has no idle time-out:
+ * the tail lasts as long as the client stays. Public only because Jetty's websocket layer requires endpoint classes
+ * to be; created by {@link LokiHttpApi}.
  */
 public final class TailSocket implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(TailSocket.class);
@@ -30,11 +34,14 @@ public final class TailSocket implements Session.Listener.AutoDemanding {
     static final int MAX_ENTRIES_PER_MESSAGE = 100;
     /** The longest sleep between checks that the client is still there. */
     private static final Duration MAX_SLEEP = Duration.ofMillis(500);
+    /** How often an idle tail pings its client (Loki's tailer pings every second). */
+    static final Duration PING_INTERVAL = Duration.ofSeconds(1);
 
     private final LogTailer tailer;
     private volatile Session session;
     private volatile boolean closed;
     private Thread thread;
+    private long lastPingNanos = System.nanoTime();
 
     TailSocket(LogQuerier querier, String tenant, LogQuery query, TailOptions options, Clock clock) {
         this.tailer = new LogTailer(querier, tenant, query, options, clock);
@@ -43,6 +50,9 @@ public final class TailSocket implements Session.Listener.AutoDemanding {
     @Override
     public void onWebSocketOpen(Session s) {
         this.session = s;
+        // No idle time-out while the tail runs: the pings keep proxies' idle timers going, and the tail ends when
+        // the client closes or goes away (a failed send or ping).
+        s.setIdleTimeout(Duration.ZERO);
         thread = new Thread(this::run, "chunkstore-loki-tail");
         thread.setDaemon(true);
         thread.start();
@@ -56,6 +66,7 @@ public final class TailSocket implements Session.Listener.AutoDemanding {
                     long step = Math.min(left, MAX_SLEEP.toNanos());
                     TimeUnit.NANOSECONDS.sleep(step);
                     left -= step;
+                    pingIfDue();
                 }
             });
         } catch (InterruptedException e) {
@@ -69,6 +80,15 @@ public final class TailSocket implements Session.Listener.AutoDemanding {
                         Callback.NOOP);
             }
         }
+    }
+
+    private void pingIfDue() {
+        long now = System.nanoTime();
+        if (now - lastPingNanos < PING_INTERVAL.toNanos() || closed || !session.isOpen()) {
+            return;
+        }
+        lastPingNanos = now;
+        session.sendPing(ByteBuffer.allocate(0), Callback.from(() -> { }, e -> closed = true));
     }
 
     private void send(List<StreamEntry> batch) {

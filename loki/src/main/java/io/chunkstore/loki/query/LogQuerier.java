@@ -1,5 +1,6 @@
 package io.chunkstore.loki.query;
 
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.Direction;
@@ -96,11 +97,15 @@ public final class LogQuerier implements AutoCloseable {
     /**
      * Loki's {@code readStreams}: takes up to {@code limit} entries (with {@code intervalNs} > 0, only entries at
      * least that far from the previous one taken, in query direction), groups them by stream and sorts the streams
-     * by labels string.
+     * by labels string: ascending forward, descending backward, as Loki's query frontend returns them (its
+     * {@code mergeOrderedNonOverlappingStreams} in {@code pkg/querier/queryrange/codec.go}). Entries of one stream
+     * keep the order the merge gave them (time in query direction; equal times in the order of {@link
+     * StreamHeapIterator}).
      */
     static LogQueryResult readStreams(LogIterator it, int limit, Direction direction, long intervalNs) {
-        Map<String, LogStream> streams = new TreeMap<>();
-        Map<String, List<LogEntry>> entries = new TreeMap<>();
+        Comparator<String> order = streamOrder(direction);
+        Map<String, LogStream> streams = new TreeMap<>(order);
+        Map<String, List<LogEntry>> entries = new TreeMap<>(order);
         int n = 0;
         long last = 0;
         boolean any = false;
@@ -124,6 +129,11 @@ public final class LogQuerier implements AutoCloseable {
         return new LogQueryResult(out, it.stats(), it.skipped());
     }
 
+    /** The order of result streams by labels string: Go's byte order, reversed for backward queries. */
+    public static Comparator<String> streamOrder(Direction direction) {
+        return direction == Direction.FORWARD ? GoStrings.BYTE_ORDER : GoStrings.BYTE_ORDER.reversed();
+    }
+
     /** Label names of the tenant's log streams in {@code [startNs, endNs]}, sorted, without {@code __name__}. */
     public List<String> labelNames(String userId, long startNs, long endNs) {
         List<String> names = new ArrayList<>(source.labelNames(userId, fromMs(startNs), throughMs(endNs)));
@@ -142,7 +152,7 @@ public final class LogQuerier implements AutoCloseable {
      */
     public List<String> labelValues(String userId, long startNs, long endNs, String labelName,
                                     List<LabelMatcher> selector) {
-        Set<String> values = new java.util.TreeSet<>();
+        Set<String> values = new java.util.TreeSet<>(GoStrings.BYTE_ORDER);
         for (Labels l : series(userId, startNs, endNs, List.of(selector))) {
             if (l.has(labelName)) {
                 values.add(l.get(labelName));
@@ -156,7 +166,7 @@ public final class LogQuerier implements AutoCloseable {
      * once, sorted by labels string. One chunk per stream is fetched to read its labels.
      */
     public List<Labels> series(String userId, long startNs, long endNs, List<List<LabelMatcher>> selectors) {
-        Map<String, Labels> out = new TreeMap<>();
+        Map<String, Labels> out = new TreeMap<>(GoStrings.BYTE_ORDER);
         for (List<LabelMatcher> selector : selectors) {
             List<LabelMatcher> matchers = storeMatchers(selector);
             Map<Long, LogChunkRef> onePerSeries = new LinkedHashMap<>();

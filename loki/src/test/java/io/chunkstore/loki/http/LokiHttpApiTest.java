@@ -316,9 +316,44 @@ class LokiHttpApiTest {
         JsonNode info = JSON.readTree(get(server, "/loki/api/v1/status/buildinfo").body());
         assertThat(fieldNames(info)).containsExactly("version", "revision", "branch", "buildUser", "buildDate",
                 "goVersion");
-        assertThat(info.get("version").asText()).isEqualTo("2.9.0");
+        // The Loki API version matched, not a newer one Grafana would pick features by; chunkstore's own version in
+        // the revision.
+        assertThat(info.get("version").asText()).isEqualTo("2.7.5");
+        assertThat(info.get("revision").asText()).startsWith("chunkstore-");
+        assertThat(info.get("branch").asText()).isEqualTo("chunkstore");
         assertThat(get(server, "/metrics").body()).isEqualTo("# metrics\n");
         assertThat(get(server, "/elsewhere").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void backwardQueriesListStreamsByLabelsDescendingAsLokisFrontendDoes() throws Exception {
+        Object st = QueryTestAccess.store(QueryTestAccess.single(SchemaVersion.V12));
+        long t = 1_700_000_000_000_000_000L;
+        for (String app : List.of("b", "c", "a", "\u00e9", "z")) {
+            QueryTestAccess.put(st, LokiChunk.encode("t", Labels.of("app", app), ChunkFormat.V3, Codec.NONE, 100,
+                    List.of(LogEntry.of(t, app + "-1"), LogEntry.of(t, app + "-2"), LogEntry.of(t + 1, app + "-3"))));
+        }
+        try (LogQuerier q = new LogQuerier(QueryTestAccess.source(st));
+             LokiHttpServer s = LokiHttpServer.start("127.0.0.1", 0, new LokiHttpApi(q, LokiApiConfig.DEFAULT),
+                     Map.of())) {
+            for (String dir : List.of("forward", "backward")) {
+                JsonNode r = ok(get(s, "/loki/api/v1/query_range?query=" + enc("{app=~\".+\"}") + "&start=" + (t - 1)
+                        + "&end=" + (t + 10) + "&direction=" + dir, "X-Scope-OrgID", "t"));
+                List<String> apps = new ArrayList<>();
+                r.at("/data/result").forEach(x -> apps.add(x.at("/stream/app").asText()));
+                // By labels string in Go's byte order ("é" is c3 a9, after "z"), reversed backward.
+                List<String> expected = List.of("a", "b", "c", "z", "\u00e9");
+                List<String> backward = new ArrayList<>(expected);
+                java.util.Collections.reverse(backward);
+                assertThat(apps).as(dir).isEqualTo(dir.equals("forward") ? expected : backward);
+                // Within a stream: time in query direction; equal times keep the chunk's order forward and its
+                // reverse backward (the documented stable order).
+                List<String> lines = new ArrayList<>();
+                r.at("/data/result/0/values").forEach(v -> lines.add(v.get(1).asText()));
+                assertThat(lines).as(dir).isEqualTo(dir.equals("forward") ? List.of("a-1", "a-2", "a-3")
+                        : List.of("\u00e9-3", "\u00e9-2", "\u00e9-1"));
+            }
+        }
     }
 
     /** Collects websocket text messages. */
