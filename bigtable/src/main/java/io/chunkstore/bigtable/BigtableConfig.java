@@ -1,7 +1,8 @@
 package io.chunkstore.bigtable;
 
 import io.chunkstore.spi.ConfigException;
-import io.chunkstore.spi.support.GoDuration;
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,27 +15,7 @@ import java.util.function.Function;
  * The {@code bigtable:} block of a Cortex or Loki storage config, bound and checked by {@link #bind}. Cortex's keys
  * keep their names and defaults; the rest are chunkstore's.
  *
- * <table>
- *   <caption>keys</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code project}</td><td>(required)</td><td>GCP project id</td></tr>
- *   <tr><td>{@code instance}</td><td>(required)</td><td>Bigtable instance id</td></tr>
- *   <tr><td>{@code grpc_client_config}</td><td></td><td>Cortex's gRPC client block: {@code max_recv_msg_size},
- *       {@code max_send_msg_size} and {@code grpc_compression} ({@code gzip}) are honoured; the other Cortex keys
- *       are accepted and ignored with a warning (the Java client does its own TLS, retries and back-off)</td></tr>
- *   <tr><td>{@code table_cache_enabled}</td><td>true</td><td>cache which tables have family {@code f}</td></tr>
- *   <tr><td>{@code table_cache_expiration}</td><td>30m</td><td>how long an entry of that cache lives</td></tr>
- *   <tr><td>{@code emulator_host}</td><td>env {@code BIGTABLE_EMULATOR_HOST}</td><td>{@code host:port} of an
- *       emulator (plain text, no credentials)</td></tr>
- *   <tr><td>{@code endpoint}</td><td>Google's</td><td>{@code host:port} of the data API</td></tr>
- *   <tr><td>{@code admin_endpoint}</td><td>Google's</td><td>{@code host:port} of the table admin API</td></tr>
- *   <tr><td>{@code credentials_file}</td><td>application default</td><td>a service-account JSON key</td></tr>
- *   <tr><td>{@code query_concurrency}</td><td>100</td><td>ReadRows requests in flight per index call</td></tr>
- *   <tr><td>{@code chunk_get_concurrency}</td><td>16</td><td>ReadRows requests (of up to 100 chunks) in flight
- *       per chunk fetch</td></tr>
- *   <tr><td>{@code gc_max_versions}</td><td>0</td><td>garbage-collection rule of family {@code f} on tables we
- *       create: keep at most this many versions of a cell (0: no rule, as Cortex)</td></tr>
- * </table>
+ * Its keys are {@link Block}'s (listed with their defaults in docs/configuration.md).
  *
  * @param project               {@code project}
  * @param instance              {@code instance}
@@ -57,21 +38,6 @@ public record BigtableConfig(String project, String instance, String emulatorHos
     public static final String EMULATOR_ENV = "BIGTABLE_EMULATOR_HOST";
     static final int DEFAULT_QUERY_CONCURRENCY = 100;
     static final int DEFAULT_CHUNK_GET_CONCURRENCY = 16;
-    static final Duration DEFAULT_TABLE_CACHE_EXPIRATION = Duration.ofMinutes(30);
-
-    private static final Set<String> KEYS = Set.of("project", "instance", "grpc_client_config",
-            "table_cache_enabled", "table_cache_expiration", "emulator_host", "endpoint", "admin_endpoint",
-            "credentials_file",
-            "query_concurrency", "chunk_get_concurrency", "gc_max_versions");
-    private static final Set<String> GRPC_HONOURED = Set.of("max_recv_msg_size", "max_send_msg_size",
-            "grpc_compression");
-    /** Keys of Cortex's and Loki's {@code grpcclient.Config} that have no clean equivalent in the Java client. */
-    private static final Set<String> GRPC_IGNORED = Set.of("rate_limit", "rate_limit_burst", "backoff_on_ratelimits",
-            "backoff_config", "tls_enabled", "tls_cert_path", "tls_key_path", "tls_ca_path", "tls_server_name",
-            "tls_insecure_skip_verify", "tls_cipher_suites", "tls_min_version", "connect_timeout",
-            "connect_backoff_base_delay", "connect_backoff_max_delay", "initial_stream_window_size",
-            "initial_connection_window_size");
-    private static final Set<String> COMPRESSIONS_IGNORED = Set.of("snappy", "snappy-block", "zstd");
 
     /**
      * What maps cleanly from Cortex's {@code grpc_client_config}.
@@ -100,8 +66,82 @@ public record BigtableConfig(String project, String instance, String emulatorHos
 
     /** Every key the block accepts, sorted. */
     public static Set<String> keys() {
-        return new TreeSet<>(KEYS);
+        return new TreeSet<>(ConfigBinder.keys(Block.class));
     }
+
+    /**
+     * The {@code bigtable:} block as written in YAML.
+     *
+     * @param project              {@code project}
+     * @param instance             {@code instance}
+     * @param grpcClientConfig     {@code grpc_client_config}
+     * @param tableCacheEnabled    {@code table_cache_enabled}
+     * @param tableCacheExpiration {@code table_cache_expiration}
+     * @param emulatorHost         {@code emulator_host}
+     * @param endpoint             {@code endpoint}
+     * @param adminEndpoint        {@code admin_endpoint}
+     * @param credentialsFile      {@code credentials_file}
+     * @param queryConcurrency     {@code query_concurrency}
+     * @param chunkGetConcurrency  {@code chunk_get_concurrency}
+     * @param gcMaxVersions        {@code gc_max_versions}
+     */
+    public record Block(
+            @ConfigKey(value = "project", doc = "GCP project id of the Bigtable instance. Required.") String project,
+            @ConfigKey(value = "instance", doc = "Bigtable instance id. Required.") String instance,
+            @ConfigKey(value = "grpc_client_config", doc = "Cortex's gRPC client block; the keys marked ignored are"
+                    + " accepted and warned about when opening (the Java client does its own TLS, retries and"
+                    + " back-off).") GrpcClientConfig grpcClientConfig,
+            @ConfigKey(value = "table_cache_enabled", dflt = "true", doc = "Cache which tables have column family"
+                    + " f.") boolean tableCacheEnabled,
+            @ConfigKey(value = "table_cache_expiration", dflt = "30m", doc = "How long an entry of that cache"
+                    + " lives.") Duration tableCacheExpiration,
+            @ConfigKey(value = "emulator_host", doc = "host:port of a Bigtable emulator (plain text, no"
+                    + " credentials); empty reads the environment variable " + EMULATOR_ENV + ".")
+            String emulatorHost,
+            @ConfigKey(value = "endpoint", doc = "host:port of the data API; empty for Google's.") String endpoint,
+            @ConfigKey(value = "admin_endpoint", doc = "host:port of the table admin API; empty for Google's.")
+            String adminEndpoint,
+            @ConfigKey(value = "credentials_file", doc = "A service-account JSON key; empty for application default"
+                    + " credentials.") String credentialsFile,
+            @ConfigKey(value = "query_concurrency", dflt = "" + DEFAULT_QUERY_CONCURRENCY, min = 1,
+                    doc = "ReadRows requests in flight per index call.") int queryConcurrency,
+            @ConfigKey(value = "chunk_get_concurrency", dflt = "" + DEFAULT_CHUNK_GET_CONCURRENCY, min = 1,
+                    doc = "ReadRows requests (of up to 100 chunks) in flight per chunk fetch.")
+            int chunkGetConcurrency,
+            @ConfigKey(value = "gc_max_versions", min = 0, doc = "Garbage-collection rule of family f on tables"
+                    + " chunkstore creates: keep at most this many versions of a cell (0: no rule, as Cortex).")
+            int gcMaxVersions) {
+    }
+
+    /** Cortex's and Loki's {@code grpcclient.Config}; what has no clean equivalent in the Java client is ignored. */
+    public record GrpcClientConfig(
+            @ConfigKey(value = "max_recv_msg_size", min = 0, bytes = true, doc = "Largest message received (0: the"
+                    + " Java client's default, 256 MiB).") int maxRecvMsgSize,
+            @ConfigKey(value = "max_send_msg_size", min = 0, bytes = true, doc = "Largest message sent (0:"
+                    + " unlimited).") int maxSendMsgSize,
+            @ConfigKey(value = "grpc_compression", oneOf = {"", "gzip", "snappy", "snappy-block", "zstd"},
+                    doc = "gzip compresses requests; snappy, snappy-block and zstd are ignored.")
+            String grpcCompression,
+            @ConfigKey(value = "rate_limit", doc = IGNORED) Object rateLimit,
+            @ConfigKey(value = "rate_limit_burst", doc = IGNORED) Object rateLimitBurst,
+            @ConfigKey(value = "backoff_on_ratelimits", doc = IGNORED) Object backoffOnRatelimits,
+            @ConfigKey(value = "backoff_config", doc = IGNORED) Object backoffConfig,
+            @ConfigKey(value = "tls_enabled", doc = IGNORED) Object tlsEnabled,
+            @ConfigKey(value = "tls_cert_path", doc = IGNORED) Object tlsCertPath,
+            @ConfigKey(value = "tls_key_path", doc = IGNORED) Object tlsKeyPath,
+            @ConfigKey(value = "tls_ca_path", doc = IGNORED) Object tlsCaPath,
+            @ConfigKey(value = "tls_server_name", doc = IGNORED) Object tlsServerName,
+            @ConfigKey(value = "tls_insecure_skip_verify", doc = IGNORED) Object tlsInsecureSkipVerify,
+            @ConfigKey(value = "tls_cipher_suites", doc = IGNORED) Object tlsCipherSuites,
+            @ConfigKey(value = "tls_min_version", doc = IGNORED) Object tlsMinVersion,
+            @ConfigKey(value = "connect_timeout", doc = IGNORED) Object connectTimeout,
+            @ConfigKey(value = "connect_backoff_base_delay", doc = IGNORED) Object connectBackoffBaseDelay,
+            @ConfigKey(value = "connect_backoff_max_delay", doc = IGNORED) Object connectBackoffMaxDelay,
+            @ConfigKey(value = "initial_stream_window_size", doc = IGNORED) Object initialStreamWindowSize,
+            @ConfigKey(value = "initial_connection_window_size", doc = IGNORED) Object initialConnectionWindowSize) {
+    }
+
+    private static final String IGNORED = "Accepted for compatibility and ignored (warned about).";
 
     /** Binds a block with the process environment (for {@code BIGTABLE_EMULATOR_HOST}). */
     public static BigtableConfig bind(Map<String, ?> block) {
@@ -116,22 +156,22 @@ public record BigtableConfig(String project, String instance, String emulatorHos
      *                         instance
      */
     public static BigtableConfig bind(Map<String, ?> block, Function<String, String> env) {
-        Block b = new Block("bigtable", block == null ? Map.of() : block, KEYS);
-        String project = b.string("project", "");
-        String instance = b.string("instance", "");
+        Block b = ConfigBinder.bind(Block.class, block, "bigtable");
+        String project = b.project().strip();
+        String instance = b.instance().strip();
         if (project.isEmpty()) {
             throw new ConfigException("bigtable.project is required: the GCP project id of the Bigtable instance");
         }
         if (instance.isEmpty()) {
             throw new ConfigException("bigtable.instance is required: the Bigtable instance id");
         }
-        String emulator = b.string("emulator_host", "");
+        String emulator = b.emulatorHost().strip();
         if (emulator.isEmpty()) {
             String fromEnv = env.apply(EMULATOR_ENV);
             emulator = fromEnv == null ? "" : fromEnv.strip();
         }
-        String endpoint = b.string("endpoint", "");
-        String adminEndpoint = b.string("admin_endpoint", "");
+        String endpoint = b.endpoint().strip();
+        String adminEndpoint = b.adminEndpoint().strip();
         if (!emulator.isEmpty()) {
             hostPort("emulator_host", emulator);
             for (String[] kv : new String[][] {{"endpoint", endpoint}, {"admin_endpoint", adminEndpoint}}) {
@@ -148,33 +188,28 @@ public record BigtableConfig(String project, String instance, String emulatorHos
         if (!adminEndpoint.isEmpty()) {
             hostPort("admin_endpoint", adminEndpoint);
         }
-        Duration expiration = b.duration("table_cache_expiration", DEFAULT_TABLE_CACHE_EXPIRATION);
-        if (expiration.isNegative()) {
-            throw new ConfigException("bigtable.table_cache_expiration must not be negative, got " + expiration);
-        }
-        return new BigtableConfig(project, instance, emulator, endpoint, adminEndpoint, b.string("credentials_file", ""),
-                b.bool("table_cache_enabled", true), expiration,
-                b.positiveInt("query_concurrency", DEFAULT_QUERY_CONCURRENCY),
-                b.positiveInt("chunk_get_concurrency", DEFAULT_CHUNK_GET_CONCURRENCY),
-                b.nonNegativeInt("gc_max_versions", 0), grpc(b.block("grpc_client_config")));
+        return new BigtableConfig(project, instance, emulator, endpoint, adminEndpoint, b.credentialsFile().strip(),
+                b.tableCacheEnabled(), b.tableCacheExpiration(), b.queryConcurrency(), b.chunkGetConcurrency(),
+                b.gcMaxVersions(), grpc(b.grpcClientConfig(), block == null ? null : block.get("grpc_client_config")));
     }
 
-    private static GrpcOptions grpc(Map<String, ?> block) {
-        Set<String> allowed = new TreeSet<>(GRPC_HONOURED);
-        allowed.addAll(GRPC_IGNORED);
-        Block b = new Block("bigtable.grpc_client_config", block, allowed);
-        List<String> ignored = new ArrayList<>(new TreeSet<>(block.keySet()).stream()
-                .filter(GRPC_IGNORED::contains).toList());
-        String compression = b.string("grpc_compression", "");
-        if (COMPRESSIONS_IGNORED.contains(compression)) {
+    /** What is honoured of the gRPC block, and the keys given that are not ({@code given}: the block as written). */
+    private static GrpcOptions grpc(GrpcClientConfig g, Object given) {
+        List<String> ignored = new ArrayList<>();
+        if (given instanceof Map<?, ?> m) {
+            for (ConfigBinder.KeyDoc k : ConfigBinder.describe(GrpcClientConfig.class)) {
+                if (k.kind().equals("any") && m.get(k.key()) != null) {
+                    ignored.add(k.key());
+                }
+            }
+        }
+        ignored.sort(null);
+        String compression = g.grpcCompression();
+        if (!compression.isEmpty() && !compression.equals("gzip")) {
             ignored.add("grpc_compression=" + compression);
             compression = "";
-        } else if (!compression.isEmpty() && !compression.equals("gzip")) {
-            throw new ConfigException("bigtable.grpc_client_config.grpc_compression must be '', 'gzip' or 'snappy',"
-                    + " not '" + compression + "'");
         }
-        return new GrpcOptions(b.nonNegativeInt("max_recv_msg_size", 0), b.nonNegativeInt("max_send_msg_size", 0),
-                compression, ignored);
+        return new GrpcOptions(g.maxRecvMsgSize(), g.maxSendMsgSize(), compression, ignored);
     }
 
     private static void hostPort(String key, String value) {
@@ -202,103 +237,5 @@ public record BigtableConfig(String project, String instance, String emulatorHos
     /** port of a {@code host:port} setting. */
     static int port(String hostPort) {
         return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
-    }
-
-    /** Typed reads of one YAML mapping, with messages naming the full key. */
-    private record Block(String name, Map<String, ?> map, Set<String> allowed) {
-        Block {
-            for (String k : new TreeSet<>(map.keySet())) {
-                if (!allowed.contains(k)) {
-                    throw new ConfigException("unknown key '" + name + "." + k + "'; known keys: "
-                            + String.join(", ", new TreeSet<>(allowed)));
-                }
-            }
-        }
-
-        private ConfigException wrong(String key, Object v, String want) {
-            return new ConfigException(name + "." + key + " must be " + want + ", not '" + v + "'");
-        }
-
-        String string(String key, String dflt) {
-            Object v = map.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
-                return v.toString().strip();
-            }
-            throw wrong(key, v, "a string");
-        }
-
-        boolean bool(String key, boolean dflt) {
-            Object v = map.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            if (v instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
-                return Boolean.parseBoolean(s);
-            }
-            throw wrong(key, v, "true or false");
-        }
-
-        int nonNegativeInt(String key, int dflt) {
-            Object v = map.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            long n;
-            if (v instanceof Integer || v instanceof Long || v instanceof Short) {
-                n = ((Number) v).longValue();
-            } else if (v instanceof String s && s.strip().matches("-?\\d+")) {
-                n = Long.parseLong(s.strip());
-            } else {
-                throw wrong(key, v, "a whole number");
-            }
-            if (n < 0 || n > Integer.MAX_VALUE) {
-                throw wrong(key, v, "a whole number from 0 to " + Integer.MAX_VALUE);
-            }
-            return (int) n;
-        }
-
-        int positiveInt(String key, int dflt) {
-            int n = nonNegativeInt(key, dflt);
-            if (n == 0) {
-                throw wrong(key, map.get(key), "at least 1");
-            }
-            return n;
-        }
-
-        Duration duration(String key, Duration dflt) {
-            Object v = map.get(key);
-            if (v == null) {
-                return dflt;
-            }
-            if (v instanceof Integer || v instanceof Long) {
-                return Duration.ofNanos(((Number) v).longValue()); // Go reads a bare number as nanoseconds
-            }
-            if (v instanceof String s) {
-                try {
-                    return GoDuration.parse(s);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException(name + "." + key + ": " + e.getMessage(), e);
-                }
-            }
-            throw wrong(key, v, "a duration such as 30m");
-        }
-
-        @SuppressWarnings("unchecked")
-        Map<String, ?> block(String key) {
-            Object v = map.get(key);
-            if (v == null) {
-                return Map.of();
-            }
-            if (v instanceof Map<?, ?> m) {
-                return (Map<String, ?>) m;
-            }
-            throw wrong(key, v, "a mapping");
-        }
     }
 }

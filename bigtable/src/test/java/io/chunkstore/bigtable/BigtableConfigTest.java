@@ -114,13 +114,15 @@ class BigtableConfigTest {
         }
     }
 
+    /** Issue 15: a bare number other than 0 is no longer read as nanoseconds; it is refused, as for every key. */
     @Test
-    void goDurationsAndBareNanoseconds() {
+    void goDurationsAndNoBareNumbers() {
         Map<String, Object> m = base();
         m.put("table_cache_expiration", "2m30s");
         assertThat(bind(m).tableCacheExpiration()).isEqualTo(Duration.ofSeconds(150));
         m.put("table_cache_expiration", 1_000_000_000L);
-        assertThat(bind(m).tableCacheExpiration()).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> bind(m)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bigtable.table_cache_expiration: 1000000000 has no unit");
         m.put("table_cache_expiration", "0");
         assertThat(bind(m).tableCacheExpiration()).isZero();
     }

@@ -1,41 +1,104 @@
 package io.chunkstore.cassandra;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonDeserializer;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
 import io.chunkstore.spi.support.GoDuration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The {@code cassandra:} block of a Cortex or Loki storage config, with every key Cortex and Loki accept (same names,
- * same defaults) and a few of our own (marked "chunkstore" below). Bind it with {@link #bind(Map)}, which rejects
- * unknown keys and inconsistent settings with a {@link ConfigException} naming the key.
- *
- * <p>Durations are Go durations ({@code 2s}, {@code 100ms}, {@code 1m30s}).
+ * same defaults; Cortex's pkg/chunk/cassandra/storage_client.go) and a few of our own (their descriptions say
+ * "chunkstore"). Bind it with {@link #bind(Map)}, which refuses unknown keys and inconsistent settings with a
+ * {@link ConfigException} naming the key. Every component is a key (its {@link ConfigKey} says which); the
+ * constructor checks the values, folds consistency levels and the protocol version to upper case, and resolves
+ * {@code password} from {@code password_file}.
  */
-public final class CassandraConfig {
+public record CassandraConfig(
+        // ---- connection
+        @ConfigKey(value = "addresses", doc = "Comma-separated Cassandra hosts, each host or host:port (IPv6 in"
+                + " brackets). Required.") List<String> addresses,
+        @ConfigKey(value = "port", dflt = "9042", doc = "Port of the addresses that give none.") int port,
+        @ConfigKey(value = "keyspace", doc = "The keyspace (created when missing). Required.") String keyspace,
+        @ConfigKey(value = "local_datacenter", doc = "chunkstore: the driver's local datacenter; empty infers it"
+                + " from the contact points.") String localDatacenter,
+        @ConfigKey(value = "protocol_version", doc = "chunkstore: native protocol version V3, V4, V5 or V6; empty"
+                + " negotiates.") String protocolVersion,
+        // ---- consistency and keyspace
+        @ConfigKey(value = "consistency", dflt = "QUORUM", doc = "Consistency level of reads and writes.")
+        String consistency,
+        @ConfigKey(value = "read_consistency", doc = "chunkstore: consistency of reads; empty for consistency.")
+        String readConsistency,
+        @ConfigKey(value = "write_consistency", doc = "chunkstore: consistency of writes (and DDL); empty for"
+                + " consistency.") String writeConsistency,
+        @ConfigKey(value = "replication_factor", dflt = "3", doc = "Replication factor of a keyspace chunkstore"
+                + " creates.") int replicationFactor,
+        @ConfigKey(value = "replication_strategy", dflt = "SimpleStrategy", oneOf = {"SimpleStrategy",
+            "NetworkTopologyStrategy"}, doc = "chunkstore: replication class of a keyspace chunkstore creates.")
+        String replicationStrategy,
+        @ConfigKey(value = "datacenter_replication_factors", doc = "chunkstore: replication factor per datacenter,"
+                + " for NetworkTopologyStrategy.") Map<String, Integer> datacenterReplicationFactors,
+        @ConfigKey(value = "disable_initial_host_lookup", doc = "Connect to the addresses only, without asking"
+                + " them for the ring.") boolean disableInitialHostLookup,
+        // ---- TLS and auth
+        @ConfigKey(value = "SSL", doc = "TLS to Cassandra.") boolean ssl,
+        @ConfigKey(value = "host_verification", dflt = "true", doc = "Check the server's certificate names its"
+                + " host (one address only).") boolean hostVerification,
+        @ConfigKey(value = "host_selection_policy", dflt = "round-robin", oneOf = {"round-robin", "token-aware"},
+                doc = "How the driver picks a coordinator: round-robin runs without"
+                + " schema metadata (DDL takes milliseconds); token-aware reads the token map and our keyspace's"
+                + " schema.") String hostSelectionPolicy,
+        @ConfigKey(value = "CA_path", doc = "PEM CA bundle (the JVM trust store when empty; with"
+                + " host_verification: false and no CA any certificate is accepted, as Cortex).") String caPath,
+        @ConfigKey(value = "tls_cert_path", doc = "Client certificate, PEM (with tls_key_path).") String tlsCertPath,
+        @ConfigKey(value = "tls_key_path", doc = "Client key, PEM as PKCS#8 (with tls_cert_path).") String tlsKeyPath,
+        @ConfigKey(value = "auth", doc = "Password authentication.") boolean auth,
+        @ConfigKey(value = "username", doc = "User of password authentication.") String username,
+        @ConfigKey(value = "password", doc = "Password of password authentication (once bound, also the one read"
+                + " from password_file).") String password,
+        @ConfigKey(value = "password_file", doc = "File holding the password (its trailing newline dropped);"
+                + " excludes password.") String passwordFile,
+        @ConfigKey(value = "custom_authenticators", doc = "Accepted; the Java driver's plain-text auth works"
+                + " with any authenticator.") List<String> customAuthenticators,
+        // ---- timeouts and retries
+        @ConfigKey(value = "timeout", dflt = "2s", doc = "Request timeout.") Duration timeout,
+        @ConfigKey(value = "connect_timeout", dflt = "5s", doc = "Connection timeout.") Duration connectTimeout,
+        @ConfigKey(value = "reconnect_interval", dflt = "1s", doc = "Constant delay between reconnection attempts to"
+                + " a down node.") Duration reconnectInterval,
+        @ConfigKey(value = "max_retries", min = 0, doc = "Retries of a failed query; 0 for none.") int maxRetries,
+        @ConfigKey(value = "retry_min_backoff", dflt = "100ms", doc = "First wait between retries.")
+        Duration retryMinBackoff,
+        @ConfigKey(value = "retry_max_backoff", dflt = "10s", doc = "Longest wait between retries.")
+        Duration retryMaxBackoff,
+        // ---- tuning and DDL
+        @ConfigKey(value = "query_concurrency", min = 0, doc = "Index queries of one call in flight; 0 for "
+                + DEFAULT_QUERY_CONCURRENCY + " (Cortex's QueryParallelism).") int queryConcurrency,
+        @ConfigKey(value = "write_concurrency", min = 0, doc = "chunkstore: statements in flight per write call;"
+                + " 0 for " + DEFAULT_WRITE_CONCURRENCY + ".") int writeConcurrency,
+        @ConfigKey(value = "chunk_read_concurrency", min = 0, doc = "chunkstore: chunk reads in flight per call;"
+                + " 0 for " + DEFAULT_CHUNK_READ_CONCURRENCY + ".") int chunkReadConcurrency,
+        @ConfigKey(value = "page_size", dflt = "5000", doc = "chunkstore: rows per page of an index read (gocql's"
+                + " default).")
+        int pageSize,
+        @ConfigKey(value = "allow_filtering", doc = "chunkstore: send value-equal filters to Cassandra with ALLOW"
+                + " FILTERING (Cortex's way) instead of filtering in the client.") boolean allowFiltering,
+        @ConfigKey(value = "num_connections", dflt = "2", doc = "Connections per host.") int numConnections,
+        @ConfigKey(value = "convict_hosts_on_failure", dflt = "true", doc = "Accepted; the driver always marks a node down"
+                + " when its connections fail (false logs a warning).") boolean convictHostsOnFailure,
+        @ConfigKey(value = "table_options", doc = "Appended to the CREATE TABLE of tables chunkstore"
+                + " creates as WITH ...: name = value pairs joined by AND, values numbers, 'strings', true/false or"
+                + " {'k': v} maps; ';', comments, CLUSTERING ORDER and COMPACT STORAGE are refused.") String tableOptions) {
+
     /** The consistency levels Cortex (gocql) accepts. */
     static final Set<String> CONSISTENCY_LEVELS = Set.of("ANY", "ONE", "TWO", "THREE", "QUORUM", "ALL",
             "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE");
@@ -50,185 +113,16 @@ public final class CassandraConfig {
     static final int DEFAULT_CHUNK_READ_CONCURRENCY = 150;
     private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.\\-]+");
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(MapperFeature.AUTO_DETECT_FIELDS, MapperFeature.AUTO_DETECT_GETTERS,
-                    MapperFeature.AUTO_DETECT_IS_GETTERS, MapperFeature.AUTO_DETECT_SETTERS)
-            .build();
-
-    // ---- connection
-    @JsonProperty("addresses")
-    private String addresses = "";
-    @JsonProperty("port")
-    private int port = 9042;
-    @JsonProperty("keyspace")
-    private String keyspace = "";
-    /** chunkstore: the driver's local datacenter; empty = inferred from the contact points. */
-    @JsonProperty("local_datacenter")
-    private String localDatacenter = "";
-    /** chunkstore: native protocol version (V3, V4, V5, V6); empty = negotiated. */
-    @JsonProperty("protocol_version")
-    private String protocolVersion = "";
-
-    // ---- consistency and keyspace
-    @JsonProperty("consistency")
-    private String consistency = "QUORUM";
-    /** chunkstore: consistency of reads; empty = {@code consistency}. */
-    @JsonProperty("read_consistency")
-    private String readConsistency = "";
-    /** chunkstore: consistency of writes (and DDL); empty = {@code consistency}. */
-    @JsonProperty("write_consistency")
-    private String writeConsistency = "";
-    @JsonProperty("replication_factor")
-    private int replicationFactor = 3;
-    /** chunkstore: replication class of a keyspace we create: SimpleStrategy or NetworkTopologyStrategy. */
-    @JsonProperty("replication_strategy")
-    private String replicationStrategy = "SimpleStrategy";
-    /** chunkstore: per-datacenter replication factors for NetworkTopologyStrategy. */
-    @JsonProperty("datacenter_replication_factors")
-    private Map<String, Integer> datacenterReplicationFactors = new LinkedHashMap<>();
-    @JsonProperty("disable_initial_host_lookup")
-    private boolean disableInitialHostLookup;
-
-    // ---- TLS and auth
-    @JsonProperty("SSL")
-    private boolean ssl;
-    @JsonProperty("host_verification")
-    private boolean hostVerification = true;
-    @JsonProperty("host_selection_policy")
-    private String hostSelectionPolicy = "round-robin";
-    @JsonProperty("CA_path")
-    private String caPath = "";
-    @JsonProperty("tls_cert_path")
-    private String tlsCertPath = "";
-    @JsonProperty("tls_key_path")
-    private String tlsKeyPath = "";
-    @JsonProperty("auth")
-    private boolean auth;
-    @JsonProperty("username")
-    private String username = "";
-    @JsonProperty("password")
-    private String password = "";
-    @JsonProperty("password_file")
-    private String passwordFile = "";
-    @JsonProperty("custom_authenticators")
-    private List<String> customAuthenticators = new ArrayList<>();
-
-    // ---- timeouts and retries
-    @JsonProperty("timeout")
-    @JsonDeserialize(using = DurationDeserializer.class)
-    private Duration timeout = Duration.ofSeconds(2);
-    @JsonProperty("connect_timeout")
-    @JsonDeserialize(using = DurationDeserializer.class)
-    private Duration connectTimeout = Duration.ofSeconds(5);
-    @JsonProperty("reconnect_interval")
-    @JsonDeserialize(using = DurationDeserializer.class)
-    private Duration reconnectInterval = Duration.ofSeconds(1);
-    @JsonProperty("max_retries")
-    private int maxRetries;
-    @JsonProperty("retry_min_backoff")
-    @JsonDeserialize(using = DurationDeserializer.class)
-    private Duration retryMinBackoff = Duration.ofMillis(100);
-    @JsonProperty("retry_max_backoff")
-    @JsonDeserialize(using = DurationDeserializer.class)
-    private Duration retryMaxBackoff = Duration.ofSeconds(10);
-
-    // ---- tuning and DDL
-    @JsonProperty("query_concurrency")
-    private int queryConcurrency;
-    /** chunkstore: statements in flight at once per write call; 0 = {@value #DEFAULT_WRITE_CONCURRENCY}. */
-    @JsonProperty("write_concurrency")
-    private int writeConcurrency;
-    /** chunkstore: chunk reads in flight at once per call; 0 = {@value #DEFAULT_CHUNK_READ_CONCURRENCY}. */
-    @JsonProperty("chunk_read_concurrency")
-    private int chunkReadConcurrency;
-    /** chunkstore: rows per page of an index read. */
-    @JsonProperty("page_size")
-    private int pageSize = 5000;
-    /** chunkstore: send value-equal filters to Cassandra with ALLOW FILTERING (Cortex's way) instead of client-side. */
-    @JsonProperty("allow_filtering")
-    private boolean allowFiltering;
-    @JsonProperty("num_connections")
-    private int numConnections = 2;
-    @JsonProperty("convict_hosts_on_failure")
-    private boolean convictHostsOnFailure = true;
-    @JsonProperty("table_options")
-    private String tableOptions = "";
-
-    /** Resolved at bind time from {@code password} or {@code password_file}. */
-    private String resolvedPassword = "";
-
-    CassandraConfig() {
-    }
-
-    /**
-     * Binds and validates a {@code cassandra:} block (as parsed from YAML).
-     *
-     * @throws ConfigException naming the key when the block has an unknown key, a malformed value, or settings that
-     *                         do not go together
-     */
-    public static CassandraConfig bind(Map<String, ?> block) {
-        CassandraConfig c;
-        try {
-            c = MAPPER.convertValue(block == null ? Map.of() : block, CassandraConfig.class);
-        } catch (IllegalArgumentException e) {
-            throw describe(e);
-        }
-        c.validate();
-        return c;
-    }
-
-    /** All keys the block accepts, sorted. */
-    public static Set<String> keys() {
-        Set<String> keys = new TreeSet<>();
-        for (var f : CassandraConfig.class.getDeclaredFields()) {
-            JsonProperty p = f.getAnnotation(JsonProperty.class);
-            if (p != null) {
-                keys.add(p.value());
-            }
-        }
-        return keys;
-    }
-
-    private static ConfigException describe(IllegalArgumentException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        if (cause instanceof UnrecognizedPropertyException u) {
-            return new ConfigException("unknown key 'cassandra." + u.getPropertyName() + "' in the cassandra config;"
-                    + " known keys: " + String.join(", ", keys()), e);
-        }
-        if (cause instanceof JsonMappingException m) {
-            String key = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-                    : "[" + r.getIndex() + "]").collect(Collectors.joining("."));
-            return new ConfigException("invalid value for 'cassandra." + key + "': " + m.getOriginalMessage(), e);
-        }
-        return new ConfigException("invalid cassandra config: " + cause.getMessage(), e);
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
-    }
-
-    private void validate() {
-        // A YAML key with no value binds null; treat it as empty, like Go's zero value.
-        addresses = orEmpty(addresses).trim();
-        keyspace = orEmpty(keyspace);
-        replicationStrategy = orEmpty(replicationStrategy);
-        hostSelectionPolicy = orEmpty(hostSelectionPolicy);
-        caPath = orEmpty(caPath);
-        tlsCertPath = orEmpty(tlsCertPath);
-        tlsKeyPath = orEmpty(tlsKeyPath);
-        username = orEmpty(username);
-        password = orEmpty(password);
-        passwordFile = orEmpty(passwordFile);
-        if (addresses().isEmpty()) {
+    /** Checks the values; folds levels to upper case and reads {@code password_file} into {@code password}. */
+    public CassandraConfig {
+        if (addresses.isEmpty()) {
             throw new ConfigException("cassandra.addresses is empty: give the Cassandra hosts, comma-separated"
                     + " (like 'cassandra-1,cassandra-2' or '10.0.0.1:9042')");
         }
-        for (String a : addresses()) {
-            hostAndPort(a);
-        }
         requireRange("port", port, 1, 65535);
+        for (String a : addresses) {
+            hostAndPort(a, port);
+        }
         String ks = CqlIdentifiers.problem("keyspace", keyspace);
         if (ks != null) {
             throw new ConfigException("cassandra.keyspace: " + ks);
@@ -237,13 +131,6 @@ public final class CassandraConfig {
         readConsistency = level("read_consistency", readConsistency, true);
         writeConsistency = level("write_consistency", writeConsistency, true);
         requireRange("replication_factor", replicationFactor, 1, Integer.MAX_VALUE);
-        if (!REPLICATION_STRATEGIES.contains(replicationStrategy)) {
-            throw new ConfigException("cassandra.replication_strategy '" + replicationStrategy + "' is not one of "
-                    + new TreeSet<>(REPLICATION_STRATEGIES));
-        }
-        if (datacenterReplicationFactors == null) {
-            datacenterReplicationFactors = new LinkedHashMap<>();
-        }
         if (replicationStrategy.equals("NetworkTopologyStrategy") && datacenterReplicationFactors.isEmpty()) {
             throw new ConfigException("cassandra.replication_strategy NetworkTopologyStrategy needs"
                     + " cassandra.datacenter_replication_factors, like {dc1: 3, dc2: 3}");
@@ -262,26 +149,22 @@ public final class CassandraConfig {
                         + " must be a replication factor >= 0, got " + rf);
             }
         });
-        localDatacenter = localDatacenter == null ? "" : localDatacenter.trim();
+        localDatacenter = localDatacenter.trim();
         if (!localDatacenter.isEmpty() && !DATACENTER.matcher(localDatacenter).matches()) {
             throw new ConfigException("cassandra.local_datacenter '" + localDatacenter
                     + "' may only hold letters, digits, '_', '-' and '.'");
         }
-        protocolVersion = protocolVersion == null ? "" : protocolVersion.trim().toUpperCase(Locale.ROOT);
+        protocolVersion = protocolVersion.trim().toUpperCase(Locale.ROOT);
         if (!protocolVersion.isEmpty() && !PROTOCOL_VERSIONS.contains(protocolVersion)) {
             throw new ConfigException("cassandra.protocol_version '" + protocolVersion + "' is not one of "
                     + new TreeSet<>(PROTOCOL_VERSIONS) + " (leave it empty to negotiate)");
         }
-        if (!HOST_SELECTION_POLICIES.contains(hostSelectionPolicy)) {
-            throw new ConfigException("cassandra.host_selection_policy '" + hostSelectionPolicy + "' is not one of "
-                    + new TreeSet<>(HOST_SELECTION_POLICIES));
-        }
-        if (ssl && hostVerification && addresses().size() != 1) {
+        if (ssl && hostVerification && addresses.size() != 1) {
             throw new ConfigException("cassandra.host_verification is only possible with a single address, but"
-                    + " cassandra.addresses lists " + addresses().size() + " (" + addresses + "); give one address or"
-                    + " set host_verification: false");
+                    + " cassandra.addresses lists " + addresses.size() + " (" + String.join(",", addresses)
+                    + "); give one address or set host_verification: false");
         }
-        if ((tlsCertPath.isEmpty()) != (tlsKeyPath.isEmpty())) {
+        if (tlsCertPath.isEmpty() != tlsKeyPath.isEmpty()) {
             throw new ConfigException("cassandra.tls_cert_path and cassandra.tls_key_path go together: give both"
                     + " for a client certificate, or neither");
         }
@@ -293,11 +176,10 @@ public final class CassandraConfig {
             throw new ConfigException("cassandra.password and cassandra.password_file are mutually exclusive;"
                     + " give only one");
         }
-        resolvedPassword = password;
         if (!passwordFile.isEmpty()) {
             try {
                 String p = Files.readString(Path.of(passwordFile), StandardCharsets.UTF_8);
-                resolvedPassword = p.endsWith("\r\n") ? p.substring(0, p.length() - 2)
+                password = p.endsWith("\r\n") ? p.substring(0, p.length() - 2)
                         : p.endsWith("\n") ? p.substring(0, p.length() - 1) : p;
             } catch (IOException e) {
                 throw new ConfigException("cassandra.password_file '" + passwordFile + "' cannot be read: " + e, e);
@@ -306,20 +188,13 @@ public final class CassandraConfig {
         if (auth && username.isEmpty()) {
             throw new ConfigException("cassandra.auth is true but cassandra.username is empty");
         }
-        if (customAuthenticators == null) {
-            customAuthenticators = new ArrayList<>();
-        }
         requirePositive("timeout", timeout);
         requirePositive("connect_timeout", connectTimeout);
         requirePositive("reconnect_interval", reconnectInterval);
-        requireRange("max_retries", maxRetries, 0, Integer.MAX_VALUE);
-        if (retryMinBackoff.isNegative() || retryMaxBackoff.compareTo(retryMinBackoff) < 0) {
+        if (retryMaxBackoff.compareTo(retryMinBackoff) < 0) {
             throw new ConfigException("cassandra.retry_min_backoff (" + GoDuration.format(retryMinBackoff)
                     + ") must be >= 0 and <= cassandra.retry_max_backoff (" + GoDuration.format(retryMaxBackoff) + ")");
         }
-        requireRange("query_concurrency", queryConcurrency, 0, Integer.MAX_VALUE);
-        requireRange("write_concurrency", writeConcurrency, 0, Integer.MAX_VALUE);
-        requireRange("chunk_read_concurrency", chunkReadConcurrency, 0, Integer.MAX_VALUE);
         requireRange("page_size", pageSize, 1, Integer.MAX_VALUE);
         requireRange("num_connections", numConnections, 1, Integer.MAX_VALUE);
         try {
@@ -329,8 +204,23 @@ public final class CassandraConfig {
         }
     }
 
+    /**
+     * Binds and validates a {@code cassandra:} block (as parsed from YAML).
+     *
+     * @throws ConfigException naming the key when the block has an unknown key, a malformed value, or settings that
+     *                         do not go together
+     */
+    public static CassandraConfig bind(Map<String, ?> block) {
+        return ConfigBinder.bind(CassandraConfig.class, block, "cassandra");
+    }
+
+    /** All keys the block accepts, sorted. */
+    public static Set<String> keys() {
+        return new TreeSet<>(ConfigBinder.keys(CassandraConfig.class));
+    }
+
     private static String level(String key, String value, boolean optional) {
-        String v = value == null ? "" : value.trim().toUpperCase(Locale.ROOT);
+        String v = value.trim().toUpperCase(Locale.ROOT);
         if (v.isEmpty() && optional) {
             return "";
         }
@@ -357,9 +247,13 @@ public final class CassandraConfig {
 
     /** A host and port of one address; the port defaults to {@code port}. */
     HostAndPort hostAndPort(String address) {
+        return hostAndPort(address, port);
+    }
+
+    private static HostAndPort hostAndPort(String address, int defaultPort) {
         String a = address.trim();
         String host = a;
-        int p = port;
+        int p = defaultPort;
         int colon = a.lastIndexOf(':');
         boolean bracketed = a.startsWith("[");
         if (bracketed) {
@@ -400,156 +294,26 @@ public final class CassandraConfig {
     record HostAndPort(String host, int port) {
     }
 
-    /** Parses Go durations ({@code 2s}, {@code 100ms}) and rejects bare numbers, whose unit would be a guess. */
-    static final class DurationDeserializer extends JsonDeserializer<Duration> {
-        @Override
-        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (!p.currentToken().isScalarValue() || p.currentToken().isNumeric()) {
-                throw JsonMappingException.from(p, "expected a duration with a unit, like 2s or 100ms, got "
-                        + p.getText());
-            }
-            try {
-                return GoDuration.parse(p.getValueAsString());
-            } catch (IllegalArgumentException e) {
-                throw JsonMappingException.from(p, e.getMessage());
-            }
-        }
-    }
-
-    // ---- accessors
-
-    /** The contact points, as given (comma-separated, blanks dropped). */
-    public List<String> addresses() {
-        List<String> out = new ArrayList<>();
-        for (String a : addresses.split(",")) {
-            if (!a.isBlank()) {
-                out.add(a.trim());
-            }
-        }
-        return out;
-    }
+    // ---- accessors beyond the components
 
     List<HostAndPort> contactPoints() {
-        return addresses().stream().map(this::hostAndPort).toList();
-    }
-
-    public int port() {
-        return port;
+        return addresses.stream().map(this::hostAndPort).toList();
     }
 
     /** The keyspace as Cassandra stores it (unquoted identifiers fold to lower case). */
+    @Override
     public String keyspace() {
         return keyspace.toLowerCase(Locale.ROOT);
     }
 
-    public String localDatacenter() {
-        return localDatacenter;
-    }
-
-    public String protocolVersion() {
-        return protocolVersion;
-    }
-
-    public String consistency() {
-        return consistency;
-    }
-
+    @Override
     public String readConsistency() {
         return readConsistency.isEmpty() ? consistency : readConsistency;
     }
 
+    @Override
     public String writeConsistency() {
         return writeConsistency.isEmpty() ? consistency : writeConsistency;
-    }
-
-    public int replicationFactor() {
-        return replicationFactor;
-    }
-
-    public String replicationStrategy() {
-        return replicationStrategy;
-    }
-
-    public Map<String, Integer> datacenterReplicationFactors() {
-        return Map.copyOf(datacenterReplicationFactors);
-    }
-
-    public boolean disableInitialHostLookup() {
-        return disableInitialHostLookup;
-    }
-
-    public boolean ssl() {
-        return ssl;
-    }
-
-    public boolean hostVerification() {
-        return hostVerification;
-    }
-
-    public String hostSelectionPolicy() {
-        return hostSelectionPolicy;
-    }
-
-    public String caPath() {
-        return caPath;
-    }
-
-    public String tlsCertPath() {
-        return tlsCertPath;
-    }
-
-    public String tlsKeyPath() {
-        return tlsKeyPath;
-    }
-
-    public boolean auth() {
-        return auth;
-    }
-
-    public String username() {
-        return username;
-    }
-
-    /** The password from {@code password} or {@code password_file} (its trailing newline trimmed). */
-    public String password() {
-        return resolvedPassword;
-    }
-
-    public String passwordFile() {
-        return passwordFile;
-    }
-
-    public List<String> customAuthenticators() {
-        return List.copyOf(customAuthenticators);
-    }
-
-    public Duration timeout() {
-        return timeout;
-    }
-
-    public Duration connectTimeout() {
-        return connectTimeout;
-    }
-
-    public Duration reconnectInterval() {
-        return reconnectInterval;
-    }
-
-    public int maxRetries() {
-        return maxRetries;
-    }
-
-    public Duration retryMinBackoff() {
-        return retryMinBackoff;
-    }
-
-    public Duration retryMaxBackoff() {
-        return retryMaxBackoff;
-    }
-
-    /** As configured; 0 means {@link #effectiveQueryConcurrency()} picks the default. */
-    public int queryConcurrency() {
-        return queryConcurrency;
     }
 
     public int effectiveQueryConcurrency() {
@@ -564,32 +328,12 @@ public final class CassandraConfig {
         return chunkReadConcurrency == 0 ? DEFAULT_CHUNK_READ_CONCURRENCY : chunkReadConcurrency;
     }
 
-    public int pageSize() {
-        return pageSize;
-    }
-
-    public boolean allowFiltering() {
-        return allowFiltering;
-    }
-
-    public int numConnections() {
-        return numConnections;
-    }
-
-    public boolean convictHostsOnFailure() {
-        return convictHostsOnFailure;
-    }
-
-    /** The validated {@code table_options} ("" when none). */
-    public String tableOptions() {
-        return tableOptions;
-    }
-
     @Override
     public String toString() {
-        return "CassandraConfig{addresses=" + addresses + ", port=" + port + ", keyspace=" + keyspace
-                + ", consistency=" + consistency + ", read=" + readConsistency() + ", write=" + writeConsistency()
-                + ", auth=" + auth + ", username=" + username + ", password=" + (resolvedPassword.isEmpty() ? "" : "***")
-                + ", SSL=" + ssl + ", hostSelectionPolicy=" + hostSelectionPolicy + ", timeout=" + timeout + "}";
+        return "CassandraConfig{addresses=" + String.join(",", addresses) + ", port=" + port + ", keyspace="
+                + keyspace + ", consistency=" + consistency + ", read=" + readConsistency() + ", write="
+                + writeConsistency() + ", auth=" + auth + ", username=" + username + ", password="
+                + (password.isEmpty() ? "" : "***") + ", SSL=" + ssl + ", hostSelectionPolicy=" + hostSelectionPolicy
+                + ", timeout=" + timeout + "}";
     }
 }

@@ -178,13 +178,15 @@ class CassandraConfigTest {
         assertThat(c.password()).isEmpty();
         assertThat(c.tableOptions()).isEmpty();
         assertThat(c.readConsistency()).isEqualTo("QUORUM");
+        // Issue 15's one rule: a key without a value takes its default (it was Go's zero value, refused here).
         Map<String, Object> policy = new HashMap<>();
         policy.put("host_selection_policy", null);
-        assertThatThrownBy(() -> bind(policy)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("host_selection_policy");
+        assertThat(bind(policy).hostSelectionPolicy()).isEqualTo("round-robin");
         Map<String, Object> port = new HashMap<>();
         port.put("port", null);
-        assertThatThrownBy(() -> bind(port)).isInstanceOf(ConfigException.class).hasMessageContaining("cassandra.port");
+        assertThat(bind(port).port()).isEqualTo(9042);
+        assertThatThrownBy(() -> bind(Map.of("host_selection_policy", ""))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cassandra.host_selection_policy");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.chunkstore.cli;
 
 import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.cli.common.SampleValues;
@@ -13,6 +14,7 @@ import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.model.Selectors;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -109,7 +111,7 @@ public final class ChunkCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--user", parameterConsumer = FreeText.class,
+        @Option(names = "--user", parameterConsumer = TenantText.class,
                 required = true, paramLabel = "USER", description = "The tenant.")
         String user;
 
@@ -200,9 +202,21 @@ public final class ChunkCommand implements Runnable {
         }
     }
 
+    /**
+     * The largest chunk file {@code chunk inspect} reads: far above any chunk the backends take (the gRPC plugin's
+     * messages are 4 MiB, Cortex cuts chunks at 1 KiB-1 MiB of samples), so what is larger (a device such as
+     * {@code /dev/zero}, a wrong file) is refused instead of read until the heap runs out.
+     */
+    static final int MAX_CHUNK_FILE_BYTES = 256 << 20;
+
     private static byte[] readFile(Path file) {
-        try {
-            return Files.readAllBytes(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_CHUNK_FILE_BYTES + 1);
+            if (bytes.length > MAX_CHUNK_FILE_BYTES) {
+                throw new IllegalArgumentException(file + " is larger than " + (MAX_CHUNK_FILE_BYTES >> 20)
+                        + " MiB, more than any chunk: not a chunk file");
+            }
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("no such chunk file: " + file);
         } catch (IOException e) {

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliBytes;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
-import io.chunkstore.cli.common.PeriodTables;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodConfig;
-import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.core.config.PeriodTables;
+import io.chunkstore.core.schema.HashValue;
+import io.chunkstore.server.ConfigStores;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
@@ -18,11 +19,11 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code chunkstore index}: raw index rows, and what they mean. */
 @Command(name = "index",
@@ -121,8 +122,8 @@ public final class IndexCommand implements Runnable {
                         + owner.from() + "), store " + owner.store());
             }
             AtomicLong n = new AtomicLong();
-            try (StoreBackends backends = store.openBackends(new SimpleMeterRegistry())) {
-                backends.indexClient(owner.store()).queryPages(List.of(query), (q, page) -> {
+            try (ConfigStores opened = store.open(new SimpleMeterRegistry())) {
+                opened.backends().indexClient(owner.store()).queryPages(List.of(query), (q, page) -> {
                     ReadBatch.ReadBatchIterator it = page.iterator();
                     while (it.next()) {
                         if (limit > 0 && n.get() >= limit) {
@@ -144,7 +145,7 @@ public final class IndexCommand implements Runnable {
 
         /** The period whose schema decodes the row: the one owning the hash's bucket, else the newest owner. */
         private PeriodConfig ownerFor(ChunkstoreConfig cfg, List<PeriodConfig> owners) {
-            var h = IndexEntryDecoder.parseHash(hash, false).or(() -> IndexEntryDecoder.parseHash(hash, true));
+            var h = HashValue.parse(hash, false).or(() -> HashValue.parse(hash, true));
             if (h.isPresent()) {
                 var p = cfg.schemaConfig().periodAt(h.get().bucketStartMs());
                 if (p.isPresent() && owners.contains(p.get())) {

@@ -7,6 +7,7 @@ import io.chunkstore.cli.common.Json;
 import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.config.SchemaVersion;
 import io.chunkstore.core.model.GoStrings;
+import io.chunkstore.core.schema.HashValue;
 import io.chunkstore.core.schema.HexTime;
 import io.chunkstore.core.schema.IndexEncoding;
 import io.chunkstore.core.schema.ParsedRangeValue;
@@ -16,8 +17,6 @@ import io.chunkstore.core.schema.RangeValueParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What an index entry means (Cortex's pkg/chunk/schema.go and schema_util.go), for {@code chunkstore index scan}: the
@@ -27,36 +26,10 @@ import java.util.regex.Pattern;
  * value.
  */
 final class IndexEntryDecoder {
-    /** {@code user:dDAY:rest} or (v1) {@code user:HOUR:rest}. */
-    private static final Pattern BUCKETED = Pattern.compile("()([^:]*):(d?)(\\d+):(.*)", Pattern.DOTALL);
-    /** v10+ label rows: {@code NN:user:dDAY:rest}. */
-    private static final Pattern SHARDED = Pattern.compile("(\\d{2,}):([^:]*):(d)(\\d+):(.*)", Pattern.DOTALL);
-
     private final SchemaVersion schema;
 
     IndexEntryDecoder(SchemaVersion schema) {
         this.schema = schema;
-    }
-
-    /** The hash value's parts. */
-    record Hash(String shard, String user, long bucket, boolean daily, String rest) {
-        long bucketStartMs() {
-            return bucket * (daily ? 86_400_000L : 3_600_000L);
-        }
-    }
-
-    /** The parts of a hash value; {@code sharded} for the label rows of v10 and later. */
-    static Optional<Hash> parseHash(String hash, boolean sharded) {
-        Matcher m = (sharded ? SHARDED : BUCKETED).matcher(hash);
-        if (!m.matches()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(new Hash(m.group(1).isEmpty() ? null : m.group(1), m.group(2), Long.parseLong(m.group(4)), !m.group(3).isEmpty(),
-                    m.group(5)));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
     }
 
     /**
@@ -80,19 +53,19 @@ final class IndexEntryDecoder {
         Optional<RangeValueMarker> marker = rv.marker();
         boolean labelRow = marker.isPresent() && (marker.get() == RangeValueMarker.SERIES_V1
                 || marker.get() == RangeValueMarker.LABEL_SERIES_V1);
-        Optional<Hash> h = parseHash(hash, labelRow && schema.hasRowShards());
+        Optional<HashValue> h = HashValue.parse(hash, labelRow && schema.hasRowShards());
         if (rv.size() == 3) {
             // v1 / v2: [label name, raw label value, chunk ID], no marker.
-            Hash hp = require(h, hash);
+            HashValue hp = require(h, hash);
             ParsedRangeValue p = RangeValueParser.parseChunkTimeRangeValue(rangeValue, value);
             o.put("kind", "label-chunk");
             putHash(o, hp, true);
-            o.put("metric", hp.rest);
+            o.put("metric", hp.rest());
             o.put("label", rv.componentText(0));
             o.put("labelValue", p.labelValue());
             putChunk(o, p.id());
             o.put("description", "chunk " + p.id() + " has " + rv.componentText(0) + "=" + GoStrings.quote(p.labelValue())
-                    + " (" + hp.rest + ", " + bucketWords(hp) + ")");
+                    + " (" + hp.rest() + ", " + bucketWords(hp) + ")");
             return;
         }
         if (marker.isEmpty()) {
@@ -101,20 +74,20 @@ final class IndexEntryDecoder {
         o.put("marker", new String(new byte[] {marker.get().marker()}, StandardCharsets.ISO_8859_1));
         switch (marker.get()) {
             case SERIES_V1 -> {
-                Hash hp = require(h, hash);
+                HashValue hp = require(h, hash);
                 putHash(o, hp, true);
                 String series = rv.componentText(0);
                 o.put("kind", "metric-series");
-                o.put("metric", hp.rest);
+                o.put("metric", hp.rest());
                 o.put("seriesId", series);
-                o.put("description", "series " + series + " of metric " + hp.rest + " exists on " + bucketWords(hp));
+                o.put("description", "series " + series + " of metric " + hp.rest() + " exists on " + bucketWords(hp));
             }
             case LABEL_SERIES_V1 -> {
-                Hash hp = require(h, hash);
+                HashValue hp = require(h, hash);
                 putHash(o, hp, true);
-                int colon = hp.rest.lastIndexOf(':');
-                String metric = colon < 0 ? hp.rest : hp.rest.substring(0, colon);
-                String label = colon < 0 ? "" : hp.rest.substring(colon + 1);
+                int colon = hp.rest().lastIndexOf(':');
+                String metric = colon < 0 ? hp.rest() : hp.rest().substring(0, colon);
+                String label = colon < 0 ? "" : hp.rest().substring(colon + 1);
                 ParsedRangeValue p = RangeValueParser.parseChunkTimeRangeValue(rangeValue, value);
                 o.put("kind", "label-series");
                 o.put("metric", metric);
@@ -143,7 +116,7 @@ final class IndexEntryDecoder {
                 o.put("description", "metric name " + name + " (historical v7 row)");
             }
             case CHUNK_TIME_V3 -> {
-                Hash hp = require(h, hash);
+                HashValue hp = require(h, hash);
                 putHash(o, hp, false);
                 ParsedRangeValue p = RangeValueParser.parseChunkTimeRangeValue(rangeValue, value);
                 long through = hp.bucketStartMs() + HexTime.decode(rv.componentText(0));
@@ -151,38 +124,38 @@ final class IndexEntryDecoder {
                 putChunk(o, p.id());
                 if (schema.isSeriesStore()) {
                     o.put("kind", "series-chunk");
-                    o.put("seriesId", hp.rest);
-                    o.put("description", "series " + hp.rest + " has chunk " + p.id() + " ending "
+                    o.put("seriesId", hp.rest());
+                    o.put("description", "series " + hp.rest() + " has chunk " + p.id() + " ending "
                             + CliTime.format(through) + " in " + bucketWords(hp));
                 } else {
                     o.put("kind", "metric-chunk");
-                    o.put("metric", hp.rest);
-                    o.put("description", "metric " + hp.rest + " has chunk " + p.id() + " ending "
+                    o.put("metric", hp.rest());
+                    o.put("description", "metric " + hp.rest() + " has chunk " + p.id() + " ending "
                             + CliTime.format(through) + " in " + bucketWords(hp));
                 }
             }
             case CHUNK_TIME_V2 -> {
-                Hash hp = require(h, hash);
+                HashValue hp = require(h, hash);
                 putHash(o, hp, false);
                 ParsedRangeValue p = RangeValueParser.parseChunkTimeRangeValue(rangeValue, value);
                 o.put("kind", "metric-chunk");
-                o.put("metric", hp.rest);
+                o.put("metric", hp.rest());
                 putChunk(o, p.id());
-                o.put("description", "metric " + hp.rest + " has chunk " + p.id() + " in " + bucketWords(hp));
+                o.put("description", "metric " + hp.rest() + " has chunk " + p.id() + " in " + bucketWords(hp));
             }
             case CHUNK_TIME_V1A, CHUNK_TIME_V1, CHUNK_TIME_V4, CHUNK_TIME_V5 -> {
-                Hash hp = require(h, hash);
+                HashValue hp = require(h, hash);
                 putHash(o, hp, false);
                 ParsedRangeValue p = RangeValueParser.parseChunkTimeRangeValue(rangeValue, value);
-                String metric = hp.rest;
+                String metric = hp.rest();
                 String label;
                 if (!rv.componentText(0).isEmpty() && (marker.get() == RangeValueMarker.CHUNK_TIME_V1
                         || marker.get() == RangeValueMarker.CHUNK_TIME_V1A)) {
                     label = rv.componentText(0); // v3: the label name is in the range value
                 } else {
-                    int colon = hp.rest.lastIndexOf(':');
-                    metric = colon < 0 ? hp.rest : hp.rest.substring(0, colon);
-                    label = colon < 0 ? "" : hp.rest.substring(colon + 1);
+                    int colon = hp.rest().lastIndexOf(':');
+                    metric = colon < 0 ? hp.rest() : hp.rest().substring(0, colon);
+                    label = colon < 0 ? "" : hp.rest().substring(colon + 1);
                 }
                 o.put("kind", "label-chunk");
                 o.put("metric", metric);
@@ -199,24 +172,24 @@ final class IndexEntryDecoder {
         }
     }
 
-    private static Hash require(Optional<Hash> h, String hash) {
+    private static HashValue require(Optional<HashValue> h, String hash) {
         return h.orElseThrow(() -> new IllegalArgumentException("hash value " + GoStrings.quote(hash)
                 + " is not <user>:d<day>:... (or <user>:<hour>:... for v1)"));
     }
 
-    private static void putHash(ObjectNode o, Hash h, boolean shardable) {
-        if (h.shard != null && shardable) {
-            o.put("rowShard", Integer.parseInt(h.shard));
+    private static void putHash(ObjectNode o, HashValue h, boolean shardable) {
+        if (h.shard() != null && shardable) {
+            o.put("rowShard", Integer.parseInt(h.shard()));
         }
-        o.put("user", h.user);
-        o.put(h.daily ? "day" : "hour", h.bucket);
+        o.put("user", h.user());
+        o.put(h.daily() ? "day" : "hour", h.bucket());
         o.put("bucketStart", h.bucketStartMs());
     }
 
-    private static String bucketWords(Hash h) {
+    private static String bucketWords(HashValue h) {
         String t = CliTime.format(h.bucketStartMs());
-        return (h.daily ? "day " + t.substring(0, 10) : "hour " + t.substring(0, 13) + "h") + " for " + h.user
-                + (h.shard == null ? "" : " (row shard " + h.shard + ")");
+        return (h.daily() ? "day " + t.substring(0, 10) : "hour " + t.substring(0, 13) + "h") + " for " + h.user()
+                + (h.shard() == null ? "" : " (row shard " + h.shard() + ")");
     }
 
     private static void putChunk(ObjectNode o, String chunkId) {

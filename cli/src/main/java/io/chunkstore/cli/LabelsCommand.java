@@ -1,21 +1,22 @@
 package io.chunkstore.cli;
 
 import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.core.store.CompositeStore;
-import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore labels}: the label names of a metric's series in a time range, or the values of one label, as a
@@ -39,7 +40,7 @@ final class LabelsCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--user", parameterConsumer = FreeText.class,
+    @Option(names = "--user", parameterConsumer = TenantText.class,
             required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 
@@ -56,8 +57,8 @@ final class LabelsCommand implements Callable<Integer> {
         range.check(spec);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<String> answer;
-        try (StoreBackends backends = store.openBackends(registry);
-             CompositeStore cs = store.openStore(backends, registry)) {
+        try (ConfigStores stores = store.open(registry)) {
+            CompositeStore cs = stores.querier();
             answer = name == null ? cs.labelNamesForMetricName(user, range.from, range.to, metric)
                     : cs.labelValuesForMetricName(user, range.from, range.to, metric, name);
         }

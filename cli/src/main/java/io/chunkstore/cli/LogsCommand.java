@@ -1,14 +1,11 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.model.Label;
-import io.chunkstore.core.store.CompositeStore;
-import io.chunkstore.core.store.StoreBackends;
-import io.chunkstore.core.store.StoreConfig;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
 import io.chunkstore.loki.logql.LogQuery;
@@ -21,6 +18,7 @@ import io.chunkstore.loki.query.SkippedChunk;
 import io.chunkstore.loki.query.StoreLogChunkSource;
 import io.chunkstore.loki.query.StreamEntry;
 import io.chunkstore.loki.query.TailOptions;
+import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +62,7 @@ public final class LogsCommand implements Runnable {
                 description = "Cortex or Loki YAML config: schema periods and the storage block of each store.")
         Path config;
 
-        @Option(names = "--user", parameterConsumer = FreeText.class, required = true, paramLabel = "TENANT",
+        @Option(names = "--user", parameterConsumer = TenantText.class, required = true, paramLabel = "TENANT",
                 description = "The tenant (Loki's X-Scope-OrgID; \"fake\" in single-tenant Loki).")
         String user;
 
@@ -79,31 +77,9 @@ public final class LogsCommand implements Runnable {
         boolean skipCorrupt;
     }
 
-    /** A store opened from a config file, and a querier over it. */
-    static final class OpenedStore implements AutoCloseable {
-        final StoreBackends backends;
-        final CompositeStore store;
-        final LogQuerier querier;
-
-        OpenedStore(Path configFile, QueryOptions options) {
-            ChunkstoreConfig config = ChunkstoreConfig.load(configFile);
-            this.backends = StoreBackends.open(config, new SimpleMeterRegistry(), null);
-            try {
-                this.store = CompositeStore.builder(config.schemaConfig()).clients(backends)
-                        .config(StoreConfig.fromLimits(config.limits())).build();
-            } catch (RuntimeException e) {
-                backends.close();
-                throw e;
-            }
-            this.querier = new LogQuerier(new StoreLogChunkSource(store), options);
-        }
-
-        @Override
-        public void close() {
-            querier.close();
-            store.close();
-            backends.close();
-        }
+    /** The stores of the config file. */
+    static ConfigStores open(Path configFile) {
+        return ConfigStores.open(ChunkstoreConfig.load(configFile), new SimpleMeterRegistry());
     }
 
     /** Prints entries as raw lines or JSON lines. */
@@ -206,8 +182,9 @@ public final class LogsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Printer printer = new Printer(out, options.output);
             QueryOptions qo = QueryOptions.DEFAULT.withSkipCorrupt(options.skipCorrupt);
-            try (OpenedStore s = new OpenedStore(options.config, qo);
-                 LogIterator it = s.querier.select(options.user, q, start, end, dir)) {
+            try (ConfigStores stores = open(options.config);
+                 LogQuerier querier = new LogQuerier(new StoreLogChunkSource(stores.querier()), qo);
+                 LogIterator it = querier.select(options.user, q, start, end, dir)) {
                 long n = 0;
                 while ((limit == 0 || n < limit) && it.hasNext()) {
                     printer.print(it.next());
@@ -268,8 +245,9 @@ public final class LogsCommand implements Runnable {
             Printer printer = new Printer(out, options.output);
             QueryOptions qo = QueryOptions.DEFAULT.withSkipCorrupt(options.skipCorrupt);
             long[] printed = {0};
-            try (OpenedStore s = new OpenedStore(options.config, qo)) {
-                LogTailer tailer = new LogTailer(s.querier, options.user, q, to, clock);
+            try (ConfigStores stores = open(options.config);
+                 LogQuerier querier = new LogQuerier(new StoreLogChunkSource(stores.querier()), qo)) {
+                LogTailer tailer = new LogTailer(querier, options.user, q, to, clock);
                 tailer.run(batch -> {
                     for (StreamEntry e : batch) {
                         if (limit > 0 && printed[0] >= limit) {

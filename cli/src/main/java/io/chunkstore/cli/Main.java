@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 LogsCommand.class,
                 MigrateCommand.class,
                 BenchCommand.class,
+                BackupCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

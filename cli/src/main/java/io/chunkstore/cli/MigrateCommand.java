@@ -23,6 +23,7 @@ import io.chunkstore.core.migrate.Shard;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.StoreBackends;
 import io.chunkstore.core.tables.TableManagerConfig;
+import io.chunkstore.server.ConfigStores;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -184,15 +185,14 @@ public final class MigrateCommand implements Callable<Integer> {
         MeterRegistry registry = new SimpleMeterRegistry();
         boolean sameConfig = sameFile(sourceConfig, destConfig);
         PrintWriter err = spec.commandLine().getErr();
-        // No index cache (every lookup reads the store, so verification sees what was written), no chunk cache (a
-        // cached chunk would skip its write), and no query limits from the configs' limits blocks (a migration is not
-        // a query: max_query_length would refuse long shards).
-        try (StoreBackends srcBackends = StoreBackends.open(src, registry, null);
-             StoreBackends dstBackends = sameConfig ? null : StoreBackends.open(dst, registry, null);
-             CompositeStore srcStore = CompositeStore.builder(src.schemaConfig()).clients(srcBackends).build();
-             CompositeStore dstStore = CompositeStore.builder(dst.schemaConfig())
-                     .clients(sameConfig ? srcBackends : dstBackends).build()) {
-            StoreBackends dstB = sameConfig ? srcBackends : dstBackends;
+        // No index cache (every lookup reads the store, so verification sees what was written), no chunk cache and no
+        // query limits: ConfigStores.unlimited().
+        try (ConfigStores srcStores = ConfigStores.open(src, registry);
+             ConfigStores dstStores = sameConfig ? null : ConfigStores.open(dst, registry)) {
+            ConfigStores dstOpened = sameConfig ? srcStores : dstStores;
+            CompositeStore srcStore = srcStores.unlimited();
+            CompositeStore dstStore = dstOpened.unlimited();
+            StoreBackends dstB = dstOpened.backends();
             DestinationTables tables = !createTables ? null : new DestinationTables(dst.schemaConfig(),
                     store -> dstB.backend(store).capabilities().has(Feature.TABLES) ? dstB.tableClient(store) : null,
                     TableManagerConfig.from(dst));

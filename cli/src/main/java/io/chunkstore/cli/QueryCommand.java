@@ -1,6 +1,6 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliTime;
@@ -18,7 +18,7 @@ import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.model.Selectors;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.IndexedChunk;
-import io.chunkstore.core.store.StoreBackends;
+import io.chunkstore.server.ConfigStores;
 import io.chunkstore.spi.InvalidChunkException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -29,11 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore query}: the series matching a selector in a time range and their chunks, read through the index of
@@ -66,7 +66,7 @@ final class QueryCommand implements Callable<Integer> {
     @Mixin
     OutputOption output;
 
-    @Option(names = "--user", parameterConsumer = FreeText.class,
+    @Option(names = "--user", parameterConsumer = TenantText.class,
             required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 
@@ -116,8 +116,8 @@ final class QueryCommand implements Callable<Integer> {
         List<LabelMatcher> matchers = Selectors.parseMatchers(selector);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         List<Found> found = new ArrayList<>();
-        try (StoreBackends backends = store.openBackends(registry);
-             CompositeStore cs = store.openStore(backends, registry)) {
+        try (ConfigStores stores = store.open(registry)) {
+            CompositeStore cs = stores.querier();
             List<IndexedChunk> refs = cs.chunkRefs(user, range.from, range.to, matchers);
             try (Progress progress = Progress.start("chunks", refs.size())) {
                 for (int i = 0; i < refs.size(); i += FETCH_BATCH) {

@@ -1,12 +1,14 @@
 package io.chunkstore.cli;
 
 import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.core.model.Selectors;
 import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.IndexSchemas;
 import io.chunkstore.spi.IndexEntry;
+import io.chunkstore.spi.InvalidChunkException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -43,6 +45,11 @@ final class SchemaEntriesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Labels series = Selectors.parseLabels(labels);
+        try {
+            ChunkRef.parse(range.user, chunkId);
+        } catch (InvalidChunkException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-id: " + e.getMessage());
+        }
         List<String> lines = new ArrayList<>();
         for (PeriodRange r : range.writeRanges(spec)) {
             IndexSchema schema = IndexSchemas.forPeriod(r.period());

@@ -1,6 +1,6 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.spi.InvalidRequestException;
@@ -16,7 +16,7 @@ final class SchemaRangeOptions {
             description = "Cortex schema file (configs:), Cortex config (schema:) or Loki config (schema_config:).")
     Path config;
 
-    @Option(names = "--user", parameterConsumer = FreeText.class,
+    @Option(names = "--user", parameterConsumer = TenantText.class,
             required = true, paramLabel = "USER", description = "Tenant (org) ID.")
     String user;
 

@@ -1,24 +1,24 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
-import io.chunkstore.cli.serve.ChunkstoreServer;
-import io.chunkstore.cli.serve.EmbeddedStore;
-import io.chunkstore.cli.serve.HttpMount;
-import io.chunkstore.cli.serve.LokiApiMount;
-import io.chunkstore.cli.serve.QuerierYaml;
-import io.chunkstore.cli.serve.ServeSettings;
+import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.loki.http.LokiApiConfig;
+import io.chunkstore.server.ChunkstoreServer;
+import io.chunkstore.server.EmbeddedStore;
+import io.chunkstore.server.HttpMount;
+import io.chunkstore.server.LokiApiMount;
+import io.chunkstore.server.QuerierYaml;
+import io.chunkstore.server.ServeSettings;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore serve}: the grpc_store storage plugin server that unmodified Cortex (up to 1.13) and Loki (2.x,
@@ -55,14 +55,16 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Data directory of the embedded store (without --config). Default: ${DEFAULT-VALUE}.")
     Path data;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:" + DEFAULT_GRPC_PORT,
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + DEFAULT_GRPC_PORT,
             converter = HostPort.class,
-            description = "gRPC address (grpc_store.server_address of the querier). Default: ${DEFAULT-VALUE}.")
+            description = {"gRPC address (grpc_store.server_address of the querier). Default: ${DEFAULT-VALUE}, a",
+                    "sidecar next to the querier; 0.0.0.0:" + DEFAULT_GRPC_PORT + " to listen on every interface."})
     InetSocketAddress listen;
 
-    @Option(names = "--http-listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:" + DEFAULT_HTTP_PORT,
+    @Option(names = "--http-listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + DEFAULT_HTTP_PORT,
             converter = HostPort.class,
-            description = "HTTP address of /metrics and /ready. Default: ${DEFAULT-VALUE}.")
+            description = {"HTTP address of /metrics, /ready and the Loki API. Default: ${DEFAULT-VALUE};",
+                    "0.0.0.0:" + DEFAULT_HTTP_PORT + " to listen on every interface (e.g. for a Prometheus scrape)."})
     InetSocketAddress httpListen;
 
     @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain: serve TLS.")
@@ -85,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "How long shutdown lets calls in flight finish. Default: ${DEFAULT-VALUE}.")
     Duration grace;
 
-    @Option(names = "--loki-tenant", parameterConsumer = FreeText.class, paramLabel = "TENANT",
+    @Option(names = "--loki-tenant", parameterConsumer = TenantText.class, paramLabel = "TENANT",
             description = "Tenant of Loki API requests without an X-Scope-OrgID header (Loki's single-tenant mode"
                     + " uses fake). Default: the header is required.")
     String lokiTenant;
@@ -143,7 +145,7 @@ public final class ServeCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append("chunkstore serve: grpc_store on ").append(hostPort(server.grpcAddress()))
                 .append(server.tls() ? " (TLS)" : " (plaintext)")
-                .append(", HTTP on :").append(server.httpPort()).append(" (/metrics, /ready, /loki/api/v1)\n");
+                .append(", HTTP on ").append(server.httpAddress()).append(" (/metrics, /ready, /loki/api/v1)\n");
         sb.append("serving ").append(server.served()).append(" from ").append(source).append('\n');
         if (server.tls()) {
             sb.append("# Note: the Cortex and Loki clients dial plaintext; with TLS put a TLS proxy next to them.\n");

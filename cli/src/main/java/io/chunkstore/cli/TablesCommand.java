@@ -13,6 +13,7 @@ import io.chunkstore.core.tables.TableManager;
 import io.chunkstore.core.tables.TableManagerConfig;
 import io.chunkstore.core.tables.TablePlan;
 import io.chunkstore.core.tables.TableSyncLoop;
+import io.chunkstore.server.ConfigStores;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageException;
@@ -27,10 +28,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code chunkstore tables plan|sync}: Cortex's table manager over the stores of a config: which index and chunk
@@ -121,9 +122,9 @@ public final class TablesCommand implements Runnable {
         @Override
         public Integer call() {
             ChunkstoreConfig cfg = common.store.load();
-            try (StoreBackends backends = common.store.openBackends(new SimpleMeterRegistry())) {
+            try (ConfigStores opened = common.store.open(new SimpleMeterRegistry())) {
                 Map<String, TablePlan> plans = new LinkedHashMap<>();
-                common.managers(cfg, backends).forEach((s, tm) -> plans.put(s, tm.plan()));
+                common.managers(cfg, opened.backends()).forEach((s, tm) -> plans.put(s, tm.plan()));
                 PrintWriter out = spec.commandLine().getOut();
                 if (common.output.json()) {
                     ObjectNode root = Json.object();
@@ -160,8 +161,8 @@ public final class TablesCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             ChunkstoreConfig cfg = common.store.load();
-            try (StoreBackends backends = common.store.openBackends(new SimpleMeterRegistry())) {
-                Map<String, TableManager> managers = common.managers(cfg, backends);
+            try (ConfigStores opened = common.store.open(new SimpleMeterRegistry())) {
+                Map<String, TableManager> managers = common.managers(cfg, opened.backends());
                 if (loop) {
                     return loop(managers);
                 }

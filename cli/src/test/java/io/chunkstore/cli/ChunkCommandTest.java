@@ -103,6 +103,10 @@ class ChunkCommandTest {
         assertThat(badKey.err()).contains("invalid chunk ID");
 
         assertThat(run("chunk", "inspect", dir.resolve("missing").toString()).exit()).isEqualTo(ExitCodes.USAGE);
+        // An endless device is refused at the size cap, not read until the heap runs out.
+        Run endless = run("chunk", "inspect", "/dev/zero");
+        assertThat(endless.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(endless.err()).contains("/dev/zero", "256 MiB", "not a chunk file");
     }
 
     @Test

@@ -39,6 +39,9 @@ class FreeTextOptionsTest {
         for (Case c : CASES) {
             for (String option : c.freeText()) {
                 for (String value : TRICKY) {
+                    if (option.equals("--user") && value.contains("=")) {
+                        continue; // not a tenant ID Cortex accepts: TenantOptionsTest
+                    }
                     out.add(Arguments.of(c, option, value, false));
                     out.add(Arguments.of(c, option, value, true));
                 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpTest {
     @ParameterizedTest
     @ValueSource(strings = {"serve", "tables", "tables plan", "tables sync", "query", "labels", "index", "index scan",
-        "conformance"})
+        "conformance", "backup"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         CliRun r = CliRun.run(args);

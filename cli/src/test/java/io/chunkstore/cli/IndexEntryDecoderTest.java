@@ -106,17 +106,7 @@ class IndexEntryDecoderTest {
     }
 
     @Test
-    void hashValuesAndOddEntries() {
-        var h = IndexEntryDecoder.parseHash("03:user:d18028:job:rate5m:instance", true).orElseThrow();
-        assertThat(h.shard()).isEqualTo("03");
-        assertThat(h.user()).isEqualTo("user");
-        assertThat(h.bucketStartMs()).isEqualTo(18028L * 86_400_000L);
-        assertThat(h.rest()).isEqualTo("job:rate5m:instance");
-        var hourly = IndexEntryDecoder.parseHash("user:432680:foo", false).orElseThrow();
-        assertThat(hourly.daily()).isFalse();
-        assertThat(hourly.bucketStartMs()).isEqualTo(432680L * 3_600_000L);
-        assertThat(IndexEntryDecoder.parseHash("no-bucket", false)).isEmpty();
-
+    void entriesThatDoNotParseAreReportedUnparsed() {
         IndexEntryDecoder d = new IndexEntryDecoder(SchemaVersion.V11);
         byte[] junk = "a\0b\0c\0Z\0".getBytes(StandardCharsets.UTF_8);
         assertThat(d.decode("user:d1:foo", junk, new byte[0]).get("kind").asText()).isEqualTo("unparsed");

@@ -166,11 +166,43 @@ final class MigrateStores {
                 names.forEach(n -> descs.add(new ColumnFamilyDescriptor(n)));
                 List<ColumnFamilyHandle> handles = new ArrayList<>();
                 try (RocksDB db = RocksDB.openReadOnly(dbOpts, index.toString(), descs, handles)) {
-                    for (int i = 0; i < handles.size(); i++) {
-                        String cf = new String(names.get(i), java.nio.charset.StandardCharsets.UTF_8);
-                        try (RocksIterator it = db.newIterator(handles.get(i))) {
+                    List<String> families = names.stream()
+                            .map(n -> new String(n, java.nio.charset.StandardCharsets.UTF_8)).toList();
+                    int entries = families.indexOf("entries");
+                    if (entries >= 0) {
+                        // One family of every table's entries under its id prefix, the catalog (table:<name> ->
+                        // prefix) in the default family: dumped as one row per table and key, as the layout with a
+                        // family per table was, since ids depend on the order tables were created in.
+                        Map<String, String> tableByPrefix = new java.util.HashMap<>();
+                        try (RocksIterator it = db.newIterator(handles.get(families.indexOf("default")))) {
                             for (it.seekToFirst(); it.isValid(); it.next()) {
-                                out.put("row " + cf + " " + hex.formatHex(it.key()), hex.formatHex(it.value()));
+                                String k = new String(it.key(), java.nio.charset.StandardCharsets.UTF_8);
+                                if (k.startsWith("table:")) {
+                                    tableByPrefix.put(hex.formatHex(it.value()), k);
+                                }
+                            }
+                        }
+                        try (RocksIterator it = db.newIterator(handles.get(entries))) {
+                            for (it.seekToFirst(); it.isValid(); it.next()) {
+                                byte[] key = it.key();
+                                int n = 0;
+                                while ((key[n] & 0x80) != 0) {
+                                    n++;
+                                }
+                                String table = tableByPrefix.get(hex.formatHex(key, 0, n + 1));
+                                if (table != null) { // entries of a table being dropped are not contents
+                                    out.put("row " + table + " " + hex.formatHex(key, n + 1, key.length),
+                                            hex.formatHex(it.value()));
+                                }
+                            }
+                        }
+                    } else {
+                        for (int i = 0; i < handles.size(); i++) {
+                            try (RocksIterator it = db.newIterator(handles.get(i))) {
+                                for (it.seekToFirst(); it.isValid(); it.next()) {
+                                    out.put("row " + families.get(i) + " " + hex.formatHex(it.key()),
+                                            hex.formatHex(it.value()));
+                                }
                             }
                         }
                     }

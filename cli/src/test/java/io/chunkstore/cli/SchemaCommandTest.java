@@ -285,6 +285,10 @@ class SchemaCommandTest {
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains("ends before the first period");
+        r = run("schema", "entries", "--config", config(SchemaVersion.V11).toString(), "--user", USER, "--labels",
+                LABELS, "--from", FROM, "--through", THROUGH, "--chunk-id", "garbage");
+        assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--chunk-id", "garbage");
     }
 
     @Test

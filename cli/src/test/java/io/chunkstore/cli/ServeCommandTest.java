@@ -2,7 +2,6 @@ package io.chunkstore.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.chunkstore.cli.serve.EmbeddedStore;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.Sample;
 import io.chunkstore.core.config.ChunkstoreConfig;
@@ -15,6 +14,7 @@ import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.PeriodClientResolver;
 import io.chunkstore.core.store.PeriodClients;
 import io.chunkstore.grpc.GrpcStoreClient;
+import io.chunkstore.server.EmbeddedStore;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
@@ -89,7 +89,7 @@ class ServeCommandTest {
         }
 
         int httpPort() throws InterruptedException {
-            return port("HTTP on :(\\d+)");
+            return port("HTTP on [0-9.]+:(\\d+)");
         }
 
         private int port(String regex) throws InterruptedException {
@@ -178,6 +178,7 @@ class ServeCommandTest {
         try (Running serve = new Running("serve", "--data", data.toString(), "--listen", "127.0.0.1:0",
                 "--http-listen", "127.0.0.1:0", "--shutdown-grace", "5s")) {
             String banner = serve.banner();
+            assertThat(banner).contains("grpc_store on 127.0.0.1:", "HTTP on 127.0.0.1:");
             grpcPort = serve.grpcPort();
             httpPort = serve.httpPort();
             assertThat(Files.readString(data.resolve("schema.yaml"))).isEqualTo(EmbeddedStore.BUILT_IN_SCHEMA);
@@ -283,6 +284,13 @@ class ServeCommandTest {
                     .containsExactly("v11", "v12");
             assertThat(Files.readString(data.resolve("schema.yaml"))).isEqualTo(edited);
         }
+    }
+
+    @Test
+    void itListensOnLoopbackUnlessToldOtherwise() {
+        CommandLine.Model.CommandSpec serve = Main.commandLine().getSubcommands().get("serve").getCommandSpec();
+        assertThat(serve.findOption("--listen").defaultValue()).isEqualTo("127.0.0.1:9966");
+        assertThat(serve.findOption("--http-listen").defaultValue()).isEqualTo("127.0.0.1:9095");
     }
 
     @Test

@@ -2,13 +2,14 @@ package io.chunkstore.dynamodb;
 
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.support.Backoff;
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
 import io.chunkstore.spi.support.GoDuration;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,14 +53,74 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
     public static final int DEFAULT_QUERY_PAGE_LIMIT = 10_000;
 
     private static final String PATH = "aws.dynamodb";
-    private static final Set<String> DYNAMODB_KEYS = Set.of("dynamodb_url", "api_limit", "throttle_limit", "metrics",
-            "chunk_gang_size", "chunk_get_max_parallelism", "backoff_config", "kms_key_id", "query_parallelism",
-            "write_parallelism", "consistent_reads", "query_page_limit");
-    private static final Set<String> BACKOFF_KEYS = Set.of("min_period", "max_period", "max_retries");
+    /**
+     * The {@code aws.dynamodb:} block as written in YAML.
+     *
+     * @param dynamodbUrl            {@code dynamodb_url}
+     * @param apiLimit               {@code api_limit}
+     * @param throttleLimit          {@code throttle_limit}
+     * @param metrics                {@code metrics}
+     * @param chunkGangSize          {@code chunk_gang_size}
+     * @param chunkGetMaxParallelism {@code chunk_get_max_parallelism}
+     * @param backoffConfig          {@code backoff_config}
+     * @param kmsKeyId               {@code kms_key_id}
+     * @param queryParallelism       {@code query_parallelism}
+     * @param writeParallelism       {@code write_parallelism}
+     * @param consistentReads        {@code consistent_reads}
+     * @param queryPageLimit         {@code query_page_limit}
+     */
+    public record Block(
+            @ConfigKey(value = "dynamodb_url", doc = "Required: dynamodb://region, dynamodb://key:secret@region, or"
+                    + " an endpoint URL such as http://localhost:8000 (a host with a dot or a port is an endpoint).")
+            String dynamodbUrl,
+            @ConfigKey(value = "api_limit", dflt = "2", min = 0, doc = "Table API calls per second (burst 1); 0 for"
+                    + " no limit.") double apiLimit,
+            @ConfigKey(value = "throttle_limit", dflt = "10", min = 0, doc = "Retried write items per second (burst"
+                    + " 25).") double throttleLimit,
+            @ConfigKey(value = "metrics", doc = "Cortex's metrics-based autoscaler: accepted, not supported (a url"
+                    + " is warned about).") Metrics metrics,
+            @ConfigKey(value = "chunk_gang_size", dflt = "" + DEFAULT_CHUNK_GANG_SIZE, min = 1,
+                    doc = "100-key BatchGetItem requests per gang.") int chunkGangSize,
+            @ConfigKey(value = "chunk_get_max_parallelism", dflt = "" + DEFAULT_CHUNK_GET_MAX_PARALLELISM, min = 1,
+                    doc = "Gangs in flight.") int chunkGetMaxParallelism,
+            @ConfigKey(value = "backoff_config", doc = "Retries of throttled and failed requests.")
+            BackoffBlock backoffConfig,
+            @ConfigKey(value = "kms_key_id", doc = "KMS key for server-side encryption of new tables (Loki).")
+            String kmsKeyId,
+            @ConfigKey(value = "query_parallelism", dflt = "" + DEFAULT_QUERY_PARALLELISM, min = 1,
+                    doc = "Queries of one index call in flight (Cortex's constant).") int queryParallelism,
+            @ConfigKey(value = "write_parallelism", dflt = "" + DEFAULT_WRITE_PARALLELISM, min = 1,
+                    doc = "BatchWriteItem requests of one call in flight.") int writeParallelism,
+            @ConfigKey(value = "consistent_reads", doc = "Strongly consistent Query and BatchGetItem.")
+            boolean consistentReads,
+            @ConfigKey(value = "query_page_limit", dflt = "" + DEFAULT_QUERY_PAGE_LIMIT, min = 0,
+                    doc = "Most items per Query page (DynamoDB's Limit); 0 leaves only DynamoDB's 1 MB bound, as"
+                            + " Cortex.") int queryPageLimit) {
+    }
+
+    /** {@code backoff_config}: Cortex's back-off of DynamoDB requests. */
+    public record BackoffBlock(
+            @ConfigKey(value = "min_period", dflt = "100ms", doc = "First wait.") Duration minPeriod,
+            @ConfigKey(value = "max_period", dflt = "50s", doc = "Longest wait.") Duration maxPeriod,
+            @ConfigKey(value = "max_retries", dflt = "20", min = 0, doc = "Retries before giving up; 0 retries"
+                    + " forever.") int maxRetries) {
+    }
+
     /** Cortex's metrics-based autoscaler settings: accepted for compatibility, not used. */
-    private static final Set<String> METRICS_KEYS = Set.of("url", "target_queue_length", "scale_up_factor",
-            "ignore_throttle_below", "queue_length_query", "write_throttle_query", "write_usage_query",
-            "read_usage_query", "read_error_query");
+    public record Metrics(
+            @ConfigKey(value = "url", doc = "Prometheus URL of the autoscaler; a non-empty url is not supported.")
+            String url,
+            @ConfigKey(value = "target_queue_length", doc = UNUSED) Object targetQueueLength,
+            @ConfigKey(value = "scale_up_factor", doc = UNUSED) Object scaleUpFactor,
+            @ConfigKey(value = "ignore_throttle_below", doc = UNUSED) Object ignoreThrottleBelow,
+            @ConfigKey(value = "queue_length_query", doc = UNUSED) Object queueLengthQuery,
+            @ConfigKey(value = "write_throttle_query", doc = UNUSED) Object writeThrottleQuery,
+            @ConfigKey(value = "write_usage_query", doc = UNUSED) Object writeUsageQuery,
+            @ConfigKey(value = "read_usage_query", doc = UNUSED) Object readUsageQuery,
+            @ConfigKey(value = "read_error_query", doc = UNUSED) Object readErrorQuery) {
+    }
+
+    private static final String UNUSED = "Accepted for compatibility, not used.";
 
     public DynamoConfig {
         if (region == null || region.isBlank()) {
@@ -128,60 +189,29 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
      * @throws ConfigException naming the key that is missing, unknown or malformed
      */
     public static DynamoConfig fromAwsBlock(Map<String, Object> aws, UnaryOperator<String> env) {
+        List<String> dynamoKeys = ConfigBinder.keys(Block.class);
         for (String k : aws.keySet()) {
-            if (!k.equals("dynamodb") && DYNAMODB_KEYS.contains(k) && !k.equals("backoff_config")) {
+            if (dynamoKeys.contains(k) && !k.equals("backoff_config")) {
                 throw new ConfigException("aws." + k + " belongs in the dynamodb block: write aws.dynamodb." + k);
             }
         }
-        Map<String, Object> d = mapping(aws.get("dynamodb"), PATH);
-        for (String k : d.keySet()) {
-            if (!DYNAMODB_KEYS.contains(k)) {
-                throw new ConfigException("unknown key " + PATH + "." + k + "; known keys: "
-                        + new java.util.TreeSet<>(DYNAMODB_KEYS));
-            }
-        }
-        Object url = d.get("dynamodb_url");
-        if (url == null || url.toString().isBlank()) {
+        Block d = ConfigBinder.bind(Block.class, aws.get("dynamodb"), PATH);
+        if (d.dynamodbUrl().isBlank()) {
             throw new ConfigException(PATH + ".dynamodb_url is required: dynamodb://region,"
                     + " dynamodb://key:secret@region, or an endpoint URL such as http://localhost:8000");
         }
         String configuredRegion = aws.get("region") == null ? null : aws.get("region").toString().trim();
-        DynamoUrl target = DynamoUrl.parse(url.toString().trim(), configuredRegion, env);
-
-        Map<String, Object> b = mapping(d.get("backoff_config"), PATH + ".backoff_config");
-        for (String k : b.keySet()) {
-            if (!BACKOFF_KEYS.contains(k)) {
-                throw new ConfigException("unknown key " + PATH + ".backoff_config." + k + "; known keys: "
-                        + new java.util.TreeSet<>(BACKOFF_KEYS));
-            }
-        }
-        Duration min = duration(b, "min_period", DEFAULT_BACKOFF.min());
-        Duration max = duration(b, "max_period", DEFAULT_BACKOFF.max());
-        int retries = integer(b, "max_retries", DEFAULT_BACKOFF.maxRetries(), PATH + ".backoff_config");
+        DynamoUrl target = DynamoUrl.parse(d.dynamodbUrl().trim(), configuredRegion, env);
         Backoff.Config backoff;
         try {
-            backoff = new Backoff.Config(min, max, retries);
+            backoff = new Backoff.Config(d.backoffConfig().minPeriod(), d.backoffConfig().maxPeriod(),
+                    d.backoffConfig().maxRetries());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(PATH + ".backoff_config: " + e.getMessage());
         }
-
-        Map<String, Object> metrics = mapping(d.get("metrics"), PATH + ".metrics");
-        for (String k : metrics.keySet()) {
-            if (!METRICS_KEYS.contains(k)) {
-                throw new ConfigException("unknown key " + PATH + ".metrics." + k + "; known keys: "
-                        + new java.util.TreeSet<>(METRICS_KEYS));
-            }
-        }
-
         return new DynamoConfig(target.endpoint(), target.region(), target.accessKeyId(), target.secretAccessKey(),
-                number(d, "api_limit", DEFAULT_API_LIMIT), number(d, "throttle_limit", DEFAULT_THROTTLE_LIMIT),
-                integer(d, "chunk_gang_size", DEFAULT_CHUNK_GANG_SIZE, PATH),
-                integer(d, "chunk_get_max_parallelism", DEFAULT_CHUNK_GET_MAX_PARALLELISM, PATH), backoff,
-                d.get("kms_key_id") == null ? "" : d.get("kms_key_id").toString(),
-                integer(d, "query_parallelism", DEFAULT_QUERY_PARALLELISM, PATH),
-                integer(d, "write_parallelism", DEFAULT_WRITE_PARALLELISM, PATH),
-                bool(d, "consistent_reads", false),
-                integer(d, "query_page_limit", DEFAULT_QUERY_PAGE_LIMIT, PATH));
+                d.apiLimit(), d.throttleLimit(), d.chunkGangSize(), d.chunkGetMaxParallelism(), backoff, d.kmsKeyId(),
+                d.queryParallelism(), d.writeParallelism(), d.consistentReads(), d.queryPageLimit());
     }
 
     /** Whether the {@code metrics:} block asks for Cortex's metrics-based autoscaling, which is not supported. */
@@ -289,93 +319,6 @@ public record DynamoConfig(URI endpoint, String region, String accessKeyId, Stri
         private static String redact(String text) {
             return text.replaceAll("//([^:@/]*):[^@/]*@", "//$1:***@");
         }
-    }
-
-    // ---- typed values
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> mapping(Object v, String path) {
-        if (v == null) {
-            return Map.of();
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new ConfigException(path + " must be a mapping, not '" + v + "'");
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.forEach((k, val) -> out.put(String.valueOf(k), val));
-        return out;
-    }
-
-    private static double number(Map<String, Object> m, String key, double dflt) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        try {
-            return Double.parseDouble(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(PATH + "." + key + " must be a number, not '" + v + "'");
-        }
-    }
-
-    private static int integer(Map<String, Object> m, String key, int dflt, String path) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            if (v instanceof Number n) {
-                if (n.doubleValue() != Math.rint(n.doubleValue())) {
-                    throw new NumberFormatException();
-                }
-                return Math.toIntExact(n.longValue());
-            }
-            return Integer.parseInt(v.toString().trim());
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new ConfigException(path + "." + key + " must be a whole number, not '" + v + "'");
-        }
-    }
-
-    private static boolean bool(Map<String, Object> m, String key, boolean dflt) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        return switch (v.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException(PATH + "." + key + " must be true or false, not '" + v + "'");
-        };
-    }
-
-    private static Duration duration(Map<String, Object> m, String key, Duration dflt) {
-        Object v = m.get(key);
-        String path = PATH + ".backoff_config." + key;
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Number n) {
-            if (n.doubleValue() == 0) {
-                return Duration.ZERO;
-            }
-            throw new ConfigException(path + ": " + v + " has no unit; write a duration like 100ms or 50s");
-        }
-        Duration d;
-        try {
-            d = GoDuration.parse(v.toString());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(path + ": " + e.getMessage());
-        }
-        if (d.isNegative()) {
-            throw new ConfigException(path + " must not be negative, got " + v);
-        }
-        return d;
     }
 
     private static void positive(String key, int v) {

@@ -25,19 +25,14 @@ import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Health, reflection, the metrics endpoint, TLS and mutual TLS. */
+/** Health, reflection, request metrics, TLS and mutual TLS. */
 class OperationsTest {
 
     @Test
@@ -93,26 +88,21 @@ class OperationsTest {
         return out.get(10, TimeUnit.SECONDS);
     }
 
+    /** What the registry holds; serve's HTTP port scrapes it at /metrics (the server module's HttpEndpointsTest). */
     @Test
-    void requestMetricsPerRpcAndStatusAreServedInPrometheusFormat() throws Exception {
+    void requestMetricsPerRpcAndStatusInPrometheusFormat() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         InMemoryBackend backend = new InMemoryBackend();
         backend.createTable(TableDesc.named("index"));
         try (TestHarness h = TestHarness.start(s -> s.backend(backend).meterRegistry(registry)
-                .metricsNamespace("cortex"));
-                MetricsHttpServer http = MetricsHttpServer.start(new InetSocketAddress("127.0.0.1", 0), registry)) {
+                .metricsNamespace("cortex"))) {
             h.client.indexClient().batchWrite(new WriteBatch().add("index", "h", new byte[] {1}, null));
             h.client.indexClient().queryPages(List.of(IndexQuery.row("index", "h")), (q, p) -> true);
             h.client.indexClient().queryPages(List.of(IndexQuery.row("index", "h")), (q, p) -> true);
             assertThatThrownBy(() -> h.client.tableClient().describeTable("missing"))
                     .isInstanceOf(TableNotFoundException.class);
 
-            HttpClient web = HttpClient.newHttpClient();
-            HttpResponse<String> r = web.send(HttpRequest.newBuilder(uri(http, "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().firstValue("Content-Type")).hasValue(MetricsHttpServer.CONTENT_TYPE);
-            String body = r.body();
+            String body = registry.scrape();
             assertThat(body).contains("# TYPE cortex_grpc_store_request_duration_seconds histogram");
             assertThat(body).containsPattern(
                     "cortex_grpc_store_request_duration_seconds_count\\{method=\"QueryIndex\",status_code=\"OK\"} 2");
@@ -124,18 +114,7 @@ class OperationsTest {
             assertThat(body).contains("le=\"0.001\"", "le=\"0.004\"", "le=\"65.536\"");
             assertThat(body).containsPattern(
                     "cortex_grpc_store_stream_message_size_bytes_count\\{method=\"QueryIndex\"} 2");
-
-            HttpResponse<String> other = web.send(HttpRequest.newBuilder(uri(http, "/")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(other.statusCode()).isEqualTo(404);
-            HttpResponse<String> post = web.send(HttpRequest.newBuilder(uri(http, "/metrics"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(post.statusCode()).isEqualTo(405);
         }
-    }
-
-    private static URI uri(MetricsHttpServer http, String path) throws URISyntaxException {
-        return new URI("http://127.0.0.1:" + http.port() + path);
     }
 
     @Test

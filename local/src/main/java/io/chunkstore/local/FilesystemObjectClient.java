@@ -118,6 +118,11 @@ public class FilesystemObjectClient implements ObjectClient {
                     throw new StorageException("writing object " + key + " to " + target + " failed: " + e, e);
                 }
             } catch (IOException e) {
+                if (String.valueOf(e.getMessage()).contains("No space left on device")) {
+                    throw new StorageException("the disk holding the chunk folder " + root + " is full: writing object "
+                            + key + " failed (" + e.getMessage() + "); reads still work, and writes resume once space"
+                            + " is freed there", e);
+                }
                 throw new StorageException("writing object " + key + " to " + target + " failed: " + e, e);
             } finally {
                 if (tmp != null) {

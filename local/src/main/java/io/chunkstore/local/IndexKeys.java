@@ -5,16 +5,45 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The RocksDB key of an index entry: {@code uvarint(len(hash)) ‖ hash ‖ range}, where {@code hash} is the UTF-8 hash
- * value and {@code uvarint} is the unsigned LEB128 varint (protobuf's). The length prefix makes the layout
- * unambiguous for any hash string, 0x00 bytes included, and keeps every entry of one hash contiguous, its range
- * values in ascending unsigned order (RocksDB's default bytewise comparator). The value is stored as is.
+ * The RocksDB key of an index entry: {@code uvarint(table id) ‖ uvarint(len(hash)) ‖ hash ‖ range}, where {@code hash}
+ * is the UTF-8 hash value and {@code uvarint} is the unsigned LEB128 varint (protobuf's). A varint is self-delimiting,
+ * so the table id prefix keeps every table's entries contiguous and apart from every other table's; the length prefix
+ * makes the layout unambiguous for any hash string, 0x00 bytes included, and keeps every entry of one hash contiguous,
+ * its range values in ascending unsigned order (RocksDB's default bytewise comparator). The value is stored as is.
+ * The first layout (one column family per table) had no table id prefix: {@link #key(String, byte[])} is the key
+ * within a table in both.
  */
 final class IndexKeys {
     private IndexKeys() {
     }
 
-    /** The common prefix of every key of this hash value's row. */
+    /** The common prefix of every key of one table: {@code uvarint(id)}. */
+    static byte[] tablePrefix(int tableId) {
+        if (tableId < 0) {
+            throw new IllegalArgumentException("table ids are not negative: " + tableId);
+        }
+        byte[] out = new byte[varintSize(tableId)];
+        putVarint(out, tableId);
+        return out;
+    }
+
+    /** The table id a {@link #tablePrefix} holds. */
+    static int tableId(byte[] tablePrefix) {
+        long id = 0;
+        int shift = 0;
+        for (int i = 0; i < tablePrefix.length && shift <= 28; i++, shift += 7) {
+            id |= (long) (tablePrefix[i] & 0x7F) << shift;
+            if ((tablePrefix[i] & 0x80) == 0) {
+                if (i != tablePrefix.length - 1 || id > Integer.MAX_VALUE) {
+                    break;
+                }
+                return (int) id;
+            }
+        }
+        throw new IllegalArgumentException("not a table id: " + Bytes.hex(tablePrefix));
+    }
+
+    /** The common prefix of every key of this hash value's row, within a table. */
     static byte[] rowPrefix(String hashValue) {
         byte[] hash = hashValue.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[varintSize(hash.length) + hash.length];

@@ -1,5 +1,6 @@
 package io.chunkstore.local;
 
+import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,18 +27,18 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
@@ -45,37 +47,63 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.SstFileManager;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
- * The local index: one RocksDB database, one column family per table (named {@code table:<name>}), keys laid out by
- * {@link IndexKeys}. Writes are one atomic {@link org.rocksdb.WriteBatch} per call (puts, then deletes) through the
- * write-ahead log, synced when {@link LocalConfig#syncWrites()}; a batch naming a missing table writes nothing and
- * throws {@link TableNotFoundException}. Queries seek to their lower bound, iterate up to an exclusive upper bound and
- * stream pages of bounded size; a consumer returning {@code false} closes the iterator. Thread-safe; {@link #close()}
- * waits for calls in progress (queries stop at their next page) and then frees every native handle.
+ * The local index: one RocksDB database holding every table in one column family ({@value #ENTRIES_FAMILY}), each
+ * table's keys under its own id prefix ({@link IndexKeys}); the catalog (table name to id) lives in the default column
+ * family next to the format marker. Creating a table is one small write batch, deleting one a catalog write plus one
+ * range delete, so neither grows with the number of tables; memory is one block cache, one write-buffer manager and
+ * a bounded number of open files ({@link LocalConfig.Memory}). Writes are one atomic {@link org.rocksdb.WriteBatch}
+ * per call (puts, then deletes) through the write-ahead log, synced when {@link LocalConfig#syncWrites()}; a batch
+ * naming a missing table writes nothing and throws {@link TableNotFoundException}. Queries seek to their lower bound,
+ * iterate up to an exclusive upper bound and stream pages of bounded size; a consumer returning {@code false} closes
+ * the iterator. An index in the first layout (one column family per table, format 1) is migrated on open, table by
+ * table, resumably. Thread-safe; {@link #close()} waits for calls in progress (queries stop at their next page) and
+ * then frees every native handle.
  */
 public final class LocalIndex implements IndexClient, TableClient {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalIndex.class);
 
+    /** The column family of every table's entries. */
+    static final String ENTRIES_FAMILY = "entries";
+    /** Format 1: each table a column family of this prefix. Format 2: a catalog key of this prefix, value its id. */
     static final String TABLE_CF_PREFIX = "table:";
+    /** Catalog key of a deleted table whose entries are still to be range-deleted (value: empty). */
+    static final String DROPPING_PREFIX = "dropping:";
+    /** Catalog key of a format 1 table being copied into the entries family (value: its new id). */
+    static final String MIGRATING_PREFIX = "migrating:";
+    static final byte[] NEXT_TABLE_ID_KEY = "next-table-id".getBytes(StandardCharsets.UTF_8);
     static final byte[] FORMAT_KEY = "chunkstore.local.index.format".getBytes(StandardCharsets.UTF_8);
-    static final byte[] FORMAT_VERSION = "1".getBytes(StandardCharsets.UTF_8);
+    static final byte[] FORMAT_VERSION = "2".getBytes(StandardCharsets.UTF_8);
+    static final byte[] FORMAT_ONE_FAMILY_PER_TABLE = "1".getBytes(StandardCharsets.UTF_8);
+
+    /** Bytes copied per write batch while migrating a format 1 table. */
+    private static final int MIGRATION_BATCH_BYTES = 4 << 20;
 
     static {
         RocksDB.loadLibrary();
     }
 
-    /** A table's column family, counted while in use so a drop never frees it under a running call. */
-    private static final class Table {
+    /**
+     * A table's id prefix, counted while in use: a deleted table's entries are range-deleted when the last running
+     * call lets go of it, so a running query finishes on what it started with and a write racing the delete never
+     * leaves entries behind.
+     */
+    private final class Table {
         final String name;
-        final ColumnFamilyHandle handle;
+        final int id;
+        final byte[] prefix;
         private int users;
         private boolean dropped;
 
-        Table(String name, ColumnFamilyHandle handle) {
+        Table(String name, int id) {
             this.name = name;
-            this.handle = handle;
+            this.id = id;
+            this.prefix = IndexKeys.tablePrefix(id);
         }
 
         synchronized boolean acquire() {
@@ -88,31 +116,44 @@ public final class LocalIndex implements IndexClient, TableClient {
 
         synchronized void release() {
             if (--users == 0 && dropped) {
-                handle.close();
+                purge(id);
             }
         }
 
-        /** After the column family was dropped (or the store closes): free the handle once nobody uses it. */
-        synchronized void retire() {
-            dropped = true;
-            if (users == 0) {
-                handle.close();
+        /**
+         * Removes the catalog entry. Unused, the entries go in the same batch; in use, a {@value #DROPPING_PREFIX}
+         * mark is written instead and the last user's {@link #release()} purges them.
+         */
+        synchronized void drop() throws RocksDBException {
+            try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
+                wb.delete(catalog, (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8));
+                if (users == 0) {
+                    wb.deleteRange(entries, prefix, IndexKeys.upperBound(prefix));
+                } else {
+                    wb.put(catalog, (DROPPING_PREFIX + id).getBytes(StandardCharsets.UTF_8), new byte[0]);
+                }
+                db.write(writeOptions, wb);
             }
+            dropped = true;
         }
     }
 
     private final LocalConfig config;
     private final Path directory;
+    private final FileStore disk;
     private final LRUCache blockCache;
     private final WriteBufferManager writeBuffers;
-    private final BloomFilter bloom;
+    private final SstFileManager sstFiles;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions writeOptions;
     private final RocksDB db;
-    private final ColumnFamilyHandle defaultFamily;
-    private final Map<String, Table> tables = new ConcurrentHashMap<>();
+    private final ColumnFamilyHandle catalog;
+    /** Set in the constructor once the format is known (created then in a new or format 1 index). */
+    private ColumnFamilyHandle entries;
+    private final ConcurrentSkipListMap<String, Table> tables = new ConcurrentSkipListMap<>();
     private final Object tableLock = new Object();
+    private int nextTableId;
     private final ExecutorService queryPool;
     private final Counter entriesScanned;
     private final Counter pagesDelivered;
@@ -122,12 +163,14 @@ public final class LocalIndex implements IndexClient, TableClient {
     private volatile boolean closed;
 
     /**
-     * Opens (creating if needed) the index under {@link LocalConfig#indexDirectory()}.
+     * Opens (creating if needed) the index under {@link LocalConfig#indexDirectory()}, migrating a format 1 index,
+     * and logs how long the open took.
      *
      * @throws StorageException when the directory cannot be created, holds an index of an unknown format, or is
      *                          locked by another process
      */
     public LocalIndex(LocalConfig config, MeterRegistry metrics, String metricPrefix) {
+        long start = System.nanoTime();
         this.config = config;
         this.directory = config.indexDirectory();
         try {
@@ -135,14 +178,31 @@ public final class LocalIndex implements IndexClient, TableClient {
         } catch (IOException e) {
             throw new StorageException("cannot create the local index directory " + directory + ": " + e, e);
         }
-        this.blockCache = new LRUCache(32L << 20);
-        this.writeBuffers = new WriteBufferManager(64L << 20, blockCache);
-        this.bloom = new BloomFilter(10);
+        this.disk = fileStore(directory);
+        LocalConfig.Memory memory = config.memory();
+        this.blockCache = new LRUCache(memory.blockCacheBytes());
+        this.writeBuffers = new WriteBufferManager(memory.writeBufferBytes(), blockCache);
+        try {
+            this.sstFiles = new SstFileManager(Env.getDefault());
+        } catch (RocksDBException e) {
+            blockCache.close();
+            writeBuffers.close();
+            throw new StorageException("cannot set up the local index in " + directory + ": " + e.getMessage(), e);
+        }
+        // Memtables of all families share the write-buffer manager. The WAL is kept to that size too (a full WAL
+        // forces a flush of the families holding it, the rarely written catalog included), so a crash replays at
+        // most that much on open. The SST file manager lets RocksDB resume by itself once a disk that
+        // filled up during a flush or compaction has room again.
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setWriteBufferManager(writeBuffers).setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3)
-                .setMaxManifestFileSize(64L << 20);
-        this.cfOptions = new ColumnFamilyOptions().setWriteBufferSize(16L << 20)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloom));
+                .setWriteBufferManager(writeBuffers).setSstFileManager(sstFiles)
+                .setMaxOpenFiles(memory.maxOpenFiles()).setMaxTotalWalSize(memory.writeBufferBytes())
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3).setMaxManifestFileSize(64L << 20);
+        // Index and filter blocks live in the block cache too, so open files cost no memory outside it. Reads are
+        // range scans only (no point lookups), so no bloom filter.
+        this.cfOptions = new ColumnFamilyOptions()
+                .setWriteBufferSize(Math.max(1L << 20, Math.min(memory.writeBufferBytes() / 2, 64L << 20)))
+                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache)
+                        .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true));
         this.writeOptions = new WriteOptions().setSync(config.syncWrites());
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         List<byte[]> names;
@@ -158,23 +218,44 @@ public final class LocalIndex implements IndexClient, TableClient {
             throw openError(e);
         }
         ColumnFamilyHandle dflt = null;
+        ColumnFamilyHandle entriesFamily = null;
+        Map<String, ColumnFamilyHandle> formatOneTables = new java.util.TreeMap<>();
+        List<ColumnFamilyHandle> others = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             String name = new String(names.get(i), StandardCharsets.UTF_8);
             if (name.startsWith(TABLE_CF_PREFIX)) {
-                String table = name.substring(TABLE_CF_PREFIX.length());
-                tables.put(table, new Table(table, handles.get(i)));
+                formatOneTables.put(name.substring(TABLE_CF_PREFIX.length()), handles.get(i));
             } else if (name.equals("default")) {
                 dflt = handles.get(i);
+            } else if (name.equals(ENTRIES_FAMILY)) {
+                entriesFamily = handles.get(i);
             } else {
-                handles.get(i).close();
+                others.add(handles.get(i));
             }
         }
-        this.defaultFamily = dflt;
+        this.catalog = dflt;
+        this.entries = entriesFamily;
         try {
-            checkFormat();
-        } catch (RuntimeException e) {
+            boolean current = checkFormat(formatOneTables, others);
+            if (entries == null) {
+                if (!catalogEntries(TABLE_CF_PREFIX).isEmpty()) {
+                    throw new StorageException("the local index in " + directory + " lists tables but has no '"
+                            + ENTRIES_FAMILY + "' column family; it is damaged or was not written by chunkstore");
+                }
+                entries = db.createColumnFamily(
+                        new ColumnFamilyDescriptor(ENTRIES_FAMILY.getBytes(StandardCharsets.UTF_8), cfOptions));
+            }
+            if (!current || !formatOneTables.isEmpty()) {
+                migrate(formatOneTables);
+            }
+            finishDrops();
+            loadCatalog();
+        } catch (RocksDBException | RuntimeException e) {
+            formatOneTables.values().forEach(ColumnFamilyHandle::close);
+            others.forEach(ColumnFamilyHandle::close);
             releaseNatives();
-            throw e;
+            throw e instanceof RocksDBException r ? new StorageException("cannot open the local index in "
+                    + directory + ": " + r.getMessage(), r) : (RuntimeException) e;
         }
         int threads = Math.max(1, config.queryConcurrency() - 1);
         AtomicInteger n = new AtomicInteger();
@@ -192,6 +273,16 @@ public final class LocalIndex implements IndexClient, TableClient {
         this.pagesDelivered = Counter.builder(metricPrefix + "local_index_pages")
                 .description("Pages of index entries the local store delivered to query consumers")
                 .register(metrics);
+        LOG.info("opened the local index in {} in {} ms ({} tables)", directory,
+                (System.nanoTime() - start) / 1_000_000, tables.size());
+    }
+
+    private static FileStore fileStore(Path dir) {
+        try {
+            return Files.getFileStore(dir);
+        } catch (IOException e) {
+            return null; // free space unknown: only RocksDB's own disk-full errors then
+        }
     }
 
     private static List<byte[]> existingFamilies(Path dir) throws RocksDBException {
@@ -212,22 +303,151 @@ public final class LocalIndex implements IndexClient, TableClient {
         return new StorageException("cannot open the local index in " + directory + ": " + msg, e);
     }
 
-    /** Records the key layout version in a new index; refuses an index written in a layout this code cannot read. */
-    private void checkFormat() {
+    /**
+     * Refuses an index written in a layout this code cannot read.
+     *
+     * @return whether the index is marked format 2 already (false for a new index and a format 1 one, which the
+     *         migration marks when it ends)
+     */
+    private boolean checkFormat(Map<String, ColumnFamilyHandle> formatOneTables, List<ColumnFamilyHandle> others) {
         try {
-            byte[] v = db.get(defaultFamily, FORMAT_KEY);
+            byte[] v = db.get(catalog, FORMAT_KEY);
             if (v == null) {
-                if (!tables.isEmpty()) {
+                if (!formatOneTables.isEmpty() || !others.isEmpty() || entries != null) {
                     throw new StorageException("the RocksDB database in " + directory + " has tables but no chunkstore"
                             + " format marker; it was not written by chunkstore's local store");
                 }
-                db.put(defaultFamily, writeOptions, FORMAT_KEY, FORMAT_VERSION);
-            } else if (!Arrays.equals(v, FORMAT_VERSION)) {
-                throw new StorageException("the local index in " + directory + " has format "
-                        + new String(v, StandardCharsets.UTF_8) + "; this version reads format 1 only");
+                return false;
             }
+            boolean formatOne = Arrays.equals(v, FORMAT_ONE_FAMILY_PER_TABLE);
+            if (!formatOne && !Arrays.equals(v, FORMAT_VERSION)) {
+                throw new StorageException("the local index in " + directory + " has format "
+                        + new String(v, StandardCharsets.UTF_8) + "; this version reads formats 1 and 2 only");
+            }
+            if (!others.isEmpty()) {
+                throw new StorageException("the local index in " + directory + " has column families this version"
+                        + " does not know; it was written by a newer chunkstore or another program");
+            }
+            return !formatOne;
         } catch (RocksDBException e) {
             throw new StorageException("cannot read the local index format marker in " + directory + ": " + e, e);
+        }
+    }
+
+    /** Migrates every format 1 table (each closed once empty and dropped), then marks the index format 2. */
+    private void migrate(Map<String, ColumnFamilyHandle> formatOneTables) throws RocksDBException {
+        nextTableId = readNextTableId();
+        for (var t : new ArrayList<>(formatOneTables.entrySet())) {
+            migrate(t.getKey(), t.getValue());
+            formatOneTables.remove(t.getKey());
+        }
+        db.put(catalog, writeOptions, FORMAT_KEY, FORMAT_VERSION);
+    }
+
+    /** Catalog keys (without the prefix) and values under a prefix. */
+    private Map<String, byte[]> catalogEntries(String prefix) {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        byte[] p = prefix.getBytes(StandardCharsets.UTF_8);
+        try (Slice upper = new Slice(IndexKeys.upperBound(p));
+                ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+                RocksIterator it = db.newIterator(catalog, ro)) {
+            for (it.seek(p); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                out.put(new String(k, p.length, k.length - p.length, StandardCharsets.UTF_8), it.value());
+            }
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the table catalog of the local index in " + directory + ": "
+                    + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    private int readNextTableId() throws RocksDBException {
+        byte[] v = db.get(catalog, NEXT_TABLE_ID_KEY);
+        return v == null ? 1 : IndexKeys.tableId(v);
+    }
+
+    /**
+     * Copies one format 1 table (its own column family) into the entries family under a new id, then drops the
+     * family. Resumable: the id is recorded first ({@value #MIGRATING_PREFIX}), a restarted copy clears what an
+     * interrupted one wrote, and the catalog entry is written in the same batch that ends the migration.
+     */
+    private void migrate(String name, ColumnFamilyHandle family) throws RocksDBException {
+        long start = System.nanoTime();
+        byte[] tableKey = (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8);
+        byte[] migratingKey = (MIGRATING_PREFIX + name).getBytes(StandardCharsets.UTF_8);
+        long copied = 0;
+        if (db.get(catalog, tableKey) == null) {
+            byte[] id = db.get(catalog, migratingKey);
+            if (id != null) {
+                db.deleteRange(entries, writeOptions, id, IndexKeys.upperBound(id));
+            } else {
+                id = IndexKeys.tablePrefix(nextTableId++);
+                try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
+                    wb.put(catalog, migratingKey, id);
+                    wb.put(catalog, NEXT_TABLE_ID_KEY, IndexKeys.tablePrefix(nextTableId));
+                    db.write(writeOptions, wb);
+                }
+            }
+            org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch();
+            try (WriteOptions unsynced = new WriteOptions(); RocksIterator it = db.newIterator(family)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    wb.put(entries, Bytes.concat(id, it.key()), it.value());
+                    copied++;
+                    if (wb.getDataSize() >= MIGRATION_BATCH_BYTES) {
+                        db.write(unsynced, wb);
+                        wb.close();
+                        wb = new org.rocksdb.WriteBatch();
+                    }
+                }
+                it.status();
+                wb.delete(catalog, migratingKey);
+                wb.put(catalog, tableKey, id);
+                db.write(writeOptions, wb);
+            } finally {
+                wb.close();
+            }
+        }
+        db.dropColumnFamily(family);
+        family.close();
+        LOG.info("migrated table {} of the local index in {} from one column family per table into the shared one:"
+                + " {} entries in {} ms", name, directory, copied, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Range-deletes the entries of tables deleted before a crash or a failed purge. */
+    private void finishDrops() {
+        for (String id : catalogEntries(DROPPING_PREFIX).keySet()) {
+            purge(Integer.parseInt(id));
+        }
+    }
+
+    private void loadCatalog() {
+        int next = 1;
+        for (var e : catalogEntries(TABLE_CF_PREFIX).entrySet()) {
+            Table t = new Table(e.getKey(), IndexKeys.tableId(e.getValue()));
+            tables.put(t.name, t);
+            next = Math.max(next, t.id + 1);
+        }
+        try {
+            nextTableId = Math.max(next, readNextTableId());
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the table catalog of the local index in " + directory + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a dropped table's entries and its {@value #DROPPING_PREFIX} mark in one batch. */
+    private void purge(int id) {
+        byte[] prefix = IndexKeys.tablePrefix(id);
+        try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
+            wb.deleteRange(entries, prefix, IndexKeys.upperBound(prefix));
+            wb.delete(catalog, (DROPPING_PREFIX + id).getBytes(StandardCharsets.UTF_8));
+            db.write(writeOptions, wb);
+        } catch (RocksDBException e) {
+            // The mark stays: the next open deletes the entries. Until then they only take disk space.
+            LOG.warn("could not delete the entries of a deleted table (id {}) from the local index in {}; the next open"
+                    + " retries: {}", id, directory, e.getMessage());
         }
     }
 
@@ -281,21 +501,56 @@ public final class LocalIndex implements IndexClient, TableClient {
             }
             try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
                 for (IndexEntry e : batch.puts()) {
-                    wb.put(used.get(e.tableName()).handle, IndexKeys.key(e.hashValue(), e.rangeValue()), e.value());
+                    wb.put(entries, key(used.get(e.tableName()), e), e.value());
                 }
                 for (IndexEntry e : batch.deletes()) {
-                    wb.delete(used.get(e.tableName()).handle, IndexKeys.key(e.hashValue(), e.rangeValue()));
+                    wb.delete(entries, key(used.get(e.tableName()), e));
                 }
+                requireFreeSpace();
                 db.write(writeOptions, wb);
-            } catch (RocksDBException e) {
+            } catch (RocksDBException | StorageException e) {
+                StorageException cause = e instanceof StorageException se ? se : writeError(e);
                 throw new IndexWriteException("the local index in " + directory + " refused a write batch: "
-                        + e.getMessage(), batch.puts(), batch.deletes(), new StorageException(String.valueOf(
-                        e.getMessage()), e));
+                        + cause.getMessage(), batch.puts(), batch.deletes(), cause);
             }
         } finally {
             used.values().forEach(Table::release);
             exit();
         }
+    }
+
+    private static byte[] key(Table t, IndexEntry e) {
+        return Bytes.concat(t.prefix, IndexKeys.key(e.hashValue(), e.rangeValue()));
+    }
+
+    /**
+     * Refuses a write while the index's disk has less free space than the write buffers: a flush of full memtables
+     * could not be written, and RocksDB would stop every write until it is restarted or finds room. Refusing early
+     * keeps the store readable and lets writes resume by themselves once space is freed.
+     */
+    private void requireFreeSpace() {
+        long free;
+        try {
+            free = disk == null ? Long.MAX_VALUE : disk.getUsableSpace();
+        } catch (IOException e) {
+            return; // cannot tell: RocksDB's own error names the folder if the disk is full
+        }
+        long needed = config.memory().writeBufferBytes();
+        if (free < needed) {
+            throw new StorageException("the disk holding the local index folder " + directory + " is full: " + free
+                    + " bytes free, writes need at least " + needed + " (local.write_buffer_bytes); reads still work,"
+                    + " and writes resume once space is freed there");
+        }
+    }
+
+    private StorageException writeError(Exception e) {
+        String msg = String.valueOf(e.getMessage());
+        if (e instanceof RocksDBException r && r.getStatus() != null
+                && r.getStatus().getSubCode() == Status.SubCode.NoSpace || msg.contains("No space left")) {
+            return new StorageException("the disk holding the local index folder " + directory + " is full (" + msg
+                    + "); reads still work, and writes resume once space is freed there", e);
+        }
+        return new StorageException(msg, e);
     }
 
     @Override
@@ -315,13 +570,13 @@ public final class LocalIndex implements IndexClient, TableClient {
         Table table = acquire(q.tableName());
         long scanned = 0;
         try {
-            byte[] row = IndexKeys.rowPrefix(q.hashValue());
+            byte[] row = Bytes.concat(table.prefix, IndexKeys.rowPrefix(q.hashValue()));
             byte[] lower = q.hasPrefix() ? IndexKeys.key(row, q.rangeValuePrefix())
                     : q.hasStart() ? IndexKeys.key(row, q.rangeValueStart()) : row;
             byte[] upper = IndexKeys.upperBound(q.hasPrefix() ? lower : row);
             try (Slice upperSlice = new Slice(upper);
                     ReadOptions ro = new ReadOptions().setIterateUpperBound(upperSlice);
-                    RocksIterator it = db.newIterator(table.handle, ro)) {
+                    RocksIterator it = db.newIterator(entries, ro)) {
                 ReadBatch.Builder page = new ReadBatch.Builder();
                 for (it.seek(lower); it.isValid(); it.next()) {
                     scanned++;
@@ -365,7 +620,7 @@ public final class LocalIndex implements IndexClient, TableClient {
 
     @Override
     public List<String> listTables() {
-        return tables.keySet().stream().sorted().toList();
+        return List.copyOf(tables.keySet());
     }
 
     @Override
@@ -380,9 +635,14 @@ public final class LocalIndex implements IndexClient, TableClient {
                 if (tables.containsKey(name)) {
                     return;
                 }
-                ColumnFamilyHandle h = db.createColumnFamily(new ColumnFamilyDescriptor(
-                        (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8), cfOptions));
-                tables.put(name, new Table(name, h));
+                Table t = new Table(name, nextTableId);
+                try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
+                    wb.put(catalog, (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8), t.prefix);
+                    wb.put(catalog, NEXT_TABLE_ID_KEY, IndexKeys.tablePrefix(t.id + 1));
+                    db.write(writeOptions, wb);
+                }
+                nextTableId++;
+                tables.put(name, t);
             }
         } catch (RocksDBException e) {
             throw new StorageException("cannot create table " + name + " in the local index " + directory + ": "
@@ -401,9 +661,8 @@ public final class LocalIndex implements IndexClient, TableClient {
                 if (t == null) {
                     return;
                 }
-                db.dropColumnFamily(t.handle);
+                t.drop();
                 tables.remove(name);
-                t.retire();
             }
         } catch (RocksDBException e) {
             throw new StorageException("cannot delete table " + name + " from the local index " + directory + ": "
@@ -455,11 +714,13 @@ public final class LocalIndex implements IndexClient, TableClient {
 
     private void releaseNatives() {
         synchronized (tableLock) {
-            tables.values().forEach(Table::retire);
             tables.clear();
         }
-        if (defaultFamily != null) {
-            defaultFamily.close();
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (entries != null) {
+            entries.close();
         }
         try {
             db.syncWal();
@@ -474,7 +735,7 @@ public final class LocalIndex implements IndexClient, TableClient {
         writeOptions.close();
         cfOptions.close();
         dbOptions.close();
-        bloom.close();
+        sstFiles.close();
         writeBuffers.close();
         blockCache.close();
     }

@@ -5,10 +5,10 @@ import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProvider;
+import io.chunkstore.spi.support.ConfigBinder;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Opens the embedded stores by name: {@code local} (index in RocksDB plus chunk files; config block {@code local:},
@@ -45,17 +45,11 @@ public final class LocalStorageProvider implements StorageProvider {
     }
 
     private static StorageBackend openFilesystem(Map<String, Object> block) {
-        TreeSet<String> unknown = new TreeSet<>(block.keySet());
-        unknown.remove("directory");
-        if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown key(s) " + unknown + " in storage config block 'filesystem'; the only"
-                    + " key is 'directory'");
-        }
-        Object dir = block.get("directory");
-        if (!(dir instanceof String s) || s.isBlank()) {
+        LocalConfig.Filesystem fs = ConfigBinder.bind(LocalConfig.Filesystem.class, block, "filesystem");
+        if (fs.directory().isBlank()) {
             throw new ConfigException("the filesystem store needs storage config key filesystem.directory (the chunk"
                     + " directory, as in Cortex and Loki)");
         }
-        return LocalBackend.openFilesystem(Path.of(s), true, LocalConfig.DEFAULT_CHUNK_CONCURRENCY);
+        return LocalBackend.openFilesystem(Path.of(fs.directory()), true, LocalConfig.DEFAULT_CHUNK_CONCURRENCY);
     }
 }

@@ -51,9 +51,12 @@ class LocalConfigTest {
                 query_page_bytes: "65536"
                 query_concurrency: 4
                 chunk_concurrency: 100
+                block_cache_bytes: 8589934592
+                write_buffer_bytes: "1048576"
+                max_open_files: 64
                 """));
         assertThat(c).isEqualTo(new LocalConfig(Path.of("/fast/index"), Path.of("/big/chunks"), false, 250, 65536, 4,
-                100));
+                100, new LocalConfig.Memory(8L << 30, 1 << 20, 64)));
     }
 
     @Test
@@ -71,7 +74,9 @@ class LocalConfigTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("whole number");
         assertThatThrownBy(() -> LocalConfig.fromBlock(yaml("{directory: /d, sync_writes: maybe}")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("local.sync_writes");
-        assertThatThrownBy(() -> LocalConfig.fromBlock(yaml("{directory: 5}")))
+        assertThatThrownBy(() -> LocalConfig.fromBlock(yaml("{directory: /d, max_open_files: 0}")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("local.max_open_files");
+        assertThatThrownBy(() -> LocalConfig.fromBlock(yaml("{directory: [a, b]}")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("local.directory");
     }
 

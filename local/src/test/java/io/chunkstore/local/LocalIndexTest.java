@@ -217,10 +217,10 @@ class LocalIndexTest {
     void aRocksDbNotWrittenByChunkstoreIsRefused() throws Exception {
         Path foreign = dir.resolve("index");
         try (Options o = new Options().setCreateIfMissing(true); RocksDB db = RocksDB.open(o, foreign.toString())) {
-            db.put(LocalIndex.FORMAT_KEY, "2".getBytes(StandardCharsets.UTF_8));
+            db.put(LocalIndex.FORMAT_KEY, "99".getBytes(StandardCharsets.UTF_8));
         }
         assertThatThrownBy(() -> new LocalIndex(LocalConfig.under(dir), metrics, "x_"))
-                .isInstanceOf(StorageException.class).hasMessageContaining("format 2");
+                .isInstanceOf(StorageException.class).hasMessageContaining("format 99");
         // The refused open released its lock and handles: a correct index can be opened there after a fix.
         try (Options o = new Options(); RocksDB db = RocksDB.open(o, foreign.toString())) {
             db.put(LocalIndex.FORMAT_KEY, LocalIndex.FORMAT_VERSION);

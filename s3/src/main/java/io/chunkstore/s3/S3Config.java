@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.spi.ConfigException;
-import io.chunkstore.spi.support.GoDuration;
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -49,14 +48,108 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
     /** The region used with a custom endpoint when none is configured (S3-compatible stores ignore it). */
     public static final String DEFAULT_ENDPOINT_REGION = "us-east-1";
 
-    private static final Set<String> KEYS = Set.of("s3", "s3forcepathstyle", "bucketnames", "endpoint", "region",
-            "access_key_id", "secret_access_key", "session_token", "insecure", "sse_encryption", "sse",
-            "http_config", "signature_version", "storage_class", "backoff_config", "disable_dualstack",
-            "max_parallel_get_chunk", "object_prefix");
-    private static final Set<String> SSE_KEYS = Set.of("type", "kms_key_id", "kms_encryption_context");
-    private static final Set<String> HTTP_KEYS = Set.of("idle_conn_timeout", "response_header_timeout", "timeout",
-            "insecure_skip_verify", "ca_file");
-    private static final Set<String> BACKOFF_KEYS = Set.of("min_period", "max_period", "max_retries");
+    /**
+     * An S3 block as written in YAML: Cortex's and Loki's {@code aws:} keys, which Loki's {@code s3:} block shares.
+     *
+     * @param s3                  {@code s3}
+     * @param s3forcepathstyle    {@code s3forcepathstyle}
+     * @param bucketnames         {@code bucketnames}
+     * @param endpoint            {@code endpoint}
+     * @param region              {@code region}
+     * @param accessKeyId         {@code access_key_id}
+     * @param secretAccessKey     {@code secret_access_key}
+     * @param sessionToken        {@code session_token}
+     * @param insecure            {@code insecure}
+     * @param sseEncryption       {@code sse_encryption}
+     * @param sse                 {@code sse}
+     * @param httpConfig          {@code http_config}
+     * @param signatureVersion    {@code signature_version}
+     * @param storageClass        {@code storage_class}
+     * @param backoffConfig       {@code backoff_config}
+     * @param disableDualstack    {@code disable_dualstack}
+     * @param maxParallelGetChunk {@code max_parallel_get_chunk}
+     * @param objectPrefix        {@code object_prefix}
+     */
+    public record Block(
+            @ConfigKey(value = "s3", doc = "s3://region/bucket or s3://key:secret@region/bucket (%-escape the"
+                    + " secret); a host with a dot or a port is an endpoint reached over http, an https:// URL over"
+                    + " https.") String s3,
+            @ConfigKey(value = "s3forcepathstyle", doc = "http://host/bucket/key instead of"
+                    + " http://bucket.host/key; needed by MinIO and most S3-compatible stores.") boolean s3forcepathstyle,
+            @ConfigKey(value = "bucketnames", doc = "Comma-separated bucket names, instead of the bucket of the s3"
+                    + " URL; with several, an object lives in buckets[FNV-32a(object name) mod n]: keep the writer's"
+                    + " list in the writer's order.") String bucketnames,
+            @ConfigKey(value = "endpoint", doc = "Endpoint instead of AWS's: a URL, or host[:port] reached over"
+                    + " https (http with insecure).") String endpoint,
+            @ConfigKey(value = "region", doc = "Signing region; when empty the s3 URL's, else us-east-1 with"
+                    + " an endpoint, else the SDK's region chain (AWS_REGION, profile).")
+            String region,
+            @ConfigKey(value = "access_key_id", doc = "Static credentials (with secret_access_key); when empty the"
+                    + " URL's, else the SDK's default chain (env, profile, web identity, instance role).")
+            String accessKeyId,
+            @ConfigKey(value = "secret_access_key", doc = "Secret of the static credentials.")
+            String secretAccessKey,
+            @ConfigKey(value = "session_token", doc = "Session token of temporary static credentials.")
+            String sessionToken,
+            @ConfigKey(value = "insecure", doc = "Plain http to the endpoint.") boolean insecure,
+            @ConfigKey(value = "sse_encryption", doc = "Cortex's deprecated switch: true means SSE-S3.")
+            boolean sseEncryption,
+            @ConfigKey(value = "sse", doc = "Server-side encryption of written objects.") SseBlock sse,
+            @ConfigKey(value = "http_config", doc = "The HTTP client.") HttpBlock httpConfig,
+            @ConfigKey(value = "signature_version", doc = "Only v4 (the SDK signs with v4 only).")
+            String signatureVersion,
+            @ConfigKey(value = "storage_class", doc = "Storage class of written objects (STANDARD_IA, ...),"
+                    + " checked against the SDK's list; the bucket's default when empty.") String storageClass,
+            @ConfigKey(value = "backoff_config", doc = "Retries of throttled and transiently failed requests.")
+            BackoffBlock backoffConfig,
+            @ConfigKey(value = "disable_dualstack", doc = "Accepted; the JVM already tries IPv4 and IPv6.")
+            boolean disableDualstack,
+            @ConfigKey(value = "max_parallel_get_chunk", dflt = "" + DEFAULT_MAX_PARALLEL_GET_CHUNK, min = 1,
+                    doc = "Chunks one fetch reads at once (also read at the top of Loki's storage_config).")
+            int maxParallelGetChunk,
+            @ConfigKey(value = "object_prefix", doc = "Prefix of every object name (also read at the top of Loki's"
+                    + " storage_config).") String objectPrefix) {
+    }
+
+    /** {@code sse}: server-side encryption. */
+    public record SseBlock(
+            @ConfigKey(value = "type", oneOf = {"", Sse.SSE_S3, Sse.SSE_KMS}, doc = "The encryption; none when"
+                    + " empty.") String type,
+            @ConfigKey(value = "kms_key_id", doc = "The KMS key (SSE-KMS only).") String kmsKeyId,
+            @ConfigKey(value = "kms_encryption_context", doc = "Encryption context (SSE-KMS only): a mapping or a"
+                    + " JSON object of strings.") Object kmsEncryptionContext) {
+    }
+
+    /** {@code http_config}: the HTTP client. */
+    public record HttpBlock(
+            @ConfigKey(value = "idle_conn_timeout", dflt = "90s", doc = "How long an idle connection is kept (0: the"
+                    + " client's default, 60s).")
+            Duration idleConnTimeout,
+            @ConfigKey(value = "response_header_timeout", doc = "The longest silence while waiting for a"
+                    + " response (also between body reads); 0 for the client's default read timeout (30s).") Duration responseHeaderTimeout,
+            @ConfigKey(value = "timeout", doc = "Limit of one attempt of a request; 0 for none.") Duration timeout,
+            @ConfigKey(value = "insecure_skip_verify", doc = "Accept any TLS certificate.")
+            boolean insecureSkipVerify,
+            @ConfigKey(value = "ca_file", doc = "PEM file of CA certificates to trust instead of the JVM's.")
+            String caFile) {
+    }
+
+    /** {@code backoff_config}: Loki's retries of S3 requests. */
+    public record BackoffBlock(
+            @ConfigKey(value = "min_period", dflt = "100ms", doc = "Base of the exponential back-off.")
+            Duration minPeriod,
+            @ConfigKey(value = "max_period", dflt = "3s", doc = "Cap of one wait.") Duration maxPeriod,
+            @ConfigKey(value = "max_retries", dflt = "5", doc = "Attempts in all, the first included (as Loki"
+                    + " counts); at least 1 (Cortex's 0 = forever is refused).")
+            int maxRetries) {
+    }
+
+    /** The S3 keys Loki has at the top of {@code storage_config}; the S3 block's own values win. */
+    record LokiStorageKeys(
+            @ConfigKey(value = "max_parallel_get_chunk", dflt = "" + DEFAULT_MAX_PARALLEL_GET_CHUNK, min = 1,
+                    doc = "Chunks one fetch reads at once.") int maxParallelGetChunk,
+            @ConfigKey(value = "object_prefix", doc = "Prefix of every object name.") String objectPrefix) {
+    }
 
     public S3Config {
         buckets = List.copyOf(buckets);
@@ -175,53 +268,64 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
      * @throws ConfigException naming the key that is missing, unknown or malformed
      */
     public static S3Config fromStorageConfig(Map<String, Object> storage, UnaryOperator<String> env) {
-        Map<String, Object> aws = mapping(storage.get("aws"), "aws");
+        Object awsValue = storage.get("aws");
+        if (awsValue != null && !(awsValue instanceof Map)) {
+            throw new ConfigException("aws must be a mapping, not '" + awsValue + "'");
+        }
+        Map<String, Object> aws = withoutDynamodb(awsValue);
         Object s3 = storage.get("s3");
-        Map<String, Object> s3Block = s3 instanceof Map ? mapping(s3, "s3") : Map.of();
         if (s3 != null && !(s3 instanceof Map)) {
             throw new ConfigException("storage config key 's3' must be a mapping of S3 settings (Loki's s3: block);"
                     + " the s3:// URL goes in aws.s3");
         }
-        boolean awsHasS3 = aws.keySet().stream().anyMatch(k -> !k.equals("dynamodb"));
-        if (awsHasS3 && !s3Block.isEmpty()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> s3Block = s3 == null ? Map.of() : (Map<String, Object>) s3;
+        if (!aws.isEmpty() && !s3Block.isEmpty()) {
             throw new ConfigException("S3 settings are in both the aws: and the s3: block of the storage config;"
                     + " keep them in one");
         }
-        String path = s3Block.isEmpty() ? "aws" : "s3";
-        Map<String, Object> block = s3Block.isEmpty() ? aws : s3Block;
-        if (block.keySet().stream().noneMatch(k -> !k.equals("dynamodb"))) {
+        if (aws.isEmpty() && s3Block.isEmpty()) {
             throw new ConfigException("the s3 store needs S3 settings in the storage config: an aws: block"
                     + " (aws: {s3: s3://key:secret@region/bucket} or aws: {bucketnames: ..., region: ...}) or an s3:"
                     + " block");
         }
-        return parse(path, block, storage, env);
+        return s3Block.isEmpty() ? parse("aws", aws, storage, env) : parse("s3", s3Block, storage, env);
+    }
+
+    /** The {@code aws:} block without its {@code dynamodb:} sub-block, which belongs to the DynamoDB backend. */
+    private static Map<String, Object> withoutDynamodb(Object aws) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (aws instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> {
+                if (!"dynamodb".equals(k)) {
+                    out.put(String.valueOf(k), v);
+                }
+            });
+        }
+        return out;
     }
 
     /**
      * Reads one S3 block.
      *
      * @param path    the block's name in messages ({@code aws}, {@code s3})
-     * @param block   the block
+     * @param block   the block ({@code aws:} with its {@code dynamodb:} sub-block, which is skipped)
      * @param storage the enclosing storage block, for Loki's top-level {@code object_prefix} and
      *                {@code max_parallel_get_chunk} (the block's own values win); may be empty
      * @param env     environment lookup ({@code AWS_REGION})
      */
     public static S3Config parse(String path, Map<String, Object> block, Map<String, Object> storage,
             UnaryOperator<String> env) {
-        for (String k : block.keySet()) {
-            if (!KEYS.contains(k) && !(path.equals("aws") && k.equals("dynamodb"))) {
-                throw new ConfigException("unknown key " + path + "." + k + "; known keys: " + new TreeSet<>(KEYS));
-            }
-        }
+        Map<String, Object> own = path.equals("aws") ? withoutDynamodb(block) : block;
+        Block b = ConfigBinder.bind(Block.class, own, path);
         List<String> buckets = new ArrayList<>();
         URI endpoint = null;
         String region = null;
         String accessKeyId = null;
         String secretAccessKey = null;
 
-        String url = string(block, path, "s3");
-        if (url != null && !url.isEmpty()) {
-            S3Url u = S3Url.parse(url, path + ".s3", env);
+        if (!b.s3().isEmpty()) {
+            S3Url u = S3Url.parse(b.s3(), path + ".s3", env);
             if (!u.bucket().isEmpty()) {
                 buckets.add(u.bucket());
             }
@@ -230,15 +334,14 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
             accessKeyId = u.accessKeyId();
             secretAccessKey = u.secretAccessKey();
         }
-        String names = string(block, path, "bucketnames");
-        if (names != null && !names.isBlank()) {
+        String names = b.bucketnames();
+        if (!names.isBlank()) {
             buckets.clear();
-            for (String b : names.split(",", -1)) {
-                String name = b.strip();
-                if (name.isEmpty()) {
+            for (String name : names.split(",", -1)) {
+                if (name.isBlank()) {
                     throw new ConfigException(path + ".bucketnames has an empty bucket name: '" + names + "'");
                 }
-                buckets.add(name);
+                buckets.add(name.strip());
             }
         }
         if (buckets.isEmpty()) {
@@ -246,104 +349,76 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
                     + " path of the s3 URL (s3://region/bucket)");
         }
 
-        boolean insecure = bool(block, path, "insecure", false);
-        String ep = string(block, path, "endpoint");
-        if (ep != null && !ep.isBlank()) {
-            endpoint = endpointUri(ep.strip(), insecure, path + ".endpoint");
+        if (!b.endpoint().isBlank()) {
+            endpoint = endpointUri(b.endpoint().strip(), b.insecure(), path + ".endpoint");
         }
-        String r = string(block, path, "region");
-        if (r != null && !r.isBlank()) {
-            region = r.strip();
+        if (!b.region().isBlank()) {
+            region = b.region().strip();
         }
         if (endpoint != null && region == null) {
             region = DEFAULT_ENDPOINT_REGION;
         }
-        if (insecure && endpoint == null && region != null) {
+        if (b.insecure() && endpoint == null && region != null) {
             endpoint = URI.create("http://s3." + region + ".amazonaws.com");
         }
 
-        String id = string(block, path, "access_key_id");
-        String secret = string(block, path, "secret_access_key");
-        boolean hasId = id != null && !id.isEmpty();
-        boolean hasSecret = secret != null && !secret.isEmpty();
-        if (hasId != hasSecret) {
+        boolean hasId = !b.accessKeyId().isEmpty();
+        if (hasId != !b.secretAccessKey().isEmpty()) {
             throw new ConfigException(path + ": give both access_key_id and secret_access_key, or neither");
         }
         if (hasId) {
-            accessKeyId = id;
-            secretAccessKey = secret;
+            accessKeyId = b.accessKeyId();
+            secretAccessKey = b.secretAccessKey();
         }
-        String token = string(block, path, "session_token");
-        if (token != null && token.isEmpty()) {
-            token = null;
-        }
+        String token = b.sessionToken().isEmpty() ? null : b.sessionToken();
         if (token != null && accessKeyId == null) {
             throw new ConfigException(path + ".session_token needs access_key_id and secret_access_key");
         }
 
-        String sig = string(block, path, "signature_version");
-        if (sig != null && !sig.isEmpty() && !sig.equals("v4")) {
+        String sig = b.signatureVersion();
+        if (!sig.isEmpty() && !sig.equals("v4")) {
             throw new ConfigException(path + ".signature_version '" + sig + "' is not supported: the AWS SDK for"
                     + " Java v2 signs with v4 only (S3 retired v2 signatures); remove the key or set v4");
         }
 
-        String storageClass = string(block, path, "storage_class");
-        if (storageClass != null && storageClass.isEmpty()) {
-            storageClass = null;
-        }
+        String storageClass = b.storageClass().isEmpty() ? null : b.storageClass();
         if (storageClass != null && software.amazon.awssdk.services.s3.model.StorageClass.fromValue(storageClass)
                 == software.amazon.awssdk.services.s3.model.StorageClass.UNKNOWN_TO_SDK_VERSION) {
             throw new ConfigException(path + ".storage_class '" + storageClass + "' is not an S3 storage class; known:"
                     + " " + software.amazon.awssdk.services.s3.model.StorageClass.knownValues());
         }
-        bool(block, path, "disable_dualstack", false); // accepted; the JVM already tries IPv4 and IPv6
 
-        Object prefixObj = block.containsKey("object_prefix") ? block.get("object_prefix")
-                : storage.get("object_prefix");
-        String prefix = prefixObj == null ? "" : prefixObj.toString();
-        Object parallel = block.containsKey("max_parallel_get_chunk") ? block.get("max_parallel_get_chunk")
-                : storage.get("max_parallel_get_chunk");
-        int maxParallel = parallel == null ? DEFAULT_MAX_PARALLEL_GET_CHUNK
-                : integer(parallel, block.containsKey("max_parallel_get_chunk") ? path + ".max_parallel_get_chunk"
-                        : "max_parallel_get_chunk");
-
-        return new S3Config(buckets, endpoint, region, accessKeyId, secretAccessKey, token,
-                bool(block, path, "s3forcepathstyle", false), sse(block, path), http(block, path), storageClass,
-                retry(block, path), maxParallel, prefix);
+        LokiStorageKeys top = ConfigBinder.bindShared(LokiStorageKeys.class, storage, "");
+        String prefix = own.get("object_prefix") != null ? b.objectPrefix() : top.objectPrefix();
+        int maxParallel = own.get("max_parallel_get_chunk") != null ? b.maxParallelGetChunk()
+                : top.maxParallelGetChunk();
+        HttpBlock h = b.httpConfig();
+        Http http = new Http(h.idleConnTimeout(), h.responseHeaderTimeout(), h.timeout(), h.insecureSkipVerify(),
+                h.caFile().isEmpty() ? null : h.caFile());
+        BackoffBlock r = b.backoffConfig();
+        return new S3Config(buckets, endpoint, region, accessKeyId, secretAccessKey, token, b.s3forcepathstyle(),
+                sse(b, path), http, storageClass, new Retry(r.minPeriod(), r.maxPeriod(), r.maxRetries()),
+                maxParallel, prefix);
     }
 
-    private static Sse sse(Map<String, Object> block, String path) {
-        Map<String, Object> m = mapping(block.get("sse"), path + ".sse");
-        for (String k : m.keySet()) {
-            if (!SSE_KEYS.contains(k)) {
-                throw new ConfigException("unknown key " + path + ".sse." + k + "; known keys: "
-                        + new TreeSet<>(SSE_KEYS));
-            }
-        }
-        String type = string(m, path + ".sse", "type");
-        if (type == null || type.isEmpty()) {
+    private static Sse sse(Block b, String path) {
+        SseBlock m = b.sse();
+        if (m.type().isEmpty()) {
             // Cortex's deprecated sse_encryption: true means SSE-S3.
-            return bool(block, path, "sse_encryption", false) ? new Sse(Sse.SSE_S3, null, null) : null;
+            return b.sseEncryption() ? new Sse(Sse.SSE_S3, null, null) : null;
         }
-        String keyId = string(m, path + ".sse", "kms_key_id");
-        Object context = m.get("kms_encryption_context");
-        switch (type) {
-            case Sse.SSE_S3 -> {
-                if ((keyId != null && !keyId.isEmpty()) || context != null) {
-                    throw new ConfigException(path + ".sse: kms_key_id and kms_encryption_context apply to SSE-KMS"
-                            + " only, not SSE-S3");
-                }
-                return new Sse(Sse.SSE_S3, null, null);
+        Object context = m.kmsEncryptionContext();
+        if (m.type().equals(Sse.SSE_S3)) {
+            if (!m.kmsKeyId().isEmpty() || context != null) {
+                throw new ConfigException(path + ".sse: kms_key_id and kms_encryption_context apply to SSE-KMS"
+                        + " only, not SSE-S3");
             }
-            case Sse.SSE_KMS -> {
-                if (keyId == null || keyId.isEmpty()) {
-                    throw new ConfigException(path + ".sse.kms_key_id is required with type SSE-KMS");
-                }
-                return new Sse(Sse.SSE_KMS, keyId, encryptionContext(context, path + ".sse.kms_encryption_context"));
-            }
-            default -> throw new ConfigException(path + ".sse.type '" + type + "' is not supported; use SSE-S3 or"
-                    + " SSE-KMS");
+            return new Sse(Sse.SSE_S3, null, null);
         }
+        if (m.kmsKeyId().isEmpty()) {
+            throw new ConfigException(path + ".sse.kms_key_id is required with type SSE-KMS");
+        }
+        return new Sse(Sse.SSE_KMS, m.kmsKeyId(), encryptionContext(context, path + ".sse.kms_encryption_context"));
     }
 
     /** The context as S3 wants it in {@code x-amz-server-side-encryption-context}: base64 of the JSON text. */
@@ -367,35 +442,6 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
         return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Http http(Map<String, Object> block, String path) {
-        String p = path + ".http_config";
-        Map<String, Object> m = mapping(block.get("http_config"), p);
-        for (String k : m.keySet()) {
-            if (!HTTP_KEYS.contains(k)) {
-                throw new ConfigException("unknown key " + p + "." + k + "; known keys: " + new TreeSet<>(HTTP_KEYS));
-            }
-        }
-        String ca = string(m, p, "ca_file");
-        return new Http(duration(m, p, "idle_conn_timeout", Http.DEFAULT.idleConnTimeout()),
-                duration(m, p, "response_header_timeout", Duration.ZERO), duration(m, p, "timeout", Duration.ZERO),
-                bool(m, p, "insecure_skip_verify", false), ca == null || ca.isEmpty() ? null : ca);
-    }
-
-    private static Retry retry(Map<String, Object> block, String path) {
-        String p = path + ".backoff_config";
-        Map<String, Object> m = mapping(block.get("backoff_config"), p);
-        for (String k : m.keySet()) {
-            if (!BACKOFF_KEYS.contains(k)) {
-                throw new ConfigException("unknown key " + p + "." + k + "; known keys: "
-                        + new TreeSet<>(BACKOFF_KEYS));
-            }
-        }
-        return new Retry(duration(m, p, "min_period", Retry.DEFAULT.minBackoff()),
-                duration(m, p, "max_period", Retry.DEFAULT.maxBackoff()),
-                m.get("max_retries") == null ? Retry.DEFAULT.maxAttempts()
-                        : integer(m.get("max_retries"), p + ".max_retries"));
-    }
-
     /** An endpoint as Cortex takes it: a URL, or a host[:port] that gets https (http with {@code insecure}). */
     static URI endpointUri(String ep, boolean insecure, String key) {
         String text = ep.contains("://") ? ep : (insecure ? "http://" : "https://") + ep;
@@ -409,78 +455,5 @@ public record S3Config(List<String> buckets, URI endpoint, String region, String
         } catch (URISyntaxException e) {
             throw new ConfigException(key + " '" + ep + "' is not a valid endpoint: " + e.getMessage(), e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> mapping(Object v, String key) {
-        if (v == null) {
-            return Map.of();
-        }
-        if (!(v instanceof Map)) {
-            throw new ConfigException(key + " must be a mapping, not '" + v + "'");
-        }
-        return (Map<String, Object>) v;
-    }
-
-    static String string(Map<String, Object> m, String path, String key) {
-        Object v = m.get(key);
-        if (v == null) {
-            return null;
-        }
-        if (v instanceof Map || v instanceof List) {
-            throw new ConfigException(path + "." + key + " must be a string");
-        }
-        return v.toString();
-    }
-
-    static boolean bool(Map<String, Object> m, String path, String key, boolean dflt) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        String s = v.toString().strip().toLowerCase(Locale.ROOT);
-        return switch (s) {
-            case "true" -> true;
-            case "false", "" -> false;
-            default -> throw new ConfigException(path + "." + key + " must be true or false, not '" + v + "'");
-        };
-    }
-
-    static int integer(Object v, String key) {
-        if (v instanceof Integer i) {
-            return i;
-        }
-        try {
-            return Integer.parseInt(v.toString().strip());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be an integer, not '" + v + "'", e);
-        }
-    }
-
-    static Duration duration(Map<String, Object> m, String path, String key, Duration dflt) {
-        Object v = m.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        if (v instanceof Integer || v instanceof Long) {
-            long n = ((Number) v).longValue();
-            if (n < 0) {
-                throw new ConfigException(path + "." + key + " must not be negative, got " + v);
-            }
-            return Duration.ofNanos(n); // Go reads a bare YAML integer as nanoseconds
-        }
-        Duration d;
-        try {
-            d = GoDuration.parse(v.toString());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(path + "." + key + ": " + e.getMessage(), e);
-        }
-        if (d.isNegative()) {
-            throw new ConfigException(path + "." + key + " must not be negative, got " + v);
-        }
-        return d;
     }
 }

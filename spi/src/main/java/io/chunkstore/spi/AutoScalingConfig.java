@@ -1,5 +1,8 @@
 package io.chunkstore.spi;
 
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
+
 /**
  * DynamoDB auto-scaling settings of a table (Cortex's {@code AutoScalingConfig}, YAML names in comments).
  *
@@ -11,10 +14,21 @@ package io.chunkstore.spi;
  * @param inCooldown  {@code in_cooldown}, seconds (1800)
  * @param target      {@code target}, percent (80)
  */
-public record AutoScalingConfig(boolean enabled, String roleArn, long minCapacity, long maxCapacity,
-        long outCooldown, long inCooldown, double target) {
+public record AutoScalingConfig(
+        @ConfigKey(value = "enabled", doc = "Whether DynamoDB auto-scales the table's throughput.") boolean enabled,
+        @ConfigKey(value = "role_arn", doc = "The IAM role Application Auto Scaling acts as.") String roleArn,
+        @ConfigKey(value = "min_capacity", dflt = "3000", min = 0, doc = "Lowest provisioned capacity.")
+        long minCapacity,
+        @ConfigKey(value = "max_capacity", dflt = "6000", min = 0, doc = "Highest provisioned capacity.")
+        long maxCapacity,
+        @ConfigKey(value = "out_cooldown", dflt = "1800", min = 0, doc = "Seconds after a scale-out before the next"
+                + " one.") long outCooldown,
+        @ConfigKey(value = "in_cooldown", dflt = "1800", min = 0, doc = "Seconds after a scale-in before the next"
+                + " one.") long inCooldown,
+        @ConfigKey(value = "target", dflt = "80", doc = "Target utilisation, percent.") double target) {
 
-    public static final AutoScalingConfig DISABLED = new AutoScalingConfig(false, "", 3000, 6000, 1800, 1800, 80);
+    /** Every key at its default (Cortex's flag defaults): disabled. */
+    public static final AutoScalingConfig DISABLED = ConfigBinder.bind(AutoScalingConfig.class, null, "scale");
 
     public AutoScalingConfig {
         roleArn = roleArn == null ? "" : roleArn;

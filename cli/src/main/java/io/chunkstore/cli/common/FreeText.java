@@ -16,7 +16,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * or the end-of-options marker. Use as {@code @Option(..., parameterConsumer = FreeText.class)} on a
  * {@code String} or {@code List<String>} option.
  */
-public final class FreeText implements IParameterConsumer {
+public class FreeText implements IParameterConsumer {
     @Override
     public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
         String name = argSpec.isOption() ? ((CommandLine.Model.OptionSpec) argSpec).longestName()

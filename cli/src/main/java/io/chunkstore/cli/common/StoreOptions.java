@@ -1,16 +1,14 @@
 package io.chunkstore.cli.common;
 
 import io.chunkstore.core.config.ChunkstoreConfig;
-import io.chunkstore.core.store.CompositeStore;
-import io.chunkstore.core.store.StoreBackends;
-import io.chunkstore.core.store.StoreConfig;
+import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --config FILE} and what commands build from it: the config, its backends (each store name opened once, by
- * its provider), and the store over them. A picocli mixin: {@code @Mixin StoreOptions store;}.
+ * {@code --config FILE} and what commands build from it: the config and its stores ({@link ConfigStores}). A picocli
+ * mixin: {@code @Mixin StoreOptions store;}.
  *
  * <p>Errors follow the cli's exit codes through the typed exceptions: a bad config is a
  * {@link io.chunkstore.spi.ConfigException} (exit 2), an unreachable store a
@@ -42,20 +40,10 @@ public final class StoreOptions {
     }
 
     /**
-     * The config's backends, opened lazily by store name, without an index cache (the commands stream). Close them.
+     * The config's stores ({@link ConfigStores}): its backends, opened by store name when first used, and the composite
+     * stores over them. Close them.
      */
-    public StoreBackends openBackends(MeterRegistry registry) {
-        ChunkstoreConfig c = load();
-        return StoreBackends.open(c, registry, null);
-    }
-
-    /** The store over all the config's periods, with its limits block. Close it before the backends. */
-    public CompositeStore openStore(StoreBackends backends, MeterRegistry registry) {
-        ChunkstoreConfig c = load();
-        return CompositeStore.builder(c.schemaConfig())
-                .clients(backends)
-                .config(StoreConfig.fromLimits(c.limits()))
-                .metrics(registry, c.metricsNamespace())
-                .build();
+    public ConfigStores open(MeterRegistry registry) {
+        return ConfigStores.open(load(), registry);
     }
 }

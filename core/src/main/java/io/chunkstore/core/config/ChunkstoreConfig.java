@@ -20,8 +20,10 @@ import java.util.Objects;
 /**
  * A whole config file in any of the three shapes users have ({@link ConfigDialect}): a Cortex schema file, a Cortex
  * config, or a Loki config. It gives the validated {@link SchemaConfig} and keeps the other blocks raw (the storage,
- * table manager and limits blocks), for the modules that bind them. Unknown top-level keys are ignored, since real
- * configs hold much else; unknown keys inside a period config are errors.
+ * table manager and limits blocks), for the modules that bind them, and binds the keys of the limits and storage
+ * blocks that core reads ({@link LimitsConfig}, {@link StorageSettings}). Unknown top-level keys are accepted, since
+ * real configs hold the sections of every Cortex or Loki component ({@code ingester:}, {@code server:}, ...); unknown
+ * keys inside a period config are errors, and so are misspellings of the keys read in the limits and storage blocks.
  */
 public final class ChunkstoreConfig {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -33,17 +35,21 @@ public final class ChunkstoreConfig {
     private final Map<String, Object> storage;
     private final Map<String, Object> tableManager;
     private final Map<String, Object> limits;
+    private final LimitsConfig limitsConfig;
+    private final StorageSettings storageSettings;
     private final String metricsNamespace;
 
     private ChunkstoreConfig(String source, ConfigDialect dialect, SchemaConfig schemaConfig,
             Map<String, Object> storage, Map<String, Object> tableManager, Map<String, Object> limits,
-            String metricsNamespace) {
+            LimitsConfig limitsConfig, StorageSettings storageSettings, String metricsNamespace) {
         this.source = source;
         this.dialect = dialect;
         this.schemaConfig = schemaConfig;
         this.storage = storage;
         this.tableManager = tableManager;
         this.limits = limits;
+        this.limitsConfig = limitsConfig;
+        this.storageSettings = storageSettings;
         this.metricsNamespace = metricsNamespace;
     }
 
@@ -110,11 +116,18 @@ public final class ChunkstoreConfig {
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
-        return new ChunkstoreConfig(source, dialect, schema,
-                rawBlock(root, dialect.storageKey(), source),
-                rawBlock(root, "table_manager", source),
-                rawBlock(root, dialect.limitsKey(), source),
-                dialect.defaultMetricsNamespace());
+        Map<String, Object> storage = rawBlock(root, dialect.storageKey(), source);
+        Map<String, Object> limits = rawBlock(root, dialect.limitsKey(), source);
+        LimitsConfig limitsConfig;
+        StorageSettings storageSettings;
+        try {
+            limitsConfig = LimitsConfig.bind(limits, dialect.limitsKey());
+            storageSettings = StorageSettings.bind(storage, dialect.storageKey());
+        } catch (ConfigException e) {
+            throw new ConfigException(source + ": " + e.getMessage(), e);
+        }
+        return new ChunkstoreConfig(source, dialect, schema, storage, rawBlock(root, "table_manager", source), limits,
+                limitsConfig, storageSettings, dialect.defaultMetricsNamespace());
     }
 
     private static ConfigDialect detect(JsonNode root, String source) {
@@ -180,6 +193,16 @@ public final class ChunkstoreConfig {
         return limits;
     }
 
+    /** The keys of the limits block chunkstore reads, bound and checked. */
+    public LimitsConfig limitsConfig() {
+        return limitsConfig;
+    }
+
+    /** The keys at the top of the storage block core reads, bound and checked. */
+    public StorageSettings storageSettings() {
+        return storageSettings;
+    }
+
     /** The metric-name prefix: {@code cortex} for Cortex files, {@code loki} for Loki, unless overridden. */
     public String metricsNamespace() {
         return metricsNamespace;
@@ -187,8 +210,8 @@ public final class ChunkstoreConfig {
 
     /** The same config with another metrics namespace ("" for none). */
     public ChunkstoreConfig withMetricsNamespace(String namespace) {
-        return new ChunkstoreConfig(source, dialect, schemaConfig, storage, tableManager, limits,
-                Objects.requireNonNull(namespace, "namespace"));
+        return new ChunkstoreConfig(source, dialect, schemaConfig, storage, tableManager, limits, limitsConfig,
+                storageSettings, Objects.requireNonNull(namespace, "namespace"));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.chunkstore.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.GoDuration;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -91,7 +92,7 @@ final class PeriodConfigReader {
         if (n.has("period") && !n.get("period").isNull()) {
             String text = scalar(n.get("period"), where, key + ".period");
             try {
-                period = Durations.parse(text);
+                period = GoDuration.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(where + ": " + key + ".period: " + e.getMessage(), e);
             }

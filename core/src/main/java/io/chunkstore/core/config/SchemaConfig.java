@@ -91,8 +91,10 @@ public final class SchemaConfig {
     }
 
     /**
-     * Cortex's {@code ChunkTableFor}: the chunk table of a chunk whose {@code from} is {@code chunkFromMs}, from the
-     * period owning that time.
+     * Cortex's {@code ChunkTableFor} (Cortex {@code pkg/chunk/schema_config.go}): the chunk table of a chunk whose
+     * {@code from} is {@code chunkFromMs}, from the period owning that time. The one chunk-table rule of the project:
+     * the store's writes and reads and the plugin server's DeleteChunks all ask here. A chunk starting before the first
+     * period has no table, as in Cortex, whose table-backed chunk clients fail such a write or fetch.
      *
      * @throws ConfigException "no chunk table found for time ..." when the time is before the first period
      */

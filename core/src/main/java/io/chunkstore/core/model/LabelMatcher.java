@@ -36,6 +36,7 @@ public final class LabelMatcher {
         this.value = Objects.requireNonNull(value);
         if (type == Type.REGEX || type == Type.NOT_REGEX) {
             try {
+                RegexLimits.check(value);
                 this.pattern = Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL);
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("invalid regular expression in matcher " + name

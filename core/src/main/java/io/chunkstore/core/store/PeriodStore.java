@@ -152,7 +152,13 @@ abstract class PeriodStore {
         return out;
     }
 
-    /** Chunk IDs to chunks overlapping {@code [from, through]} (Cortex's convert + {@code filterChunksByTime}). */
+    /**
+     * Chunk IDs to chunks overlapping {@code [from, through]} (Cortex's convert + {@code filterChunksByTime}), each with
+     * its chunk table.
+     *
+     * @throws io.chunkstore.spi.ConfigException for a chunk starting before the first period, which has no chunk table
+     *                                           (Cortex's fetch fails the same way: {@code ChunkTableFor})
+     */
     List<IndexedChunk> toChunks(String userId, List<String> chunkIds, long from, long through) {
         List<IndexedChunk> out = new ArrayList<>(chunkIds.size());
         for (String id : chunkIds) {
@@ -160,7 +166,7 @@ abstract class PeriodStore {
             if (ref.through() < from || ref.from() > through) {
                 continue;
             }
-            out.add(new IndexedChunk(id, ref, ctx.chunkTableFor(ref.from()), period));
+            out.add(new IndexedChunk(id, ref, ctx.schemaConfig().chunkTableFor(ref.from()), period));
         }
         return out;
     }

@@ -64,21 +64,12 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
 
     /**
      * The index cache settings a config asks for: the limits block's {@code cardinality_limit} and the storage
-     * block's {@code index_cache_validity}, over {@link IndexCacheConfig#DEFAULT}.
-     *
-     * @throws ConfigException for values of the wrong type
+     * block's {@code index_cache_validity} (bound and checked when the config was loaded), over
+     * {@link IndexCacheConfig#DEFAULT}.
      */
     public static IndexCacheConfig indexCacheConfig(ChunkstoreConfig config) {
-        IndexCacheConfig c = IndexCacheConfig.DEFAULT;
-        Object limit = config.limits().get("cardinality_limit");
-        if (limit != null) {
-            c = c.withCardinalityLimit(StoreConfig.integer("cardinality_limit", limit));
-        }
-        Object validity = config.storage().get("index_cache_validity");
-        if (validity != null) {
-            c = c.withValidity(StoreConfig.duration("index_cache_validity", validity));
-        }
-        return c;
+        return IndexCacheConfig.DEFAULT.withCardinalityLimit(config.limitsConfig().cardinalityLimit())
+                .withValidity(config.storageSettings().indexCacheValidity());
     }
 
     /** The backend of a store name, opened on first use. */

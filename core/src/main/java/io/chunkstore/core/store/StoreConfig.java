@@ -1,6 +1,6 @@
 package io.chunkstore.core.store;
 
-import io.chunkstore.core.config.Durations;
+import io.chunkstore.core.config.LimitsConfig;
 import io.chunkstore.spi.ConfigException;
 import java.time.Duration;
 import java.util.Map;
@@ -71,41 +71,17 @@ public record StoreConfig(Duration maxQueryLength, int maxChunksPerQuery, Durati
 
     /**
      * The defaults with the store limits of a limits block ({@code limits:} / {@code limits_config:}, see
-     * {@link io.chunkstore.core.config.ChunkstoreConfig#limits()}): {@code max_query_length} and
-     * {@code max_chunks_per_query}. The block's other keys (ingestion limits and the like) are not the store's and
-     * are ignored.
+     * {@link LimitsConfig}): {@code max_query_length} and {@code max_chunks_per_query}. The block's other keys
+     * (ingestion limits and the like) are not the store's and are accepted unread.
      *
-     * @throws ConfigException naming the key when a value has the wrong type
+     * @throws ConfigException naming the key when a value has the wrong type or a key is misspelt
      */
     public static StoreConfig fromLimits(Map<String, Object> limits) {
-        StoreConfig c = DEFAULT;
-        Object len = limits.get("max_query_length");
-        if (len != null) {
-            c = c.withMaxQueryLength(duration("max_query_length", len));
-        }
-        Object chunks = limits.get("max_chunks_per_query");
-        if (chunks != null) {
-            c = c.withMaxChunksPerQuery(integer("max_chunks_per_query", chunks));
-        }
-        return c;
+        return from(LimitsConfig.bind(limits, "limits"));
     }
 
-    static Duration duration(String key, Object v) {
-        if (v instanceof Number n && n.longValue() == 0) {
-            return Duration.ZERO;
-        }
-        try {
-            return Durations.parse(v.toString());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("limits " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    static int integer(String key, Object v) {
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
-            return n.intValue();
-        }
-        throw new ConfigException("limits " + key + " must be an integer, not " + v);
+    /** The defaults with the store limits of a bound limits block. */
+    public static StoreConfig from(LimitsConfig limits) {
+        return DEFAULT.withMaxQueryLength(limits.maxQueryLength()).withMaxChunksPerQuery(limits.maxChunksPerQuery());
     }
 }

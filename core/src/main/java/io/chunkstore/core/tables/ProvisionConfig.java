@@ -1,11 +1,11 @@
 package io.chunkstore.core.tables;
 
 import io.chunkstore.spi.AutoScalingConfig;
-import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.TableDesc;
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * How the table manager provisions one kind of table (Cortex's {@code ProvisionConfig},
@@ -27,21 +27,33 @@ import java.util.Set;
  *                                keep the inactive auto-scaling
  * @param inactiveReadScaleLastN  {@code inactive_read_scale_lastn} (4): accepted, unused (as in Cortex)
  */
-public record ProvisionConfig(boolean onDemandMode, long provisionedWrite, long provisionedRead,
-        AutoScalingConfig writeScale, AutoScalingConfig readScale, boolean inactiveOnDemandMode, long inactiveWrite,
-        long inactiveRead, AutoScalingConfig inactiveWriteScale, AutoScalingConfig inactiveReadScale,
-        long inactiveWriteScaleLastN, long inactiveReadScaleLastN) {
+public record ProvisionConfig(
+        @ConfigKey(value = "enable_ondemand_throughput_mode", doc = "Active tables bill on demand.")
+        boolean onDemandMode,
+        @ConfigKey(value = "provisioned_write_throughput", dflt = "1000", min = 0, doc = "Write capacity units of"
+                + " active tables.") long provisionedWrite,
+        @ConfigKey(value = "provisioned_read_throughput", dflt = "300", min = 0, doc = "Read capacity units of"
+                + " active tables.") long provisionedRead,
+        @ConfigKey(value = "write_scale", doc = "Write auto-scaling of active tables.") AutoScalingConfig writeScale,
+        @ConfigKey(value = "read_scale", doc = "Read auto-scaling of active tables.") AutoScalingConfig readScale,
+        @ConfigKey(value = "enable_inactive_throughput_on_demand_mode", doc = "Inactive tables bill on demand.")
+        boolean inactiveOnDemandMode,
+        @ConfigKey(value = "inactive_write_throughput", dflt = "1", min = 0, doc = "Write capacity units of"
+                + " inactive tables.") long inactiveWrite,
+        @ConfigKey(value = "inactive_read_throughput", dflt = "300", min = 0, doc = "Read capacity units of"
+                + " inactive tables.") long inactiveRead,
+        @ConfigKey(value = "inactive_write_scale", doc = "Write auto-scaling of inactive tables.")
+        AutoScalingConfig inactiveWriteScale,
+        @ConfigKey(value = "inactive_read_scale", doc = "Read auto-scaling of inactive tables.")
+        AutoScalingConfig inactiveReadScale,
+        @ConfigKey(value = "inactive_write_scale_lastn", dflt = "4", min = 0, doc = "How many of the most recent"
+                + " inactive tables keep the inactive write auto-scaling.") long inactiveWriteScaleLastN,
+        @ConfigKey(value = "inactive_read_scale_lastn", dflt = "4", min = 0, doc = "Accepted and unused, as in"
+                + " Cortex.") long inactiveReadScaleLastN) {
 
     /** Cortex's flag defaults, the same for index and chunk tables. */
-    public static final ProvisionConfig DEFAULT = new ProvisionConfig(false, 1000, 300, AutoScalingConfig.DISABLED,
-            AutoScalingConfig.DISABLED, false, 1, 300, AutoScalingConfig.DISABLED, AutoScalingConfig.DISABLED, 4, 4);
-
-    static final Set<String> KEYS = Set.of("enable_ondemand_throughput_mode", "provisioned_write_throughput",
-            "provisioned_read_throughput", "write_scale", "read_scale", "enable_inactive_throughput_on_demand_mode",
-            "inactive_write_throughput", "inactive_read_throughput", "inactive_write_scale", "inactive_read_scale",
-            "inactive_write_scale_lastn", "inactive_read_scale_lastn");
-    static final Set<String> SCALE_KEYS = Set.of("enabled", "role_arn", "min_capacity", "max_capacity",
-            "out_cooldown", "in_cooldown", "target");
+    public static final ProvisionConfig DEFAULT = ConfigBinder.bind(ProvisionConfig.class, null,
+            "table_manager.index_tables_provisioning");
 
     public ProvisionConfig {
         writeScale = Objects.requireNonNullElse(writeScale, AutoScalingConfig.DISABLED);
@@ -71,52 +83,5 @@ public record ProvisionConfig(boolean onDemandMode, long provisionedWrite, long 
         return new TableDesc(name, inactiveOnDemandMode && !write && !read, inactiveRead, inactiveWrite, tags,
                 write ? inactiveWriteScale : AutoScalingConfig.DISABLED,
                 read ? inactiveReadScale : AutoScalingConfig.DISABLED);
-    }
-
-    /**
-     * Binds a provisioning block over the defaults.
-     *
-     * @param where the block's key path, for messages ({@code table_manager.index_tables_provisioning})
-     * @throws ConfigException for unknown keys and values of the wrong type
-     */
-    public static ProvisionConfig fromYaml(Map<?, ?> block, String where) {
-        YamlValues.checkKeys(block, KEYS, where);
-        ProvisionConfig d = DEFAULT;
-        return new ProvisionConfig(
-                YamlValues.bool(block, "enable_ondemand_throughput_mode", d.onDemandMode, where),
-                nonNegative(block, "provisioned_write_throughput", d.provisionedWrite, where),
-                nonNegative(block, "provisioned_read_throughput", d.provisionedRead, where),
-                scale(block, "write_scale", where),
-                scale(block, "read_scale", where),
-                YamlValues.bool(block, "enable_inactive_throughput_on_demand_mode", d.inactiveOnDemandMode, where),
-                nonNegative(block, "inactive_write_throughput", d.inactiveWrite, where),
-                nonNegative(block, "inactive_read_throughput", d.inactiveRead, where),
-                scale(block, "inactive_write_scale", where),
-                scale(block, "inactive_read_scale", where),
-                nonNegative(block, "inactive_write_scale_lastn", d.inactiveWriteScaleLastN, where),
-                nonNegative(block, "inactive_read_scale_lastn", d.inactiveReadScaleLastN, where));
-    }
-
-    private static long nonNegative(Map<?, ?> block, String key, long dflt, String where) {
-        long v = YamlValues.integer(block, key, dflt, where);
-        if (v < 0) {
-            throw new ConfigException(where + "." + key + " must not be negative, not " + v);
-        }
-        return v;
-    }
-
-    /** An {@code AutoScalingConfig} block over Cortex's flag defaults. */
-    static AutoScalingConfig scale(Map<?, ?> parent, String key, String where) {
-        Map<?, ?> b = YamlValues.block(parent, key, where);
-        String w = where + "." + key;
-        YamlValues.checkKeys(b, SCALE_KEYS, w);
-        AutoScalingConfig d = AutoScalingConfig.DISABLED;
-        return new AutoScalingConfig(YamlValues.bool(b, "enabled", d.enabled(), w),
-                YamlValues.string(b, "role_arn", d.roleArn(), w),
-                YamlValues.integer(b, "min_capacity", d.minCapacity(), w),
-                YamlValues.integer(b, "max_capacity", d.maxCapacity(), w),
-                YamlValues.integer(b, "out_cooldown", d.outCooldown(), w),
-                YamlValues.integer(b, "in_cooldown", d.inCooldown(), w),
-                YamlValues.number(b, "target", d.target(), w));
     }
 }

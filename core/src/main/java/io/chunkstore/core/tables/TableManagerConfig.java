@@ -2,14 +2,15 @@ package io.chunkstore.core.tables;
 
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.ConfigBinder;
+import io.chunkstore.spi.support.ConfigKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The {@code table_manager:} block (Cortex's {@code TableManagerConfig}; YAML names and defaults in the parameter
- * docs). Durations take Go's form ({@code 2m}, {@code 1h30m}) or Prometheus' ({@code 1w}, {@code 7d}).
+ * docs), bound by {@link ConfigBinder}.
  *
  * @param throughputUpdatesDisabled {@code throughput_updates_disabled} (false): never update provisioning
  * @param retentionDeletesEnabled   {@code retention_deletes_enabled} (false): really delete tables past retention
@@ -21,18 +22,24 @@ import java.util.Set;
  * @param indexTables               {@code index_tables_provisioning}
  * @param chunkTables               {@code chunk_tables_provisioning}
  */
-public record TableManagerConfig(boolean throughputUpdatesDisabled, boolean retentionDeletesEnabled,
-        Duration retentionPeriod, Duration pollInterval, Duration creationGracePeriod, ProvisionConfig indexTables,
+public record TableManagerConfig(
+        @ConfigKey(value = "throughput_updates_disabled", doc = "Never update the provisioning of existing tables.")
+        boolean throughputUpdatesDisabled,
+        @ConfigKey(value = "retention_deletes_enabled", doc = "Really delete tables past the retention period.")
+        boolean retentionDeletesEnabled,
+        @ConfigKey(value = "retention_period", doc = "How long tables are kept; 0 keeps everything. A multiple of"
+                + " the newest period's index table period.") Duration retentionPeriod,
+        @ConfigKey(value = "poll_interval", dflt = "2m", doc = "Time between syncs of the table manager loop.")
+        Duration pollInterval,
+        @ConfigKey(value = "creation_grace_period", dflt = "10m", doc = "How early a table is created, and how long"
+                + " it stays active after its period.") Duration creationGracePeriod,
+        @ConfigKey(value = "index_tables_provisioning", doc = "Provisioning of index tables.")
+        ProvisionConfig indexTables,
+        @ConfigKey(value = "chunk_tables_provisioning", doc = "Provisioning of chunk tables.")
         ProvisionConfig chunkTables) {
 
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMinutes(2);
-    public static final Duration DEFAULT_CREATION_GRACE_PERIOD = Duration.ofMinutes(10);
-    public static final TableManagerConfig DEFAULT = new TableManagerConfig(false, false, Duration.ZERO,
-            DEFAULT_POLL_INTERVAL, DEFAULT_CREATION_GRACE_PERIOD, ProvisionConfig.DEFAULT, ProvisionConfig.DEFAULT);
-
-    static final Set<String> KEYS = Set.of("throughput_updates_disabled", "retention_deletes_enabled",
-            "retention_period", "poll_interval", "creation_grace_period", "index_tables_provisioning",
-            "chunk_tables_provisioning");
+    /** Every key at its default (Cortex's flag defaults). */
+    public static final TableManagerConfig DEFAULT = fromYaml(Map.of());
 
     public TableManagerConfig {
         Objects.requireNonNull(retentionPeriod, "retentionPeriod");
@@ -64,19 +71,7 @@ public record TableManagerConfig(boolean throughputUpdatesDisabled, boolean rete
      * @throws ConfigException for unknown keys and values of the wrong type, naming the key path
      */
     public static TableManagerConfig fromYaml(Map<String, Object> block) {
-        String w = "table_manager";
-        YamlValues.checkKeys(block, KEYS, w);
-        TableManagerConfig d = DEFAULT;
-        return new TableManagerConfig(
-                YamlValues.bool(block, "throughput_updates_disabled", d.throughputUpdatesDisabled, w),
-                YamlValues.bool(block, "retention_deletes_enabled", d.retentionDeletesEnabled, w),
-                YamlValues.duration(block, "retention_period", d.retentionPeriod, w),
-                YamlValues.duration(block, "poll_interval", d.pollInterval, w),
-                YamlValues.duration(block, "creation_grace_period", d.creationGracePeriod, w),
-                ProvisionConfig.fromYaml(YamlValues.block(block, "index_tables_provisioning", w),
-                        w + ".index_tables_provisioning"),
-                ProvisionConfig.fromYaml(YamlValues.block(block, "chunk_tables_provisioning", w),
-                        w + ".chunk_tables_provisioning"));
+        return ConfigBinder.bind(TableManagerConfig.class, block, "table_manager");
     }
 
     public TableManagerConfig withRetention(Duration period, boolean deletesEnabled) {

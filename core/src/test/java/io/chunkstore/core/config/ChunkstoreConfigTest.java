@@ -279,4 +279,27 @@ class ChunkstoreConfigTest {
         assertThatThrownBy(() -> parse("configs: []\nconfigs: []\n")).hasMessageContaining("is not valid YAML")
                 .hasMessageContaining("Duplicate field 'configs'");
     }
+
+    /** Issue 20: a misspelt limit was silently ignored. The keys read are checked; the rest is Cortex's or Loki's. */
+    @Test
+    void misspellingsOfTheLimitsAndStorageKeysReadAreRefusedOtherKeysAreNot() {
+        String schema = "schema_config:\n  configs:\n  - {from: 2020-01-01, store: local, schema: v11}\n";
+        ChunkstoreConfig ok = parse(schema + "limits_config: {max_query_length: 721h, ingestion_rate_mb: 4,"
+                + " max_query_series: 500}\nstorage_config: {index_cache_validity: 1m, boltdb_shipper: {x: 1},"
+                + " local: {directory: /d}}\ningester: {lifecycler: {}}\nserver: {http_listen_port: 3100}\n");
+        assertThat(ok.limitsConfig().maxQueryLength()).isEqualTo(Duration.ofHours(721));
+        assertThat(ok.limitsConfig().maxChunksPerQuery()).isEqualTo(2_000_000);
+        assertThat(ok.storageSettings().indexCacheValidity()).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> parse(schema + "limits_config: {max_query_lenght: 721h}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.yaml: unknown key 'limits_config.max_query_lenght'; did you mean"
+                        + " 'max_query_length'?");
+        assertThatThrownBy(() -> parse(schema + "storage_config: {index_cache_valdity: 1m}\n"))
+                .hasMessageContaining("unknown key 'storage_config.index_cache_valdity'; did you mean"
+                        + " 'index_cache_validity'?");
+        assertThatThrownBy(() -> parse("schema:\n  configs:\n  - {from: 2020-01-01, store: local, schema: v11}\n"
+                + "limits: {max_query_length: 2}\n")).hasMessageContaining("limits.max_query_length: 2 has no unit");
+        assertThatThrownBy(() -> parse(schema + "limits_config: {max_chunks_per_query: -1}\n"))
+                .hasMessageContaining("limits_config.max_chunks_per_query must not be negative");
+    }
 }

@@ -321,6 +321,32 @@ class CompositeStoreTest {
         }
     }
 
+    /**
+     * A chunk the index holds that starts before the first period has no chunk table (Cortex's {@code ChunkTableFor}
+     * fails, and so does the fetch of its table-backed chunk clients): the read fails with that error, it does not
+     * guess the first period's table. Written under a schema starting earlier, read under one starting later.
+     */
+    @Test
+    void aChunkStartingBeforeTheFirstPeriodHasNoChunkTable() {
+        MemoryBackend b = new MemoryBackend();
+        Chunk early = chunk(series("__name__", "foo"), T0 - 2 * DAY, T0 + HOUR);
+        try (CompositeStore writer = builder(single(SchemaVersion.V11), b).build()) {
+            writer.put(early);
+        }
+        SchemaConfig later = SchemaConfig.of(period(LocalDate.of(2019, 5, 12), SchemaVersion.V11, "memory", ""));
+        assertThatThrownBy(() -> later.chunkTableFor(early.from())).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("no chunk table found for time " + early.from());
+        try (CompositeStore reader = builder(later, b).build()) {
+            assertThatThrownBy(() -> reader.get(USER, T0, T0 + HOUR, Selectors.parseMatchers("foo")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith("no chunk table found for time " + early.from());
+        }
+        try (CompositeStore reader = builder(single(SchemaVersion.V11), b).build()) {
+            assertThat(reader.get(USER, T0, T0 + HOUR, Selectors.parseMatchers("foo"))).extracting(Chunk::from)
+                    .containsExactly(early.from());
+        }
+    }
+
     // ---- chunk fetching (Cortex's Fetcher, pkg/chunk/chunk_store_utils.go)
 
     @Test

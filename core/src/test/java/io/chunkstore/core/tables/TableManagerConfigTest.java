@@ -110,7 +110,7 @@ class TableManagerConfigTest {
                 .hasMessageContaining("table_manager.retention_deletes_enabled must be true or false");
         assertThatThrownBy(() -> parse("table_manager:\n  chunk_tables_provisioning:\n"
                 + "    provisioned_read_throughput: 1.5\n")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("provisioned_read_throughput must be an integer");
+                .hasMessageContaining("provisioned_read_throughput must be a whole number");
         assertThatThrownBy(() -> parse("table_manager:\n  chunk_tables_provisioning:\n"
                 + "    inactive_write_throughput: -1\n")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("must not be negative");
@@ -126,8 +126,7 @@ class TableManagerConfigTest {
     @CsvSource({"2m, 120000", "10m, 600000", "1h30m, 5400000", "1.5h, 5400000", "500ms, 500", "168h, 604800000",
         "1w, 604800000", "7d, 604800000", "0, 0", "0s, 0", "90s, 90000", "1h0m0s, 3600000"})
     void durationsInGoOrPrometheusForm(String text, long millis) {
-        assertThat(YamlValues.parseDuration(text)).isEqualTo(Duration.ofMillis(millis));
-        assertThat(YamlValues.duration(Map.of("k", text), "k", Duration.ZERO, "x"))
+        assertThat(TableManagerConfig.fromYaml(Map.of("retention_period", text)).retentionPeriod())
                 .isEqualTo(Duration.ofMillis(millis));
     }
 

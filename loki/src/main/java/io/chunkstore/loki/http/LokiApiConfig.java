@@ -1,5 +1,6 @@
 package io.chunkstore.loki.http;
 
+import io.chunkstore.core.model.TenantIds;
 import io.chunkstore.loki.query.TailOptions;
 
 import java.time.Clock;
@@ -40,6 +41,9 @@ public record LokiApiConfig(String defaultTenant, int maxEntriesLimit, TailOptio
         }
         if (defaultTenant != null && defaultTenant.isEmpty()) {
             defaultTenant = null;
+        }
+        if (defaultTenant != null) {
+            TenantIds.validate(defaultTenant);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.chunkstore.loki.http;
 
 import io.chunkstore.core.model.LabelMatcher;
+import io.chunkstore.core.model.TenantIds;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.logql.LogQuery;
 import io.chunkstore.loki.logql.UnsupportedQueryException;
@@ -179,10 +180,11 @@ public final class LokiHttpApi {
             throw new HttpError(400, "multi-tenant queries (" + t + ") are not supported; query one tenant at a"
                     + " time");
         }
-        if (t.contains("/")) {
-            throw new HttpError(400, "tenant \"" + t + "\" contains '/', which no chunk key can hold");
+        try {
+            return TenantIds.validate(t);
+        } catch (InvalidRequestException e) {
+            throw new HttpError(400, e.getMessage());
         }
-        return t;
     }
 
     private byte[] queryRange(Request rq, Fields p, String tenant, long now, boolean instant) {
@@ -266,7 +268,15 @@ public final class LokiHttpApi {
 
     private static long since(Fields p, long defaultNs) {
         String s = p.getValue("since");
-        return s == null || s.isEmpty() ? defaultNs : LokiTimes.duration("since", s).toNanos();
+        if (s == null || s.isEmpty()) {
+            return defaultNs;
+        }
+        try {
+            return LokiTimes.duration("since", s).toNanos();
+        } catch (ArithmeticException e) {
+            throw new HttpError(400, "since=" + s + " is longer than a query range can be (about 292 years of"
+                    + " nanoseconds)");
+        }
     }
 
     /** Loki's label and series APIs: end defaults to now, start to 6 hours before end (or {@code since}). */

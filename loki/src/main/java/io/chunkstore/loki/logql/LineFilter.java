@@ -4,6 +4,7 @@ import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.chunkstore.core.model.GoStrings;
+import io.chunkstore.core.model.RegexLimits;
 import io.chunkstore.spi.InvalidQueryException;
 
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,7 @@ public final class LineFilter {
         this.value = Objects.requireNonNull(value, "value");
         if (type == Type.MATCHES || type == Type.NOT_MATCHES) {
             try {
+                RegexLimits.check(value);
                 this.pattern = Pattern.compile(value);
             } catch (PatternSyntaxException e) {
                 throw new InvalidQueryException("invalid regular expression in line filter " + type.operator + " "

@@ -298,6 +298,19 @@ class LokiHttpApiTest {
     }
 
     @Test
+    void aRegexOverGosSizeLimitIsA400NamingTheLimitNotAnOutOfMemory() throws Exception {
+        String hostile = "((((a{100}){100}){100}){100})";
+        for (String query : List.of("{job=\"varlogs\"} |~ \"" + hostile + "\"", "{job=~\"" + hostile + "\"}")) {
+            HttpResponse<String> r = get("/loki/api/v1/query_range?query=" + enc(query) + "&start=" + T0 + "&end="
+                    + END);
+            assertThat(r.statusCode()).as(query).isEqualTo(400);
+            assertThat(r.body()).as(query).contains("expression too large");
+        }
+        // The server still answers.
+        assertThat(get(server, "/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theTenantComesFromTheHeaderOrTheConfiguredDefault() throws Exception {
         String q = "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&start=" + T0 + "&end=" + END;
         HttpResponse<String> missing = get(server, q);
@@ -305,6 +318,16 @@ class LokiHttpApiTest {
         assertThat(missing.body()).contains("no org id").contains("X-Scope-OrgID");
         assertThat(ok(get(server, q, "X-Scope-OrgID", "other")).at("/data/result")).isEmpty();
         assertThat(get(server, q, "X-Scope-OrgID", "a|b").statusCode()).isEqualTo(400);
+        // Tenants Cortex and Loki refuse, and a since that overflows: 400s with the reason, not 500s.
+        for (String bad : List.of("..", "a/b", "a b", "x".repeat(151))) {
+            HttpResponse<String> r = get(server, q, "X-Scope-OrgID", bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).as(bad).contains("tenant ID");
+        }
+        HttpResponse<String> since = get(server, "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}")
+                + "&since=99999999h", "X-Scope-OrgID", "fake");
+        assertThat(since.statusCode()).isEqualTo(400);
+        assertThat(since.body()).contains("since=99999999h");
         assertThat(ok(get(singleTenant, q)).at("/data/result/0/values")).hasSize(10);
     }
 

@@ -6,18 +6,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Go's {@code time.Duration} text, as Cortex and Loki YAML writes timeouts and back-offs: a sequence of decimal
- * numbers, each with an optional fraction and a unit ({@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s},
- * {@code m}, {@code h}), like {@code 2s}, {@code 100ms}, {@code 1m30s}, {@code 1.5h}; {@code 0} alone is zero.
- * (Schema periods use Prometheus durations with days and weeks instead: core's {@code Durations}.)
+ * The one duration form of chunkstore's config: Go's {@code time.ParseDuration} text (Go's time/format.go), as Cortex
+ * and Loki YAML writes timeouts and back-offs, plus the day, week and year units of Prometheus' durations (Prometheus
+ * common/model/time.go), which Cortex's and Loki's period and retention keys take: a sequence of decimal numbers, each
+ * with an optional fraction and a unit ({@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s}, {@code m},
+ * {@code h}, {@code d} = 24h, {@code w} = 7d, {@code y} = 365d), like {@code 2s}, {@code 100ms}, {@code 1m30s},
+ * {@code 1.5h}, {@code 168h}, {@code 1w}; {@code 0} alone is zero. Every Prometheus duration ({@code 1w2d},
+ * {@code 7d}) is one of these.
  */
 public final class GoDuration {
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h|d|w|y)");
 
     private GoDuration() {
     }
 
-    /** Go's {@code time.ParseDuration}. @throws IllegalArgumentException with a message a user can act on */
+    /** Parses the text. @throws IllegalArgumentException with a message a user can act on */
     public static Duration parse(String text) {
         String s = text == null ? "" : text.trim();
         boolean negative = false;
@@ -57,13 +60,16 @@ public final class GoDuration {
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
+            case "d" -> 24 * 3_600_000_000_000L;
+            case "w" -> 7 * 24 * 3_600_000_000_000L;
+            case "y" -> 365 * 24 * 3_600_000_000_000L;
             default -> throw new IllegalStateException(unit);
         };
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("invalid duration \"" + text
-                + "\": write a number with a unit (ns, us, ms, s, m, h), like 2s, 100ms or 1m30s");
+        return new IllegalArgumentException("not a valid duration string: \"" + text
+                + "\" is an invalid duration; write a number with a unit (ns, us, ms, s, m, h, d, w, y), like 2s, 100ms, 1m30s or 168h");
     }
 
     /** Go's {@code Duration.String}: {@code 100ms}, {@code 1.5s}, {@code 1m30s}, {@code 1h0m0s}. */

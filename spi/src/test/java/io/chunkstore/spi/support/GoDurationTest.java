@@ -26,9 +26,19 @@ class GoDurationTest {
         assertThat(GoDuration.parse("+3s")).isEqualTo(Duration.ofSeconds(3));
     }
 
+    /** Prometheus' units beside Go's, as Cortex's period and retention keys take them (issue 15: one rule). */
+    @Test
+    void parsesPrometheusDaysWeeksAndYears() {
+        assertThat(GoDuration.parse("1d")).isEqualTo(Duration.ofHours(24));
+        assertThat(GoDuration.parse("1w")).isEqualTo(Duration.ofDays(7));
+        assertThat(GoDuration.parse("1y")).isEqualTo(Duration.ofDays(365));
+        assertThat(GoDuration.parse("1w2d3h")).isEqualTo(Duration.ofHours(9 * 24 + 3));
+        assertThat(GoDuration.parse("4w")).isEqualTo(GoDuration.parse("672h"));
+    }
+
     @Test
     void rejectsWhatGoRejects() {
-        for (String bad : new String[] {"", "100", "ms", "10 s", "1d", "1s2", "abc", "--1s", "-"}) {
+        for (String bad : new String[] {"", "100", "ms", "10 s", "1s2", "1x", "abc", "--1s", "-"}) {
             assertThatThrownBy(() -> GoDuration.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("invalid duration").hasMessageContaining("like 2s");
         }
