@@ -9,8 +9,8 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * How index cells sit in Bigtable rows, one constant per Cortex store type (spec 4.2). Every cell is in column family
- * {@value #FAMILY} at timestamp 0.
+ * How index cells sit in Bigtable rows, one constant per Cortex store type (pkg/chunk/gcp/bigtable_index_client.go).
+ * Every cell is in column family {@value #FAMILY} at timestamp 0.
  *
  * <table>
  *   <caption>layouts</caption>

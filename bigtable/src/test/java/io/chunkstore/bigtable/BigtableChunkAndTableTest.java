@@ -14,6 +14,7 @@ import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * Chunk and table behaviour on the emulator beyond the shared suite: batching of chunk reads, a missing chunk table,
  * chunks over the store's limit, and which tables are listed (family {@code f}, the table-info cache).
  */
+@RealServer
 class BigtableChunkAndTableTest {
     private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();
     private static BigtableBackend backend;

@@ -5,6 +5,7 @@ import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.testservers.BigtableEndpoint;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.TestServers;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Nested;
  * Certifies the Bigtable backend with the whole conformance suite on the emulator (test-servers), once for each of
  * Cortex's three index layouts, each opened by store name as a user's config would.
  */
+@RealServer
 class BigtableConformanceTest {
 
     static StorageBackend open(String storeName) {

@@ -14,6 +14,7 @@ import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * equal and different queries on one hash in one call, pages delivered off the gRPC threads, and write failures
  * reported entry by entry.
  */
+@RealServer
 class BigtableIndexTest {
     private static final int PAGE = 7;
     private static final String READ_ROWS = "/google.bigtable.v2.Bigtable/ReadRows";

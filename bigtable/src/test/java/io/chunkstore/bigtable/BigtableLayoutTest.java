@@ -17,6 +17,7 @@ import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,10 +32,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What lands in Bigtable, read back with the raw data client and compared with spec 4.2 written out by hand: row keys
- * (the hashed-prefix vectors included), family {@code f}, qualifiers, timestamp 0 and values, for the index in each
- * layout and for chunks; and the family (and GC rule) of the tables we create.
+ * What lands in Bigtable, read back with the raw data client and compared with Cortex's layout
+ * (pkg/chunk/gcp/bigtable_index_client.go) written out by hand: row keys (the hashed-prefix vectors included), family
+ * {@code f}, qualifiers, timestamp 0 and values, for the index in each layout and for chunks; and the family (and GC
+ * rule) of the tables we create.
  */
+@RealServer
 class BigtableLayoutTest {
     private static final Map<String, BigtableBackend> BACKENDS = new LinkedHashMap<>();
     private static BigtableTableAdminClient admin;
@@ -85,7 +88,7 @@ class BigtableLayoutTest {
         return t;
     }
 
-    /** Entries of the spec's hash values, with binary range values and an empty value. */
+    /** Entries of those hash values, with binary range values and an empty value. */
     private static WriteBatch entries(String t) {
         return new WriteBatch()
                 .add(t, "userID:d18028:foo", new byte[] {0x00, (byte) 0xFF, 0x61}, "v1".getBytes(StandardCharsets.UTF_8))
@@ -116,7 +119,10 @@ class BigtableLayoutTest {
                 new Stored(s("userID:d18028:foo"), "f", s("b"), 0, ByteString.EMPTY));
     }
 
-    /** Spec 4.2's vectors: {@code e09782ff253d33df-userID:d18028:foo}, {@code 514da8f2ddc1d330-03:userID:d18028:foo}. */
+    /**
+     * Cortex's row keys (bigtable_index_client.go, fnv.go): {@code e09782ff253d33df-userID:d18028:foo},
+     * {@code 514da8f2ddc1d330-03:userID:d18028:foo}.
+     */
     @Test
     void hashedPrefixesTheRowKeyWithTheFnvOfTheHash() {
         BigtableBackend backend = BACKENDS.get("bigtable-hashed");

@@ -22,7 +22,7 @@ class IndexLayoutTest {
         return ByteString.copyFrom(out);
     }
 
-    /** Spec 4.2's vectors of Cortex's {@code HashPrefix}, as row keys of bigtable-hashed. */
+    /** Vectors of Cortex's {@code HashPrefix} (pkg/chunk/gcp/fnv.go), as row keys of bigtable-hashed. */
     @ParameterizedTest
     @CsvSource({
         "userID:d18028:foo, e09782ff253d33df-userID:d18028:foo",

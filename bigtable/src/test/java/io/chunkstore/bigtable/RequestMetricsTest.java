@@ -15,7 +15,7 @@ class RequestMetricsTest {
 
     @Test
     void bucketsAreExponentialFromOneMillisecondByFour() {
-        assertThat(io.chunkstore.spi.support.RequestDurations.CORTEX_BUCKETS).containsExactly(Duration.ofMillis(1), Duration.ofMillis(4),
+        assertThat(io.chunkstore.spi.support.RequestDurations.cortexBuckets()).containsExactly(Duration.ofMillis(1), Duration.ofMillis(4),
                 Duration.ofMillis(16), Duration.ofMillis(64), Duration.ofMillis(256), Duration.ofMillis(1024),
                 Duration.ofMillis(4096), Duration.ofMillis(16384), Duration.ofMillis(65536));
     }

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The CQL text of every statement, as Cortex writes it (spec 4.1) except where noted: table names are
- * keyspace-qualified and quoted (see {@link CqlIdentifiers}), and an index query's prefix is the exact range
- * {@code [prefix, nextPrefix(prefix))}.
+ * The CQL text of every statement, as Cortex writes it (pkg/chunk/cassandra/storage_client.go, table_client.go) except
+ * where noted: table names are keyspace-qualified and quoted (see {@link CqlIdentifiers}), and an index query's prefix
+ * is the exact range {@code [prefix, nextPrefix(prefix))}.
  */
 final class Cql {
     static final String SELECT_KEYSPACE = "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?";

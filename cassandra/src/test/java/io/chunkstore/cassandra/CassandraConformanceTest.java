@@ -2,6 +2,7 @@ package io.chunkstore.cassandra;
 
 import io.chunkstore.conformance.ConformanceSuite;
 import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * settings except those a one-node test cluster needs (replication factor 1) and a generous timeout for a busy build
  * machine.
  */
+@RealServer
 class CassandraConformanceTest implements ConformanceSuite {
 
     @Override

@@ -11,6 +11,7 @@ import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.testservers.CassandraServer;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.TestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestReporter;
  * sync period when the process dies (commit-log replay stops at the last sync marker), which would blame the client
  * for the server's documented durability window.
  */
+@RealServer
 class CassandraFaultTest {
     private static final int ENTRIES = 10000;
     private CassandraServer server;

@@ -20,6 +20,7 @@ import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.testservers.CassandraEndpoint;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.TestServers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * Also the index read path's edges: exact prefix ranges with 0xFF bytes, driver paging page by page, early stop that
  * fetches no further page, client-side value filtering, missing tables.
  */
+@RealServer
 class CassandraLayoutTest {
     private static final String KS = CassandraTestSupport.freshKeyspace("layout");
     private static final SimpleMeterRegistry METRICS = new SimpleMeterRegistry();

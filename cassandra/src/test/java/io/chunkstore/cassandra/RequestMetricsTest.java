@@ -13,7 +13,7 @@ class RequestMetricsTest {
 
     @Test
     void bucketsAreCortexsExponentialBuckets() {
-        assertThat(Arrays.stream(io.chunkstore.spi.support.RequestDurations.CORTEX_BUCKETS).mapToDouble(d -> d.toNanos() / 1e9).toArray())
+        assertThat(Arrays.stream(io.chunkstore.spi.support.RequestDurations.cortexBuckets()).mapToDouble(d -> d.toNanos() / 1e9).toArray())
                 .containsExactly(0.001, 0.004, 0.016, 0.064, 0.256, 1.024, 4.096, 16.384, 65.536);
     }
 

@@ -19,10 +19,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What an index entry means (spec 2.1-2.5), for {@code chunkstore index scan}: the row kind from the range value's
- * marker and the period's schema version, the parts of the hash value (row shard, tenant, bucket, metric, label, series
- * ID), and what the range value and value point at (series ID, chunk ID and its key fields, label value, label names),
- * with the bucket-relative hex times made absolute from the bucket in the hash value.
+ * What an index entry means (Cortex's pkg/chunk/schema.go and schema_util.go), for {@code chunkstore index scan}: the
+ * row kind from the range value's marker and the period's schema version, the parts of the hash value (row shard,
+ * tenant, bucket, metric, label, series ID), and what the range value and value point at (series ID, chunk ID and its
+ * key fields, label value, label names), with the bucket-relative hex times made absolute from the bucket in the hash
+ * value.
  */
 final class IndexEntryDecoder {
     private final SchemaVersion schema;

@@ -380,7 +380,6 @@ public final class MigrateCommand implements Callable<Integer> {
         private final AtomicInteger endedShards = new AtomicInteger();
         private final AtomicInteger failures = new AtomicInteger();
         private volatile int pendingShards;
-        private volatile int totalShards;
         private final ProgressBar bar;
         private final ScheduledExecutorService ticker;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -402,7 +401,6 @@ public final class MigrateCommand implements Callable<Integer> {
 
         @Override
         public void started(int shardsTotal, int shardsResumed) {
-            totalShards = shardsTotal;
             pendingShards = shardsTotal - shardsResumed;
             print("chunkstore migrate: " + shardsTotal + " shards, " + shardsResumed + " done before, "
                     + pendingShards + " to do");

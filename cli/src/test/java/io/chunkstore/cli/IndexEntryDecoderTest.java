@@ -23,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Every index entry every schema writes for the spec's worked example chunk (Appendix A: user "userID", labels
- * {__name__="foo",bar="baz",toms="code"}, 2019-05-12T08:45:21Z to 09:45:21Z) decodes back to what was written.
+ * Every index entry every schema writes for the worked example chunk
+ * (testdata/golden/cortex-v1.10-worked-example.jsonl: user "userID", labels {__name__="foo",bar="baz",toms="code"},
+ * 2019-05-12T08:45:21Z to 09:45:21Z) decodes back to what was written.
  */
 class IndexEntryDecoderTest {
     static final String USER = "userID";

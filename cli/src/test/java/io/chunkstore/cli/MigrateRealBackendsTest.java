@@ -20,6 +20,7 @@ import io.chunkstore.core.store.IndexedChunk;
 import io.chunkstore.testservers.BigtableEndpoint;
 import io.chunkstore.testservers.CassandraEndpoint;
 import io.chunkstore.testservers.DynamoDbEndpoint;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.TestServers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (test-servers) under a schema change (v11 until 2024-03-05, v12 after) and a tenant rename ("dst"), verified; then
  * read back through the destination's own store: same series, same samples, under the new tenant and key forms.
  */
+@RealServer
 class MigrateRealBackendsTest {
     static final String BOTH = "{__name__=~\"cpu_usage|mem_bytes\"}";
     static final String RUN = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);

@@ -8,6 +8,7 @@ import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.testservers.DynamoDbEndpoint;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.TestServers;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator commands against a real server: DynamoDB Local, started by test-servers, named by a Cortex config as
  * a user's live cluster would be.
  */
+@RealServer
 class RealServersCommandTest {
     @TempDir
     Path tmp;

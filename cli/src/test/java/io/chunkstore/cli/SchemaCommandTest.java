@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code chunkstore schema entries|queries} run in-process: their output is a contract other tools compare, so it is
- * checked against every Appendix A golden vector, field order included.
+ * checked against every golden vector of testdata/golden/cortex-v1.10-worked-example.jsonl, field order included.
  */
 class SchemaCommandTest {
     static final String USER = "userID";

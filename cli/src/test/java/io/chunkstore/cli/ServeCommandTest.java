@@ -106,10 +106,15 @@ class ServeCommandTest {
             return exit.get();
         }
 
+        /** Stops it if still running; an interrupt while waiting is kept for the test thread and ends the wait. */
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             if (thread.isAlive()) {
-                stop();
+                try {
+                    stop();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -159,7 +164,7 @@ class ServeCommandTest {
 
     static boolean listening(int port) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
-            return true;
+            return s.isConnected();
         } catch (ConnectException e) {
             return false;
         }

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.opentest4j.TestAbortedException;
 
 /**
- * The chunk client (spec 1.6): chunks come back byte for byte under their external keys (current, legacy and Loki v12
- * shapes), a missing chunk is a typed {@link ChunkNotFoundException} inside a {@link ChunkFetchException} that carries
- * the chunks that were found, deletes, large and many chunks, and stored bytes returned as stored, so an altered
- * chunk is rejected by core's decoder with reason {@code CHECKSUM}; a put that stores only part of its chunks says
- * which with a {@link ChunkWriteException}.
+ * The chunk client (Cortex's chunk.Client, pkg/chunk/storage_client.go): chunks come back byte for byte under their
+ * external keys (current, legacy and Loki v12 shapes), a missing chunk is a typed {@link ChunkNotFoundException} inside
+ * a {@link ChunkFetchException} that carries the chunks that were found, deletes, large and many chunks, and stored
+ * bytes returned as stored, so an altered chunk is rejected by core's decoder with reason {@code CHECKSUM}; a put that
+ * stores only part of its chunks says which with a {@link ChunkWriteException}.
  */
 @RequiresFeature(Feature.CHUNKS)
 public interface ChunkContract extends BackendContract {

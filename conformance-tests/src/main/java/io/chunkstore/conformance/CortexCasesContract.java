@@ -19,8 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test cases Cortex runs against every storage fixture (spec 6.3: {@code TestIndexBasic}, {@code TestQueryPages},
- * {@code TestChunksBasic}), with the same data and expectations.
+ * The test cases Cortex runs against every storage fixture (Cortex's pkg/chunk/storage/index_client_test.go:
+ * {@code TestIndexBasic}, {@code TestQueryPages}, {@code TestChunksBasic}), with the same data and expectations.
  */
 public interface CortexCasesContract extends BackendContract {
 

@@ -23,9 +23,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Index semantics beyond Cortex's own cases (spec 1.1 - 1.4): batch order, deletes, overwrites, null versus empty
- * values, unsigned order, binary range values with 0x00 and 0xFF bytes, prefix / start / value-equal edges, row
- * isolation, several tables in one batch, and typed errors for missing tables.
+ * Index semantics beyond Cortex's own cases (the IndexClient, WriteBatch and IndexQuery contracts of Cortex's
+ * pkg/chunk/storage_client.go and schema.go): batch order, deletes, overwrites, null versus empty values, unsigned
+ * order, binary range values with 0x00 and 0xFF bytes, prefix / start / value-equal edges, row isolation, several
+ * tables in one batch, and typed errors for missing tables.
  */
 @RequiresFeature(Feature.INDEX)
 public interface IndexContract extends BackendContract {

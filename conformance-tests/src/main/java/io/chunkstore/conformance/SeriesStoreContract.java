@@ -28,12 +28,13 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * A series-store round trip through real schemas (issue 3, spec 2.4 and 7): a few hundred series with chunks over
- * eight days, under schemas v9, v10, v11 and v12 (two days each, sharing their tables), written through core's store
- * (chunks, label entries once per series per day, chunk entries, Loki's v12 keys), then read back through the
- * schemas' own queries (metric, label, label value with Cortex's start and Loki's prefix, chunks of a series from the
- * start and from mid-day, label names) and through the store's matchers; every answer must be exactly the chunk and
- * series IDs an oracle computes from the generated data. The tables are made by core's table manager.
+ * A series-store round trip through real schemas (issue 3; Cortex's series-store schemas v9+ and its store path,
+ * pkg/chunk/schema.go and series_store.go): a few hundred series with chunks over eight days, under schemas v9, v10,
+ * v11 and v12 (two days each, sharing their tables), written through core's store (chunks, label entries once per
+ * series per day, chunk entries, Loki's v12 keys), then read back through the schemas' own queries (metric, label,
+ * label value with Cortex's start and Loki's prefix, chunks of a series from the start and from mid-day, label names)
+ * and through the store's matchers; every answer must be exactly the chunk and series IDs an oracle computes from the
+ * generated data. The tables are made by core's table manager.
  */
 @RequiresFeature({Feature.INDEX, Feature.CHUNKS})
 public interface SeriesStoreContract extends BackendContract {

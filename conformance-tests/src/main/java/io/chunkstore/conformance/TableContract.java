@@ -15,8 +15,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The table client (spec 1.7): create is idempotent, list shows the tables sorted, describe reports an active table by
- * name and fails typed for a missing one, delete drops the table with its data and ignores missing tables.
+ * The table client (Cortex's pkg/chunk/table_client.go): create is idempotent, list shows the tables sorted, describe
+ * reports an active table by name and fails typed for a missing one, delete drops the table with its data and ignores
+ * missing tables.
  */
 @RequiresFeature(Feature.TABLES)
 public interface TableContract extends BackendContract {

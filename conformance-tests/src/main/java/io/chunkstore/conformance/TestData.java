@@ -20,8 +20,9 @@ import java.util.zip.CRC32C;
  * chunk payloads and Cortex-shaped external keys. Everything is drawn from the {@link Random} passed in, so a seed
  * repeats a run.
  *
- * <p>{@link #chunks} makes opaque random payloads under keys of spec 3.2's shape (string formatting, cheap for
- * thousands of chunks); {@link #cortexChunks} makes real, decodable chunks through core's chunk codec.
+ * <p>{@link #chunks} makes opaque random payloads under keys of Cortex's external-key shape (pkg/chunk/chunk.go)
+ * (string formatting, cheap for thousands of chunks); {@link #cortexChunks} makes real, decodable chunks through core's
+ * chunk codec.
  */
 public final class TestData {
     private TestData() {

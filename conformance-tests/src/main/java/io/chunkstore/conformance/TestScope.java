@@ -26,10 +26,13 @@ public final class TestScope {
     /** System property fixing the seed of every test's random source. */
     public static final String SEED_PROPERTY = "chunkstore.conformance.seed";
 
-    /** Distinguishes this JVM's names from those of earlier runs against the same long-lived server. */
-    private static final String RUN = Long.toString(Math.abs(new SecureRandom().nextLong()) % 2_176_782_336L, 36);
-    private static final AtomicLong COUNTER = new AtomicLong();
     private static final SecureRandom SEEDS = new SecureRandom();
+    /**
+     * Distinguishes this JVM's names from those of earlier runs against the same long-lived server: up to six base-36
+     * digits, never negative (floorMod, where Math.abs of Long.MIN_VALUE would be).
+     */
+    private static final String RUN = Long.toString(Math.floorMod(SEEDS.nextLong(), 2_176_782_336L), 36);
+    private static final AtomicLong COUNTER = new AtomicLong();
 
     private final BackendContract hook;
     private final StorageBackend backend;

@@ -241,11 +241,11 @@ final class DynamoTableClient implements TableClient {
     }
 
     /**
-     * Cortex's UpdateTable rules (spec 4.3): a provisioned target whose capacity differs (or that is on demand now)
-     * gets its throughput set, switching the billing mode to PROVISIONED when needed; an on-demand target that is
-     * provisioned now is switched to PAY_PER_REQUEST. A LimitExceededException (DynamoDB allows few capacity
-     * decreases a day) is logged, not fatal. Then the tags are made equal to the expected ones (added, changed and
-     * removed; Cortex only adds, which leaves the table manager updating such a table forever).
+     * Cortex's UpdateTable rules (pkg/chunk/aws/dynamodb_table_client.go): a provisioned target whose capacity differs
+     * (or that is on demand now) gets its throughput set, switching the billing mode to PROVISIONED when needed; an
+     * on-demand target that is provisioned now is switched to PAY_PER_REQUEST. A LimitExceededException (DynamoDB
+     * allows few capacity decreases a day) is logged, not fatal. Then the tags are made equal to the expected ones
+     * (added, changed and removed; Cortex only adds, which leaves the table manager updating such a table forever).
      */
     @Override
     public void updateTable(TableDesc current, TableDesc expected) {

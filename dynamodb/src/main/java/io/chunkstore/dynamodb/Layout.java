@@ -12,7 +12,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The physical layout (spec 4.3), shared by reads and writes.
+ * The physical layout of Cortex's pkg/chunk/aws/dynamodb_storage_client.go, shared by reads and writes.
  *
  * <p>Index item: {@code h} (S) = hash value, {@code r} (B) = range value, {@code c} (B) = value, absent when empty.
  *

@@ -36,10 +36,6 @@ final class TokenBucket {
         this.last = nanoClock.getAsLong();
     }
 
-    static TokenBucket unlimited() {
-        return new TokenBucket(0, 1);
-    }
-
     boolean isUnlimited() {
         return rate == 0;
     }

@@ -30,10 +30,6 @@ record WriteOp(String table, String hash, byte[] range, Map<String, AttributeVal
         return new WriteOp(table, hash, range, null, origin, group, stage);
     }
 
-    boolean isDelete() {
-        return item == null;
-    }
-
     /** The item's identity: table, {@code h} and {@code r}. Two ops with the same cell never share a request. */
     String cell() {
         return cell(table, hash, range);

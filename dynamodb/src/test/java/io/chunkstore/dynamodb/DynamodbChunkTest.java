@@ -11,6 +11,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.testservers.AwsFaultInjector;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Chunks on DynamoDB Local: split and reassembled, partial results, gangs, delete. */
+@RealServer
 class DynamodbChunkTest {
     private static DynamoBackend backend;
     private static String table;

@@ -5,6 +5,7 @@ import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.testservers.DynamoDbEndpoint;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.TestServers;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import java.util.Map;
  * The whole conformance suite against DynamoDB Local, through the provider SPI and the Cortex-shaped {@code aws:}
  * config block, as a user opens the store.
  */
+@RealServer
 class DynamodbConformanceTest implements ConformanceSuite {
 
     @Override

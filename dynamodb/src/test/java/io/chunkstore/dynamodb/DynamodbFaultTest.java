@@ -13,6 +13,7 @@ import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.ThrottledException;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.Backoff;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * UnprocessedItems / UnprocessedKeys (exactly what DynamoDB does when it skips them). Every write must end up applied,
  * each acknowledged by exactly one response, and every read must return everything once.
  */
+@RealServer
 class DynamodbFaultTest {
     enum Mode { OFF, RANDOM, ALWAYS_THROTTLE, ALWAYS_UNPROCESSED }
 

@@ -11,6 +11,7 @@ import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /** The index on DynamoDB Local: the DynamoDB-specific cases the shared suite does not reach. */
+@RealServer
 class DynamodbIndexTest {
     private static final MeterRegistry METRICS = new SimpleMeterRegistry();
     /** Query page size forced by an interceptor, so small rows span many pages; 0 = DynamoDB's default. */

@@ -11,6 +11,7 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.testservers.RealServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +32,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Our items, read back with the raw SDK, are exactly spec 4.3's: index cells {@code {h: S, r: B, [c: B]}}, chunks
- * {@code {h: external key, r: 0x63, c: bytes}} (Cortex's), split chunks as dynamodb/README.md documents. Uses the
- * golden Cortex v1.10 index entries and chunk of testdata/golden.
+ * Our items, read back with the raw SDK, are exactly Cortex's (pkg/chunk/aws/dynamodb_storage_client.go): index cells
+ * {@code {h: S, r: B, [c: B]}}, chunks {@code {h: external key, r: 0x63, c: bytes}} (Cortex's), split chunks as
+ * dynamodb/README.md documents. Uses the golden Cortex v1.10 index entries and chunk of testdata/golden.
  */
+@RealServer
 class DynamodbLayoutTest {
     private static final String GOLDEN_CHUNK_KEY = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
 
@@ -126,7 +128,7 @@ class DynamodbLayoutTest {
         }
     }
 
-    /** Each golden query returns what the spec's semantics select from the golden entries, in range order. */
+    /** Each golden query returns what Cortex's query semantics select from the golden entries, in range order. */
     @Test
     void goldenQueriesReturnWhatTheSpecSelects() throws IOException {
         Map<String, String> tables = new TreeMap<>();

@@ -9,6 +9,7 @@ import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
  * support tagging (it answers UnknownOperationException), so the tagging requests are checked as they leave the SDK,
  * captured by an ExecutionInterceptor, and the backend must carry on without them.
  */
+@RealServer
 class DynamodbTableTest {
     /** Tagging and CreateTable requests as they left the SDK. */
     private static final List<SdkRequest> TAGGING = new CopyOnWriteArrayList<>();

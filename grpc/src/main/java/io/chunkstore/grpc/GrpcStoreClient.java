@@ -23,15 +23,15 @@ import java.util.concurrent.TimeUnit;
  * A chunkstore backend that talks to a grpc_store plugin server (ours, or any server of the Cortex / Loki protocol):
  * the SPI over the wire, so any JVM program and the conformance suite can use a remote store.
  *
- * <p>It behaves like the Go client (spec 4.5) where that is the contract: keepalive pings every 20 s also without
- * calls; {@code batchWrite} sends WriteIndex, then DeleteIndex; {@code queryPages} opens one QueryIndex stream per
- * query, up to {@code queryParallelism} at a time, and hands each received message to the consumer as one page (a
- * consumer that returns false cancels its stream); {@code deleteChunk} sends the chunk id (and names the chunk's
- * table in the {@code chunkstore-chunk-table} header, which other servers ignore). Where the SPI asks for
- * more, it does more: requests larger than {@code maxRequestMessageBytes} (4 MiB, what a Go server accepts) are split
- * into several, empty WriteIndex / DeleteIndex calls are not sent, and errors come back typed (status code → SPI
- * exception; a requested chunk the server did not return is a {@link io.chunkstore.spi.ChunkNotFoundException} inside
- * a {@link io.chunkstore.spi.ChunkFetchException} that also carries the chunks received).
+ * <p>It behaves like the Go client (Cortex's pkg/chunk/grpc/grpc_client.go) where that is the contract: keepalive pings
+ * every 20 s also without calls; {@code batchWrite} sends WriteIndex, then DeleteIndex; {@code queryPages} opens one
+ * QueryIndex stream per query, up to {@code queryParallelism} at a time, and hands each received message to the
+ * consumer as one page (a consumer that returns false cancels its stream); {@code deleteChunk} sends the chunk id (and
+ * names the chunk's table in the {@code chunkstore-chunk-table} header, which other servers ignore). Where the SPI asks
+ * for more, it does more: requests larger than {@code maxRequestMessageBytes} (4 MiB, what a Go server accepts) are
+ * split into several, empty WriteIndex / DeleteIndex calls are not sent, and errors come back typed (status code → SPI
+ * exception; a requested chunk the server did not return is a {@link io.chunkstore.spi.ChunkNotFoundException} inside a
+ * {@link io.chunkstore.spi.ChunkFetchException} that also carries the chunks received).
  *
  * <p>The three clients share one channel: their {@code close()} does nothing, {@link #close()} closes the channel.
  */

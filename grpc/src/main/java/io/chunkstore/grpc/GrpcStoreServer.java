@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * The grpc_store plugin server: serves one chunkstore backend to unmodified Cortex (up to 1.13) and Loki (2.x, 3.x)
  * queriers and ingesters configured with {@code store: grpc-store} and {@code grpc_store: {server_address: ...}}.
  *
- * <p>It honours what the Go client does (spec 4.5; users-and-ecosystem 4.4): keepalive pings every 20 s also
+ * <p>It honours what the Go client does (Cortex's pkg/chunk/grpc/grpc_client.go): keepalive pings every 20 s also
  * without calls are permitted; every streamed message stays within {@link #GO_MAX_RECEIVE_MESSAGE_BYTES}; empty
  * WriteIndex / DeleteIndex calls never reach the backend; DeleteChunks finds the chunk table through a
  * {@link ChunkTableResolver}. QueryIndex streams with flow control and a cancelled call stops the backend's paging.

@@ -46,7 +46,7 @@ final class RequestMetrics implements ServerInterceptor {
         Timer.builder(durationName)
                 .description("Time spent serving grpc_store requests, by RPC and gRPC status code.")
                 .tags("method", method, "status_code", code.name())
-                .serviceLevelObjectives(RequestDurations.CORTEX_BUCKETS)
+                .serviceLevelObjectives(RequestDurations.cortexBuckets())
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
     }

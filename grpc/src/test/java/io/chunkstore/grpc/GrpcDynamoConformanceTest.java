@@ -8,6 +8,7 @@ import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.testservers.DynamoDbEndpoint;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.TestServers;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import java.util.Map;
  * local-backend run ({@link GrpcConformanceTest}) cannot show: the server's streaming and error mapping over a
  * backend with real network paging, throttling retries and typed missing tables.
  */
+@RealServer
 class GrpcDynamoConformanceTest implements ConformanceSuite {
 
     @Override

@@ -21,13 +21,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The wire contract of spec 4.5, transcribed here by hand, against the generated descriptors: package, service,
- * method paths and streaming, and every message's fields (name, number, type). A change to grpc.proto that would
- * change what goes over the wire fails here.
+ * The wire contract of Cortex's pkg/chunk/grpc/grpc.proto, transcribed here by hand, against the generated descriptors:
+ * package, service, method paths and streaming, and every message's fields (name, number, type). A change to grpc.proto
+ * that would change what goes over the wire fails here.
  */
 class ProtoContractTest {
 
-    /** Spec 4.5, "Messages (field = number, type)". */
+    /** Cortex's grpc.proto messages: field = number, type. */
     private static final Map<String, List<String>> SPEC_MESSAGES = new TreeMap<>(Map.ofEntries(
             Map.entry("PutChunksRequest", List.of("chunks=1:repeated Chunk")),
             Map.entry("GetChunksRequest", List.of("chunks=1:repeated Chunk")),
@@ -53,7 +53,7 @@ class ProtoContractTest {
             Map.entry("ListTablesResponse", List.of("tableNames=1:repeated string")),
             Map.entry("Labels", List.of("name=1:string", "value=2:string"))));
 
-    /** Spec 4.5, "RPCs": method → request, response; (stream) marks server streaming. */
+    /** Cortex's grpc.proto RPCs: method → request, response; (stream) marks server streaming. */
     private static final Map<String, String> SPEC_METHODS = new TreeMap<>(Map.ofEntries(
             Map.entry("grpc.grpc_store/WriteIndex", "grpc.WriteIndexRequest -> google.protobuf.Empty"),
             Map.entry("grpc.grpc_store/QueryIndex", "grpc.QueryIndexRequest -> stream grpc.QueryIndexResponse"),

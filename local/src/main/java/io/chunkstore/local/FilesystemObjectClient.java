@@ -27,11 +27,11 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Objects as files under a directory (Cortex's filesystem object store, spec 4.4): the key's {@code /}-separated
- * segments are the path below the root, cleaned like Go's {@code filepath.Join} (empty and {@code .} segments
- * vanish); a {@code ..} segment is refused. A put is atomic: the bytes go to a temporary file in the target's
- * directory ({@value #TEMP_PREFIX}...), are fsynced, renamed over the target, and the directory is fsynced, so a
- * reader or a crash sees the old object or the new one, never a part. Delete removes the file and then every parent
+ * Objects as files under a directory (Cortex's filesystem object store, pkg/chunk/local/fs_object_client.go): the key's
+ * {@code /}-separated segments are the path below the root, cleaned like Go's {@code filepath.Join} (empty and
+ * {@code .} segments vanish); a {@code ..} segment is refused. A put is atomic: the bytes go to a temporary file in the
+ * target's directory ({@value #TEMP_PREFIX}...), are fsynced, renamed over the target, and the directory is fsynced, so
+ * a reader or a crash sees the old object or the new one, never a part. Delete removes the file and then every parent
  * directory that became empty, never the root. Listing supports the {@code ""} and {@code "/"} delimiters. Temporary
  * files are invisible to get and list. Thread-safe; holds no open files between calls.
  */

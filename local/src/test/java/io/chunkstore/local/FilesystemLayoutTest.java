@@ -20,7 +20,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The chunk files are Cortex's filesystem store, byte for byte and path for path (spec 4.4). */
+/**
+ * The chunk files are Cortex's filesystem store, byte for byte and path for path (pkg/chunk/local/fs_object_client.go).
+ */
 class FilesystemLayoutTest {
     static final String GOLDEN_KEY = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
     static final String GOLDEN_FILE = "dXNlcklEL2ZkMzQ3NzY2NmRhY2Y5MmE6MTZhYWIzN2M4ZTg6MTZhYWI2ZWI3Njg6ZDk3Yzc4ZTE=";

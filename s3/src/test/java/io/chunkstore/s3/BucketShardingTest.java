@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * ({@code h = 0x811c9dc5; for b in key.encode(): h = ((h ^ b) * 0x01000193) & 0xffffffff}).
  */
 class BucketShardingTest {
-    /** The external key of the Cortex v1.10 golden chunk (spec section 3.5). */
+    /** The external key of the Cortex v1.10 golden chunk (testdata/golden/chunk-d97c78e1.bin). */
     static final String CORTEX_KEY = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
     /** A Loki v12+ external key. */
     static final String LOKI_KEY = "fake/5e3f0b2b8e3c2f1a/18f0a1b2c3d:18f0a1b9e00:1a2b3c4d";

@@ -9,6 +9,7 @@ import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
+import io.chunkstore.testservers.RealServer;
 import io.chunkstore.testservers.S3Endpoint;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * The chunk contracts exercise S3; the index contracts show that the composition hands each client to the right store.
  * One bucket, as most deployments have; {@link S3ShardedChunksConformanceTest} runs the chunk contracts over sixteen.
  */
+@RealServer
 class S3ConformanceTest implements ConformanceSuite {
 
     /** The storage block a user would write for S3Mock, plus {@code extra} keys in its {@code aws:} block. */

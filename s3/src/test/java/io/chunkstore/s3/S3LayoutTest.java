@@ -10,6 +10,7 @@ import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
+import io.chunkstore.testservers.RealServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +29,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * key (Loki's {@code object_prefix} in front when set), holding exactly the encoded chunk; and a bucket Cortex or Loki
  * wrote (golden chunks put by raw key) is read as it is.
  */
+@RealServer
 class S3LayoutTest {
-    /** The Cortex v1.10 golden chunk (spec 3.5) and its external key. */
+    /** The Cortex v1.10 golden chunk (testdata/golden/chunk-d97c78e1.bin) and its external key. */
     static final String CORTEX_KEY = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
 
     private static S3AsyncClient plain;

@@ -8,6 +8,7 @@ import io.chunkstore.spi.ObjectClient.ListResult;
 import io.chunkstore.spi.ObjectClient.StorageObject;
 import io.chunkstore.spi.ObjectNotFoundException;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.testservers.RealServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /** The S3 object client against S3Mock: every ObjectClient operation, its errors, sizes, paging and concurrency. */
+@RealServer
 class S3ObjectClientTest {
     private static S3AsyncClient plain;
     private static String bucket;

@@ -9,6 +9,7 @@ import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.ThrottledException;
 import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.testservers.AwsFaultInjector;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -30,6 +31,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * into the errors S3 sends: 503 SlowDown and 429 are retried and, when the attempts run out, end as
  * {@link ThrottledException}; 500 likewise as {@link UnavailableException}; 4xx answers are not retried.
  */
+@RealServer
 class S3RetryAndMetricsTest {
     private static final String METRIC = "loki_s3_request_duration_seconds";
     private static final int ATTEMPTS = 4;

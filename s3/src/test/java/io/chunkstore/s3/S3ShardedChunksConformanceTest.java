@@ -4,6 +4,7 @@ import io.chunkstore.conformance.ChunkContract;
 import io.chunkstore.conformance.SeriesStoreContract;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.testservers.RealServer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * bucket (the series-store fixture's 6,400 chunks in one bucket took over two minutes on two cores and then timed
  * out); sixteen buckets cut that sixteen-fold. Real S3 has no such limit.
  */
+@RealServer
 class S3ShardedChunksConformanceTest implements ChunkContract, SeriesStoreContract {
     static final int BUCKETS = 16;
 

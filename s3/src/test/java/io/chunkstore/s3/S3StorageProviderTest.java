@@ -10,6 +10,7 @@ import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
+import io.chunkstore.testservers.RealServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** The provider: found by store name, what it declares, what it opens, metrics under the namespace, SSE on writes. */
+@RealServer
 class S3StorageProviderTest {
 
     @Test

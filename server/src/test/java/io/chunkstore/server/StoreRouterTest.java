@@ -60,7 +60,8 @@ class StoreRouterTest {
         assertThat(r.locate(in2019).store()).isEqualTo("mem-a");
         assertThat(r.locate(in2020).store()).isEqualTo("mem-b");
         assertThat(r.locate(in2022).store()).isEqualTo("mem-a");
-        assertThat(r.chunkTableFor(in2019)).isEqualTo("chunks_2575"); // spec 2.2: 2019-05-12 is week 2575
+        // Cortex's periodic table names: 2019-05-12 is week 2575.
+        assertThat(r.chunkTableFor(in2019)).isEqualTo("chunks_2575");
         assertThatThrownBy(() -> r.locate("not a key")).isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("not a key");
         String early = "u/fd3477666dacf92a:0:1:38eb373c";

@@ -6,7 +6,8 @@ import java.util.List;
  * The index half of a chunk store (Cortex's {@code IndexClient}): a wide-column store of
  * {@code (table, hash value, range value) -> value} cells, read one hash value at a time.
  *
- * <p>Semantics are Cortex's exactly (spec section 1):
+ * <p>Semantics are Cortex's exactly (pkg/chunk/storage_client.go and the cases of
+ * pkg/chunk/storage/index_client_test.go):
  * <ul>
  *   <li>{@link #batchWrite} applies every put of the batch, then every delete. There is no atomicity; on failure an
  *       {@link IndexWriteException} lists what was not written. Re-writing a cell overwrites its value; deleting a

@@ -118,14 +118,6 @@ public final class IndexQuery {
                 .rangeValueStart(rangeValueStart).valueEqual(valueEqual).immutable(immutable);
     }
 
-    /** Value equality on all fields (the object itself is what {@link PageConsumer} attributes pages to). */
-    public boolean sameAs(IndexQuery o) {
-        return tableName.equals(o.tableName) && hashValue.equals(o.hashValue)
-                && java.util.Arrays.equals(rangeValuePrefix, o.rangeValuePrefix)
-                && java.util.Arrays.equals(rangeValueStart, o.rangeValueStart)
-                && java.util.Arrays.equals(valueEqual, o.valueEqual) && immutable == o.immutable;
-    }
-
     @Override
     public String toString() {
         return "IndexQuery{table=" + tableName + ", hash=" + hashValue

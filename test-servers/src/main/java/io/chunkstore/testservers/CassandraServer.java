@@ -38,10 +38,9 @@ public final class CassandraServer {
   private final Path logFile;
   private final String javaLauncher;
   private final String classPath;
-  private int nativePort;
-  private int storagePort;
+  private volatile int nativePort;
+  private volatile int storagePort;
   private ChildProcess process;
-  private Duration lastStart = Duration.ZERO;
 
   private CassandraServer(Path workDir, String java, String classPath) {
     this.workDir = workDir;
@@ -114,7 +113,7 @@ public final class CassandraServer {
         </configuration>
         """);
     List<String> args = new ArrayList<>(List.of(
-        // Small heap, C1 only, serial GC: 5-8 s to start instead of ~20 s (see shared/testing/real-servers.md).
+        // Small heap, C1 only, serial GC: 5-8 s to start instead of ~20 s (measured on the 2-core build machines).
         // Keep -Xms small: as root, Cassandra mlockall()s, so RSS follows the committed heap.
         "-Xms256m", "-Xmx512m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
         "-XX:ErrorFile=" + w + "/hs_err_%p.log",
@@ -187,8 +186,7 @@ public final class CassandraServer {
     process = ChildProcess.start("cassandra", List.of(javaLauncher, "@" + workDir.resolve("jvm.args")), workDir, logFile,
         Map.of());
     process.awaitPort(nativePort, START_TIMEOUT);
-    lastStart = Duration.ofNanos(System.nanoTime() - t0);
-    TestServers.report("cassandra", "127.0.0.1:" + nativePort, lastStart, logFile);
+    TestServers.report("cassandra", "127.0.0.1:" + nativePort, Duration.ofNanos(System.nanoTime() - t0), logFile);
   }
 
   /** Stops the node cleanly (SIGTERM: it drains and flushes, ~7 s), SIGKILL after 60 s. No-op when stopped. */
@@ -235,11 +233,6 @@ public final class CassandraServer {
   /** The server's log (stdout and stderr, INFO and up). */
   public Path logFile() {
     return logFile;
-  }
-
-  /** Wall time of the last {@link #start()} until the CQL port accepted connections. */
-  public synchronized Duration lastStartTime() {
-    return lastStart;
   }
 
   private void appendMarker(String what) {

@@ -115,7 +115,9 @@ final class Settings {
           throw new TestServerException("The test-servers jar has no " + RUNTIME_RESOURCE
               + "; rebuild it through the reactor (mvn -pl <module> -am verify)");
         }
-        props.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        try (InputStreamReader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+          props.load(reader);
+        }
       } catch (IOException e) {
         throw new TestServerException("Cannot read " + RUNTIME_RESOURCE + " of the test-servers jar", e);
       }

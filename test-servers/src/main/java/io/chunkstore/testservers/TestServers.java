@@ -32,6 +32,8 @@ import java.util.concurrent.CompletionException;
  * Servers are shared by every test of the JVM: use fresh keyspace, table and bucket names per test class.
  */
 public final class TestServers {
+  /** Set by surefire's fast lane (the root pom): starting any server then fails, naming {@link RealServer}. */
+  public static final String REFUSE_PROPERTY = "chunkstore.testservers.refuse";
   private static final Map<ServerKind, CompletableFuture<Started>> STARTS = new EnumMap<>(ServerKind.class);
   private static final Map<ServerKind, Thread> STARTERS = new EnumMap<>(ServerKind.class);
   private static final Deque<Started> RUNNING = new ArrayDeque<>();
@@ -157,6 +159,11 @@ public final class TestServers {
     CompletableFuture<Started> existing = STARTS.get(kind);
     if (existing != null) {
       return existing;
+    }
+    if (Boolean.getBoolean(REFUSE_PROPERTY)) {
+      throw new TestServerException("no " + kind.id() + " test server in this test JVM (" + REFUSE_PROPERTY
+          + "=true: mvn test is the fast lane): annotate the test class with @" + RealServer.class.getSimpleName()
+          + " so it runs in mvn verify");
     }
     installShutdownHook();
     CompletableFuture<Started> future = new CompletableFuture<>();

@@ -17,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The Bigtable emulator starts and answers the real google-cloud-bigtable clients. */
+@RealServer
 class BigtableSmokeTest {
 
   @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Cassandra starts, answers the real driver, and keeps acknowledged writes across a kill and a clean stop. */
+@RealServer
 class CassandraSmokeTest {
 
   private static CqlSession connect(CassandraEndpoint ep) {

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** DynamoDB Local starts and answers the real AWS SDK v2 client. */
+@RealServer
 class DynamoDbSmokeTest {
 
   @Test

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * The registry: one server per JVM however many threads ask, in target/servers/<name>-<pid>, gone after stop, and
  * started anew on the next call. Uses the Bigtable emulator, which starts in a fraction of a second.
  */
+@RealServer
 class LifecycleTest {
 
   @Test

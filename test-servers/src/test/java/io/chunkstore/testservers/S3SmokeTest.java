@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** S3Mock starts and answers the real AWS SDK v2 S3 client. */
+@RealServer
 class S3SmokeTest {
 
   @Test

@@ -6,7 +6,7 @@ import io.chunkstore.cassandra.CassandraConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The baselines write the backends' physical layouts (spec 4.1-4.2, local README). */
+/** The baselines write the backends' physical layouts (Cortex's Cassandra and Bigtable clients; the local README). */
 class RawLayoutTest {
 
     @Test

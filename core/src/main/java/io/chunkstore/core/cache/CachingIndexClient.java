@@ -17,10 +17,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Cortex's {@code cachingIndexClient} (spec 7.4) in process: every query is broadened to its whole row
- * ({@code table, hash}), each distinct row is read from the backend once per call and cached, and every caller query
- * is answered from the row with {@link IndexQuery#matches}. So one broad read serves the metric, label and
- * label-value lookups of a query, and repeated queries do not reach the backend at all.
+ * Cortex's {@code cachingIndexClient} (pkg/chunk/storage/caching_index_client.go) in process: every query is broadened
+ * to its whole row ({@code table, hash}), each distinct row is read from the backend once per call and cached, and
+ * every caller query is answered from the row with {@link IndexQuery#matches}. So one broad read serves the metric,
+ * label and label-value lookups of a query, and repeated queries do not reach the backend at all.
  *
  * <ul>
  *   <li>Rows of {@link IndexQuery#immutable() immutable} queries never expire; others expire after

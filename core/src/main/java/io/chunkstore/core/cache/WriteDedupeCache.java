@@ -9,10 +9,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The write-dedupe cache of the series store (spec 7.3 step 2): the keys of label entries already written, one per
- * series per bucket ({@link io.chunkstore.core.schema.LabelWriteEntries#cacheKey()}), so an ingester flushing many
- * chunks of one series writes the series' label entries once a day instead of once per chunk. Losing an entry only
- * costs a rewrite of identical cells. Bounded by entries, optionally expiring. Thread-safe.
+ * The write-dedupe cache of the series store (Cortex's writeDedupeCache in seriesStore.PutOne): the keys of label
+ * entries already written, one per series per bucket ({@link io.chunkstore.core.schema.LabelWriteEntries#cacheKey()}),
+ * so an ingester flushing many chunks of one series writes the series' label entries once a day instead of once per
+ * chunk. Losing an entry only costs a rewrite of identical cells. Bounded by entries, optionally expiring. Thread-safe.
  */
 public final class WriteDedupeCache {
     /** Default bound: one million keys. */

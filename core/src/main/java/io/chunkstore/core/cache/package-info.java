@@ -2,10 +2,10 @@
  * In-process caches of the store path, on Caffeine.
  *
  * <ul>
- *   <li>{@link io.chunkstore.core.cache.CachingIndexClient}: Cortex's index query cache (spec 7.4), an
- *       {@link io.chunkstore.spi.IndexClient} wrapper that reads whole rows once and answers every query from them,
- *       with the cardinality limit ({@link io.chunkstore.core.cache.CardinalityExceededException}) and immutable
- *       versus expiring rows.</li>
+ *   <li>{@link io.chunkstore.core.cache.CachingIndexClient}: Cortex's index query cache
+ *       (pkg/chunk/storage/caching_index_client.go), an {@link io.chunkstore.spi.IndexClient} wrapper that reads whole
+ *       rows once and answers every query from them, with the cardinality limit
+ *       ({@link io.chunkstore.core.cache.CardinalityExceededException}) and immutable versus expiring rows.</li>
  *   <li>{@link io.chunkstore.core.cache.ChunkCache}: encoded chunks by external key, bounded in bytes.</li>
  *   <li>{@link io.chunkstore.core.cache.WriteDedupeCache}: which series' label entries were written per bucket.</li>
  * </ul>

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A chunk (spec 3.1): one series' data over a time range, with the metadata its envelope carries. {@code data} is
- * the encoding-specific payload (Prometheus samples in any Cortex encoding, or a Loki MemChunk), decoded only on
- * demand ({@link #sampleIterator()}); it is shared, not copied, so treat it as read-only. The checksum is not part of
- * the stored bytes: it comes from the external key, or from {@link ChunkCodec#encode} for a new chunk.
+ * A chunk (Cortex's pkg/chunk/chunk.go): one series' data over a time range, with the metadata its envelope carries.
+ * {@code data} is the encoding-specific payload (Prometheus samples in any Cortex encoding, or a Loki MemChunk),
+ * decoded only on demand ({@link #sampleIterator()}); it is shared, not copied, so treat it as read-only. The checksum
+ * is not part of the stored bytes: it comes from the external key, or from {@link ChunkCodec#encode} for a new chunk.
  *
  * @param userId      the tenant (no '/')
  * @param fingerprint the series fingerprint, an unsigned 64-bit number

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The chunk envelope (spec 3.3), as Cortex's {@code Chunk.Encode} / {@code Chunk.Decode} and Loki's copy of them
+ * The chunk envelope, as Cortex's {@code Chunk.Encode} / {@code Chunk.Decode} and Loki's copy of them
  * read and write it:
  *
  * <pre>

@@ -5,9 +5,9 @@ import io.chunkstore.spi.InvalidChunkException.Reason;
 import java.util.Objects;
 
 /**
- * A chunk's identity, as its external key carries it (spec 3.2): tenant, series fingerprint (an unsigned 64-bit
- * number kept in a long), the time range in milliseconds and, for chunks written since Cortex added checksums, the
- * CRC-32C of the encoded bytes.
+ * A chunk's identity, as its external key carries it (Cortex's pkg/chunk/chunk.go): tenant, series fingerprint (an
+ * unsigned 64-bit number kept in a long), the time range in milliseconds and, for chunks written since Cortex added
+ * checksums, the CRC-32C of the encoded bytes.
  *
  * @param userId      the tenant; it cannot contain '/', which separates it from the rest of the key (Cortex's
  *                    tenant IDs never do)

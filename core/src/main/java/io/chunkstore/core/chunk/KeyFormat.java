@@ -1,9 +1,9 @@
 package io.chunkstore.core.chunk;
 
 /**
- * How a chunk's external key is written (spec 3.2). Which one a store uses comes from its schema config: Loki
- * schema v12 and later write {@link #V12}, everything else {@link #CURRENT}; chunks without a checksum only ever
- * had the legacy forms.
+ * How a chunk's external key is written (Cortex's pkg/chunk/chunk.go, Loki's pkg/storage/config/schema_config.go).
+ * Which one a store uses comes from its schema config: Loki schema v12 and later write {@link #V12}, everything else
+ * {@link #CURRENT}; chunks without a checksum only ever had the legacy forms.
  */
 public enum KeyFormat {
     /** {@code <fp>:<from>:<through>} in decimal: the chunk ID old (pre-checksum) index entries hold. */

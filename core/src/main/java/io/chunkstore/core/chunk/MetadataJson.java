@@ -17,8 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The chunk metadata JSON (spec 3.3): written by hand so the bytes are exactly Go's, read with Jackson's streaming
- * parser so times and fingerprints are parsed exactly from their decimal text.
+ * The chunk metadata JSON (Cortex's pkg/chunk/chunk.go and json_helpers.go): written by hand so the bytes are exactly
+ * Go's, read with Jackson's streaming parser so times and fingerprints are parsed exactly from their decimal text.
  */
 final class MetadataJson {
     private static final JsonFactory JSON = JsonFactory.builder().build();

@@ -12,7 +12,7 @@ public enum MetadataStyle {
      */
     JSONITER,
     /**
-     * Go's standard library conventions, as spec/loki-chunks.md 1.2 describes Loki: times as
+     * Go's standard library conventions, as Loki writes it (jsoniter, pkg/storage/chunk/chunk.go): times as
      * {@code strconv.FormatFloat(ms/1000, 'f', -1, 64)} ({@code 1600000000.12}), label names and values escaped by
      * {@code encoding/json} (also {@code <}, {@code >}, {@code &}, U+2028, U+2029).
      */

@@ -52,8 +52,8 @@ public record PeriodConfig(LocalDate from, String store, String objectStore, Sch
     }
 
     /**
-     * Checks this entry on its own (spec 2.6: chunks prefix, table periods, row shards). {@code where} names the entry
-     * in messages, for example {@code schema_config.configs[1] (from 2020-01-01)}.
+     * Checks this entry on its own (Cortex's PeriodConfig.validate: chunks prefix, table periods, row shards).
+     * {@code where} names the entry in messages, for example {@code schema_config.configs[1] (from 2020-01-01)}.
      *
      * @throws ConfigException naming the entry and the offending key
      */

@@ -113,10 +113,10 @@ public final class SchemaConfig {
     }
 
     /**
-     * Splits {@code [fromMs, throughMs]} across periods as Cortex's composite store does (spec 2.7): starting at the
-     * period owning {@code fromMs} (or the first period, with {@code fromMs} clamped to its start, when the range
-     * begins before it), each period gets {@code [cur, min(throughMs, nextStart - 1)]}. A range that ends before the
-     * first period gives nothing.
+     * Splits {@code [fromMs, throughMs]} across periods as Cortex's composite store does
+     * (pkg/chunk/composite_store.go): starting at the period owning {@code fromMs} (or the first period, with
+     * {@code fromMs} clamped to its start, when the range begins before it), each period gets
+     * {@code [cur, min(throughMs, nextStart - 1)]}. A range that ends before the first period gives nothing.
      */
     public List<PeriodRange> split(long fromMs, long throughMs) {
         List<PeriodRange> out = new ArrayList<>();

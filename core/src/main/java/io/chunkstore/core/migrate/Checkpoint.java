@@ -107,7 +107,7 @@ public final class Checkpoint {
                     + ". Rerun with the checkpoint's parameters to resume it, or give a new --checkpoint file");
         }
         JsonNode shards = root.path("shards");
-        for (Iterator<Map.Entry<String, JsonNode>> it = shards.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = shards.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode s = e.getValue();
             State state;
@@ -125,7 +125,7 @@ public final class Checkpoint {
 
     private static RunIdentity readIdentity(JsonNode run, Path file) {
         Map<String, String> tenants = new LinkedHashMap<>();
-        run.path("tenants").fields().forEachRemaining(e -> tenants.put(e.getKey(), e.getValue().asText()));
+        run.path("tenants").properties().forEach(e -> tenants.put(e.getKey(), e.getValue().asText()));
         List<String> selectors = new ArrayList<>();
         run.path("selectors").forEach(n -> selectors.add(n.asText()));
         if (!run.has("from") || !run.has("to") || !run.has("shardByMs")) {
@@ -236,6 +236,9 @@ public final class Checkpoint {
             throw new StorageException("cannot serialise checkpoint " + file + ": " + e.getMessage(), e);
         }
         Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new StorageException("checkpoint " + file + " names a root directory, not a file in one");
+        }
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(dir);

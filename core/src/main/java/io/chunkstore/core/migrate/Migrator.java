@@ -122,11 +122,6 @@ public final class Migrator {
         stop.set(true);
     }
 
-    /** Whether {@link #stop()} was called. */
-    public boolean stopping() {
-        return stop.get();
-    }
-
     /** What one run of a shard produced. */
     private record ShardRun(ShardStats stats, boolean done) {
     }

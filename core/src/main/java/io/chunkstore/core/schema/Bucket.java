@@ -2,7 +2,7 @@ package io.chunkstore.core.schema;
 
 /**
  * One index bucket (an hour for v1, a day otherwise) that a time range touches: the index table and hash key of the
- * bucket, and the range's start and end relative to the bucket start (spec 2.2).
+ * bucket, and the range's start and end relative to the bucket start (Cortex's pkg/chunk/schema_config.go).
  *
  * @param number     hours (v1) or days since the epoch
  * @param relFrom    {@code max(0, from - bucketStart)} in ms

@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a time range into index buckets (Cortex's {@code hourlyBuckets} / {@code dailyBuckets}): one bucket for
- * every hour (v1) or day (other schemas) from {@code floor(from_s / S)} to {@code floor(through_s / S)} inclusive, so
- * a range that ends exactly on a bucket boundary gets an extra bucket with {@code relThrough = 0} (spec 2.2).
- * Seconds and bucket numbers use truncating division, as in Go.
+ * Splits a time range into index buckets (Cortex's {@code hourlyBuckets} / {@code dailyBuckets}): one bucket for every
+ * hour (v1) or day (other schemas) from {@code floor(from_s / S)} to {@code floor(through_s / S)} inclusive, so a range
+ * that ends exactly on a bucket boundary gets an extra bucket with {@code relThrough = 0} (Cortex's
+ * pkg/chunk/schema_config.go). Seconds and bucket numbers use truncating division, as in Go.
  */
 public final class Buckets {
     /** One hour in ms: the bucket size of schema v1. */

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An index range value as a list of components (spec 2.1). Written range values are components each followed by
- * {@code \0}; full keys end with a {@link RangeValueMarker} component ({@code c1 \0 c2 \0 c3 \0 marker \0}),
- * v1/v2 keys have three components and no marker, and read prefixes are components without a marker. Decoding
- * splits at every {@code \0} and drops bytes after the last one, as Cortex's {@code decodeRangeKey} does.
+ * An index range value as a list of components (Cortex's pkg/chunk/schema_util.go). Written range values are components
+ * each followed by {@code \0}; full keys end with a {@link RangeValueMarker} component
+ * ({@code c1 \0 c2 \0 c3 \0 marker \0}), v1/v2 keys have three components and no marker, and read prefixes are
+ * components without a marker. Decoding splits at every {@code \0} and drops bytes after the last one, as Cortex's
+ * {@code decodeRangeKey} does.
  */
 public final class RangeValue {
     private final List<byte[]> components;

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 /**
  * The one-byte version/type marker that ends a written range value ({@code c1 \0 c2 \0 c3 \0 marker \0}) and says
- * how to read its components (spec 2.1). Range values of schemas v1 and v2 have none.
+ * how to read its components (Cortex's pkg/chunk/schema_util.go). Range values of schemas v1 and v2 have none.
  */
 public enum RangeValueMarker {
     /** Very old v3 writers wrote the number 1 instead of '1'; read as {@link #CHUNK_TIME_V1}. Read-only. */

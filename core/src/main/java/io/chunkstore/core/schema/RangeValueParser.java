@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.spi.Bytes;
 import java.util.List;
 
-/** Reads index entries back (spec 2.5): what a range value and its value column point at. */
+/**
+ * Reads index entries back (Cortex's parseChunkTimeRangeValue, pkg/chunk/schema_util.go): what a range value and its
+ * value column point at.
+ */
 public final class RangeValueParser {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -50,7 +50,7 @@ public record SeriesId(String value) {
 
     /**
      * The v10+ row shard of this series: the first four bytes of the ID <em>text</em> as a big-endian unsigned
-     * 32-bit number, modulo {@code rowShards} (spec 2.4: {@code RVx3...} is 0x52567833, shard 3 of 16).
+     * 32-bit number, modulo {@code rowShards} (Cortex's schema.go: {@code RVx3...} is 0x52567833, shard 3 of 16).
      *
      * @throws IllegalArgumentException when the ID is shorter than four bytes or rowShards is not positive
      */

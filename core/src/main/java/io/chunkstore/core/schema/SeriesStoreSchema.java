@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The series-store schemas v9-v12 (spec 2.4): {@code H:M} and {@code H:M:ln} label rows point at series IDs,
- * {@code H:S} rows at chunk IDs. v10+ prefix the label rows with a row shard {@code NN:}, v11+ add a label-names row
- * keyed by the bare series ID, v12 has v11's layout.
+ * The series-store schemas v9-v12 (Cortex's pkg/chunk/schema.go, Loki's v12): {@code H:M} and {@code H:M:ln} label rows
+ * point at series IDs, {@code H:S} rows at chunk IDs. v10+ prefix the label rows with a row shard {@code NN:}, v11+ add
+ * a label-names row keyed by the bare series ID, v12 has v11's layout.
  */
 final class SeriesStoreSchema extends AbstractIndexSchema {
     private static final ObjectMapper JSON = new ObjectMapper();

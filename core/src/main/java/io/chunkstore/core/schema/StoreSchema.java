@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The store schemas v1-v6 (spec 2.3): label entries point straight at chunk IDs, written per chunk per bucket.
- * Hash values are {@code H:M} (metric row) and, from v4, {@code H:M:ln} (label rows).
+ * The store schemas v1-v6 (Cortex's pkg/chunk/schema.go): label entries point straight at chunk IDs, written per chunk
+ * per bucket. Hash values are {@code H:M} (metric row) and, from v4, {@code H:M:ln} (label rows).
  */
 final class StoreSchema extends AbstractIndexSchema {
     private final int v;
@@ -137,7 +137,7 @@ final class StoreSchema extends AbstractIndexSchema {
                 case 4 -> IndexQuery.builder(b.tableName(), labelRow)
                         .rangeValuePrefix(RangeValue.prefix("", IndexEncoding.b64(labelValue))).build();
                 // v5 "did it wrong": its label entries start with the chunk end time, so the whole row is read and
-                // values are matched after decoding (spec 2.3).
+                // values are matched after decoding (as Cortex's schema.go does).
                 case 5 -> IndexQuery.row(b.tableName(), labelRow);
                 default -> IndexQuery.builder(b.tableName(), labelRow)
                         .rangeValueStart(RangeValue.prefix(b.hexFrom()))

@@ -1,6 +1,7 @@
 /**
  * The index schemas v1-v6 and v9-v12: the exact bytes Cortex (and Loki, for v12) write into and read from the index
- * (spec sections 2.1-2.5, checked against the golden vectors of Appendix A).
+ * (Cortex's pkg/chunk/schema.go and schema_util.go, checked against the golden vectors of
+ * testdata/golden/cortex-v1.10-worked-example.jsonl).
  *
  * <p>{@link io.chunkstore.core.schema.IndexSchemas#forPeriod} gives a period's
  * {@link io.chunkstore.core.schema.IndexSchema}: the write entries of a chunk (and, for v9+, the label entries per

@@ -20,11 +20,11 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Cortex's {@code Fetcher} (spec 7.5): chunks through the chunk cache, then from the backend in batches with bounded
- * parallelism; every chunk is decoded and verified against the key it was found under. Fetched bytes are written back
- * to the cache. A chunk that is missing or does not verify makes the whole fetch fail with a
- * {@link ChunkFetchException} naming every failed key and carrying what was read; nothing is dropped silently. A
- * cached copy that does not decode is dropped from the cache and read again from the backend.
+ * Cortex's {@code Fetcher} (pkg/chunk/chunk_store_utils.go): chunks through the chunk cache, then from the backend in
+ * batches with bounded parallelism; every chunk is decoded and verified against the key it was found under. Fetched
+ * bytes are written back to the cache. A chunk that is missing or does not verify makes the whole fetch fail with a
+ * {@link ChunkFetchException} naming every failed key and carrying what was read; nothing is dropped silently. A cached
+ * copy that does not decode is dropped from the cache and read again from the backend.
  */
 final class ChunkFetcher {
     private final ChunkCache cache;

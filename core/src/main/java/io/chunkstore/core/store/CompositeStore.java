@@ -40,11 +40,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The store across schema periods (Cortex's {@code compositeStore}, spec 2.7): one period store per period config,
- * each with the index and chunk clients its resolver gives. A query's time range is validated once (spec 7.1) and
- * split at period boundaries; the periods' chunk refs are concatenated (one per external key) and their label
- * answers unioned. A write is indexed in every period its range touches, with the clipped range; the chunk is
- * stored under the key form of the period owning its {@code from} (Loki's v12 form from v12 on), in
+ * The store across schema periods (Cortex's {@code compositeStore}, pkg/chunk/composite_store.go): one period store per
+ * period config, each with the index and chunk clients its resolver gives. A query's time range is validated once
+ * (Cortex's validateQueryTimeRange) and split at period boundaries; the periods' chunk refs are concatenated (one per
+ * external key) and their label answers unioned. A write is indexed in every period its range touches, with the clipped
+ * range; the chunk is stored under the key form of the period owning its {@code from} (Loki's v12 form from v12 on), in
  * {@code chunkTableFor(from)}, once per distinct chunk client, always before the index entries that point at it.
  *
  * <p>Where it deliberately differs from Cortex: a chunk in the chunk cache skips the whole write, not each period's
@@ -280,10 +280,10 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     }
 
     /**
-     * The write path (spec 7.3): skips chunks already in the chunk cache, gathers every period's index entries
-     * (label entries only for buckets missing from the write-dedupe cache), stores every chunk in each distinct chunk
-     * client, then writes each index client's entries in one batch, then remembers the written dedupe keys and
-     * caches the chunks. A failure leaves the caches untouched, so a retry writes everything again.
+     * The write path (Cortex's seriesStore.PutOne): skips chunks already in the chunk cache, gathers every period's
+     * index entries (label entries only for buckets missing from the write-dedupe cache), stores every chunk in each
+     * distinct chunk client, then writes each index client's entries in one batch, then remembers the written dedupe
+     * keys and caches the chunks. A failure leaves the caches untouched, so a retry writes everything again.
      */
     private void write(List<Write> writes) {
         Map<ChunkClient, Map<String, EncodedChunk>> chunkWrites = new IdentityHashMap<>();

@@ -18,8 +18,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A period of schema v9 or later (Cortex's {@code seriesStore}, spec 7.2): matchers select series IDs from the
- * label rows, one concurrent lookup per matcher, intersected; the series' chunk rows give the chunk IDs. Label
+ * A period of schema v9 or later (Cortex's {@code seriesStore}, pkg/chunk/series_store.go): matchers select series IDs
+ * from the label rows, one concurrent lookup per matcher, intersected; the series' chunk rows give the chunk IDs. Label
  * entries are written once per series per bucket (the write-dedupe cache), chunk entries per chunk.
  */
 final class SeriesStore extends PeriodStore {

@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The store-level metrics users dashboard on (users-and-ecosystem 4.2), with Cortex's names, help texts and buckets
- * under a namespace ({@code cortex}, {@code loki}, {@code chunkstore}). The chunk counters carry the {@code user}
- * label as in Cortex.
+ * The store-level metrics users dashboard on (Cortex's pkg/chunk/series_store.go and chunk_store.go), with Cortex's
+ * names, help texts and buckets under a namespace ({@code cortex}, {@code loki}, {@code chunkstore}). The chunk
+ * counters carry the {@code user} label as in Cortex.
  */
 final class StoreMetrics {
     private final MeterRegistry registry;

@@ -1,5 +1,6 @@
 /**
- * The series store: the querier's and ingester's path over the storage SPI (spec sections 2.7 and 7).
+ * The series store: the querier's and ingester's path over the storage SPI (Cortex's pkg/chunk/composite_store.go,
+ * series_store.go, chunk_store.go).
  *
  * <ul>
  *   <li>{@link io.chunkstore.core.store.ChunkStore} is the API; {@link io.chunkstore.core.store.CompositeStore}

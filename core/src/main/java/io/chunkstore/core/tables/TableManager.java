@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cortex's table manager (spec 5): from the schema config and the clock it works out which index and chunk tables
- * should exist and how they are provisioned, and brings a store's tables there: creates the missing ones, updates
- * the provisioning of active tables that differ, and, with a retention period, deletes the tables past it (only
- * those whose names start with a configured prefix, and only when retention deletes are enabled).
+ * Cortex's table manager (pkg/chunk/table_manager.go): from the schema config and the clock it works out which index
+ * and chunk tables should exist and how they are provisioned, and brings a store's tables there: creates the missing
+ * ones, updates the provisioning of active tables that differ, and, with a retention period, deletes the tables past it
+ * (only those whose names start with a configured prefix, and only when retention deletes are enabled).
  *
  * <p>{@link #plan()} says what {@link #sync()} would do without doing it. {@link #loop()} runs syncs every poll
  * interval. Metrics, under the namespace: {@code table_manager_sync_duration_seconds},

@@ -1,7 +1,7 @@
 /**
- * The table manager (spec 5): which index and chunk tables a schema config expects at a moment, how they are
- * provisioned (active versus inactive, auto-scaling, on-demand, tags), and a sync that creates, updates and, past the
- * retention period, deletes tables through a {@link io.chunkstore.spi.TableClient}.
+ * The table manager (Cortex's pkg/chunk/table_manager.go): which index and chunk tables a schema config expects at a
+ * moment, how they are provisioned (active versus inactive, auto-scaling, on-demand, tags), and a sync that creates,
+ * updates and, past the retention period, deletes tables through a {@link io.chunkstore.spi.TableClient}.
  *
  * <ul>
  *   <li>{@link io.chunkstore.core.tables.TableManagerConfig} binds the {@code table_manager:} YAML block with

@@ -14,7 +14,7 @@ import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
-/** Cortex's TestChunkCodec and every other check of spec 3.3, each as its typed reason. */
+/** Cortex's TestChunkCodec and every other check of its Chunk.Decode (pkg/chunk/chunk.go), each as its typed reason. */
 class ChunkCodecTest {
     static final Labels LABELS = GoldenChunkTest.LABELS;
 

@@ -12,7 +12,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** External keys (spec 3.2): Cortex's TestParseExternalKey, the three forms, their errors, and round trips. */
+/**
+ * External keys (Cortex's pkg/chunk/chunk.go): Cortex's TestParseExternalKey, the three forms, their errors, and round
+ * trips.
+ */
 class ChunkRefTest {
     @Test
     void legacyIndexForm() {

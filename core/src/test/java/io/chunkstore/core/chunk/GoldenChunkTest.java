@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The golden chunks of spec 3.5 (Cortex v1.10) and the Loki envelopes of testdata/golden/loki. */
+/** The golden chunks of testdata/golden (Cortex v1.10) and the Loki envelopes of testdata/golden/loki. */
 class GoldenChunkTest {
     static final String USER = "userID";
     static final Labels LABELS = Labels.of("__name__", "foo", "bar", "baz", "toms", "code");

@@ -17,7 +17,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
-/** The XOR (Gorilla) chunk and the Bigchunk container (spec 3.4). */
+/**
+ * The XOR (Gorilla) chunk and the Bigchunk container (Prometheus tsdb/chunkenc/xor.go, Cortex's
+ * pkg/chunk/encoding/bigchunk.go).
+ */
 class XorChunkTest {
     @Test
     void oneSampleIsTheGoldenSubChunk() {

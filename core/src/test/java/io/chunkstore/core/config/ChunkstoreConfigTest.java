@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reading Cortex schema files, Cortex configs and Loki configs, and the validation messages of spec 2.6. */
+/**
+ * Reading Cortex schema files, Cortex configs and Loki configs, and the validation messages of Cortex's PeriodConfig
+ * (pkg/chunk/schema_config.go).
+ */
 class ChunkstoreConfigTest {
 
     static ChunkstoreConfig parse(String yaml) {

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
-/** Spec 2.2: periodic table names, and Cortex's TestChunkTableFor vectors. */
+/** Cortex's pkg/chunk/schema_config.go: periodic table names, and Cortex's TestChunkTableFor vectors. */
 class PeriodicTableConfigTest {
     static long ms(String instant) {
         return Instant.parse(instant).toEpochMilli();

@@ -9,7 +9,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** Spec 2.7: which period owns a time, and how a range splits across periods. */
+/**
+ * Cortex's compositeStore (pkg/chunk/composite_store.go): which period owns a time, and how a range splits across
+ * periods.
+ */
 class SchemaConfigTest {
     static final Duration WEEK = Duration.ofHours(168);
     static final PeriodConfig V9 = period("2019-01-01", SchemaVersion.V9);

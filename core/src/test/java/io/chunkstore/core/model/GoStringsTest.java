@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class GoStringsTest {
     @Test
     void quoteMatchesGoForTheSpecVector() {
-        // spec 2.1, verified by running Go: tab\there\n"q" \ é \x01 U+00A0
+        // Go's strconv quoting as Cortex's labelsString uses it, verified by running Go:
+        // tab\there\n"q" \ é \x01 U+00A0
         String in = "tab\there\n\"q\" \\ é \u0001 \u00a0";
         assertThat(GoStrings.quote(in)).isEqualTo("\"tab\\there\\n\\\"q\\\" \\\\ é \\x01 \\u00a0\"");
     }

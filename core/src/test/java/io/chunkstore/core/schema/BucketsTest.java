@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Spec 2.2: hourly and daily buckets, their relative times, hash keys and tables, and the boundary cases. */
+/**
+ * Cortex's pkg/chunk/schema_config.go: hourly and daily buckets, their relative times, hash keys and tables, and the
+ * boundary cases.
+ */
 class BucketsTest {
     static final PeriodicTableConfig SINGLE = PeriodicTableConfig.of("index", Duration.ZERO);
     static final PeriodicTableConfig WEEKLY = PeriodicTableConfig.of("index_", Duration.ofHours(168));

@@ -8,7 +8,7 @@ import io.chunkstore.spi.Bytes;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Spec 2.1: series IDs, Go quoting inside them, base64, sha256b64, hex time, row shards. */
+/** Cortex's pkg/chunk/schema_util.go: series IDs, Go quoting inside them, base64, sha256b64, hex time, row shards. */
 class EncodingPrimitivesTest {
 
     @Test
@@ -30,11 +30,11 @@ class EncodingPrimitivesTest {
 
     @Test
     void labelsStringQuotesValuesLikeGo() {
-        // Appendix A "ch2": labels string and series ID of up{Zeta="q\"uote"}.
+        // Cortex v1.10 run on "ch2": labels string and series ID of up{Zeta="q\"uote"}.
         Labels ch2 = Labels.of("__name__", "up", "Zeta", "q\"uote");
         assertThat(SeriesId.labelsString(ch2)).isEqualTo("up{Zeta=\"q\\\"uote\"}");
         assertThat(SeriesId.of(ch2).value()).isEqualTo("Gt7ypUDQapW8n1nNglkF7tXTgkpr9ufB5AL6ZOPQ0pM");
-        // Appendix A "labelsString escapes" (without the invalid UTF-8 byte, which a Java string cannot hold).
+        // Cortex v1.10 run on "labelsString escapes" (without the invalid UTF-8 byte, which a Java string cannot hold).
         Labels esc = Labels.of("__name__", "m", "a", "tab\there\n\"q\" \\ é \u0001 \u00a0");
         assertThat(SeriesId.labelsString(esc)).isEqualTo("m{a=\"tab\\there\\n\\\"q\\\" \\\\ é \\x01 \\u00a0\"}");
         // No metric name: no name part; metric name only: just the name.

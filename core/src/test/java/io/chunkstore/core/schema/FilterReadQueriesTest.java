@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Spec 2.4: FilterReadQueries keeps one row shard's queries for v10+ and leaves older schemas alone. */
+/**
+ * Cortex's FilterReadQueries (pkg/chunk/schema.go) keeps one row shard's queries for v10+ and leaves older schemas
+ * alone.
+ */
 class FilterReadQueriesTest {
     static final long FROM = GoldenWorkedExampleTest.FROM;
     static final long THROUGH = GoldenWorkedExampleTest.THROUGH;

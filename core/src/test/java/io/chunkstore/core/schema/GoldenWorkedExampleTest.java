@@ -26,8 +26,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Appendix A: for every schema, the entries and queries of the worked example (spec 2.8) are exactly those Cortex
- * v1.10 produced, byte for byte (testdata/golden/cortex-v1.10-worked-example.jsonl).
+ * testdata/golden/cortex-v1.10-worked-example.jsonl: for every schema, the entries and queries of the worked example
+ * are exactly those Cortex v1.10 produced, byte for byte (testdata/golden/cortex-v1.10-worked-example.jsonl).
  */
 class GoldenWorkedExampleTest {
     static final String USER = "userID";

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Spec 2.5: parsing index entries back, every marker and every error. */
+/**
+ * Cortex's parseChunkTimeRangeValue and friends (pkg/chunk/schema_util.go): parsing index entries back, every marker
+ * and every error.
+ */
 class RangeValueParserTest {
     static final String C = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:38eb373c";
     static final String S = "RVx3DJDRAnTHR0bqV0yNgIzcqzjbFtvyPZ7baU2THso";

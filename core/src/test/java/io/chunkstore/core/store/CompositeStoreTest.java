@@ -83,7 +83,7 @@ class CompositeStoreTest {
         return Labels.of(kv);
     }
 
-    // ---- validation (spec 7.1)
+    // ---- validation (Cortex's baseStore.validateQueryTimeRange)
 
     @Test
     void validatesQueriesWithCortexMessages() {
@@ -156,7 +156,7 @@ class CompositeStoreTest {
         }
     }
 
-    // ---- writes (spec 7.3)
+    // ---- writes (Cortex's seriesStore.PutOne)
 
     @Test
     void labelEntriesAreWrittenOncePerSeriesPerBucket() {
@@ -347,7 +347,7 @@ class CompositeStoreTest {
         }
     }
 
-    // ---- chunk fetching (spec 7.5)
+    // ---- chunk fetching (Cortex's Fetcher, pkg/chunk/chunk_store_utils.go)
 
     @Test
     void fetchEncodedGivesTheStoredBytesSoACopyKeepsItsKeys() {
@@ -446,7 +446,7 @@ class CompositeStoreTest {
         }
     }
 
-    // ---- cardinality (spec 7.2, 7.4)
+    // ---- cardinality (Cortex's seriesStore.GetChunkRefs and cachingIndexClient)
 
     @Test
     void aMatcherOverTheCardinalityLimitIsSkippedUnlessAllAre() {

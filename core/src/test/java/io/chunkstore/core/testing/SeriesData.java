@@ -86,7 +86,7 @@ public final class SeriesData {
                     samples.add(new Sample(ts, rnd.nextGaussian() * 100));
                 }
                 chunks.add(ChunkCodec.encode(Chunk.fromSamples(user, labels, samples)));
-                t = end + 1 + (long) rnd.nextInt((int) (30 * 60_000));
+                t = end + 1 + (long) rnd.nextInt(30 * 60_000);
             }
             out.add(new Series(labels, chunks));
         }

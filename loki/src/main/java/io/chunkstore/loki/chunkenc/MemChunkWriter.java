@@ -45,7 +45,6 @@ public final class MemChunkWriter {
     private long headSize;
 
     private final List<CutBlock> cut = new ArrayList<>();
-    private long cutBytes;
 
     private final Map<String, Integer> symbolIndex = new HashMap<>();
     private final List<byte[]> symbols = new ArrayList<>();
@@ -200,7 +199,6 @@ public final class MemChunkWriter {
         }
         byte[] compressed = codec.compress(head.array(), 0, head.size());
         cut.add(new CutBlock(compressed, headEntries, headMint, headMaxt, headSize));
-        cutBytes += compressed.length;
         head.reset();
         headEntries = 0;
         headSize = 0;
@@ -214,11 +212,6 @@ public final class MemChunkWriter {
     /** Blocks cut so far (the head block is not counted). */
     public int blockCount() {
         return cut.size();
-    }
-
-    /** Compressed bytes of the blocks cut so far, without their checksums. */
-    public long cutBlockBytes() {
-        return cutBytes;
     }
 
     /** The head block's size as Loki counts it: line bytes, plus 8 per structured-metadata pair in v4. */

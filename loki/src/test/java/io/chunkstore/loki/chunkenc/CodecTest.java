@@ -25,7 +25,10 @@ import java.util.zip.Inflater;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Each codec writes the stream format Loki reads (spec section 3) and reads its own and Loki's output. */
+/**
+ * Each codec writes the stream format Loki reads (pkg/chunkenc/pool.go, pkg/compression in 3.x) and reads its own and
+ * Loki's output.
+ */
 class CodecTest {
     private static final HexFormat HEX = HexFormat.of();
 

@@ -20,7 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** Damaged chunks fail with typed errors naming the chunk and block, or are read around when asked (spec 2.6). */
+/**
+ * Damaged chunks fail with typed errors naming the chunk and block, or are read around when asked (as Loki's
+ * NewByteChunk in pkg/chunkenc/memchunk.go does).
+ */
 class CorruptChunkTest {
     private static final String KEY = "fake/9a4e037c3b69a04e/18bcfe56800:18bcfe58359:a6738f46";
 

@@ -22,7 +22,10 @@ class MemChunkWriterTest {
         return GoldenLoki.all();
     }
 
-    /** With codec none the writer reproduces Loki's bytes exactly (spec section 5). */
+    /**
+     * With codec none the writer reproduces Loki's bytes exactly (the golden vectors of testdata/golden/loki, made by
+     * Loki's own encoder).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"v2-none", "v3-none", "v4-none"})
     void codecNoneIsByteIdenticalToLoki(String name) {

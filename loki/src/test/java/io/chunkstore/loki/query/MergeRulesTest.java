@@ -22,7 +22,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The heap order and de-duplication rules of spec 4.3, and the batch windows at their edges. */
+/**
+ * The heap order and de-duplication rules of Loki's pkg/iter/entry_iterator.go, and the batch windows at their edges.
+ */
 class MergeRulesTest {
     private static final long T = 1_700_000_000_000_000_000L;
     private static final Labels A = Labels.of("job", "a");
@@ -44,7 +46,7 @@ class MergeRulesTest {
 
     @Test
     void duplicatesWithinOneIteratorAreDroppedToo() {
-        // Spec 4.3: [x,x,y] merged with [x] gives "x y" since Loki 2.8 (2.0-2.7 gave "x x y").
+        // Loki's pkg/iter/entry_iterator.go: [x,x,y] merged with [x] gives "x y" since Loki 2.8 (2.0-2.7 gave "x x y").
         put(A, LogEntry.of(T, "x"), LogEntry.of(T, "x"), LogEntry.of(T + 1, "y"));
         put(A, LogEntry.of(T, "x"));
         assertThat(lines("{job=\"a\"}", Direction.FORWARD, 50)).containsExactly("x", "y");

@@ -49,7 +49,7 @@ public final class Parallel {
     public static <T, R> List<Outcome<R>> map(List<T> items, int parallelism, Executor executor,
             Function<T, R> task) {
         @SuppressWarnings("unchecked")
-        Outcome<R>[] out = new Outcome[items.size()];
+        Outcome<R>[] out = (Outcome<R>[]) new Outcome<?>[items.size()];
         AtomicReference<RuntimeException> interrupted = new AtomicReference<>();
         runAll(items.size(), parallelism, executor, i -> {
             Outcome<R> o;

@@ -14,8 +14,12 @@ import java.util.concurrent.TimeUnit;
  * labels say; this class only owns the histogram. Thread-safe.
  */
 public final class RequestDurations {
-    /** Cortex's {@code prometheus.ExponentialBuckets(0.001, 4, 9)}: 1 ms, 4 ms, 16 ms, … 65.536 s. */
-    public static final Duration[] CORTEX_BUCKETS = exponentialBuckets(Duration.ofMillis(1), 4, 9);
+    private static final Duration[] CORTEX_BUCKETS = exponentialBuckets(Duration.ofMillis(1), 4, 9);
+
+    /** Cortex's {@code prometheus.ExponentialBuckets(0.001, 4, 9)}: 1 ms, 4 ms, 16 ms, … 65.536 s (a copy). */
+    public static Duration[] cortexBuckets() {
+        return CORTEX_BUCKETS.clone();
+    }
 
     private final MeterRegistry registry;
     private final String name;

@@ -100,7 +100,8 @@ class ObjectChunkClientTest {
 
     @Test
     void base64EncoderIsCortexFilesystemLayout() {
-        // spec 4.4: standard base64 with padding of the whole external key.
+        // Cortex's filesystem object store (pkg/chunk/local/fs_object_client.go): standard base64 with padding of the
+        // whole external key.
         assertThat(ObjectChunkClient.KeyEncoder.BASE64.encode(GOLDEN_KEY))
                 .isEqualTo("dXNlcklEL2ZkMzQ3NzY2NmRhY2Y5MmE6MTZhYWIzN2M4ZTg6MTZhYWI2ZWI3Njg6ZDk3Yzc4ZTE=");
         // Padding is kept, and '/' and '+' of the standard alphabet are not replaced.
