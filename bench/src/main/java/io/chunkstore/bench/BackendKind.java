@@ -6,14 +6,15 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The backends the bench knows how to compare with a raw-driver baseline, and the store name each one is opened as
- * by default.
+ * The backends the bench knows how to compare with a raw-driver baseline, and the store name each
+ * one is opened as by default.
  */
 public enum BackendKind {
     LOCAL("local", "local", List.of("local")),
     CASSANDRA("cassandra", "cassandra", List.of("cassandra")),
     DYNAMODB("dynamodb", "aws-dynamo", List.of("aws-dynamo")),
-    BIGTABLE("bigtable", "bigtable-hashed", List.of("bigtable-hashed", "gcp-columnkey", "bigtable"));
+    BIGTABLE(
+            "bigtable", "bigtable-hashed", List.of("bigtable-hashed", "gcp-columnkey", "bigtable"));
 
     private final String id;
     private final String defaultStore;
@@ -52,7 +53,12 @@ public enum BackendKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown backend '" + name + "'; known backends: "
-                + Arrays.stream(values()).map(BackendKind::id).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown backend '"
+                        + name
+                        + "'; known backends: "
+                        + Arrays.stream(values())
+                                .map(BackendKind::id)
+                                .collect(Collectors.joining(", ")));
     }
 }

@@ -12,17 +12,19 @@ import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /**
- * The data every workload uses, generated deterministically from a seed so both sides of a comparison (and every
- * run) see the same bytes.
+ * The data every workload uses, generated deterministically from a seed so both sides of a
+ * comparison (and every run) see the same bytes.
  *
  * <ul>
- *   <li>Read entries look like a series store's chunk entries: a 52-byte range value ({@code %08x} position, 0x00,
- *       a 40-character chunk-id-like hex string, 0x00, '3', 0x00) and a 16-byte value. The wide row, the small rows
- *       and the row shards of the fan-out all live in {@link #INDEX_TABLE}.</li>
- *   <li>Written entries have the same range values and {@link Scale#writeValueBytes()} (1 KB) random values, each
- *       batch spread over {@link Scale#writeHashes()} hash values like an ingester flush.</li>
- *   <li>Chunks are random (incompressible) bytes of 2 KiB or 1 MiB under Cortex-shaped external keys
- *       ({@code bench/<fingerprint>:<from>:<through>:<checksum>}).</li>
+ *   <li>Read entries look like a series store's chunk entries: a 52-byte range value ({@code %08x}
+ *       position, 0x00, a 40-character chunk-id-like hex string, 0x00, '3', 0x00) and a 16-byte
+ *       value. The wide row, the small rows and the row shards of the fan-out all live in {@link
+ *       #INDEX_TABLE}.
+ *   <li>Written entries have the same range values and {@link Scale#writeValueBytes()} (1 KB)
+ *       random values, each batch spread over {@link Scale#writeHashes()} hash values like an
+ *       ingester flush.
+ *   <li>Chunks are random (incompressible) bytes of 2 KiB or 1 MiB under Cortex-shaped external
+ *       keys ({@code bench/<fingerprint>:<from>:<through>:<checksum>}).
  * </ul>
  */
 public final class BenchData {
@@ -30,16 +32,20 @@ public final class BenchData {
     public static final String WRITE_TABLE = "bench_write";
     public static final String CHUNK_TABLE = "bench_chunks";
     public static final String CHUNK_PUT_TABLE = "bench_chunk_put";
+
     /** Every table the bench creates. */
-    public static final List<String> TABLES = List.of(INDEX_TABLE, WRITE_TABLE, CHUNK_TABLE, CHUNK_PUT_TABLE);
+    public static final List<String> TABLES =
+            List.of(INDEX_TABLE, WRITE_TABLE, CHUNK_TABLE, CHUNK_PUT_TABLE);
 
     public static final String BIG_ROW = "bench:d19000:widerow";
     public static final int SMALL_CHUNK_BYTES = 2 * 1024;
     public static final int LARGE_CHUNK_BYTES = 1024 * 1024;
     public static final int RANGE_VALUE_BYTES = 52;
     public static final int READ_VALUE_BYTES = 16;
+
     /** Entries per batch when loading the read data. */
     public static final int LOAD_BATCH = 5_000;
+
     private static final int VALUE_POOL = 256;
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -97,8 +103,12 @@ public final class BenchData {
         List<IndexEntry> out = new ArrayList<>(scale.writeBatchEntries());
         for (int j = 0; j < scale.writeBatchEntries(); j++) {
             String hash = prefix + ":d19000:" + batchNo + ":" + (j % scale.writeHashes());
-            out.add(new IndexEntry(WRITE_TABLE, hash, rangeValue(j, seed + batchNo),
-                    writeValues[Math.floorMod(batchNo * 31 + j, VALUE_POOL)]));
+            out.add(
+                    new IndexEntry(
+                            WRITE_TABLE,
+                            hash,
+                            rangeValue(j, seed + batchNo),
+                            writeValues[Math.floorMod(batchNo * 31 + j, VALUE_POOL)]));
         }
         return out;
     }
@@ -154,11 +164,15 @@ public final class BenchData {
     }
 
     private IndexEntry readEntry(String hash, long position) {
-        return new IndexEntry(INDEX_TABLE, hash, rangeValue(position, seed ^ hash.hashCode()), readValue(position));
+        return new IndexEntry(
+                INDEX_TABLE,
+                hash,
+                rangeValue(position, seed ^ hash.hashCode()),
+                readValue(position));
     }
 
-    private static List<IndexEntry> add(List<IndexEntry> batch, IndexEntry e, int batchSize,
-            Consumer<List<IndexEntry>> sink) {
+    private static List<IndexEntry> add(
+            List<IndexEntry> batch, IndexEntry e, int batchSize, Consumer<List<IndexEntry>> sink) {
         batch.add(e);
         if (batch.size() >= batchSize) {
             sink.accept(batch);
@@ -198,17 +212,22 @@ public final class BenchData {
     // ---- chunks
 
     /**
-     * Chunk {@code i} of a set named {@code tag}: {@code size} random bytes under a Cortex-shaped external key whose
-     * checksum field is the CRC-32 of the bytes (only the shape matters to a backend).
+     * Chunk {@code i} of a set named {@code tag}: {@code size} random bytes under a Cortex-shaped
+     * external key whose checksum field is the CRC-32 of the bytes (only the shape matters to a
+     * backend).
      */
     public EncodedChunk chunk(String table, String tag, int i, int size) {
-        SplittableRandom r = new SplittableRandom(seed ^ (tag.hashCode() * 0x9E3779B97F4A7C15L) ^ i);
+        SplittableRandom r =
+                new SplittableRandom(seed ^ (tag.hashCode() * 0x9E3779B97F4A7C15L) ^ i);
         byte[] bytes = new byte[size];
         r.nextBytes(bytes);
         CRC32 crc = new CRC32();
         crc.update(bytes);
         long from = 1_640_995_200_000L + i * 60_000L;
-        String key = String.format("bench/%016x:%x:%x:%08x", r.nextLong(), from, from + 3_600_000L, crc.getValue());
+        String key =
+                String.format(
+                        "bench/%016x:%x:%x:%08x",
+                        r.nextLong(), from, from + 3_600_000L, crc.getValue());
         return new EncodedChunk(key, table, bytes);
     }
 

@@ -18,9 +18,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 
 /**
- * The three sides a run compares, opened on one store: our backend in-process, the raw baseline on the same server
- * (same tables, same settings), and, on first use, our client through a {@link GrpcStoreServer} serving that same
- * backend on a loopback port.
+ * The three sides a run compares, opened on one store: our backend in-process, the raw baseline on
+ * the same server (same tables, same settings), and, on first use, our client through a {@link
+ * GrpcStoreServer} serving that same backend on a loopback port.
  */
 final class BenchFixture implements AutoCloseable {
     private final StorageBackend backend;
@@ -37,27 +37,54 @@ final class BenchFixture implements AutoCloseable {
         this.server = server;
     }
 
-    /** Opens the backend through its provider (as any application does) and the raw baseline beside it. */
+    /**
+     * Opens the backend through its provider (as any application does) and the raw baseline beside
+     * it.
+     */
     static BenchFixture open(BenchOptions o, Path workDir) {
         StorageConfigs.Storage storage = StorageConfigs.resolve(o, workDir);
-        StorageBackend backend = StorageProviders.open(new BackendContext(o.store(), storage.block(),
-                new SimpleMeterRegistry(), "chunkstore"));
+        StorageBackend backend =
+                StorageProviders.open(
+                        new BackendContext(
+                                o.store(),
+                                storage.block(),
+                                new SimpleMeterRegistry(),
+                                "chunkstore"));
         try {
             OursSubject tablesVia = new OursSubject("ours", backend, backend.tableClient(), false);
-            Subject raw = switch (o.backend()) {
-                case LOCAL -> {
-                    LocalConfig c = LocalConfig.fromBlock(StorageConfigs.block(storage.block(), LocalConfig.BLOCK));
-                    yield new RawLocal(workDir.resolve("raw-index"), c.chunksDirectory(), c.queryConcurrency(),
-                            c.chunkConcurrency(), c.syncWrites());
-                }
-                case CASSANDRA -> new RawCassandra(CassandraConfig.bind(
-                        StorageConfigs.block(storage.block(), "cassandra")), tablesVia::resetTable);
-                case DYNAMODB -> new RawDynamo(DynamoConfig.fromAwsBlock(StorageConfigs.block(storage.block(), "aws"),
-                        System::getenv), tablesVia::resetTable,
-                        Boolean.getBoolean(RawDynamo.CONSUMED_CAPACITY_PROPERTY));
-                case BIGTABLE -> new RawBigtable(BigtableConfig.bind(StorageConfigs.block(storage.block(),
-                        "bigtable")), o.store(), tablesVia::resetTable);
-            };
+            Subject raw =
+                    switch (o.backend()) {
+                        case LOCAL -> {
+                            LocalConfig c =
+                                    LocalConfig.fromBlock(
+                                            StorageConfigs.block(
+                                                    storage.block(), LocalConfig.BLOCK));
+                            yield new RawLocal(
+                                    workDir.resolve("raw-index"),
+                                    c.chunksDirectory(),
+                                    c.queryConcurrency(),
+                                    c.chunkConcurrency(),
+                                    c.syncWrites());
+                        }
+                        case CASSANDRA ->
+                                new RawCassandra(
+                                        CassandraConfig.bind(
+                                                StorageConfigs.block(storage.block(), "cassandra")),
+                                        tablesVia::resetTable);
+                        case DYNAMODB ->
+                                new RawDynamo(
+                                        DynamoConfig.fromAwsBlock(
+                                                StorageConfigs.block(storage.block(), "aws"),
+                                                System::getenv),
+                                        tablesVia::resetTable,
+                                        Boolean.getBoolean(RawDynamo.CONSUMED_CAPACITY_PROPERTY));
+                        case BIGTABLE ->
+                                new RawBigtable(
+                                        BigtableConfig.bind(
+                                                StorageConfigs.block(storage.block(), "bigtable")),
+                                        o.store(),
+                                        tablesVia::resetTable);
+                    };
             String server = storage.server();
             if (raw instanceof RawCassandra rc) {
                 server += "; release_version " + rc.releaseVersion();
@@ -84,12 +111,22 @@ final class BenchFixture implements AutoCloseable {
     /** Our client through a grpc_store server over the same backend (started on first use). */
     synchronized OursSubject grpc() {
         if (grpc == null) {
-            // The bench never deletes chunks, the one call that needs the schema to find a chunk's table; the Java
+            // The bench never deletes chunks, the one call that needs the schema to find a chunk's
+            // table; the Java
             // client names the table of every put and get.
-            grpcServer = GrpcStoreServer.builder().backend(backend).chunkTableResolver(key -> BenchData.CHUNK_TABLE)
-                    .build().start();
-            GrpcStoreClient client = GrpcStoreClient.builder(grpcServer.address().getAddress().getHostAddress()
-                    + ":" + grpcServer.port()).capabilities(backend.capabilities()).build();
+            grpcServer =
+                    GrpcStoreServer.builder()
+                            .backend(backend)
+                            .chunkTableResolver(key -> BenchData.CHUNK_TABLE)
+                            .build()
+                            .start();
+            GrpcStoreClient client =
+                    GrpcStoreClient.builder(
+                                    grpcServer.address().getAddress().getHostAddress()
+                                            + ":"
+                                            + grpcServer.port())
+                            .capabilities(backend.capabilities())
+                            .build();
             grpc = new OursSubject("ours-grpc", client, backend.tableClient(), true);
         }
         return grpc;

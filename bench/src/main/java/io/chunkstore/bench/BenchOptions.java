@@ -9,52 +9,76 @@ import java.util.Set;
 /**
  * What one {@code chunkstore bench} run measures and how.
  *
- * @param backend     the backend under test
- * @param store       the store name it is opened as (one of {@link BackendKind#stores()})
- * @param configFile  a YAML file with the storage block (Cortex {@code storage:}, Loki {@code storage_config:}, or the
- *                    block itself); null with {@code startServer} or for the local backend
- * @param startServer start the test server (Cassandra, DynamoDB Local, the Bigtable emulator) as a child process
- * @param rounds      measured rounds; each runs our client and the baseline once, in alternating order
- * @param warmup      rounds run first and discarded
- * @param workloads   what to measure
- * @param scale       how much data
- * @param output      report format
- * @param workDir     where local data and started servers live; null for a fresh temporary folder
- * @param keepData    leave the tables (and the work folder) in place afterwards
+ * @param backend the backend under test
+ * @param store the store name it is opened as (one of {@link BackendKind#stores()})
+ * @param configFile a YAML file with the storage block (Cortex {@code storage:}, Loki {@code
+ *     storage_config:}, or the block itself); null with {@code startServer} or for the local
+ *     backend
+ * @param startServer start the test server (Cassandra, DynamoDB Local, the Bigtable emulator) as a
+ *     child process
+ * @param rounds measured rounds; each runs our client and the baseline once, in alternating order
+ * @param warmup rounds run first and discarded
+ * @param workloads what to measure
+ * @param scale how much data
+ * @param output report format
+ * @param workDir where local data and started servers live; null for a fresh temporary folder
+ * @param keepData leave the tables (and the work folder) in place afterwards
  */
-public record BenchOptions(BackendKind backend, String store, Path configFile, boolean startServer, int rounds,
-        int warmup, Set<Workload> workloads, Scale scale, OutputFormat output, Path workDir, boolean keepData) {
+public record BenchOptions(
+        BackendKind backend,
+        String store,
+        Path configFile,
+        boolean startServer,
+        int rounds,
+        int warmup,
+        Set<Workload> workloads,
+        Scale scale,
+        OutputFormat output,
+        Path workDir,
+        boolean keepData) {
 
     public static final int DEFAULT_ROUNDS = 5;
     public static final int DEFAULT_WARMUP = 1;
 
     /**
-     * @throws IllegalArgumentException when a value is out of range or the options contradict each other, with a
-     *                                  message naming the option
+     * @throws IllegalArgumentException when a value is out of range or the options contradict each
+     *     other, with a message naming the option
      */
     public BenchOptions {
         Objects.requireNonNull(backend, "backend");
         store = store == null || store.isBlank() ? backend.defaultStore() : store.trim();
         if (!backend.stores().contains(store)) {
-            throw new IllegalArgumentException("--store " + store + " is not a store of backend " + backend.id()
-                    + " the bench can compare with a raw baseline; use one of " + backend.stores());
+            throw new IllegalArgumentException(
+                    "--store "
+                            + store
+                            + " is not a store of backend "
+                            + backend.id()
+                            + " the bench can compare with a raw baseline; use one of "
+                            + backend.stores());
         }
         if (rounds < 1 || rounds > 1000) {
-            throw new IllegalArgumentException("--rounds must be between 1 and 1000, not " + rounds);
+            throw new IllegalArgumentException(
+                    "--rounds must be between 1 and 1000, not " + rounds);
         }
         if (warmup < 0 || warmup > 100) {
             throw new IllegalArgumentException("--warmup must be between 0 and 100, not " + warmup);
         }
         if (configFile != null && startServer) {
-            throw new IllegalArgumentException("--config and --start-server exclude each other: --start-server"
-                    + " builds the config from the server it starts");
+            throw new IllegalArgumentException(
+                    "--config and --start-server exclude each other: --start-server"
+                            + " builds the config from the server it starts");
         }
         if (backend != BackendKind.LOCAL && configFile == null && !startServer) {
-            throw new IllegalArgumentException("--backend " + backend.id() + " needs --config FILE (a running server)"
-                    + " or --start-server (the bench starts a test server)");
+            throw new IllegalArgumentException(
+                    "--backend "
+                            + backend.id()
+                            + " needs --config FILE (a running server)"
+                            + " or --start-server (the bench starts a test server)");
         }
-        workloads = workloads == null || workloads.isEmpty() ? EnumSet.allOf(Workload.class)
-                : Collections.unmodifiableSet(EnumSet.copyOf(workloads));
+        workloads =
+                workloads == null || workloads.isEmpty()
+                        ? EnumSet.allOf(Workload.class)
+                        : Collections.unmodifiableSet(EnumSet.copyOf(workloads));
         scale = scale == null ? Scale.SMALL : scale;
         output = output == null ? OutputFormat.TEXT : output;
     }
@@ -63,7 +87,9 @@ public record BenchOptions(BackendKind backend, String store, Path configFile, b
         return new Builder();
     }
 
-    /** Builds options from command-line strings; each setter parses and rejects bad values at once. */
+    /**
+     * Builds options from command-line strings; each setter parses and rejects bad values at once.
+     */
     public static final class Builder {
         private BackendKind backend;
         private String store;
@@ -148,13 +174,25 @@ public record BenchOptions(BackendKind backend, String store, Path configFile, b
             return this;
         }
 
-        /** @throws IllegalArgumentException as the record's constructor */
+        /**
+         * @throws IllegalArgumentException as the record's constructor
+         */
         public BenchOptions build() {
             if (backend == null) {
                 throw new IllegalArgumentException("--backend is required");
             }
-            return new BenchOptions(backend, store, configFile, startServer, rounds, warmup, workloads, scale,
-                    output, workDir, keepData);
+            return new BenchOptions(
+                    backend,
+                    store,
+                    configFile,
+                    startServer,
+                    rounds,
+                    warmup,
+                    workloads,
+                    scale,
+                    output,
+                    workDir,
+                    keepData);
         }
     }
 }

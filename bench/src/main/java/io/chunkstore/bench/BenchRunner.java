@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs the workloads of a {@link BenchFixture}: loads the data once through our client, then for each workload runs
- * warm-up rounds (discarded) and measured rounds, each round running both sides back to back, the order alternating
- * from round to round, with a full collection before every timed run. Every read is checked to return exactly the
- * entries (or chunks) loaded, so a fast side cannot be a side that skipped data. Reads repeat inside a timed run
- * until it lasts {@link #MIN_TRIAL_NANOS} (the count is set in the last warm-up round and is the same for both sides).
+ * Runs the workloads of a {@link BenchFixture}: loads the data once through our client, then for
+ * each workload runs warm-up rounds (discarded) and measured rounds, each round running both sides
+ * back to back, the order alternating from round to round, with a full collection before every
+ * timed run. Every read is checked to return exactly the entries (or chunks) loaded, so a fast side
+ * cannot be a side that skipped data. Reads repeat inside a timed run until it lasts {@link
+ * #MIN_TRIAL_NANOS} (the count is set in the last warm-up round and is the same for both sides).
  */
 public final class BenchRunner {
     /** Measured runs of the heap workload per side (it is a high-water mark, not a rate). */
@@ -50,7 +51,10 @@ public final class BenchRunner {
         /** Items each run must move (checked), or -1. */
         long expectedItems();
 
-        /** Whether a trial may run several times in one timed run (reads: nothing changes between runs). */
+        /**
+         * Whether a trial may run several times in one timed run (reads: nothing changes between
+         * runs).
+         */
         default boolean repeatable() {
             return false;
         }
@@ -58,14 +62,20 @@ public final class BenchRunner {
 
     /** A read's timed run repeats until it lasts at least this long (calibrated in the warm-up). */
     static final long MIN_TRIAL_NANOS = 1_000_000_000L;
+
     static final int MAX_REPEATS = 1000;
 
     // ---- loading
 
-    /** Loads what the selected workloads read: the index rows and the chunk sets. Returns the items loaded. */
+    /**
+     * Loads what the selected workloads read: the index rows and the chunk sets. Returns the items
+     * loaded.
+     */
     long load(BenchFixture f) {
         long items = 0;
-        boolean index = options.workloads().stream().anyMatch(w -> w == Workload.HEAP || w.name().contains("QUERY"));
+        boolean index =
+                options.workloads().stream()
+                        .anyMatch(w -> w == Workload.HEAP || w.name().contains("QUERY"));
         if (index) {
             long start = System.nanoTime();
             List<Subject> targets = new ArrayList<>(List.of(f.ours()));
@@ -74,27 +84,47 @@ public final class BenchRunner {
             }
             for (Subject s : targets) {
                 long[] done = {0};
-                data.forEachLoadBatch(BenchData.LOAD_BATCH, batch -> {
-                    s.writeIndex(batch);
-                    done[0] += batch.size();
-                    if (done[0] % 200_000 < batch.size()) {
-                        log.printf(Locale.ROOT, "  loading index (%s): %,d of %,d entries%n", s.label(), done[0],
-                                data.loadEntries());
-                        log.flush();
-                    }
-                });
+                data.forEachLoadBatch(
+                        BenchData.LOAD_BATCH,
+                        batch -> {
+                            s.writeIndex(batch);
+                            done[0] += batch.size();
+                            if (done[0] % 200_000 < batch.size()) {
+                                log.printf(
+                                        Locale.ROOT,
+                                        "  loading index (%s): %,d of %,d entries%n",
+                                        s.label(),
+                                        done[0],
+                                        data.loadEntries());
+                                log.flush();
+                            }
+                        });
             }
             items += data.loadEntries();
-            log.printf(Locale.ROOT, "  loaded %,d index entries in %.1f s%n", data.loadEntries(),
+            log.printf(
+                    Locale.ROOT,
+                    "  loaded %,d index entries in %.1f s%n",
+                    data.loadEntries(),
                     (System.nanoTime() - start) / 1e9);
             log.flush();
         }
         for (int size : new int[] {BenchData.SMALL_CHUNK_BYTES, BenchData.LARGE_CHUNK_BYTES}) {
-            boolean wanted = options.workloads().stream().anyMatch(w -> w.name().contains("GET")
-                    && w.name().endsWith(size == BenchData.SMALL_CHUNK_BYTES ? "2K" : "1M"));
+            boolean wanted =
+                    options.workloads().stream()
+                            .anyMatch(
+                                    w ->
+                                            w.name().contains("GET")
+                                                    && w.name()
+                                                            .endsWith(
+                                                                    size
+                                                                                    == BenchData
+                                                                                            .SMALL_CHUNK_BYTES
+                                                                            ? "2K"
+                                                                            : "1M"));
             if (wanted) {
                 List<EncodedChunk> set = data.getSet(size);
-                for (List<EncodedChunk> part : BenchData.partition(set, BenchData.chunksPerCall(size, true))) {
+                for (List<EncodedChunk> part :
+                        BenchData.partition(set, BenchData.chunksPerCall(size, true))) {
                     f.ours().putChunks(part);
                 }
                 items += set.size();
@@ -110,9 +140,12 @@ public final class BenchRunner {
     Plan plan(Workload w) {
         return switch (w) {
             case WRITE -> writePlan();
-            case QUERY_ROW, GRPC_QUERY_ROW -> queryPlan(data.bigRowQueries(), data.scale().bigRowEntries());
-            case QUERY_ROWS, GRPC_QUERY_ROWS -> queryPlan(data.smallRowQueries(), data.scale().smallRowsEntries());
-            case QUERY_FANOUT, GRPC_QUERY_FANOUT -> queryPlan(data.fanoutQueries(), data.scale().fanoutEntries());
+            case QUERY_ROW, GRPC_QUERY_ROW ->
+                    queryPlan(data.bigRowQueries(), data.scale().bigRowEntries());
+            case QUERY_ROWS, GRPC_QUERY_ROWS ->
+                    queryPlan(data.smallRowQueries(), data.scale().smallRowsEntries());
+            case QUERY_FANOUT, GRPC_QUERY_FANOUT ->
+                    queryPlan(data.fanoutQueries(), data.scale().fanoutEntries());
             case CHUNK_PUT_2K -> putPlan(BenchData.SMALL_CHUNK_BYTES);
             case CHUNK_PUT_1M -> putPlan(BenchData.LARGE_CHUNK_BYTES);
             case CHUNK_GET_2K, GRPC_CHUNK_GET_2K -> getPlan(BenchData.SMALL_CHUNK_BYTES);
@@ -175,10 +208,15 @@ public final class BenchRunner {
             @Override
             public Trial prepare(Subject side, int round) {
                 side.resetTable(BenchData.CHUNK_PUT_TABLE);
-                List<EncodedChunk> chunks = data.chunks(BenchData.CHUNK_PUT_TABLE, "put-" + size + "-" + round + "-"
-                        + side.label(), data.chunkCount(size), size);
+                List<EncodedChunk> chunks =
+                        data.chunks(
+                                BenchData.CHUNK_PUT_TABLE,
+                                "put-" + size + "-" + round + "-" + side.label(),
+                                data.chunkCount(size),
+                                size);
                 long bytes = chunks.stream().mapToLong(c -> c.encoded().length).sum();
-                List<List<EncodedChunk>> calls = BenchData.partition(chunks, BenchData.chunksPerCall(size, true));
+                List<List<EncodedChunk>> calls =
+                        BenchData.partition(chunks, BenchData.chunksPerCall(size, true));
                 return () -> {
                     for (List<EncodedChunk> call : calls) {
                         side.putChunks(call);
@@ -196,7 +234,8 @@ public final class BenchRunner {
 
     private Plan getPlan(int size) {
         List<ChunkLocation> locations = BenchData.locations(data.getSet(size));
-        List<List<ChunkLocation>> calls = BenchData.partition(locations, BenchData.chunksPerCall(size, false));
+        List<List<ChunkLocation>> calls =
+                BenchData.partition(locations, BenchData.chunksPerCall(size, false));
         long bytes = (long) locations.size() * size;
         return new Plan() {
             @Override
@@ -207,8 +246,12 @@ public final class BenchRunner {
                         t = t.plus(side.getChunks(call));
                     }
                     if (t.bytes() != bytes) {
-                        throw new IllegalStateException(side.label() + " read " + t.bytes() + " chunk bytes, expected "
-                                + bytes);
+                        throw new IllegalStateException(
+                                side.label()
+                                        + " read "
+                                        + t.bytes()
+                                        + " chunk bytes, expected "
+                                        + bytes);
                     }
                     return t;
                 };
@@ -238,8 +281,14 @@ public final class BenchRunner {
         Subject[] sides = {ours, baseline};
         long itemsPerRun = 0;
         long bytesPerRun = 0;
-        log.printf(Locale.ROOT, "%s: %s vs %s, %d warm-up + %d rounds%n", w.id(), ours.label(), baseline.label(),
-                options.warmup(), rounds);
+        log.printf(
+                Locale.ROOT,
+                "%s: %s vs %s, %d warm-up + %d rounds%n",
+                w.id(),
+                ours.label(),
+                baseline.label(),
+                options.warmup(),
+                rounds);
         log.flush();
         int repeats = 1;
         for (int r = -options.warmup(); r < rounds; r++) {
@@ -260,14 +309,28 @@ public final class BenchRunner {
                 long dc = Stats.processCpuNanos() - c0;
                 fastest = Math.min(fastest, dt);
                 if (plan.expectedItems() >= 0 && t.items() != plan.expectedItems() * repeats) {
-                    throw new IllegalStateException(w.id() + ": " + sides[s].label() + " moved " + t.items() / repeats
-                            + " " + w.unit() + ", expected " + plan.expectedItems());
+                    throw new IllegalStateException(
+                            w.id()
+                                    + ": "
+                                    + sides[s].label()
+                                    + " moved "
+                                    + t.items() / repeats
+                                    + " "
+                                    + w.unit()
+                                    + ", expected "
+                                    + plan.expectedItems());
                 }
                 itemsPerRun = t.items() / repeats;
                 bytesPerRun = t.bytes() / repeats;
                 double perSec = Stats.perSecond(t.items(), dt);
-                line.append(String.format(Locale.ROOT, "  %s %,.0f %s/s (%.2f s)", sides[s].label(), perSec,
-                        w.unit(), dt / 1e9));
+                line.append(
+                        String.format(
+                                Locale.ROOT,
+                                "  %s %,.0f %s/s (%.2f s)",
+                                sides[s].label(),
+                                perSec,
+                                w.unit(),
+                                dt / 1e9));
                 if (r >= 0) {
                     items[s][r] = perSec;
                     mib[s][r] = Stats.perSecond(Stats.mib(t.bytes()), dt);
@@ -281,30 +344,51 @@ public final class BenchRunner {
             log.println(line);
             log.flush();
         }
-        WorkloadResult result = new WorkloadResult(w, new SideStats(ours.label(), items[0], mib[0], cpu[0]),
-                new SideStats(baseline.label(), items[1], mib[1], cpu[1]), itemsPerRun, bytesPerRun);
-        log.printf(Locale.ROOT, "  median %s %,.0f, %s %,.0f %s/s: ratio %.3f; CPU per item %s %,.0f ns, %s %,.0f ns%n",
-                ours.label(), result.ours().medianItems(), baseline.label(), result.baseline().medianItems(),
-                w.unit(), result.ratio(), ours.label(), result.ours().medianCpuPerItem(), baseline.label(),
+        WorkloadResult result =
+                new WorkloadResult(
+                        w,
+                        new SideStats(ours.label(), items[0], mib[0], cpu[0]),
+                        new SideStats(baseline.label(), items[1], mib[1], cpu[1]),
+                        itemsPerRun,
+                        bytesPerRun);
+        log.printf(
+                Locale.ROOT,
+                "  median %s %,.0f, %s %,.0f %s/s: ratio %.3f; CPU per item %s %,.0f ns, %s %,.0f ns%n",
+                ours.label(),
+                result.ours().medianItems(),
+                baseline.label(),
+                result.baseline().medianItems(),
+                w.unit(),
+                result.ratio(),
+                ours.label(),
+                result.ours().medianCpuPerItem(),
+                baseline.label(),
                 result.baseline().medianCpuPerItem());
         log.flush();
         return result;
     }
 
     /**
-     * How many times a read must repeat so a timed run lasts at least {@code minNanos}, given the faster side's
-     * time for {@code repeats} repetitions; between 1 and {@link #MAX_REPEATS}.
+     * How many times a read must repeat so a timed run lasts at least {@code minNanos}, given the
+     * faster side's time for {@code repeats} repetitions; between 1 and {@link #MAX_REPEATS}.
      */
     static int repeats(long fastestNanos, int repeats, long minNanos) {
         double once = Math.max(1, fastestNanos / (double) repeats);
         return (int) Math.max(1, Math.min(MAX_REPEATS, Math.ceil(minNanos / once)));
     }
 
-    /** Streams the wide row on each side, measuring heap growth; one warm-up run each, then {@link #HEAP_RUNS}. */
+    /**
+     * Streams the wide row on each side, measuring heap growth; one warm-up run each, then {@link
+     * #HEAP_RUNS}.
+     */
     HeapResult heap(List<Subject> sides) {
         List<io.chunkstore.spi.IndexQuery> queries = data.bigRowQueries();
         long expected = data.scale().bigRowEntries();
-        log.printf(Locale.ROOT, "heap: streaming %,d entries, %d runs per side%n", expected, HEAP_RUNS);
+        log.printf(
+                Locale.ROOT,
+                "heap: streaming %,d entries, %d runs per side%n",
+                expected,
+                HEAP_RUNS);
         log.flush();
         List<List<HeapProbe.Result>> runs = new ArrayList<>();
         sides.forEach(s -> runs.add(new ArrayList<>()));
@@ -315,13 +399,25 @@ public final class BenchRunner {
                 long[] n = {0};
                 HeapProbe.Result res = HeapProbe.measure(() -> n[0] = side.query(queries).items());
                 if (n[0] != expected) {
-                    throw new IllegalStateException("heap: " + side.label() + " streamed " + n[0] + " entries, expected "
-                            + expected);
+                    throw new IllegalStateException(
+                            "heap: "
+                                    + side.label()
+                                    + " streamed "
+                                    + n[0]
+                                    + " entries, expected "
+                                    + expected);
                 }
-                log.printf(Locale.ROOT, "  %s %s: retained %s, peak %.1f MiB, %d collections%n",
-                        r < 0 ? "warm-up" : "run " + (r + 1), side.label(), res.retainedGrowth() < 0 ? "n/a"
-                                : String.format(Locale.ROOT, "%.1f MiB", Stats.mib(res.retainedGrowth())),
-                        Stats.mib(res.peakGrowth()), res.collections());
+                log.printf(
+                        Locale.ROOT,
+                        "  %s %s: retained %s, peak %.1f MiB, %d collections%n",
+                        r < 0 ? "warm-up" : "run " + (r + 1),
+                        side.label(),
+                        res.retainedGrowth() < 0
+                                ? "n/a"
+                                : String.format(
+                                        Locale.ROOT, "%.1f MiB", Stats.mib(res.retainedGrowth())),
+                        Stats.mib(res.peakGrowth()),
+                        res.collections());
                 log.flush();
                 if (r >= 0) {
                     runs.get(s).add(res);
@@ -336,8 +432,8 @@ public final class BenchRunner {
     }
 
     /**
-     * Runs every selected workload on the fixture. A workload that fails (a store error, a side returning other data)
-     * is reported in {@code errors} and the others still run.
+     * Runs every selected workload on the fixture. A workload that fails (a store error, a side
+     * returning other data) is reported in {@code errors} and the others still run.
      */
     List<WorkloadResult> runAll(BenchFixture f, List<HeapResult> heapOut, List<String> errors) {
         List<WorkloadResult> out = new ArrayList<>();

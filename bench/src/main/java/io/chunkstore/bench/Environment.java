@@ -13,11 +13,18 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 
 /**
- * Where the numbers were measured: CPUs, load, memory, JVM, collector, and the versions of the drivers on the class
- * path (from their Maven {@code pom.properties}).
+ * Where the numbers were measured: CPUs, load, memory, JVM, collector, and the versions of the
+ * drivers on the class path (from their Maven {@code pom.properties}).
  */
-public record Environment(int cpus, String cpuModel, double loadAverage1m, long maxHeapBytes, String jvm,
-        String gc, String os, Map<String, String> versions) {
+public record Environment(
+        int cpus,
+        String cpuModel,
+        double loadAverage1m,
+        long maxHeapBytes,
+        String jvm,
+        String gc,
+        String os,
+        Map<String, String> versions) {
 
     private static final String[][] LIBRARIES = {
         {"cassandra java-driver-core", "org.apache.cassandra", "java-driver-core"},
@@ -35,12 +42,19 @@ public record Environment(int cpus, String cpuModel, double loadAverage1m, long 
             versions.put(lib[0], mavenVersion(lib[1], lib[2]));
         }
         versions.put("grpc-java", io.grpc.internal.GrpcUtil.IMPLEMENTATION_VERSION);
-        return new Environment(Runtime.getRuntime().availableProcessors(), readCpuModel(), os.getSystemLoadAverage(),
+        return new Environment(
+                Runtime.getRuntime().availableProcessors(),
+                readCpuModel(),
+                os.getSystemLoadAverage(),
                 Runtime.getRuntime().maxMemory(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                ManagementFactory.getGarbageCollectorMXBeans().stream().map(GarbageCollectorMXBean::getName)
+                System.getProperty("java.vm.name")
+                        + " "
+                        + System.getProperty("java.runtime.version"),
+                ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(GarbageCollectorMXBean::getName)
                         .collect(Collectors.joining(", ")),
-                os.getName() + " " + os.getVersion() + " " + os.getArch(), versions);
+                os.getName() + " " + os.getVersion() + " " + os.getArch(),
+                versions);
     }
 
     /** The current 1-minute load average (-1 where the OS does not tell). */

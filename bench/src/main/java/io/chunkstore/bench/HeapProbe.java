@@ -19,19 +19,22 @@ import javax.management.openmbean.CompositeData;
 
 /**
  * Measures how far the heap grows while something runs, two ways:
+ *
  * <ul>
- *   <li><b>retained</b>: the largest heap occupancy right after a garbage collection during the run (from the
- *       collectors' notifications), minus the occupancy after a full collection before it. This is what the run
- *       keeps alive (buffers, pages held), the number a bounded-memory claim is about. Absent when no collection
- *       ran.</li>
- *   <li><b>peak</b>: the sum of the heap pools' peak usage during the run (peaks reset first) minus the same
- *       baseline: an upper bound that also counts garbage not yet collected, so it depends on the collector's
- *       young-generation size more than on the code.</li>
+ *   <li><b>retained</b>: the largest heap occupancy right after a garbage collection during the run
+ *       (from the collectors' notifications), minus the occupancy after a full collection before
+ *       it. This is what the run keeps alive (buffers, pages held), the number a bounded-memory
+ *       claim is about. Absent when no collection ran.
+ *   <li><b>peak</b>: the sum of the heap pools' peak usage during the run (peaks reset first) minus
+ *       the same baseline: an upper bound that also counts garbage not yet collected, so it depends
+ *       on the collector's young-generation size more than on the code.
  * </ul>
  */
 public final class HeapProbe {
 
-    /** The outcome, in bytes. {@code retainedGrowth} is -1 when no collection ran during the run. */
+    /**
+     * The outcome, in bytes. {@code retainedGrowth} is -1 when no collection ran during the run.
+     */
     public record Result(long baseline, long retainedGrowth, long peakGrowth, int collections) {
         /** The number a target is checked against: retained growth when known, else the peak. */
         public long growth() {
@@ -39,8 +42,7 @@ public final class HeapProbe {
         }
     }
 
-    private HeapProbe() {
-    }
+    private HeapProbe() {}
 
     /** Runs {@code work} and measures the heap around it. */
     public static Result measure(Runnable work) {
@@ -56,21 +58,24 @@ public final class HeapProbe {
         heapPools.forEach(MemoryPoolMXBean::resetPeakUsage);
         AtomicLong maxAfterGc = new AtomicLong(-1);
         AtomicInteger collections = new AtomicInteger();
-        NotificationListener listener = (Notification n, Object handback) -> {
-            if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
-                return;
-            }
-            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from(
-                    (CompositeData) n.getUserData());
-            long used = 0;
-            for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-                if (isHeapPool(heapPools, e.getKey())) {
-                    used += e.getValue().getUsed();
-                }
-            }
-            collections.incrementAndGet();
-            maxAfterGc.accumulateAndGet(used, Math::max);
-        };
+        NotificationListener listener =
+                (Notification n, Object handback) -> {
+                    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                            n.getType())) {
+                        return;
+                    }
+                    GarbageCollectionNotificationInfo info =
+                            GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                    long used = 0;
+                    for (Map.Entry<String, MemoryUsage> e :
+                            info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                        if (isHeapPool(heapPools, e.getKey())) {
+                            used += e.getValue().getUsed();
+                        }
+                    }
+                    collections.incrementAndGet();
+                    maxAfterGc.accumulateAndGet(used, Math::max);
+                };
         List<NotificationEmitter> emitters = new ArrayList<>();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             if (gc instanceof NotificationEmitter e) {

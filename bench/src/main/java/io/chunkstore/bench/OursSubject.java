@@ -14,7 +14,10 @@ import io.chunkstore.spi.WriteBatch;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Our side: a {@link StorageBackend}'s clients exactly as an application calls them (in-process or over gRPC). */
+/**
+ * Our side: a {@link StorageBackend}'s clients exactly as an application calls them (in-process or
+ * over gRPC).
+ */
 public final class OursSubject implements Subject {
     private final String label;
     private final StorageBackend backend;
@@ -24,11 +27,12 @@ public final class OursSubject implements Subject {
     private final boolean closeBackend;
 
     /**
-     * @param tables       the table client to reset tables with (the gRPC side passes the in-process one, so table
-     *                     DDL never goes through the plugin protocol)
+     * @param tables the table client to reset tables with (the gRPC side passes the in-process one,
+     *     so table DDL never goes through the plugin protocol)
      * @param closeBackend whether {@link #close()} closes the backend
      */
-    public OursSubject(String label, StorageBackend backend, TableClient tables, boolean closeBackend) {
+    public OursSubject(
+            String label, StorageBackend backend, TableClient tables, boolean closeBackend) {
         this.label = label;
         this.backend = backend;
         this.index = backend.indexClient();
@@ -55,18 +59,20 @@ public final class OursSubject implements Subject {
     public Tally query(List<IndexQuery> queries) {
         LongAdder entries = new LongAdder();
         LongAdder bytes = new LongAdder();
-        index.queryPages(queries, (q, page) -> {
-            long n = 0;
-            long b = 0;
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                n++;
-                b += it.rangeValue().length + it.value().length;
-            }
-            entries.add(n);
-            bytes.add(b);
-            return true;
-        });
+        index.queryPages(
+                queries,
+                (q, page) -> {
+                    long n = 0;
+                    long b = 0;
+                    ReadBatch.ReadBatchIterator it = page.iterator();
+                    while (it.next()) {
+                        n++;
+                        b += it.rangeValue().length + it.value().length;
+                    }
+                    entries.add(n);
+                    bytes.add(b);
+                    return true;
+                });
         return new Tally(entries.sum(), bytes.sum());
     }
 

@@ -6,10 +6,13 @@ import java.util.stream.Collectors;
 
 /** How the bench prints its report. */
 public enum OutputFormat {
-    TEXT, JSON, MARKDOWN;
+    TEXT,
+    JSON,
+    MARKDOWN;
 
     /**
-     * The format named {@code name}: {@code text}, {@code json} or {@code markdown} (case-insensitive).
+     * The format named {@code name}: {@code text}, {@code json} or {@code markdown}
+     * (case-insensitive).
      *
      * @throws IllegalArgumentException naming the formats
      */
@@ -20,8 +23,12 @@ public enum OutputFormat {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown output format '" + name + "'; use one of "
-                + Arrays.stream(values()).map(f -> f.name().toLowerCase(Locale.ROOT))
-                        .collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown output format '"
+                        + name
+                        + "'; use one of "
+                        + Arrays.stream(values())
+                                .map(f -> f.name().toLowerCase(Locale.ROOT))
+                                .collect(Collectors.joining(", ")));
     }
 }

@@ -14,8 +14,7 @@ import java.util.stream.Collectors;
 
 /** Prints a {@link BenchReport} as an aligned text table, a Markdown table or JSON. */
 public final class ReportWriter {
-    private ReportWriter() {
-    }
+    private ReportWriter() {}
 
     public static void write(BenchReport r, OutputFormat format, PrintWriter out) {
         switch (format) {
@@ -30,17 +29,44 @@ public final class ReportWriter {
         BenchOptions o = r.options();
         Environment e = r.environment();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "backend %s (store %s), scale %s, %d rounds after %d warm-up%n",
-                o.backend().id(), o.store(), o.scale().name(), o.rounds(), o.warmup()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "backend %s (store %s), scale %s, %d rounds after %d warm-up%n",
+                        o.backend().id(),
+                        o.store(),
+                        o.scale().name(),
+                        o.rounds(),
+                        o.warmup()));
         sb.append("server: ").append(r.server()).append('\n');
-        sb.append(String.format(Locale.ROOT, "machine: %d CPUs (%s), load average %.2f before, %.2f after%n",
-                e.cpus(), e.cpuModel(), r.loadBefore(), r.loadAfter()));
-        sb.append(String.format(Locale.ROOT, "JVM: %s, max heap %d MiB, GC %s; %s%n", e.jvm(),
-                e.maxHeapBytes() >> 20, e.gc(), e.os()));
-        sb.append("drivers: ").append(e.versions().entrySet().stream().map(x -> x.getKey() + " " + x.getValue())
-                .collect(Collectors.joining(", "))).append('\n');
-        sb.append(String.format(Locale.ROOT, "setup: %.1f s (%,d index entries and chunks loaded)%n",
-                r.setupSeconds(), r.loadedItems()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "machine: %d CPUs (%s), load average %.2f before, %.2f after%n",
+                        e.cpus(),
+                        e.cpuModel(),
+                        r.loadBefore(),
+                        r.loadAfter()));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "JVM: %s, max heap %d MiB, GC %s; %s%n",
+                        e.jvm(),
+                        e.maxHeapBytes() >> 20,
+                        e.gc(),
+                        e.os()));
+        sb.append("drivers: ")
+                .append(
+                        e.versions().entrySet().stream()
+                                .map(x -> x.getKey() + " " + x.getValue())
+                                .collect(Collectors.joining(", ")))
+                .append('\n');
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "setup: %.1f s (%,d index entries and chunks loaded)%n",
+                        r.setupSeconds(),
+                        r.loadedItems()));
         return sb.toString();
     }
 
@@ -48,41 +74,51 @@ public final class ReportWriter {
         List<String[]> rows = new ArrayList<>();
         for (WorkloadResult w : r.results()) {
             double[] paired = w.pairedRatios();
-            rows.add(new String[] {
-                w.workload().id(),
-                w.ours().label() + " / " + w.baseline().label(),
-                String.format(Locale.ROOT, "%,.0f", w.ours().medianItems()),
-                String.format(Locale.ROOT, "%,.0f", w.baseline().medianItems()),
-                w.workload().unit() + "/s",
-                String.format(Locale.ROOT, "%.1f", w.ours().medianMib()),
-                String.format(Locale.ROOT, "%.1f", w.baseline().medianMib()),
-                String.format(Locale.ROOT, "%.2f", w.ratio()),
-                String.format(Locale.ROOT, "%.2f-%.2f", Stats.min(paired), Stats.max(paired)),
-                String.format(Locale.ROOT, "%s %.2f", w.meetsTarget() ? "ok" : "MISS", w.workload().target()),
-                cpu(w.ours().medianCpuPerItem()),
-                cpu(w.baseline().medianCpuPerItem()),
-                String.format(Locale.ROOT, "%.2f", w.cpuRatio()),
-            });
+            rows.add(
+                    new String[] {
+                        w.workload().id(),
+                        w.ours().label() + " / " + w.baseline().label(),
+                        String.format(Locale.ROOT, "%,.0f", w.ours().medianItems()),
+                        String.format(Locale.ROOT, "%,.0f", w.baseline().medianItems()),
+                        w.workload().unit() + "/s",
+                        String.format(Locale.ROOT, "%.1f", w.ours().medianMib()),
+                        String.format(Locale.ROOT, "%.1f", w.baseline().medianMib()),
+                        String.format(Locale.ROOT, "%.2f", w.ratio()),
+                        String.format(
+                                Locale.ROOT, "%.2f-%.2f", Stats.min(paired), Stats.max(paired)),
+                        String.format(
+                                Locale.ROOT,
+                                "%s %.2f",
+                                w.meetsTarget() ? "ok" : "MISS",
+                                w.workload().target()),
+                        cpu(w.ours().medianCpuPerItem()),
+                        cpu(w.baseline().medianCpuPerItem()),
+                        String.format(Locale.ROOT, "%.2f", w.cpuRatio()),
+                    });
         }
         if (r.heap() != null) {
             HeapResult.Side ours = r.heap().sides().get(0);
             HeapResult.Side base = r.heap().sides().size() > 1 ? r.heap().sides().get(1) : null;
-            rows.add(new String[] {
-                "heap",
-                ours.label() + (base == null ? "" : " / " + base.label()),
-                mib(ours.growth()),
-                base == null ? "" : mib(base.growth()),
-                String.format(Locale.ROOT, "MiB growth, %,d entries", r.heap().entries()),
-                "peak " + mib(ours.maxPeak()),
-                base == null ? "" : "peak " + mib(base.maxPeak()),
-                "",
-                "",
-                String.format(Locale.ROOT, "%s < %.0f MiB", ours.meetsTarget() ? "ok" : "MISS",
-                        Workload.HEAP_TARGET_MIB),
-                "",
-                "",
-                "",
-            });
+            rows.add(
+                    new String[] {
+                        "heap",
+                        ours.label() + (base == null ? "" : " / " + base.label()),
+                        mib(ours.growth()),
+                        base == null ? "" : mib(base.growth()),
+                        String.format(Locale.ROOT, "MiB growth, %,d entries", r.heap().entries()),
+                        "peak " + mib(ours.maxPeak()),
+                        base == null ? "" : "peak " + mib(base.maxPeak()),
+                        "",
+                        "",
+                        String.format(
+                                Locale.ROOT,
+                                "%s < %.0f MiB",
+                                ours.meetsTarget() ? "ok" : "MISS",
+                                Workload.HEAP_TARGET_MIB),
+                        "",
+                        "",
+                        "",
+                    });
         }
         return rows;
     }
@@ -96,8 +132,21 @@ public final class ReportWriter {
         return String.format(Locale.ROOT, "%.1f", Stats.mib(bytes));
     }
 
-    private static final String[] COLUMNS = {"workload", "ours / baseline", "ours", "baseline", "unit", "ours MiB/s",
-        "base MiB/s", "ratio", "rounds", "target", "ours CPU us", "base CPU us", "CPU ratio"};
+    private static final String[] COLUMNS = {
+        "workload",
+        "ours / baseline",
+        "ours",
+        "baseline",
+        "unit",
+        "ours MiB/s",
+        "base MiB/s",
+        "ratio",
+        "rounds",
+        "target",
+        "ours CPU us",
+        "base CPU us",
+        "CPU ratio"
+    };
 
     static void text(BenchReport r, PrintWriter out) {
         out.print(header(r));
@@ -125,9 +174,10 @@ public final class ReportWriter {
             out.println("FAILED: " + e);
         }
         out.println();
-        out.println("ratio = median ours / median baseline; rounds = the range of round-by-round ratios;"
-                + " CPU = this JVM's CPU time per item (all threads), CPU ratio = baseline's over ours;"
-                + " heap = largest growth retained after a collection (peak = including uncollected garbage)");
+        out.println(
+                "ratio = median ours / median baseline; rounds = the range of round-by-round ratios;"
+                        + " CPU = this JVM's CPU time per item (all threads), CPU ratio = baseline's over ours;"
+                        + " heap = largest growth retained after a collection (peak = including uncollected garbage)");
     }
 
     static void markdown(BenchReport r, PrintWriter out) {
@@ -136,7 +186,10 @@ public final class ReportWriter {
         }
         out.println();
         out.println("| " + String.join(" | ", COLUMNS) + " |");
-        out.println("|" + Arrays.stream(COLUMNS).map(c -> "---").collect(Collectors.joining("|")) + "|");
+        out.println(
+                "|"
+                        + Arrays.stream(COLUMNS).map(c -> "---").collect(Collectors.joining("|"))
+                        + "|");
         for (String[] row : rows(r)) {
             out.println("| " + String.join(" | ", row) + " |");
         }
@@ -186,7 +239,9 @@ public final class ReportWriter {
             for (HeapResult.Side s : r.heap().sides()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("label", s.label());
-                m.put("maxRetainedGrowthMiB", s.maxRetained() < 0 ? null : Stats.mib(s.maxRetained()));
+                m.put(
+                        "maxRetainedGrowthMiB",
+                        s.maxRetained() < 0 ? null : Stats.mib(s.maxRetained()));
                 m.put("maxPeakGrowthMiB", Stats.mib(s.maxPeak()));
                 m.put("meetsTarget", s.meetsTarget());
                 m.put("runs", s.runs());
@@ -196,9 +251,12 @@ public final class ReportWriter {
             root.put("heap", h);
         }
         try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
+            return new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(root);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the report as JSON: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot write the report as JSON: " + e.getMessage(), e);
         }
     }
 

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** The arithmetic of the report: rates, medians and ratios. */
 public final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     /**
      * The median: the middle value, or the mean of the two middle values of an even count.
@@ -19,7 +18,8 @@ public final class Stats {
         double[] v = values.clone();
         for (double d : v) {
             if (Double.isNaN(d)) {
-                throw new IllegalArgumentException("NaN among the values " + Arrays.toString(values));
+                throw new IllegalArgumentException(
+                        "NaN among the values " + Arrays.toString(values));
             }
         }
         Arrays.sort(v);
@@ -27,7 +27,8 @@ public final class Stats {
         if (v.length % 2 == 1 || v[mid - 1] == v[mid]) {
             return v[mid];
         }
-        return v[mid - 1] / 2 + v[mid] / 2; // halves first: the sum of two large values would overflow
+        return v[mid - 1] / 2
+                + v[mid] / 2; // halves first: the sum of two large values would overflow
     }
 
     /** {@code ours / baseline}; NaN when the baseline is zero (nothing to compare with). */
@@ -36,15 +37,18 @@ public final class Stats {
     }
 
     /**
-     * Round-by-round ratios of two equally long series: how far each round's pair, run back to back, differs. Their
-     * spread shows how noisy the machine was.
+     * Round-by-round ratios of two equally long series: how far each round's pair, run back to
+     * back, differs. Their spread shows how noisy the machine was.
      *
      * @throws IllegalArgumentException when the lengths differ
      */
     public static double[] pairedRatios(double[] ours, double[] baseline) {
         if (ours.length != baseline.length) {
-            throw new IllegalArgumentException(ours.length + " rounds of ours against " + baseline.length
-                    + " of the baseline");
+            throw new IllegalArgumentException(
+                    ours.length
+                            + " rounds of ours against "
+                            + baseline.length
+                            + " of the baseline");
         }
         double[] r = new double[ours.length];
         for (int i = 0; i < r.length; i++) {
@@ -66,13 +70,15 @@ public final class Stats {
     }
 
     /**
-     * CPU time of this whole JVM so far, nanoseconds (every thread, the collector's included); -1 where the platform
-     * does not tell.
+     * CPU time of this whole JVM so far, nanoseconds (every thread, the collector's included); -1
+     * where the platform does not tell.
      */
     public static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun
+                ? sun.getProcessCpuTime()
+                : -1;
     }
 
     public static double min(double[] v) {

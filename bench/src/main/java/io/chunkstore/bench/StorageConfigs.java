@@ -12,21 +12,22 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The storage block the backend is opened with: read from a config file, or built for a test server or a folder. */
+/**
+ * The storage block the backend is opened with: read from a config file, or built for a test server
+ * or a folder.
+ */
 final class StorageConfigs {
     /** The keyspace the bench uses on a Cassandra it started. */
     static final String KEYSPACE = "chunkstore_bench";
 
-    private StorageConfigs() {
-    }
+    private StorageConfigs() {}
 
     /** A storage block and a line describing the server behind it. */
-    record Storage(Map<String, Object> block, String server) {
-    }
+    record Storage(Map<String, Object> block, String server) {}
 
     /**
-     * Reads the storage block of a YAML file: its {@code storage_config:} (Loki) or {@code storage:} (Cortex) block,
-     * or the whole file when it has neither.
+     * Reads the storage block of a YAML file: its {@code storage_config:} (Loki) or {@code
+     * storage:} (Cortex) block, or the whole file when it has neither.
      *
      * @throws ConfigException when the file cannot be read or is not a YAML mapping
      */
@@ -36,7 +37,8 @@ final class StorageConfigs {
         try {
             tree = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
         } catch (IOException e) {
-            throw new ConfigException("cannot read the bench config " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot read the bench config " + file + ": " + e.getMessage(), e);
         }
         if (!(tree instanceof Map<?, ?> map)) {
             throw new ConfigException("the bench config " + file + " is not a YAML mapping");
@@ -50,14 +52,21 @@ final class StorageConfigs {
         return (Map<String, Object>) map;
     }
 
-    /** The storage of the options: the config file's, a test server's, or a local folder under {@code workDir}. */
+    /**
+     * The storage of the options: the config file's, a test server's, or a local folder under
+     * {@code workDir}.
+     */
     static Storage resolve(BenchOptions o, Path workDir) {
         if (o.configFile() != null) {
             return new Storage(load(o.configFile()), "as configured in " + o.configFile());
         }
         return switch (o.backend()) {
-            case LOCAL -> new Storage(Map.of("local", Map.of("directory", workDir.resolve("local").toString())),
-                    "embedded, data in " + workDir.resolve("local"));
+            case LOCAL ->
+                    new Storage(
+                            Map.of(
+                                    "local",
+                                    Map.of("directory", workDir.resolve("local").toString())),
+                            "embedded, data in " + workDir.resolve("local"));
             case CASSANDRA -> {
                 CassandraEndpoint c = TestServers.cassandra();
                 Map<String, Object> block = new LinkedHashMap<>();
@@ -66,21 +75,43 @@ final class StorageConfigs {
                 block.put("keyspace", KEYSPACE);
                 block.put("replication_factor", 1);
                 block.put("local_datacenter", c.localDatacenter());
-                // The test server is a small child JVM sharing the machine: give requests room for load spikes.
+                // The test server is a small child JVM sharing the machine: give requests room for
+                // load spikes.
                 block.put("timeout", "10s");
-                yield new Storage(Map.of("cassandra", block), "Apache Cassandra 5.0.9 started by test-servers at "
-                        + c.host() + ":" + c.port() + " (child JVM: -Xmx512m, SerialGC, C1 only; timeout 10s)");
+                yield new Storage(
+                        Map.of("cassandra", block),
+                        "Apache Cassandra 5.0.9 started by test-servers at "
+                                + c.host()
+                                + ":"
+                                + c.port()
+                                + " (child JVM: -Xmx512m, SerialGC, C1 only; timeout 10s)");
             }
             case DYNAMODB -> {
                 DynamoDbEndpoint d = TestServers.dynamodb();
-                yield new Storage(Map.of("aws", Map.of("dynamodb", Map.of("dynamodb_url", d.dynamodbUrl()),
-                        "region", d.region())), "DynamoDB Local 2.6.1 (in-memory) started by test-servers at "
-                        + d.endpoint() + " (child JVM: -Xmx256m, SerialGC, C1 only)");
+                yield new Storage(
+                        Map.of(
+                                "aws",
+                                Map.of(
+                                        "dynamodb",
+                                        Map.of("dynamodb_url", d.dynamodbUrl()),
+                                        "region",
+                                        d.region())),
+                        "DynamoDB Local 2.6.1 (in-memory) started by test-servers at "
+                                + d.endpoint()
+                                + " (child JVM: -Xmx256m, SerialGC, C1 only)");
             }
             case BIGTABLE -> {
                 BigtableEndpoint b = TestServers.bigtable();
-                yield new Storage(Map.of("bigtable", Map.of("project", b.projectId(), "instance", b.instanceId(),
-                        "emulator_host", b.hostAndPort())),
+                yield new Storage(
+                        Map.of(
+                                "bigtable",
+                                Map.of(
+                                        "project",
+                                        b.projectId(),
+                                        "instance",
+                                        b.instanceId(),
+                                        "emulator_host",
+                                        b.hostAndPort())),
                         "Bigtable emulator (cbtemulator, emulator-core 0.220.0) started by test-servers at "
                                 + b.hostAndPort());
             }
@@ -95,7 +126,8 @@ final class StorageConfigs {
             return Map.of();
         }
         if (!(v instanceof Map<?, ?>)) {
-            throw new ConfigException("storage config key '" + key + "' must be a mapping, not " + v);
+            throw new ConfigException(
+                    "storage config key '" + key + "' must be a mapping, not " + v);
         }
         return (Map<String, Object>) v;
     }

@@ -7,9 +7,10 @@ import io.chunkstore.spi.IndexQuery;
 import java.util.List;
 
 /**
- * One side of an A/B comparison: our client (in-process or through gRPC) or a raw-driver baseline doing the same
- * operations on the same physical layout. Every read hands each range value, value and chunk over as a byte array, as
- * our SPI does (what a range value parser or a chunk decoder reads), so neither side skips work the other does.
+ * One side of an A/B comparison: our client (in-process or through gRPC) or a raw-driver baseline
+ * doing the same operations on the same physical layout. Every read hands each range value, value
+ * and chunk over as a byte array, as our SPI does (what a range value parser or a chunk decoder
+ * reads), so neither side skips work the other does.
  */
 public interface Subject extends AutoCloseable {
 
@@ -19,7 +20,9 @@ public interface Subject extends AutoCloseable {
     /** Writes one batch of index puts; returns when every entry is acknowledged. */
     void writeIndex(List<IndexEntry> batch);
 
-    /** Reads every entry of these whole-row queries, in parallel as the backend's settings allow. */
+    /**
+     * Reads every entry of these whole-row queries, in parallel as the backend's settings allow.
+     */
     Tally query(List<IndexQuery> queries);
 
     /** Stores the chunks; returns when every one is acknowledged. */
@@ -29,12 +32,16 @@ public interface Subject extends AutoCloseable {
     Tally getChunks(List<ChunkLocation> chunks);
 
     /**
-     * Empties a table between timed runs (not timed). Sides that share the server's tables with ours do it through
-     * our table client; a side with storage of its own (the raw local baseline) does it there.
+     * Empties a table between timed runs (not timed). Sides that share the server's tables with
+     * ours do it through our table client; a side with storage of its own (the raw local baseline)
+     * does it there.
      */
     void resetTable(String table);
 
-    /** Whether this side reads the very index tables our client wrote (else the bench loads its own copy). */
+    /**
+     * Whether this side reads the very index tables our client wrote (else the bench loads its own
+     * copy).
+     */
     boolean sharesOurIndex();
 
     @Override

@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One measured operation. Index and chunk workloads compare our client with a raw-driver baseline; the {@code grpc-}
- * workloads compare our client through the grpc_store server with our client in-process; {@link #HEAP} records the
- * heap high-water mark while the wide row streams.
+ * One measured operation. Index and chunk workloads compare our client with a raw-driver baseline;
+ * the {@code grpc-} workloads compare our client through the grpc_store server with our client
+ * in-process; {@link #HEAP} records the heap high-water mark while the wide row streams.
  */
 public enum Workload {
     WRITE("write", Group.INDEX, "entries"),
@@ -41,8 +41,10 @@ public enum Workload {
 
     /** Our throughput must reach this fraction of the raw baseline's. */
     public static final double RAW_TARGET = 0.9;
+
     /** Through gRPC, this fraction of in-process. */
     public static final double GRPC_TARGET = 0.7;
+
     /** Heap growth while streaming the wide row must stay under this many MiB. */
     public static final double HEAP_TARGET_MIB = 64;
 
@@ -64,7 +66,10 @@ public enum Workload {
         return group;
     }
 
-    /** What the throughput counts: {@code entries} or {@code chunks} per second ({@code MiB} for the heap). */
+    /**
+     * What the throughput counts: {@code entries} or {@code chunks} per second ({@code MiB} for the
+     * heap).
+     */
     public String unit() {
         return unit;
     }
@@ -79,8 +84,8 @@ public enum Workload {
     }
 
     /**
-     * A comma-separated list of workload names and groups ({@code index}, {@code chunks}, {@code grpc}, {@code all}),
-     * in the order they run (the enum's); blank means all.
+     * A comma-separated list of workload names and groups ({@code index}, {@code chunks}, {@code
+     * grpc}, {@code all}), in the order they run (the enum's); blank means all.
      *
      * @throws IllegalArgumentException naming the unknown entry and everything accepted
      */
@@ -109,8 +114,9 @@ public enum Workload {
     }
 
     private static Set<Workload> ofGroup(Group g) {
-        return Arrays.stream(values()).filter(w -> w.group == g).collect(Collectors.toCollection(
-                () -> EnumSet.noneOf(Workload.class)));
+        return Arrays.stream(values())
+                .filter(w -> w.group == g)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(Workload.class)));
     }
 
     private static Workload byId(String id) {
@@ -119,7 +125,12 @@ public enum Workload {
                 return w;
             }
         }
-        throw new IllegalArgumentException("unknown workload '" + id + "'; use all, index, chunks, grpc or any of "
-                + Arrays.stream(values()).map(Workload::id).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown workload '"
+                        + id
+                        + "'; use all, index, chunks, grpc or any of "
+                        + Arrays.stream(values())
+                                .map(Workload::id)
+                                .collect(Collectors.joining(", ")));
     }
 }

@@ -39,12 +39,15 @@ class BenchDataTest {
         assertThat(batches).hasSize(Scale.TINY.writeBatches());
         for (List<IndexEntry> b : batches) {
             assertThat(b).hasSize(Scale.TINY.writeBatchEntries());
-            assertThat(b).allSatisfy(e -> {
-                assertThat(e.tableName()).isEqualTo(BenchData.WRITE_TABLE);
-                assertThat(e.value()).hasSize(1024);
-                assertThat(e.hashValue()).startsWith("w0ours:");
-            });
-            assertThat(b.stream().map(IndexEntry::hashValue).distinct()).hasSize(Scale.TINY.writeHashes());
+            assertThat(b)
+                    .allSatisfy(
+                            e -> {
+                                assertThat(e.tableName()).isEqualTo(BenchData.WRITE_TABLE);
+                                assertThat(e.value()).hasSize(1024);
+                                assertThat(e.hashValue()).startsWith("w0ours:");
+                            });
+            assertThat(b.stream().map(IndexEntry::hashValue).distinct())
+                    .hasSize(Scale.TINY.writeHashes());
             assertThat(b.stream().map(IndexEntry::cellKey).distinct()).hasSize(b.size());
         }
         assertThat(new BenchData(Scale.TINY, 1).writeBatches("w0ours").get(1).get(7).value())
@@ -56,17 +59,20 @@ class BenchDataTest {
         Map<String, Integer> perRow = new HashMap<>();
         List<Integer> sizes = new ArrayList<>();
         Set<String> cells = new HashSet<>();
-        data.forEachLoadBatch(300, batch -> {
-            sizes.add(batch.size());
-            for (IndexEntry e : batch) {
-                perRow.merge(e.hashValue(), 1, Integer::sum);
-                cells.add(e.cellKey());
-                assertThat(e.tableName()).isEqualTo(BenchData.INDEX_TABLE);
-                assertThat(e.value()).hasSize(BenchData.READ_VALUE_BYTES);
-            }
-        });
+        data.forEachLoadBatch(
+                300,
+                batch -> {
+                    sizes.add(batch.size());
+                    for (IndexEntry e : batch) {
+                        perRow.merge(e.hashValue(), 1, Integer::sum);
+                        cells.add(e.cellKey());
+                        assertThat(e.tableName()).isEqualTo(BenchData.INDEX_TABLE);
+                        assertThat(e.value()).hasSize(BenchData.READ_VALUE_BYTES);
+                    }
+                });
         assertThat(sizes).allSatisfy(s -> assertThat(s).isBetween(1, 300));
-        assertThat(sizes.stream().mapToLong(Integer::longValue).sum()).isEqualTo(data.loadEntries());
+        assertThat(sizes.stream().mapToLong(Integer::longValue).sum())
+                .isEqualTo(data.loadEntries());
         assertThat(cells).hasSize((int) data.loadEntries());
         assertThat(perRow.get(BenchData.BIG_ROW)).isEqualTo(Scale.TINY.bigRowEntries());
         assertThat(perRow.get(BenchData.smallRow(0))).isEqualTo(Scale.TINY.smallRowEntries());
@@ -76,39 +82,50 @@ class BenchDataTest {
 
     @Test
     void queriesNameTheLoadedRows() {
-        assertThat(data.bigRowQueries()).extracting(IndexQuery::hashValue).containsExactly(BenchData.BIG_ROW);
-        assertThat(data.smallRowQueries()).hasSize(Scale.TINY.smallRows())
-                .extracting(IndexQuery::hashValue).contains(BenchData.smallRow(19));
-        assertThat(data.fanoutQueries()).extracting(IndexQuery::hashValue)
+        assertThat(data.bigRowQueries())
+                .extracting(IndexQuery::hashValue)
+                .containsExactly(BenchData.BIG_ROW);
+        assertThat(data.smallRowQueries())
+                .hasSize(Scale.TINY.smallRows())
+                .extracting(IndexQuery::hashValue)
+                .contains(BenchData.smallRow(19));
+        assertThat(data.fanoutQueries())
+                .extracting(IndexQuery::hashValue)
                 .contains("00:bench:d19000:fanout", "15:bench:d19000:fanout");
-        assertThat(data.fanoutQueries()).allSatisfy(q -> {
-            assertThat(q.hasPrefix() || q.hasStart() || q.hasValueEqual()).isFalse();
-            assertThat(q.tableName()).isEqualTo(BenchData.INDEX_TABLE);
-        });
+        assertThat(data.fanoutQueries())
+                .allSatisfy(
+                        q -> {
+                            assertThat(q.hasPrefix() || q.hasStart() || q.hasValueEqual())
+                                    .isFalse();
+                            assertThat(q.tableName()).isEqualTo(BenchData.INDEX_TABLE);
+                        });
     }
 
     @Test
     void chunksHaveCortexKeysAndTheirSize() {
         List<EncodedChunk> set = data.getSet(BenchData.SMALL_CHUNK_BYTES);
         assertThat(set).hasSize(Scale.TINY.smallChunks());
-        assertThat(set).allSatisfy(c -> {
-            assertThat(c.encoded()).hasSize(2048);
-            assertThat(c.tableName()).isEqualTo(BenchData.CHUNK_TABLE);
-            ChunkRef ref = ChunkRef.parse(c.key());
-            assertThat(ref.userId()).isEqualTo("bench");
-            assertThat(ref.through() - ref.from()).isEqualTo(3_600_000L);
-        });
+        assertThat(set)
+                .allSatisfy(
+                        c -> {
+                            assertThat(c.encoded()).hasSize(2048);
+                            assertThat(c.tableName()).isEqualTo(BenchData.CHUNK_TABLE);
+                            ChunkRef ref = ChunkRef.parse(c.key());
+                            assertThat(ref.userId()).isEqualTo("bench");
+                            assertThat(ref.through() - ref.from()).isEqualTo(3_600_000L);
+                        });
         assertThat(set.stream().map(EncodedChunk::key).distinct()).hasSize(set.size());
         assertThat(data.getSet(BenchData.SMALL_CHUNK_BYTES)).isEqualTo(set);
         assertThat(data.chunk("t", "other", 0, 2048).key()).isNotEqualTo(set.get(0).key());
-        assertThat(data.getSet(BenchData.LARGE_CHUNK_BYTES)).hasSize(Scale.TINY.largeChunks())
+        assertThat(data.getSet(BenchData.LARGE_CHUNK_BYTES))
+                .hasSize(Scale.TINY.largeChunks())
                 .allSatisfy(c -> assertThat(c.encoded()).hasSize(1 << 20));
     }
 
     @Test
     void partitionKeepsOrderAndRemainder() {
-        assertThat(BenchData.partition(List.of(1, 2, 3, 4, 5), 2)).containsExactly(List.of(1, 2), List.of(3, 4),
-                List.of(5));
+        assertThat(BenchData.partition(List.of(1, 2, 3, 4, 5), 2))
+                .containsExactly(List.of(1, 2), List.of(3, 4), List.of(5));
         assertThat(BenchData.chunksPerCall(BenchData.SMALL_CHUNK_BYTES, true)).isEqualTo(100);
         assertThat(BenchData.chunksPerCall(BenchData.LARGE_CHUNK_BYTES, false)).isEqualTo(16);
     }

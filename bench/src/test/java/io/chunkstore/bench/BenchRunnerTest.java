@@ -13,11 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The A/B protocol with fake sides: order, warm-up, resets and the data check (no timing is asserted). */
+/**
+ * The A/B protocol with fake sides: order, warm-up, resets and the data check (no timing is
+ * asserted).
+ */
 class BenchRunnerTest {
     private final List<String> calls = new ArrayList<>();
 
-    /** Answers like a store holding the bench data, with an optional shortfall; records every call. */
+    /**
+     * Answers like a store holding the bench data, with an optional shortfall; records every call.
+     */
     private final class Fake implements Subject {
         private final String label;
         private final long missing;
@@ -40,8 +45,12 @@ class BenchRunnerTest {
         @Override
         public Tally query(List<IndexQuery> queries) {
             calls.add(label + ":query:" + queries.size());
-            long n = queries.size() == 1 ? Scale.TINY.bigRowEntries() : queries.size() == Scale.TINY.fanoutShards()
-                    ? Scale.TINY.fanoutEntries() : Scale.TINY.smallRowsEntries();
+            long n =
+                    queries.size() == 1
+                            ? Scale.TINY.bigRowEntries()
+                            : queries.size() == Scale.TINY.fanoutShards()
+                                    ? Scale.TINY.fanoutEntries()
+                                    : Scale.TINY.smallRowsEntries();
             return new Tally(n - missing, (n - missing) * BenchData.readEntryBytes());
         }
 
@@ -67,27 +76,42 @@ class BenchRunnerTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private BenchRunner runner(int warmup, int rounds) {
-        BenchOptions o = BenchOptions.builder().backend("local").scale(Scale.TINY).warmup(warmup).rounds(rounds)
-                .build();
-        return new BenchRunner(o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()), 0);
+        BenchOptions o =
+                BenchOptions.builder()
+                        .backend("local")
+                        .scale(Scale.TINY)
+                        .warmup(warmup)
+                        .rounds(rounds)
+                        .build();
+        return new BenchRunner(
+                o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()), 0);
     }
 
     @Test
     void roundsAlternateTheOrderAndWarmUpIsDiscarded() {
-        WorkloadResult r = runner(1, 3).compare(Workload.QUERY_ROW, new Fake("a", 0), new Fake("b", 0));
-        assertThat(calls).containsExactly("b:query:1", "a:query:1", "a:query:1", "b:query:1", "b:query:1",
-                "a:query:1", "a:query:1", "b:query:1");
+        WorkloadResult r =
+                runner(1, 3).compare(Workload.QUERY_ROW, new Fake("a", 0), new Fake("b", 0));
+        assertThat(calls)
+                .containsExactly(
+                        "b:query:1",
+                        "a:query:1",
+                        "a:query:1",
+                        "b:query:1",
+                        "b:query:1",
+                        "a:query:1",
+                        "a:query:1",
+                        "b:query:1");
         assertThat(r.ours().itemsPerSecond()).hasSize(3);
         assertThat(Stats.min(r.ours().itemsPerSecond())).isPositive();
         assertThat(r.baseline().itemsPerSecond()).hasSize(3);
         assertThat(r.ours().label()).isEqualTo("a");
         assertThat(r.itemsPerRun()).isEqualTo(Scale.TINY.bigRowEntries());
-        assertThat(r.bytesPerRun()).isEqualTo(Scale.TINY.bigRowEntries() * BenchData.readEntryBytes());
+        assertThat(r.bytesPerRun())
+                .isEqualTo(Scale.TINY.bigRowEntries() * BenchData.readEntryBytes());
         assertThat(r.pairedRatios()).hasSize(3);
     }
 
@@ -108,15 +132,26 @@ class BenchRunnerTest {
     @Test
     void chunkRunsUseCallSizedBatches() {
         runner(0, 1).compare(Workload.CHUNK_PUT_2K, new Fake("a", 0), new Fake("b", 0));
-        assertThat(calls).containsExactly("a:reset:" + BenchData.CHUNK_PUT_TABLE, "a:put:" + Scale.TINY.smallChunks(),
-                "b:reset:" + BenchData.CHUNK_PUT_TABLE, "b:put:" + Scale.TINY.smallChunks());
+        assertThat(calls)
+                .containsExactly(
+                        "a:reset:" + BenchData.CHUNK_PUT_TABLE,
+                        "a:put:" + Scale.TINY.smallChunks(),
+                        "b:reset:" + BenchData.CHUNK_PUT_TABLE,
+                        "b:put:" + Scale.TINY.smallChunks());
     }
 
     @Test
     void aSideThatMissesDataFailsTheRun() {
-        assertThatThrownBy(() -> runner(0, 1).compare(Workload.QUERY_FANOUT, new Fake("ours", 0),
-                new Fake("raw", 1))).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("query-fanout: raw moved " + (Scale.TINY.fanoutEntries() - 1));
+        assertThatThrownBy(
+                        () ->
+                                runner(0, 1)
+                                        .compare(
+                                                Workload.QUERY_FANOUT,
+                                                new Fake("ours", 0),
+                                                new Fake("raw", 1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(
+                        "query-fanout: raw moved " + (Scale.TINY.fanoutEntries() - 1));
     }
 
     @Test
@@ -131,22 +166,45 @@ class BenchRunnerTest {
 
     @Test
     void calibratedRepeatsApplyToBothSidesAfterTheWarmUp() {
-        BenchOptions o = BenchOptions.builder().backend("local").scale(Scale.TINY).warmup(1).rounds(1).build();
-        BenchRunner r = new BenchRunner(o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()),
-                1_000_000_000L);
+        BenchOptions o =
+                BenchOptions.builder()
+                        .backend("local")
+                        .scale(Scale.TINY)
+                        .warmup(1)
+                        .rounds(1)
+                        .build();
+        BenchRunner r =
+                new BenchRunner(
+                        o,
+                        new BenchData(Scale.TINY, 3),
+                        new PrintWriter(new StringWriter()),
+                        1_000_000_000L);
         WorkloadResult res = r.compare(Workload.QUERY_ROWS, new Fake("a", 0), new Fake("b", 0));
         long perSide = calls.stream().filter(c -> c.startsWith("a:")).count();
-        assertThat(perSide).isEqualTo(calls.stream().filter(c -> c.startsWith("b:")).count()).isGreaterThan(2);
+        assertThat(perSide)
+                .isEqualTo(calls.stream().filter(c -> c.startsWith("b:")).count())
+                .isGreaterThan(2);
         assertThat(res.itemsPerRun()).isEqualTo(Scale.TINY.smallRowsEntries());
     }
 
     @Test
     void writesNeverRepeat() {
-        BenchOptions o = BenchOptions.builder().backend("local").scale(Scale.TINY).warmup(1).rounds(1).build();
-        new BenchRunner(o, new BenchData(Scale.TINY, 3), new PrintWriter(new StringWriter()), 1_000_000_000L)
+        BenchOptions o =
+                BenchOptions.builder()
+                        .backend("local")
+                        .scale(Scale.TINY)
+                        .warmup(1)
+                        .rounds(1)
+                        .build();
+        new BenchRunner(
+                        o,
+                        new BenchData(Scale.TINY, 3),
+                        new PrintWriter(new StringWriter()),
+                        1_000_000_000L)
                 .compare(Workload.WRITE, new Fake("a", 0), new Fake("b", 0));
         assertThat(calls.stream().filter(c -> c.contains(":reset:"))).hasSize(4);
-        assertThat(calls.stream().filter(c -> c.contains(":write:"))).hasSize(4 * Scale.TINY.writeBatches());
+        assertThat(calls.stream().filter(c -> c.contains(":write:")))
+                .hasSize(4 * Scale.TINY.writeBatches());
     }
 
     @Test

@@ -15,7 +15,8 @@ class OptionsTest {
         assertThat(BackendKind.parse("Cassandra")).isEqualTo(BackendKind.CASSANDRA);
         assertThat(BackendKind.parse(" dynamodb ").defaultStore()).isEqualTo("aws-dynamo");
         assertThat(BackendKind.parse("bigtable").defaultStore()).isEqualTo("bigtable-hashed");
-        assertThatThrownBy(() -> BackendKind.parse("mongo")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> BackendKind.parse("mongo"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown backend 'mongo'")
                 .hasMessageContaining("local, cassandra, dynamodb, bigtable");
     }
@@ -28,7 +29,8 @@ class OptionsTest {
         assertThat(Scale.FULL.fanoutShards()).isEqualTo(16);
         assertThat(Scale.FULL.writeValueBytes()).isEqualTo(1024);
         assertThat(Scale.SMALL.writeEntries()).isEqualTo(20_000);
-        assertThatThrownBy(() -> Scale.parse("huge")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Scale.parse("huge"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("full, small, tiny");
     }
 
@@ -40,12 +42,22 @@ class OptionsTest {
 
     @Test
     void workloadListsExpandGroupsAndKeepRunOrder() {
-        assertThat(Workload.parseList("query-row,write")).containsExactly(Workload.WRITE, Workload.QUERY_ROW);
-        assertThat(Workload.parseList("chunks")).containsExactly(Workload.CHUNK_PUT_2K, Workload.CHUNK_GET_2K,
-                Workload.CHUNK_PUT_1M, Workload.CHUNK_GET_1M);
-        assertThat(Workload.parseList("grpc, heap")).containsExactly(Workload.GRPC_QUERY_ROW,
-                Workload.GRPC_QUERY_ROWS, Workload.GRPC_QUERY_FANOUT, Workload.GRPC_CHUNK_GET_2K,
-                Workload.GRPC_CHUNK_GET_1M, Workload.HEAP);
+        assertThat(Workload.parseList("query-row,write"))
+                .containsExactly(Workload.WRITE, Workload.QUERY_ROW);
+        assertThat(Workload.parseList("chunks"))
+                .containsExactly(
+                        Workload.CHUNK_PUT_2K,
+                        Workload.CHUNK_GET_2K,
+                        Workload.CHUNK_PUT_1M,
+                        Workload.CHUNK_GET_1M);
+        assertThat(Workload.parseList("grpc, heap"))
+                .containsExactly(
+                        Workload.GRPC_QUERY_ROW,
+                        Workload.GRPC_QUERY_ROWS,
+                        Workload.GRPC_QUERY_FANOUT,
+                        Workload.GRPC_CHUNK_GET_2K,
+                        Workload.GRPC_CHUNK_GET_1M,
+                        Workload.HEAP);
         assertThat(Workload.parseList("index,write")).hasSize(4);
         assertThat(Workload.parseList("")).isEqualTo(EnumSet.allOf(Workload.class));
         assertThat(Workload.parseList("all")).isEqualTo(EnumSet.allOf(Workload.class));
@@ -53,9 +65,12 @@ class OptionsTest {
 
     @Test
     void unknownWorkloadsAreNamed() {
-        assertThatThrownBy(() -> Workload.parseList("write,reads")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unknown workload 'reads'").hasMessageContaining("query-fanout");
-        assertThatThrownBy(() -> Workload.parseList(",,")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Workload.parseList("write,reads"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown workload 'reads'")
+                .hasMessageContaining("query-fanout");
+        assertThatThrownBy(() -> Workload.parseList(",,"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no workload");
     }
 
@@ -70,7 +85,8 @@ class OptionsTest {
     @Test
     void outputFormats() {
         assertThat(OutputFormat.parse("Markdown")).isEqualTo(OutputFormat.MARKDOWN);
-        assertThatThrownBy(() -> OutputFormat.parse("csv")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> OutputFormat.parse("csv"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("text, json, markdown");
     }
 
@@ -89,26 +105,51 @@ class OptionsTest {
     void serverBackendsNeedAConfigOrAStartedServer() {
         assertThatThrownBy(() -> BenchOptions.builder().backend("cassandra").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("--backend cassandra needs --config FILE").hasMessageContaining("--start-server");
+                .hasMessageContaining("--backend cassandra needs --config FILE")
+                .hasMessageContaining("--start-server");
         assertThat(BenchOptions.builder().backend("cassandra").startServer(true).build().store())
                 .isEqualTo("cassandra");
-        assertThat(BenchOptions.builder().backend("dynamodb").configFile(Path.of("c.yaml")).build().configFile())
+        assertThat(
+                        BenchOptions.builder()
+                                .backend("dynamodb")
+                                .configFile(Path.of("c.yaml"))
+                                .build()
+                                .configFile())
                 .isEqualTo(Path.of("c.yaml"));
     }
 
     @Test
     void configAndStartServerExcludeEachOther() {
-        assertThatThrownBy(() -> BenchOptions.builder().backend("bigtable").startServer(true)
-                .configFile(Path.of("c.yaml")).build()).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(
+                        () ->
+                                BenchOptions.builder()
+                                        .backend("bigtable")
+                                        .startServer(true)
+                                        .configFile(Path.of("c.yaml"))
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("exclude each other");
     }
 
     @Test
     void storeMustBeALayoutTheBaselineMirrors() {
-        assertThat(BenchOptions.builder().backend("bigtable").store("gcp-columnkey").startServer(true).build()
-                .store()).isEqualTo("gcp-columnkey");
-        assertThatThrownBy(() -> BenchOptions.builder().backend("bigtable").store("gcp").startServer(true).build())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--store gcp")
+        assertThat(
+                        BenchOptions.builder()
+                                .backend("bigtable")
+                                .store("gcp-columnkey")
+                                .startServer(true)
+                                .build()
+                                .store())
+                .isEqualTo("gcp-columnkey");
+        assertThatThrownBy(
+                        () ->
+                                BenchOptions.builder()
+                                        .backend("bigtable")
+                                        .store("gcp")
+                                        .startServer(true)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--store gcp")
                 .hasMessageContaining("bigtable-hashed");
     }
 
@@ -118,11 +159,13 @@ class OptionsTest {
                 .hasMessageContaining("--rounds");
         assertThatThrownBy(() -> BenchOptions.builder().backend("local").warmup(-1).build())
                 .hasMessageContaining("--warmup");
-        assertThat(BenchOptions.builder().backend("local").warmup(0).rounds(1).build().warmup()).isZero();
+        assertThat(BenchOptions.builder().backend("local").warmup(0).rounds(1).build().warmup())
+                .isZero();
     }
 
     @Test
     void backendIsRequired() {
-        assertThatThrownBy(() -> BenchOptions.builder().build()).hasMessageContaining("--backend is required");
+        assertThatThrownBy(() -> BenchOptions.builder().build())
+                .hasMessageContaining("--backend is required");
     }
 }

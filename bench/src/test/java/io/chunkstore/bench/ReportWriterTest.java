@@ -14,19 +14,60 @@ import org.junit.jupiter.api.Test;
 class ReportWriterTest {
 
     private static BenchReport report() {
-        WorkloadResult write = new WorkloadResult(Workload.WRITE,
-                new SideStats("ours", new double[] {90, 80, 100}, new double[] {9, 8, 10}, new double[] {2000, 2200, 1800}),
-                new SideStats("raw", new double[] {100, 100, 120}, new double[] {10, 10, 12}, new double[] {1000, 1000, 1000}),
-                1000, 100_000);
-        WorkloadResult grpc = new WorkloadResult(Workload.GRPC_QUERY_ROW,
-                new SideStats("ours-grpc", new double[] {50, 60, 70}, new double[] {1, 1, 1}, new double[] {5, 5, 5}),
-                new SideStats("ours", new double[] {100, 100, 100}, new double[] {2, 2, 2}, new double[] {4, 4, 4}), 10, 10);
-        HeapResult heap = new HeapResult(1_000_000, List.of(
-                new HeapResult.Side("ours", List.of(new HeapProbe.Result(0, 10 << 20, 200 << 20, 3))),
-                new HeapResult.Side("raw", List.of(new HeapProbe.Result(0, -1, 100 << 20, 0)))));
-        Environment env = new Environment(2, "cpu", 1.5, 1L << 30, "jvm", "G1", "linux", Map.of("driver", "1.0"));
+        WorkloadResult write =
+                new WorkloadResult(
+                        Workload.WRITE,
+                        new SideStats(
+                                "ours",
+                                new double[] {90, 80, 100},
+                                new double[] {9, 8, 10},
+                                new double[] {2000, 2200, 1800}),
+                        new SideStats(
+                                "raw",
+                                new double[] {100, 100, 120},
+                                new double[] {10, 10, 12},
+                                new double[] {1000, 1000, 1000}),
+                        1000,
+                        100_000);
+        WorkloadResult grpc =
+                new WorkloadResult(
+                        Workload.GRPC_QUERY_ROW,
+                        new SideStats(
+                                "ours-grpc",
+                                new double[] {50, 60, 70},
+                                new double[] {1, 1, 1},
+                                new double[] {5, 5, 5}),
+                        new SideStats(
+                                "ours",
+                                new double[] {100, 100, 100},
+                                new double[] {2, 2, 2},
+                                new double[] {4, 4, 4}),
+                        10,
+                        10);
+        HeapResult heap =
+                new HeapResult(
+                        1_000_000,
+                        List.of(
+                                new HeapResult.Side(
+                                        "ours",
+                                        List.of(new HeapProbe.Result(0, 10 << 20, 200 << 20, 3))),
+                                new HeapResult.Side(
+                                        "raw",
+                                        List.of(new HeapProbe.Result(0, -1, 100 << 20, 0)))));
+        Environment env =
+                new Environment(
+                        2, "cpu", 1.5, 1L << 30, "jvm", "G1", "linux", Map.of("driver", "1.0"));
         BenchOptions o = BenchOptions.builder().backend("local").rounds(3).build();
-        return new BenchReport(env, o, "embedded", 1.5, 2.5, 12.0, 42, List.of(write, grpc), heap,
+        return new BenchReport(
+                env,
+                o,
+                "embedded",
+                1.5,
+                2.5,
+                12.0,
+                42,
+                List.of(write, grpc),
+                heap,
                 List.of("chunk-get-1m failed: boom"));
     }
 
@@ -59,21 +100,34 @@ class ReportWriterTest {
     @Test
     void textIsATableWithTheEnvironment() {
         String t = print(OutputFormat.TEXT);
-        assertThat(t).contains("backend local (store local), scale small, 3 rounds after 1 warm-up")
-                .contains("2 CPUs (cpu), load average 1.50 before, 2.50 after").contains("driver 1.0");
+        assertThat(t)
+                .contains("backend local (store local), scale small, 3 rounds after 1 warm-up")
+                .contains("2 CPUs (cpu), load average 1.50 before, 2.50 after")
+                .contains("driver 1.0");
         assertThat(t.lines().filter(l -> l.startsWith("write ")).findFirst().orElseThrow())
-                .contains("ours / raw").contains("90").contains("100").contains("0.90").contains("ok 0.90")
-                .contains("0.80-0.90").contains("2.00").contains("1.00").contains("0.50");
+                .contains("ours / raw")
+                .contains("90")
+                .contains("100")
+                .contains("0.90")
+                .contains("ok 0.90")
+                .contains("0.80-0.90")
+                .contains("2.00")
+                .contains("1.00")
+                .contains("0.50");
         assertThat(t.lines().filter(l -> l.startsWith("grpc-query-row")).findFirst().orElseThrow())
-                .contains("0.60").contains("MISS 0.70");
+                .contains("0.60")
+                .contains("MISS 0.70");
         assertThat(t.lines().filter(l -> l.startsWith("heap")).findFirst().orElseThrow())
-                .contains("10.0").contains("100.0").contains("ok < 64 MiB");
+                .contains("10.0")
+                .contains("100.0")
+                .contains("ok < 64 MiB");
         assertThat(t).contains("FAILED: chunk-get-1m failed: boom");
     }
 
     @Test
     void markdownHasOneRowPerResult() {
-        List<String> rows = print(OutputFormat.MARKDOWN).lines().filter(l -> l.startsWith("|")).toList();
+        List<String> rows =
+                print(OutputFormat.MARKDOWN).lines().filter(l -> l.startsWith("|")).toList();
         assertThat(rows).hasSize(2 + 3);
         assertThat(print(OutputFormat.MARKDOWN)).contains("FAILED: chunk-get-1m failed: boom");
         assertThat(rows.get(2)).startsWith("| write | ours / raw |");
@@ -91,7 +145,8 @@ class ReportWriterTest {
         assertThat(w.get("meetsTarget").asBoolean()).isTrue();
         assertThat(w.get("cpuRatio").asDouble()).isEqualTo(0.5);
         assertThat(w.get("ours").get("cpuNanosPerItem")).hasSize(3);
-        assertThat(j.get("heap").get("sides").get(0).get("maxRetainedGrowthMiB").asDouble()).isEqualTo(10.0);
+        assertThat(j.get("heap").get("sides").get(0).get("maxRetainedGrowthMiB").asDouble())
+                .isEqualTo(10.0);
         assertThat(j.get("heap").get("sides").get(1).get("maxRetainedGrowthMiB").isNull()).isTrue();
         assertThat(j.get("environment").get("cpus").asInt()).isEqualTo(2);
         assertThat(j.get("errors").get(0).asText()).isEqualTo("chunk-get-1m failed: boom");

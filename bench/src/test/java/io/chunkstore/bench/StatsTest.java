@@ -23,7 +23,8 @@ class StatsTest {
         assertThat(Stats.median(4, 1, 3, 10)).isEqualTo(3.5);
         assertThat(Stats.median(2, 1)).isEqualTo(1.5);
         assertThat(Stats.median(Double.MAX_VALUE, Double.MAX_VALUE)).isEqualTo(Double.MAX_VALUE);
-        assertThat(Stats.median(Double.MAX_VALUE, Double.MAX_VALUE / 2)).isEqualTo(Double.MAX_VALUE * 0.75);
+        assertThat(Stats.median(Double.MAX_VALUE, Double.MAX_VALUE / 2))
+                .isEqualTo(Double.MAX_VALUE * 0.75);
     }
 
     @Test
@@ -35,8 +36,11 @@ class StatsTest {
 
     @Test
     void medianRejectsNothingAndNaN() {
-        assertThatThrownBy(Stats::median).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no values");
-        assertThatThrownBy(() -> Stats.median(1, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(Stats::median)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no values");
+        assertThatThrownBy(() -> Stats.median(1, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("NaN");
     }
 
@@ -57,21 +61,27 @@ class StatsTest {
 
     @Test
     void pairedRatiosAreRoundByRound() {
-        assertThat(Stats.pairedRatios(new double[] {10, 30}, new double[] {20, 30})).containsExactly(0.5, 1.0);
+        assertThat(Stats.pairedRatios(new double[] {10, 30}, new double[] {20, 30}))
+                .containsExactly(0.5, 1.0);
         assertThatThrownBy(() -> Stats.pairedRatios(new double[] {1}, new double[] {1, 2}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 rounds of ours against 2");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 rounds of ours against 2");
     }
 
     @Property
-    void scalingBothSidesKeepsTheRatio(@ForAll @DoubleRange(min = 1, max = 1e9) double ours,
-            @ForAll @DoubleRange(min = 1, max = 1e9) double base, @ForAll @DoubleRange(min = 0.01, max = 1000) double k) {
-        assertThat(Stats.ratio(ours * k, base * k)).isCloseTo(Stats.ratio(ours, base), within(1e-9 * (ours / base)));
+    void scalingBothSidesKeepsTheRatio(
+            @ForAll @DoubleRange(min = 1, max = 1e9) double ours,
+            @ForAll @DoubleRange(min = 1, max = 1e9) double base,
+            @ForAll @DoubleRange(min = 0.01, max = 1000) double k) {
+        assertThat(Stats.ratio(ours * k, base * k))
+                .isCloseTo(Stats.ratio(ours, base), within(1e-9 * (ours / base)));
     }
 
     @Test
     void perSecondConvertsNanoseconds() {
         assertThat(Stats.perSecond(1_000, 500_000_000L)).isEqualTo(2_000);
-        assertThatThrownBy(() -> Stats.perSecond(1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Stats.perSecond(1, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -30,23 +30,28 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * Chunks on Bigtable as Cortex keeps them in every Bigtable store: in the chunk table, row key = external key, cell
- * {@code f:c} at timestamp 0 = the encoded chunk. Reads ask for at most 100 rows per ReadRows request, requests in
- * parallel up to {@code chunk_get_concurrency}; a missing row is a {@link ChunkNotFoundException}. Delete removes the
- * cell {@code f:c} (and with it the row).
+ * Chunks on Bigtable as Cortex keeps them in every Bigtable store: in the chunk table, row key =
+ * external key, cell {@code f:c} at timestamp 0 = the encoded chunk. Reads ask for at most 100 rows
+ * per ReadRows request, requests in parallel up to {@code chunk_get_concurrency}; a missing row is
+ * a {@link ChunkNotFoundException}. Delete removes the cell {@code f:c} (and with it the row).
  */
 final class BigtableChunkClient implements ChunkClient {
-    private static final Filters.Filter CHUNK_CELL = FILTERS.chain()
-            .filter(FILTERS.qualifier().rangeWithinFamily(IndexLayout.FAMILY)
-                    .startClosed(IndexLayout.CHUNK_QUALIFIER).endClosed(IndexLayout.CHUNK_QUALIFIER))
-            .filter(FILTERS.limit().cellsPerColumn(1));
+    private static final Filters.Filter CHUNK_CELL =
+            FILTERS.chain()
+                    .filter(
+                            FILTERS.qualifier()
+                                    .rangeWithinFamily(IndexLayout.FAMILY)
+                                    .startClosed(IndexLayout.CHUNK_QUALIFIER)
+                                    .endClosed(IndexLayout.CHUNK_QUALIFIER))
+                    .filter(FILTERS.limit().cellsPerColumn(1));
 
     private final BigtableDataClient data;
     private final Executor executor;
     private final int concurrency;
     private final long maxChunkSize;
 
-    BigtableChunkClient(BigtableDataClient data, Executor executor, int concurrency, long maxChunkSize) {
+    BigtableChunkClient(
+            BigtableDataClient data, Executor executor, int concurrency, long maxChunkSize) {
         this.data = data;
         this.executor = executor;
         this.concurrency = concurrency;
@@ -59,8 +64,11 @@ final class BigtableChunkClient implements ChunkClient {
 
     private static String requireTable(String key, String table) {
         if (table.isEmpty()) {
-            throw new InvalidRequestException("chunk " + key + " names no chunk table; Bigtable keeps chunks in the"
-                    + " table the schema config's chunks section gives for the chunk's start time");
+            throw new InvalidRequestException(
+                    "chunk "
+                            + key
+                            + " names no chunk table; Bigtable keeps chunks in the"
+                            + " table the schema config's chunks section gives for the chunk's start time");
         }
         return table;
     }
@@ -72,9 +80,14 @@ final class BigtableChunkClient implements ChunkClient {
         for (EncodedChunk c : chunks) {
             requireTable(c.key(), c.tableName());
             if (c.encoded().length > maxChunkSize) {
-                throw new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, c.key(), c.encoded().length
-                        + " bytes, more than the " + maxChunkSize + " bytes a Bigtable chunk cell may hold here;"
-                        + " nothing of this put was written");
+                throw new InvalidChunkException(
+                        InvalidChunkException.Reason.TOO_LARGE,
+                        c.key(),
+                        c.encoded().length
+                                + " bytes, more than the "
+                                + maxChunkSize
+                                + " bytes a Bigtable chunk cell may hold here;"
+                                + " nothing of this put was written");
             }
             byTable.computeIfAbsent(c.tableName(), t -> new LinkedHashMap<>()).put(c.key(), c);
         }
@@ -82,7 +95,11 @@ final class BigtableChunkClient implements ChunkClient {
         for (Map.Entry<String, Map<String, EncodedChunk>> t : byTable.entrySet()) {
             BulkWriter<EncodedChunk> writer = new BulkWriter<>(data, t.getKey());
             for (EncodedChunk c : t.getValue().values()) {
-                writer.set(rowKey(c.key()), IndexLayout.CHUNK_QUALIFIER, IndexLayout.wrap(c.encoded()), c);
+                writer.set(
+                        rowKey(c.key()),
+                        IndexLayout.CHUNK_QUALIFIER,
+                        IndexLayout.wrap(c.encoded()),
+                        c);
             }
             for (BulkWriter.Failure<EncodedChunk> f : writer.write()) {
                 StorageException e = BigtableErrors.map(f.error(), "writing chunks", t.getKey());
@@ -92,22 +109,31 @@ final class BigtableChunkClient implements ChunkClient {
         ChunkWriteException.check("putChunks to Bigtable", chunks, notWritten);
     }
 
-    private record Batch(String table, List<String> keys) {
-    }
+    private record Batch(String table, List<String> keys) {}
 
     @Override
     public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
         Map<String, LinkedHashSet<String>> byTable = new LinkedHashMap<>();
         for (ChunkLocation l : chunks) {
-            byTable.computeIfAbsent(requireTable(l.key(), l.tableName()), t -> new LinkedHashSet<>()).add(l.key());
+            byTable.computeIfAbsent(
+                            requireTable(l.key(), l.tableName()), t -> new LinkedHashSet<>())
+                    .add(l.key());
         }
         List<Batch> batches = new ArrayList<>();
-        byTable.forEach((table, keys) -> {
-            List<String> all = new ArrayList<>(keys);
-            for (int i = 0; i < all.size(); i += IndexReads.MAX_ROWS_PER_READ) {
-                batches.add(new Batch(table, all.subList(i, Math.min(all.size(), i + IndexReads.MAX_ROWS_PER_READ))));
-            }
-        });
+        byTable.forEach(
+                (table, keys) -> {
+                    List<String> all = new ArrayList<>(keys);
+                    for (int i = 0; i < all.size(); i += IndexReads.MAX_ROWS_PER_READ) {
+                        batches.add(
+                                new Batch(
+                                        table,
+                                        all.subList(
+                                                i,
+                                                Math.min(
+                                                        all.size(),
+                                                        i + IndexReads.MAX_ROWS_PER_READ))));
+                    }
+                });
         Map<ChunkLocation, EncodedChunk> found = new ConcurrentHashMap<>();
         Map<String, StorageException> failures = new ConcurrentHashMap<>();
         Parallel.forEach(batches, concurrency, executor, b -> read(b, found, failures));
@@ -125,7 +151,10 @@ final class BigtableChunkClient implements ChunkClient {
         return out;
     }
 
-    private void read(Batch b, Map<ChunkLocation, EncodedChunk> found, Map<String, StorageException> failures) {
+    private void read(
+            Batch b,
+            Map<ChunkLocation, EncodedChunk> found,
+            Map<String, StorageException> failures) {
         Query query = Query.create(TableId.of(b.table())).filter(CHUNK_CELL);
         b.keys().forEach(k -> query.rowKey(rowKey(k)));
         try {
@@ -134,7 +163,8 @@ final class BigtableChunkClient implements ChunkClient {
                 for (RowCell cell : row.getCells()) {
                     if (IndexLayout.FAMILY.equals(cell.getFamily())
                             && cell.getQualifier().equals(IndexLayout.CHUNK_QUALIFIER)) {
-                        found.put(new ChunkLocation(key, b.table()),
+                        found.put(
+                                new ChunkLocation(key, b.table()),
                                 new EncodedChunk(key, b.table(), cell.getValue().toByteArray()));
                         break;
                     }
@@ -154,8 +184,9 @@ final class BigtableChunkClient implements ChunkClient {
     public void deleteChunk(ChunkLocation chunk) {
         String table = requireTable(chunk.key(), chunk.tableName());
         try {
-            data.mutateRow(RowMutation.create(TableId.of(table), rowKey(chunk.key()))
-                    .deleteCells(IndexLayout.FAMILY, IndexLayout.CHUNK_QUALIFIER));
+            data.mutateRow(
+                    RowMutation.create(TableId.of(table), rowKey(chunk.key()))
+                            .deleteCells(IndexLayout.FAMILY, IndexLayout.CHUNK_QUALIFIER));
         } catch (RuntimeException e) {
             throw BigtableErrors.map(e, "deleting chunk " + chunk.key(), table);
         }

@@ -12,30 +12,41 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The {@code bigtable:} block of a Cortex or Loki storage config, bound and checked by {@link #bind}. Cortex's keys
- * keep their names and defaults; the rest are chunkstore's.
+ * The {@code bigtable:} block of a Cortex or Loki storage config, bound and checked by {@link
+ * #bind}. Cortex's keys keep their names and defaults; the rest are chunkstore's.
  *
- * Its keys are {@link Block}'s (listed with their defaults in docs/configuration.md).
+ * <p>Its keys are {@link Block}'s (listed with their defaults in docs/configuration.md).
  *
- * @param project               {@code project}
- * @param instance              {@code instance}
- * @param emulatorHost          {@code emulator_host}, or "" for a real instance
- * @param endpoint              {@code endpoint}, or "" for Google's
- * @param adminEndpoint         {@code admin_endpoint}, or "" for Google's
- * @param credentialsFile       {@code credentials_file}, or "" for application default credentials
- * @param tableCacheEnabled     {@code table_cache_enabled}
- * @param tableCacheExpiration  {@code table_cache_expiration}
- * @param queryConcurrency      {@code query_concurrency}
- * @param chunkGetConcurrency   {@code chunk_get_concurrency}
- * @param gcMaxVersions         {@code gc_max_versions}
- * @param grpc                  what is honoured of {@code grpc_client_config}
+ * @param project {@code project}
+ * @param instance {@code instance}
+ * @param emulatorHost {@code emulator_host}, or "" for a real instance
+ * @param endpoint {@code endpoint}, or "" for Google's
+ * @param adminEndpoint {@code admin_endpoint}, or "" for Google's
+ * @param credentialsFile {@code credentials_file}, or "" for application default credentials
+ * @param tableCacheEnabled {@code table_cache_enabled}
+ * @param tableCacheExpiration {@code table_cache_expiration}
+ * @param queryConcurrency {@code query_concurrency}
+ * @param chunkGetConcurrency {@code chunk_get_concurrency}
+ * @param gcMaxVersions {@code gc_max_versions}
+ * @param grpc what is honoured of {@code grpc_client_config}
  */
-public record BigtableConfig(String project, String instance, String emulatorHost, String endpoint,
-        String adminEndpoint, String credentialsFile, boolean tableCacheEnabled, Duration tableCacheExpiration, int queryConcurrency,
-        int chunkGetConcurrency, int gcMaxVersions, GrpcOptions grpc) {
+public record BigtableConfig(
+        String project,
+        String instance,
+        String emulatorHost,
+        String endpoint,
+        String adminEndpoint,
+        String credentialsFile,
+        boolean tableCacheEnabled,
+        Duration tableCacheExpiration,
+        int queryConcurrency,
+        int chunkGetConcurrency,
+        int gcMaxVersions,
+        GrpcOptions grpc) {
 
     /** The environment variable the Google clients read for the emulator address. */
     public static final String EMULATOR_ENV = "BIGTABLE_EMULATOR_HOST";
+
     static final int DEFAULT_QUERY_CONCURRENCY = 100;
     static final int DEFAULT_CHUNK_GET_CONCURRENCY = 16;
 
@@ -44,10 +55,12 @@ public record BigtableConfig(String project, String instance, String emulatorHos
      *
      * @param maxRecvMsgSize largest message received, bytes (0: the Java client's default, 256 MiB)
      * @param maxSendMsgSize largest message sent, bytes (0: unlimited)
-     * @param compression    {@code gzip}, or "" for none
-     * @param ignored        the keys given that are accepted but have no effect (warned about when opening)
+     * @param compression {@code gzip}, or "" for none
+     * @param ignored the keys given that are accepted but have no effect (warned about when
+     *     opening)
      */
-    public record GrpcOptions(int maxRecvMsgSize, int maxSendMsgSize, String compression, List<String> ignored) {
+    public record GrpcOptions(
+            int maxRecvMsgSize, int maxSendMsgSize, String compression, List<String> ignored) {
         public static final GrpcOptions DEFAULT = new GrpcOptions(0, 0, "", List.of());
 
         public GrpcOptions {
@@ -72,56 +85,108 @@ public record BigtableConfig(String project, String instance, String emulatorHos
     /**
      * The {@code bigtable:} block as written in YAML.
      *
-     * @param project              {@code project}
-     * @param instance             {@code instance}
-     * @param grpcClientConfig     {@code grpc_client_config}
-     * @param tableCacheEnabled    {@code table_cache_enabled}
+     * @param project {@code project}
+     * @param instance {@code instance}
+     * @param grpcClientConfig {@code grpc_client_config}
+     * @param tableCacheEnabled {@code table_cache_enabled}
      * @param tableCacheExpiration {@code table_cache_expiration}
-     * @param emulatorHost         {@code emulator_host}
-     * @param endpoint             {@code endpoint}
-     * @param adminEndpoint        {@code admin_endpoint}
-     * @param credentialsFile      {@code credentials_file}
-     * @param queryConcurrency     {@code query_concurrency}
-     * @param chunkGetConcurrency  {@code chunk_get_concurrency}
-     * @param gcMaxVersions        {@code gc_max_versions}
+     * @param emulatorHost {@code emulator_host}
+     * @param endpoint {@code endpoint}
+     * @param adminEndpoint {@code admin_endpoint}
+     * @param credentialsFile {@code credentials_file}
+     * @param queryConcurrency {@code query_concurrency}
+     * @param chunkGetConcurrency {@code chunk_get_concurrency}
+     * @param gcMaxVersions {@code gc_max_versions}
      */
     public record Block(
-            @ConfigKey(value = "project", doc = "GCP project id of the Bigtable instance. Required.") String project,
+            @ConfigKey(
+                            value = "project",
+                            doc = "GCP project id of the Bigtable instance. Required.")
+                    String project,
             @ConfigKey(value = "instance", doc = "Bigtable instance id. Required.") String instance,
-            @ConfigKey(value = "grpc_client_config", doc = "Cortex's gRPC client block; the keys marked ignored are"
-                    + " accepted and warned about when opening (the Java client does its own TLS, retries and"
-                    + " back-off).") GrpcClientConfig grpcClientConfig,
-            @ConfigKey(value = "table_cache_enabled", dflt = "true", doc = "Cache which tables have column family"
-                    + " f.") boolean tableCacheEnabled,
-            @ConfigKey(value = "table_cache_expiration", dflt = "30m", doc = "How long an entry of that cache"
-                    + " lives.") Duration tableCacheExpiration,
-            @ConfigKey(value = "emulator_host", doc = "host:port of a Bigtable emulator (plain text, no"
-                    + " credentials); empty reads the environment variable " + EMULATOR_ENV + ".")
-            String emulatorHost,
-            @ConfigKey(value = "endpoint", doc = "host:port of the data API; empty for Google's.") String endpoint,
-            @ConfigKey(value = "admin_endpoint", doc = "host:port of the table admin API; empty for Google's.")
-            String adminEndpoint,
-            @ConfigKey(value = "credentials_file", doc = "A service-account JSON key; empty for application default"
-                    + " credentials.") String credentialsFile,
-            @ConfigKey(value = "query_concurrency", dflt = "" + DEFAULT_QUERY_CONCURRENCY, min = 1,
-                    doc = "ReadRows requests in flight per index call.") int queryConcurrency,
-            @ConfigKey(value = "chunk_get_concurrency", dflt = "" + DEFAULT_CHUNK_GET_CONCURRENCY, min = 1,
-                    doc = "ReadRows requests (of up to 100 chunks) in flight per chunk fetch.")
-            int chunkGetConcurrency,
-            @ConfigKey(value = "gc_max_versions", min = 0, doc = "Garbage-collection rule of family f on tables"
-                    + " chunkstore creates: keep at most this many versions of a cell (0: no rule, as Cortex).")
-            int gcMaxVersions) {
-    }
+            @ConfigKey(
+                            value = "grpc_client_config",
+                            doc =
+                                    "Cortex's gRPC client block; the keys marked ignored are"
+                                            + " accepted and warned about when opening (the Java client does its own TLS, retries and"
+                                            + " back-off).")
+                    GrpcClientConfig grpcClientConfig,
+            @ConfigKey(
+                            value = "table_cache_enabled",
+                            dflt = "true",
+                            doc = "Cache which tables have column family" + " f.")
+                    boolean tableCacheEnabled,
+            @ConfigKey(
+                            value = "table_cache_expiration",
+                            dflt = "30m",
+                            doc = "How long an entry of that cache" + " lives.")
+                    Duration tableCacheExpiration,
+            @ConfigKey(
+                            value = "emulator_host",
+                            doc =
+                                    "host:port of a Bigtable emulator (plain text, no"
+                                            + " credentials); empty reads the environment variable "
+                                            + EMULATOR_ENV
+                                            + ".")
+                    String emulatorHost,
+            @ConfigKey(value = "endpoint", doc = "host:port of the data API; empty for Google's.")
+                    String endpoint,
+            @ConfigKey(
+                            value = "admin_endpoint",
+                            doc = "host:port of the table admin API; empty for Google's.")
+                    String adminEndpoint,
+            @ConfigKey(
+                            value = "credentials_file",
+                            doc =
+                                    "A service-account JSON key; empty for application default"
+                                            + " credentials.")
+                    String credentialsFile,
+            @ConfigKey(
+                            value = "query_concurrency",
+                            dflt = "" + DEFAULT_QUERY_CONCURRENCY,
+                            min = 1,
+                            doc = "ReadRows requests in flight per index call.")
+                    int queryConcurrency,
+            @ConfigKey(
+                            value = "chunk_get_concurrency",
+                            dflt = "" + DEFAULT_CHUNK_GET_CONCURRENCY,
+                            min = 1,
+                            doc =
+                                    "ReadRows requests (of up to 100 chunks) in flight per chunk fetch.")
+                    int chunkGetConcurrency,
+            @ConfigKey(
+                            value = "gc_max_versions",
+                            min = 0,
+                            doc =
+                                    "Garbage-collection rule of family f on tables"
+                                            + " chunkstore creates: keep at most this many versions of a cell (0: no rule, as Cortex).")
+                    int gcMaxVersions) {}
 
-    /** Cortex's and Loki's {@code grpcclient.Config}; what has no clean equivalent in the Java client is ignored. */
+    /**
+     * Cortex's and Loki's {@code grpcclient.Config}; what has no clean equivalent in the Java
+     * client is ignored.
+     */
     public record GrpcClientConfig(
-            @ConfigKey(value = "max_recv_msg_size", min = 0, bytes = true, doc = "Largest message received (0: the"
-                    + " Java client's default, 256 MiB).") int maxRecvMsgSize,
-            @ConfigKey(value = "max_send_msg_size", min = 0, bytes = true, doc = "Largest message sent (0:"
-                    + " unlimited).") int maxSendMsgSize,
-            @ConfigKey(value = "grpc_compression", oneOf = {"", "gzip", "snappy", "snappy-block", "zstd"},
-                    doc = "gzip compresses requests; snappy, snappy-block and zstd are ignored.")
-            String grpcCompression,
+            @ConfigKey(
+                            value = "max_recv_msg_size",
+                            min = 0,
+                            bytes = true,
+                            doc =
+                                    "Largest message received (0: the"
+                                            + " Java client's default, 256 MiB).")
+                    int maxRecvMsgSize,
+            @ConfigKey(
+                            value = "max_send_msg_size",
+                            min = 0,
+                            bytes = true,
+                            doc = "Largest message sent (0:" + " unlimited).")
+                    int maxSendMsgSize,
+            @ConfigKey(
+                            value = "grpc_compression",
+                            oneOf = {"", "gzip", "snappy", "snappy-block", "zstd"},
+                            doc =
+                                    "gzip compresses requests; snappy, snappy-block and zstd are ignored.")
+                    String grpcCompression,
             @ConfigKey(value = "rate_limit", doc = IGNORED) Object rateLimit,
             @ConfigKey(value = "rate_limit_burst", doc = IGNORED) Object rateLimitBurst,
             @ConfigKey(value = "backoff_on_ratelimits", doc = IGNORED) Object backoffOnRatelimits,
@@ -131,15 +196,19 @@ public record BigtableConfig(String project, String instance, String emulatorHos
             @ConfigKey(value = "tls_key_path", doc = IGNORED) Object tlsKeyPath,
             @ConfigKey(value = "tls_ca_path", doc = IGNORED) Object tlsCaPath,
             @ConfigKey(value = "tls_server_name", doc = IGNORED) Object tlsServerName,
-            @ConfigKey(value = "tls_insecure_skip_verify", doc = IGNORED) Object tlsInsecureSkipVerify,
+            @ConfigKey(value = "tls_insecure_skip_verify", doc = IGNORED)
+                    Object tlsInsecureSkipVerify,
             @ConfigKey(value = "tls_cipher_suites", doc = IGNORED) Object tlsCipherSuites,
             @ConfigKey(value = "tls_min_version", doc = IGNORED) Object tlsMinVersion,
             @ConfigKey(value = "connect_timeout", doc = IGNORED) Object connectTimeout,
-            @ConfigKey(value = "connect_backoff_base_delay", doc = IGNORED) Object connectBackoffBaseDelay,
-            @ConfigKey(value = "connect_backoff_max_delay", doc = IGNORED) Object connectBackoffMaxDelay,
-            @ConfigKey(value = "initial_stream_window_size", doc = IGNORED) Object initialStreamWindowSize,
-            @ConfigKey(value = "initial_connection_window_size", doc = IGNORED) Object initialConnectionWindowSize) {
-    }
+            @ConfigKey(value = "connect_backoff_base_delay", doc = IGNORED)
+                    Object connectBackoffBaseDelay,
+            @ConfigKey(value = "connect_backoff_max_delay", doc = IGNORED)
+                    Object connectBackoffMaxDelay,
+            @ConfigKey(value = "initial_stream_window_size", doc = IGNORED)
+                    Object initialStreamWindowSize,
+            @ConfigKey(value = "initial_connection_window_size", doc = IGNORED)
+                    Object initialConnectionWindowSize) {}
 
     private static final String IGNORED = "Accepted for compatibility and ignored (warned about).";
 
@@ -149,18 +218,20 @@ public record BigtableConfig(String project, String instance, String emulatorHos
     }
 
     /**
-     * Binds and checks a {@code bigtable:} block as parsed from YAML (keys without a value take their default).
+     * Binds and checks a {@code bigtable:} block as parsed from YAML (keys without a value take
+     * their default).
      *
      * @param env looks up environment variables
-     * @throws ConfigException naming the key, for an unknown key, a value of the wrong type, or a missing project or
-     *                         instance
+     * @throws ConfigException naming the key, for an unknown key, a value of the wrong type, or a
+     *     missing project or instance
      */
     public static BigtableConfig bind(Map<String, ?> block, Function<String, String> env) {
         Block b = ConfigBinder.bind(Block.class, block, "bigtable");
         String project = b.project().strip();
         String instance = b.instance().strip();
         if (project.isEmpty()) {
-            throw new ConfigException("bigtable.project is required: the GCP project id of the Bigtable instance");
+            throw new ConfigException(
+                    "bigtable.project is required: the GCP project id of the Bigtable instance");
         }
         if (instance.isEmpty()) {
             throw new ConfigException("bigtable.instance is required: the Bigtable instance id");
@@ -174,11 +245,19 @@ public record BigtableConfig(String project, String instance, String emulatorHos
         String adminEndpoint = b.adminEndpoint().strip();
         if (!emulator.isEmpty()) {
             hostPort("emulator_host", emulator);
-            for (String[] kv : new String[][] {{"endpoint", endpoint}, {"admin_endpoint", adminEndpoint}}) {
+            for (String[] kv :
+                    new String[][] {{"endpoint", endpoint}, {"admin_endpoint", adminEndpoint}}) {
                 if (!kv[1].isEmpty()) {
-                    throw new ConfigException("bigtable." + kv[0] + " (" + kv[1] + ") and bigtable.emulator_host ("
-                            + emulator + ") exclude each other; set only one (emulator_host may come from "
-                            + EMULATOR_ENV + ")");
+                    throw new ConfigException(
+                            "bigtable."
+                                    + kv[0]
+                                    + " ("
+                                    + kv[1]
+                                    + ") and bigtable.emulator_host ("
+                                    + emulator
+                                    + ") exclude each other; set only one (emulator_host may come from "
+                                    + EMULATOR_ENV
+                                    + ")");
                 }
             }
         }
@@ -188,12 +267,25 @@ public record BigtableConfig(String project, String instance, String emulatorHos
         if (!adminEndpoint.isEmpty()) {
             hostPort("admin_endpoint", adminEndpoint);
         }
-        return new BigtableConfig(project, instance, emulator, endpoint, adminEndpoint, b.credentialsFile().strip(),
-                b.tableCacheEnabled(), b.tableCacheExpiration(), b.queryConcurrency(), b.chunkGetConcurrency(),
-                b.gcMaxVersions(), grpc(b.grpcClientConfig(), block == null ? null : block.get("grpc_client_config")));
+        return new BigtableConfig(
+                project,
+                instance,
+                emulator,
+                endpoint,
+                adminEndpoint,
+                b.credentialsFile().strip(),
+                b.tableCacheEnabled(),
+                b.tableCacheExpiration(),
+                b.queryConcurrency(),
+                b.chunkGetConcurrency(),
+                b.gcMaxVersions(),
+                grpc(b.grpcClientConfig(), block == null ? null : block.get("grpc_client_config")));
     }
 
-    /** What is honoured of the gRPC block, and the keys given that are not ({@code given}: the block as written). */
+    /**
+     * What is honoured of the gRPC block, and the keys given that are not ({@code given}: the block
+     * as written).
+     */
     private static GrpcOptions grpc(GrpcClientConfig g, Object given) {
         List<String> ignored = new ArrayList<>();
         if (given instanceof Map<?, ?> m) {
@@ -224,7 +316,8 @@ public record BigtableConfig(String project, String instance, String emulatorHos
             }
         }
         if (!ok) {
-            throw new ConfigException("bigtable." + key + " must be host:port, not '" + value + "'");
+            throw new ConfigException(
+                    "bigtable." + key + " must be host:port, not '" + value + "'");
         }
     }
 

@@ -30,28 +30,34 @@ import java.util.concurrent.Executor;
 /**
  * The index on Bigtable in one of Cortex's three layouts ({@link IndexLayout}).
  *
- * <p>Writes: per table, one MutateRows stream of {@code SetCell(f, qualifier, 0, value)} for every put, then (after
- * all puts succeeded) one of {@code DeleteFromColumn(f, qualifier)} for every delete. A failed row entry is reported in
- * an {@link IndexWriteException} with every put and delete not known to be written.
+ * <p>Writes: per table, one MutateRows stream of {@code SetCell(f, qualifier, 0, value)} for every
+ * put, then (after all puts succeeded) one of {@code DeleteFromColumn(f, qualifier)} for every
+ * delete. A failed row entry is reported in an {@link IndexWriteException} with every put and
+ * delete not known to be written.
  *
- * <p>Reads: conditions go to the server ({@link IndexReads}). In the {@code gcp} layout each query is one ReadRows
- * stream over its row range, entries collected into pages of at most {@code pageCells} entries (and about 8 MiB). In
- * the column-key layouts, queries with the same table and conditions share ReadRows requests of up to 100 row keys;
- * each row arrives as pages of at most {@code pageCells} cells (the Java client assembles a row whole before handing
- * it over, so a longer row is continued by another request after its last qualifier), and every query gets its own
- * pages, even two equal queries in one call. Requests run in parallel up to {@code query_concurrency}; pages are
- * delivered on the worker threads of this client or the caller's thread, never on a gRPC thread. A consumer that
- * returns {@code false} ends that query's reading: its stream is cancelled ({@code gcp}) or its row not continued
- * (column-key).
+ * <p>Reads: conditions go to the server ({@link IndexReads}). In the {@code gcp} layout each query
+ * is one ReadRows stream over its row range, entries collected into pages of at most {@code
+ * pageCells} entries (and about 8 MiB). In the column-key layouts, queries with the same table and
+ * conditions share ReadRows requests of up to 100 row keys; each row arrives as pages of at most
+ * {@code pageCells} cells (the Java client assembles a row whole before handing it over, so a
+ * longer row is continued by another request after its last qualifier), and every query gets its
+ * own pages, even two equal queries in one call. Requests run in parallel up to {@code
+ * query_concurrency}; pages are delivered on the worker threads of this client or the caller's
+ * thread, never on a gRPC thread. A consumer that returns {@code false} ends that query's reading:
+ * its stream is cancelled ({@code gcp}) or its row not continued (column-key).
  */
 final class BigtableIndexClient implements IndexClient {
     /**
-     * Entries per page: rows in the {@code gcp} layout, cells per row page in the column-key layouts. Each page is
-     * one ReadRows request of a wide row, so this trades requests against memory; 5,000 is also the Cassandra
-     * backend's page size.
+     * Entries per page: rows in the {@code gcp} layout, cells per row page in the column-key
+     * layouts. Each page is one ReadRows request of a wide row, so this trades requests against
+     * memory; 5,000 is also the Cassandra backend's page size.
      */
     static final int DEFAULT_PAGE_CELLS = 5000;
-    /** In the {@code gcp} layout a page also ends once its range values and values reach this many bytes. */
+
+    /**
+     * In the {@code gcp} layout a page also ends once its range values and values reach this many
+     * bytes.
+     */
     static final long MAX_GCP_PAGE_BYTES = 8L << 20;
 
     private final BigtableDataClient data;
@@ -60,7 +66,11 @@ final class BigtableIndexClient implements IndexClient {
     private final int queryConcurrency;
     private final int pageCells;
 
-    BigtableIndexClient(BigtableDataClient data, IndexLayout layout, Executor executor, int queryConcurrency,
+    BigtableIndexClient(
+            BigtableDataClient data,
+            IndexLayout layout,
+            Executor executor,
+            int queryConcurrency,
             int pageCells) {
         if (pageCells < 1) {
             throw new IllegalArgumentException("page size must be at least 1");
@@ -86,20 +96,28 @@ final class BigtableIndexClient implements IndexClient {
         for (List<IndexEntry> entries : List.of(batch.puts(), batch.deletes())) {
             for (IndexEntry e : entries) {
                 if (!layout.accepts(e.hashValue())) {
-                    throw new InvalidRequestException("hash value " + e.hashValue().replace("\0", "\\0")
-                            + " contains a 0x00 byte, the separator of row keys in the gcp layout (hash ‖ 0x00 ‖"
-                            + " range); it cannot be stored there");
+                    throw new InvalidRequestException(
+                            "hash value "
+                                    + e.hashValue().replace("\0", "\\0")
+                                    + " contains a 0x00 byte, the separator of row keys in the gcp layout (hash ‖ 0x00 ‖"
+                                    + " range); it cannot be stored there");
                 }
             }
         }
         Phase puts = writePhase(batch.puts(), true);
         if (puts.failed()) {
-            throw new IndexWriteException(puts.describe("index puts") + "; the batch's deletes were not attempted",
-                    puts.notWritten, batch.deletes(), puts.cause);
+            throw new IndexWriteException(
+                    puts.describe("index puts") + "; the batch's deletes were not attempted",
+                    puts.notWritten,
+                    batch.deletes(),
+                    puts.cause);
         }
         Phase deletes = writePhase(batch.deletes(), false);
         if (deletes.failed()) {
-            throw new IndexWriteException(deletes.describe("index deletes"), List.of(), deletes.notWritten,
+            throw new IndexWriteException(
+                    deletes.describe("index deletes"),
+                    List.of(),
+                    deletes.notWritten,
                     deletes.cause);
         }
     }
@@ -116,13 +134,20 @@ final class BigtableIndexClient implements IndexClient {
         }
 
         String describe(String what) {
-            return "Bigtable: " + notWritten.size() + " of " + total + " " + what + " to table(s) " + tables
-                    + " were not written: " + cause.getMessage();
+            return "Bigtable: "
+                    + notWritten.size()
+                    + " of "
+                    + total
+                    + " "
+                    + what
+                    + " to table(s) "
+                    + tables
+                    + " were not written: "
+                    + cause.getMessage();
         }
     }
 
-    private record Cell(ByteString row, ByteString qualifier) {
-    }
+    private record Cell(ByteString row, ByteString qualifier) {}
 
     private Phase writePhase(List<IndexEntry> entries, boolean put) {
         Phase phase = new Phase();
@@ -130,20 +155,28 @@ final class BigtableIndexClient implements IndexClient {
         if (entries.isEmpty()) {
             return phase;
         }
-        // table -> cell -> the entries for it; a later put of the same cell wins, as in one Bigtable mutation list.
+        // table -> cell -> the entries for it; a later put of the same cell wins, as in one
+        // Bigtable mutation list.
         Map<String, Map<Cell, List<IndexEntry>>> byTable = new LinkedHashMap<>();
         for (IndexEntry e : entries) {
-            Cell cell = new Cell(layout.rowKey(e.hashValue(), e.rangeValue()), layout.qualifier(e.rangeValue()));
+            Cell cell =
+                    new Cell(
+                            layout.rowKey(e.hashValue(), e.rangeValue()),
+                            layout.qualifier(e.rangeValue()));
             byTable.computeIfAbsent(e.tableName(), t -> new LinkedHashMap<>())
-                    .computeIfAbsent(cell, c -> new ArrayList<>(1)).add(e);
+                    .computeIfAbsent(cell, c -> new ArrayList<>(1))
+                    .add(e);
         }
         for (Map.Entry<String, Map<Cell, List<IndexEntry>>> t : byTable.entrySet()) {
             BulkWriter<List<IndexEntry>> writer = new BulkWriter<>(data, t.getKey());
             for (Map.Entry<Cell, List<IndexEntry>> c : t.getValue().entrySet()) {
                 List<IndexEntry> same = c.getValue();
                 if (put) {
-                    writer.set(c.getKey().row(), c.getKey().qualifier(),
-                            IndexLayout.wrap(same.get(same.size() - 1).value()), same);
+                    writer.set(
+                            c.getKey().row(),
+                            c.getKey().qualifier(),
+                            IndexLayout.wrap(same.get(same.size() - 1).value()),
+                            same);
                 } else {
                     writer.delete(c.getKey().row(), c.getKey().qualifier(), same);
                 }
@@ -152,15 +185,20 @@ final class BigtableIndexClient implements IndexClient {
             try {
                 failures = writer.write();
             } catch (RuntimeException e) {
-                failures = List.of(new BulkWriter.Failure<List<IndexEntry>>(
-                        List.copyOf(t.getValue().values()), e));
+                failures =
+                        List.of(
+                                new BulkWriter.Failure<List<IndexEntry>>(
+                                        List.copyOf(t.getValue().values()), e));
             }
             for (BulkWriter.Failure<List<IndexEntry>> f : failures) {
                 f.items().forEach(phase.notWritten::addAll);
                 phase.tables.add(t.getKey());
                 if (phase.cause == null) {
-                    phase.cause = BigtableErrors.map(f.error(), put ? "writing index entries" : "deleting index entries",
-                            t.getKey());
+                    phase.cause =
+                            BigtableErrors.map(
+                                    f.error(),
+                                    put ? "writing index entries" : "deleting index entries",
+                                    t.getKey());
                 }
             }
         }
@@ -187,10 +225,13 @@ final class BigtableIndexClient implements IndexClient {
                 String key = IndexReads.conditionsKey(q);
                 conditions.putIfAbsent(key, q);
                 groups.computeIfAbsent(key, k -> new LinkedHashMap<>())
-                        .computeIfAbsent(layout.rowKeyPrefix(q.hashValue()), r -> new ArrayList<>(1)).add(q);
+                        .computeIfAbsent(
+                                layout.rowKeyPrefix(q.hashValue()), r -> new ArrayList<>(1))
+                        .add(q);
             }
             for (Map.Entry<String, Map<ByteString, List<IndexQuery>>> g : groups.entrySet()) {
-                List<Map.Entry<ByteString, List<IndexQuery>>> rows = new ArrayList<>(g.getValue().entrySet());
+                List<Map.Entry<ByteString, List<IndexQuery>>> rows =
+                        new ArrayList<>(g.getValue().entrySet());
                 for (int i = 0; i < rows.size(); i += IndexReads.MAX_ROWS_PER_READ) {
                     Map<ByteString, List<IndexQuery>> part = new LinkedHashMap<>();
                     rows.subList(i, Math.min(rows.size(), i + IndexReads.MAX_ROWS_PER_READ))
@@ -271,16 +312,18 @@ final class BigtableIndexClient implements IndexClient {
     }
 
     /**
-     * Reads up to 100 rows of queries sharing {@code conditions}, then continues, one row at a time, the rows that
-     * filled a page.
+     * Reads up to 100 rows of queries sharing {@code conditions}, then continues, one row at a
+     * time, the rows that filled a page.
      */
-    private void readColumnKey(IndexQuery conditions, Map<ByteString, List<IndexQuery>> rows,
-            PageConsumer consumer) {
+    private void readColumnKey(
+            IndexQuery conditions, Map<ByteString, List<IndexQuery>> rows, PageConsumer consumer) {
         Set<IndexQuery> stopped = Collections.newSetFromMap(new IdentityHashMap<>());
         int queries = rows.values().stream().mapToInt(List::size).sum();
         Map<ByteString, ByteString> unfinished = new LinkedHashMap<>();
-        try (Rows stream = new Rows(IndexReads.columnKeyQuery(conditions, rows.keySet(), null, pageCells),
-                conditions.tableName())) {
+        try (Rows stream =
+                new Rows(
+                        IndexReads.columnKeyQuery(conditions, rows.keySet(), null, pageCells),
+                        conditions.tableName())) {
             for (Row row; (row = stream.next()) != null; ) {
                 List<IndexQuery> qs = rows.get(row.getKey());
                 if (qs == null) {
@@ -300,15 +343,21 @@ final class BigtableIndexClient implements IndexClient {
             ByteString after = u.getValue();
             while (after != null) {
                 Row row;
-                try (Rows stream = new Rows(IndexReads.columnKeyQuery(conditions, List.of(u.getKey()), after,
-                        pageCells), conditions.tableName())) {
+                try (Rows stream =
+                        new Rows(
+                                IndexReads.columnKeyQuery(
+                                        conditions, List.of(u.getKey()), after, pageCells),
+                                conditions.tableName())) {
                     row = stream.next();
                     if (row != null) {
-                        stream.next(); // reach the end of the one-row stream, so it is not cancelled
+                        stream.next(); // reach the end of the one-row stream, so it is not
+                        // cancelled
                     }
                 }
-                after = row == null || !row.getKey().equals(u.getKey()) ? null
-                        : deliver(conditions, row, qs, stopped, consumer);
+                after =
+                        row == null || !row.getKey().equals(u.getKey())
+                                ? null
+                                : deliver(conditions, row, qs, stopped, consumer);
             }
         }
     }
@@ -316,9 +365,14 @@ final class BigtableIndexClient implements IndexClient {
     /**
      * Delivers one page (a row's cells) to each query of the row still reading.
      *
-     * @return the last qualifier when the page was full and some query still reads the row, else null
+     * @return the last qualifier when the page was full and some query still reads the row, else
+     *     null
      */
-    private ByteString deliver(IndexQuery conditions, Row row, List<IndexQuery> queries, Set<IndexQuery> stopped,
+    private ByteString deliver(
+            IndexQuery conditions,
+            Row row,
+            List<IndexQuery> queries,
+            Set<IndexQuery> stopped,
             PageConsumer consumer) {
         List<RowCell> cells = row.getCells();
         ReadBatch.Builder page = new ReadBatch.Builder();
@@ -344,7 +398,9 @@ final class BigtableIndexClient implements IndexClient {
                 reading = true;
             }
         }
-        return reading && cells.size() >= pageCells ? cells.get(cells.size() - 1).getQualifier() : null;
+        return reading && cells.size() >= pageCells
+                ? cells.get(cells.size() - 1).getQualifier()
+                : null;
     }
 
     @Override

@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * The Bigtable backend, found by {@link java.util.ServiceLoader} for the store names {@code gcp},
- * {@code gcp-columnkey}, {@code bigtable} and {@code bigtable-hashed}. It reads the {@code bigtable:} block of the
- * storage config ({@link BigtableConfig}) and registers {@code <namespace>_bigtable_request_duration_seconds}.
+ * {@code gcp-columnkey}, {@code bigtable} and {@code bigtable-hashed}. It reads the {@code
+ * bigtable:} block of the storage config ({@link BigtableConfig}) and registers {@code
+ * <namespace>_bigtable_request_duration_seconds}.
  */
 public final class BigtableStorageProvider implements StorageProvider {
 
@@ -18,7 +19,10 @@ public final class BigtableStorageProvider implements StorageProvider {
         return IndexLayout.STORE_NAMES;
     }
 
-    /** The same for every store name: index, chunks (up to 100 MiB), tables, typed missing tables, chunk delete. */
+    /**
+     * The same for every store name: index, chunks (up to 100 MiB), tables, typed missing tables,
+     * chunk delete.
+     */
     @Override
     public Capabilities capabilities(String storeName) {
         IndexLayout.forStore(storeName);
@@ -29,7 +33,10 @@ public final class BigtableStorageProvider implements StorageProvider {
     public StorageBackend open(BackendContext context) {
         IndexLayout.forStore(context.storeName());
         BigtableConfig config = BigtableConfig.bind(context.block("bigtable"));
-        return BigtableBackend.open(context.storeName(), config, context.metrics(),
+        return BigtableBackend.open(
+                context.storeName(),
+                config,
+                context.metrics(),
                 context.metricName(RequestMetrics.NAME));
     }
 }

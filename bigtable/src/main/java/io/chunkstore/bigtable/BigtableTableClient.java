@@ -22,21 +22,30 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Tables as Cortex manages them on Bigtable: a table is created with the single column family {@code f} (with an
- * optional max-versions GC rule, none by default), listing keeps only tables that have family {@code f} (which tables
- * have it is cached per table, {@code table_cache_enabled} / {@code table_cache_expiration}, 30 minutes by default),
- * describe reports an existing table as active with its name only, update is a no-op.
+ * Tables as Cortex manages them on Bigtable: a table is created with the single column family
+ * {@code f} (with an optional max-versions GC rule, none by default), listing keeps only tables
+ * that have family {@code f} (which tables have it is cached per table, {@code table_cache_enabled}
+ * / {@code table_cache_expiration}, 30 minutes by default), describe reports an existing table as
+ * active with its name only, update is a no-op.
  */
 final class BigtableTableClient implements TableClient {
     private final BigtableTableAdminClient admin;
+
     /** Table name to whether it has family {@code f}; null when the cache is off. */
     private final Cache<String, Boolean> hasFamily;
+
     private final int gcMaxVersions;
 
-    BigtableTableClient(BigtableTableAdminClient admin, boolean cacheEnabled, Duration cacheExpiration,
+    BigtableTableClient(
+            BigtableTableAdminClient admin,
+            boolean cacheEnabled,
+            Duration cacheExpiration,
             int gcMaxVersions) {
         this.admin = admin;
-        this.hasFamily = cacheEnabled ? Caffeine.newBuilder().expireAfterWrite(cacheExpiration).build() : null;
+        this.hasFamily =
+                cacheEnabled
+                        ? Caffeine.newBuilder().expireAfterWrite(cacheExpiration).build()
+                        : null;
         this.gcMaxVersions = gcMaxVersions;
     }
 
@@ -80,7 +89,8 @@ final class BigtableTableClient implements TableClient {
                 Thread.currentThread().interrupt();
                 throw new StorageException("interrupted while listing Bigtable tables", e);
             } catch (ExecutionException e) {
-                if (!BigtableErrors.isNotFound(e)) { // deleted since it was listed: not ours any more
+                if (!BigtableErrors.isNotFound(
+                        e)) { // deleted since it was listed: not ours any more
                     throw BigtableErrors.map(e, "describing table", l.getKey());
                 }
             }
@@ -90,7 +100,9 @@ final class BigtableTableClient implements TableClient {
     }
 
     private GCRules.GCRule gcRule() {
-        return gcMaxVersions > 0 ? GCRules.GCRULES.maxVersions(gcMaxVersions) : GCRules.GCRULES.defaultRule();
+        return gcMaxVersions > 0
+                ? GCRules.GCRULES.maxVersions(gcMaxVersions)
+                : GCRules.GCRULES.defaultRule();
     }
 
     @Override
@@ -105,10 +117,13 @@ final class BigtableTableClient implements TableClient {
                 throw BigtableErrors.map(e, "creating table", name);
             }
         }
-        // It exists: make sure it has the family, as Cortex does (AlreadyExists on the family is fine too).
+        // It exists: make sure it has the family, as Cortex does (AlreadyExists on the family is
+        // fine too).
         try {
             if (!hasFamily(admin.getTable(name))) {
-                admin.modifyFamilies(ModifyColumnFamiliesRequest.of(name).addFamily(IndexLayout.FAMILY, gcRule()));
+                admin.modifyFamilies(
+                        ModifyColumnFamiliesRequest.of(name)
+                                .addFamily(IndexLayout.FAMILY, gcRule()));
             }
         } catch (RuntimeException e) {
             if (!BigtableErrors.isAlreadyExists(e)) {
@@ -142,7 +157,9 @@ final class BigtableTableClient implements TableClient {
         return new TableStatus(TableDesc.named(name), true);
     }
 
-    /** Bigtable tables have no throughput, billing mode or tags to update: a no-op, as in Cortex. */
+    /**
+     * Bigtable tables have no throughput, billing mode or tags to update: a no-op, as in Cortex.
+     */
     @Override
     public void updateTable(TableDesc current, TableDesc expected) {
         // nothing to change

@@ -15,14 +15,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Writes cells of one table with MutateRows ({@code bulkMutateRows}), split into calls that stay well inside
- * Bigtable's limits (100,000 mutations per request): at most {@link #MAX_MUTATIONS_PER_CALL} mutations and about
- * {@link #MAX_BYTES_PER_CALL} bytes per call, a row larger than that going alone (a row with more mutations is split
- * over several entries). Calls run concurrently, up to {@link #MAX_CALLS_IN_FLIGHT}. Every row entry that fails, alone
- * or with its whole call, is reported with the items it carried, so nothing is lost silently.
+ * Writes cells of one table with MutateRows ({@code bulkMutateRows}), split into calls that stay
+ * well inside Bigtable's limits (100,000 mutations per request): at most {@link
+ * #MAX_MUTATIONS_PER_CALL} mutations and about {@link #MAX_BYTES_PER_CALL} bytes per call, a row
+ * larger than that going alone (a row with more mutations is split over several entries). Calls run
+ * concurrently, up to {@link #MAX_CALLS_IN_FLIGHT}. Every row entry that fails, alone or with its
+ * whole call, is reported with the items it carried, so nothing is lost silently.
  *
- * <p>Each cell is set or deleted at most once per write (the caller keeps the last of duplicates), so the order of the
- * calls does not matter.
+ * <p>Each cell is set or deleted at most once per write (the caller keeps the last of duplicates),
+ * so the order of the calls does not matter.
  *
  * @param <T> what a cell write stands for (an index entry, a chunk)
  */
@@ -30,12 +31,12 @@ final class BulkWriter<T> {
     static final int MAX_MUTATIONS_PER_CALL = 10_000;
     static final long MAX_BYTES_PER_CALL = 16L << 20;
     static final int MAX_CALLS_IN_FLIGHT = 8;
+
     /** Rough protobuf overhead of one mutation, bytes. */
     private static final int MUTATION_OVERHEAD = 16;
 
     /** The items of the row entries that failed, with the error of each. */
-    record Failure<T>(List<T> items, Throwable error) {
-    }
+    record Failure<T>(List<T> items, Throwable error) {}
 
     private static final class RowWrite<T> {
         final RowMutationEntry entry;
@@ -106,8 +107,9 @@ final class BulkWriter<T> {
         int mutations = 0;
         long bytes = 0;
         for (RowWrite<T> r : rows) {
-            if (!call.isEmpty() && (mutations + r.mutations > MAX_MUTATIONS_PER_CALL
-                    || bytes + r.bytes > MAX_BYTES_PER_CALL)) {
+            if (!call.isEmpty()
+                    && (mutations + r.mutations > MAX_MUTATIONS_PER_CALL
+                            || bytes + r.bytes > MAX_BYTES_PER_CALL)) {
                 calls.add(call);
                 call = new ArrayList<>();
                 mutations = 0;
@@ -132,7 +134,8 @@ final class BulkWriter<T> {
         List<List<RowWrite<T>>> calls = calls();
         List<Failure<T>> failures = new ArrayList<>();
         for (int from = 0; from < calls.size(); from += MAX_CALLS_IN_FLIGHT) {
-            List<List<RowWrite<T>>> window = calls.subList(from, Math.min(calls.size(), from + MAX_CALLS_IN_FLIGHT));
+            List<List<RowWrite<T>>> window =
+                    calls.subList(from, Math.min(calls.size(), from + MAX_CALLS_IN_FLIGHT));
             List<ApiFuture<Void>> futures = new ArrayList<>();
             for (List<RowWrite<T>> call : window) {
                 BulkMutation bulk = BulkMutation.create(TableId.of(table));
@@ -146,20 +149,25 @@ final class BulkWriter<T> {
         return failures;
     }
 
-    private void collect(List<RowWrite<T>> call, ApiFuture<Void> future, List<Failure<T>> failures) {
+    private void collect(
+            List<RowWrite<T>> call, ApiFuture<Void> future, List<Failure<T>> failures) {
         try {
             future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failures.add(new Failure<>(items(call),
-                    new StorageException("interrupted while writing to Bigtable table " + table, e)));
+            failures.add(
+                    new Failure<>(
+                            items(call),
+                            new StorageException(
+                                    "interrupted while writing to Bigtable table " + table, e)));
         } catch (ExecutionException e) {
             Throwable cause = BigtableErrors.unwrap(e);
             if (cause instanceof MutateRowsException m && !m.getFailedMutations().isEmpty()) {
                 for (MutateRowsException.FailedMutation f : m.getFailedMutations()) {
                     int index = f.getIndex();
                     if (index >= 0 && index < call.size()) {
-                        failures.add(new Failure<>(List.copyOf(call.get(index).items), f.getError()));
+                        failures.add(
+                                new Failure<>(List.copyOf(call.get(index).items), f.getError()));
                     } else {
                         // An index we cannot place: report the whole call rather than guess.
                         failures.add(new Failure<>(items(call), f.getError()));

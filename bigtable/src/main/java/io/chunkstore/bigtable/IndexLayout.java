@@ -9,8 +9,9 @@ import java.util.HexFormat;
 import java.util.Set;
 
 /**
- * How index cells sit in Bigtable rows, one constant per Cortex store type (pkg/chunk/gcp/bigtable_index_client.go).
- * Every cell is in column family {@value #FAMILY} at timestamp 0.
+ * How index cells sit in Bigtable rows, one constant per Cortex store type
+ * (pkg/chunk/gcp/bigtable_index_client.go). Every cell is in column family {@value #FAMILY} at
+ * timestamp 0.
  *
  * <table>
  *   <caption>layouts</caption>
@@ -29,15 +30,21 @@ public enum IndexLayout {
     GCP(true),
     /** One row per hash value, one column per range value. */
     COLUMN_KEY(false),
-    /** {@link #COLUMN_KEY} with the row key prefixed by a hash of the hash value, to spread rows over tablets. */
+    /**
+     * {@link #COLUMN_KEY} with the row key prefixed by a hash of the hash value, to spread rows
+     * over tablets.
+     */
     HASHED(false);
 
     /** The column family of every index and chunk cell. */
     public static final String FAMILY = "f";
+
     /** The qualifier of chunk cells and of {@link #GCP} index cells. */
     public static final ByteString CHUNK_QUALIFIER = ByteString.copyFromUtf8("c");
+
     /** The timestamp (microseconds) every cell is written at. */
     public static final long TIMESTAMP = 0L;
+
     /** Separator between hash and range value in a {@link #GCP} row key. */
     static final byte SEPARATOR = 0x00;
 
@@ -52,7 +59,8 @@ public enum IndexLayout {
     }
 
     /** The store names this backend opens. */
-    public static final Set<String> STORE_NAMES = Set.of("gcp", "gcp-columnkey", "bigtable", "bigtable-hashed");
+    public static final Set<String> STORE_NAMES =
+            Set.of("gcp", "gcp-columnkey", "bigtable", "bigtable-hashed");
 
     /**
      * The layout of a store name.
@@ -64,27 +72,39 @@ public enum IndexLayout {
             case "gcp" -> GCP;
             case "gcp-columnkey", "bigtable" -> COLUMN_KEY;
             case "bigtable-hashed" -> HASHED;
-            default -> throw new ConfigException("store '" + storeName + "' is not a Bigtable store; Bigtable stores"
-                    + " are " + String.join(", ", STORE_NAMES.stream().sorted().toList()));
+            default ->
+                    throw new ConfigException(
+                            "store '"
+                                    + storeName
+                                    + "' is not a Bigtable store; Bigtable stores"
+                                    + " are "
+                                    + String.join(", ", STORE_NAMES.stream().sorted().toList()));
         };
     }
 
-    /** Whether the range value is part of the row key (one row per entry) rather than the column qualifier. */
+    /**
+     * Whether the range value is part of the row key (one row per entry) rather than the column
+     * qualifier.
+     */
     public boolean rangeInRowKey() {
         return rangeInRowKey;
     }
 
     /**
-     * The row key of a hash value's cells in a column-key layout, or the common prefix of its rows in {@link #GCP}
-     * ({@code hash ‖ 0x00}).
+     * The row key of a hash value's cells in a column-key layout, or the common prefix of its rows
+     * in {@link #GCP} ({@code hash ‖ 0x00}).
      */
     public ByteString rowKeyPrefix(String hashValue) {
         byte[] hash = hashValue.getBytes(StandardCharsets.UTF_8);
         return switch (this) {
             case GCP -> wrap(Bytes.concat(hash, new byte[] {SEPARATOR}));
             case COLUMN_KEY -> wrap(hash);
-            case HASHED -> wrap(Bytes.concat(hashPrefix(hash).getBytes(StandardCharsets.US_ASCII), new byte[] {'-'},
-                    hash));
+            case HASHED ->
+                    wrap(
+                            Bytes.concat(
+                                    hashPrefix(hash).getBytes(StandardCharsets.US_ASCII),
+                                    new byte[] {'-'},
+                                    hash));
         };
     }
 
@@ -100,8 +120,8 @@ public enum IndexLayout {
     }
 
     /**
-     * Cortex's {@code HashPrefix}: FNV-1a 64-bit of the bytes, as 8 bytes little-endian, in lowercase hex (16
-     * characters).
+     * Cortex's {@code HashPrefix}: FNV-1a 64-bit of the bytes, as 8 bytes little-endian, in
+     * lowercase hex (16 characters).
      */
     public static String hashPrefix(byte[] bytes) {
         long h = FNV64_OFFSET;

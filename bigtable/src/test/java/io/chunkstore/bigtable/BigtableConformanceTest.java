@@ -12,17 +12,29 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 
 /**
- * Certifies the Bigtable backend with the whole conformance suite on the emulator (test-servers), once for each of
- * Cortex's three index layouts, each opened by store name as a user's config would.
+ * Certifies the Bigtable backend with the whole conformance suite on the emulator (test-servers),
+ * once for each of Cortex's three index layouts, each opened by store name as a user's config
+ * would.
  */
 @RealServer
 class BigtableConformanceTest {
 
     static StorageBackend open(String storeName) {
         BigtableEndpoint e = TestServers.bigtable();
-        return StorageProviders.open(new BackendContext(storeName, Map.of("bigtable", Map.of(
-                "project", e.projectId(), "instance", e.instanceId(), "emulator_host", e.hostAndPort())),
-                null, "cortex"));
+        return StorageProviders.open(
+                new BackendContext(
+                        storeName,
+                        Map.of(
+                                "bigtable",
+                                Map.of(
+                                        "project",
+                                        e.projectId(),
+                                        "instance",
+                                        e.instanceId(),
+                                        "emulator_host",
+                                        e.hostAndPort())),
+                        null,
+                        "cortex"));
     }
 
     @Nested

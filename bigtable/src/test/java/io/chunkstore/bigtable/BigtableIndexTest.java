@@ -30,10 +30,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Index behaviour on the emulator that the shared suite does not pin down: pages bounded by the page size in every
- * layout (a small page here), at most 100 rows per ReadRows request, an early stop cancelling the server stream,
- * equal and different queries on one hash in one call, pages delivered off the gRPC threads, and write failures
- * reported entry by entry.
+ * Index behaviour on the emulator that the shared suite does not pin down: pages bounded by the
+ * page size in every layout (a small page here), at most 100 rows per ReadRows request, an early
+ * stop cancelling the server stream, equal and different queries on one hash in one call, pages
+ * delivered off the gRPC threads, and write failures reported entry by entry.
  */
 @RealServer
 class BigtableIndexTest {
@@ -79,7 +79,8 @@ class BigtableIndexTest {
 
     /** Pages per query, each page as its range values. */
     private static final class Recorder {
-        final Map<IndexQuery, List<List<String>>> pages = Collections.synchronizedMap(new IdentityHashMap<>());
+        final Map<IndexQuery, List<List<String>>> pages =
+                Collections.synchronizedMap(new IdentityHashMap<>());
         final Set<String> threads = ConcurrentHashMap.newKeySet();
 
         boolean onPage(IndexQuery q, ReadBatch page) {
@@ -89,7 +90,8 @@ class BigtableIndexTest {
             while (it.next()) {
                 ranges.add(new String(it.rangeValue(), StandardCharsets.UTF_8));
             }
-            pages.computeIfAbsent(q, k -> Collections.synchronizedList(new ArrayList<>())).add(ranges);
+            pages.computeIfAbsent(q, k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(ranges);
             return true;
         }
 
@@ -108,11 +110,14 @@ class BigtableIndexTest {
         IndexQuery prefix = IndexQuery.builder(t, "h").rangeValuePrefix(u("e001")).build();
         IndexQuery start = IndexQuery.builder(t, "h").rangeValueStart(u("e0033")).build();
         IndexQuery value = IndexQuery.builder(t, "h").valueEqual(u("3")).build();
-        IndexQuery startValue = IndexQuery.builder(t, "h").rangeValueStart(u("e0020")).valueEqual(u("3")).build();
+        IndexQuery startValue =
+                IndexQuery.builder(t, "h").rangeValueStart(u("e0020")).valueEqual(u("3")).build();
         Recorder r = new Recorder();
         b.indexClient().queryPages(List.of(whole, prefix, start, value, startValue), r::onPage);
         for (IndexQuery q : List.of(whole, prefix, start, value, startValue)) {
-            assertThat(r.pages.get(q)).as("%s", q).allSatisfy(p -> assertThat(p).hasSizeBetween(1, PAGE));
+            assertThat(r.pages.get(q))
+                    .as("%s", q)
+                    .allSatisfy(p -> assertThat(p).hasSizeBetween(1, PAGE));
         }
         List<String> all = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -126,11 +131,15 @@ class BigtableIndexTest {
         assertThat(r.entries(startValue)).containsExactly("e0023", "e0033", "e0043");
     }
 
-    /** gcp: a page also ends at about 8 MiB, so large values do not make a page of thousands of them. */
+    /**
+     * gcp: a page also ends at about 8 MiB, so large values do not make a page of thousands of
+     * them.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"gcp"})
     void gcpPagesAreBoundedInBytes(String store) {
-        BigtableBackend b = Emulator.open(store, metrics, BigtableIndexClient.DEFAULT_PAGE_CELLS, Map.of());
+        BigtableBackend b =
+                Emulator.open(store, metrics, BigtableIndexClient.DEFAULT_PAGE_CELLS, Map.of());
         opened.add(b);
         String t = table(b);
         writeRow(b, t, "big", 12, 1 << 20);
@@ -140,10 +149,13 @@ class BigtableIndexTest {
         assertThat(r.pages.get(q)).extracting(List::size).containsExactly(8, 4);
     }
 
-    /** 250 hash values with the same conditions: three ReadRows requests of at most 100 rows each. */
+    /**
+     * 250 hash values with the same conditions: three ReadRows requests of at most 100 rows each.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"bigtable", "bigtable-hashed"})
-    void columnKeyReadsAskForAtMostAHundredRowsPerRequest(String store) throws InterruptedException {
+    void columnKeyReadsAskForAtMostAHundredRowsPerRequest(String store)
+            throws InterruptedException {
         BigtableBackend b = open(store);
         String t = table(b);
         WriteBatch w = new WriteBatch();
@@ -162,7 +174,10 @@ class BigtableIndexTest {
         }
     }
 
-    /** Two equal queries, and a query with other conditions, on one hash in one call: each gets its own results. */
+    /**
+     * Two equal queries, and a query with other conditions, on one hash in one call: each gets its
+     * own results.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"gcp", "bigtable", "bigtable-hashed"})
     void queriesOnTheSameHashEachGetTheirOwnResults(String store) {
@@ -193,10 +208,12 @@ class BigtableIndexTest {
     }
 
     /**
-     * ReadRows calls with that status since {@code before}, once the count settles: a call is recorded when gRPC
-     * closes it, which may come a moment after the client has handed over its last row.
+     * ReadRows calls with that status since {@code before}, once the count settles: a call is
+     * recorded when gRPC closes it, which may come a moment after the client has handed over its
+     * last row.
      */
-    private long readRowsCallsSince(String status, long before, long expected) throws InterruptedException {
+    private long readRowsCallsSince(String status, long before, long expected)
+            throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (readRowsCalls(status) - before < expected && System.nanoTime() < deadline) {
             Thread.sleep(10);
@@ -209,7 +226,10 @@ class BigtableIndexTest {
         return readRowsCallsSince(null, before, expected);
     }
 
-    /** gcp: stopping on the first page of a long row cancels that query's ReadRows stream; the others finish. */
+    /**
+     * gcp: stopping on the first page of a long row cancels that query's ReadRows stream; the
+     * others finish.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"gcp"})
     void anEarlyStopCancelsTheStream(String store) throws InterruptedException {
@@ -221,16 +241,19 @@ class BigtableIndexTest {
         IndexQuery full = IndexQuery.row(t, "other");
         long cancelledBefore = readRowsCalls("cancel");
         Recorder r = new Recorder();
-        b.indexClient().queryPages(List.of(stop, full), (q, page) -> r.onPage(q, page) && q != stop);
+        b.indexClient()
+                .queryPages(List.of(stop, full), (q, page) -> r.onPage(q, page) && q != stop);
         assertThat(r.pages.get(stop)).hasSize(1);
         assertThat(r.entries(full)).hasSize(30);
-        assertThat(readRowsCallsSince("cancel", cancelledBefore, 1)).as("cancelled ReadRows streams").isEqualTo(1);
+        assertThat(readRowsCallsSince("cancel", cancelledBefore, 1))
+                .as("cancelled ReadRows streams")
+                .isEqualTo(1);
     }
 
     /**
-     * Column-key layouts: a row comes a page of cells per request, so stopping a query ends its reading: no further
-     * request for its row (a full read of that row takes one request per page), while the other row of the same
-     * request is read to its end.
+     * Column-key layouts: a row comes a page of cells per request, so stopping a query ends its
+     * reading: no further request for its row (a full read of that row takes one request per page),
+     * while the other row of the same request is read to its end.
      */
     @ParameterizedTest
     @ValueSource(strings = {"bigtable", "bigtable-hashed"})
@@ -243,12 +266,14 @@ class BigtableIndexTest {
         IndexQuery full = IndexQuery.row(t, "other");
         long callsBefore = readRowsCalls();
         Recorder r = new Recorder();
-        b.indexClient().queryPages(List.of(stop, full), (q, page) -> r.onPage(q, page) && q != stop);
+        b.indexClient()
+                .queryPages(List.of(stop, full), (q, page) -> r.onPage(q, page) && q != stop);
         assertThat(r.pages.get(stop)).hasSize(1);
         assertThat(r.entries(full)).hasSize(30);
         int pagesOfOther = (30 + PAGE - 1) / PAGE;
         assertThat(readRowsCallsSince(callsBefore, pagesOfOther))
-                .as("one shared request, then only the other row's pages").isEqualTo(pagesOfOther);
+                .as("one shared request, then only the other row's pages")
+                .isEqualTo(pagesOfOther);
 
         List<IndexQuery> all = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -258,11 +283,14 @@ class BigtableIndexTest {
         Recorder none = new Recorder();
         b.indexClient().queryPages(all, (q, page) -> !none.onPage(q, page));
         assertThat(all).allSatisfy(q -> assertThat(none.pages.get(q)).hasSize(1));
-        assertThat(readRowsCallsSince(before, 1)).as("equal queries share one request; none continues")
+        assertThat(readRowsCallsSince(before, 1))
+                .as("equal queries share one request; none continues")
                 .isEqualTo(1);
     }
 
-    /** Pages arrive on the caller's thread or this backend's workers, never on a gRPC or gax thread. */
+    /**
+     * Pages arrive on the caller's thread or this backend's workers, never on a gRPC or gax thread.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"gcp", "bigtable-hashed"})
     void pagesAreDeliveredOffTheGrpcThreads(String store) {
@@ -272,14 +300,23 @@ class BigtableIndexTest {
         WriteBatch w = new WriteBatch();
         for (int i = 0; i < 300; i++) {
             w.add(t, "h" + i, u("r"), u("v"));
-            queries.add(IndexQuery.builder(t, "h" + i).valueEqual(i % 2 == 0 ? u("v") : null).build());
+            queries.add(
+                    IndexQuery.builder(t, "h" + i).valueEqual(i % 2 == 0 ? u("v") : null).build());
         }
         b.indexClient().batchWrite(w);
         Recorder r = new Recorder();
         b.indexClient().queryPages(queries, r::onPage);
         String caller = Thread.currentThread().getName();
-        assertThat(r.threads).isNotEmpty().allSatisfy(n -> assertThat(n.equals(caller)
-                || n.startsWith("chunkstore-" + store + "-")).as("thread %s", n).isTrue());
+        assertThat(r.threads)
+                .isNotEmpty()
+                .allSatisfy(
+                        n ->
+                                assertThat(
+                                                n.equals(caller)
+                                                        || n.startsWith(
+                                                                "chunkstore-" + store + "-"))
+                                        .as("thread %s", n)
+                                        .isTrue());
         assertThat(queries).allSatisfy(q -> assertThat(r.entries(q)).containsExactly("r"));
     }
 
@@ -289,24 +326,40 @@ class BigtableIndexTest {
         BigtableBackend b = open(store);
         String good = table(b);
         String missing = Emulator.table("missing");
-        WriteBatch w = new WriteBatch().add(good, "h", u("a"), u("1")).add(missing, "h", u("a"), u("2"))
-                .add(missing, "h2", u("b"), u("3")).delete(good, "h", u("zz"));
-        assertThatThrownBy(() -> b.indexClient().batchWrite(w)).isInstanceOfSatisfying(IndexWriteException.class,
-                e -> {
-                    assertThat(e.notWrittenPuts()).extracting(IndexEntry::tableName).containsOnly(missing)
-                            .hasSize(2);
-                    assertThat(e.notWrittenDeletes()).as("deletes wait for every put").hasSize(1);
-                    assertThat(e.getCause()).isInstanceOfSatisfying(TableNotFoundException.class,
-                            c -> assertThat(c.tableName()).isEqualTo(missing));
-                    assertThat(e.getMessage()).contains("2 of 3 index puts", missing);
-                });
+        WriteBatch w =
+                new WriteBatch()
+                        .add(good, "h", u("a"), u("1"))
+                        .add(missing, "h", u("a"), u("2"))
+                        .add(missing, "h2", u("b"), u("3"))
+                        .delete(good, "h", u("zz"));
+        assertThatThrownBy(() -> b.indexClient().batchWrite(w))
+                .isInstanceOfSatisfying(
+                        IndexWriteException.class,
+                        e -> {
+                            assertThat(e.notWrittenPuts())
+                                    .extracting(IndexEntry::tableName)
+                                    .containsOnly(missing)
+                                    .hasSize(2);
+                            assertThat(e.notWrittenDeletes())
+                                    .as("deletes wait for every put")
+                                    .hasSize(1);
+                            assertThat(e.getCause())
+                                    .isInstanceOfSatisfying(
+                                            TableNotFoundException.class,
+                                            c -> assertThat(c.tableName()).isEqualTo(missing));
+                            assertThat(e.getMessage()).contains("2 of 3 index puts", missing);
+                        });
         Recorder r = new Recorder();
         b.indexClient().queryPages(List.of(IndexQuery.row(good, "h")), r::onPage);
-        assertThat(r.entries(IndexQuery.row(good, "h"))).isEmpty(); // a fresh query object has no pages
+        assertThat(r.entries(IndexQuery.row(good, "h")))
+                .isEmpty(); // a fresh query object has no pages
         assertThat(r.pages.values()).flatExtracting(p -> p).containsExactly(List.of("a"));
     }
 
-    /** A table without family {@code f} (not made by Cortex or chunkstore): the write fails and says why. */
+    /**
+     * A table without family {@code f} (not made by Cortex or chunkstore): the write fails and says
+     * why.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"gcp", "bigtable"})
     void aTableWithoutFamilyFFailsTheWriteWithAHint(String store) {
@@ -316,11 +369,13 @@ class BigtableIndexTest {
             admin.createTable(CreateTableRequest.of(t).addFamily("other"));
         }
         WriteBatch w = new WriteBatch().add(t, "h", u("a"), u("1"));
-        assertThatThrownBy(() -> b.indexClient().batchWrite(w)).isInstanceOfSatisfying(IndexWriteException.class,
-                e -> {
-                    assertThat(e.notWrittenPuts()).hasSize(1);
-                    assertThat(e.getMessage()).contains("column family 'f'");
-                });
+        assertThatThrownBy(() -> b.indexClient().batchWrite(w))
+                .isInstanceOfSatisfying(
+                        IndexWriteException.class,
+                        e -> {
+                            assertThat(e.notWrittenPuts()).hasSize(1);
+                            assertThat(e.getMessage()).contains("column family 'f'");
+                        });
     }
 
     @ParameterizedTest
@@ -328,17 +383,27 @@ class BigtableIndexTest {
     void deletesAreAppliedAfterPutsOfTheSameCellAndDuplicatePutsKeepTheLast(String store) {
         BigtableBackend b = open(store);
         String t = table(b);
-        WriteBatch w = new WriteBatch().add(t, "h", u("a"), u("first")).add(t, "h", u("a"), u("second"))
-                .add(t, "h", u("b"), u("kept")).delete(t, "h", u("b")).add(t, "h", u("b"), u("gone"));
+        WriteBatch w =
+                new WriteBatch()
+                        .add(t, "h", u("a"), u("first"))
+                        .add(t, "h", u("a"), u("second"))
+                        .add(t, "h", u("b"), u("kept"))
+                        .delete(t, "h", u("b"))
+                        .add(t, "h", u("b"), u("gone"));
         b.indexClient().batchWrite(w);
         Map<String, String> row = new ConcurrentHashMap<>();
-        b.indexClient().queryPages(List.of(IndexQuery.row(t, "h")), (q, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                row.put(Bytes.hex(it.rangeValue()), new String(it.value(), StandardCharsets.UTF_8));
-            }
-            return true;
-        });
+        b.indexClient()
+                .queryPages(
+                        List.of(IndexQuery.row(t, "h")),
+                        (q, page) -> {
+                            ReadBatch.ReadBatchIterator it = page.iterator();
+                            while (it.next()) {
+                                row.put(
+                                        Bytes.hex(it.rangeValue()),
+                                        new String(it.value(), StandardCharsets.UTF_8));
+                            }
+                            return true;
+                        });
         assertThat(row).containsExactly(Map.entry(Bytes.hex(u("a")), "second"));
     }
 
@@ -347,7 +412,12 @@ class BigtableIndexTest {
     void theGcpLayoutRefusesHashValuesWithAZeroByte(String store) {
         BigtableBackend b = open(store);
         String t = table(b);
-        assertThatThrownBy(() -> b.indexClient().batchWrite(new WriteBatch().add(t, "a\0b", u("r"), u("v"))))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("0x00");
+        assertThatThrownBy(
+                        () ->
+                                b.indexClient()
+                                        .batchWrite(
+                                                new WriteBatch().add(t, "a\0b", u("r"), u("v"))))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("0x00");
     }
 }

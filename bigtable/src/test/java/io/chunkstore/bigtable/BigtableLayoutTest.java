@@ -33,9 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What lands in Bigtable, read back with the raw data client and compared with Cortex's layout
- * (pkg/chunk/gcp/bigtable_index_client.go) written out by hand: row keys (the hashed-prefix vectors included), family
- * {@code f}, qualifiers, timestamp 0 and values, for the index in each layout and for chunks; and the family (and GC
- * rule) of the tables we create.
+ * (pkg/chunk/gcp/bigtable_index_client.go) written out by hand: row keys (the hashed-prefix vectors
+ * included), family {@code f}, qualifiers, timestamp 0 and values, for the index in each layout and
+ * for chunks; and the family (and GC rule) of the tables we create.
  */
 @RealServer
 class BigtableLayoutTest {
@@ -69,14 +69,24 @@ class BigtableLayoutTest {
     }
 
     /** One cell as stored: row key, family, qualifier, timestamp, value. */
-    private record Stored(ByteString row, String family, ByteString qualifier, long timestamp, ByteString value) {
-    }
+    private record Stored(
+            ByteString row,
+            String family,
+            ByteString qualifier,
+            long timestamp,
+            ByteString value) {}
 
     private static List<Stored> scan(BigtableBackend backend, String table) {
         List<Stored> out = new ArrayList<>();
         for (Row r : backend.dataClient().readRows(Query.create(TableId.of(table)))) {
             for (RowCell c : r.getCells()) {
-                out.add(new Stored(r.getKey(), c.getFamily(), c.getQualifier(), c.getTimestamp(), c.getValue()));
+                out.add(
+                        new Stored(
+                                r.getKey(),
+                                c.getFamily(),
+                                c.getQualifier(),
+                                c.getTimestamp(),
+                                c.getValue()));
             }
         }
         return out;
@@ -91,9 +101,17 @@ class BigtableLayoutTest {
     /** Entries of those hash values, with binary range values and an empty value. */
     private static WriteBatch entries(String t) {
         return new WriteBatch()
-                .add(t, "userID:d18028:foo", new byte[] {0x00, (byte) 0xFF, 0x61}, "v1".getBytes(StandardCharsets.UTF_8))
+                .add(
+                        t,
+                        "userID:d18028:foo",
+                        new byte[] {0x00, (byte) 0xFF, 0x61},
+                        "v1".getBytes(StandardCharsets.UTF_8))
                 .add(t, "userID:d18028:foo", "b".getBytes(StandardCharsets.UTF_8), null)
-                .add(t, "03:userID:d18028:foo", "r".getBytes(StandardCharsets.UTF_8), "v3".getBytes(StandardCharsets.UTF_8));
+                .add(
+                        t,
+                        "03:userID:d18028:foo",
+                        "r".getBytes(StandardCharsets.UTF_8),
+                        "v3".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -101,10 +119,16 @@ class BigtableLayoutTest {
         BigtableBackend backend = BACKENDS.get("gcp");
         String t = table(backend);
         backend.indexClient().batchWrite(entries(t));
-        assertThat(scan(backend, t)).containsExactly(
-                new Stored(s("03:userID:d18028:foo\0r"), "f", s("c"), 0, s("v3")),
-                new Stored(s("userID:d18028:foo\0").concat(b(0x00, 0xFF, 0x61)), "f", s("c"), 0, s("v1")),
-                new Stored(s("userID:d18028:foo\0b"), "f", s("c"), 0, ByteString.EMPTY));
+        assertThat(scan(backend, t))
+                .containsExactly(
+                        new Stored(s("03:userID:d18028:foo\0r"), "f", s("c"), 0, s("v3")),
+                        new Stored(
+                                s("userID:d18028:foo\0").concat(b(0x00, 0xFF, 0x61)),
+                                "f",
+                                s("c"),
+                                0,
+                                s("v1")),
+                        new Stored(s("userID:d18028:foo\0b"), "f", s("c"), 0, ByteString.EMPTY));
     }
 
     @ParameterizedTest
@@ -113,50 +137,85 @@ class BigtableLayoutTest {
         BigtableBackend backend = BACKENDS.get(store);
         String t = table(backend);
         backend.indexClient().batchWrite(entries(t));
-        assertThat(scan(backend, t)).containsExactly(
-                new Stored(s("03:userID:d18028:foo"), "f", s("r"), 0, s("v3")),
-                new Stored(s("userID:d18028:foo"), "f", b(0x00, 0xFF, 0x61), 0, s("v1")),
-                new Stored(s("userID:d18028:foo"), "f", s("b"), 0, ByteString.EMPTY));
+        assertThat(scan(backend, t))
+                .containsExactly(
+                        new Stored(s("03:userID:d18028:foo"), "f", s("r"), 0, s("v3")),
+                        new Stored(s("userID:d18028:foo"), "f", b(0x00, 0xFF, 0x61), 0, s("v1")),
+                        new Stored(s("userID:d18028:foo"), "f", s("b"), 0, ByteString.EMPTY));
     }
 
     /**
-     * Cortex's row keys (bigtable_index_client.go, fnv.go): {@code e09782ff253d33df-userID:d18028:foo},
-     * {@code 514da8f2ddc1d330-03:userID:d18028:foo}.
+     * Cortex's row keys (bigtable_index_client.go, fnv.go): {@code
+     * e09782ff253d33df-userID:d18028:foo}, {@code 514da8f2ddc1d330-03:userID:d18028:foo}.
      */
     @Test
     void hashedPrefixesTheRowKeyWithTheFnvOfTheHash() {
         BigtableBackend backend = BACKENDS.get("bigtable-hashed");
         String t = table(backend);
         backend.indexClient().batchWrite(entries(t));
-        assertThat(scan(backend, t)).containsExactly(
-                new Stored(s("514da8f2ddc1d330-03:userID:d18028:foo"), "f", s("r"), 0, s("v3")),
-                new Stored(s("e09782ff253d33df-userID:d18028:foo"), "f", b(0x00, 0xFF, 0x61), 0, s("v1")),
-                new Stored(s("e09782ff253d33df-userID:d18028:foo"), "f", s("b"), 0, ByteString.EMPTY));
+        assertThat(scan(backend, t))
+                .containsExactly(
+                        new Stored(
+                                s("514da8f2ddc1d330-03:userID:d18028:foo"),
+                                "f",
+                                s("r"),
+                                0,
+                                s("v3")),
+                        new Stored(
+                                s("e09782ff253d33df-userID:d18028:foo"),
+                                "f",
+                                b(0x00, 0xFF, 0x61),
+                                0,
+                                s("v1")),
+                        new Stored(
+                                s("e09782ff253d33df-userID:d18028:foo"),
+                                "f",
+                                s("b"),
+                                0,
+                                ByteString.EMPTY));
     }
 
-    /** Rows written in each layout by another writer (as Cortex would) are read back by the index client. */
+    /**
+     * Rows written in each layout by another writer (as Cortex would) are read back by the index
+     * client.
+     */
     @Test
     void rowsWrittenRawInEachLayoutAreReadByTheIndexClient() {
-        Map<String, Function<String, RowMutation>> raw = Map.of(
-                "gcp", t -> RowMutation.create(TableId.of(t), s("h\0").concat(b(0xFF, 0x01)))
-                        .setCell("f", s("c"), 0, s("v")),
-                "bigtable", t -> RowMutation.create(TableId.of(t), s("h")).setCell("f", b(0xFF, 0x01), 0, s("v")),
-                "bigtable-hashed", t -> RowMutation.create(TableId.of(t), s("d7fb01864ce563af-h"))
-                        .setCell("f", b(0xFF, 0x01), 0, s("v")));
+        Map<String, Function<String, RowMutation>> raw =
+                Map.of(
+                        "gcp",
+                                t ->
+                                        RowMutation.create(
+                                                        TableId.of(t),
+                                                        s("h\0").concat(b(0xFF, 0x01)))
+                                                .setCell("f", s("c"), 0, s("v")),
+                        "bigtable",
+                                t ->
+                                        RowMutation.create(TableId.of(t), s("h"))
+                                                .setCell("f", b(0xFF, 0x01), 0, s("v")),
+                        "bigtable-hashed",
+                                t ->
+                                        RowMutation.create(TableId.of(t), s("d7fb01864ce563af-h"))
+                                                .setCell("f", b(0xFF, 0x01), 0, s("v")));
         for (Map.Entry<String, Function<String, RowMutation>> e : raw.entrySet()) {
             BigtableBackend backend = BACKENDS.get(e.getKey());
             String t = table(backend);
             backend.dataClient().mutateRow(e.getValue().apply(t));
             List<byte[]> ranges = new ArrayList<>();
-            IndexQuery q = IndexQuery.builder(t, "h").rangeValueStart(new byte[] {(byte) 0xFF}).build();
-            backend.indexClient().queryPages(List.of(q), (query, page) -> {
-                ReadBatch.ReadBatchIterator it = page.iterator();
-                while (it.next()) {
-                    ranges.add(it.rangeValue());
-                    assertThat(it.value()).isEqualTo("v".getBytes(StandardCharsets.UTF_8));
-                }
-                return true;
-            });
+            IndexQuery q =
+                    IndexQuery.builder(t, "h").rangeValueStart(new byte[] {(byte) 0xFF}).build();
+            backend.indexClient()
+                    .queryPages(
+                            List.of(q),
+                            (query, page) -> {
+                                ReadBatch.ReadBatchIterator it = page.iterator();
+                                while (it.next()) {
+                                    ranges.add(it.rangeValue());
+                                    assertThat(it.value())
+                                            .isEqualTo("v".getBytes(StandardCharsets.UTF_8));
+                                }
+                                return true;
+                            });
             assertThat(ranges).as(e.getKey()).containsExactly(new byte[] {(byte) 0xFF, 0x01});
         }
     }
@@ -167,24 +226,35 @@ class BigtableLayoutTest {
         BigtableBackend backend = BACKENDS.get(store);
         String t = table(backend);
         backend.indexClient().batchWrite(entries(t));
-        backend.indexClient().batchWrite(new WriteBatch().delete(t, "userID:d18028:foo",
-                "b".getBytes(StandardCharsets.UTF_8)));
+        backend.indexClient()
+                .batchWrite(
+                        new WriteBatch()
+                                .delete(
+                                        t,
+                                        "userID:d18028:foo",
+                                        "b".getBytes(StandardCharsets.UTF_8)));
         assertThat(scan(backend, t)).hasSize(2).noneMatch(c -> c.value().isEmpty());
 
         // Another version of a cell, at a later timestamp: reads see only that one.
         IndexLayout layout = IndexLayout.forStore(store);
         byte[] range = "r".getBytes(StandardCharsets.UTF_8);
-        backend.dataClient().mutateRow(RowMutation.create(TableId.of(t), layout.rowKey("03:userID:d18028:foo", range))
-                .setCell("f", layout.qualifier(range), 5_000, s("newer")));
+        backend.dataClient()
+                .mutateRow(
+                        RowMutation.create(
+                                        TableId.of(t), layout.rowKey("03:userID:d18028:foo", range))
+                                .setCell("f", layout.qualifier(range), 5_000, s("newer")));
         assertThat(scan(backend, t)).hasSize(3);
         List<String> values = new ArrayList<>();
-        backend.indexClient().queryPages(List.of(IndexQuery.row(t, "03:userID:d18028:foo")), (q, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                values.add(new String(it.value(), StandardCharsets.UTF_8));
-            }
-            return true;
-        });
+        backend.indexClient()
+                .queryPages(
+                        List.of(IndexQuery.row(t, "03:userID:d18028:foo")),
+                        (q, page) -> {
+                            ReadBatch.ReadBatchIterator it = page.iterator();
+                            while (it.next()) {
+                                values.add(new String(it.value(), StandardCharsets.UTF_8));
+                            }
+                            return true;
+                        });
         assertThat(values).containsExactly("newer");
     }
 
@@ -195,7 +265,8 @@ class BigtableLayoutTest {
         String key = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
         byte[] bytes = {0x00, 0x01, (byte) 0xFF};
         backend.chunkClient().putChunks(List.of(new EncodedChunk(key, t, bytes)));
-        assertThat(scan(backend, t)).containsExactly(new Stored(s(key), "f", s("c"), 0, ByteString.copyFrom(bytes)));
+        assertThat(scan(backend, t))
+                .containsExactly(new Stored(s(key), "f", s("c"), 0, ByteString.copyFrom(bytes)));
         backend.chunkClient().deleteChunk(new ChunkLocation(key, t));
         assertThat(scan(backend, t)).isEmpty();
     }
@@ -208,8 +279,12 @@ class BigtableLayoutTest {
         assertThat(families).extracting(ColumnFamily::getId).containsExactly("f");
         assertThat(families.get(0).getGCRule()).isEqualTo(GCRules.GCRULES.defaultRule());
 
-        try (BigtableBackend versioned = Emulator.open("gcp", new SimpleMeterRegistry(),
-                BigtableIndexClient.DEFAULT_PAGE_CELLS, Map.of("gc_max_versions", 1))) {
+        try (BigtableBackend versioned =
+                Emulator.open(
+                        "gcp",
+                        new SimpleMeterRegistry(),
+                        BigtableIndexClient.DEFAULT_PAGE_CELLS,
+                        Map.of("gc_max_versions", 1))) {
             String t = Emulator.table("gc");
             versioned.tableClient().createTable(TableDesc.named(t));
             assertThat(admin.getTable(t).getColumnFamilies().get(0).getGCRule())

@@ -17,7 +17,9 @@ class BulkWriterTest {
     void cellsOfOneRowShareAnEntryAndRowsShareACall() {
         BulkWriter<Integer> w = new BulkWriter<>(null, "t");
         assertThat(w.isEmpty()).isTrue();
-        w.set(s("a"), s("q1"), s("v"), 1).set(s("b"), s("q1"), s("v"), 2).delete(s("a"), s("q2"), 3);
+        w.set(s("a"), s("q1"), s("v"), 1)
+                .set(s("b"), s("q1"), s("v"), 2)
+                .delete(s("a"), s("q2"), 3);
         assertThat(w.plan()).containsExactly(List.of(2, 1));
     }
 
@@ -28,9 +30,13 @@ class BulkWriterTest {
             w.set(s("row" + (i % 5)), s("q" + i), s("v"), i);
         }
         List<List<Integer>> plan = w.plan();
-        assertThat(plan).allSatisfy(call -> assertThat(call.stream().mapToInt(Integer::intValue).sum())
-                .isLessThanOrEqualTo(BulkWriter.MAX_MUTATIONS_PER_CALL));
-        assertThat(plan.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum()).isEqualTo(25_000);
+        assertThat(plan)
+                .allSatisfy(
+                        call ->
+                                assertThat(call.stream().mapToInt(Integer::intValue).sum())
+                                        .isLessThanOrEqualTo(BulkWriter.MAX_MUTATIONS_PER_CALL));
+        assertThat(plan.stream().flatMap(List::stream).mapToInt(Integer::intValue).sum())
+                .isEqualTo(25_000);
         assertThat(plan).hasSize(3);
     }
 
@@ -54,7 +60,11 @@ class BulkWriterTest {
         w.set(s("big"), s("c"), big, 99);
         w.set(s("after"), s("c"), mib, 100);
         List<List<Integer>> plan = w.plan();
-        assertThat(plan).containsExactly(Collections.nCopies(15, 1), Collections.nCopies(5, 1), List.of(1),
-                List.of(1));
+        assertThat(plan)
+                .containsExactly(
+                        Collections.nCopies(15, 1),
+                        Collections.nCopies(5, 1),
+                        List.of(1),
+                        List.of(1));
     }
 }

@@ -12,13 +12,16 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Backends on the test-servers Bigtable emulator (started once per test JVM), and fresh table names. */
+/**
+ * Backends on the test-servers Bigtable emulator (started once per test JVM), and fresh table
+ * names.
+ */
 final class Emulator {
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static final String RUN = Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
+    private static final String RUN =
+            Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
 
-    private Emulator() {
-    }
+    private Emulator() {}
 
     /** The {@code bigtable:} block for the emulator, plus {@code extra} keys. */
     static Map<String, Object> block(Map<String, ?> extra) {
@@ -31,9 +34,14 @@ final class Emulator {
         return m;
     }
 
-    static BigtableBackend open(String store, MeterRegistry metrics, int pageCells, Map<String, ?> extra) {
-        return BigtableBackend.open(store, BigtableConfig.bind(block(extra), k -> null), metrics,
-                "test_" + RequestMetrics.NAME, pageCells);
+    static BigtableBackend open(
+            String store, MeterRegistry metrics, int pageCells, Map<String, ?> extra) {
+        return BigtableBackend.open(
+                store,
+                BigtableConfig.bind(block(extra), k -> null),
+                metrics,
+                "test_" + RequestMetrics.NAME,
+                pageCells);
     }
 
     static BigtableBackend open(String store, MeterRegistry metrics) {
@@ -44,8 +52,11 @@ final class Emulator {
     static BigtableTableAdminClient admin() {
         BigtableEndpoint e = TestServers.bigtable();
         try {
-            return BigtableTableAdminClient.create(BigtableTableAdminSettings.newBuilderForEmulator(e.host(), e.port())
-                    .setProjectId(e.projectId()).setInstanceId(e.instanceId()).build());
+            return BigtableTableAdminClient.create(
+                    BigtableTableAdminSettings.newBuilderForEmulator(e.host(), e.port())
+                            .setProjectId(e.projectId())
+                            .setInstanceId(e.instanceId())
+                            .build());
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

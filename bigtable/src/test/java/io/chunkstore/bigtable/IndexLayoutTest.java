@@ -22,19 +22,28 @@ class IndexLayoutTest {
         return ByteString.copyFrom(out);
     }
 
-    /** Vectors of Cortex's {@code HashPrefix} (pkg/chunk/gcp/fnv.go), as row keys of bigtable-hashed. */
+    /**
+     * Vectors of Cortex's {@code HashPrefix} (pkg/chunk/gcp/fnv.go), as row keys of
+     * bigtable-hashed.
+     */
     @ParameterizedTest
     @CsvSource({
         "userID:d18028:foo, e09782ff253d33df-userID:d18028:foo",
         "03:userID:d18028:foo, 514da8f2ddc1d330-03:userID:d18028:foo",
     })
     void hashedRowKeysMatchTheSpecVectors(String hash, String rowKey) {
-        assertThat(IndexLayout.HASHED.rowKey(hash, "any".getBytes(StandardCharsets.UTF_8)).toStringUtf8())
+        assertThat(
+                        IndexLayout.HASHED
+                                .rowKey(hash, "any".getBytes(StandardCharsets.UTF_8))
+                                .toStringUtf8())
                 .isEqualTo(rowKey);
         assertThat(IndexLayout.hashPrefix(hash)).isEqualTo(rowKey.substring(0, 16));
     }
 
-    /** FNV-1a 64 reference values (the empty string is the offset basis; "a" from the FNV test suite). */
+    /**
+     * FNV-1a 64 reference values (the empty string is the offset basis; "a" from the FNV test
+     * suite).
+     */
     @Test
     void hashPrefixIsFnv1a64LittleEndianHex() {
         // offset basis 0xcbf29ce484222325, little-endian
@@ -53,7 +62,8 @@ class IndexLayoutTest {
     @Test
     void gcpRowKeyIsHashZeroRangeWithQualifierC() {
         byte[] range = {0x00, (byte) 0xFF, 0x61};
-        assertThat(IndexLayout.GCP.rowKey("h:1", range)).isEqualTo(bytes('h', ':', '1', 0x00, 0x00, 0xFF, 0x61));
+        assertThat(IndexLayout.GCP.rowKey("h:1", range))
+                .isEqualTo(bytes('h', ':', '1', 0x00, 0x00, 0xFF, 0x61));
         assertThat(IndexLayout.GCP.qualifier(range)).isEqualTo(ByteString.copyFromUtf8("c"));
         assertThat(IndexLayout.GCP.rowKeyPrefix("h:1")).isEqualTo(bytes('h', ':', '1', 0x00));
         assertThat(IndexLayout.GCP.rangeInRowKey()).isTrue();
@@ -62,7 +72,8 @@ class IndexLayoutTest {
     @Test
     void columnKeyRowKeyIsTheHashAndTheQualifierTheRange() {
         byte[] range = {0x00, (byte) 0xFF};
-        assertThat(IndexLayout.COLUMN_KEY.rowKey("ä:1", range)).isEqualTo(ByteString.copyFromUtf8("ä:1"));
+        assertThat(IndexLayout.COLUMN_KEY.rowKey("ä:1", range))
+                .isEqualTo(ByteString.copyFromUtf8("ä:1"));
         assertThat(IndexLayout.COLUMN_KEY.qualifier(range)).isEqualTo(bytes(0x00, 0xFF));
         assertThat(IndexLayout.HASHED.qualifier(range)).isEqualTo(bytes(0x00, 0xFF));
         assertThat(IndexLayout.COLUMN_KEY.rangeInRowKey()).isFalse();
@@ -72,8 +83,8 @@ class IndexLayoutTest {
     @Test
     void hashValuesAreUtf8() {
         assertThat(IndexLayout.COLUMN_KEY.rowKey("ä", new byte[] {1})).isEqualTo(bytes(0xC3, 0xA4));
-        assertThat(IndexLayout.hashPrefix("ä")).isEqualTo(IndexLayout.hashPrefix(new byte[] {(byte) 0xC3,
-            (byte) 0xA4}));
+        assertThat(IndexLayout.hashPrefix("ä"))
+                .isEqualTo(IndexLayout.hashPrefix(new byte[] {(byte) 0xC3, (byte) 0xA4}));
     }
 
     @Test
@@ -82,7 +93,8 @@ class IndexLayoutTest {
         assertThat(IndexLayout.forStore("gcp-columnkey")).isEqualTo(IndexLayout.COLUMN_KEY);
         assertThat(IndexLayout.forStore("bigtable")).isEqualTo(IndexLayout.COLUMN_KEY);
         assertThat(IndexLayout.forStore("bigtable-hashed")).isEqualTo(IndexLayout.HASHED);
-        assertThatThrownBy(() -> IndexLayout.forStore("cassandra")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> IndexLayout.forStore("cassandra"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bigtable-hashed");
     }
 

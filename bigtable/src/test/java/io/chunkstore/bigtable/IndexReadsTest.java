@@ -15,7 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The ReadRows requests built for index queries: row ranges, qualifier ranges, value filters, page limits. */
+/**
+ * The ReadRows requests built for index queries: row ranges, qualifier ranges, value filters, page
+ * limits.
+ */
 class IndexReadsTest {
     private static final RequestContext CTX = RequestContext.create("p", "i", "");
 
@@ -65,37 +68,49 @@ class IndexReadsTest {
         RowRange r = onlyRange(proto(IndexReads.gcpQuery(q)));
         assertThat(r.getStartKeyClosed()).isEqualTo(b('h', 0, 0x61, 0xFF));
         assertThat(r.getEndKeyOpen()).isEqualTo(b('h', 0, 0x62));
-        IndexQuery allFF = IndexQuery.builder("t", "h").rangeValuePrefix(bytes(b(0xFF, 0xFF))).build();
+        IndexQuery allFF =
+                IndexQuery.builder("t", "h").rangeValuePrefix(bytes(b(0xFF, 0xFF))).build();
         RowRange r2 = onlyRange(proto(IndexReads.gcpQuery(allFF)));
         assertThat(r2.getStartKeyClosed()).isEqualTo(b('h', 0, 0xFF, 0xFF));
         assertThat(r2.getEndKeyOpen()).as("the end of hash h's rows").isEqualTo(b('h', 1));
     }
 
-    /** Not Cortex's {@code hash ‖ 0x00 ‖ 0xFF} end, which misses range values 0xFF 0x01 and beyond. */
+    /**
+     * Not Cortex's {@code hash ‖ 0x00 ‖ 0xFF} end, which misses range values 0xFF 0x01 and beyond.
+     */
     @Test
     void gcpStartRunsToTheEndOfTheHashRows() {
         IndexQuery q = IndexQuery.builder("t", "h").rangeValueStart(bytes(b(0x61, 0x00))).build();
         RowRange r = onlyRange(proto(IndexReads.gcpQuery(q)));
         assertThat(r.getStartKeyClosed()).isEqualTo(b('h', 0, 0x61, 0x00));
         assertThat(r.getEndKeyOpen()).isEqualTo(b('h', 1));
-        assertThat(ByteString.unsignedLexicographicalComparator().compare(b('h', 0, 0xFF, 0x01), r.getEndKeyOpen()))
-                .as("row h 0x00 0xFF 0x01 is inside the range").isNegative();
+        assertThat(
+                        ByteString.unsignedLexicographicalComparator()
+                                .compare(b('h', 0, 0xFF, 0x01), r.getEndKeyOpen()))
+                .as("row h 0x00 0xFF 0x01 is inside the range")
+                .isNegative();
     }
 
     @Test
     void gcpReadsTheLatestCellOfColumnFAndCAndPushesValueEqual() {
-        List<RowFilter> plain = chain(proto(IndexReads.gcpQuery(IndexQuery.row("t", "h"))).getFilter());
+        List<RowFilter> plain =
+                chain(proto(IndexReads.gcpQuery(IndexQuery.row("t", "h"))).getFilter());
         assertThat(plain).hasSize(2);
         assertThat(plain.get(0).getColumnRangeFilter().getFamilyName()).isEqualTo("f");
         assertThat(plain.get(0).getColumnRangeFilter().getStartQualifierClosed()).isEqualTo(s("c"));
         assertThat(plain.get(0).getColumnRangeFilter().getEndQualifierClosed()).isEqualTo(s("c"));
         assertThat(plain.get(1).getCellsPerColumnLimitFilter()).isEqualTo(1);
 
-        IndexQuery q = IndexQuery.builder("t", "h").rangeValueStart(bytes(s("a"))).valueEqual(bytes(b(0x00, 0xFF)))
-                .build();
+        IndexQuery q =
+                IndexQuery.builder("t", "h")
+                        .rangeValueStart(bytes(s("a")))
+                        .valueEqual(bytes(b(0x00, 0xFF)))
+                        .build();
         List<RowFilter> f = chain(proto(IndexReads.gcpQuery(q)).getFilter());
         assertThat(f).hasSize(3);
-        assertThat(f.get(1).getCellsPerColumnLimitFilter()).as("latest cell first, then the value").isEqualTo(1);
+        assertThat(f.get(1).getCellsPerColumnLimitFilter())
+                .as("latest cell first, then the value")
+                .isEqualTo(1);
         assertThat(f.get(2).getValueRangeFilter().getStartValueClosed()).isEqualTo(b(0x00, 0xFF));
         assertThat(f.get(2).getValueRangeFilter().getEndValueClosed()).isEqualTo(b(0x00, 0xFF));
     }
@@ -111,7 +126,8 @@ class IndexReadsTest {
     @Test
     void columnKeyWholeRowReadsFamilyFAPageAtATime() {
         IndexQuery q = IndexQuery.row("t", "h");
-        ReadRowsRequest r = proto(IndexReads.columnKeyQuery(q, List.of(s("h"), s("i")), null, 1000));
+        ReadRowsRequest r =
+                proto(IndexReads.columnKeyQuery(q, List.of(s("h"), s("i")), null, 1000));
         assertThat(r.getRows().getRowKeysList()).containsExactly(s("h"), s("i"));
         assertThat(r.getRows().getRowRangesList()).isEmpty();
         List<RowFilter> f = chain(r.getFilter());
@@ -126,14 +142,17 @@ class IndexReadsTest {
         IndexQuery q = IndexQuery.builder("t", "h").rangeValuePrefix(bytes(b(0x61, 0xFF))).build();
         List<RowFilter> f = chain(IndexReads.columnKeyFilter(q, null, 50).toProto());
         assertThat(f.get(0).getColumnRangeFilter().getFamilyName()).isEqualTo("f");
-        assertThat(f.get(0).getColumnRangeFilter().getStartQualifierClosed()).isEqualTo(b(0x61, 0xFF));
+        assertThat(f.get(0).getColumnRangeFilter().getStartQualifierClosed())
+                .isEqualTo(b(0x61, 0xFF));
         assertThat(f.get(0).getColumnRangeFilter().getEndQualifierOpen()).isEqualTo(b(0x62));
         assertThat(f.get(f.size() - 1).getCellsPerRowLimitFilter()).isEqualTo(50);
 
         IndexQuery allFF = IndexQuery.builder("t", "h").rangeValuePrefix(bytes(b(0xFF))).build();
         RowFilter r = chain(IndexReads.columnKeyFilter(allFF, null, 50).toProto()).get(0);
         assertThat(r.getColumnRangeFilter().getStartQualifierClosed()).isEqualTo(b(0xFF));
-        assertThat(r.getColumnRangeFilter().hasEndQualifierOpen()).as("no end after an all-0xFF prefix").isFalse();
+        assertThat(r.getColumnRangeFilter().hasEndQualifierOpen())
+                .as("no end after an all-0xFF prefix")
+                .isFalse();
         assertThat(r.getColumnRangeFilter().hasEndQualifierClosed()).isFalse();
     }
 
@@ -149,20 +168,25 @@ class IndexReadsTest {
     @Test
     void continuationStartsAfterTheLastQualifierAndKeepsThePrefixEnd() {
         IndexQuery whole = IndexQuery.row("t", "h");
-        RowFilter r = chain(IndexReads.columnKeyFilter(whole, s("e0000999"), 1000).toProto()).get(0);
+        RowFilter r =
+                chain(IndexReads.columnKeyFilter(whole, s("e0000999"), 1000).toProto()).get(0);
         assertThat(r.getColumnRangeFilter().getStartQualifierOpen()).isEqualTo(s("e0000999"));
         assertThat(r.getColumnRangeFilter().hasEndQualifierOpen()).isFalse();
 
         IndexQuery prefix = IndexQuery.builder("t", "h").rangeValuePrefix(bytes(s("e005"))).build();
-        RowFilter p = chain(IndexReads.columnKeyFilter(prefix, s("e0050999"), 1000).toProto()).get(0);
+        RowFilter p =
+                chain(IndexReads.columnKeyFilter(prefix, s("e0050999"), 1000).toProto()).get(0);
         assertThat(p.getColumnRangeFilter().getStartQualifierOpen()).isEqualTo(s("e0050999"));
         assertThat(p.getColumnRangeFilter().getEndQualifierOpen()).isEqualTo(s("e006"));
     }
 
     @Test
     void columnKeyValueEqualComesAfterTheLatestCellAndBeforeThePageLimit() {
-        IndexQuery q = IndexQuery.builder("t", "h").rangeValueStart(bytes(s("a:2"))).valueEqual(bytes(s("x")))
-                .build();
+        IndexQuery q =
+                IndexQuery.builder("t", "h")
+                        .rangeValueStart(bytes(s("a:2")))
+                        .valueEqual(bytes(s("x")))
+                        .build();
         List<RowFilter> f = chain(IndexReads.columnKeyFilter(q, null, 7).toProto());
         assertThat(f).hasSize(4);
         assertThat(f.get(1).getCellsPerColumnLimitFilter()).isEqualTo(1);
@@ -178,7 +202,10 @@ class IndexReadsTest {
         for (int i = 0; i < 101; i++) {
             keys.add(s("h" + i));
         }
-        assertThat(proto(IndexReads.columnKeyQuery(q, keys.subList(0, 100), null, 10)).getRows().getRowKeysCount())
+        assertThat(
+                        proto(IndexReads.columnKeyQuery(q, keys.subList(0, 100), null, 10))
+                                .getRows()
+                                .getRowKeysCount())
                 .isEqualTo(100);
         assertThatThrownBy(() -> IndexReads.columnKeyQuery(q, keys, null, 10))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -195,7 +222,9 @@ class IndexReadsTest {
         IndexQuery prefix = IndexQuery.builder("t", "h1").rangeValuePrefix(a).build();
         IndexQuery value = IndexQuery.builder("t", "h1").rangeValueStart(a).valueEqual(a).build();
         assertThat(IndexReads.conditionsKey(q1)).isEqualTo(IndexReads.conditionsKey(q2));
-        assertThat(List.of(otherTable, prefix, value)).extracting(IndexReads::conditionsKey)
-                .doesNotContain(IndexReads.conditionsKey(q1)).doesNotHaveDuplicates();
+        assertThat(List.of(otherTable, prefix, value))
+                .extracting(IndexReads::conditionsKey)
+                .doesNotContain(IndexReads.conditionsKey(q1))
+                .doesNotHaveDuplicates();
     }
 }

@@ -7,13 +7,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 
 /**
- * Starts many asynchronous statements with at most {@code limit} in flight, from the calling thread (which blocks
- * while the limit is reached), and waits until every started one has finished. Completion callbacks only record the
- * outcome and release a permit, so nothing blocks a driver I/O thread.
+ * Starts many asynchronous statements with at most {@code limit} in flight, from the calling thread
+ * (which blocks while the limit is reached), and waits until every started one has finished.
+ * Completion callbacks only record the outcome and release a permit, so nothing blocks a driver I/O
+ * thread.
  */
 final class BoundedAsync {
-    private BoundedAsync() {
-    }
+    private BoundedAsync() {}
 
     /** What happened to each task: started or not, and its value or error. */
     static final class Outcomes<T> {
@@ -65,9 +65,11 @@ final class BoundedAsync {
     /**
      * Runs tasks {@code 0..n-1}.
      *
-     * @param stopOnFailure start no further task once one has failed (those left are reported as not succeeded)
+     * @param stopOnFailure start no further task once one has failed (those left are reported as
+     *     not succeeded)
      */
-    static <T> Outcomes<T> run(int n, int limit, boolean stopOnFailure, IntFunction<CompletionStage<T>> start) {
+    static <T> Outcomes<T> run(
+            int n, int limit, boolean stopOnFailure, IntFunction<CompletionStage<T>> start) {
         Outcomes<T> out = new Outcomes<>(n);
         Semaphore permits = new Semaphore(limit);
         AtomicBoolean failed = new AtomicBoolean();
@@ -88,21 +90,23 @@ final class BoundedAsync {
                     stage = CompletableFuture.failedFuture(e);
                 }
                 int idx = i;
-                stage.whenComplete((v, e) -> {
-                    if (e == null) {
-                        out.values[idx] = v;
-                    } else {
-                        out.errors[idx] = e;
-                        failed.set(true);
-                    }
-                    out.done[idx] = true;
-                    permits.release();
-                });
+                stage.whenComplete(
+                        (v, e) -> {
+                            if (e == null) {
+                                out.values[idx] = v;
+                            } else {
+                                out.errors[idx] = e;
+                                failed.set(true);
+                            }
+                            out.done[idx] = true;
+                            permits.release();
+                        });
             }
         } catch (InterruptedException e) {
             out.interrupted = true;
         }
-        // Acquiring every permit waits for the started tasks, and makes their writes to the arrays visible here.
+        // Acquiring every permit waits for the started tasks, and makes their writes to the arrays
+        // visible here.
         permits.acquireUninterruptibly(limit);
         permits.release(limit);
         if (out.interrupted) {

@@ -24,16 +24,16 @@ import java.util.function.Function;
  * Cortex's Cassandra index client: rows {@code (hash, range, value)} of the index tables.
  *
  * <ul>
- *   <li>Writes: every put ({@code INSERT}), then every delete ({@code DELETE ... WHERE hash = ? AND range = ?}), one
- *       statement per entry as in Cortex (no CQL batch), but up to {@code write_concurrency} in flight at once. The
- *       first failure stops new statements; once those in flight are done the call throws an
- *       {@link IndexWriteException} listing exactly the entries not acknowledged (and every delete if a put
- *       failed).</li>
- *   <li>Reads: one prepared {@code SELECT} per query; a prefix is the exact range {@code [prefix, nextPrefix)}; a
- *       value-equal condition is checked on the client (or by the server with {@code allow_filtering}). Pages of
- *       {@code page_size} rows are handed to the consumer on a worker thread one by one; the next page is fetched only
- *       after the consumer returned {@code true}. Queries of a call run in parallel, at most
- *       {@code query_concurrency} at once.</li>
+ *   <li>Writes: every put ({@code INSERT}), then every delete ({@code DELETE ... WHERE hash = ? AND
+ *       range = ?}), one statement per entry as in Cortex (no CQL batch), but up to {@code
+ *       write_concurrency} in flight at once. The first failure stops new statements; once those in
+ *       flight are done the call throws an {@link IndexWriteException} listing exactly the entries
+ *       not acknowledged (and every delete if a put failed).
+ *   <li>Reads: one prepared {@code SELECT} per query; a prefix is the exact range {@code [prefix,
+ *       nextPrefix)}; a value-equal condition is checked on the client (or by the server with
+ *       {@code allow_filtering}). Pages of {@code page_size} rows are handed to the consumer on a
+ *       worker thread one by one; the next page is fetched only after the consumer returned {@code
+ *       true}. Queries of a call run in parallel, at most {@code query_concurrency} at once.
  * </ul>
  */
 public final class CassandraIndexClient implements IndexClient {
@@ -48,13 +48,14 @@ public final class CassandraIndexClient implements IndexClient {
         List<IndexEntry> puts = batch.puts();
         List<IndexEntry> deletes = batch.deletes();
         int limit = session.config().effectiveWriteConcurrency();
-        BoundedAsync.Outcomes<AsyncResultSet> p = BoundedAsync.run(puts.size(), limit, true, i -> put(puts.get(i)));
+        BoundedAsync.Outcomes<AsyncResultSet> p =
+                BoundedAsync.run(puts.size(), limit, true, i -> put(puts.get(i)));
         List<IndexEntry> unwrittenPuts = notSucceeded(puts, p);
         if (!unwrittenPuts.isEmpty()) {
             throw failure("index write", puts, p, unwrittenPuts, deletes);
         }
-        BoundedAsync.Outcomes<AsyncResultSet> d = BoundedAsync.run(deletes.size(), limit, true,
-                i -> delete(deletes.get(i)));
+        BoundedAsync.Outcomes<AsyncResultSet> d =
+                BoundedAsync.run(deletes.size(), limit, true, i -> delete(deletes.get(i)));
         List<IndexEntry> unwrittenDeletes = notSucceeded(deletes, d);
         if (!unwrittenDeletes.isEmpty()) {
             throw failure("index delete", deletes, d, List.of(), unwrittenDeletes);
@@ -63,19 +64,30 @@ public final class CassandraIndexClient implements IndexClient {
 
     private java.util.concurrent.CompletableFuture<AsyncResultSet> put(IndexEntry e) {
         String table = CqlIdentifiers.table(e.tableName());
-        return session.run(Cql.insertEntry(session.qualified(table)),
-                ps -> ps.bind(e.hashValue(), ByteBuffer.wrap(e.rangeValue()), ByteBuffer.wrap(e.value())), true,
-                "index write to table " + e.tableName(), e.tableName());
+        return session.run(
+                Cql.insertEntry(session.qualified(table)),
+                ps ->
+                        ps.bind(
+                                e.hashValue(),
+                                ByteBuffer.wrap(e.rangeValue()),
+                                ByteBuffer.wrap(e.value())),
+                true,
+                "index write to table " + e.tableName(),
+                e.tableName());
     }
 
     private java.util.concurrent.CompletableFuture<AsyncResultSet> delete(IndexEntry e) {
         String table = CqlIdentifiers.table(e.tableName());
-        return session.run(Cql.deleteEntry(session.qualified(table)),
-                ps -> ps.bind(e.hashValue(), ByteBuffer.wrap(e.rangeValue())), true,
-                "index delete from table " + e.tableName(), e.tableName());
+        return session.run(
+                Cql.deleteEntry(session.qualified(table)),
+                ps -> ps.bind(e.hashValue(), ByteBuffer.wrap(e.rangeValue())),
+                true,
+                "index delete from table " + e.tableName(),
+                e.tableName());
     }
 
-    private static List<IndexEntry> notSucceeded(List<IndexEntry> entries, BoundedAsync.Outcomes<?> o) {
+    private static List<IndexEntry> notSucceeded(
+            List<IndexEntry> entries, BoundedAsync.Outcomes<?> o) {
         List<IndexEntry> out = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
             if (!o.succeeded(i)) {
@@ -85,11 +97,17 @@ public final class CassandraIndexClient implements IndexClient {
         return out;
     }
 
-    private static IndexWriteException failure(String what, List<IndexEntry> entries, BoundedAsync.Outcomes<?> o,
-            List<IndexEntry> unwrittenPuts, List<IndexEntry> unwrittenDeletes) {
+    private static IndexWriteException failure(
+            String what,
+            List<IndexEntry> entries,
+            BoundedAsync.Outcomes<?> o,
+            List<IndexEntry> unwrittenPuts,
+            List<IndexEntry> unwrittenDeletes) {
         Throwable first = o.firstError();
-        StorageException cause = first != null ? CassandraErrors.map(first, what, null)
-                : new StorageException(what + " interrupted");
+        StorageException cause =
+                first != null
+                        ? CassandraErrors.map(first, what, null)
+                        : new StorageException(what + " interrupted");
         int failedAt = -1;
         for (int i = 0; i < o.size() && failedAt < 0; i++) {
             if (o.error(i) != null) {
@@ -97,17 +115,27 @@ public final class CassandraIndexClient implements IndexClient {
             }
         }
         String at = failedAt >= 0 ? " at " + entries.get(failedAt) : "";
-        return new IndexWriteException(what + " failed" + at + ": " + cause.getMessage(), unwrittenPuts,
-                unwrittenDeletes, cause);
+        return new IndexWriteException(
+                what + " failed" + at + ": " + cause.getMessage(),
+                unwrittenPuts,
+                unwrittenDeletes,
+                cause);
     }
 
     @Override
     public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        ParallelQueries.run(queries, session.config().effectiveQueryConcurrency(), session.workers(), this::query,
+        ParallelQueries.run(
+                queries,
+                session.config().effectiveQueryConcurrency(),
+                session.workers(),
+                this::query,
                 consumer);
     }
 
-    /** Runs one query on the calling (worker) thread, delivering page after page until the consumer stops it. */
+    /**
+     * Runs one query on the calling (worker) thread, delivering page after page until the consumer
+     * stops it.
+     */
     private void query(IndexQuery q, PageConsumer consumer) {
         String table = CqlIdentifiers.table(q.tableName());
         byte[] prefixEnd = q.hasPrefix() ? Bytes.nextPrefix(q.rangeValuePrefix()) : null;
@@ -118,9 +146,10 @@ public final class CassandraIndexClient implements IndexClient {
         ByteBuffer pagingState = null;
         while (true) {
             ByteBuffer state = pagingState;
-            Function<PreparedStatement, BoundStatement> bind = ps -> bind(ps, q, shape, prefixEnd, filterOnServer,
-                    state);
-            AsyncResultSet rs = CassandraSession.await(session.run(cql, bind, false, what, q.tableName()));
+            Function<PreparedStatement, BoundStatement> bind =
+                    ps -> bind(ps, q, shape, prefixEnd, filterOnServer, state);
+            AsyncResultSet rs =
+                    CassandraSession.await(session.run(cql, bind, false, what, q.tableName()));
             ReadBatch.Builder page = new ReadBatch.Builder();
             for (Row row : rs.currentPage()) {
                 byte[] range = bytes(row.getByteBuffer(0));
@@ -139,14 +168,22 @@ public final class CassandraIndexClient implements IndexClient {
         }
     }
 
-    private BoundStatement bind(PreparedStatement ps, IndexQuery q, Cql.ReadShape shape, byte[] prefixEnd,
-            boolean filterOnServer, ByteBuffer pagingState) {
+    private BoundStatement bind(
+            PreparedStatement ps,
+            IndexQuery q,
+            Cql.ReadShape shape,
+            byte[] prefixEnd,
+            boolean filterOnServer,
+            ByteBuffer pagingState) {
         BoundStatementBuilder b = ps.boundStatementBuilder().setString(0, q.hashValue());
         int i = 1;
         switch (shape) {
-            case ROW -> { }
-            case FROM -> b.setByteBuffer(i++, ByteBuffer.wrap(q.hasPrefix() ? q.rangeValuePrefix()
-                    : q.rangeValueStart()));
+            case ROW -> {}
+            case FROM ->
+                    b.setByteBuffer(
+                            i++,
+                            ByteBuffer.wrap(
+                                    q.hasPrefix() ? q.rangeValuePrefix() : q.rangeValueStart()));
             case BETWEEN -> {
                 b.setByteBuffer(i++, ByteBuffer.wrap(q.rangeValuePrefix()));
                 b.setByteBuffer(i++, ByteBuffer.wrap(prefixEnd));

@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Cortex's Cassandra table client: {@code CREATE TABLE IF NOT EXISTS <t> (hash text, range blob, value blob, PRIMARY
- * KEY (hash, range)) [WITH <table_options>]} for index and chunk tables alike, {@code DROP TABLE IF EXISTS}, the
- * keyspace's tables from {@code system_schema.tables}. Tables are always active and carry only their name;
- * {@link #updateTable} does nothing. Every schema change waits for schema agreement.
+ * Cortex's Cassandra table client: {@code CREATE TABLE IF NOT EXISTS <t> (hash text, range blob,
+ * value blob, PRIMARY KEY (hash, range)) [WITH <table_options>]} for index and chunk tables alike,
+ * {@code DROP TABLE IF EXISTS}, the keyspace's tables from {@code system_schema.tables}. Tables are
+ * always active and carry only their name; {@link #updateTable} does nothing. Every schema change
+ * waits for schema agreement.
  */
 public final class CassandraTableClient implements TableClient {
     private final CassandraSession session;
@@ -27,8 +28,13 @@ public final class CassandraTableClient implements TableClient {
     public List<String> listTables() {
         String ks = session.config().keyspace();
         List<String> names = new ArrayList<>();
-        AsyncResultSet rs = CassandraSession.await(session.execute(SimpleStatement.newInstance(Cql.LIST_TABLES, ks),
-                Cql.LIST_TABLES, "listing the tables of keyspace " + ks, null));
+        AsyncResultSet rs =
+                CassandraSession.await(
+                        session.execute(
+                                SimpleStatement.newInstance(Cql.LIST_TABLES, ks),
+                                Cql.LIST_TABLES,
+                                "listing the tables of keyspace " + ks,
+                                null));
         while (true) {
             for (Row r : rs.currentPage()) {
                 names.add(r.getString(0));
@@ -45,7 +51,8 @@ public final class CassandraTableClient implements TableClient {
     @Override
     public void createTable(TableDesc desc) {
         String table = CqlIdentifiers.table(desc.name());
-        session.ddl(Cql.createTable(session.qualified(table), session.config().tableOptions()),
+        session.ddl(
+                Cql.createTable(session.qualified(table), session.config().tableOptions()),
                 "creating table " + desc.name());
     }
 
@@ -60,9 +67,13 @@ public final class CassandraTableClient implements TableClient {
     public TableStatus describeTable(String name) {
         String table = CqlIdentifiers.table(name);
         String ks = session.config().keyspace();
-        AsyncResultSet rs = CassandraSession.await(session.execute(
-                SimpleStatement.newInstance(Cql.DESCRIBE_TABLE, ks, table), Cql.DESCRIBE_TABLE,
-                "describing table " + name, name));
+        AsyncResultSet rs =
+                CassandraSession.await(
+                        session.execute(
+                                SimpleStatement.newInstance(Cql.DESCRIBE_TABLE, ks, table),
+                                Cql.DESCRIBE_TABLE,
+                                "describing table " + name,
+                                name));
         if (rs.one() == null) {
             throw new TableNotFoundException(name);
         }

@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code disable_initial_host_lookup}: talk only to the configured addresses, never to peers the cluster reports
- * (for managed services such as Azure Cosmos DB or Amazon Keyspaces whose peer tables do not describe reachable
- * hosts). Nodes outside the contact points are ignored; a null verdict leaves the rest to the load-balancing policy.
+ * {@code disable_initial_host_lookup}: talk only to the configured addresses, never to peers the
+ * cluster reports (for managed services such as Azure Cosmos DB or Amazon Keyspaces whose peer
+ * tables do not describe reachable hosts). Nodes outside the contact points are ignored; a null
+ * verdict leaves the rest to the load-balancing policy.
  */
 final class ContactPointsOnly implements NodeDistanceEvaluator {
     private final Set<InetSocketAddress> allowed = new HashSet<>();
@@ -36,6 +37,8 @@ final class ContactPointsOnly implements NodeDistanceEvaluator {
     public NodeDistance evaluateDistance(Node node, String localDc) {
         EndPoint ep = node.getEndPoint();
         SocketAddress a = ep.resolve();
-        return a instanceof InetSocketAddress isa && allowed.contains(isa) ? null : NodeDistance.IGNORED;
+        return a instanceof InetSocketAddress isa && allowed.contains(isa)
+                ? null
+                : NodeDistance.IGNORED;
     }
 }

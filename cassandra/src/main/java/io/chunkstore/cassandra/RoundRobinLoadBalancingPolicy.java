@@ -12,9 +12,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code host_selection_policy: round-robin} (Cortex's default, gocql's {@code RoundRobinHostPolicy}): every statement
- * goes to the next node of the local datacenter in turn, without regard to which nodes own its partition. The local
- * datacenter is {@code local_datacenter}, or inferred from the contact points when that is empty. Instantiated by the
+ * {@code host_selection_policy: round-robin} (Cortex's default, gocql's {@code
+ * RoundRobinHostPolicy}): every statement goes to the next node of the local datacenter in turn,
+ * without regard to which nodes own its partition. The local datacenter is {@code
+ * local_datacenter}, or inferred from the contact points when that is empty. Instantiated by the
  * driver by class name.
  */
 public class RoundRobinLoadBalancingPolicy extends BasicLoadBalancingPolicy {

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Validates {@code table_options}, the raw text Cortex appends to {@code CREATE TABLE ... WITH}. Cortex concatenates
- * it unchecked; here it must be a list of table properties that cannot change anything but those properties:
+ * Validates {@code table_options}, the raw text Cortex appends to {@code CREATE TABLE ... WITH}.
+ * Cortex concatenates it unchecked; here it must be a list of table properties that cannot change
+ * anything but those properties:
  *
  * <pre>
  *   options  = option { "AND" option }
@@ -15,15 +16,17 @@ import java.util.List;
  *   scalar   = number | 'string' | true | false
  * </pre>
  *
- * for example {@code compaction = {'class': 'TimeWindowCompactionStrategy', 'compaction_window_size': 7} AND
- * default_time_to_live = 2592000}. Semicolons and comments are rejected anywhere, even inside strings, and so are
- * {@code CLUSTERING ORDER BY} and {@code COMPACT STORAGE} (they would change Cortex's layout).
+ * for example {@code compaction = {'class': 'TimeWindowCompactionStrategy',
+ * 'compaction_window_size': 7} AND default_time_to_live = 2592000}. Semicolons and comments are
+ * rejected anywhere, even inside strings, and so are {@code CLUSTERING ORDER BY} and {@code COMPACT
+ * STORAGE} (they would change Cortex's layout).
  */
 final class TableOptions {
-    static final String GRAMMAR = "table_options must be table properties like"
-            + " \"compaction = {'class': 'LeveledCompactionStrategy'} AND default_time_to_live = 86400\": name = value"
-            + " pairs joined by AND, where a value is a number, a 'quoted string', true/false, or a {'key': value}"
-            + " map of those; semicolons, comments, CLUSTERING ORDER and COMPACT STORAGE are not allowed";
+    static final String GRAMMAR =
+            "table_options must be table properties like"
+                    + " \"compaction = {'class': 'LeveledCompactionStrategy'} AND default_time_to_live = 86400\": name = value"
+                    + " pairs joined by AND, where a value is a number, a 'quoted string', true/false, or a {'key': value}"
+                    + " map of those; semicolons, comments, CLUSTERING ORDER and COMPACT STORAGE are not allowed";
 
     private final String text;
     private int pos;
@@ -44,7 +47,8 @@ final class TableOptions {
         String t = options.trim();
         for (String bad : List.of(";", "--", "//", "/*", "*/")) {
             if (t.contains(bad)) {
-                throw new IllegalArgumentException("table_options contains '" + bad + "'. " + GRAMMAR);
+                throw new IllegalArgumentException(
+                        "table_options contains '" + bad + "'. " + GRAMMAR);
             }
         }
         TableOptions p = new TableOptions(t);
@@ -196,9 +200,11 @@ final class TableOptions {
 
     private String identifier() {
         int start = pos;
-        if (pos < text.length() && (Character.isLetter(text.charAt(pos)) || text.charAt(pos) == '_')) {
+        if (pos < text.length()
+                && (Character.isLetter(text.charAt(pos)) || text.charAt(pos) == '_')) {
             pos++;
-            while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+            while (pos < text.length()
+                    && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
                 pos++;
             }
         }
@@ -215,8 +221,11 @@ final class TableOptions {
 
     private boolean keyword(String word) {
         int end = pos + word.length();
-        if (end <= text.length() && text.regionMatches(true, pos, word, 0, word.length())
-                && (end == text.length() || !(Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_'))) {
+        if (end <= text.length()
+                && text.regionMatches(true, pos, word, 0, word.length())
+                && (end == text.length()
+                        || !(Character.isLetterOrDigit(text.charAt(end))
+                                || text.charAt(end) == '_'))) {
             pos = end;
             return true;
         }
@@ -241,9 +250,20 @@ final class TableOptions {
     }
 
     private IllegalArgumentException error(String what) {
-        String near = pos >= text.length() ? "the end" : "'" + text.substring(pos, Math.min(text.length(), pos + 20))
-                + "'";
-        return new IllegalArgumentException("invalid table_options \"" + text + "\": " + what + " at " + near
-                + " (position " + pos + "). " + GRAMMAR);
+        String near =
+                pos >= text.length()
+                        ? "the end"
+                        : "'" + text.substring(pos, Math.min(text.length(), pos + 20)) + "'";
+        return new IllegalArgumentException(
+                "invalid table_options \""
+                        + text
+                        + "\": "
+                        + what
+                        + " at "
+                        + near
+                        + " (position "
+                        + pos
+                        + "). "
+                        + GRAMMAR);
     }
 }

@@ -17,11 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TLS as Cortex configures it: {@code SSL} on, server certificates checked against {@code CA_path} (PEM; the JVM's
- * trust store when empty), a client certificate from {@code tls_cert_path} / {@code tls_key_path} (PEM, the key in
- * PKCS#8), and with {@code host_verification} the server's name checked against the single configured address.
- * Like Cortex (Go's {@code InsecureSkipVerify}), {@code host_verification: false} without a CA accepts any server
- * certificate; a warning says so.
+ * TLS as Cortex configures it: {@code SSL} on, server certificates checked against {@code CA_path}
+ * (PEM; the JVM's trust store when empty), a client certificate from {@code tls_cert_path} / {@code
+ * tls_key_path} (PEM, the key in PKCS#8), and with {@code host_verification} the server's name
+ * checked against the single configured address. Like Cortex (Go's {@code InsecureSkipVerify}),
+ * {@code host_verification: false} without a CA accepts any server certificate; a warning says so.
  */
 final class TlsEngineFactory implements SslEngineFactory {
     private static final Logger LOG = LoggerFactory.getLogger(TlsEngineFactory.class);
@@ -34,18 +34,24 @@ final class TlsEngineFactory implements SslEngineFactory {
             if (!c.caPath().isEmpty()) {
                 b.trustManager(readable("CA_path", c.caPath()));
             } else if (!c.hostVerification()) {
-                LOG.warn("cassandra: SSL without CA_path and with host_verification false accepts any server"
-                        + " certificate (as Cortex does); set CA_path to verify the server");
+                LOG.warn(
+                        "cassandra: SSL without CA_path and with host_verification false accepts any server"
+                                + " certificate (as Cortex does); set CA_path to verify the server");
                 b.trustManager(InsecureTrustManagerFactory.INSTANCE);
             }
             if (!c.tlsCertPath().isEmpty()) {
-                b.keyManager(readable("tls_cert_path", c.tlsCertPath()), readable("tls_key_path", c.tlsKeyPath()));
+                b.keyManager(
+                        readable("tls_cert_path", c.tlsCertPath()),
+                        readable("tls_key_path", c.tlsKeyPath()));
             }
             context = b.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new ConfigException("cassandra TLS settings cannot be used: " + e.getMessage()
-                    + " (certificates and keys must be PEM files, the private key unencrypted PKCS#8: convert an"
-                    + " 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' with `openssl pkcs8 -topk8 -nocrypt`)", e);
+            throw new ConfigException(
+                    "cassandra TLS settings cannot be used: "
+                            + e.getMessage()
+                            + " (certificates and keys must be PEM files, the private key unencrypted PKCS#8: convert an"
+                            + " 'RSA PRIVATE KEY' or 'EC PRIVATE KEY' with `openssl pkcs8 -topk8 -nocrypt`)",
+                    e);
         }
         verifiedHost = c.hostVerification() ? c.contactPoints().get(0).host() : null;
     }

@@ -12,24 +12,30 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
-/** Opens the backend against the test Cassandra (test-servers), each test class in a keyspace of its own. */
+/**
+ * Opens the backend against the test Cassandra (test-servers), each test class in a keyspace of its
+ * own.
+ */
 final class CassandraTestSupport {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    private CassandraTestSupport() {
-    }
+    private CassandraTestSupport() {}
 
     /** A keyspace name no other test uses. */
     static String freshKeyspace(String prefix) {
-        return (prefix + "_" + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet()).toLowerCase(Locale.ROOT);
+        return (prefix + "_" + ProcessHandle.current().pid() + "_" + SEQ.incrementAndGet())
+                .toLowerCase(Locale.ROOT);
     }
 
     /** The {@code cassandra:} block for the test server: one node, so replication factor 1. */
     static Map<String, Object> block(String keyspace, Map<String, Object> extra) {
         CassandraEndpoint ep = TestServers.cassandra();
         Map<String, Object> m = new HashMap<>();
-        m.put("addresses", ep.contactPoints().stream().map(a -> a.getHostString() + ":" + a.getPort())
-                .collect(Collectors.joining(",")));
+        m.put(
+                "addresses",
+                ep.contactPoints().stream()
+                        .map(a -> a.getHostString() + ":" + a.getPort())
+                        .collect(Collectors.joining(",")));
         m.put("keyspace", keyspace);
         m.put("replication_factor", 1);
         m.put("local_datacenter", ep.localDatacenter());
@@ -39,9 +45,16 @@ final class CassandraTestSupport {
         return m;
     }
 
-    static CassandraBackend open(String keyspace, Map<String, Object> extra, MeterRegistry registry) {
-        return (CassandraBackend) new CassandraStorageProvider().open(new BackendContext("cassandra",
-                Map.of("cassandra", block(keyspace, extra)), registry, "cortex"));
+    static CassandraBackend open(
+            String keyspace, Map<String, Object> extra, MeterRegistry registry) {
+        return (CassandraBackend)
+                new CassandraStorageProvider()
+                        .open(
+                                new BackendContext(
+                                        "cassandra",
+                                        Map.of("cassandra", block(keyspace, extra)),
+                                        registry,
+                                        "cortex"));
     }
 
     static CassandraBackend open(String keyspace) {
@@ -50,7 +63,12 @@ final class CassandraTestSupport {
 
     /** How many statements of this operation ran (all status codes). */
     static long requests(MeterRegistry registry, String operation) {
-        return Search.in(registry).name("cortex_cassandra_request_duration_seconds").tag("operation", operation)
-                .timers().stream().mapToLong(t -> t.count()).sum();
+        return Search.in(registry)
+                .name("cortex_cassandra_request_duration_seconds")
+                .tag("operation", operation)
+                .timers()
+                .stream()
+                .mapToLong(t -> t.count())
+                .sum();
     }
 }

@@ -19,17 +19,29 @@ class CqlIdentifiersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "1index", "_index", "index-1", "index 1", "t\"; DROP TABLE x; --", "ks.t", "ünïcode",
-            "t;"})
+    @ValueSource(
+            strings = {
+                "",
+                "1index",
+                "_index",
+                "index-1",
+                "index 1",
+                "t\"; DROP TABLE x; --",
+                "ks.t",
+                "ünïcode",
+                "t;"
+            })
     void rejectsWhatIsNotAnUnquotedIdentifier(String name) {
-        assertThatThrownBy(() -> CqlIdentifiers.table(name)).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(() -> CqlIdentifiers.table(name))
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("table name");
     }
 
     @Test
     void lengthLimits() {
         assertThat(CqlIdentifiers.table("t".repeat(222))).hasSize(222);
-        assertThatThrownBy(() -> CqlIdentifiers.table("t".repeat(223))).hasMessageContaining("at most 222");
+        assertThatThrownBy(() -> CqlIdentifiers.table("t".repeat(223)))
+                .hasMessageContaining("at most 222");
         assertThat(CqlIdentifiers.problem("keyspace", "k".repeat(48))).isNull();
         assertThat(CqlIdentifiers.problem("keyspace", "k".repeat(49))).contains("at most 48");
     }

@@ -13,7 +13,10 @@ class RequestMetricsTest {
 
     @Test
     void bucketsAreCortexsExponentialBuckets() {
-        assertThat(Arrays.stream(io.chunkstore.spi.support.RequestDurations.cortexBuckets()).mapToDouble(d -> d.toNanos() / 1e9).toArray())
+        assertThat(
+                        Arrays.stream(io.chunkstore.spi.support.RequestDurations.cortexBuckets())
+                                .mapToDouble(d -> d.toNanos() / 1e9)
+                                .toArray())
                 .containsExactly(0.001, 0.004, 0.016, 0.064, 0.256, 1.024, 4.096, 16.384, 65.536);
     }
 
@@ -32,8 +35,10 @@ class RequestMetricsTest {
         m.record("SELECT x", Duration.ofMillis(3).toNanos(), true);
         m.record("SELECT y", Duration.ofMillis(20).toNanos(), true);
         m.record("INSERT z", Duration.ofMillis(1).toNanos(), false);
-        Timer ok = registry.get("loki_cassandra_request_duration_seconds").tags("operation", "SELECT",
-                "status_code", "200").timer();
+        Timer ok =
+                registry.get("loki_cassandra_request_duration_seconds")
+                        .tags("operation", "SELECT", "status_code", "200")
+                        .timer();
         assertThat(ok.count()).isEqualTo(2);
         CountAtBucket[] buckets = ok.takeSnapshot().histogramCounts();
         assertThat(buckets).hasSize(9);
@@ -44,8 +49,10 @@ class RequestMetricsTest {
         assertThat(buckets[2].count()).isEqualTo(1);
         assertThat(buckets[3].count()).isEqualTo(2);
         assertThat(buckets[8].count()).isEqualTo(2);
-        Timer failed = registry.get("loki_cassandra_request_duration_seconds").tags("operation", "INSERT",
-                "status_code", "500").timer();
+        Timer failed =
+                registry.get("loki_cassandra_request_duration_seconds")
+                        .tags("operation", "INSERT", "status_code", "500")
+                        .timer();
         assertThat(failed.count()).isEqualTo(1);
     }
 }

@@ -1,10 +1,10 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
-import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.SampleValues;
+import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.chunk.ChunkRef;
@@ -33,14 +33,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code chunkstore chunk}: decode and verify a stored chunk, or write a Bigchunk chunk from samples. */
-@Command(name = "chunk",
+/**
+ * {@code chunkstore chunk}: decode and verify a stored chunk, or write a Bigchunk chunk from
+ * samples.
+ */
+@Command(
+        name = "chunk",
         mixinStandardHelpOptions = true,
         description = "Decode, verify and write chunks in the Cortex/Loki chunk format.",
         subcommands = {ChunkCommand.Inspect.class, ChunkCommand.Encode.class})
 public final class ChunkCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -48,28 +51,37 @@ public final class ChunkCommand implements Runnable {
     }
 
     /** {@code chunk inspect}: prints a stored chunk's metadata and samples as one JSON object. */
-    @Command(name = "inspect",
+    @Command(
+            name = "inspect",
             mixinStandardHelpOptions = true,
-            description = {"Decode a stored chunk (the bytes a chunk store keeps under its external key), check it"
-                    + " against its key, and print one JSON object: key, user, fingerprint (unsigned decimal, and hex),"
-                    + " from and through (ms), labels, encoding, checksum, data length and, for Prometheus chunks"
-                    + " (Delta, DoubleDelta, Varbit, Bigchunk, PrometheusXorChunk), samples as [[t, v], ...]"
-                    + " (non-finite values as \"+Inf\", \"-Inf\", \"NaN\", \"StaleNaN\" for Prometheus' stale"
-                    + " marker, \"NaN(0x<bits>)\" for any other NaN). Loki log chunks print no samples.",
-                    "A chunk that fails a check (checksum, metadata length, metadata vs key, data length, encoding,"
-                            + " corrupt payload) exits with 1 and the reason on stderr."})
+            description = {
+                "Decode a stored chunk (the bytes a chunk store keeps under its external key), check it"
+                        + " against its key, and print one JSON object: key, user, fingerprint (unsigned decimal, and hex),"
+                        + " from and through (ms), labels, encoding, checksum, data length and, for Prometheus chunks"
+                        + " (Delta, DoubleDelta, Varbit, Bigchunk, PrometheusXorChunk), samples as [[t, v], ...]"
+                        + " (non-finite values as \"+Inf\", \"-Inf\", \"NaN\", \"StaleNaN\" for Prometheus' stale"
+                        + " marker, \"NaN(0x<bits>)\" for any other NaN). Loki log chunks print no samples.",
+                "A chunk that fails a check (checksum, metadata length, metadata vs key, data length, encoding,"
+                        + " corrupt payload) exits with 1 and the reason on stderr."
+            })
     static final class Inspect implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--key", paramLabel = "KEY",
-                description = "The chunk's external key (any form: <user>/<fp>:<from>:<through>:<checksum>, Loki v12"
-                        + " <user>/<fp>/<from>:<through>:<checksum>, or legacy). Without it the chunk is decoded"
-                        + " unchecked and its checksum computed.")
+        @Option(
+                names = "--key",
+                paramLabel = "KEY",
+                description =
+                        "The chunk's external key (any form: <user>/<fp>:<from>:<through>:<checksum>, Loki v12"
+                                + " <user>/<fp>/<from>:<through>:<checksum>, or legacy). Without it the chunk is decoded"
+                                + " unchecked and its checksum computed.")
         String key;
 
-        @Option(names = "--user", parameterConsumer = FreeText.class, paramLabel = "USER",
-                description = "The tenant, needed for a legacy <fp>:<from>:<through> key; checked against other keys.")
+        @Option(
+                names = "--user",
+                parameterConsumer = FreeText.class,
+                paramLabel = "USER",
+                description =
+                        "The tenant, needed for a legacy <fp>:<from>:<through> key; checked against other keys.")
         String user;
 
         @Parameters(index = "0", paramLabel = "FILE", description = "The stored chunk bytes.")
@@ -93,55 +105,85 @@ public final class ChunkCommand implements Runnable {
             out.println(toJson(chunk, shownKey, key != null, samples));
             out.flush();
             if (samples == null) {
-                spec.commandLine().getErr().println("chunkstore chunk inspect: " + chunk.encoding()
-                        + " is a Loki log chunk; its data (a MemChunk) is not decoded here");
+                spec.commandLine()
+                        .getErr()
+                        .println(
+                                "chunkstore chunk inspect: "
+                                        + chunk.encoding()
+                                        + " is a Loki log chunk; its data (a MemChunk) is not decoded here");
             }
             return ExitCodes.OK;
         }
     }
 
     /** {@code chunk encode}: writes a Bigchunk chunk and prints its external key. */
-    @Command(name = "encode",
+    @Command(
+            name = "encode",
             mixinStandardHelpOptions = true,
-            description = {"Write a Bigchunk chunk holding the given samples, the way Cortex encodes it, and print"
-                    + " its external key.",
-                    "The fingerprint is Cortex's client.Fingerprint of the labels; from and through are the first and"
-                            + " last sample times."})
+            description = {
+                "Write a Bigchunk chunk holding the given samples, the way Cortex encodes it, and print"
+                        + " its external key.",
+                "The fingerprint is Cortex's client.Fingerprint of the labels; from and through are the first and"
+                        + " last sample times."
+            })
     static final class Encode implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--user", parameterConsumer = TenantText.class,
-                required = true, paramLabel = "USER", description = "The tenant.")
+        @Option(
+                names = "--user",
+                parameterConsumer = TenantText.class,
+                required = true,
+                paramLabel = "USER",
+                description = "The tenant.")
         String user;
 
-        @Option(names = "--labels", parameterConsumer = FreeText.class, required = true, paramLabel = "LABELS",
+        @Option(
+                names = "--labels",
+                parameterConsumer = FreeText.class,
+                required = true,
+                paramLabel = "LABELS",
                 description = "The series, e.g. '{__name__=\"foo\",bar=\"baz\"}'.")
         String labels;
 
-        @Option(names = "--samples", required = true, paramLabel = "SAMPLES",
-                description = "Comma-separated t:v pairs, t in ms (ascending), v a float (NaN, +Inf, -Inf allowed,"
-                        + " StaleNaN for Prometheus' stale marker, NaN(0x<16 hex digits>) for other NaN bits),"
-                        + " e.g. '1557654321000:0,1557654336000:1.5'.")
+        @Option(
+                names = "--samples",
+                required = true,
+                paramLabel = "SAMPLES",
+                description =
+                        "Comma-separated t:v pairs, t in ms (ascending), v a float (NaN, +Inf, -Inf allowed,"
+                                + " StaleNaN for Prometheus' stale marker, NaN(0x<16 hex digits>) for other NaN bits),"
+                                + " e.g. '1557654321000:0,1557654336000:1.5'.")
         String samples;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the chunk.")
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "FILE",
+                description = "Where to write the chunk.")
         Path out;
 
-        @Option(names = "--key-format", paramLabel = "FORMAT", defaultValue = "current",
-                description = "Key form to print: current (<user>/<fp>:<from>:<through>:<checksum>) or v12 (Loki"
-                        + " schema v12+, <user>/<fp>/<from>:<through>:<checksum>). Default: ${DEFAULT-VALUE}.")
+        @Option(
+                names = "--key-format",
+                paramLabel = "FORMAT",
+                defaultValue = "current",
+                description =
+                        "Key form to print: current (<user>/<fp>:<from>:<through>:<checksum>) or v12 (Loki"
+                                + " schema v12+, <user>/<fp>/<from>:<through>:<checksum>). Default: ${DEFAULT-VALUE}.")
         String keyFormat;
 
         @Override
         public Integer call() throws IOException {
-            KeyFormat format = switch (keyFormat.toLowerCase(Locale.ROOT)) {
-                case "current" -> KeyFormat.CURRENT;
-                case "v12" -> KeyFormat.V12;
-                default -> throw new IllegalArgumentException("--key-format must be current or v12, not " + keyFormat);
-            };
+            KeyFormat format =
+                    switch (keyFormat.toLowerCase(Locale.ROOT)) {
+                        case "current" -> KeyFormat.CURRENT;
+                        case "v12" -> KeyFormat.V12;
+                        default ->
+                                throw new IllegalArgumentException(
+                                        "--key-format must be current or v12, not " + keyFormat);
+                    };
             Labels series = Selectors.parseLabels(labels);
-            ChunkCodec.Encoded encoded = ChunkCodec.encode(Chunk.fromSamples(user, series, parseSamples(samples)));
+            ChunkCodec.Encoded encoded =
+                    ChunkCodec.encode(Chunk.fromSamples(user, series, parseSamples(samples)));
             Files.write(out, encoded.bytes());
             spec.commandLine().getOut().println(encoded.externalKey(format));
             return ExitCodes.OK;
@@ -149,11 +191,12 @@ public final class ChunkCommand implements Runnable {
     }
 
     private static final Pattern NAN_BITS = Pattern.compile("NaN\\(0x([0-9a-fA-F]{16})\\)");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern DECIMAL =
+            Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     /**
-     * {@code t1:v1,t2:v2}: times as int64 ms, values as Go's ParseFloat reads them (NaN, Inf, +Inf, -Inf), or as
-     * {@link SampleValues} prints NaN payloads ({@code StaleNaN}, {@code NaN(0x...)}).
+     * {@code t1:v1,t2:v2}: times as int64 ms, values as Go's ParseFloat reads them (NaN, Inf, +Inf,
+     * -Inf), or as {@link SampleValues} prints NaN payloads ({@code StaleNaN}, {@code NaN(0x...)}).
      */
     static List<Sample> parseSamples(String text) {
         List<Sample> out = new ArrayList<>();
@@ -167,7 +210,8 @@ public final class ChunkCommand implements Runnable {
             try {
                 t = Long.parseLong(p.substring(0, colon).strip());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("sample \"" + p + "\": time is not an integer of milliseconds");
+                throw new IllegalArgumentException(
+                        "sample \"" + p + "\": time is not an integer of milliseconds");
             }
             out.add(new Sample(t, parseValue(p.substring(colon + 1).strip(), p)));
         }
@@ -183,7 +227,8 @@ public final class ChunkCommand implements Runnable {
         if (nanBits.matches()) {
             double d = Double.longBitsToDouble(Long.parseUnsignedLong(nanBits.group(1), 16));
             if (!Double.isNaN(d)) {
-                throw new IllegalArgumentException("sample \"" + pair + "\": " + v + " is not a NaN bit pattern");
+                throw new IllegalArgumentException(
+                        "sample \"" + pair + "\": " + v + " is not a NaN bit pattern");
             }
             return d;
         }
@@ -196,16 +241,18 @@ public final class ChunkCommand implements Runnable {
                 return Double.NEGATIVE_INFINITY;
             default:
                 if (!DECIMAL.matcher(v).matches()) {
-                    throw new IllegalArgumentException("sample \"" + pair + "\": value is not a number");
+                    throw new IllegalArgumentException(
+                            "sample \"" + pair + "\": value is not a number");
                 }
                 return Double.parseDouble(v);
         }
     }
 
     /**
-     * The largest chunk file {@code chunk inspect} reads: far above any chunk the backends take (the gRPC plugin's
-     * messages are 4 MiB, Cortex cuts chunks at 1 KiB-1 MiB of samples), so what is larger (a device such as
-     * {@code /dev/zero}, a wrong file) is refused instead of read until the heap runs out.
+     * The largest chunk file {@code chunk inspect} reads: far above any chunk the backends take
+     * (the gRPC plugin's messages are 4 MiB, Cortex cuts chunks at 1 KiB-1 MiB of samples), so what
+     * is larger (a device such as {@code /dev/zero}, a wrong file) is refused instead of read until
+     * the heap runs out.
      */
     static final int MAX_CHUNK_FILE_BYTES = 256 << 20;
 
@@ -213,8 +260,11 @@ public final class ChunkCommand implements Runnable {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(MAX_CHUNK_FILE_BYTES + 1);
             if (bytes.length > MAX_CHUNK_FILE_BYTES) {
-                throw new IllegalArgumentException(file + " is larger than " + (MAX_CHUNK_FILE_BYTES >> 20)
-                        + " MiB, more than any chunk: not a chunk file");
+                throw new IllegalArgumentException(
+                        file
+                                + " is larger than "
+                                + (MAX_CHUNK_FILE_BYTES >> 20)
+                                + " MiB, more than any chunk: not a chunk file");
             }
             return bytes;
         } catch (NoSuchFileException e) {
@@ -226,7 +276,8 @@ public final class ChunkCommand implements Runnable {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    static String toJson(Chunk c, String key, boolean verified, List<Sample> samples) throws IOException {
+    static String toJson(Chunk c, String key, boolean verified, List<Sample> samples)
+            throws IOException {
         StringWriter sw = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(sw)) {
             g.writeStartObject();

@@ -6,7 +6,6 @@ import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.Progress;
 import io.chunkstore.cli.common.StoreOptions;
-import io.chunkstore.spi.support.ComposedBackend;
 import io.chunkstore.conformance.ConformanceRun;
 import io.chunkstore.conformance.ConformanceRun.CaseResult;
 import io.chunkstore.conformance.ConformanceRun.Report;
@@ -19,6 +18,7 @@ import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
+import io.chunkstore.spi.support.ComposedBackend;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -34,44 +34,51 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code chunkstore conformance}: the conformance suite every backend passes in this build, run against a live
- * cluster named by a config, in tables made for the run ({@code conformance_<random>_...}) that are removed
- * afterwards.
+ * {@code chunkstore conformance}: the conformance suite every backend passes in this build, run
+ * against a live cluster named by a config, in tables made for the run ({@code
+ * conformance_<random>_...}) that are removed afterwards.
  */
-@Command(name = "conformance",
+@Command(
+        name = "conformance",
         mixinStandardHelpOptions = true,
-        description = {"Run the conformance suite (Cortex's storage cases, index semantics and streaming, chunks,"
-                + " tables, the series store under schemas v9-v12) against the live store(s) of a config, and print"
-                + " a pass / fail / skip line per case.",
+        description = {
+            "Run the conformance suite (Cortex's storage cases, index semantics and streaming, chunks,"
+                    + " tables, the series store under schemas v9-v12) against the live store(s) of a config, and print"
+                    + " a pass / fail / skip line per case.",
             "The store: --store NAME, or by default the newest period's store (index and tables) with its"
                     + " object_store (chunks). Every table the run makes starts with conformance_<random>_; they"
                     + " are deleted after each case and any left over at the end, unless --keep.",
             "The suite writes and deletes real data in those tables only; it needs permission to create tables"
                     + " (a Cassandra keyspace, DynamoDB tables, Bigtable tables) where the store has them.",
-            "Exit codes: 0 every case passed or was skipped, 1 a case failed, 2 config error."})
+            "Exit codes: 0 every case passed or was skipped, 1 a case failed, 2 config error."
+        })
 final class ConformanceCommand implements Callable<Integer> {
     /** The prefix of every table of a run, followed by a random run ID and '_'. */
     static final String TABLE_PREFIX = "conformance_";
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    StoreOptions store;
+    @Mixin StoreOptions store;
 
-    @Mixin
-    OutputOption output;
+    @Mixin OutputOption output;
 
-    @Option(names = "--store", paramLabel = "NAME",
+    @Option(
+            names = "--store",
+            paramLabel = "NAME",
             description = "Certify this store alone (a store or object_store name of the config).")
     String only;
 
-    @Option(names = "--keep", description = "Keep the run's tables (for a look at what the suite wrote).")
+    @Option(
+            names = "--keep",
+            description = "Keep the run's tables (for a look at what the suite wrote).")
     boolean keep;
 
-    @Option(names = "--cases", paramLabel = "REGEX",
-            description = "Only the cases whose Contract.test name matches, e.g. 'IndexContract\\..*' or"
-                    + " '.*Prefix.*'. Default: all.")
+    @Option(
+            names = "--cases",
+            paramLabel = "REGEX",
+            description =
+                    "Only the cases whose Contract.test name matches, e.g. 'IndexContract\\..*' or"
+                            + " '.*Prefix.*'. Default: all.")
     Pattern cases;
 
     @Override
@@ -84,29 +91,36 @@ final class ConformanceCommand implements Callable<Integer> {
         err.flush();
         Report report;
         try (Progress progress = Progress.start("cases", -1)) {
-            ConformanceRun.Builder run = ConformanceRun.builder(() -> target.open(cfg))
-                    .tableName(n -> runPrefix + n)
-                    .dropTablesAfterEachTest(!keep)
-                    .listener(new ConformanceRun.Listener() {
-                        @Override
-                        public void planned(long n) {
-                            progress.total(n);
-                        }
+            ConformanceRun.Builder run =
+                    ConformanceRun.builder(() -> target.open(cfg))
+                            .tableName(n -> runPrefix + n)
+                            .dropTablesAfterEachTest(!keep)
+                            .listener(
+                                    new ConformanceRun.Listener() {
+                                        @Override
+                                        public void planned(long n) {
+                                            progress.total(n);
+                                        }
 
-                        @Override
-                        public void started(String contract, String test) {
-                            progress.message(contract + "." + test);
-                        }
+                                        @Override
+                                        public void started(String contract, String test) {
+                                            progress.message(contract + "." + test);
+                                        }
 
-                        @Override
-                        public void finished(CaseResult r) {
-                            progress.step();
-                            if (r.status() == Status.FAILED && !Progress.enabled()) {
-                                err.println("FAIL " + r.name() + ": " + firstLine(r.message()));
-                                err.flush();
-                            }
-                        }
-                    });
+                                        @Override
+                                        public void finished(CaseResult r) {
+                                            progress.step();
+                                            if (r.status() == Status.FAILED
+                                                    && !Progress.enabled()) {
+                                                err.println(
+                                                        "FAIL "
+                                                                + r.name()
+                                                                + ": "
+                                                                + firstLine(r.message()));
+                                                err.flush();
+                                            }
+                                        }
+                                    });
             if (cases != null) {
                 run.cases(n -> cases.matcher(n).matches());
             }
@@ -114,7 +128,8 @@ final class ConformanceCommand implements Callable<Integer> {
         }
         RuntimeException cannotOpen = openFailure(report);
         if (cannotOpen != null) {
-            // No case could reach the store: say why with the store's own error (exit 2 or 3), not 40 failures.
+            // No case could reach the store: say why with the store's own error (exit 2 or 3), not
+            // 40 failures.
             throw cannotOpen;
         }
         List<String> leftOver = keep ? List.of() : cleanUp(cfg, target, runPrefix);
@@ -130,7 +145,9 @@ final class ConformanceCommand implements Callable<Integer> {
         return report.ok() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    /** The store's error when every case failed because the backend could not be opened, else null. */
+    /**
+     * The store's error when every case failed because the backend could not be opened, else null.
+     */
     private static RuntimeException openFailure(Report report) {
         if (report.cases().isEmpty()) {
             return null;
@@ -138,14 +155,19 @@ final class ConformanceCommand implements Callable<Integer> {
         Throwable cause = null;
         for (CaseResult r : report.cases()) {
             Throwable e = r.error();
-            if (r.status() != Status.FAILED || e == null || e.getMessage() == null
-                    || !e.getMessage().startsWith("openBackend() failed") || e.getCause() == null) {
+            if (r.status() != Status.FAILED
+                    || e == null
+                    || e.getMessage() == null
+                    || !e.getMessage().startsWith("openBackend() failed")
+                    || e.getCause() == null) {
                 return null;
             }
             cause = e.getCause();
         }
-        return cause instanceof RuntimeException re ? re
-                : new io.chunkstore.spi.UnavailableException("cannot open the store: " + cause, cause);
+        return cause instanceof RuntimeException re
+                ? re
+                : new io.chunkstore.spi.UnavailableException(
+                        "cannot open the store: " + cause, cause);
     }
 
     private static String runId() {
@@ -160,7 +182,9 @@ final class ConformanceCommand implements Callable<Integer> {
     /** Which store(s) the run certifies. */
     record BackendSpec(String index, String chunks) {
         String describe() {
-            return index.equals(chunks) ? "store " + index : "index store " + index + " with object store " + chunks;
+            return index.equals(chunks)
+                    ? "store " + index
+                    : "index store " + index + " with object store " + chunks;
         }
 
         StorageBackend open(ChunkstoreConfig cfg) {
@@ -204,16 +228,20 @@ final class ConformanceCommand implements Callable<Integer> {
         }
 
         private static StorageBackend openOne(ChunkstoreConfig cfg, String name) {
-            return StorageProviders.open(new BackendContext(name, cfg.storage(), null, cfg.metricsNamespace()));
+            return StorageProviders.open(
+                    new BackendContext(name, cfg.storage(), null, cfg.metricsNamespace()));
         }
     }
 
     private BackendSpec target(ChunkstoreConfig cfg) {
         List<PeriodConfig> periods = cfg.schemaConfig().periods();
         if (only != null) {
-            boolean named = periods.stream().anyMatch(p -> p.store().equals(only) || p.objectStore().equals(only));
+            boolean named =
+                    periods.stream()
+                            .anyMatch(p -> p.store().equals(only) || p.objectStore().equals(only));
             if (!named) {
-                throw new ConfigException("--store " + only + ": no period of " + cfg.source() + " uses it");
+                throw new ConfigException(
+                        "--store " + only + ": no period of " + cfg.source() + " uses it");
             }
             return new BackendSpec(only, only);
         }
@@ -248,25 +276,37 @@ final class ConformanceCommand implements Callable<Integer> {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    private static void text(PrintWriter out, Report report, String runPrefix, List<String> leftOver) {
+    private static void text(
+            PrintWriter out, Report report, String runPrefix, List<String> leftOver) {
         for (CaseResult r : report.cases()) {
-            String status = switch (r.status()) {
-                case PASSED -> "PASS";
-                case FAILED -> "FAIL";
-                case SKIPPED -> "SKIP";
-            };
-            out.printf("%s  %-70s %6.2fs%s%n", status, r.name(), r.duration().toMillis() / 1000.0,
+            String status =
+                    switch (r.status()) {
+                        case PASSED -> "PASS";
+                        case FAILED -> "FAIL";
+                        case SKIPPED -> "SKIP";
+                    };
+            out.printf(
+                    "%s  %-70s %6.2fs%s%n",
+                    status,
+                    r.name(),
+                    r.duration().toMillis() / 1000.0,
                     r.status() == Status.PASSED ? "" : "  " + firstLine(r.message()));
         }
-        out.printf("%d cases: %d passed, %d failed, %d skipped (tables %s*)%n", report.cases().size(),
-                report.count(Status.PASSED), report.count(Status.FAILED), report.count(Status.SKIPPED), runPrefix);
+        out.printf(
+                "%d cases: %d passed, %d failed, %d skipped (tables %s*)%n",
+                report.cases().size(),
+                report.count(Status.PASSED),
+                report.count(Status.FAILED),
+                report.count(Status.SKIPPED),
+                runPrefix);
         for (String t : leftOver) {
             out.println("could not remove table " + t);
         }
         out.flush();
     }
 
-    private static ObjectNode json(Report report, BackendSpec target, String runPrefix, List<String> leftOver) {
+    private static ObjectNode json(
+            Report report, BackendSpec target, String runPrefix, List<String> leftOver) {
         ObjectNode root = Json.object();
         root.put("store", target.index);
         root.put("objectStore", target.chunks);

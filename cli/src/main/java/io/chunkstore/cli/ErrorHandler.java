@@ -9,12 +9,14 @@ import picocli.CommandLine;
 /** Turns exceptions into one clear line on stderr and an exit code from {@link ExitCodes}. */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
-    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
+    public int handleExecutionException(
+            Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
         cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
         if (System.getenv("CHUNKSTORE_DEBUG") != null) {
             ex.printStackTrace(cl.getErr());
         }
-        if (ex instanceof ConfigException || ex instanceof IllegalArgumentException
+        if (ex instanceof ConfigException
+                || ex instanceof IllegalArgumentException
                 || ex instanceof InvalidRequestException) {
             return ExitCodes.USAGE;
         }

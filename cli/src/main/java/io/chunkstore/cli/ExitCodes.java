@@ -4,15 +4,20 @@ package io.chunkstore.cli;
 public final class ExitCodes {
     /** Success. */
     public static final int OK = 0;
-    /** The work ran but found problems (a failed check, a corrupt chunk, a failed conformance case). */
+
+    /**
+     * The work ran but found problems (a failed check, a corrupt chunk, a failed conformance case).
+     */
     public static final int FAILED = 1;
+
     /** The command line or a config file is wrong (picocli's usage error code). */
     public static final int USAGE = 2;
+
     /** The store could not be reached or answered with an error. */
     public static final int STORAGE = 3;
+
     /** Interrupted (Ctrl-C). */
     public static final int INTERRUPTED = 130;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

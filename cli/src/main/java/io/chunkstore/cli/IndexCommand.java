@@ -1,8 +1,8 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliBytes;
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
@@ -19,20 +19,20 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code chunkstore index}: raw index rows, and what they mean. */
-@Command(name = "index",
+@Command(
+        name = "index",
         mixinStandardHelpOptions = true,
         description = "Read the index directly.",
         subcommands = {IndexCommand.Scan.class})
 public final class IndexCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -40,67 +40,99 @@ public final class IndexCommand implements Runnable {
     }
 
     /** {@code index scan}: one hash value's row, streamed, each entry decoded per its schema. */
-    @Command(name = "scan",
+    @Command(
+            name = "scan",
             mixinStandardHelpOptions = true,
-            description = {"Stream the entries of one index row (table + hash value), in range-value order, each"
-                    + " decoded per the schema of the period owning the table: its kind (metric -> series, label ->"
-                    + " series, series -> chunk, series -> label names, and the v1-v6 kinds), the parts of the hash"
-                    + " value, series and chunk IDs, label values, and the bucket-relative hex times as absolute"
-                    + " times.",
+            description = {
+                "Stream the entries of one index row (table + hash value), in range-value order, each"
+                        + " decoded per the schema of the period owning the table: its kind (metric -> series, label ->"
+                        + " series, series -> chunk, series -> label names, and the v1-v6 kinds), the parts of the hash"
+                        + " value, series and chunk IDs, label values, and the bucket-relative hex times as absolute"
+                        + " times.",
                 "Byte arguments (--prefix, --start, --value-equal) are UTF-8 text or hex:<digits>, e.g."
                         + " hex:00 for a range value starting with an empty component.",
                 "--output json prints one JSON object per entry (JSON lines), as they arrive.",
-                "Exit codes: 0 ok, 2 bad config / table not in the schema, 3 store unreachable or table missing."})
+                "Exit codes: 0 ok, 2 bad config / table not in the schema, 3 store unreachable or table missing."
+            })
     static final class Scan implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Mixin
-        StoreOptions store;
+        @Mixin StoreOptions store;
 
-        @Mixin
-        OutputOption output;
+        @Mixin OutputOption output;
 
-        @Option(names = "--table", required = true, paramLabel = "TABLE", description = "Index table, e.g. index_2600.")
+        @Option(
+                names = "--table",
+                required = true,
+                paramLabel = "TABLE",
+                description = "Index table, e.g. index_2600.")
         String table;
 
-        @Option(names = "--hash", parameterConsumer = FreeText.class, required = true, paramLabel = "HASH",
-                description = "Hash value, e.g. 'userID:d18000:foo' or '03:userID:d18000:foo:bar' (v10+ label"
-                        + " rows).")
+        @Option(
+                names = "--hash",
+                parameterConsumer = FreeText.class,
+                required = true,
+                paramLabel = "HASH",
+                description =
+                        "Hash value, e.g. 'userID:d18000:foo' or '03:userID:d18000:foo:bar' (v10+ label"
+                                + " rows).")
         String hash;
 
         @ArgGroup(exclusive = true)
         RangeCondition range;
 
         static final class RangeCondition {
-            @Option(names = "--prefix", paramLabel = "BYTES", description = "Only range values starting with these.")
+            @Option(
+                    names = "--prefix",
+                    paramLabel = "BYTES",
+                    description = "Only range values starting with these.")
             String prefix;
 
-            @Option(names = "--start", paramLabel = "BYTES", description = "Only range values >= these (unsigned).")
+            @Option(
+                    names = "--start",
+                    paramLabel = "BYTES",
+                    description = "Only range values >= these (unsigned).")
             String start;
         }
 
-        @Option(names = "--value-equal", paramLabel = "BYTES", description = "Only entries whose value is these bytes.")
+        @Option(
+                names = "--value-equal",
+                paramLabel = "BYTES",
+                description = "Only entries whose value is these bytes.")
         String valueEqual;
 
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+        @Option(
+                names = "--limit",
+                paramLabel = "N",
+                defaultValue = "0",
                 description = "Stop after N entries (0: no limit). Default: ${DEFAULT-VALUE}.")
         long limit;
 
         @Override
         public Integer call() {
             if (limit < 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be >= 0");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--limit must be >= 0");
             }
             ChunkstoreConfig cfg = store.load();
             PeriodTables tables = new PeriodTables(cfg.schemaConfig());
             List<PeriodConfig> owners = tables.indexPeriods(table);
             if (owners.isEmpty()) {
                 StringBuilder known = new StringBuilder();
-                tables.claims().stream().filter(c -> c.role() == PeriodTables.Role.INDEX)
-                        .forEach(c -> known.append(known.length() == 0 ? "" : ", ").append(c.describe()));
-                throw new ConfigException("table " + table + " is not an index table of any period of "
-                        + cfg.source() + " (its index tables: " + known + ")");
+                tables.claims().stream()
+                        .filter(c -> c.role() == PeriodTables.Role.INDEX)
+                        .forEach(
+                                c ->
+                                        known.append(known.length() == 0 ? "" : ", ")
+                                                .append(c.describe()));
+                throw new ConfigException(
+                        "table "
+                                + table
+                                + " is not an index table of any period of "
+                                + cfg.source()
+                                + " (its index tables: "
+                                + known
+                                + ")");
             }
             IndexQuery.Builder qb = IndexQuery.builder(table, hash);
             if (range != null && range.prefix != null) {
@@ -117,33 +149,52 @@ public final class IndexCommand implements Runnable {
             IndexEntryDecoder decoder = new IndexEntryDecoder(owner.schema());
             PrintWriter out = spec.commandLine().getOut();
             if (!output.json()) {
-                out.println("table " + table + ", hash " + CliBytes.printable(hash.getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8)) + ": schema " + owner.schema() + " (period from "
-                        + owner.from() + "), store " + owner.store());
+                out.println(
+                        "table "
+                                + table
+                                + ", hash "
+                                + CliBytes.printable(
+                                        hash.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                + ": schema "
+                                + owner.schema()
+                                + " (period from "
+                                + owner.from()
+                                + "), store "
+                                + owner.store());
             }
             AtomicLong n = new AtomicLong();
             try (ConfigStores opened = store.open(new SimpleMeterRegistry())) {
-                opened.backends().indexClient(owner.store()).queryPages(List.of(query), (q, page) -> {
-                    ReadBatch.ReadBatchIterator it = page.iterator();
-                    while (it.next()) {
-                        if (limit > 0 && n.get() >= limit) {
-                            return false;
-                        }
-                        n.incrementAndGet();
-                        print(out, decoder, it.rangeValue(), it.value());
-                    }
-                    out.flush();
-                    return limit == 0 || n.get() < limit;
-                });
+                opened.backends()
+                        .indexClient(owner.store())
+                        .queryPages(
+                                List.of(query),
+                                (q, page) -> {
+                                    ReadBatch.ReadBatchIterator it = page.iterator();
+                                    while (it.next()) {
+                                        if (limit > 0 && n.get() >= limit) {
+                                            return false;
+                                        }
+                                        n.incrementAndGet();
+                                        print(out, decoder, it.rangeValue(), it.value());
+                                    }
+                                    out.flush();
+                                    return limit == 0 || n.get() < limit;
+                                });
             }
             if (!output.json()) {
-                out.println(n.get() + " entries" + (limit > 0 && n.get() >= limit ? " (--limit reached)" : ""));
+                out.println(
+                        n.get()
+                                + " entries"
+                                + (limit > 0 && n.get() >= limit ? " (--limit reached)" : ""));
             }
             out.flush();
             return ExitCodes.OK;
         }
 
-        /** The period whose schema decodes the row: the one owning the hash's bucket, else the newest owner. */
+        /**
+         * The period whose schema decodes the row: the one owning the hash's bucket, else the
+         * newest owner.
+         */
         private PeriodConfig ownerFor(ChunkstoreConfig cfg, List<PeriodConfig> owners) {
             var h = HashValue.parse(hash, false).or(() -> HashValue.parse(hash, true));
             if (h.isPresent()) {
@@ -155,7 +206,8 @@ public final class IndexCommand implements Runnable {
             return owners.get(owners.size() - 1);
         }
 
-        private void print(PrintWriter out, IndexEntryDecoder decoder, byte[] rangeValue, byte[] value) {
+        private void print(
+                PrintWriter out, IndexEntryDecoder decoder, byte[] rangeValue, byte[] value) {
             ObjectNode meaning = decoder.decode(hash, rangeValue, value);
             if (output.json()) {
                 ObjectNode o = Json.object();
@@ -170,8 +222,11 @@ public final class IndexCommand implements Runnable {
             } else {
                 out.println(CliBytes.printable(rangeValue) + "  ->  " + CliBytes.printable(value));
                 String d = meaning.path("description").asText("");
-                out.println("    " + meaning.path("kind").asText() + ": "
-                        + (d.isEmpty() ? meaning.path("error").asText("") : d));
+                out.println(
+                        "    "
+                                + meaning.path("kind").asText()
+                                + ": "
+                                + (d.isEmpty() ? meaning.path("error").asText("") : d));
             }
         }
     }

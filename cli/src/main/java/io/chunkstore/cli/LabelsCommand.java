@@ -1,55 +1,66 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
-import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
+import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * {@code chunkstore labels}: the label names of a metric's series in a time range, or the values of one label, as a
- * Cortex querier answers them from the chunk store (label-names rows from schema v11, chunks before).
+ * {@code chunkstore labels}: the label names of a metric's series in a time range, or the values of
+ * one label, as a Cortex querier answers them from the chunk store (label-names rows from schema
+ * v11, chunks before).
  */
-@Command(name = "labels",
+@Command(
+        name = "labels",
         mixinStandardHelpOptions = true,
-        description = {"Print the label names of a metric's series, or with --name the values of that label, in a"
-                + " time range, one per line (--output json: one document).",
-            "Exit codes: 0 ok, 2 bad config / range, 3 store unreachable."})
+        description = {
+            "Print the label names of a metric's series, or with --name the values of that label, in a"
+                    + " time range, one per line (--output json: one document).",
+            "Exit codes: 0 ok, 2 bad config / range, 3 store unreachable."
+        })
 final class LabelsCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    StoreOptions store;
+    @Mixin StoreOptions store;
 
-    @Mixin
-    TimeRangeOptions range;
+    @Mixin TimeRangeOptions range;
 
-    @Mixin
-    OutputOption output;
+    @Mixin OutputOption output;
 
-    @Option(names = "--user", parameterConsumer = TenantText.class,
-            required = true, paramLabel = "USER", description = "Tenant (org) ID.")
+    @Option(
+            names = "--user",
+            parameterConsumer = TenantText.class,
+            required = true,
+            paramLabel = "USER",
+            description = "Tenant (org) ID.")
     String user;
 
-    @Option(names = "--metric", parameterConsumer = FreeText.class,
-            required = true, paramLabel = "NAME", description = "Metric name (__name__).")
+    @Option(
+            names = "--metric",
+            parameterConsumer = FreeText.class,
+            required = true,
+            paramLabel = "NAME",
+            description = "Metric name (__name__).")
     String metric;
 
-    @Option(names = "--name", parameterConsumer = FreeText.class,
-            paramLabel = "LABEL", description = "Print the values of this label instead of names.")
+    @Option(
+            names = "--name",
+            parameterConsumer = FreeText.class,
+            paramLabel = "LABEL",
+            description = "Print the values of this label instead of names.")
     String name;
 
     @Override
@@ -59,8 +70,10 @@ final class LabelsCommand implements Callable<Integer> {
         List<String> answer;
         try (ConfigStores stores = store.open(registry)) {
             CompositeStore cs = stores.querier();
-            answer = name == null ? cs.labelNamesForMetricName(user, range.from, range.to, metric)
-                    : cs.labelValuesForMetricName(user, range.from, range.to, metric, name);
+            answer =
+                    name == null
+                            ? cs.labelNamesForMetricName(user, range.from, range.to, metric)
+                            : cs.labelValuesForMetricName(user, range.from, range.to, metric, name);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {

@@ -1,9 +1,9 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.TenantText;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.cli.common.CliTime;
+import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.loki.Direction;
@@ -31,22 +31,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
-/** {@code chunkstore logs}: query and tail Loki logs straight from the store, with no Loki running. */
-@Command(name = "logs",
+/**
+ * {@code chunkstore logs}: query and tail Loki logs straight from the store, with no Loki running.
+ */
+@Command(
+        name = "logs",
         mixinStandardHelpOptions = true,
-        description = {"Query and tail Loki logs in a chunk store (Loki's querier path over the index and chunks).",
-                "The query is LogQL's subset: a stream selector and line filters |= != |~ !~. Times: RFC 3339"
-                        + " (2023-11-14T22:13:20Z, fractional seconds allowed), Unix seconds (10 digits or fewer),"
-                        + " Unix nanoseconds, or now, now-1h, now+30m."},
+        description = {
+            "Query and tail Loki logs in a chunk store (Loki's querier path over the index and chunks).",
+            "The query is LogQL's subset: a stream selector and line filters |= != |~ !~. Times: RFC 3339"
+                    + " (2023-11-14T22:13:20Z, fractional seconds allowed), Unix seconds (10 digits or fewer),"
+                    + " Unix nanoseconds, or now, now-1h, now+30m."
+        },
         subcommands = {LogsCommand.Query.class, LogsCommand.Tail.class})
 public final class LogsCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -54,26 +58,43 @@ public final class LogsCommand implements Runnable {
     }
 
     /** How entries are printed. */
-    enum Output { raw, jsonl }
+    enum Output {
+        raw,
+        jsonl
+    }
 
     /** The options every logs command shares. */
     static final class StoreOptions {
-        @Option(names = "--config", required = true, paramLabel = "FILE",
-                description = "Cortex or Loki YAML config: schema periods and the storage block of each store.")
+        @Option(
+                names = "--config",
+                required = true,
+                paramLabel = "FILE",
+                description =
+                        "Cortex or Loki YAML config: schema periods and the storage block of each store.")
         Path config;
 
-        @Option(names = "--user", parameterConsumer = TenantText.class, required = true, paramLabel = "TENANT",
+        @Option(
+                names = "--user",
+                parameterConsumer = TenantText.class,
+                required = true,
+                paramLabel = "TENANT",
                 description = "The tenant (Loki's X-Scope-OrgID; \"fake\" in single-tenant Loki).")
         String user;
 
-        @Option(names = "--output", defaultValue = "raw", paramLabel = "FORMAT",
-                description = "raw: the line only (default); jsonl: one JSON object per entry with ts (RFC3339Nano),"
-                        + " labels, line and, when present, structured_metadata.")
+        @Option(
+                names = "--output",
+                defaultValue = "raw",
+                paramLabel = "FORMAT",
+                description =
+                        "raw: the line only (default); jsonl: one JSON object per entry with ts (RFC3339Nano),"
+                                + " labels, line and, when present, structured_metadata.")
         Output output;
 
-        @Option(names = "--skip-corrupt",
-                description = "Leave out chunks that are missing or do not verify and blocks that are corrupt, and"
-                        + " report them on stderr, instead of failing.")
+        @Option(
+                names = "--skip-corrupt",
+                description =
+                        "Leave out chunks that are missing or do not verify and blocks that are corrupt, and"
+                                + " report them on stderr, instead of failing.")
         boolean skipCorrupt;
     }
 
@@ -127,41 +148,63 @@ public final class LogsCommand implements Runnable {
 
     static void reportSkipped(PrintWriter err, String command, List<SkippedChunk> skipped) {
         for (SkippedChunk s : skipped) {
-            err.println(command + ": skipped " + (s.blockIndex() < 0 ? "chunk " + s.externalKey()
-                    : "block " + s.blockIndex() + " of chunk " + s.externalKey()) + ": " + s.reason());
+            err.println(
+                    command
+                            + ": skipped "
+                            + (s.blockIndex() < 0
+                                    ? "chunk " + s.externalKey()
+                                    : "block " + s.blockIndex() + " of chunk " + s.externalKey())
+                            + ": "
+                            + s.reason());
         }
     }
 
     /** {@code logs query}. */
-    @Command(name = "query",
+    @Command(
+            name = "query",
             mixinStandardHelpOptions = true,
-            description = {"Print the entries of a log query in time order (newest first with --direction"
-                    + " backward), merged across streams and de-duplicated across replicated chunks, as Loki does.",
-                    "Example: chunkstore logs query --config loki.yaml --user fake '{job=\"varlogs\"} |= \"error\"'"
-                            + " --from now-1h --limit 50"})
+            description = {
+                "Print the entries of a log query in time order (newest first with --direction"
+                        + " backward), merged across streams and de-duplicated across replicated chunks, as Loki does.",
+                "Example: chunkstore logs query --config loki.yaml --user fake '{job=\"varlogs\"} |= \"error\"'"
+                        + " --from now-1h --limit 50"
+            })
     static final class Query implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @CommandLine.Mixin
-        StoreOptions options;
+        @CommandLine.Mixin StoreOptions options;
 
-        @Parameters(index = "0", paramLabel = "QUERY", description = "LogQL: {selector} with optional line filters.")
+        @Parameters(
+                index = "0",
+                paramLabel = "QUERY",
+                description = "LogQL: {selector} with optional line filters.")
         String query;
 
-        @Option(names = "--from", defaultValue = "now-1h", paramLabel = "TIME",
+        @Option(
+                names = "--from",
+                defaultValue = "now-1h",
+                paramLabel = "TIME",
                 description = "Start of the range, inclusive (default: now-1h).")
         String from;
 
-        @Option(names = "--to", defaultValue = "now", paramLabel = "TIME",
+        @Option(
+                names = "--to",
+                defaultValue = "now",
+                paramLabel = "TIME",
                 description = "End of the range, exclusive (default: now).")
         String to;
 
-        @Option(names = "--direction", defaultValue = "forward", paramLabel = "DIR",
+        @Option(
+                names = "--direction",
+                defaultValue = "forward",
+                paramLabel = "DIR",
                 description = "forward (oldest first, default) or backward (newest first).")
         String direction;
 
-        @Option(names = "--limit", defaultValue = "100", paramLabel = "N",
+        @Option(
+                names = "--limit",
+                defaultValue = "100",
+                paramLabel = "N",
                 description = "At most N entries (default 100; 0 for all).")
         int limit;
 
@@ -173,7 +216,8 @@ public final class LogsCommand implements Runnable {
             long start = CliTime.parseNanos("--from", from, clock);
             long end = CliTime.parseNanos("--to", to, clock);
             if (end < start) {
-                throw new IllegalArgumentException("--to (" + to + ") is before --from (" + from + ")");
+                throw new IllegalArgumentException(
+                        "--to (" + to + ") is before --from (" + from + ")");
             }
             if (limit < 0) {
                 throw new IllegalArgumentException("--limit must be 0 or more, not " + limit);
@@ -183,8 +227,9 @@ public final class LogsCommand implements Runnable {
             Printer printer = new Printer(out, options.output);
             QueryOptions qo = QueryOptions.DEFAULT.withSkipCorrupt(options.skipCorrupt);
             try (ConfigStores stores = open(options.config);
-                 LogQuerier querier = new LogQuerier(new StoreLogChunkSource(stores.querier()), qo);
-                 LogIterator it = querier.select(options.user, q, start, end, dir)) {
+                    LogQuerier querier =
+                            new LogQuerier(new StoreLogChunkSource(stores.querier()), qo);
+                    LogIterator it = querier.select(options.user, q, start, end, dir)) {
                 long n = 0;
                 while ((limit == 0 || n < limit) && it.hasNext()) {
                     printer.print(it.next());
@@ -198,35 +243,50 @@ public final class LogsCommand implements Runnable {
     }
 
     /** {@code logs tail}. */
-    @Command(name = "tail",
+    @Command(
+            name = "tail",
             mixinStandardHelpOptions = true,
-            description = {"Follow a log query as new chunks land in the store: poll it in windows that stay --delay"
-                    + " behind now, printing each entry once, in time order, until interrupted.",
-                    "Chunks flushed later than --delay after their entries are missed (Loki v0.1's store tail has"
-                            + " the same limit; Loki 2.x tails the ingesters instead)."})
+            description = {
+                "Follow a log query as new chunks land in the store: poll it in windows that stay --delay"
+                        + " behind now, printing each entry once, in time order, until interrupted.",
+                "Chunks flushed later than --delay after their entries are missed (Loki v0.1's store tail has"
+                        + " the same limit; Loki 2.x tails the ingesters instead)."
+            })
     static final class Tail implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @CommandLine.Mixin
-        StoreOptions options;
+        @CommandLine.Mixin StoreOptions options;
 
-        @Parameters(index = "0", paramLabel = "QUERY", description = "LogQL: {selector} with optional line filters.")
+        @Parameters(
+                index = "0",
+                paramLabel = "QUERY",
+                description = "LogQL: {selector} with optional line filters.")
         String query;
 
-        @Option(names = "--from", paramLabel = "TIME",
+        @Option(
+                names = "--from",
+                paramLabel = "TIME",
                 description = "Where to start (default: now minus delay and window).")
         String from;
 
-        @Option(names = "--delay", defaultValue = "10s", paramLabel = "DURATION",
+        @Option(
+                names = "--delay",
+                defaultValue = "10s",
+                paramLabel = "DURATION",
                 description = "How far behind now the tail stays (default 10s).")
         String delay;
 
-        @Option(names = "--window", defaultValue = "10s", paramLabel = "DURATION",
+        @Option(
+                names = "--window",
+                defaultValue = "10s",
+                paramLabel = "DURATION",
                 description = "The length of each polled window (default 10s).")
         String window;
 
-        @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+        @Option(
+                names = "--limit",
+                defaultValue = "0",
+                paramLabel = "N",
                 description = "Stop after N entries (default 0: follow until interrupted).")
         long limit;
 
@@ -236,8 +296,12 @@ public final class LogsCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             LogQuery q = LogQuery.parse(query);
-            TailOptions to = TailOptions.DEFAULT.withDelay(CliTime.parseDuration("--delay", delay))
-                    .withWindow(positive("--window", CliTime.parseDuration("--window", window)));
+            TailOptions to =
+                    TailOptions.DEFAULT
+                            .withDelay(CliTime.parseDuration("--delay", delay))
+                            .withWindow(
+                                    positive(
+                                            "--window", CliTime.parseDuration("--window", window)));
             if (from != null) {
                 to = to.withStartNs(CliTime.parseNanos("--from", from, clock));
             }
@@ -246,18 +310,22 @@ public final class LogsCommand implements Runnable {
             QueryOptions qo = QueryOptions.DEFAULT.withSkipCorrupt(options.skipCorrupt);
             long[] printed = {0};
             try (ConfigStores stores = open(options.config);
-                 LogQuerier querier = new LogQuerier(new StoreLogChunkSource(stores.querier()), qo)) {
+                    LogQuerier querier =
+                            new LogQuerier(new StoreLogChunkSource(stores.querier()), qo)) {
                 LogTailer tailer = new LogTailer(querier, options.user, q, to, clock);
-                tailer.run(batch -> {
-                    for (StreamEntry e : batch) {
-                        if (limit > 0 && printed[0] >= limit) {
-                            break;
-                        }
-                        printer.print(e);
-                        printed[0]++;
-                    }
-                    out.flush();
-                }, () -> limit > 0 && printed[0] >= limit, sleeper);
+                tailer.run(
+                        batch -> {
+                            for (StreamEntry e : batch) {
+                                if (limit > 0 && printed[0] >= limit) {
+                                    break;
+                                }
+                                printer.print(e);
+                                printed[0]++;
+                            }
+                            out.flush();
+                        },
+                        () -> limit > 0 && printed[0] >= limit,
+                        sleeper);
                 reportSkipped(spec.commandLine().getErr(), spec.qualifiedName(), tailer.skipped());
             }
             return ExitCodes.OK;
@@ -275,7 +343,9 @@ public final class LogsCommand implements Runnable {
         return switch (d.toLowerCase(Locale.ROOT)) {
             case "forward" -> Direction.FORWARD;
             case "backward" -> Direction.BACKWARD;
-            default -> throw new IllegalArgumentException("--direction must be forward or backward, not " + d);
+            default ->
+                    throw new IllegalArgumentException(
+                            "--direction must be forward or backward, not " + d);
         };
     }
 }

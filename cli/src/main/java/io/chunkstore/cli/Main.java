@@ -4,29 +4,30 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The chunkstore executable. Each sub-command lives in its own class and prints {@code --help}. */
-@Command(name = "chunkstore",
+@Command(
+        name = "chunkstore",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "A storage engine for Cortex/Loki chunk stores on Cassandra, Bigtable, DynamoDB, S3 and a local"
-                + " embedded store.",
+        description =
+                "A storage engine for Cortex/Loki chunk stores on Cassandra, Bigtable, DynamoDB, S3 and a local"
+                        + " embedded store.",
         subcommands = {
-                CommandLine.HelpCommand.class,
-                SchemaCommand.class,
-                ChunkCommand.class,
-                ServeCommand.class,
-                TablesCommand.class,
-                QueryCommand.class,
-                LabelsCommand.class,
-                IndexCommand.class,
-                ConformanceCommand.class,
-                LogsCommand.class,
-                MigrateCommand.class,
-                BenchCommand.class,
-                BackupCommand.class,
+            CommandLine.HelpCommand.class,
+            SchemaCommand.class,
+            ChunkCommand.class,
+            ServeCommand.class,
+            TablesCommand.class,
+            QueryCommand.class,
+            LabelsCommand.class,
+            IndexCommand.class,
+            ConformanceCommand.class,
+            LogsCommand.class,
+            MigrateCommand.class,
+            BenchCommand.class,
+            BackupCommand.class,
         })
 public final class Main implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -1,12 +1,12 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.FreeText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliTime;
+import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.config.Durations;
@@ -53,16 +53,17 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * {@code chunkstore migrate}: copies chunks and their index from one store to another with the engine in
- * {@link io.chunkstore.core.migrate}; this class only reads the command line, opens the two stores, shows progress and
- * prints the summary.
+ * {@code chunkstore migrate}: copies chunks and their index from one store to another with the
+ * engine in {@link io.chunkstore.core.migrate}; this class only reads the command line, opens the
+ * two stores, shows progress and prints the summary.
  */
-@Command(name = "migrate",
+@Command(
+        name = "migrate",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -78,95 +79,152 @@ import picocli.CommandLine;
                     + " __name__=\"logs\", so --match is optional and may omit the name.",
             "Exit codes: 0 done (or stopped by --max-shards), 1 something failed (listed in the summary), 2 bad"
                     + " arguments or config, 3 a store could not be reached, 130 stopped by Ctrl-C.",
-            "See docs/migrate.md."})
+            "See docs/migrate.md."
+        })
 public final class MigrateCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--source-config", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--source-config",
+            required = true,
+            paramLabel = "FILE",
             description = "Cortex or Loki config of the store to read (schema and storage blocks).")
     Path sourceConfig;
 
-    @Option(names = "--dest-config", required = true, paramLabel = "FILE",
-            description = "Cortex or Loki config of the store to write; its schema periods decide the index layout.")
+    @Option(
+            names = "--dest-config",
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "Cortex or Loki config of the store to write; its schema periods decide the index layout.")
     Path destConfig;
 
-    @Option(names = "--from", required = true, paramLabel = "TIME",
-            description = "Start of the range (inclusive): RFC 3339 (2024-01-01T00:00:00Z), a date (UTC midnight),"
-                    + " or Unix seconds or milliseconds.")
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "TIME",
+            description =
+                    "Start of the range (inclusive): RFC 3339 (2024-01-01T00:00:00Z), a date (UTC midnight),"
+                            + " or Unix seconds or milliseconds.")
     String from;
 
-    @Option(names = "--to", required = true, paramLabel = "TIME", description = "End of the range (exclusive).")
+    @Option(
+            names = "--to",
+            required = true,
+            paramLabel = "TIME",
+            description = "End of the range (exclusive).")
     String to;
 
-    @Option(names = "--tenant", parameterConsumer = FreeText.class, required = true, paramLabel = "SRC[=DST]",
+    @Option(
+            names = "--tenant",
+            parameterConsumer = FreeText.class,
+            required = true,
+            paramLabel = "SRC[=DST]",
             description = "A tenant to migrate, renamed to DST when given (repeatable).")
     List<String> tenants = new ArrayList<>();
 
-    @Option(names = "--match", paramLabel = "SELECTOR",
-            description = "Series to migrate, with a metric name: '{__name__=\"m\",job=\"x\"}', 'm{job=\"x\"}' or"
-                    + " '{__name__=~\"m1|m2\"}' (repeatable; a chunk is copied when one matches). Default for a Loki"
-                    + " source: every stream.")
+    @Option(
+            names = "--match",
+            paramLabel = "SELECTOR",
+            description =
+                    "Series to migrate, with a metric name: '{__name__=\"m\",job=\"x\"}', 'm{job=\"x\"}' or"
+                            + " '{__name__=~\"m1|m2\"}' (repeatable; a chunk is copied when one matches). Default for a Loki"
+                            + " source: every stream.")
     List<String> matches = new ArrayList<>();
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "" + MigrationPlan.DEFAULT_PARALLEL,
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            defaultValue = "" + MigrationPlan.DEFAULT_PARALLEL,
             description = "Shards migrated at once (default ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "" + MigrationPlan.DEFAULT_BATCH,
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            defaultValue = "" + MigrationPlan.DEFAULT_BATCH,
             description = "Chunks fetched and written per batch (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--shard-by", paramLabel = "DURATION", defaultValue = "6h",
+    @Option(
+            names = "--shard-by",
+            paramLabel = "DURATION",
+            defaultValue = "6h",
             description = "Length of a time shard (default ${DEFAULT-VALUE}).")
     String shardBy;
 
-    @Option(names = "--checkpoint", paramLabel = "FILE",
-            description = "Record progress here and resume from it; refused when written for other parameters.")
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "FILE",
+            description =
+                    "Record progress here and resume from it; refused when written for other parameters.")
     Path checkpoint;
 
-    @Option(names = "--verify",
-            description = "Read every written chunk back, compare it, and find it through the destination index.")
+    @Option(
+            names = "--verify",
+            description =
+                    "Read every written chunk back, compare it, and find it through the destination index.")
     boolean verify;
 
-    @Option(names = "--dry-run", description = "List what would be copied; write nothing (not even the checkpoint).")
+    @Option(
+            names = "--dry-run",
+            description = "List what would be copied; write nothing (not even the checkpoint).")
     boolean dryRun;
 
-    @Option(names = "--create-tables",
-            description = "Create missing destination tables the chunks are written to (provisioned as the"
-                    + " destination's table_manager block says for active tables).")
+    @Option(
+            names = "--create-tables",
+            description =
+                    "Create missing destination tables the chunks are written to (provisioned as the"
+                            + " destination's table_manager block says for active tables).")
     boolean createTables;
 
-    @Option(names = "--max-shards", paramLabel = "N", defaultValue = "0",
-            description = "Stop after this many shards (resume later with the same --checkpoint); 0 = all.")
+    @Option(
+            names = "--max-shards",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "Stop after this many shards (resume later with the same --checkpoint); 0 = all.")
     int maxShards;
 
-    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
+    @Option(
+            names = "--output",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
             description = "Summary as text (default) or json.")
     String output;
 
     @Override
     public Integer call() {
-        boolean json = switch (output.toLowerCase(Locale.ROOT)) {
-            case "text" -> false;
-            case "json" -> true;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--output must be text or json, not '" + output + "'");
-        };
+        boolean json =
+                switch (output.toLowerCase(Locale.ROOT)) {
+                    case "text" -> false;
+                    case "json" -> true;
+                    default ->
+                            throw new CommandLine.ParameterException(
+                                    spec.commandLine(),
+                                    "--output must be text or json, not '" + output + "'");
+                };
         long fromMs = CliTime.parseMillis("--from", from, Clock.systemUTC());
         long toMs = CliTime.parseMillis("--to", to, Clock.systemUTC());
         Duration shard;
         try {
             shard = Durations.parse(shardBy);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--shard-by " + shardBy + ": "
-                    + e.getMessage() + " (write e.g. 6h, 1d, 30m)");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--shard-by " + shardBy + ": " + e.getMessage() + " (write e.g. 6h, 1d, 30m)");
         }
         ChunkstoreConfig src = ChunkstoreConfig.load(sourceConfig);
         ChunkstoreConfig dst = ChunkstoreConfig.load(destConfig);
-        MigrationPlan.Builder b = MigrationPlan.builder(fromMs, toMs).shardBy(shard).parallel(parallel)
-                .batchSize(batch).verify(verify).dryRun(dryRun).maxShards(maxShards)
-                .identities(identity(sourceConfig, src), identity(destConfig, dst));
+        MigrationPlan.Builder b =
+                MigrationPlan.builder(fromMs, toMs)
+                        .shardBy(shard)
+                        .parallel(parallel)
+                        .batchSize(batch)
+                        .verify(verify)
+                        .dryRun(dryRun)
+                        .maxShards(maxShards)
+                        .identities(identity(sourceConfig, src), identity(destConfig, dst));
         if (src.dialect() == ConfigDialect.LOKI) {
             b.impliedMetricName(MigrationPlan.LOKI_METRIC_NAME);
         }
@@ -180,42 +238,60 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         matches.forEach(b::match);
         MigrationPlan plan = b.build();
-        Checkpoint ckpt = checkpoint == null ? Checkpoint.inMemory(plan.identity())
-                : Checkpoint.open(checkpoint, plan.identity());
+        Checkpoint ckpt =
+                checkpoint == null
+                        ? Checkpoint.inMemory(plan.identity())
+                        : Checkpoint.open(checkpoint, plan.identity());
 
         MeterRegistry registry = new SimpleMeterRegistry();
         boolean sameConfig = sameFile(sourceConfig, destConfig);
         PrintWriter err = spec.commandLine().getErr();
-        // No index cache (every lookup reads the store, so verification sees what was written), no chunk cache and no
+        // No index cache (every lookup reads the store, so verification sees what was written), no
+        // chunk cache and no
         // query limits: ConfigStores.unlimited().
         try (ConfigStores srcStores = ConfigStores.open(src, registry);
-             ConfigStores dstStores = sameConfig ? null : ConfigStores.open(dst, registry)) {
+                ConfigStores dstStores = sameConfig ? null : ConfigStores.open(dst, registry)) {
             ConfigStores dstOpened = sameConfig ? srcStores : dstStores;
             CompositeStore srcStore = srcStores.unlimited();
             CompositeStore dstStore = dstOpened.unlimited();
             StoreBackends dstB = dstOpened.backends();
-            DestinationTables tables = !createTables ? null : new DestinationTables(dst.schemaConfig(),
-                    store -> dstB.backend(store).capabilities().has(Feature.TABLES) ? dstB.tableClient(store) : null,
-                    TableManagerConfig.from(dst));
-            Migrator migrator = new Migrator(MigrationSource.of(srcStore), MigrationDestination.of(dstStore, tables),
-                    plan).checkpoint(ckpt);
+            DestinationTables tables =
+                    !createTables
+                            ? null
+                            : new DestinationTables(
+                                    dst.schemaConfig(),
+                                    store ->
+                                            dstB.backend(store).capabilities().has(Feature.TABLES)
+                                                    ? dstB.tableClient(store)
+                                                    : null,
+                                    TableManagerConfig.from(dst));
+            Migrator migrator =
+                    new Migrator(
+                                    MigrationSource.of(srcStore),
+                                    MigrationDestination.of(dstStore, tables),
+                                    plan)
+                            .checkpoint(ckpt);
             Reporter reporter = new Reporter(err, plan);
             migrator.listener(reporter);
 
             CountDownLatch finished = new CountDownLatch(1);
             AtomicBoolean signalled = new AtomicBoolean();
-            Thread hook = new Thread(() -> {
-                signalled.set(true);
-                err.println("chunkstore migrate: stopping after the running batches; the checkpoint keeps the"
-                        + " progress (kill the process to stop at once)");
-                err.flush();
-                migrator.stop();
-                try {
-                    finished.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "migrate-shutdown");
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                signalled.set(true);
+                                err.println(
+                                        "chunkstore migrate: stopping after the running batches; the checkpoint keeps the"
+                                                + " progress (kill the process to stop at once)");
+                                err.flush();
+                                migrator.stop();
+                                try {
+                                    finished.await(60, TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "migrate-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             MigrationSummary summary;
             try {
@@ -244,8 +320,12 @@ public final class MigrateCommand implements Callable<Integer> {
     static String identity(Path file, ChunkstoreConfig config) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] d = sha.digest(config.schemaConfig().toString().getBytes(StandardCharsets.UTF_8));
-            return file.toAbsolutePath().normalize() + " (schema " + HexFormat.of().formatHex(d, 0, 8) + ")";
+            byte[] d =
+                    sha.digest(config.schemaConfig().toString().getBytes(StandardCharsets.UTF_8));
+            return file.toAbsolutePath().normalize()
+                    + " (schema "
+                    + HexFormat.of().formatHex(d, 0, 8)
+                    + ")";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -263,41 +343,84 @@ public final class MigrateCommand implements Callable<Integer> {
 
     static String text(MigrationSummary s, MigrationPlan plan) {
         StringBuilder sb = new StringBuilder();
-        String state = s.dryRun() ? "dry run" : !s.ok() ? "failed" : s.complete() ? "complete"
-                : s.stopped() ? "stopped" : "incomplete";
-        sb.append(String.format(Locale.ROOT, "migrate %s: %d/%d shards done (%d before this run) in %s%n", state,
-                s.shardsDone(), s.shardsTotal(), s.shardsResumed(), human(s.elapsed())));
+        String state =
+                s.dryRun()
+                        ? "dry run"
+                        : !s.ok()
+                                ? "failed"
+                                : s.complete()
+                                        ? "complete"
+                                        : s.stopped() ? "stopped" : "incomplete";
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "migrate %s: %d/%d shards done (%d before this run) in %s%n",
+                        state,
+                        s.shardsDone(),
+                        s.shardsTotal(),
+                        s.shardsResumed(),
+                        human(s.elapsed())));
         if (s.dryRun()) {
-            sb.append(row("chunks to copy", s.found(), String.format(Locale.ROOT,
-                    "verbatim %,d, re-keyed %,d, re-encoded %,d", s.verbatim(), s.rekeyed(), s.reencoded())));
+            sb.append(
+                    row(
+                            "chunks to copy",
+                            s.found(),
+                            String.format(
+                                    Locale.ROOT,
+                                    "verbatim %,d, re-keyed %,d, re-encoded %,d",
+                                    s.verbatim(),
+                                    s.rekeyed(),
+                                    s.reencoded())));
         } else {
             sb.append(row("chunks found", s.found(), ""));
-            sb.append(row("copied", s.copied(), String.format(Locale.ROOT, "%s; verbatim %,d, re-keyed %,d,"
-                    + " re-encoded %,d", bytes(s.bytes()), s.verbatim(), s.rekeyed(), s.reencoded())));
+            sb.append(
+                    row(
+                            "copied",
+                            s.copied(),
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s; verbatim %,d, re-keyed %,d," + " re-encoded %,d",
+                                    bytes(s.bytes()),
+                                    s.verbatim(),
+                                    s.rekeyed(),
+                                    s.reencoded())));
         }
-        sb.append(row("skipped", s.skipped(), "references to chunks of an earlier shard (they span shards)"));
+        sb.append(
+                row(
+                        "skipped",
+                        s.skipped(),
+                        "references to chunks of an earlier shard (they span shards)"));
         sb.append(row("filtered", s.filtered(), "labels failed a matcher"));
         if (plan.verify()) {
-            sb.append(row("verified", s.verified(), "read back equal and found through the destination index"));
+            sb.append(
+                    row(
+                            "verified",
+                            s.verified(),
+                            "read back equal and found through the destination index"));
         }
         sb.append(row("failed", s.failed(), ""));
         int shown = 0;
         for (MigrationFailure f : s.failures()) {
             if (shown++ == 100) {
-                sb.append("    ... ").append(s.failed() - 100).append(" more (--output json lists all)\n");
+                sb.append("    ... ")
+                        .append(s.failed() - 100)
+                        .append(" more (--output json lists all)\n");
                 break;
             }
             sb.append("    ").append(f).append('\n');
         }
         if (!s.complete() && !s.dryRun()) {
-            sb.append(s.stopped() ? "rerun with the same arguments and --checkpoint to continue\n"
-                    : "some shards did not finish; rerun with the same arguments and --checkpoint to redo them\n");
+            sb.append(
+                    s.stopped()
+                            ? "rerun with the same arguments and --checkpoint to continue\n"
+                            : "some shards did not finish; rerun with the same arguments and --checkpoint to redo them\n");
         }
         return sb.toString();
     }
 
     private static String row(String what, long n, String detail) {
-        return String.format(Locale.ROOT, "  %-16s %,12d%s%n", what, n, detail.isEmpty() ? "" : "   " + detail);
+        return String.format(
+                Locale.ROOT, "  %-16s %,12d%s%n", what, n, detail.isEmpty() ? "" : "   " + detail);
     }
 
     static String json(MigrationSummary s, MigrationPlan plan) {
@@ -366,9 +489,9 @@ public final class MigrateCommand implements Callable<Integer> {
     // ---- progress
 
     /**
-     * Progress on stderr: a bar (chunks, bytes, rate, ETA) when stderr is a terminal, a log line every 10 s
-     * otherwise, and each failure as it happens (the first 100). The chunk total is estimated from the shards listed
-     * so far.
+     * Progress on stderr: a bar (chunks, bytes, rate, ETA) when stderr is a terminal, a log line
+     * every 10 s otherwise, and each failure as it happens (the first 100). The chunk total is
+     * estimated from the shards listed so far.
      */
     static final class Reporter implements MigrationListener, AutoCloseable {
         private final PrintWriter err;
@@ -386,15 +509,25 @@ public final class MigrateCommand implements Callable<Integer> {
 
         Reporter(PrintWriter err, MigrationPlan plan) {
             this.err = err;
-            boolean tty = System.console() != null && System.getenv("CHUNKSTORE_NO_PROGRESS") == null;
+            boolean tty =
+                    System.console() != null && System.getenv("CHUNKSTORE_NO_PROGRESS") == null;
             if (tty) {
-                bar = new ProgressBarBuilder().setTaskName(plan.dryRun() ? "listing" : "migrate").setInitialMax(-1)
-                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
-                        .setUnit(" chunks", 1).showSpeed().setUpdateIntervalMillis(500).build();
+                bar =
+                        new ProgressBarBuilder()
+                                .setTaskName(plan.dryRun() ? "listing" : "migrate")
+                                .setInitialMax(-1)
+                                .setStyle(ProgressBarStyle.ASCII)
+                                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                                .setUnit(" chunks", 1)
+                                .showSpeed()
+                                .setUpdateIntervalMillis(500)
+                                .build();
                 ticker = null;
             } else {
                 bar = null;
-                ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("migrate-progress"));
+                ticker =
+                        Executors.newSingleThreadScheduledExecutor(
+                                DaemonThreads.named("migrate-progress"));
                 ticker.scheduleAtFixedRate(this::logLine, 10, 10, TimeUnit.SECONDS);
             }
         }
@@ -402,8 +535,14 @@ public final class MigrateCommand implements Callable<Integer> {
         @Override
         public void started(int shardsTotal, int shardsResumed) {
             pendingShards = shardsTotal - shardsResumed;
-            print("chunkstore migrate: " + shardsTotal + " shards, " + shardsResumed + " done before, "
-                    + pendingShards + " to do");
+            print(
+                    "chunkstore migrate: "
+                            + shardsTotal
+                            + " shards, "
+                            + shardsResumed
+                            + " done before, "
+                            + pendingShards
+                            + " to do");
         }
 
         @Override
@@ -416,7 +555,8 @@ public final class MigrateCommand implements Callable<Integer> {
         }
 
         private long estimate(long listed, int shards) {
-            return listed + Math.round((double) listed / shards * Math.max(0, pendingShards - shards));
+            return listed
+                    + Math.round((double) listed / shards * Math.max(0, pendingShards - shards));
         }
 
         @Override
@@ -425,8 +565,12 @@ public final class MigrateCommand implements Callable<Integer> {
             long b = bytes.addAndGet(n);
             if (bar != null) {
                 bar.stepBy(chunks);
-                bar.setExtraMessage(String.format(Locale.ROOT, " %s %s/s", MigrateCommand.bytes(b),
-                        MigrateCommand.bytes((long) (b / seconds()))));
+                bar.setExtraMessage(
+                        String.format(
+                                Locale.ROOT,
+                                " %s %s/s",
+                                MigrateCommand.bytes(b),
+                                MigrateCommand.bytes((long) (b / seconds()))));
             }
         }
 
@@ -454,11 +598,23 @@ public final class MigrateCommand implements Callable<Integer> {
             long b = bytes.get();
             int listed = listedShards.get();
             long total = listed == 0 ? 0 : estimate(listedChunks.get(), listed);
-            String eta = c == 0 || total == 0 ? "?" : human(Duration.ofSeconds(
-                    (long) (Math.max(0, total - c) / (c / s))));
-            print(String.format(Locale.ROOT, "chunkstore migrate: shards %d/%d, chunks %,d of ~%,d, %s, %.0f chunks/s,"
-                    + " %s/s, eta %s", endedShards.get(), pendingShards, c, total, MigrateCommand.bytes(b), c / s,
-                    MigrateCommand.bytes((long) (b / s)), eta));
+            String eta =
+                    c == 0 || total == 0
+                            ? "?"
+                            : human(Duration.ofSeconds((long) (Math.max(0, total - c) / (c / s))));
+            print(
+                    String.format(
+                            Locale.ROOT,
+                            "chunkstore migrate: shards %d/%d, chunks %,d of ~%,d, %s, %.0f chunks/s,"
+                                    + " %s/s, eta %s",
+                            endedShards.get(),
+                            pendingShards,
+                            c,
+                            total,
+                            MigrateCommand.bytes(b),
+                            c / s,
+                            MigrateCommand.bytes((long) (b / s)),
+                            eta));
         }
 
         private void print(String line) {

@@ -18,28 +18,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code chunkstore schema entries}: the index entries one chunk writes, from every period its range touches (each
- * with the part of the range inside it).
+ * {@code chunkstore schema entries}: the index entries one chunk writes, from every period its
+ * range touches (each with the part of the range inside it).
  */
-@Command(name = "entries",
+@Command(
+        name = "entries",
         mixinStandardHelpOptions = true,
-        description = {"Print the index entries a chunk writes.",
+        description = {
+            "Print the index entries a chunk writes.",
             "One JSON object per line, bytes in lowercase hex (\"\" when empty):",
             "  {\"kind\":\"entry\",\"table\":T,\"hash\":H,\"range\":HEX,\"value\":HEX}",
-            "A range spanning periods gives the entries of each period for its part of the range."})
+            "A range spanning periods gives the entries of each period for its part of the range."
+        })
 final class SchemaEntriesCommand implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    SchemaRangeOptions range;
+    @Mixin SchemaRangeOptions range;
 
-    @Option(names = "--labels", parameterConsumer = FreeText.class, required = true, paramLabel = "LABELS",
+    @Option(
+            names = "--labels",
+            parameterConsumer = FreeText.class,
+            required = true,
+            paramLabel = "LABELS",
             description = "The series' label set, e.g. '{__name__=\"foo\",bar=\"baz\"}'.")
     String labels;
 
-    @Option(names = "--chunk-id", parameterConsumer = FreeText.class, required = true, paramLabel = "ID",
-            description = "The chunk's external key, e.g. userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:38eb373c.")
+    @Option(
+            names = "--chunk-id",
+            parameterConsumer = FreeText.class,
+            required = true,
+            paramLabel = "ID",
+            description =
+                    "The chunk's external key, e.g. userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:38eb373c.")
     String chunkId;
 
     @Override
@@ -48,12 +58,14 @@ final class SchemaEntriesCommand implements Callable<Integer> {
         try {
             ChunkRef.parse(range.user, chunkId);
         } catch (InvalidChunkException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--chunk-id: " + e.getMessage());
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--chunk-id: " + e.getMessage());
         }
         List<String> lines = new ArrayList<>();
         for (PeriodRange r : range.writeRanges(spec)) {
             IndexSchema schema = IndexSchemas.forPeriod(r.period());
-            for (IndexEntry e : schema.writeEntries(r.fromMs(), r.throughMs(), range.user, series, chunkId)) {
+            for (IndexEntry e :
+                    schema.writeEntries(r.fromMs(), r.throughMs(), range.user, series, chunkId)) {
                 lines.add(SchemaJsonLines.entry(e));
             }
         }

@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The output contract of {@code chunkstore schema}: one JSON object per line, bytes as lowercase hex, "" for empty.
+ * The output contract of {@code chunkstore schema}: one JSON object per line, bytes as lowercase
+ * hex, "" for empty.
+ *
  * <pre>
  * {"kind":"entry","table":T,"hash":H,"range":HEX,"value":HEX}
  * {"kind":"query","lookup":KIND,"table":T,"hash":H,"prefix":HEX,"start":HEX,"valueEqual":HEX}
@@ -19,8 +21,7 @@ import java.util.Map;
 final class SchemaJsonLines {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SchemaJsonLines() {
-    }
+    private SchemaJsonLines() {}
 
     static String entry(IndexEntry e) {
         Map<String, String> m = new LinkedHashMap<>();

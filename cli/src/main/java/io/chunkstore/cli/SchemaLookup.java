@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 import picocli.CommandLine;
 
-/** The lookups of {@code chunkstore schema queries}, named as in its output's {@code lookup} field. */
+/**
+ * The lookups of {@code chunkstore schema queries}, named as in its output's {@code lookup} field.
+ */
 enum SchemaLookup {
     /** All series (or chunks, v1-v6) of a metric. */
     METRIC("metric"),
@@ -36,8 +38,11 @@ enum SchemaLookup {
                     return l;
                 }
             }
-            throw new CommandLine.TypeConversionException("unknown lookup '" + s + "' (use metric, label, labelvalue,"
-                    + " chunks, labelnames)");
+            throw new CommandLine.TypeConversionException(
+                    "unknown lookup '"
+                            + s
+                            + "' (use metric, label, labelvalue,"
+                            + " chunks, labelnames)");
         }
     }
 

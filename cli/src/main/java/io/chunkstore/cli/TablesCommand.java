@@ -28,23 +28,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
- * {@code chunkstore tables plan|sync}: Cortex's table manager over the stores of a config: which index and chunk
- * tables the schema expects now, and bringing each store's tables there (create, update provisioning, delete past
- * retention when enabled). One manager per store with tables, each managing the tables its periods put there.
+ * {@code chunkstore tables plan|sync}: Cortex's table manager over the stores of a config: which
+ * index and chunk tables the schema expects now, and bringing each store's tables there (create,
+ * update provisioning, delete past retention when enabled). One manager per store with tables, each
+ * managing the tables its periods put there.
  */
-@Command(name = "tables",
+@Command(
+        name = "tables",
         mixinStandardHelpOptions = true,
         description = "The table manager: the tables a schema config expects, and making them so.",
         subcommands = {TablesCommand.Plan.class, TablesCommand.Sync.class})
 public final class TablesCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -53,15 +54,16 @@ public final class TablesCommand implements Runnable {
 
     /** Options both sub-commands share. */
     static final class Common {
-        @Mixin
-        StoreOptions store;
+        @Mixin StoreOptions store;
 
-        @Mixin
-        OutputOption output;
+        @Mixin OutputOption output;
 
-        @Option(names = "--store", paramLabel = "NAME",
-                description = "Manage only this store's tables (a store or object_store name of the config)."
-                        + " Default: every store of the config that has tables.")
+        @Option(
+                names = "--store",
+                paramLabel = "NAME",
+                description =
+                        "Manage only this store's tables (a store or object_store name of the config)."
+                                + " Default: every store of the config that has tables.")
         String only;
 
         /** The stores to manage, each with a table client. */
@@ -73,8 +75,14 @@ public final class TablesCommand implements Runnable {
             }
             if (only != null) {
                 if (!named.contains(only)) {
-                    throw new ConfigException("--store " + only + ": no period of " + cfg.source() + " uses it (stores: "
-                            + named + ")");
+                    throw new ConfigException(
+                            "--store "
+                                    + only
+                                    + ": no period of "
+                                    + cfg.source()
+                                    + " uses it (stores: "
+                                    + named
+                                    + ")");
                 }
                 if (!backends.backend(only).capabilities().has(Feature.TABLES)) {
                     throw new ConfigException("--store " + only + " has no tables to manage");
@@ -88,8 +96,12 @@ public final class TablesCommand implements Runnable {
                 }
             }
             if (out.isEmpty()) {
-                throw new ConfigException("no store of " + cfg.source() + " has tables to manage (stores: " + named
-                        + ")");
+                throw new ConfigException(
+                        "no store of "
+                                + cfg.source()
+                                + " has tables to manage (stores: "
+                                + named
+                                + ")");
             }
             return out;
         }
@@ -98,26 +110,30 @@ public final class TablesCommand implements Runnable {
             TableManagerConfig tmc = TableManagerConfig.from(cfg);
             Map<String, TableManager> out = new LinkedHashMap<>();
             for (String s : stores(cfg, backends)) {
-                out.put(s, TableManager.forStore(tmc, cfg.schemaConfig(), backends, s)
-                        .metrics(new SimpleMeterRegistry(), cfg.metricsNamespace()).build());
+                out.put(
+                        s,
+                        TableManager.forStore(tmc, cfg.schemaConfig(), backends, s)
+                                .metrics(new SimpleMeterRegistry(), cfg.metricsNamespace())
+                                .build());
             }
             return out;
         }
     }
 
     /** {@code tables plan}. */
-    @Command(name = "plan",
+    @Command(
+            name = "plan",
             mixinStandardHelpOptions = true,
-            description = {"Print what a sync would do now, changing nothing: for each store, the tables to create,"
-                    + " to update (provisioning before -> after), to delete (past retention, when"
-                    + " retention_deletes_enabled), and those kept.",
-                "Exit codes: 0 ok, 2 config error, 3 store unreachable."})
+            description = {
+                "Print what a sync would do now, changing nothing: for each store, the tables to create,"
+                        + " to update (provisioning before -> after), to delete (past retention, when"
+                        + " retention_deletes_enabled), and those kept.",
+                "Exit codes: 0 ok, 2 config error, 3 store unreachable."
+            })
     static final class Plan implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Mixin
-        Common common;
+        @Mixin Common common;
 
         @Override
         public Integer call() {
@@ -141,21 +157,25 @@ public final class TablesCommand implements Runnable {
     }
 
     /** {@code tables sync}. */
-    @Command(name = "sync",
+    @Command(
+            name = "sync",
             mixinStandardHelpOptions = true,
-            description = {"Bring each store's tables to the plan (deletes, then creates, then updates, as Cortex's"
-                    + " table manager does) and print what was done; with --loop, keep doing it every"
-                    + " table_manager.poll_interval until interrupted.",
-                "Exit codes: 0 ok, 1 an action failed, 2 config error, 3 store unreachable."})
+            description = {
+                "Bring each store's tables to the plan (deletes, then creates, then updates, as Cortex's"
+                        + " table manager does) and print what was done; with --loop, keep doing it every"
+                        + " table_manager.poll_interval until interrupted.",
+                "Exit codes: 0 ok, 1 an action failed, 2 config error, 3 store unreachable."
+            })
     static final class Sync implements Callable<Integer> {
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Mixin
-        Common common;
+        @Mixin Common common;
 
-        @Option(names = "--loop", description = "Keep syncing every poll_interval (after a random pause) until"
-                + " interrupted; each sync is logged on stderr.")
+        @Option(
+                names = "--loop",
+                description =
+                        "Keep syncing every poll_interval (after a random pause) until"
+                                + " interrupted; each sync is logged on stderr.")
         boolean loop;
 
         @Override
@@ -176,7 +196,14 @@ public final class TablesCommand implements Runnable {
                     String error = null;
                     try {
                         e.getValue().sync();
-                        before.actions().forEach(a -> status.put(a, a.kind() == TableAction.Kind.KEEP ? "kept" : "done"));
+                        before.actions()
+                                .forEach(
+                                        a ->
+                                                status.put(
+                                                        a,
+                                                        a.kind() == TableAction.Kind.KEEP
+                                                                ? "kept"
+                                                                : "done"));
                     } catch (StorageException failure) {
                         ok = false;
                         error = failure.getMessage();
@@ -204,13 +231,24 @@ public final class TablesCommand implements Runnable {
             }
         }
 
-        /** After a failed sync, what is still to do failed (or was not reached): a fresh plan tells which. */
-        private static void markAfterFailure(TableManager tm, TablePlan before, Map<TableAction, String> status) {
+        /**
+         * After a failed sync, what is still to do failed (or was not reached): a fresh plan tells
+         * which.
+         */
+        private static void markAfterFailure(
+                TableManager tm, TablePlan before, Map<TableAction, String> status) {
             TablePlan after;
             try {
                 after = tm.plan();
             } catch (StorageException again) {
-                before.actions().forEach(a -> status.put(a, a.kind() == TableAction.Kind.KEEP ? "kept" : "unknown"));
+                before.actions()
+                        .forEach(
+                                a ->
+                                        status.put(
+                                                a,
+                                                a.kind() == TableAction.Kind.KEEP
+                                                        ? "kept"
+                                                        : "unknown"));
                 return;
             }
             Set<String> pending = new LinkedHashSet<>();
@@ -220,28 +258,39 @@ public final class TablesCommand implements Runnable {
                 }
             }
             for (TableAction a : before.actions()) {
-                status.put(a, a.kind() == TableAction.Kind.KEEP ? "kept"
-                        : pending.contains(a.kind() + " " + a.table()) ? "failed" : "done");
+                status.put(
+                        a,
+                        a.kind() == TableAction.Kind.KEEP
+                                ? "kept"
+                                : pending.contains(a.kind() + " " + a.table()) ? "failed" : "done");
             }
         }
 
         private int loop(Map<String, TableManager> managers) throws InterruptedException {
             List<TableSyncLoop> loops = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
-            managers.forEach((s, tm) -> {
-                TableSyncLoop l = tm.loop();
-                loops.add(l);
-                Thread t = new Thread(l, "tables-" + s);
-                t.setDaemon(true);
-                threads.add(t);
-            });
-            Thread hook = new Thread(() -> {
-                loops.forEach(TableSyncLoop::stop);
-                threads.forEach(Thread::interrupt);
-            }, "tables-loop-stop");
+            managers.forEach(
+                    (s, tm) -> {
+                        TableSyncLoop l = tm.loop();
+                        loops.add(l);
+                        Thread t = new Thread(l, "tables-" + s);
+                        t.setDaemon(true);
+                        threads.add(t);
+                    });
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                loops.forEach(TableSyncLoop::stop);
+                                threads.forEach(Thread::interrupt);
+                            },
+                            "tables-loop-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            spec.commandLine().getErr().println("chunkstore tables sync --loop: managing " + managers.keySet()
-                    + "; every sync is logged; Ctrl-C stops");
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "chunkstore tables sync --loop: managing "
+                                    + managers.keySet()
+                                    + "; every sync is logged; Ctrl-C stops");
             spec.commandLine().getErr().flush();
             threads.forEach(Thread::start);
             try {
@@ -266,10 +315,15 @@ public final class TablesCommand implements Runnable {
         }
     }
 
-    static void printText(PrintWriter out, String store, TablePlan plan, Map<TableAction, String> status) {
-        out.printf("store %s: %d expected tables; %d to create, %d to update, %d to delete, %d kept%n", store,
-                plan.expected().size(), plan.of(TableAction.Kind.CREATE).size(),
-                plan.of(TableAction.Kind.UPDATE).size(), plan.of(TableAction.Kind.DELETE).size(),
+    static void printText(
+            PrintWriter out, String store, TablePlan plan, Map<TableAction, String> status) {
+        out.printf(
+                "store %s: %d expected tables; %d to create, %d to update, %d to delete, %d kept%n",
+                store,
+                plan.expected().size(),
+                plan.of(TableAction.Kind.CREATE).size(),
+                plan.of(TableAction.Kind.UPDATE).size(),
+                plan.of(TableAction.Kind.DELETE).size(),
                 plan.of(TableAction.Kind.KEEP).size());
         for (TableAction a : plan.actions()) {
             String st = status == null ? "" : String.format("%-8s", status.get(a));

@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code chunkstore backup} of a data directory held open by a running store, restored by opening the backup. */
+/**
+ * {@code chunkstore backup} of a data directory held open by a running store, restored by opening
+ * the backup.
+ */
 class BackupCommandTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -35,7 +37,8 @@ class BackupCommandTest {
             assertThat(r.out()).contains("1 chunk files linked");
 
             running.indexClient().batchWrite(new WriteBatch().add("index_1", "h", b("r2"), b("v")));
-            CliRun again = CliRun.run("backup", "--data", data.toString(), "--to", backup.toString());
+            CliRun again =
+                    CliRun.run("backup", "--data", data.toString(), "--to", backup.toString());
             assertThat(again.exit()).as(again.toString()).isEqualTo(ExitCodes.STORAGE);
             assertThat(again.err()).contains("not empty");
         }

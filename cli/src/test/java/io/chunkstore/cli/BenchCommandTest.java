@@ -13,8 +13,7 @@ import picocli.CommandLine;
 
 /** {@code chunkstore bench} through the real command line: option errors and one tiny local run. */
 class BenchCommandTest {
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
         CommandLine cl = Main.commandLine();
@@ -44,18 +43,35 @@ class BenchCommandTest {
     void badWorkloadAndScaleAreNamed() {
         assertThat(run("bench", "--backend", "local", "--workload", "nope").err())
                 .contains("unknown workload 'nope'");
-        assertThat(run("bench", "--backend", "local", "--scale", "huge").err()).contains("unknown scale 'huge'");
+        assertThat(run("bench", "--backend", "local", "--scale", "huge").err())
+                .contains("unknown scale 'huge'");
     }
 
     @Test
     void aTinyLocalRunPrintsJson(@TempDir Path dir) throws Exception {
-        Run r = run("bench", "--backend", "local", "--scale", "tiny", "--rounds", "1", "--warmup", "0",
-                "--workload", "query-row,chunk-get-2k", "--output", "json", "--work-dir", dir.toString());
+        Run r =
+                run(
+                        "bench",
+                        "--backend",
+                        "local",
+                        "--scale",
+                        "tiny",
+                        "--rounds",
+                        "1",
+                        "--warmup",
+                        "0",
+                        "--workload",
+                        "query-row,chunk-get-2k",
+                        "--output",
+                        "json",
+                        "--work-dir",
+                        dir.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("results")).hasSize(2);
         assertThat(j.get("results").get(0).get("workload").asText()).isEqualTo("query-row");
-        assertThat(j.get("results").get(1).get("ours").get("medianPerSecond").asDouble()).isPositive();
+        assertThat(j.get("results").get(1).get("ours").get("medianPerSecond").asDouble())
+                .isPositive();
         assertThat(r.err()).contains("query-row: ours vs raw");
     }
 }

@@ -13,11 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code chunkstore conformance} against the local store and a store that fails on purpose. */
 class ConformanceCommandTest {
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     Path localConfig() {
-        return CliRun.write(tmp, "local.yaml", """
+        return CliRun.write(
+                tmp,
+                "local.yaml",
+                """
                 schema_config:
                   configs:
                     - from: 2020-01-02
@@ -28,21 +30,28 @@ class ConformanceCommandTest {
                       chunks: {prefix: chunks_, period: 168h}
                 storage_config:
                   local: {directory: %s}
-                """.formatted(tmp.resolve("store")));
+                """
+                        .formatted(tmp.resolve("store")));
     }
 
     StorageBackend local() {
-        return StorageProviders.open(new BackendContext("local",
-                Map.of("local", Map.of("directory", tmp.resolve("store").toString())), null, null));
+        return StorageProviders.open(
+                new BackendContext(
+                        "local",
+                        Map.of("local", Map.of("directory", tmp.resolve("store").toString())),
+                        null,
+                        null));
     }
 
     @Test
     void theWholeSuitePassesOnTheLocalStoreAndLeavesNoTable() {
         CliRun r = CliRun.run("conformance", "--config", localConfig().toString());
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).containsPattern("PASS  IndexContract\\.\\w+")
+        assertThat(r.out())
+                .containsPattern("PASS  IndexContract\\.\\w+")
                 .containsPattern("PASS  SeriesStoreContract\\.\\w+")
-                .containsPattern("\\d+ cases: \\d+ passed, 0 failed, \\d+ skipped \\(tables conformance_[0-9a-z]{6}_\\*\\)");
+                .containsPattern(
+                        "\\d+ cases: \\d+ passed, 0 failed, \\d+ skipped \\(tables conformance_[0-9a-z]{6}_\\*\\)");
         assertThat(r.err()).contains("store local, tables conformance_");
         try (StorageBackend b = local()) {
             assertThat(b.tableClient().listTables()).isEmpty();
@@ -51,8 +60,16 @@ class ConformanceCommandTest {
 
     @Test
     void keepLeavesTheRunsTablesAndJsonReportsEachCase() {
-        CliRun r = CliRun.run("conformance", "--config", localConfig().toString(), "--keep",
-                "--cases", "IndexContract\\..*", "--output", "json");
+        CliRun r =
+                CliRun.run(
+                        "conformance",
+                        "--config",
+                        localConfig().toString(),
+                        "--keep",
+                        "--cases",
+                        "IndexContract\\..*",
+                        "--output",
+                        "json");
         assertThat(r.exit()).as(r.toString()).isZero();
         JsonNode j = r.json();
         String prefix = j.get("tablePrefix").asText();
@@ -62,7 +79,9 @@ class ConformanceCommandTest {
         assertThat(j.get("cases").findValuesAsText("contract")).containsOnly("IndexContract");
         assertThat(j.get("cases").get(0).get("status").asText()).isEqualTo("passed");
         try (StorageBackend b = local()) {
-            assertThat(b.tableClient().listTables()).isNotEmpty().allMatch(t -> t.startsWith(prefix));
+            assertThat(b.tableClient().listTables())
+                    .isNotEmpty()
+                    .allMatch(t -> t.startsWith(prefix));
         }
     }
 
@@ -75,24 +94,31 @@ class ConformanceCommandTest {
                       schema: v11
                       index: {prefix: index_, period: 168h}
                       chunks: {prefix: chunks_, period: 168h}
-                """.formatted(store);
+                """
+                .formatted(store);
     }
 
     @Test
     void aFailingStoreExitsWithOneAndNamesTheCases() {
         Path cfg = CliRun.write(tmp, "broken.yaml", memConfigWithStore("mem-nocreate"));
-        CliRun r = CliRun.run("conformance", "--config", cfg.toString(), "--cases", "TableContract\\..*");
+        CliRun r =
+                CliRun.run(
+                        "conformance", "--config", cfg.toString(), "--cases", "TableContract\\..*");
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.FAILED);
         assertThat(r.out()).containsPattern("FAIL  TableContract\\.\\w+ .*quota exceeded");
         assertThat(r.err()).contains("FAIL TableContract.");
 
-        CliRun none = CliRun.run("conformance", "--config", cfg.toString(), "--cases", "NoSuchContract.*");
+        CliRun none =
+                CliRun.run(
+                        "conformance", "--config", cfg.toString(), "--cases", "NoSuchContract.*");
         assertThat(none.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(none.err()).contains("no case matches");
-        CliRun unknown = CliRun.run("conformance", "--config", cfg.toString(), "--store", "cassandra");
+        CliRun unknown =
+                CliRun.run("conformance", "--config", cfg.toString(), "--store", "cassandra");
         assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
 
-        // A store that cannot be opened at all: its own error and exit code, not a failure per case.
+        // A store that cannot be opened at all: its own error and exit code, not a failure per
+        // case.
         Path noBackend = CliRun.write(tmp, "nobackend.yaml", memConfigWithStore("no-such-store"));
         CliRun cannot = CliRun.run("conformance", "--config", noBackend.toString());
         assertThat(cannot.exit()).as(cannot.toString()).isEqualTo(ExitCodes.USAGE);

@@ -12,27 +12,54 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Options that take free text (label values, names, tenants, series IDs, queries) accept values that look like
- * options or like the end-of-options marker, in both the {@code --opt value} and the {@code --opt=value} form: Cortex
- * and Loki accept any string there.
+ * Options that take free text (label values, names, tenants, series IDs, queries) accept values
+ * that look like options or like the end-of-options marker, in both the {@code --opt value} and the
+ * {@code --opt=value} form: Cortex and Loki accept any string there.
  */
 class FreeTextOptionsTest {
-    static final List<String> TRICKY = List.of("-V", "-h", "--", "--help", "--version", "-", "--value", "-x=1");
+    static final List<String> TRICKY =
+            List.of("-V", "-h", "--", "--help", "--version", "-", "--value", "-x=1");
 
-    /** A command path, the arguments it needs besides the option under test, and the free-text options. */
-    record Case(List<String> command, List<String> required, List<String> freeText) {
-    }
+    /**
+     * A command path, the arguments it needs besides the option under test, and the free-text
+     * options.
+     */
+    record Case(List<String> command, List<String> required, List<String> freeText) {}
 
-    static final List<Case> CASES = List.of(
-            new Case(List.of("schema", "queries"), List.of("--config", "c.yaml", "--from", "0", "--through", "1",
-                    "--lookup", "labelvalue"), List.of("--value", "--user", "--metric", "--label", "--series")),
-            new Case(List.of("schema", "entries"), List.of("--config", "c.yaml", "--from", "0", "--through", "1"),
-                    List.of("--user", "--labels", "--chunk-id")),
-            new Case(List.of("labels"), List.of("--config", "c.yaml"), List.of("--user", "--metric", "--name")),
-            new Case(List.of("query"), List.of("--config", "c.yaml", "--from", "0", "--to", "1", "up"),
-                    List.of("--user")),
-            new Case(List.of("logs", "query"), List.of("--config", "c.yaml", "{a=\"b\"}"), List.of("--user")),
-            new Case(List.of("index", "scan"), List.of("--config", "c.yaml", "--table", "t"), List.of("--hash")));
+    static final List<Case> CASES =
+            List.of(
+                    new Case(
+                            List.of("schema", "queries"),
+                            List.of(
+                                    "--config",
+                                    "c.yaml",
+                                    "--from",
+                                    "0",
+                                    "--through",
+                                    "1",
+                                    "--lookup",
+                                    "labelvalue"),
+                            List.of("--value", "--user", "--metric", "--label", "--series")),
+                    new Case(
+                            List.of("schema", "entries"),
+                            List.of("--config", "c.yaml", "--from", "0", "--through", "1"),
+                            List.of("--user", "--labels", "--chunk-id")),
+                    new Case(
+                            List.of("labels"),
+                            List.of("--config", "c.yaml"),
+                            List.of("--user", "--metric", "--name")),
+                    new Case(
+                            List.of("query"),
+                            List.of("--config", "c.yaml", "--from", "0", "--to", "1", "up"),
+                            List.of("--user")),
+                    new Case(
+                            List.of("logs", "query"),
+                            List.of("--config", "c.yaml", "{a=\"b\"}"),
+                            List.of("--user")),
+                    new Case(
+                            List.of("index", "scan"),
+                            List.of("--config", "c.yaml", "--table", "t"),
+                            List.of("--hash")));
 
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
@@ -52,7 +79,8 @@ class FreeTextOptionsTest {
 
     @ParameterizedTest(name = "{0} {1} {2} joined={3}")
     @MethodSource("cases")
-    void anOptionTakesAValueThatLooksLikeAnOption(Case c, String option, String value, boolean joined) {
+    void anOptionTakesAValueThatLooksLikeAnOption(
+            Case c, String option, String value, boolean joined) {
         List<String> args = new ArrayList<>(c.command());
         List<String> required = new ArrayList<>(c.required());
         // The option under test may also be one the case needs: give it only once.
@@ -74,9 +102,15 @@ class FreeTextOptionsTest {
             cl = cl.getSubcommands().get(s);
         }
         for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
-            if (o.required() && o.group() == null && !o.longestName().equals(option) && !args.contains(o.longestName())) {
+            if (o.required()
+                    && o.group() == null
+                    && !o.longestName().equals(option)
+                    && !args.contains(o.longestName())) {
                 args.add(o.longestName());
-                args.add(o.longestName().equals("--from") || o.longestName().equals("--through") ? "1" : "x");
+                args.add(
+                        o.longestName().equals("--from") || o.longestName().equals("--through")
+                                ? "1"
+                                : "x");
             }
         }
         ParseResult pr = Main.commandLine().parseArgs(args.toArray(String[]::new));
@@ -84,7 +118,10 @@ class FreeTextOptionsTest {
             pr = pr.subcommand();
         }
         Object v = pr.commandSpec().findOption(option).getValue();
-        Object shown = v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList()) : v;
+        Object shown =
+                v instanceof List<?> l
+                        ? String.join(",", l.stream().map(String::valueOf).toList())
+                        : v;
         assertThat(String.valueOf(shown)).as("%s", args).isEqualTo(value);
     }
 
@@ -96,7 +133,9 @@ class FreeTextOptionsTest {
             cl = cl.getSubcommands().get(s);
         }
         for (String option : c.freeText()) {
-            assertThat(cl.getCommandSpec().findOption(option)).as("%s %s", c.command(), option).isNotNull();
+            assertThat(cl.getCommandSpec().findOption(option))
+                    .as("%s %s", c.command(), option)
+                    .isNotNull();
         }
     }
 

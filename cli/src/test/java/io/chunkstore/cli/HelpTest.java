@@ -8,8 +8,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every command of this branch answers {@code --help} with its options and exit codes. */
 class HelpTest {
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "tables", "tables plan", "tables sync", "query", "labels", "index", "index scan",
-        "conformance", "backup"})
+    @ValueSource(
+            strings = {
+                "serve",
+                "tables",
+                "tables plan",
+                "tables sync",
+                "query",
+                "labels",
+                "index",
+                "index scan",
+                "conformance",
+                "backup"
+            })
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").split(" ");
         CliRun r = CliRun.run(args);

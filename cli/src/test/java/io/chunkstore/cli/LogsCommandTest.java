@@ -1,5 +1,7 @@
 package io.chunkstore.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.core.chunk.Chunk;
@@ -27,24 +29,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
- * {@code chunkstore logs query|tail} in-process, end to end on the embedded local store: a Loki config with a v11 and
- * a v12 period, the golden Loki chunk and a second stream written through the series store, a corrupt chunk.
+ * {@code chunkstore logs query|tail} in-process, end to end on the embedded local store: a Loki
+ * config with a v11 and a v12 period, the golden Loki chunk and a second stream written through the
+ * series store, a corrupt chunk.
  */
 class LogsCommandTest {
     private static final long T0 = 1_700_000_000_000_000_000L;
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
     static Path config;
     static String corruptKey;
 
     @BeforeAll
     static void writeStore() throws IOException {
         config = dir.resolve("loki.yaml");
-        Files.writeString(config, """
+        Files.writeString(
+                config,
+                """
                 schema_config:
                   configs:
                     - from: 2023-01-01
@@ -60,7 +62,8 @@ class LogsCommandTest {
                 storage_config:
                   local:
                     directory: %s
-                """.formatted(dir.resolve("data")));
+                """
+                        .formatted(dir.resolve("data")));
         ChunkstoreConfig cfg = ChunkstoreConfig.load(config);
         try (LocalBackend backend = LocalBackend.open(dir.resolve("data"))) {
             for (PeriodConfig p : cfg.schemaConfig().periods()) {
@@ -70,26 +73,52 @@ class LogsCommandTest {
                     }
                 }
             }
-            try (CompositeStore store = CompositeStore.builder(cfg.schemaConfig()).clients(PeriodClientResolver.of(
-                    new PeriodClients(backend.indexClient(), backend.chunkClient()))).build()) {
+            try (CompositeStore store =
+                    CompositeStore.builder(cfg.schemaConfig())
+                            .clients(
+                                    PeriodClientResolver.of(
+                                            new PeriodClients(
+                                                    backend.indexClient(), backend.chunkClient())))
+                            .build()) {
                 byte[] golden = Files.readAllBytes(ChunkCommandTest.golden("loki/v3-snappy.bin"));
                 Chunk c = ChunkCodec.decodeUnverified(golden);
                 store.put(List.of(new ChunkCodec.Encoded(c, golden)));
                 assertThat(store.externalKey(c)).startsWith("fake/9a4e037c3b69a04e/");
                 List<LogEntry> other = new ArrayList<>();
                 for (int i = 0; i < 5; i++) {
-                    other.add(LogEntry.of(T0 + 500_000_000L + i * 1_000_000_000L, "other error " + i));
+                    other.add(
+                            LogEntry.of(
+                                    T0 + 500_000_000L + i * 1_000_000_000L, "other error " + i));
                 }
-                store.put(List.of(LokiChunk.encode("fake", Labels.of("job", "other"), ChunkFormat.V4, Codec.GZIP,
-                        1000, other)));
-                ChunkCodec.Encoded bad = LokiChunk.encode("fake", Labels.of("job", "broken"), ChunkFormat.V3,
-                        Codec.NONE, 1000, List.of(LogEntry.of(T0, "never seen")));
+                store.put(
+                        List.of(
+                                LokiChunk.encode(
+                                        "fake",
+                                        Labels.of("job", "other"),
+                                        ChunkFormat.V4,
+                                        Codec.GZIP,
+                                        1000,
+                                        other)));
+                ChunkCodec.Encoded bad =
+                        LokiChunk.encode(
+                                "fake",
+                                Labels.of("job", "broken"),
+                                ChunkFormat.V3,
+                                Codec.NONE,
+                                1000,
+                                List.of(LogEntry.of(T0, "never seen")));
                 store.put(List.of(bad));
                 corruptKey = store.externalKey(bad.chunk());
                 byte[] flipped = bad.bytes().clone();
                 flipped[flipped.length - 30] ^= 1;
-                backend.chunkClient().putChunks(List.of(new EncodedChunk(corruptKey,
-                        cfg.schemaConfig().chunkTableFor(bad.chunk().from()), flipped)));
+                backend.chunkClient()
+                        .putChunks(
+                                List.of(
+                                        new EncodedChunk(
+                                                corruptKey,
+                                                cfg.schemaConfig()
+                                                        .chunkTableFor(bad.chunk().from()),
+                                                flipped)));
             }
         }
         assertThat(ChunkRef.parse(corruptKey).userId()).isEqualTo("fake");
@@ -101,30 +130,67 @@ class LogsCommandTest {
 
     @Test
     void queryPrintsRawLinesForwardAndBackward() {
-        ChunkCommandTest.Run r = run("logs", "query", "--config", config.toString(), "--user", "fake",
-                "{job=\"varlogs\"} |= \"same-ts\"", "--from", "1700000000", "--to", "2023-11-14T22:13:28Z");
+        ChunkCommandTest.Run r =
+                run(
+                        "logs",
+                        "query",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "{job=\"varlogs\"} |= \"same-ts\"",
+                        "--from",
+                        "1700000000",
+                        "--to",
+                        "2023-11-14T22:13:28Z");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out().lines()).containsExactly("same-ts first", "same-ts second");
-        ChunkCommandTest.Run back = run("logs", "query", "--config", config.toString(), "--user", "fake",
-                "{job=~\"varlogs|other\"}", "--from", Long.toString(T0), "--to", "1700000008000000000",
-                "--direction", "backward", "--limit", "2");
+        ChunkCommandTest.Run back =
+                run(
+                        "logs",
+                        "query",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "{job=~\"varlogs|other\"}",
+                        "--from",
+                        Long.toString(T0),
+                        "--to",
+                        "1700000008000000000",
+                        "--direction",
+                        "backward",
+                        "--limit",
+                        "2");
         assertThat(back.exit()).as(back.err()).isZero();
         assertThat(back.out().lines()).containsExactly("last", "multi", "line entry");
     }
 
     @Test
     void queryPrintsJsonLines() throws IOException {
-        ChunkCommandTest.Run r = run("logs", "query", "--config", config.toString(), "--user", "fake",
-                "{job=~\"varlogs|other\"} |~ \"error [0-1]|sshd\"", "--from", "2023-11-14T22:13:20Z", "--to",
-                "2023-11-14T22:13:30Z", "--output", "jsonl");
+        ChunkCommandTest.Run r =
+                run(
+                        "logs",
+                        "query",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "{job=~\"varlogs|other\"} |~ \"error [0-1]|sshd\"",
+                        "--from",
+                        "2023-11-14T22:13:20Z",
+                        "--to",
+                        "2023-11-14T22:13:30Z",
+                        "--output",
+                        "jsonl");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).hasSize(3);
         ObjectMapper json = new ObjectMapper();
         JsonNode first = json.readTree(lines.get(0));
         assertThat(first.get("ts").asText()).isEqualTo("2023-11-14T22:13:20Z");
-        assertThat(first.get("labels").toString()).isEqualTo(
-                "{\"filename\":\"/var/log/syslog\",\"job\":\"varlogs\"}");
+        assertThat(first.get("labels").toString())
+                .isEqualTo("{\"filename\":\"/var/log/syslog\",\"job\":\"varlogs\"}");
         assertThat(first.get("line").asText()).contains("sshd");
         JsonNode second = json.readTree(lines.get(1));
         assertThat(second.get("ts").asText()).isEqualTo("2023-11-14T22:13:20.5Z");
@@ -135,11 +201,24 @@ class LogsCommandTest {
 
     @Test
     void aCorruptChunkFailsOrIsSkippedWithAReport() {
-        String[] args = {"logs", "query", "--config", config.toString(), "--user", "fake", "{job=\"broken\"}",
-                "--from", "1700000000", "--to", "1700000010"};
+        String[] args = {
+            "logs",
+            "query",
+            "--config",
+            config.toString(),
+            "--user",
+            "fake",
+            "{job=\"broken\"}",
+            "--from",
+            "1700000000",
+            "--to",
+            "1700000010"
+        };
         ChunkCommandTest.Run failed = run(args);
         assertThat(failed.exit()).isEqualTo(ExitCodes.FAILED);
-        assertThat(failed.err()).startsWith("chunkstore logs query: ").contains("invalid chunk checksum");
+        assertThat(failed.err())
+                .startsWith("chunkstore logs query: ")
+                .contains("invalid chunk checksum");
         List<String> skipping = new ArrayList<>(List.of(args));
         skipping.add("--skip-corrupt");
         ChunkCommandTest.Run skipped = run(skipping.toArray(String[]::new));
@@ -150,23 +229,54 @@ class LogsCommandTest {
 
     @Test
     void unsupportedQueriesAndBadTimesAreUsageErrors() {
-        ChunkCommandTest.Run metric = run("logs", "query", "--config", config.toString(), "--user", "fake",
-                "rate({job=\"varlogs\"}[5m])");
+        ChunkCommandTest.Run metric =
+                run(
+                        "logs",
+                        "query",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "rate({job=\"varlogs\"}[5m])");
         assertThat(metric.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(metric.err()).contains("metric queries are not supported");
-        ChunkCommandTest.Run time = run("logs", "query", "--config", config.toString(), "--user", "fake",
-                "{job=\"varlogs\"}", "--from", "yesterday");
+        ChunkCommandTest.Run time =
+                run(
+                        "logs",
+                        "query",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "{job=\"varlogs\"}",
+                        "--from",
+                        "yesterday");
         assertThat(time.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(time.err()).contains("--from");
-        ChunkCommandTest.Run noUser = run("logs", "query", "--config", config.toString(), "{job=\"varlogs\"}");
+        ChunkCommandTest.Run noUser =
+                run("logs", "query", "--config", config.toString(), "{job=\"varlogs\"}");
         assertThat(noUser.exit()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
     void tailFollowsFromAStartUntilItsLimit() {
-        ChunkCommandTest.Run r = run("logs", "tail", "--config", config.toString(), "--user", "fake",
-                "{job=~\"varlogs|other\"} != \"multi\"", "--from", "2023-11-14T22:13:19Z", "--window", "2000h",
-                "--delay", "0s", "--limit", "14");
+        ChunkCommandTest.Run r =
+                run(
+                        "logs",
+                        "tail",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "{job=~\"varlogs|other\"} != \"multi\"",
+                        "--from",
+                        "2023-11-14T22:13:19Z",
+                        "--window",
+                        "2000h",
+                        "--delay",
+                        "0s",
+                        "--limit",
+                        "14");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines).as(r.out()).hasSize(14);

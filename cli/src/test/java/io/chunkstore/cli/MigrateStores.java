@@ -39,16 +39,15 @@ import picocli.CommandLine;
 final class MigrateStores {
     static final long DAY = 86_400_000L;
     static final long HOUR = 3_600_000L;
-    static final long T0 = LocalDate.of(2024, 3, 4).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+    static final long T0 =
+            LocalDate.of(2024, 3, 4).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
     static final String FROM = "2024-03-04T00:00:00Z";
     static final String TO = "2024-03-06T00:00:00Z";
     static final long TO_MS = T0 + 2 * DAY;
 
-    private MigrateStores() {
-    }
+    private MigrateStores() {}
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
         CommandLine cl = Main.commandLine();
@@ -63,12 +62,30 @@ final class MigrateStores {
     /** One period of a schema config. */
     record Period(String from, String store, String schema, String prefix) {
         String yaml(String indent) {
-            return indent + "- from: " + from + "\n"
-                    + indent + "  store: " + store + "\n"
-                    + indent + "  object_store: " + store + "\n"
-                    + indent + "  schema: " + schema + "\n"
-                    + indent + "  index: {prefix: " + prefix + "index_, period: 168h}\n"
-                    + indent + "  chunks: {prefix: " + prefix + "chunks_, period: 168h}\n";
+            return indent
+                    + "- from: "
+                    + from
+                    + "\n"
+                    + indent
+                    + "  store: "
+                    + store
+                    + "\n"
+                    + indent
+                    + "  object_store: "
+                    + store
+                    + "\n"
+                    + indent
+                    + "  schema: "
+                    + schema
+                    + "\n"
+                    + indent
+                    + "  index: {prefix: "
+                    + prefix
+                    + "index_, period: 168h}\n"
+                    + indent
+                    + "  chunks: {prefix: "
+                    + prefix
+                    + "chunks_, period: 168h}\n";
         }
     }
 
@@ -107,16 +124,24 @@ final class MigrateStores {
     }
 
     /**
-     * {@code series} Bigchunk series of {@code cpu_usage} and {@code mem_bytes} (labels job, instance) for a tenant,
-     * each with consecutive chunks of 2-10 hours from {@code from} to {@code through}.
+     * {@code series} Bigchunk series of {@code cpu_usage} and {@code mem_bytes} (labels job,
+     * instance) for a tenant, each with consecutive chunks of 2-10 hours from {@code from} to
+     * {@code through}.
      */
-    static List<ChunkCodec.Encoded> generate(String tenant, int series, long from, long through, long seed) {
+    static List<ChunkCodec.Encoded> generate(
+            String tenant, int series, long from, long through, long seed) {
         Random rnd = new Random(seed);
         String[] jobs = {"api", "web", "db"};
         List<ChunkCodec.Encoded> out = new ArrayList<>();
         for (int i = 0; i < series; i++) {
-            Labels labels = Labels.of("__name__", i % 2 == 0 ? "cpu_usage" : "mem_bytes", "job", jobs[i % 3],
-                    "instance", "host-" + i);
+            Labels labels =
+                    Labels.of(
+                            "__name__",
+                            i % 2 == 0 ? "cpu_usage" : "mem_bytes",
+                            "job",
+                            jobs[i % 3],
+                            "instance",
+                            "host-" + i);
             long t = from + rnd.nextInt((int) (2 * HOUR));
             while (t < through) {
                 long end = Math.min(through, t + 2 * HOUR + (long) (rnd.nextDouble() * 8 * HOUR));
@@ -131,12 +156,17 @@ final class MigrateStores {
         return out;
     }
 
-    /** Writes chunks with their index into the store a config describes, creating the tables they need. */
+    /**
+     * Writes chunks with their index into the store a config describes, creating the tables they
+     * need.
+     */
     static void put(Path config, List<ChunkCodec.Encoded> chunks) {
         ChunkstoreConfig c = ChunkstoreConfig.load(config);
         try (StoreBackends b = StoreBackends.open(c, new SimpleMeterRegistry(), null);
-             CompositeStore store = CompositeStore.builder(c.schemaConfig()).clients(b).build()) {
-            new DestinationTables(c.schemaConfig(), b::tableClient, TableManagerConfig.DEFAULT).ensure(chunks);
+                CompositeStore store =
+                        CompositeStore.builder(c.schemaConfig()).clients(b).build()) {
+            new DestinationTables(c.schemaConfig(), b::tableClient, TableManagerConfig.DEFAULT)
+                    .ensure(chunks);
             store.put(chunks);
         }
     }
@@ -145,14 +175,15 @@ final class MigrateStores {
     static <T> T withStore(Path config, java.util.function.Function<CompositeStore, T> body) {
         ChunkstoreConfig c = ChunkstoreConfig.load(config);
         try (StoreBackends b = StoreBackends.open(c, new SimpleMeterRegistry(), null);
-             CompositeStore store = CompositeStore.builder(c.schemaConfig()).clients(b).build()) {
+                CompositeStore store =
+                        CompositeStore.builder(c.schemaConfig()).clients(b).build()) {
             return body.apply(store);
         }
     }
 
     /**
-     * Everything a (closed) local store holds: every row of every RocksDB column family (table) and every chunk file,
-     * as sorted strings (chunk files by their SHA-256).
+     * Everything a (closed) local store holds: every row of every RocksDB column family (table) and
+     * every chunk file, as sorted strings (chunk files by their SHA-256).
      */
     static Map<String, String> dumpLocal(Path dir) {
         Map<String, String> out = new TreeMap<>();
@@ -160,23 +191,37 @@ final class MigrateStores {
         Path index = dir.resolve("index");
         if (Files.isDirectory(index)) {
             RocksDB.loadLibrary();
-            try (Options opts = new Options(); DBOptions dbOpts = new DBOptions()) {
+            try (Options opts = new Options();
+                    DBOptions dbOpts = new DBOptions()) {
                 List<byte[]> names = RocksDB.listColumnFamilies(opts, index.toString());
                 List<ColumnFamilyDescriptor> descs = new ArrayList<>();
                 names.forEach(n -> descs.add(new ColumnFamilyDescriptor(n)));
                 List<ColumnFamilyHandle> handles = new ArrayList<>();
                 try (RocksDB db = RocksDB.openReadOnly(dbOpts, index.toString(), descs, handles)) {
-                    List<String> families = names.stream()
-                            .map(n -> new String(n, java.nio.charset.StandardCharsets.UTF_8)).toList();
+                    List<String> families =
+                            names.stream()
+                                    .map(
+                                            n ->
+                                                    new String(
+                                                            n,
+                                                            java.nio.charset.StandardCharsets
+                                                                    .UTF_8))
+                                    .toList();
                     int entries = families.indexOf("entries");
                     if (entries >= 0) {
-                        // One family of every table's entries under its id prefix, the catalog (table:<name> ->
-                        // prefix) in the default family: dumped as one row per table and key, as the layout with a
-                        // family per table was, since ids depend on the order tables were created in.
+                        // One family of every table's entries under its id prefix, the catalog
+                        // (table:<name> ->
+                        // prefix) in the default family: dumped as one row per table and key, as
+                        // the layout with a
+                        // family per table was, since ids depend on the order tables were created
+                        // in.
                         Map<String, String> tableByPrefix = new java.util.HashMap<>();
-                        try (RocksIterator it = db.newIterator(handles.get(families.indexOf("default")))) {
+                        try (RocksIterator it =
+                                db.newIterator(handles.get(families.indexOf("default")))) {
                             for (it.seekToFirst(); it.isValid(); it.next()) {
-                                String k = new String(it.key(), java.nio.charset.StandardCharsets.UTF_8);
+                                String k =
+                                        new String(
+                                                it.key(), java.nio.charset.StandardCharsets.UTF_8);
                                 if (k.startsWith("table:")) {
                                     tableByPrefix.put(hex.formatHex(it.value()), k);
                                 }
@@ -190,8 +235,13 @@ final class MigrateStores {
                                     n++;
                                 }
                                 String table = tableByPrefix.get(hex.formatHex(key, 0, n + 1));
-                                if (table != null) { // entries of a table being dropped are not contents
-                                    out.put("row " + table + " " + hex.formatHex(key, n + 1, key.length),
+                                if (table != null) { // entries of a table being dropped are not
+                                    // contents
+                                    out.put(
+                                            "row "
+                                                    + table
+                                                    + " "
+                                                    + hex.formatHex(key, n + 1, key.length),
                                             hex.formatHex(it.value()));
                                 }
                             }
@@ -200,7 +250,11 @@ final class MigrateStores {
                         for (int i = 0; i < handles.size(); i++) {
                             try (RocksIterator it = db.newIterator(handles.get(i))) {
                                 for (it.seekToFirst(); it.isValid(); it.next()) {
-                                    out.put("row " + families.get(i) + " " + hex.formatHex(it.key()),
+                                    out.put(
+                                            "row "
+                                                    + families.get(i)
+                                                    + " "
+                                                    + hex.formatHex(it.key()),
                                             hex.formatHex(it.value()));
                                 }
                             }
@@ -216,10 +270,18 @@ final class MigrateStores {
         Path chunks = dir.resolve("chunks");
         if (Files.isDirectory(chunks)) {
             try (Stream<Path> files = Files.walk(chunks)) {
-                // A process killed while writing a chunk leaves the local store's temporary file behind (the chunk
-                // itself is renamed into place whole, or not at all): not a chunk, so not part of the contents.
-                for (Path f : files.filter(Files::isRegularFile)
-                        .filter(f -> !f.getFileName().toString().startsWith(".chunkstore-tmp-")).toList()) {
+                // A process killed while writing a chunk leaves the local store's temporary file
+                // behind (the chunk
+                // itself is renamed into place whole, or not at all): not a chunk, so not part of
+                // the contents.
+                for (Path f :
+                        files.filter(Files::isRegularFile)
+                                .filter(
+                                        f ->
+                                                !f.getFileName()
+                                                        .toString()
+                                                        .startsWith(".chunkstore-tmp-"))
+                                .toList()) {
                     byte[] d = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f));
                     out.put("chunk " + chunks.relativize(f), hex.formatHex(d));
                 }

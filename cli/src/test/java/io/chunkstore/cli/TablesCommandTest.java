@@ -19,16 +19,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code chunkstore tables plan|sync} against the local store and test stores that fail on purpose. */
+/**
+ * {@code chunkstore tables plan|sync} against the local store and test stores that fail on purpose.
+ */
 class TablesCommandTest {
     static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     /** A Loki config on the local store whose one period started {@code daysAgo} days ago. */
     Path localConfig(int daysAgo, String tableManager) {
-        return CliRun.write(tmp, "tables-" + daysAgo + ".yaml", """
+        return CliRun.write(
+                tmp,
+                "tables-" + daysAgo + ".yaml",
+                """
                 schema_config:
                   configs:
                     - from: %s
@@ -41,12 +45,20 @@ class TablesCommandTest {
                   local: {directory: %s}
                 table_manager:
                 %s
-                """.formatted(TODAY.minusDays(daysAgo), tmp.resolve("store"), tableManager));
+                """
+                        .formatted(TODAY.minusDays(daysAgo), tmp.resolve("store"), tableManager));
     }
 
     List<String> localTables() {
-        try (StorageBackend b = StorageProviders.open(new BackendContext("local",
-                Map.of("local", Map.of("directory", tmp.resolve("store").toString())), null, null))) {
+        try (StorageBackend b =
+                StorageProviders.open(
+                        new BackendContext(
+                                "local",
+                                Map.of(
+                                        "local",
+                                        Map.of("directory", tmp.resolve("store").toString())),
+                                null,
+                                null))) {
             return b.tableClient().listTables();
         }
     }
@@ -63,8 +75,13 @@ class TablesCommandTest {
         CliRun plan = CliRun.run("tables", "plan", "--config", cfg.toString());
         assertThat(plan.exit()).as(plan.toString()).isZero();
         int expected = (int) (2 * (last - first + 1));
-        assertThat(plan.out()).contains("store local: " + expected + " expected tables; " + expected
-                + " to create, 0 to update, 0 to delete, 0 kept");
+        assertThat(plan.out())
+                .contains(
+                        "store local: "
+                                + expected
+                                + " expected tables; "
+                                + expected
+                                + " to create, 0 to update, 0 to delete, 0 kept");
         assertThat(plan.out()).contains("create  idx_" + first).contains("create  chk_" + last);
         assertThat(localTables()).isEmpty();
 
@@ -77,27 +94,38 @@ class TablesCommandTest {
         CliRun sync = CliRun.run("tables", "sync", "--config", cfg.toString(), "--output", "json");
         assertThat(sync.exit()).as(sync.toString()).isZero();
         assertThat(sync.json().get("ok").asBoolean()).isTrue();
-        assertThat(sync.json().get("stores").get(0).get("actions").findValuesAsText("status")).containsOnly("done");
+        assertThat(sync.json().get("stores").get(0).get("actions").findValuesAsText("status"))
+                .containsOnly("done");
         assertThat(localTables()).hasSize(expected).contains("idx_" + first, "chk_" + last);
 
         CliRun again = CliRun.run("tables", "plan", "--config", cfg.toString());
-        assertThat(again.out()).contains("0 to create, 0 to update, 0 to delete, " + expected + " kept")
+        assertThat(again.out())
+                .contains("0 to create, 0 to update, 0 to delete, " + expected + " kept")
                 .contains("keep    idx_" + last + " (throughput updates are disabled)");
     }
 
     @Test
     void retentionDeletesOnlyWhenEnabled() {
-        CliRun.run("tables", "sync", "--config", localConfig(35, "  creation_grace_period: 10m").toString());
+        CliRun.run(
+                "tables",
+                "sync",
+                "--config",
+                localConfig(35, "  creation_grace_period: 10m").toString());
         int all = localTables().size();
         long oldest = TODAY.minusDays(35).toEpochDay() / 7;
         Path kept = localConfig(35, "  retention_period: 336h\n  retention_deletes_enabled: false");
         CliRun plan = CliRun.run("tables", "plan", "--config", kept.toString());
-        assertThat(plan.out()).contains("keep    idx_" + oldest
-                + " (past the retention period, but retention_deletes_enabled is false)");
-        Path deleting = localConfig(35, "  retention_period: 336h\n  retention_deletes_enabled: true");
+        assertThat(plan.out())
+                .contains(
+                        "keep    idx_"
+                                + oldest
+                                + " (past the retention period, but retention_deletes_enabled is false)");
+        Path deleting =
+                localConfig(35, "  retention_period: 336h\n  retention_deletes_enabled: true");
         CliRun sync = CliRun.run("tables", "sync", "--config", deleting.toString());
         assertThat(sync.exit()).as(sync.toString()).isZero();
-        assertThat(sync.out()).contains("done    delete  idx_" + oldest + " (past the retention period 336h)");
+        assertThat(sync.out())
+                .contains("done    delete  idx_" + oldest + " (past the retention period 336h)");
         assertThat(localTables()).hasSizeLessThan(all).doesNotContain("idx_" + oldest);
     }
 
@@ -115,7 +143,8 @@ class TablesCommandTest {
                       schema: v11
                       index: {prefix: j_, period: 168h}
                       chunks: {prefix: k_, period: 168h}
-                """.formatted(TODAY.minusDays(20), store, TODAY.minusDays(6));
+                """
+                .formatted(TODAY.minusDays(20), store, TODAY.minusDays(6));
     }
 
     @Test
@@ -130,10 +159,12 @@ class TablesCommandTest {
         CliRun onlyB = CliRun.run("tables", "plan", "--config", two.toString(), "--store", "mem-b");
         assertThat(onlyB.out()).contains("store mem-b").doesNotContain("store mem-a");
 
-        CliRun unknown = CliRun.run("tables", "plan", "--config", two.toString(), "--store", "cassandra");
+        CliRun unknown =
+                CliRun.run("tables", "plan", "--config", two.toString(), "--store", "cassandra");
         assertThat(unknown.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(unknown.err()).contains("no period").contains("mem-a");
-        CliRun missing = CliRun.run("tables", "plan", "--config", tmp.resolve("nope.yaml").toString());
+        CliRun missing =
+                CliRun.run("tables", "plan", "--config", tmp.resolve("nope.yaml").toString());
         assertThat(missing.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(missing.err()).contains("does not exist");
 
@@ -143,13 +174,16 @@ class TablesCommandTest {
         assertThat(unreachable.err()).contains("connection refused");
 
         Path failing = CliRun.write(tmp, "failing.yaml", memConfig("mem-nocreate"));
-        CliRun failed = CliRun.run("tables", "sync", "--config", failing.toString(), "--output", "json");
+        CliRun failed =
+                CliRun.run("tables", "sync", "--config", failing.toString(), "--output", "json");
         assertThat(failed.exit()).as(failed.toString()).isEqualTo(ExitCodes.FAILED);
         JsonNode f = failed.json();
         assertThat(f.get("ok").asBoolean()).isFalse();
         assertThat(f.get("stores").get(0).get("error").asText()).contains("quota exceeded");
-        assertThat(f.get("stores").get(0).get("actions").findValuesAsText("status")).containsOnly("failed");
-        assertThat(f.get("stores").get(1).get("actions").findValuesAsText("status")).containsOnly("done");
+        assertThat(f.get("stores").get(0).get("actions").findValuesAsText("status"))
+                .containsOnly("failed");
+        assertThat(f.get("stores").get(1).get("actions").findValuesAsText("status"))
+                .containsOnly("done");
     }
 
     @Test
@@ -160,7 +194,16 @@ class TablesCommandTest {
         cl.setOut(new PrintWriter(new StringWriter(), true));
         cl.setErr(new PrintWriter(err, true));
         AtomicInteger exit = new AtomicInteger(-1);
-        Thread t = new Thread(() -> exit.set(cl.execute("tables", "sync", "--loop", "--config", cfg.toString())));
+        Thread t =
+                new Thread(
+                        () ->
+                                exit.set(
+                                        cl.execute(
+                                                "tables",
+                                                "sync",
+                                                "--loop",
+                                                "--config",
+                                                cfg.toString())));
         t.start();
         List<String> seen = new ArrayList<>();
         for (int i = 0; i < 200 && seen.isEmpty(); i++) {

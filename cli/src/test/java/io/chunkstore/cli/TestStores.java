@@ -1,7 +1,5 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.spi.support.ComposedBackend;
-import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.StorageBackend;
@@ -9,6 +7,8 @@ import io.chunkstore.spi.StorageProvider;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.UnavailableException;
+import io.chunkstore.spi.memory.InMemoryBackend;
+import io.chunkstore.spi.support.ComposedBackend;
 import io.chunkstore.spi.support.ForwardingTableClient;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Test-only stores, found by store name like real backends: {@code mem-a}, {@code mem-b} (in-memory reference
- * backends, the last one opened per name kept in {@link #OPENED} for assertions), {@code mem-down} (every table call
- * fails as unreachable) and {@code mem-nocreate} (table creation fails).
+ * Test-only stores, found by store name like real backends: {@code mem-a}, {@code mem-b} (in-memory
+ * reference backends, the last one opened per name kept in {@link #OPENED} for assertions), {@code
+ * mem-down} (every table call fails as unreachable) and {@code mem-nocreate} (table creation
+ * fails).
  */
 public final class TestStores implements StorageProvider {
     static final Map<String, InMemoryBackend> OPENED = new ConcurrentHashMap<>();
@@ -38,12 +39,24 @@ public final class TestStores implements StorageProvider {
         InMemoryBackend m = new InMemoryBackend();
         OPENED.put(context.storeName(), m);
         return switch (context.storeName()) {
-            case "mem-down" -> ComposedBackend.builder("mem-down", m.capabilities()).index(m).chunks(m)
-                    .tables(new Failing(m, true)).build();
-            case "mem-nocreate" -> ComposedBackend.builder("mem-nocreate", m.capabilities()).index(m).chunks(m)
-                    .tables(new Failing(m, false)).build();
-            default -> ComposedBackend.builder(context.storeName(), m.capabilities()).index(m).chunks(m).tables(m)
-                    .build();
+            case "mem-down" ->
+                    ComposedBackend.builder("mem-down", m.capabilities())
+                            .index(m)
+                            .chunks(m)
+                            .tables(new Failing(m, true))
+                            .build();
+            case "mem-nocreate" ->
+                    ComposedBackend.builder("mem-nocreate", m.capabilities())
+                            .index(m)
+                            .chunks(m)
+                            .tables(new Failing(m, false))
+                            .build();
+            default ->
+                    ComposedBackend.builder(context.storeName(), m.capabilities())
+                            .index(m)
+                            .chunks(m)
+                            .tables(m)
+                            .build();
         };
     }
 
@@ -70,7 +83,8 @@ public final class TestStores implements StorageProvider {
 
         @Override
         public void createTable(TableDesc desc) {
-            throw new UnavailableException("cannot create " + desc.name() + ": quota exceeded (test store)");
+            throw new UnavailableException(
+                    "cannot create " + desc.name() + ": quota exceeded (test store)");
         }
 
         @Override

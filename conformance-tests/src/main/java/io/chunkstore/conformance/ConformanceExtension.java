@@ -21,17 +21,23 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Runs the contracts against the backend a {@link BackendContract} opens: opens it once per test class and closes it
- * after, skips (aborts) tests whose {@link RequiresFeature} the backend lacks, hands each test a fresh
- * {@link TestScope}, and drops the tables a test created when it ends. Registered by {@link BackendContract}; backends
- * never use it directly.
+ * Runs the contracts against the backend a {@link BackendContract} opens: opens it once per test
+ * class and closes it after, skips (aborts) tests whose {@link RequiresFeature} the backend lacks,
+ * hands each test a fresh {@link TestScope}, and drops the tables a test created when it ends.
+ * Registered by {@link BackendContract}; backends never use it directly.
  */
-public final class ConformanceExtension implements BeforeEachCallback, AfterEachCallback, ParameterResolver,
-        TestExecutionExceptionHandler {
+public final class ConformanceExtension
+        implements BeforeEachCallback,
+                AfterEachCallback,
+                ParameterResolver,
+                TestExecutionExceptionHandler {
 
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(ConformanceExtension.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(ConformanceExtension.class);
 
-    /** The backend of one test class, or why it could not be opened; closed with the class's store. */
+    /**
+     * The backend of one test class, or why it could not be opened; closed with the class's store.
+     */
     private static final class OpenedBackend implements AutoCloseable {
         final StorageBackend backend;
         final Throwable failure;
@@ -45,8 +51,10 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
             try {
                 StorageBackend b = hook.openBackend();
                 if (b == null) {
-                    return new OpenedBackend(null, new IllegalStateException(
-                            hook.getClass().getName() + ".openBackend() returned null"));
+                    return new OpenedBackend(
+                            null,
+                            new IllegalStateException(
+                                    hook.getClass().getName() + ".openBackend() returned null"));
                 }
                 return new OpenedBackend(b, null);
             } catch (Throwable t) {
@@ -59,8 +67,8 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
                 throw a;
             }
             if (failure != null) {
-                throw new IllegalStateException("openBackend() failed; every test of this class fails with it",
-                        failure);
+                throw new IllegalStateException(
+                        "openBackend() failed; every test of this class fails with it", failure);
             }
             return backend;
         }
@@ -77,17 +85,26 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
     public void beforeEach(ExtensionContext context) {
         BackendContract hook = (BackendContract) context.getRequiredTestInstance();
         ExtensionContext classContext = classContext(context);
-        OpenedBackend opened = classContext.getStore(NS).getOrComputeIfAbsent(hook, h -> OpenedBackend.open(hook),
-                OpenedBackend.class);
+        OpenedBackend opened =
+                classContext
+                        .getStore(NS)
+                        .getOrComputeIfAbsent(
+                                hook, h -> OpenedBackend.open(hook), OpenedBackend.class);
         StorageBackend backend = opened.get();
         Capabilities caps = backend.capabilities();
-        Set<Feature> needed = requiredFeatures(context.getRequiredTestClass(), context.getRequiredTestMethod());
+        Set<Feature> needed =
+                requiredFeatures(context.getRequiredTestClass(), context.getRequiredTestMethod());
         Set<Feature> missing = needed.isEmpty() ? Set.of() : EnumSet.copyOf(needed);
         missing.removeIf(caps::has);
         if (!missing.isEmpty()) {
-            throw new TestAbortedException("skipped: backend '" + backend.storeName()
-                    + "' does not declare the capabilities " + missing + " that "
-                    + context.getRequiredTestMethod().getName() + " needs");
+            throw new TestAbortedException(
+                    "skipped: backend '"
+                            + backend.storeName()
+                            + "' does not declare the capabilities "
+                            + missing
+                            + " that "
+                            + context.getRequiredTestMethod().getName()
+                            + " needs");
         }
         TestScope scope = new TestScope(hook, backend, context.getRequiredTestMethod().getName());
         context.getStore(NS).put(TestScope.class, scope);
@@ -103,7 +120,8 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
     }
 
     @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    public boolean supportsParameter(
+            ParameterContext parameterContext, ExtensionContext extensionContext) {
         return parameterContext.getParameter().getType() == TestScope.class;
     }
 
@@ -111,15 +129,17 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext context) {
         TestScope scope = context.getStore(NS).get(TestScope.class, TestScope.class);
         if (scope == null) {
-            throw new ParameterResolutionException("no TestScope: the conformance extension did not run before "
-                    + context.getDisplayName());
+            throw new ParameterResolutionException(
+                    "no TestScope: the conformance extension did not run before "
+                            + context.getDisplayName());
         }
         return scope;
     }
 
     /** Adds the seed to a failure, so a randomised test can be repeated exactly. */
     @Override
-    public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+    public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+            throws Throwable {
         TestScope scope = context.getStore(NS).get(TestScope.class, TestScope.class);
         if (scope != null && !(throwable instanceof TestAbortedException)) {
             throwable.addSuppressed(new SeedNote(scope));
@@ -132,8 +152,18 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
         private static final long serialVersionUID = 1L;
 
         SeedNote(TestScope scope) {
-            super("conformance seed " + scope.seed() + " (backend '" + scope.storeName() + "'); repeat with -D"
-                    + TestScope.SEED_PROPERTY + "=" + scope.seed(), null, false, false);
+            super(
+                    "conformance seed "
+                            + scope.seed()
+                            + " (backend '"
+                            + scope.storeName()
+                            + "'); repeat with -D"
+                            + TestScope.SEED_PROPERTY
+                            + "="
+                            + scope.seed(),
+                    null,
+                    false,
+                    false);
         }
     }
 
@@ -146,8 +176,8 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
     }
 
     /**
-     * The features named on the test method and on the contract interface(s) declaring it (also when a backend's
-     * test class overrides the method).
+     * The features named on the test method and on the contract interface(s) declaring it (also
+     * when a backend's test class overrides the method).
      */
     static Set<Feature> requiredFeatures(Class<?> testClass, Method method) {
         Set<Feature> out = EnumSet.noneOf(Feature.class);
@@ -169,14 +199,16 @@ public final class ConformanceExtension implements BeforeEachCallback, AfterEach
             todo.addAll(List.of(c.getInterfaces()));
         }
         for (Class<?> c : declaring) {
-            // Directly present only: a test class implements every contract, whose requirements must not mix.
+            // Directly present only: a test class implements every contract, whose requirements
+            // must not mix.
             RequiresFeature onType = c.getAnnotation(RequiresFeature.class);
             if (onType != null) {
                 out.addAll(List.of(onType.value()));
             }
             try {
-                RequiresFeature onMethod = c.getDeclaredMethod(method.getName(), method.getParameterTypes())
-                        .getAnnotation(RequiresFeature.class);
+                RequiresFeature onMethod =
+                        c.getDeclaredMethod(method.getName(), method.getParameterTypes())
+                                .getAnnotation(RequiresFeature.class);
                 if (onMethod != null) {
                     out.addAll(List.of(onMethod.value()));
                 }

@@ -31,10 +31,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Runs the whole {@link ConformanceSuite} outside a test build, against a backend given at run time (a live cluster
- * opened from a user's config): the JUnit Platform launcher discovers the suite through one class, {@link Suite},
- * whose {@link BackendContract#openBackend()} opens the backend of the run in progress. The report has one result
- * per test case.
+ * Runs the whole {@link ConformanceSuite} outside a test build, against a backend given at run time
+ * (a live cluster opened from a user's config): the JUnit Platform launcher discovers the suite
+ * through one class, {@link Suite}, whose {@link BackendContract#openBackend()} opens the backend
+ * of the run in progress. The report has one result per test case.
  *
  * <pre>{@code
  * ConformanceRun.Report report = ConformanceRun.builder(() -> StorageProviders.open(context))
@@ -43,27 +43,34 @@ import org.opentest4j.TestAbortedException;
  *         .build().run();
  * }</pre>
  *
- * Runs never overlap in one JVM (the suite class finds its run through a static field); a second {@link #run()}
- * waits for the first. The launcher is created without auto-registered session or execution listeners, so a run
- * inside a test JVM does not disturb the surrounding test session.
+ * Runs never overlap in one JVM (the suite class finds its run through a static field); a second
+ * {@link #run()} waits for the first. The launcher is created without auto-registered session or
+ * execution listeners, so a run inside a test JVM does not disturb the surrounding test session.
  */
 public final class ConformanceRun {
     /** How a case ended. */
     public enum Status {
-        PASSED, FAILED, SKIPPED
+        PASSED,
+        FAILED,
+        SKIPPED
     }
 
     /**
      * One test case of the suite.
      *
      * @param contract the contract interface declaring it ({@code IndexContract})
-     * @param test     the test method ({@code queryPagesByPrefix})
-     * @param status   how it ended (a missing capability or an aborted test is SKIPPED)
+     * @param test the test method ({@code queryPagesByPrefix})
+     * @param status how it ended (a missing capability or an aborted test is SKIPPED)
      * @param duration how long it ran
-     * @param message  why it failed or was skipped ("" when it passed)
-     * @param error    the failure or abort, null when it passed
+     * @param message why it failed or was skipped ("" when it passed)
+     * @param error the failure or abort, null when it passed
      */
-    public record CaseResult(String contract, String test, Status status, Duration duration, String message,
+    public record CaseResult(
+            String contract,
+            String test,
+            Status status,
+            Duration duration,
+            String message,
             Throwable error) {
         /** {@code Contract.test}. */
         public String name() {
@@ -90,17 +97,16 @@ public final class ConformanceRun {
     /** Follows a run as it goes (for progress output). Called on the run's thread. */
     public interface Listener {
         /** The number of cases about to run. */
-        default void planned(long cases) {
-        }
+        default void planned(long cases) {}
 
-        default void started(String contract, String test) {
-        }
+        default void started(String contract, String test) {}
 
-        default void finished(CaseResult result) {
-        }
+        default void finished(CaseResult result) {}
     }
 
-    /** Opens the backend under test; called once per run (the suite closes it after its last case). */
+    /**
+     * Opens the backend under test; called once per run (the suite closes it after its last case).
+     */
     @FunctionalInterface
     public interface Opener {
         StorageBackend open() throws Exception;
@@ -127,7 +133,8 @@ public final class ConformanceRun {
     }
 
     /**
-     * Runs the suite and returns the report. A backend that cannot be opened makes every case fail with that cause.
+     * Runs the suite and returns the report. A backend that cannot be opened makes every case fail
+     * with that cause.
      */
     public Report run() {
         synchronized (ConformanceRun.class) {
@@ -141,19 +148,25 @@ public final class ConformanceRun {
     }
 
     private Report launch() {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(Suite.class))
-                .filters(EngineFilter.includeEngines("junit-jupiter"), (PostDiscoveryFilter) this::filter)
-                .enableImplicitConfigurationParameters(false)
-                .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
-                .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "false")
-                .build();
-        Launcher launcher = LauncherFactory.create(LauncherConfig.builder()
-                .enableLauncherSessionListenerAutoRegistration(false)
-                .enableTestExecutionListenerAutoRegistration(false)
-                .enablePostDiscoveryFilterAutoRegistration(false)
-                .enableLauncherDiscoveryListenerAutoRegistration(false)
-                .build());
+        LauncherDiscoveryRequest request =
+                LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectClass(Suite.class))
+                        .filters(
+                                EngineFilter.includeEngines("junit-jupiter"),
+                                (PostDiscoveryFilter) this::filter)
+                        .enableImplicitConfigurationParameters(false)
+                        .configurationParameter("junit.jupiter.execution.parallel.enabled", "false")
+                        .configurationParameter(
+                                "junit.jupiter.extensions.autodetection.enabled", "false")
+                        .build();
+        Launcher launcher =
+                LauncherFactory.create(
+                        LauncherConfig.builder()
+                                .enableLauncherSessionListenerAutoRegistration(false)
+                                .enableTestExecutionListenerAutoRegistration(false)
+                                .enablePostDiscoveryFilterAutoRegistration(false)
+                                .enableLauncherDiscoveryListenerAutoRegistration(false)
+                                .build());
         Collector collector = new Collector(listener);
         launcher.execute(request, collector);
         return new Report(collector.results);
@@ -165,12 +178,15 @@ public final class ConformanceRun {
             return FilterResult.included("container");
         }
         String name = m.get().getDeclaringClass().getSimpleName() + "." + m.get().getName();
-        return caseFilter.test(name) ? FilterResult.included("selected")
+        return caseFilter.test(name)
+                ? FilterResult.included("selected")
                 : FilterResult.excluded("not selected: " + name);
     }
 
     private static Optional<Method> method(TestDescriptor d) {
-        return d.getSource().filter(MethodSource.class::isInstance).map(s -> ((MethodSource) s).getJavaMethod());
+        return d.getSource()
+                .filter(MethodSource.class::isInstance)
+                .map(s -> ((MethodSource) s).getJavaMethod());
     }
 
     /** Collects one result per test of the plan. */
@@ -210,17 +226,25 @@ public final class ConformanceRun {
                 return;
             }
             Long start = startedAt.remove(id.getUniqueId());
-            Duration took = start == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
+            Duration took =
+                    start == null ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - start);
             Throwable t = result.getThrowable().orElse(null);
-            Status s = switch (result.getStatus()) {
-                case SUCCESSFUL -> Status.PASSED;
-                case ABORTED -> Status.SKIPPED;
-                case FAILED -> Status.FAILED;
-            };
-            record(id, s, took, t == null ? "" : Objects.toString(t.getMessage(), t.getClass().getName()), t);
+            Status s =
+                    switch (result.getStatus()) {
+                        case SUCCESSFUL -> Status.PASSED;
+                        case ABORTED -> Status.SKIPPED;
+                        case FAILED -> Status.FAILED;
+                    };
+            record(
+                    id,
+                    s,
+                    took,
+                    t == null ? "" : Objects.toString(t.getMessage(), t.getClass().getName()),
+                    t);
         }
 
-        private void record(TestIdentifier id, Status s, Duration took, String message, Throwable t) {
+        private void record(
+                TestIdentifier id, Status s, Duration took, String message, Throwable t) {
             String[] n = names(id);
             CaseResult r = new CaseResult(n[0], n[1], s, took, message == null ? "" : message, t);
             results.add(r);
@@ -228,23 +252,31 @@ public final class ConformanceRun {
         }
 
         private static String[] names(TestIdentifier id) {
-            return id.getSource().filter(MethodSource.class::isInstance).map(src -> {
-                MethodSource ms = (MethodSource) src;
-                Method m = ms.getJavaMethod();
-                return new String[] {m.getDeclaringClass().getSimpleName(), m.getName()};
-            }).orElse(new String[] {"", id.getDisplayName()});
+            return id.getSource()
+                    .filter(MethodSource.class::isInstance)
+                    .map(
+                            src -> {
+                                MethodSource ms = (MethodSource) src;
+                                Method m = ms.getJavaMethod();
+                                return new String[] {
+                                    m.getDeclaringClass().getSimpleName(), m.getName()
+                                };
+                            })
+                    .orElse(new String[] {"", id.getDisplayName()});
         }
     }
 
     /**
-     * The class the launcher runs: the suite, with its hook fed by the run in progress. Not for test discovery
-     * (it lives in main scope, which build tools do not scan); run it through {@link ConformanceRun}.
+     * The class the launcher runs: the suite, with its hook fed by the run in progress. Not for
+     * test discovery (it lives in main scope, which build tools do not scan); run it through {@link
+     * ConformanceRun}.
      */
     static final class Suite implements ConformanceSuite {
         private static ConformanceRun run() {
             ConformanceRun r = CURRENT.get();
             if (r == null) {
-                throw new TestAbortedException("ConformanceRun.Suite runs only through ConformanceRun.run()");
+                throw new TestAbortedException(
+                        "ConformanceRun.Suite runs only through ConformanceRun.run()");
             }
             return r;
         }
@@ -271,13 +303,15 @@ public final class ConformanceRun {
         private UnaryOperator<String> tableName = UnaryOperator.identity();
         private boolean dropTables = true;
         private Predicate<String> caseFilter = name -> true;
-        private Listener listener = new Listener() { };
+        private Listener listener = new Listener() {};
 
         private Builder(Opener opener) {
             this.opener = Objects.requireNonNull(opener, "opener");
         }
 
-        /** Maps every table name the suite makes up (a prefix for the run, a backend's naming rule). */
+        /**
+         * Maps every table name the suite makes up (a prefix for the run, a backend's naming rule).
+         */
         public Builder tableName(UnaryOperator<String> f) {
             this.tableName = Objects.requireNonNull(f);
             return this;

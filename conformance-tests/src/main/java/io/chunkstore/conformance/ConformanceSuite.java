@@ -1,8 +1,9 @@
 package io.chunkstore.conformance;
 
 /**
- * The whole conformance suite: implement it in one test class per backend, {@code <Backend>ConformanceTest}, with the
- * single hook {@link BackendContract#openBackend()}. Nothing else is needed to certify a backend:
+ * The whole conformance suite: implement it in one test class per backend, {@code
+ * <Backend>ConformanceTest}, with the single hook {@link BackendContract#openBackend()}. Nothing
+ * else is needed to certify a backend:
  *
  * <pre>{@code
  * class LocalConformanceTest implements ConformanceSuite {
@@ -16,10 +17,15 @@ package io.chunkstore.conformance;
  * }
  * }</pre>
  *
- * A backend that cannot do something declares it in its {@link io.chunkstore.spi.Capabilities}; the tests needing it
- * are skipped with the missing feature named. A known deviation may be opted out of by overriding the test method
- * with {@code @Disabled("why")}. New contracts are added to this list, so every backend runs them without changes.
+ * A backend that cannot do something declares it in its {@link io.chunkstore.spi.Capabilities}; the
+ * tests needing it are skipped with the missing feature named. A known deviation may be opted out
+ * of by overriding the test method with {@code @Disabled("why")}. New contracts are added to this
+ * list, so every backend runs them without changes.
  */
-public interface ConformanceSuite extends CortexCasesContract, IndexContract, IndexStreamingContract, ChunkContract,
-        TableContract, SeriesStoreContract {
-}
+public interface ConformanceSuite
+        extends CortexCasesContract,
+                IndexContract,
+                IndexStreamingContract,
+                ChunkContract,
+                TableContract,
+                SeriesStoreContract {}

@@ -19,12 +19,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test cases Cortex runs against every storage fixture (Cortex's pkg/chunk/storage/index_client_test.go:
- * {@code TestIndexBasic}, {@code TestQueryPages}, {@code TestChunksBasic}), with the same data and expectations.
+ * The test cases Cortex runs against every storage fixture (Cortex's
+ * pkg/chunk/storage/index_client_test.go: {@code TestIndexBasic}, {@code TestQueryPages}, {@code
+ * TestChunksBasic}), with the same data and expectations.
  */
 public interface CortexCasesContract extends BackendContract {
 
-    /** TestIndexBasic: one batch of 30 puts on 30 hashes; each hash's query returns exactly its one range value. */
+    /**
+     * TestIndexBasic: one batch of 30 puts on 30 hashes; each hash's query returns exactly its one
+     * range value.
+     */
     @Test
     @RequiresFeature(Feature.INDEX)
     default void indexBasicThirtyHashes(TestScope s) {
@@ -76,7 +80,8 @@ public interface CortexCasesContract extends BackendContract {
         String table = writeQueryPagesData(s);
         IndexQuery q = IndexQuery.builder(table, "foo").rangeValueStart(utf8("bar:2")).build();
         assertThat(PageRecorder.entries(s.index(), q))
-                .containsExactly(e("bar:2", "20"), e("bar:3", "30"), e("baz:1", "10"), e("baz:2", "20"));
+                .containsExactly(
+                        e("bar:2", "20"), e("bar:3", "30"), e("baz:1", "10"), e("baz:2", "20"));
     }
 
     /** TestQueryPages, "check RangeValuePrefix". */
@@ -85,7 +90,8 @@ public interface CortexCasesContract extends BackendContract {
     default void queryPagesByRangeValuePrefix(TestScope s) {
         String table = writeQueryPagesData(s);
         IndexQuery q = IndexQuery.builder(table, "foo").rangeValuePrefix(utf8("baz:")).build();
-        assertThat(PageRecorder.entries(s.index(), q)).containsExactly(e("baz:1", "10"), e("baz:2", "20"));
+        assertThat(PageRecorder.entries(s.index(), q))
+                .containsExactly(e("baz:1", "10"), e("baz:2", "20"));
     }
 
     /** TestQueryPages, "check ValueEqual": prefix {@code bar} and value {@code 20}. */
@@ -93,7 +99,11 @@ public interface CortexCasesContract extends BackendContract {
     @RequiresFeature(Feature.INDEX)
     default void queryPagesByPrefixAndValueEqual(TestScope s) {
         String table = writeQueryPagesData(s);
-        IndexQuery q = IndexQuery.builder(table, "foo").rangeValuePrefix(utf8("bar")).valueEqual(utf8("20")).build();
+        IndexQuery q =
+                IndexQuery.builder(table, "foo")
+                        .rangeValuePrefix(utf8("bar"))
+                        .valueEqual(utf8("20"))
+                        .build();
         assertThat(PageRecorder.entries(s.index(), q)).containsExactly(e("bar:2", "20"));
     }
 
@@ -104,16 +114,22 @@ public interface CortexCasesContract extends BackendContract {
         String table = writeQueryPagesData(s);
         IndexClient index = s.index();
         for (int round = 0; round < 2; round++) {
-            IndexQuery q = IndexQuery.builder(table, "foo").rangeValuePrefix(utf8("bar")).valueEqual(utf8("20"))
-                    .build();
-            assertThat(PageRecorder.entries(index, q)).as("round %d", round).containsExactly(e("bar:2", "20"));
+            IndexQuery q =
+                    IndexQuery.builder(table, "foo")
+                            .rangeValuePrefix(utf8("bar"))
+                            .valueEqual(utf8("20"))
+                            .build();
+            assertThat(PageRecorder.entries(index, q))
+                    .as("round %d", round)
+                    .containsExactly(e("bar:2", "20"));
         }
     }
 
     /**
-     * TestChunksBasic: five puts of five real chunks ({@link TestData#cortexChunks}, the last hour), then 50 rounds of
-     * reading five distinct random chunks; each round returns exactly those chunks, byte for byte (in any order), and
-     * each decodes through core's codec against the key it was read under, with its samples intact.
+     * TestChunksBasic: five puts of five real chunks ({@link TestData#cortexChunks}, the last
+     * hour), then 50 rounds of reading five distinct random chunks; each round returns exactly
+     * those chunks, byte for byte (in any order), and each decodes through core's codec against the
+     * key it was read under, with its samples intact.
      */
     @Test
     @RequiresFeature(Feature.CHUNKS)
@@ -122,8 +138,10 @@ public interface CortexCasesContract extends BackendContract {
         long now = System.currentTimeMillis();
         List<EncodedChunk> written = new ArrayList<>();
         for (int batch = 0; batch < 5; batch++) {
-            List<EncodedChunk> chunks = TestData.asStored(TestData.cortexChunks(s.userId(), batch, 5,
-                    now - 3_600_000L, now), table);
+            List<EncodedChunk> chunks =
+                    TestData.asStored(
+                            TestData.cortexChunks(s.userId(), batch, 5, now - 3_600_000L, now),
+                            table);
             s.chunks().putChunks(chunks);
             written.addAll(chunks);
         }
@@ -131,8 +149,10 @@ public interface CortexCasesContract extends BackendContract {
             List<EncodedChunk> pick = new ArrayList<>(written);
             Collections.shuffle(pick, s.random());
             pick = pick.subList(0, 5);
-            List<EncodedChunk> got = new ArrayList<>(s.chunks().getChunks(
-                    pick.stream().map(EncodedChunk::location).toList()));
+            List<EncodedChunk> got =
+                    new ArrayList<>(
+                            s.chunks()
+                                    .getChunks(pick.stream().map(EncodedChunk::location).toList()));
             got.sort(Comparator.comparing(EncodedChunk::key));
             List<EncodedChunk> want = new ArrayList<>(pick);
             want.sort(Comparator.comparing(EncodedChunk::key));
@@ -140,7 +160,9 @@ public interface CortexCasesContract extends BackendContract {
             for (EncodedChunk c : got) {
                 Chunk decoded = ChunkCodec.decode(s.userId(), c.key(), c.encoded());
                 assertThat(decoded.labels().get(Labels.METRIC_NAME)).isEqualTo("foo");
-                assertThat(decoded.samples()).hasSize(241).allSatisfy(x -> assertThat(x.value()).isZero());
+                assertThat(decoded.samples())
+                        .hasSize(241)
+                        .allSatisfy(x -> assertThat(x.value()).isZero());
             }
         }
     }

@@ -23,10 +23,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Index semantics beyond Cortex's own cases (the IndexClient, WriteBatch and IndexQuery contracts of Cortex's
- * pkg/chunk/storage_client.go and schema.go): batch order, deletes, overwrites, null versus empty values, unsigned
- * order, binary range values with 0x00 and 0xFF bytes, prefix / start / value-equal edges, row isolation, several
- * tables in one batch, and typed errors for missing tables.
+ * Index semantics beyond Cortex's own cases (the IndexClient, WriteBatch and IndexQuery contracts
+ * of Cortex's pkg/chunk/storage_client.go and schema.go): batch order, deletes, overwrites, null
+ * versus empty values, unsigned order, binary range values with 0x00 and 0xFF bytes, prefix / start
+ * / value-equal edges, row isolation, several tables in one batch, and typed errors for missing
+ * tables.
  */
 @RequiresFeature(Feature.INDEX)
 public interface IndexContract extends BackendContract {
@@ -69,7 +70,10 @@ public interface IndexContract extends BackendContract {
         assertThat(row(s, table, "h")).containsExactly(e("y", "3"));
     }
 
-    /** A delete removes exactly its cell; deleting a cell (or a row, or in a row) that does not exist is a no-op. */
+    /**
+     * A delete removes exactly its cell; deleting a cell (or a row, or in a row) that does not
+     * exist is a no-op.
+     */
     @Test
     default void deleteRemovesOnlyItsCellAndMissingCellsAreNoOps(TestScope s) {
         String table = s.newTable();
@@ -82,14 +86,27 @@ public interface IndexContract extends BackendContract {
         s.index().batchWrite(s.index().newWriteBatch().delete(table, "h1", utf8("b")));
         assertThat(row(s, table, "h1")).containsExactly(e("a", "a"), e("c", "c"));
         assertThat(row(s, table, "h2")).containsExactly(e("a", "a"), e("b", "b"), e("c", "c"));
-        s.index().batchWrite(s.index().newWriteBatch().delete(table, "h1", utf8("b"))
-                .delete(table, "h1", utf8("zz")).delete(table, "no-such-row", utf8("a")));
+        s.index()
+                .batchWrite(
+                        s.index()
+                                .newWriteBatch()
+                                .delete(table, "h1", utf8("b"))
+                                .delete(table, "h1", utf8("zz"))
+                                .delete(table, "no-such-row", utf8("a")));
         assertThat(row(s, table, "h1")).containsExactly(e("a", "a"), e("c", "c"));
-        s.index().batchWrite(s.index().newWriteBatch().delete(table, "h1", utf8("a")).delete(table, "h1", utf8("c")));
+        s.index()
+                .batchWrite(
+                        s.index()
+                                .newWriteBatch()
+                                .delete(table, "h1", utf8("a"))
+                                .delete(table, "h1", utf8("c")));
         assertThat(row(s, table, "h1")).isEmpty();
     }
 
-    /** Writing a cell again replaces its value, across batches and within one batch (the last put wins). */
+    /**
+     * Writing a cell again replaces its value, across batches and within one batch (the last put
+     * wins).
+     */
     @Test
     default void rewritingACellOverwritesItsValue(TestScope s) {
         String table = s.newTable();
@@ -105,8 +122,13 @@ public interface IndexContract extends BackendContract {
     @Test
     default void nullAndEmptyValuesReadBackAsEmpty(TestScope s) {
         String table = s.newTable();
-        s.index().batchWrite(s.index().newWriteBatch().add(table, "h", utf8("a"), null)
-                .add(table, "h", utf8("b"), new byte[0]).add(table, "h", utf8("c"), utf8("x")));
+        s.index()
+                .batchWrite(
+                        s.index()
+                                .newWriteBatch()
+                                .add(table, "h", utf8("a"), null)
+                                .add(table, "h", utf8("b"), new byte[0])
+                                .add(table, "h", utf8("c"), utf8("x")));
         List<Entry> got = row(s, table, "h");
         assertThat(got).containsExactly(e(utf8("a"), null), e(utf8("b"), null), e("c", "x"));
         for (Entry entry : got) {
@@ -117,7 +139,9 @@ public interface IndexContract extends BackendContract {
         assertThat(query(s, q)).hasSize(3);
     }
 
-    /** Range values come back in ascending unsigned byte order, whatever order they were written in. */
+    /**
+     * Range values come back in ascending unsigned byte order, whatever order they were written in.
+     */
     @Test
     default void rangeValuesComeBackInAscendingUnsignedOrder(TestScope s) {
         String table = s.newTable();
@@ -135,15 +159,16 @@ public interface IndexContract extends BackendContract {
     }
 
     /**
-     * Range values made of 0x00 and 0xFF bytes round-trip exactly: leading, inner and trailing 0x00, values that
-     * differ only by a trailing 0x00, and all-0xFF values.
+     * Range values made of 0x00 and 0xFF bytes round-trip exactly: leading, inner and trailing
+     * 0x00, values that differ only by a trailing 0x00, and all-0xFF values.
      */
     @Test
     default void binaryRangeValuesWithZeroAndFFBytesRoundTrip(TestScope s) {
         String table = s.newTable();
         List<byte[]> edges = TestData.edgeRangeValues();
         write(s, table, "h", edges);
-        assertThat(row(s, table, "h")).containsExactlyElementsOf(edges.stream().map(r -> e(r, r)).toList());
+        assertThat(row(s, table, "h"))
+                .containsExactlyElementsOf(edges.stream().map(r -> e(r, r)).toList());
         // Values with 0x00 and 0xFF bytes survive too.
         byte[] value = bytes(0x00, 0xFF, 0x00, 0x80, 0x7F, 0x00);
         s.index().batchWrite(s.index().newWriteBatch().add(table, "v", bytes(0x00), value));
@@ -151,87 +176,153 @@ public interface IndexContract extends BackendContract {
     }
 
     /**
-     * A prefix selects every value that starts with it, including those whose next byte is 0xFF, which Cortex's
-     * {@code prefix ‖ 0xFF} upper bound misses; prefixes ending in 0xFF, and all-0xFF prefixes, work too.
+     * A prefix selects every value that starts with it, including those whose next byte is 0xFF,
+     * which Cortex's {@code prefix ‖ 0xFF} upper bound misses; prefixes ending in 0xFF, and
+     * all-0xFF prefixes, work too.
      */
     @Test
     default void prefixKeepsValuesWhoseNextByteIsFF(TestScope s) {
         String table = s.newTable();
         List<byte[]> all = TestData.edgeRangeValues();
         write(s, table, "h", all);
-        for (byte[] prefix : List.of(bytes(0x61), bytes(0x61, 0xFF), bytes(0xFF), bytes(0xFF, 0xFF), bytes(0x00),
-                bytes(0x7F), bytes(0x61, 0x00))) {
-            List<Entry> want = all.stream().filter(r -> Bytes.startsWith(r, prefix))
-                    .map(r -> e(r, r)).toList();
+        for (byte[] prefix :
+                List.of(
+                        bytes(0x61),
+                        bytes(0x61, 0xFF),
+                        bytes(0xFF),
+                        bytes(0xFF, 0xFF),
+                        bytes(0x00),
+                        bytes(0x7F),
+                        bytes(0x61, 0x00))) {
+            List<Entry> want =
+                    all.stream()
+                            .filter(r -> Bytes.startsWith(r, prefix))
+                            .map(r -> e(r, r))
+                            .toList();
             IndexQuery q = IndexQuery.builder(table, "h").rangeValuePrefix(prefix).build();
-            assertThat(query(s, q)).as("prefix %s", TestData.show(prefix)).containsExactlyElementsOf(want);
+            assertThat(query(s, q))
+                    .as("prefix %s", TestData.show(prefix))
+                    .containsExactlyElementsOf(want);
         }
         IndexQuery cortexBug = IndexQuery.builder(table, "h").rangeValuePrefix(bytes(0x61)).build();
-        assertThat(query(s, cortexBug)).as("prefix 'a' keeps 'a' 0xFF and 'a' 0xFF 0xFF")
-                .contains(e(bytes(0x61, 0xFF), bytes(0x61, 0xFF)), e(bytes(0x61, 0xFF, 0xFF), bytes(0x61, 0xFF, 0xFF)));
+        assertThat(query(s, cortexBug))
+                .as("prefix 'a' keeps 'a' 0xFF and 'a' 0xFF 0xFF")
+                .contains(
+                        e(bytes(0x61, 0xFF), bytes(0x61, 0xFF)),
+                        e(bytes(0x61, 0xFF, 0xFF), bytes(0x61, 0xFF, 0xFF)));
     }
 
     /**
-     * A start equal to an entry includes it; a start between entries begins at the next; a start after the last entry
-     * gives nothing; a start extended by 0x00 excludes the shorter value.
+     * A start equal to an entry includes it; a start between entries begins at the next; a start
+     * after the last entry gives nothing; a start extended by 0x00 excludes the shorter value.
      */
     @Test
     default void rangeStartIsInclusiveAndUnsigned(TestScope s) {
         String table = s.newTable();
         List<byte[]> all = TestData.edgeRangeValues();
         write(s, table, "h", all);
-        for (byte[] start : List.of(bytes(0x61), bytes(0x61, 0x00), bytes(0x61, 0x00, 0x01), bytes(0x61, 0xFF),
-                bytes(0x80), bytes(0x7F, 0xFF, 0x00), bytes(0xFF, 0xFF, 0xFF), bytes(0xFF, 0xFF, 0xFF, 0x00))) {
-            List<Entry> want = all.stream().filter(r -> Arrays.compareUnsigned(r, start) >= 0).map(r -> e(r, r))
-                    .toList();
+        for (byte[] start :
+                List.of(
+                        bytes(0x61),
+                        bytes(0x61, 0x00),
+                        bytes(0x61, 0x00, 0x01),
+                        bytes(0x61, 0xFF),
+                        bytes(0x80),
+                        bytes(0x7F, 0xFF, 0x00),
+                        bytes(0xFF, 0xFF, 0xFF),
+                        bytes(0xFF, 0xFF, 0xFF, 0x00))) {
+            List<Entry> want =
+                    all.stream()
+                            .filter(r -> Arrays.compareUnsigned(r, start) >= 0)
+                            .map(r -> e(r, r))
+                            .toList();
             IndexQuery q = IndexQuery.builder(table, "h").rangeValueStart(start).build();
-            assertThat(query(s, q)).as("start %s", TestData.show(start)).containsExactlyElementsOf(want);
+            assertThat(query(s, q))
+                    .as("start %s", TestData.show(start))
+                    .containsExactlyElementsOf(want);
         }
     }
 
-    /** Value-equal filters on the value after the start or prefix bound (v6+ label value lookups). */
+    /**
+     * Value-equal filters on the value after the start or prefix bound (v6+ label value lookups).
+     */
     @Test
     default void valueEqualCombinesWithStartAndWithPrefix(TestScope s) {
         String table = s.newTable();
         WriteBatch b = s.index().newWriteBatch();
-        Map<String, String> cells = new TreeMap<>(Map.of("a:1", "x", "a:2", "y", "a:3", "x", "b:1", "x", "b:2",
-                "y", "c:1", "x"));
+        Map<String, String> cells =
+                new TreeMap<>(
+                        Map.of(
+                                "a:1", "x", "a:2", "y", "a:3", "x", "b:1", "x", "b:2", "y", "c:1",
+                                "x"));
         cells.forEach((r, v) -> b.add(table, "h", utf8(r), utf8(v)));
         b.add(table, "h", bytes(0x61, 0x3A, 0xFF), utf8("x"));
         s.index().batchWrite(b);
-        IndexQuery start = IndexQuery.builder(table, "h").rangeValueStart(utf8("a:2")).valueEqual(utf8("x")).build();
-        assertThat(query(s, start)).containsExactly(e("a:3", "x"), e(bytes(0x61, 0x3A, 0xFF), utf8("x")),
-                e("b:1", "x"), e("c:1", "x"));
-        IndexQuery prefix = IndexQuery.builder(table, "h").rangeValuePrefix(utf8("a:")).valueEqual(utf8("x")).build();
-        assertThat(query(s, prefix)).containsExactly(e("a:1", "x"), e("a:3", "x"),
-                e(bytes(0x61, 0x3A, 0xFF), utf8("x")));
-        IndexQuery none = IndexQuery.builder(table, "h").rangeValuePrefix(utf8("b:")).valueEqual(utf8("z")).build();
+        IndexQuery start =
+                IndexQuery.builder(table, "h")
+                        .rangeValueStart(utf8("a:2"))
+                        .valueEqual(utf8("x"))
+                        .build();
+        assertThat(query(s, start))
+                .containsExactly(
+                        e("a:3", "x"),
+                        e(bytes(0x61, 0x3A, 0xFF), utf8("x")),
+                        e("b:1", "x"),
+                        e("c:1", "x"));
+        IndexQuery prefix =
+                IndexQuery.builder(table, "h")
+                        .rangeValuePrefix(utf8("a:"))
+                        .valueEqual(utf8("x"))
+                        .build();
+        assertThat(query(s, prefix))
+                .containsExactly(
+                        e("a:1", "x"), e("a:3", "x"), e(bytes(0x61, 0x3A, 0xFF), utf8("x")));
+        IndexQuery none =
+                IndexQuery.builder(table, "h")
+                        .rangeValuePrefix(utf8("b:"))
+                        .valueEqual(utf8("z"))
+                        .build();
         assertThat(query(s, none)).isEmpty();
         IndexQuery only = IndexQuery.builder(table, "h").valueEqual(utf8("y")).build();
         assertThat(query(s, only)).containsExactly(e("a:2", "y"), e("b:2", "y"));
     }
 
     /**
-     * Rows never leak into each other, even when one hash value is a prefix of another or when a range value looks
-     * like the continuation of a shorter hash value.
+     * Rows never leak into each other, even when one hash value is a prefix of another or when a
+     * range value looks like the continuation of a shorter hash value.
      */
     @Test
     default void rowsAreIsolatedFromHashValuesSharingAPrefix(TestScope s) {
         String table = s.newTable();
-        List<String> hashes = List.of("a", "ab", "a:b", "a:", "b", "A", "ä", "userID:d18500:__name__",
-                "userID:d18500:__name__:foo", "ab" + "c".repeat(300));
+        List<String> hashes =
+                List.of(
+                        "a",
+                        "ab",
+                        "a:b",
+                        "a:",
+                        "b",
+                        "A",
+                        "ä",
+                        "userID:d18500:__name__",
+                        "userID:d18500:__name__:foo",
+                        "ab" + "c".repeat(300));
         WriteBatch b = s.index().newWriteBatch();
         for (String h : hashes) {
             b.add(table, h, utf8("r:" + h), utf8(h));
             b.add(table, h, bytes(0x00), utf8(h));
             b.add(table, h, bytes(0xFF), utf8(h));
         }
-        // In a "hash ‖ range" layout without a separator, row "a" with range "b..." would collide with row "ab".
+        // In a "hash ‖ range" layout without a separator, row "a" with range "b..." would collide
+        // with row "ab".
         b.add(table, "a", utf8("b"), utf8("in a"));
         s.index().batchWrite(b);
         for (String h : hashes) {
-            List<Entry> want = new ArrayList<>(List.of(e(bytes(0x00), utf8(h)), e(utf8("r:" + h), utf8(h)),
-                    e(bytes(0xFF), utf8(h))));
+            List<Entry> want =
+                    new ArrayList<>(
+                            List.of(
+                                    e(bytes(0x00), utf8(h)),
+                                    e(utf8("r:" + h), utf8(h)),
+                                    e(bytes(0xFF), utf8(h))));
             if (h.equals("a")) {
                 want.add(1, e("b", "in a"));
             }
@@ -247,8 +338,13 @@ public interface IndexContract extends BackendContract {
     default void oneBatchWritesSeveralTablesAndTablesAreIsolated(TestScope s) {
         String t1 = s.newTable();
         String t2 = s.newTable();
-        s.index().batchWrite(s.index().newWriteBatch().add(t1, "h", utf8("r1"), utf8("1"))
-                .add(t2, "h", utf8("r2"), utf8("2")).add(t2, "h", utf8("r3"), utf8("3")));
+        s.index()
+                .batchWrite(
+                        s.index()
+                                .newWriteBatch()
+                                .add(t1, "h", utf8("r1"), utf8("1"))
+                                .add(t2, "h", utf8("r2"), utf8("2"))
+                                .add(t2, "h", utf8("r3"), utf8("3")));
         IndexQuery q1 = IndexQuery.row(t1, "h");
         IndexQuery q2 = IndexQuery.row(t2, "h");
         PageRecorder r = PageRecorder.read(s.index(), List.of(q1, q2));
@@ -276,26 +372,40 @@ public interface IndexContract extends BackendContract {
         s.index().batchWrite(s.index().newWriteBatch());
     }
 
-    /** A query on a table that does not exist fails with {@link TableNotFoundException} naming it. */
+    /**
+     * A query on a table that does not exist fails with {@link TableNotFoundException} naming it.
+     */
     @Test
     @RequiresFeature(Feature.MISSING_TABLE_ERRORS)
     default void queryOnAMissingTableFailsWithTableNotFound(TestScope s) {
         String missing = s.uniqueTableName();
-        assertThatThrownBy(() -> s.index().queryPages(List.of(IndexQuery.row(missing, "h")), (q, p) -> true))
-                .isInstanceOfSatisfying(TableNotFoundException.class,
+        assertThatThrownBy(
+                        () ->
+                                s.index()
+                                        .queryPages(
+                                                List.of(IndexQuery.row(missing, "h")),
+                                                (q, p) -> true))
+                .isInstanceOfSatisfying(
+                        TableNotFoundException.class,
                         e -> assertThat(e.tableName()).isEqualTo(missing));
     }
 
     /**
-     * A write to a table that does not exist fails with {@link TableNotFoundException} naming it (directly, or as the
-     * cause of an {@link IndexWriteException} listing what was not written).
+     * A write to a table that does not exist fails with {@link TableNotFoundException} naming it
+     * (directly, or as the cause of an {@link IndexWriteException} listing what was not written).
      */
     @Test
     @RequiresFeature(Feature.MISSING_TABLE_ERRORS)
     default void writeToAMissingTableFailsWithTableNotFound(TestScope s) {
         String missing = s.uniqueTableName();
-        Throwable thrown = catchThrowable(() -> s.index().batchWrite(
-                s.index().newWriteBatch().add(missing, "h", utf8("r"), utf8("v"))));
+        Throwable thrown =
+                catchThrowable(
+                        () ->
+                                s.index()
+                                        .batchWrite(
+                                                s.index()
+                                                        .newWriteBatch()
+                                                        .add(missing, "h", utf8("r"), utf8("v"))));
         assertThat(thrown).as("write to missing table %s", missing).isNotNull();
         TableNotFoundException tnf;
         if (thrown instanceof IndexWriteException w) {
@@ -307,13 +417,25 @@ public interface IndexContract extends BackendContract {
             tnf = (TableNotFoundException) thrown;
         }
         assertThat(tnf.tableName()).isEqualTo(missing);
-        assertThatThrownBy(() -> s.index().batchWrite(s.index().newWriteBatch().delete(missing, "h", utf8("r"))))
-                .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(TableNotFoundException.class),
-                        e -> assertThat(e).isInstanceOf(IndexWriteException.class)
-                                .hasCauseInstanceOf(TableNotFoundException.class));
+        assertThatThrownBy(
+                        () ->
+                                s.index()
+                                        .batchWrite(
+                                                s.index()
+                                                        .newWriteBatch()
+                                                        .delete(missing, "h", utf8("r"))))
+                .satisfiesAnyOf(
+                        e -> assertThat(e).isInstanceOf(TableNotFoundException.class),
+                        e ->
+                                assertThat(e)
+                                        .isInstanceOf(IndexWriteException.class)
+                                        .hasCauseInstanceOf(TableNotFoundException.class));
     }
 
-    /** When one query of a call fails, the others still deliver all their entries, then the error is thrown. */
+    /**
+     * When one query of a call fails, the others still deliver all their entries, then the error is
+     * thrown.
+     */
     @Test
     @RequiresFeature(Feature.MISSING_TABLE_ERRORS)
     default void oneFailingQueryDoesNotStopTheOthers(TestScope s) {
@@ -332,7 +454,8 @@ public interface IndexContract extends BackendContract {
             }
         }
         PageRecorder r = new PageRecorder(queries);
-        assertThatThrownBy(() -> s.index().queryPages(queries, r)).isInstanceOf(TableNotFoundException.class);
+        assertThatThrownBy(() -> s.index().queryPages(queries, r))
+                .isInstanceOf(TableNotFoundException.class);
         r.assertContractKept();
         for (int i = 0; i < 10; i++) {
             IndexQuery q = queries.get(i < 5 ? i : i + 1);

@@ -15,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
 /**
- * Scale and streaming (architecture: "streaming, never materialising"): a 100,000-entry row arrives page by page,
- * a consumer that returns {@code false} gets no more pages of that query while the other queries of the call go on,
- * and a call of 1,000 queries attributes every page to its own query object and never delivers two pages of one query
- * at once. Assertions are on page counts and sizes, never on time.
+ * Scale and streaming (architecture: "streaming, never materialising"): a 100,000-entry row arrives
+ * page by page, a consumer that returns {@code false} gets no more pages of that query while the
+ * other queries of the call go on, and a call of 1,000 queries attributes every page to its own
+ * query object and never delivers two pages of one query at once. Assertions are on page counts and
+ * sizes, never on time.
  */
 @RequiresFeature(Feature.INDEX)
 public interface IndexStreamingContract extends BackendContract {
@@ -26,18 +27,24 @@ public interface IndexStreamingContract extends BackendContract {
     /** Entries in the large row. */
     int LARGE_ROW = 100_000;
 
-    /** The largest page payload (range values plus values) accepted for a page that holds over half a row. */
+    /**
+     * The largest page payload (range values plus values) accepted for a page that holds over half
+     * a row.
+     */
     long MAX_PAGE_BYTES = 1L << 20;
 
     private static byte[] rangeOf(int i) {
         return utf8(String.format("e%07d", i));
     }
 
-    private static void writeRow(TestScope s, String table, String hash, int entries, int valueSize) {
+    private static void writeRow(
+            TestScope s, String table, String hash, int entries, int valueSize) {
         WriteBatch b = s.index().newWriteBatch();
         for (int i = 0; i < entries; i++) {
-            byte[] value = valueSize == 0 ? utf8(Integer.toString(i % 100)) : TestData.chunkPayload(s.random(),
-                    valueSize);
+            byte[] value =
+                    valueSize == 0
+                            ? utf8(Integer.toString(i % 100))
+                            : TestData.chunkPayload(s.random(), valueSize);
             b.add(table, hash, rangeOf(i), value);
             if (b.size() == 1000) {
                 s.index().batchWrite(b);
@@ -55,15 +62,20 @@ public interface IndexStreamingContract extends BackendContract {
             byte[] want = rangeOf(from + i);
             byte[] got = entries.get(i).rangeValue();
             if (!Arrays.equals(want, got)) {
-                throw new AssertionError("entry " + i + " is " + TestData.show(got) + ", expected "
-                        + TestData.show(want));
+                throw new AssertionError(
+                        "entry "
+                                + i
+                                + " is "
+                                + TestData.show(got)
+                                + ", expected "
+                                + TestData.show(want));
             }
         }
     }
 
     /**
-     * One hash with 100,000 entries: read whole, by prefix, from a start and by value, it arrives complete and in
-     * order over several pages, none of which holds more than half the row.
+     * One hash with 100,000 entries: read whole, by prefix, from a start and by value, it arrives
+     * complete and in order over several pages, none of which holds more than half the row.
      */
     @Test
     default void largeRowStreamsPageByPage(TestScope s, TestReporter reporter) {
@@ -74,35 +86,56 @@ public interface IndexStreamingContract extends BackendContract {
         PageRecorder r = PageRecorder.read(s.index(), List.of(whole));
         List<List<Entry>> pages = r.pages(whole);
         int largest = pages.stream().mapToInt(List::size).max().orElse(0);
-        reporter.publishEntry(Map.of("pages", Integer.toString(pages.size()), "largestPage",
-                Integer.toString(largest)));
-        long largestBytes = pages.stream()
-                .mapToLong(p -> p.stream().mapToLong(e -> e.rangeValue().length + e.value().length).sum())
-                .max().orElse(0);
-        assertThat(pages.size()).as("pages for a row of %d entries", LARGE_ROW).isGreaterThanOrEqualTo(2);
-        // A page is bounded by its entry count or by its size: a backend (or the gRPC protocol) that fills pages up
+        reporter.publishEntry(
+                Map.of(
+                        "pages",
+                        Integer.toString(pages.size()),
+                        "largestPage",
+                        Integer.toString(largest)));
+        long largestBytes =
+                pages.stream()
+                        .mapToLong(
+                                p ->
+                                        p.stream()
+                                                .mapToLong(
+                                                        e ->
+                                                                e.rangeValue().length
+                                                                        + e.value().length)
+                                                .sum())
+                        .max()
+                        .orElse(0);
+        assertThat(pages.size())
+                .as("pages for a row of %d entries", LARGE_ROW)
+                .isGreaterThanOrEqualTo(2);
+        // A page is bounded by its entry count or by its size: a backend (or the gRPC protocol)
+        // that fills pages up
         // to a byte budget may put many small entries in one page, but never the whole row.
         assertThat(largest <= LARGE_ROW / 2 || largestBytes <= MAX_PAGE_BYTES)
-                .as("largest page holds %d entries, %d bytes: pages must hold at most half the row or at most %d"
-                        + " bytes", largest, largestBytes, MAX_PAGE_BYTES)
+                .as(
+                        "largest page holds %d entries, %d bytes: pages must hold at most half the row or at most %d"
+                                + " bytes",
+                        largest, largestBytes, MAX_PAGE_BYTES)
                 .isTrue();
         assertRangesInOrder(r.entries(whole), 0, LARGE_ROW);
 
         IndexQuery prefix = IndexQuery.builder(table, "big").rangeValuePrefix(utf8("e005")).build();
         assertRangesInOrder(PageRecorder.entries(s.index(), prefix), 50_000, 10_000);
-        IndexQuery start = IndexQuery.builder(table, "big").rangeValueStart(rangeOf(90_000)).build();
+        IndexQuery start =
+                IndexQuery.builder(table, "big").rangeValueStart(rangeOf(90_000)).build();
         assertRangesInOrder(PageRecorder.entries(s.index(), start), 90_000, 10_000);
         IndexQuery value = IndexQuery.builder(table, "big").valueEqual(utf8("7")).build();
         List<Entry> sevens = PageRecorder.entries(s.index(), value);
-        assertThat(sevens).hasSize(LARGE_ROW / 100).allSatisfy(e -> assertThat(e.value()).isEqualTo(utf8("7")));
+        assertThat(sevens)
+                .hasSize(LARGE_ROW / 100)
+                .allSatisfy(e -> assertThat(e.value()).isEqualTo(utf8("7")));
         assertThat(sevens.get(0).rangeValue()).isEqualTo(rangeOf(7));
         assertThat(sevens.get(sevens.size() - 1).rangeValue()).isEqualTo(rangeOf(LARGE_ROW - 93));
     }
 
     /**
-     * A consumer that returns {@code false} on the first page of a query gets no further page of it, the page it got
-     * is the start of the row, and the other queries of the same call are delivered completely. Stopping on page 2
-     * gives exactly two pages.
+     * A consumer that returns {@code false} on the first page of a query gets no further page of
+     * it, the page it got is the start of the row, and the other queries of the same call are
+     * delivered completely. Stopping on page 2 gives exactly two pages.
      */
     @Test
     default void earlyStopEndsOnlyThatQuery(TestScope s) {
@@ -111,7 +144,8 @@ public interface IndexStreamingContract extends BackendContract {
         writeRow(s, table, "stopped", rows, 256);
         writeRow(s, table, "full", 5_000, 256);
         writeRow(s, table, "small", 3, 0);
-        List<Entry> wholeStopped = PageRecorder.entries(s.index(), IndexQuery.row(table, "stopped"));
+        List<Entry> wholeStopped =
+                PageRecorder.entries(s.index(), IndexQuery.row(table, "stopped"));
         assertThat(wholeStopped).hasSize(rows);
 
         IndexQuery stopped = IndexQuery.row(table, "stopped");
@@ -121,7 +155,9 @@ public interface IndexStreamingContract extends BackendContract {
         PageRecorder r = new PageRecorder(queries, (q, page, entries) -> q != stopped);
         s.index().queryPages(queries, r);
         r.assertContractKept();
-        assertThat(r.pages(stopped)).as("pages delivered after returning false on the first").hasSize(1);
+        assertThat(r.pages(stopped))
+                .as("pages delivered after returning false on the first")
+                .hasSize(1);
         List<Entry> first = r.pages(stopped).get(0);
         assertThat(first.size()).as("the first page of a %d-entry row", rows).isLessThan(rows);
         assertThat(first).containsExactlyElementsOf(wholeStopped.subList(0, first.size()));
@@ -136,24 +172,27 @@ public interface IndexStreamingContract extends BackendContract {
         s.index().queryPages(many, each);
         each.assertContractKept();
         for (IndexQuery q : many) {
-            assertThat(each.pages(q)).as("pages of one of 20 equal queries stopped on page 1").hasSize(1);
+            assertThat(each.pages(q))
+                    .as("pages of one of 20 equal queries stopped on page 1")
+                    .hasSize(1);
         }
 
         PageRecorder two = new PageRecorder(List.of(stopped), (q, page, entries) -> page < 2);
         s.index().queryPages(List.of(stopped), two);
         two.assertContractKept();
         assertThat(two.pages(stopped)).as("pages when stopping on the second").hasSize(2);
-        assertThat(two.entries(stopped)).containsExactlyElementsOf(
-                wholeStopped.subList(0, two.entries(stopped).size()));
+        assertThat(two.entries(stopped))
+                .containsExactlyElementsOf(wholeStopped.subList(0, two.entries(stopped).size()));
     }
 
     /**
-     * 1,000 queries in one call: 994 small rows, 4 multi-page rows and 2 equal queries on one row. Every query object
-     * gets exactly its own entries, equal queries each get theirs, and no query's pages arrive concurrently.
+     * 1,000 queries in one call: 994 small rows, 4 multi-page rows and 2 equal queries on one row.
+     * Every query object gets exactly its own entries, equal queries each get theirs, and no
+     * query's pages arrive concurrently.
      */
     @Test
-    default void thousandQueriesInOneCallAreAttributedAndNeverConcurrentPerQuery(TestScope s,
-            TestReporter reporter) {
+    default void thousandQueriesInOneCallAreAttributedAndNeverConcurrentPerQuery(
+            TestScope s, TestReporter reporter) {
         String table = s.newTable();
         int small = 994;
         WriteBatch b = s.index().newWriteBatch();
@@ -194,16 +233,20 @@ public interface IndexStreamingContract extends BackendContract {
             List<Entry> got = r.entries(q);
             assertThat(got).as("entries of %s", q).hasSize(i % 3 + 1);
             for (int k = 0; k < got.size(); k++) {
-                assertThat(got.get(k)).as("entry %d of %s", k, q)
+                assertThat(got.get(k))
+                        .as("entry %d of %s", k, q)
                         .isEqualTo(new Entry(utf8("q" + i + ":" + k), utf8(Integer.toString(i))));
             }
         }
         for (int j = 0; j < 4; j++) {
             assertRangesInOrder(r.entries(queries.get(small + j)), 0, 5_000);
         }
-        List<Entry> q7 = List.of(new Entry(utf8("q7:0"), utf8("7")), new Entry(utf8("q7:1"), utf8("7")));
+        List<Entry> q7 =
+                List.of(new Entry(utf8("q7:0"), utf8("7")), new Entry(utf8("q7:1"), utf8("7")));
         assertThat(r.entries(twinA)).as("first of two equal queries").containsExactlyElementsOf(q7);
-        assertThat(r.entries(twinB)).as("second of two equal queries").containsExactlyElementsOf(q7);
+        assertThat(r.entries(twinB))
+                .as("second of two equal queries")
+                .containsExactlyElementsOf(q7);
         assertThat(r.entries(queries.get(7))).containsExactlyElementsOf(q7);
     }
 }

@@ -16,14 +16,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link PageConsumer} that records every page per query object and checks the consumer contract as it goes: pages
- * only for query objects that were passed (by identity), never two pages of one query at once, nothing after it
- * returned {@code false}, and {@link ReadBatch#iterator()} restartable with {@link ReadBatch#size()} matching.
- * Thread-safe.
+ * A {@link PageConsumer} that records every page per query object and checks the consumer contract
+ * as it goes: pages only for query objects that were passed (by identity), never two pages of one
+ * query at once, nothing after it returned {@code false}, and {@link ReadBatch#iterator()}
+ * restartable with {@link ReadBatch#size()} matching. Thread-safe.
  */
 public final class PageRecorder implements PageConsumer {
 
-    /** Decides whether to go on after a page: {@code pageNumber} counts this query's pages from 1. */
+    /**
+     * Decides whether to go on after a page: {@code pageNumber} counts this query's pages from 1.
+     */
     @FunctionalInterface
     public interface StopRule {
         boolean proceed(IndexQuery query, int pageNumber, List<Entry> page);
@@ -49,7 +51,9 @@ public final class PageRecorder implements PageConsumer {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Entry e && Arrays.equals(rangeValue, e.rangeValue) && Arrays.equals(value, e.value);
+            return o instanceof Entry e
+                    && Arrays.equals(rangeValue, e.rangeValue)
+                    && Arrays.equals(value, e.value);
         }
 
         @Override
@@ -70,7 +74,8 @@ public final class PageRecorder implements PageConsumer {
         volatile boolean stopped;
     }
 
-    private final Map<IndexQuery, QueryLog> logs = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final Map<IndexQuery, QueryLog> logs =
+            Collections.synchronizedMap(new IdentityHashMap<>());
     private final Set<IndexQuery> passed;
     private final StopRule stopRule;
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -88,7 +93,10 @@ public final class PageRecorder implements PageConsumer {
         this.stopRule = stopRule;
     }
 
-    /** Reads the queries in one call and returns the recorder, after checking the consumer contract held. */
+    /**
+     * Reads the queries in one call and returns the recorder, after checking the consumer contract
+     * held.
+     */
     public static PageRecorder read(IndexClient client, List<IndexQuery> queries) {
         PageRecorder r = new PageRecorder(queries);
         client.queryPages(queries, r);
@@ -102,8 +110,9 @@ public final class PageRecorder implements PageConsumer {
     }
 
     /**
-     * Makes the delivery of every page after a query's first take at least this long, widening the windows in which
-     * two pages of one query delivered at once would be seen (single-page queries stay fast).
+     * Makes the delivery of every page after a query's first take at least this long, widening the
+     * windows in which two pages of one query delivered at once would be seen (single-page queries
+     * stay fast).
      */
     public PageRecorder pauseAfterFirstPage(long nanos) {
         this.pauseNanos = nanos;
@@ -114,8 +123,10 @@ public final class PageRecorder implements PageConsumer {
     public boolean onPage(IndexQuery query, ReadBatch page) {
         threads.add(Thread.currentThread());
         if (!passed.contains(query)) {
-            violations.add("a page was delivered for a query object that was not passed (equal queries must keep"
-                    + " their identity): " + query);
+            violations.add(
+                    "a page was delivered for a query object that was not passed (equal queries must keep"
+                            + " their identity): "
+                            + query);
         }
         QueryLog log = logs.computeIfAbsent(query, q -> new QueryLog());
         int arrival = log.arrivals.incrementAndGet();
@@ -124,15 +135,24 @@ public final class PageRecorder implements PageConsumer {
         }
         try {
             if (log.stopped) {
-                violations.add("a page of " + query + " was delivered after the consumer returned false");
+                violations.add(
+                        "a page of " + query + " was delivered after the consumer returned false");
             }
             List<Entry> entries = copy(page);
             if (!entries.equals(copy(page))) {
-                violations.add("ReadBatch.iterator() of " + query + " does not restart at the first entry");
+                violations.add(
+                        "ReadBatch.iterator() of "
+                                + query
+                                + " does not restart at the first entry");
             }
             if (page.size() != entries.size()) {
-                violations.add("ReadBatch.size() is " + page.size() + " but the page holds " + entries.size()
-                        + " entries, for " + query);
+                violations.add(
+                        "ReadBatch.size() is "
+                                + page.size()
+                                + " but the page holds "
+                                + entries.size()
+                                + " entries, for "
+                                + query);
             }
             if (pauseNanos > 0 && arrival > 1) {
                 long until = System.nanoTime() + pauseNanos;
@@ -163,8 +183,11 @@ public final class PageRecorder implements PageConsumer {
     public void assertContractKept() {
         synchronized (violations) {
             if (!violations.isEmpty()) {
-                throw new AssertionError("the page consumer contract was broken " + violations.size() + " time(s): "
-                        + violations.subList(0, Math.min(10, violations.size())));
+                throw new AssertionError(
+                        "the page consumer contract was broken "
+                                + violations.size()
+                                + " time(s): "
+                                + violations.subList(0, Math.min(10, violations.size())));
             }
         }
     }

@@ -8,8 +8,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The capabilities a contract (on the interface) or a test (on the method) needs. When the backend under test does
- * not declare all of them, the test is aborted and reported as skipped, naming what is missing.
+ * The capabilities a contract (on the interface) or a test (on the method) needs. When the backend
+ * under test does not declare all of them, the test is aborted and reported as skipped, naming what
+ * is missing.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -34,10 +34,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The data of the series-store contract and its oracle: a schema config of four periods (v9, v10, v11, v12, two days
- * each, sharing one index and one chunk table prefix, as an upgraded cluster does), series with chunks over the eight
- * days, written through core's store; and, from the generated data alone, which series IDs, chunk IDs, label values
- * and names each read must find.
+ * The data of the series-store contract and its oracle: a schema config of four periods (v9, v10,
+ * v11, v12, two days each, sharing one index and one chunk table prefix, as an upgraded cluster
+ * does), series with chunks over the eight days, written through core's store; and, from the
+ * generated data alone, which series IDs, chunk IDs, label values and names each read must find.
  */
 final class SeriesStoreFixture {
     static final long DAY = 86_400_000L;
@@ -50,8 +50,7 @@ final class SeriesStoreFixture {
     static final String[] JOBS = {"api", "web", "db", "batch.worker"};
 
     /** One series and its chunks. */
-    record Series(Labels labels, String seriesId, List<ChunkCodec.Encoded> chunks) {
-    }
+    record Series(Labels labels, String seriesId, List<ChunkCodec.Encoded> chunks) {}
 
     final TestScope scope;
     final SchemaConfig schema;
@@ -74,25 +73,37 @@ final class SeriesStoreFixture {
         String index = s.uniqueTableName() + "_";
         String chunks = s.uniqueTableName() + "_";
         List<PeriodConfig> periods = new ArrayList<>();
-        SchemaVersion[] versions = {SchemaVersion.V9, SchemaVersion.V10, SchemaVersion.V11, SchemaVersion.V12};
+        SchemaVersion[] versions = {
+            SchemaVersion.V9, SchemaVersion.V10, SchemaVersion.V11, SchemaVersion.V12
+        };
         for (int i = 0; i < versions.length; i++) {
-            periods.add(new PeriodConfig(D0.plusDays(2L * i), s.storeName(), s.storeName(), versions[i],
-                    PeriodicTableConfig.of(index, Duration.ofDays(7)),
-                    PeriodicTableConfig.of(chunks, Duration.ofDays(7)), 0));
+            periods.add(
+                    new PeriodConfig(
+                            D0.plusDays(2L * i),
+                            s.storeName(),
+                            s.storeName(),
+                            versions[i],
+                            PeriodicTableConfig.of(index, Duration.ofDays(7)),
+                            PeriodicTableConfig.of(chunks, Duration.ofDays(7)),
+                            0));
         }
         return SchemaConfig.of(periods);
     }
 
     /**
-     * Generates {@code count} series with chunks over the eight days and writes them through a store on the
-     * backend, after creating the schema's tables with the table manager (when the backend has tables).
+     * Generates {@code count} series with chunks over the eight days and writes them through a
+     * store on the backend, after creating the schema's tables with the table manager (when the
+     * backend has tables).
      */
     static SeriesStoreFixture write(TestScope s, int count) {
         SchemaConfig schema = schema(s);
-        SeriesStoreFixture f = new SeriesStoreFixture(s, schema, generate(s.random(), s.userId(), count));
+        SeriesStoreFixture f =
+                new SeriesStoreFixture(s, schema, generate(s.random(), s.userId(), count));
         if (s.has(Feature.TABLES)) {
-            TableManager tm = TableManager.builder(TableManagerConfig.DEFAULT, schema, s.tables()).clock(CLOCK)
-                    .build();
+            TableManager tm =
+                    TableManager.builder(TableManagerConfig.DEFAULT, schema, s.tables())
+                            .clock(CLOCK)
+                            .build();
             for (TableDesc t : tm.expectedTables()) {
                 s.dropAfterTest(t.name());
             }
@@ -113,15 +124,24 @@ final class SeriesStoreFixture {
 
     /** A store over the backend under test (close it when done). */
     CompositeStore store() {
-        return CompositeStore.builder(schema).clock(CLOCK).clients(PeriodClientResolver.of(
-                new PeriodClients(scope.index(), scope.chunks()))).build();
+        return CompositeStore.builder(schema)
+                .clock(CLOCK)
+                .clients(PeriodClientResolver.of(new PeriodClients(scope.index(), scope.chunks())))
+                .build();
     }
 
     private static List<Series> generate(Random rnd, String user, int count) {
         List<Series> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            List<String> kv = new ArrayList<>(List.of(Labels.METRIC_NAME, METRICS[i % 2], "job", JOBS[(i / 2) % 4],
-                    "instance", "i-" + (i / 8)));
+            List<String> kv =
+                    new ArrayList<>(
+                            List.of(
+                                    Labels.METRIC_NAME,
+                                    METRICS[i % 2],
+                                    "job",
+                                    JOBS[(i / 2) % 4],
+                                    "instance",
+                                    "i-" + (i / 8)));
             if (i % 3 != 0) {
                 kv.addAll(List.of("env", (i / 3) % 2 == 0 ? "prod" : "dev"));
             }
@@ -132,14 +152,18 @@ final class SeriesStoreFixture {
             List<ChunkCodec.Encoded> chunks = new ArrayList<>();
             long t = START + (long) (rnd.nextDouble() * 2 * HOUR);
             while (t < END - HOUR) {
-                long through = Math.min(END - HOUR, t + 3 * HOUR + (long) (rnd.nextDouble() * 9 * HOUR));
+                long through =
+                        Math.min(END - HOUR, t + 3 * HOUR + (long) (rnd.nextDouble() * 9 * HOUR));
                 if (through % DAY == 0) {
                     through--;
                 }
                 int n = 3 + rnd.nextInt(8);
                 List<Sample> samples = new ArrayList<>(n);
                 for (int k = 0; k < n; k++) {
-                    samples.add(new Sample(k == n - 1 ? through : t + k * ((through - t) / n), rnd.nextDouble()));
+                    samples.add(
+                            new Sample(
+                                    k == n - 1 ? through : t + k * ((through - t) / n),
+                                    rnd.nextDouble()));
                 }
                 chunks.add(ChunkCodec.encode(Chunk.fromSamples(user, labels, samples)));
                 t = through + 1 + (long) (rnd.nextDouble() * HOUR);
@@ -155,14 +179,18 @@ final class SeriesStoreFixture {
 
     /** The key a store writes a chunk under: Loki's v12 form when its from is in the v12 period. */
     String key(ChunkCodec.Encoded c) {
-        return c.externalKey(schema.isV12OrLater(c.chunk().from()) ? KeyFormat.V12 : KeyFormat.CURRENT);
+        return c.externalKey(
+                schema.isV12OrLater(c.chunk().from()) ? KeyFormat.V12 : KeyFormat.CURRENT);
     }
 
     ChunkCodec.Encoded chunk(String key) {
         return byKey.get(key);
     }
 
-    /** The day buckets {@code [from, through]} covers within period {@code p}, as (period from, day) keys. */
+    /**
+     * The day buckets {@code [from, through]} covers within period {@code p}, as (period from, day)
+     * keys.
+     */
     private Set<String> buckets(long from, long through) {
         Set<String> out = new HashSet<>();
         for (PeriodRange r : schema.split(from, through)) {
@@ -184,14 +212,22 @@ final class SeriesStoreFixture {
 
     /** The series with label rows in that bucket. */
     List<Series> seriesIn(PeriodConfig p, long day) {
-        return series.stream().filter(s -> s.chunks.stream().anyMatch(c -> indexedIn(c, p, day))).toList();
+        return series.stream()
+                .filter(s -> s.chunks.stream().anyMatch(c -> indexedIn(c, p, day)))
+                .toList();
     }
 
-    /** The chunk keys of a series' entries in that bucket whose bucket-relative through is at least relFrom. */
+    /**
+     * The chunk keys of a series' entries in that bucket whose bucket-relative through is at least
+     * relFrom.
+     */
     Set<String> chunksOf(Series s, PeriodConfig p, long day, long relFrom) {
         Set<String> out = new TreeSet<>();
-        PeriodRange part = schema.split(day * DAY, day * DAY + DAY - 1).stream()
-                .filter(r -> r.period().equals(p)).findFirst().orElseThrow();
+        PeriodRange part =
+                schema.split(day * DAY, day * DAY + DAY - 1).stream()
+                        .filter(r -> r.period().equals(p))
+                        .findFirst()
+                        .orElseThrow();
         for (ChunkCodec.Encoded c : s.chunks) {
             if (!indexedIn(c, p, day)) {
                 continue;
@@ -205,7 +241,10 @@ final class SeriesStoreFixture {
         return out;
     }
 
-    /** The keys of chunks of series matching every matcher (shard matchers aside) that overlap the range. */
+    /**
+     * The keys of chunks of series matching every matcher (shard matchers aside) that overlap the
+     * range.
+     */
     Set<String> expectedKeys(long from, long through, List<LabelMatcher> matchers) {
         Set<String> out = new TreeSet<>();
         for (Series s : series) {
@@ -229,15 +268,21 @@ final class SeriesStoreFixture {
             if (!s.labels.metricName().equals(metric) || !s.labels.has(label)) {
                 continue;
             }
-            if (s.chunks.stream().anyMatch(c -> buckets(c.chunk().from(), c.chunk().through()).stream()
-                    .anyMatch(query::contains))) {
+            if (s.chunks.stream()
+                    .anyMatch(
+                            c ->
+                                    buckets(c.chunk().from(), c.chunk().through()).stream()
+                                            .anyMatch(query::contains))) {
                 out.add(s.labels.get(label));
             }
         }
         return out;
     }
 
-    /** Label names: v11+ from label rows in the period's buckets, v9/v10 from chunks overlapping the period part. */
+    /**
+     * Label names: v11+ from label rows in the period's buckets, v9/v10 from chunks overlapping the
+     * period part.
+     */
     Set<String> expectedLabelNames(long from, long through, String metric) {
         Set<String> out = new TreeSet<>();
         for (PeriodRange r : schema.split(from, through)) {
@@ -246,11 +291,22 @@ final class SeriesStoreFixture {
                 if (!s.labels.metricName().equals(metric)) {
                     continue;
                 }
-                boolean present = r.period().schema().hasLabelNamesIndex()
-                        ? s.chunks.stream().anyMatch(c -> buckets(c.chunk().from(), c.chunk().through()).stream()
-                                .anyMatch(query::contains))
-                        : s.chunks.stream().anyMatch(c -> c.chunk().through() >= r.fromMs()
-                                && c.chunk().from() <= r.throughMs());
+                boolean present =
+                        r.period().schema().hasLabelNamesIndex()
+                                ? s.chunks.stream()
+                                        .anyMatch(
+                                                c ->
+                                                        buckets(
+                                                                        c.chunk().from(),
+                                                                        c.chunk().through())
+                                                                .stream()
+                                                                .anyMatch(query::contains))
+                                : s.chunks.stream()
+                                        .anyMatch(
+                                                c ->
+                                                        c.chunk().through() >= r.fromMs()
+                                                                && c.chunk().from()
+                                                                        <= r.throughMs());
                 if (present) {
                     out.addAll(s.labels.names());
                 }

@@ -15,9 +15,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The table client (Cortex's pkg/chunk/table_client.go): create is idempotent, list shows the tables sorted, describe
- * reports an active table by name and fails typed for a missing one, delete drops the table with its data and ignores
- * missing tables.
+ * The table client (Cortex's pkg/chunk/table_client.go): create is idempotent, list shows the
+ * tables sorted, describe reports an active table by name and fails typed for a missing one, delete
+ * drops the table with its data and ignores missing tables.
  */
 @RequiresFeature(Feature.TABLES)
 public interface TableContract extends BackendContract {
@@ -55,11 +55,14 @@ public interface TableContract extends BackendContract {
     default void describeOfAMissingTableFailsWithTableNotFound(TestScope s) {
         String missing = s.uniqueTableName();
         assertThatThrownBy(() -> s.tables().describeTable(missing))
-                .isInstanceOfSatisfying(TableNotFoundException.class, e -> assertThat(e.tableName())
-                        .isEqualTo(missing));
+                .isInstanceOfSatisfying(
+                        TableNotFoundException.class,
+                        e -> assertThat(e.tableName()).isEqualTo(missing));
     }
 
-    /** Delete removes the table from the list; deleting it again, or any missing table, is a no-op. */
+    /**
+     * Delete removes the table from the list; deleting it again, or any missing table, is a no-op.
+     */
     @Test
     default void deleteRemovesTheTableAndMissingTablesAreNoOps(TestScope s) {
         String t = s.newTable();
@@ -68,7 +71,8 @@ public interface TableContract extends BackendContract {
         assertThat(ours(s, List.of(t))).isEmpty();
         s.tables().deleteTable(t);
         s.tables().deleteTable(s.uniqueTableName());
-        assertThatThrownBy(() -> s.tables().describeTable(t)).isInstanceOf(TableNotFoundException.class);
+        assertThatThrownBy(() -> s.tables().describeTable(t))
+                .isInstanceOf(TableNotFoundException.class);
     }
 
     /** A deleted table's data is gone: recreated under the same name it is empty. */
@@ -90,14 +94,25 @@ public interface TableContract extends BackendContract {
         String t = s.newTable();
         s.index().batchWrite(s.index().newWriteBatch().add(t, "h", utf8("r"), utf8("v")));
         s.tables().deleteTable(t);
-        assertThatThrownBy(() -> s.index().queryPages(List.of(IndexQuery.row(t, "h")), (q, p) -> true))
+        assertThatThrownBy(
+                        () -> s.index().queryPages(List.of(IndexQuery.row(t, "h")), (q, p) -> true))
                 .isInstanceOf(TableNotFoundException.class);
-        assertThatThrownBy(() -> s.index().batchWrite(s.index().newWriteBatch().add(t, "h", utf8("r"), null)))
-                .satisfiesAnyOf(e -> assertThat(e).isInstanceOf(TableNotFoundException.class),
+        assertThatThrownBy(
+                        () ->
+                                s.index()
+                                        .batchWrite(
+                                                s.index()
+                                                        .newWriteBatch()
+                                                        .add(t, "h", utf8("r"), null)))
+                .satisfiesAnyOf(
+                        e -> assertThat(e).isInstanceOf(TableNotFoundException.class),
                         e -> assertThat(e).hasCauseInstanceOf(TableNotFoundException.class));
     }
 
-    /** Update of an existing table succeeds (a no-op where throughput and tags mean nothing) and keeps it. */
+    /**
+     * Update of an existing table succeeds (a no-op where throughput and tags mean nothing) and
+     * keeps it.
+     */
     @Test
     default void updateKeepsTheTable(TestScope s) {
         String t = s.newTable();

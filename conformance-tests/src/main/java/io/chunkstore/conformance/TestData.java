@@ -16,17 +16,16 @@ import java.util.TreeSet;
 import java.util.zip.CRC32C;
 
 /**
- * Data generators for the suite and for any other test: binary range values rich in 0x00 and 0xFF bytes, label sets,
- * chunk payloads and Cortex-shaped external keys. Everything is drawn from the {@link Random} passed in, so a seed
- * repeats a run.
+ * Data generators for the suite and for any other test: binary range values rich in 0x00 and 0xFF
+ * bytes, label sets, chunk payloads and Cortex-shaped external keys. Everything is drawn from the
+ * {@link Random} passed in, so a seed repeats a run.
  *
- * <p>{@link #chunks} makes opaque random payloads under keys of Cortex's external-key shape (pkg/chunk/chunk.go)
- * (string formatting, cheap for thousands of chunks); {@link #cortexChunks} makes real, decodable chunks through core's
- * chunk codec.
+ * <p>{@link #chunks} makes opaque random payloads under keys of Cortex's external-key shape
+ * (pkg/chunk/chunk.go) (string formatting, cheap for thousands of chunks); {@link #cortexChunks}
+ * makes real, decodable chunks through core's chunk codec.
  */
 public final class TestData {
-    private TestData() {
-    }
+    private TestData() {}
 
     /** UTF-8 bytes of a string. */
     public static byte[] utf8(String s) {
@@ -56,8 +55,8 @@ public final class TestData {
     }
 
     /**
-     * A random range value of {@code minLen..maxLen} bytes where about a quarter of the bytes are 0x00, a quarter
-     * 0xFF, and the rest uniform (so signed-order and terminator bugs show up).
+     * A random range value of {@code minLen..maxLen} bytes where about a quarter of the bytes are
+     * 0x00, a quarter 0xFF, and the rest uniform (so signed-order and terminator bugs show up).
      */
     public static byte[] rangeValue(Random r, int minLen, int maxLen) {
         int n = minLen + r.nextInt(maxLen - minLen + 1);
@@ -69,7 +68,10 @@ public final class TestData {
         return b;
     }
 
-    /** {@code n} distinct random range values (see {@link #rangeValue}), sorted in ascending unsigned order. */
+    /**
+     * {@code n} distinct random range values (see {@link #rangeValue}), sorted in ascending
+     * unsigned order.
+     */
     public static List<byte[]> distinctRangeValues(Random r, int n, int minLen, int maxLen) {
         if (minLen < 1) {
             throw new IllegalArgumentException("range values are never empty");
@@ -79,41 +81,79 @@ public final class TestData {
         while (set.size() < n) {
             set.add(rangeValue(r, minLen, maxLen));
             if (++attempts > n * 100) {
-                throw new IllegalArgumentException("cannot draw " + n + " distinct values of " + minLen + ".."
-                        + maxLen + " bytes");
+                throw new IllegalArgumentException(
+                        "cannot draw "
+                                + n
+                                + " distinct values of "
+                                + minLen
+                                + ".."
+                                + maxLen
+                                + " bytes");
             }
         }
         return new ArrayList<>(set);
     }
 
     /**
-     * Range values on the edges of unsigned order, sorted ascending: single 0x00 and 0xFF bytes, runs of them, values
-     * that differ only by a trailing 0x00 or 0xFF, and the 0x7F / 0x80 signed-order boundary.
+     * Range values on the edges of unsigned order, sorted ascending: single 0x00 and 0xFF bytes,
+     * runs of them, values that differ only by a trailing 0x00 or 0xFF, and the 0x7F / 0x80
+     * signed-order boundary.
      */
     public static List<byte[]> edgeRangeValues() {
-        List<byte[]> v = new ArrayList<>(List.of(
-                bytes(0x00), bytes(0x00, 0x00), bytes(0x00, 0xFF), bytes(0x01),
-                bytes(0x61), bytes(0x61, 0x00), bytes(0x61, 0x00, 0x00), bytes(0x61, 0x00, 0x62), bytes(0x61, 0x62),
-                bytes(0x61, 0x7F), bytes(0x61, 0x80), bytes(0x61, 0xFE), bytes(0x61, 0xFF), bytes(0x61, 0xFF, 0x00),
-                bytes(0x61, 0xFF, 0xFF), bytes(0x62), bytes(0x7F), bytes(0x7F, 0xFF), bytes(0x80), bytes(0x80, 0x00),
-                bytes(0xFE, 0xFF), bytes(0xFF), bytes(0xFF, 0x00), bytes(0xFF, 0xFF), bytes(0xFF, 0xFF, 0xFF)));
+        List<byte[]> v =
+                new ArrayList<>(
+                        List.of(
+                                bytes(0x00),
+                                bytes(0x00, 0x00),
+                                bytes(0x00, 0xFF),
+                                bytes(0x01),
+                                bytes(0x61),
+                                bytes(0x61, 0x00),
+                                bytes(0x61, 0x00, 0x00),
+                                bytes(0x61, 0x00, 0x62),
+                                bytes(0x61, 0x62),
+                                bytes(0x61, 0x7F),
+                                bytes(0x61, 0x80),
+                                bytes(0x61, 0xFE),
+                                bytes(0x61, 0xFF),
+                                bytes(0x61, 0xFF, 0x00),
+                                bytes(0x61, 0xFF, 0xFF),
+                                bytes(0x62),
+                                bytes(0x7F),
+                                bytes(0x7F, 0xFF),
+                                bytes(0x80),
+                                bytes(0x80, 0x00),
+                                bytes(0xFE, 0xFF),
+                                bytes(0xFF),
+                                bytes(0xFF, 0x00),
+                                bytes(0xFF, 0xFF),
+                                bytes(0xFF, 0xFF, 0xFF)));
         v.sort(Arrays::compareUnsigned);
         return v;
     }
 
     /**
-     * {@code n} distinct label sets of series of a few metrics: {@code __name__}, {@code job}, {@code instance} and
-     * random extra labels, with values that include characters needing care ({@code :}, {@code /}, {@code =},
-     * non-ASCII).
+     * {@code n} distinct label sets of series of a few metrics: {@code __name__}, {@code job},
+     * {@code instance} and random extra labels, with values that include characters needing care
+     * ({@code :}, {@code /}, {@code =}, non-ASCII).
      */
     public static List<Labels> labelSets(Random r, int n) {
-        String[] metrics = {"up", "http_requests_total", "node_cpu_seconds_total", "process:rss:bytes"};
+        String[] metrics = {
+            "up", "http_requests_total", "node_cpu_seconds_total", "process:rss:bytes"
+        };
         String[] odd = {"a/b", "x=y", "c:d", "héllo", "日本", "{}", "\"q\"", " "};
         List<Labels> out = new ArrayList<>(n);
         TreeSet<String> seen = new TreeSet<>();
         while (out.size() < n) {
-            List<String> kv = new ArrayList<>(List.of(Labels.METRIC_NAME, metrics[r.nextInt(metrics.length)],
-                    "job", "job" + r.nextInt(5), "instance", "10.0." + r.nextInt(256) + "." + r.nextInt(256) + ":9100"));
+            List<String> kv =
+                    new ArrayList<>(
+                            List.of(
+                                    Labels.METRIC_NAME,
+                                    metrics[r.nextInt(metrics.length)],
+                                    "job",
+                                    "job" + r.nextInt(5),
+                                    "instance",
+                                    "10.0." + r.nextInt(256) + "." + r.nextInt(256) + ":9100"));
             int extra = r.nextInt(3);
             for (int i = 0; i < extra; i++) {
                 kv.add("l" + i);
@@ -141,24 +181,44 @@ public final class TestData {
         return (int) c.getValue();
     }
 
-    /** A current-format external key: {@code <user>/<fp>:<from>:<through>:<checksum>}, lowercase hex. */
-    public static String externalKey(String userId, long fingerprint, long from, long through, int checksum) {
-        return userId + "/" + Long.toHexString(fingerprint) + ":" + Long.toHexString(from) + ":"
-                + Long.toHexString(through) + ":" + Integer.toHexString(checksum);
+    /**
+     * A current-format external key: {@code <user>/<fp>:<from>:<through>:<checksum>}, lowercase
+     * hex.
+     */
+    public static String externalKey(
+            String userId, long fingerprint, long from, long through, int checksum) {
+        return userId
+                + "/"
+                + Long.toHexString(fingerprint)
+                + ":"
+                + Long.toHexString(from)
+                + ":"
+                + Long.toHexString(through)
+                + ":"
+                + Integer.toHexString(checksum);
     }
 
     /** A Loki schema v12 external key: {@code <user>/<fp>/<from>:<through>:<checksum>}. */
-    public static String externalKeyV12(String userId, long fingerprint, long from, long through, int checksum) {
-        return userId + "/" + Long.toHexString(fingerprint) + "/" + Long.toHexString(from) + ":"
-                + Long.toHexString(through) + ":" + Integer.toHexString(checksum);
+    public static String externalKeyV12(
+            String userId, long fingerprint, long from, long through, int checksum) {
+        return userId
+                + "/"
+                + Long.toHexString(fingerprint)
+                + "/"
+                + Long.toHexString(from)
+                + ":"
+                + Long.toHexString(through)
+                + ":"
+                + Integer.toHexString(checksum);
     }
 
     /**
-     * {@code n} chunks of tenant {@code userId} with random payloads of {@code minSize..maxSize} bytes, each under a
-     * distinct current-format key whose checksum is the payload's CRC-32C, one hour each from 2019-05-12.
+     * {@code n} chunks of tenant {@code userId} with random payloads of {@code minSize..maxSize}
+     * bytes, each under a distinct current-format key whose checksum is the payload's CRC-32C, one
+     * hour each from 2019-05-12.
      */
-    public static List<EncodedChunk> chunks(Random r, String userId, String tableName, int n, int minSize,
-            int maxSize) {
+    public static List<EncodedChunk> chunks(
+            Random r, String userId, String tableName, int n, int minSize, int maxSize) {
         List<EncodedChunk> out = new ArrayList<>(n);
         long from = 1_557_650_721_000L;
         for (int i = 0; i < n; i++) {
@@ -172,16 +232,20 @@ public final class TestData {
 
     /**
      * Cortex's {@code testutils.CreateChunks}: {@code batchSize} Bigchunk chunks for the series
-     * {@code {__name__="foo", index="<startIndex * batchSize + j>"}} of tenant {@code userId}, one sample of value 0
-     * every 15 s from {@code from} to {@code through} inclusive, encoded by core's codec (so the key carries the real
-     * checksum), under current-format keys.
+     * {@code {__name__="foo", index="<startIndex * batchSize + j>"}} of tenant {@code userId}, one
+     * sample of value 0 every 15 s from {@code from} to {@code through} inclusive, encoded by
+     * core's codec (so the key carries the real checksum), under current-format keys.
      */
-    public static List<ChunkCodec.Encoded> cortexChunks(String userId, int startIndex, int batchSize, long from,
-            long through) {
+    public static List<ChunkCodec.Encoded> cortexChunks(
+            String userId, int startIndex, int batchSize, long from, long through) {
         List<ChunkCodec.Encoded> out = new ArrayList<>(batchSize);
         for (int j = 0; j < batchSize; j++) {
-            Labels labels = Labels.of(Labels.METRIC_NAME, "foo", "index",
-                    Integer.toString(startIndex * batchSize + j));
+            Labels labels =
+                    Labels.of(
+                            Labels.METRIC_NAME,
+                            "foo",
+                            "index",
+                            Integer.toString(startIndex * batchSize + j));
             List<Sample> samples = new ArrayList<>();
             for (long t = from; t <= through; t += 15_000) {
                 samples.add(new Sample(t, 0));
@@ -191,7 +255,10 @@ public final class TestData {
         return out;
     }
 
-    /** The encoded chunks as the storage SPI carries them, under current-format keys in {@code tableName}. */
+    /**
+     * The encoded chunks as the storage SPI carries them, under current-format keys in {@code
+     * tableName}.
+     */
     public static List<EncodedChunk> asStored(List<ChunkCodec.Encoded> chunks, String tableName) {
         return chunks.stream().map(c -> c.toEncodedChunk(KeyFormat.CURRENT, tableName)).toList();
     }

@@ -15,23 +15,27 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What one conformance test sees: the backend under test (shared by the test class), table names and a tenant that
- * no other test in the run uses, and a seeded random source. Tables made with {@link #newTable()} are dropped when
- * the test ends (unless the hook says otherwise).
+ * What one conformance test sees: the backend under test (shared by the test class), table names
+ * and a tenant that no other test in the run uses, and a seeded random source. Tables made with
+ * {@link #newTable()} are dropped when the test ends (unless the hook says otherwise).
  *
- * <p>Seeds: every test draws a fresh seed, or uses {@value #SEED_PROPERTY} when that system property is set; the seed
- * is published as a report entry and attached to failures.
+ * <p>Seeds: every test draws a fresh seed, or uses {@value #SEED_PROPERTY} when that system
+ * property is set; the seed is published as a report entry and attached to failures.
  */
 public final class TestScope {
     /** System property fixing the seed of every test's random source. */
     public static final String SEED_PROPERTY = "chunkstore.conformance.seed";
 
     private static final SecureRandom SEEDS = new SecureRandom();
+
     /**
-     * Distinguishes this JVM's names from those of earlier runs against the same long-lived server: up to six base-36
-     * digits, never negative (floorMod, where Math.abs of Long.MIN_VALUE would be).
+     * Distinguishes this JVM's names from those of earlier runs against the same long-lived server:
+     * up to six base-36 digits, never negative (floorMod, where Math.abs of Long.MIN_VALUE would
+     * be).
      */
-    private static final String RUN = Long.toString(Math.floorMod(SEEDS.nextLong(), 2_176_782_336L), 36);
+    private static final String RUN =
+            Long.toString(Math.floorMod(SEEDS.nextLong(), 2_176_782_336L), 36);
+
     private static final AtomicLong COUNTER = new AtomicLong();
 
     private final BackendContract hook;
@@ -47,7 +51,8 @@ public final class TestScope {
         this.backend = backend;
         this.testName = testName;
         String fixed = System.getProperty(SEED_PROPERTY);
-        this.seed = fixed == null || fixed.isBlank() ? SEEDS.nextLong() : Long.parseLong(fixed.trim());
+        this.seed =
+                fixed == null || fixed.isBlank() ? SEEDS.nextLong() : Long.parseLong(fixed.trim());
         this.random = new Random(seed);
         this.userId = "cs-" + RUN + "-" + COUNTER.incrementAndGet();
     }
@@ -90,14 +95,16 @@ public final class TestScope {
         return random;
     }
 
-    /** A tenant (user ID) that no other test of the run uses: chunk keys under it cannot collide. */
+    /**
+     * A tenant (user ID) that no other test of the run uses: chunk keys under it cannot collide.
+     */
     public String userId() {
         return userId;
     }
 
     /**
-     * A table for this test alone: created through the table client when the backend has one ({@link Feature#TABLES})
-     * and dropped after the test; otherwise just a name nobody else uses.
+     * A table for this test alone: created through the table client when the backend has one
+     * ({@link Feature#TABLES}) and dropped after the test; otherwise just a name nobody else uses.
      */
     public String newTable() {
         String name = uniqueTableName();
@@ -108,15 +115,26 @@ public final class TestScope {
         return name;
     }
 
-    /** A table name nobody uses and that is not created (for missing-table tests and table-client tests). */
+    /**
+     * A table name nobody uses and that is not created (for missing-table tests and table-client
+     * tests).
+     */
     public String uniqueTableName() {
         String method = testName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        String name = "cs" + RUN + "_" + COUNTER.incrementAndGet() + "_"
-                + method.substring(0, Math.min(method.length(), 12));
+        String name =
+                "cs"
+                        + RUN
+                        + "_"
+                        + COUNTER.incrementAndGet()
+                        + "_"
+                        + method.substring(0, Math.min(method.length(), 12));
         return hook.tableName(name);
     }
 
-    /** Marks a table this test created through the table client itself, so it is dropped after the test too. */
+    /**
+     * Marks a table this test created through the table client itself, so it is dropped after the
+     * test too.
+     */
     public void dropAfterTest(String tableName) {
         if (!created.contains(tableName)) {
             created.add(tableName);

@@ -3,7 +3,6 @@ package io.chunkstore.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
-import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkLocation;
@@ -12,9 +11,10 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.StorageBackend;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.support.ComposedBackend;
-import io.chunkstore.spi.support.ForwardingIndexClient;
 import io.chunkstore.spi.support.ForwardingChunkClient;
+import io.chunkstore.spi.support.ForwardingIndexClient;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
@@ -30,7 +30,11 @@ class SeriesStoreContractHarnessTest {
 
     static StorageBackend withIndex(Function<IndexClient, IndexClient> wrap) {
         InMemoryBackend m = new InMemoryBackend();
-        return ComposedBackend.builder("broken", FULL).index(wrap.apply(m)).chunks(m).tables(m).build();
+        return ComposedBackend.builder("broken", FULL)
+                .index(wrap.apply(m))
+                .chunks(m)
+                .tables(m)
+                .build();
     }
 
     static class Reference implements SeriesStoreContract {
@@ -44,32 +48,52 @@ class SeriesStoreContractHarnessTest {
     static class IgnoresValueEqual implements SeriesStoreContract {
         @Override
         public StorageBackend openBackend() {
-            return withIndex(c -> new ForwardingIndexClient(c) {
-                @Override
-                public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    for (IndexQuery q : queries) {
-                        IndexQuery loose = q.toBuilder().valueEqual(null).build();
-                        delegate().queryPages(List.of(loose), (x, page) -> consumer.onPage(q, page));
-                    }
-                }
-            });
+            return withIndex(
+                    c ->
+                            new ForwardingIndexClient(c) {
+                                @Override
+                                public void queryPages(
+                                        List<IndexQuery> queries, PageConsumer consumer) {
+                                    for (IndexQuery q : queries) {
+                                        IndexQuery loose = q.toBuilder().valueEqual(null).build();
+                                        delegate()
+                                                .queryPages(
+                                                        List.of(loose),
+                                                        (x, page) -> consumer.onPage(q, page));
+                                    }
+                                }
+                            });
         }
     }
 
-    /** Treats a range start as a prefix (chunks of a series then lose the entries after the start). */
+    /**
+     * Treats a range start as a prefix (chunks of a series then lose the entries after the start).
+     */
     static class StartAsPrefix implements SeriesStoreContract {
         @Override
         public StorageBackend openBackend() {
-            return withIndex(c -> new ForwardingIndexClient(c) {
-                @Override
-                public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    for (IndexQuery q : queries) {
-                        IndexQuery wrong = q.hasStart() ? q.toBuilder().rangeValueStart(null)
-                                .rangeValuePrefix(q.rangeValueStart()).build() : q;
-                        delegate().queryPages(List.of(wrong), (x, page) -> consumer.onPage(q, page));
-                    }
-                }
-            });
+            return withIndex(
+                    c ->
+                            new ForwardingIndexClient(c) {
+                                @Override
+                                public void queryPages(
+                                        List<IndexQuery> queries, PageConsumer consumer) {
+                                    for (IndexQuery q : queries) {
+                                        IndexQuery wrong =
+                                                q.hasStart()
+                                                        ? q.toBuilder()
+                                                                .rangeValueStart(null)
+                                                                .rangeValuePrefix(
+                                                                        q.rangeValueStart())
+                                                                .build()
+                                                        : q;
+                                        delegate()
+                                                .queryPages(
+                                                        List.of(wrong),
+                                                        (x, page) -> consumer.onPage(q, page));
+                                    }
+                                }
+                            });
         }
     }
 
@@ -77,15 +101,27 @@ class SeriesStoreContractHarnessTest {
     static class LosesLastEntry implements SeriesStoreContract {
         @Override
         public StorageBackend openBackend() {
-            return withIndex(c -> new ForwardingIndexClient(c) {
-                @Override
-                public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                    delegate().queryPages(queries, (q, page) -> {
-                        List<byte[][]> rows = SuiteHarnessTest.rows(page);
-                        return consumer.onPage(q, SuiteHarnessTest.build(rows.subList(0, rows.size() - 1)));
-                    });
-                }
-            });
+            return withIndex(
+                    c ->
+                            new ForwardingIndexClient(c) {
+                                @Override
+                                public void queryPages(
+                                        List<IndexQuery> queries, PageConsumer consumer) {
+                                    delegate()
+                                            .queryPages(
+                                                    queries,
+                                                    (q, page) -> {
+                                                        List<byte[][]> rows =
+                                                                SuiteHarnessTest.rows(page);
+                                                        return consumer.onPage(
+                                                                q,
+                                                                SuiteHarnessTest.build(
+                                                                        rows.subList(
+                                                                                0,
+                                                                                rows.size() - 1)));
+                                                    });
+                                }
+                            });
         }
     }
 
@@ -94,26 +130,44 @@ class SeriesStoreContractHarnessTest {
         @Override
         public StorageBackend openBackend() {
             InMemoryBackend m = new InMemoryBackend();
-            ChunkClient truncating = new ForwardingChunkClient(m) {
-                @Override
-                public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
-                    return m.getChunks(chunks).stream().map(c -> new EncodedChunk(c.key(), c.tableName(),
-                            Arrays.copyOf(c.encoded(), c.encoded().length - 1))).toList();
-                }
-            };
-            return ComposedBackend.builder("broken", FULL).index(m).chunks(truncating).tables(m).build();
+            ChunkClient truncating =
+                    new ForwardingChunkClient(m) {
+                        @Override
+                        public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
+                            return m.getChunks(chunks).stream()
+                                    .map(
+                                            c ->
+                                                    new EncodedChunk(
+                                                            c.key(),
+                                                            c.tableName(),
+                                                            Arrays.copyOf(
+                                                                    c.encoded(),
+                                                                    c.encoded().length - 1)))
+                                    .toList();
+                        }
+                    };
+            return ComposedBackend.builder("broken", FULL)
+                    .index(m)
+                    .chunks(truncating)
+                    .tables(m)
+                    .build();
         }
     }
 
     private static Events run(Class<?> suite, String method) {
         return EngineTestKit.engine("junit-jupiter")
-                .selectors(selectMethod(suite, method, TestScope.class.getName())).execute().testEvents();
+                .selectors(selectMethod(suite, method, TestScope.class.getName()))
+                .execute()
+                .testEvents();
     }
 
     private static void assertOutcome(Class<?> suite, String method, boolean passes) {
         Events events = run(suite, method);
-        assertThat(events.started().count()).as("%s.%s ran", suite.getSimpleName(), method).isEqualTo(1);
-        assertThat(events.succeeded().count()).as("%s.%s passed", suite.getSimpleName(), method)
+        assertThat(events.started().count())
+                .as("%s.%s ran", suite.getSimpleName(), method)
+                .isEqualTo(1);
+        assertThat(events.succeeded().count())
+                .as("%s.%s passed", suite.getSimpleName(), method)
                 .isEqualTo(passes ? 1 : 0);
     }
 
@@ -135,8 +189,10 @@ class SeriesStoreContractHarnessTest {
 
     @Test
     void theStoreToleratesWhatItFiltersAnyway() {
-        // The store re-checks label values of the entries it reads, so a backend ignoring value-equal still answers
-        // store queries right; only the schema test (which reads rows as a querier's index client does) catches it.
+        // The store re-checks label values of the entries it reads, so a backend ignoring
+        // value-equal still answers
+        // store queries right; only the schema test (which reads rows as a querier's index client
+        // does) catches it.
         assertOutcome(IgnoresValueEqual.class, STORE_TEST, true);
     }
 }

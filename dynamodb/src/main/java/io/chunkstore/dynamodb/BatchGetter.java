@@ -24,9 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * Reads items by key with BatchGetItem, at most 100 keys (of one table) per request, one request at a time: one
- * getter serves one gang. UnprocessedKeys go to the back of the queue and are retried after a back-off (restarted
- * whenever an attempt made progress), as are throttled and transiently failed requests.
+ * Reads items by key with BatchGetItem, at most 100 keys (of one table) per request, one request at
+ * a time: one getter serves one gang. UnprocessedKeys go to the back of the queue and are retried
+ * after a back-off (restarted whenever an attempt made progress), as are throttled and transiently
+ * failed requests.
  */
 final class BatchGetter {
     /** An item's address. */
@@ -40,12 +41,26 @@ final class BatchGetter {
         }
     }
 
-    /** What a get found: items by key (absent keys are missing), and the keys that could not be read. */
-    record Result(Map<ItemKey, Map<String, AttributeValue>> found, Map<ItemKey, StorageException> failed) {
-    }
+    /**
+     * What a get found: items by key (absent keys are missing), and the keys that could not be
+     * read.
+     */
+    record Result(
+            Map<ItemKey, Map<String, AttributeValue>> found,
+            Map<ItemKey, StorageException> failed) {}
 
-    private static final Map<String, String> NAMES = Map.of("#h", Layout.HASH, "#r", Layout.RANGE,
-            "#c", Layout.VALUE, "#n", Layout.PARTS, "#s", Layout.SIZE);
+    private static final Map<String, String> NAMES =
+            Map.of(
+                    "#h",
+                    Layout.HASH,
+                    "#r",
+                    Layout.RANGE,
+                    "#c",
+                    Layout.VALUE,
+                    "#n",
+                    Layout.PARTS,
+                    "#s",
+                    Layout.SIZE);
     private static final String PROJECTION = "#h, #r, #c, #n, #s";
 
     private final DynamoDbAsyncClient client;
@@ -61,8 +76,12 @@ final class BatchGetter {
     Result get(Collection<ItemKey> keys) {
         Map<ItemKey, Map<String, AttributeValue>> found = new HashMap<>();
         Map<ItemKey, StorageException> failed = new LinkedHashMap<>();
-        Deque<ItemKey> queue = new ArrayDeque<>(keys.stream().distinct()
-                .sorted(java.util.Comparator.comparing(ItemKey::table)).toList());
+        Deque<ItemKey> queue =
+                new ArrayDeque<>(
+                        keys.stream()
+                                .distinct()
+                                .sorted(java.util.Comparator.comparing(ItemKey::table))
+                                .toList());
         Backoff backoff = new Backoff(calls.backoff());
         while (!queue.isEmpty()) {
             String table = queue.peekFirst().table();
@@ -77,11 +96,19 @@ final class BatchGetter {
             }
             List<Map<String, AttributeValue>> requestKeys = new ArrayList<>(batch.size());
             batch.forEach(k -> requestKeys.add(k.key()));
-            BatchGetItemRequest req = BatchGetItemRequest.builder()
-                    .requestItems(Map.of(table, KeysAndAttributes.builder().keys(requestKeys)
-                            .projectionExpression(PROJECTION).expressionAttributeNames(NAMES)
-                            .consistentRead(consistentRead).build()))
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+            BatchGetItemRequest req =
+                    BatchGetItemRequest.builder()
+                            .requestItems(
+                                    Map.of(
+                                            table,
+                                            KeysAndAttributes.builder()
+                                                    .keys(requestKeys)
+                                                    .projectionExpression(PROJECTION)
+                                                    .expressionAttributeNames(NAMES)
+                                                    .consistentRead(consistentRead)
+                                                    .build()))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                            .build();
             BatchGetItemResponse resp = null;
             Throwable err = null;
             try {
@@ -94,7 +121,8 @@ final class BatchGetter {
             if (err == null) {
                 calls.metrics().consumed(DynamoMetrics.BATCH_GET, resp.consumedCapacity());
                 if (resp.hasResponses()) {
-                    for (Map<String, AttributeValue> item : resp.responses().getOrDefault(table, List.of())) {
+                    for (Map<String, AttributeValue> item :
+                            resp.responses().getOrDefault(table, List.of())) {
                         AttributeValue h = item.get(Layout.HASH);
                         AttributeValue r = item.get(Layout.RANGE);
                         if (h != null && r != null) {
@@ -102,13 +130,18 @@ final class BatchGetter {
                         }
                     }
                 }
-                KeysAndAttributes unprocessed = resp.hasUnprocessedKeys() ? resp.unprocessedKeys().get(table) : null;
+                KeysAndAttributes unprocessed =
+                        resp.hasUnprocessedKeys() ? resp.unprocessedKeys().get(table) : null;
                 if (unprocessed == null || !unprocessed.hasKeys() || unprocessed.keys().isEmpty()) {
                     continue;
                 }
                 retry = new ArrayList<>(unprocessed.keys().size());
                 for (Map<String, AttributeValue> k : unprocessed.keys()) {
-                    retry.add(ItemKey.of(table, k.get(Layout.HASH).s(), Layout.bytes(k.get(Layout.RANGE))));
+                    retry.add(
+                            ItemKey.of(
+                                    table,
+                                    k.get(Layout.HASH).s(),
+                                    Layout.bytes(k.get(Layout.RANGE))));
                 }
                 calls.metrics().throttled(DynamoMetrics.BATCH_GET, table, retry.size());
                 if (retry.size() < batch.size()) {
@@ -125,25 +158,44 @@ final class BatchGetter {
                     retry = batch;
                     problem = err;
                 } else {
-                    StorageException e = kind == DynamoErrors.Kind.TABLE_NOT_FOUND
-                            ? new TableNotFoundException(table, err)
-                            : kind == DynamoErrors.Kind.VALIDATION
-                                    ? new InvalidRequestException("DynamoDB rejected a BatchGetItem of " + batch.size()
-                                            + " key(s) on table " + table + ": " + err.getMessage(), err)
-                                    : DynamoErrors.toStorageException(DynamoMetrics.BATCH_GET, table, err);
+                    StorageException e =
+                            kind == DynamoErrors.Kind.TABLE_NOT_FOUND
+                                    ? new TableNotFoundException(table, err)
+                                    : kind == DynamoErrors.Kind.VALIDATION
+                                            ? new InvalidRequestException(
+                                                    "DynamoDB rejected a BatchGetItem of "
+                                                            + batch.size()
+                                                            + " key(s) on table "
+                                                            + table
+                                                            + ": "
+                                                            + err.getMessage(),
+                                                    err)
+                                            : DynamoErrors.toStorageException(
+                                                    DynamoMetrics.BATCH_GET, table, err);
                     batch.forEach(k -> failed.put(k, e));
                     continue;
                 }
             }
             if (!backoff.ongoing()) {
-                String msg = retry.size() + " key(s) not read from table " + table + " after " + backoff.retries()
-                        + " retries (aws.dynamodb.backoff_config.max_retries); last problem: "
-                        + (problem == null ? "DynamoDB kept returning them as UnprocessedKeys (throttled)"
-                                : problem.getMessage());
-                StorageException e = problem == null || DynamoErrors.classify(problem) == DynamoErrors.Kind.THROTTLED
-                        ? new ThrottledException(msg, problem) : new UnavailableException(msg, problem);
+                String msg =
+                        retry.size()
+                                + " key(s) not read from table "
+                                + table
+                                + " after "
+                                + backoff.retries()
+                                + " retries (aws.dynamodb.backoff_config.max_retries); last problem: "
+                                + (problem == null
+                                        ? "DynamoDB kept returning them as UnprocessedKeys (throttled)"
+                                        : problem.getMessage());
+                StorageException e =
+                        problem == null
+                                        || DynamoErrors.classify(problem)
+                                                == DynamoErrors.Kind.THROTTLED
+                                ? new ThrottledException(msg, problem)
+                                : new UnavailableException(msg, problem);
                 retry.forEach(k -> failed.put(k, e));
-                // the other queued keys still get their attempt; with the back-off spent they get no retry
+                // the other queued keys still get their attempt; with the back-off spent they get
+                // no retry
                 continue;
             }
             retry.forEach(queue::addLast);

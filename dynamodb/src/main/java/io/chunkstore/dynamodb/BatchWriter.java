@@ -29,13 +29,15 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Cortex's BatchWrite, without its losses: ops are planned into requests of at most 25 (see {@link WritePlan}),
- * the requests of a phase go out {@code parallelism} at a time, and each request is repeated until every item is
- * written: UnprocessedItems and throttling (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded,
- * transient faults) are retried after an exponential back-off with jitter, the back-off restarting whenever an
- * attempt made progress, and every retried item takes a token of the {@code throttle_limit} bucket. A
- * ValidationException is narrowed down by halving the request until the offending items are alone, and those are
- * reported; the others are written. Nothing is dropped: whatever is not written is returned with its error.
+ * Cortex's BatchWrite, without its losses: ops are planned into requests of at most 25 (see {@link
+ * WritePlan}), the requests of a phase go out {@code parallelism} at a time, and each request is
+ * repeated until every item is written: UnprocessedItems and throttling
+ * (ProvisionedThroughputExceeded, ThrottlingException, RequestLimitExceeded, transient faults) are
+ * retried after an exponential back-off with jitter, the back-off restarting whenever an attempt
+ * made progress, and every retried item takes a token of the {@code throttle_limit} bucket. A
+ * ValidationException is narrowed down by halving the request until the offending items are alone,
+ * and those are reported; the others are written. Nothing is dropped: whatever is not written is
+ * returned with its error.
  */
 final class BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
@@ -46,7 +48,12 @@ final class BatchWriter {
     private final int parallelism;
     private final Executor executor;
 
-    BatchWriter(DynamoDbAsyncClient client, Calls calls, TokenBucket throttle, int parallelism, Executor executor) {
+    BatchWriter(
+            DynamoDbAsyncClient client,
+            Calls calls,
+            TokenBucket throttle,
+            int parallelism,
+            Executor executor) {
         this.client = client;
         this.calls = calls;
         this.throttle = throttle;
@@ -54,7 +61,10 @@ final class BatchWriter {
         this.executor = executor;
     }
 
-    /** Writes the ops; returns those not written, in input order, each with its error (empty when all were). */
+    /**
+     * Writes the ops; returns those not written, in input order, each with its error (empty when
+     * all were).
+     */
     Map<WriteOp, StorageException> write(List<WriteOp> ops) {
         Map<WriteOp, StorageException> failures = new ConcurrentHashMap<>();
         Set<Object> failedGroups = Collections.newSetFromMap(new ConcurrentHashMap<>());
@@ -64,8 +74,13 @@ final class BatchWriter {
                 List<WriteOp> send = new ArrayList<>(request.size());
                 for (WriteOp op : request) {
                     if (failedGroups.contains(op.group())) {
-                        failures.put(op, new StorageException("not attempted because an earlier write it depends"
-                                + " on failed (" + op + ")"));
+                        failures.put(
+                                op,
+                                new StorageException(
+                                        "not attempted because an earlier write it depends"
+                                                + " on failed ("
+                                                + op
+                                                + ")"));
                     } else {
                         send.add(op);
                     }
@@ -74,12 +89,16 @@ final class BatchWriter {
                     requests.add(send);
                 }
             }
-            Parallel.forEach(requests, parallelism, executor, request -> {
-                Map<WriteOp, StorageException> failed = new LinkedHashMap<>();
-                send(request, failed);
-                failed.keySet().forEach(op -> failedGroups.add(op.group()));
-                failures.putAll(failed);
-            });
+            Parallel.forEach(
+                    requests,
+                    parallelism,
+                    executor,
+                    request -> {
+                        Map<WriteOp, StorageException> failed = new LinkedHashMap<>();
+                        send(request, failed);
+                        failed.keySet().forEach(op -> failedGroups.add(op.group()));
+                        failures.putAll(failed);
+                    });
         }
         Map<WriteOp, StorageException> ordered = new LinkedHashMap<>();
         for (WriteOp op : ops) {
@@ -91,7 +110,10 @@ final class BatchWriter {
         return ordered;
     }
 
-    /** Sends one request's ops (one table, distinct cells) until written, retries are spent, or a permanent error. */
+    /**
+     * Sends one request's ops (one table, distinct cells) until written, retries are spent, or a
+     * permanent error.
+     */
     private void send(List<WriteOp> ops, Map<WriteOp, StorageException> failed) {
         String table = ops.get(0).table();
         Backoff backoff = new Backoff(calls.backoff());
@@ -100,19 +122,26 @@ final class BatchWriter {
         while (true) {
             List<WriteRequest> requests = new ArrayList<>(pending.size());
             pending.forEach(op -> requests.add(op.request()));
-            BatchWriteItemRequest req = BatchWriteItemRequest.builder().requestItems(Map.of(table, requests))
-                    .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+            BatchWriteItemRequest req =
+                    BatchWriteItemRequest.builder()
+                            .requestItems(Map.of(table, requests))
+                            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                            .build();
             BatchWriteItemResponse resp = null;
             Throwable err = null;
             try {
-                resp = calls.issue(DynamoMetrics.BATCH_WRITE, () -> client.batchWriteItem(req)).join();
+                resp =
+                        calls.issue(DynamoMetrics.BATCH_WRITE, () -> client.batchWriteItem(req))
+                                .join();
             } catch (CompletionException | CancellationException e) {
                 err = DynamoErrors.unwrap(e);
             }
             if (err == null) {
                 calls.metrics().consumed(DynamoMetrics.BATCH_WRITE, resp.consumedCapacity());
-                List<WriteRequest> unprocessed = resp.hasUnprocessedItems()
-                        ? resp.unprocessedItems().getOrDefault(table, List.of()) : List.of();
+                List<WriteRequest> unprocessed =
+                        resp.hasUnprocessedItems()
+                                ? resp.unprocessedItems().getOrDefault(table, List.of())
+                                : List.of();
                 if (unprocessed.isEmpty()) {
                     return;
                 }
@@ -121,8 +150,11 @@ final class BatchWriter {
                 if (next.size() < pending.size()) {
                     backoff.reset();
                 }
-                LOG.debug("DynamoDB left {} of {} items unprocessed in table {}; retrying", next.size(),
-                        pending.size(), table);
+                LOG.debug(
+                        "DynamoDB left {} of {} items unprocessed in table {}; retrying",
+                        next.size(),
+                        pending.size(),
+                        table);
                 pending = next;
                 lastProblem = null;
             } else {
@@ -143,14 +175,17 @@ final class BatchWriter {
                         return;
                     }
                     default -> {
-                        StorageException e = DynamoErrors.toStorageException(DynamoMetrics.BATCH_WRITE, table, err);
+                        StorageException e =
+                                DynamoErrors.toStorageException(
+                                        DynamoMetrics.BATCH_WRITE, table, err);
                         pending.forEach(op -> failed.put(op, e));
                         return;
                     }
                 }
             }
             if (!backoff.ongoing()) {
-                StorageException e = exhausted(table, pending.size(), backoff.retries(), lastProblem);
+                StorageException e =
+                        exhausted(table, pending.size(), backoff.retries(), lastProblem);
                 pending.forEach(op -> failed.put(op, e));
                 return;
             }
@@ -159,8 +194,10 @@ final class BatchWriter {
                 Thread.sleep(backoff.nextDelay().toMillis());
             } catch (InterruptedException ie) {
                 Thread.currentThread().interrupt();
-                StorageException e = new StorageException("interrupted while retrying a DynamoDB batch write to "
-                        + table, ie);
+                StorageException e =
+                        new StorageException(
+                                "interrupted while retrying a DynamoDB batch write to " + table,
+                                ie);
                 pending.forEach(op -> failed.put(op, e));
                 return;
             }
@@ -172,7 +209,10 @@ final class BatchWriter {
         if (ops.size() == 1) {
             WriteOp op = ops.get(0);
             LOG.warn("DynamoDB rejected {}: {}", op, err.getMessage());
-            failed.put(op, new InvalidRequestException("DynamoDB rejected " + op + ": " + err.getMessage(), err));
+            failed.put(
+                    op,
+                    new InvalidRequestException(
+                            "DynamoDB rejected " + op + ": " + err.getMessage(), err));
             return;
         }
         int half = ops.size() / 2;
@@ -180,10 +220,18 @@ final class BatchWriter {
         send(ops.subList(half, ops.size()), failed);
     }
 
-    private static StorageException exhausted(String table, int items, int retries, Throwable last) {
-        String msg = items + " item(s) not written to table " + table + " after " + retries
-                + " retries (aws.dynamodb.backoff_config.max_retries); last problem: "
-                + (last == null ? "DynamoDB kept returning them as UnprocessedItems (throttled)" : last.getMessage());
+    private static StorageException exhausted(
+            String table, int items, int retries, Throwable last) {
+        String msg =
+                items
+                        + " item(s) not written to table "
+                        + table
+                        + " after "
+                        + retries
+                        + " retries (aws.dynamodb.backoff_config.max_retries); last problem: "
+                        + (last == null
+                                ? "DynamoDB kept returning them as UnprocessedItems (throttled)"
+                                : last.getMessage());
         if (last == null || DynamoErrors.classify(last) == DynamoErrors.Kind.THROTTLED) {
             return new ThrottledException(msg, last);
         }
@@ -199,14 +247,21 @@ final class BatchWriter {
         List<WriteOp> out = new ArrayList<>(unprocessed.size());
         Set<WriteOp> seen = new HashSet<>();
         for (WriteRequest w : unprocessed) {
-            Map<String, AttributeValue> key = w.putRequest() != null ? w.putRequest().item()
-                    : w.deleteRequest() != null ? w.deleteRequest().key() : Map.of();
+            Map<String, AttributeValue> key =
+                    w.putRequest() != null
+                            ? w.putRequest().item()
+                            : w.deleteRequest() != null ? w.deleteRequest().key() : Map.of();
             AttributeValue h = key.get(Layout.HASH);
             AttributeValue r = key.get(Layout.RANGE);
-            WriteOp op = h == null || r == null ? null
-                    : byCell.get(WriteOp.cell(pending.get(0).table(), h.s(), Layout.bytes(r)));
+            WriteOp op =
+                    h == null || r == null
+                            ? null
+                            : byCell.get(
+                                    WriteOp.cell(pending.get(0).table(), h.s(), Layout.bytes(r)));
             if (op == null) {
-                LOG.warn("DynamoDB returned an unprocessed item that was not in the request; ignoring it: {}", key);
+                LOG.warn(
+                        "DynamoDB returned an unprocessed item that was not in the request; ignoring it: {}",
+                        key);
             } else if (seen.add(op)) {
                 out.add(op);
             }

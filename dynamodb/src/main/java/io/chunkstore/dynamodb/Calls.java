@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Issues one DynamoDB call with metrics, and repeats it after a back-off while it is throttled or fails
- * transiently (the SDK's own retries are off, as in Cortex, so capacity can be measured and bounded).
+ * Issues one DynamoDB call with metrics, and repeats it after a back-off while it is throttled or
+ * fails transiently (the SDK's own retries are off, as in Cortex, so capacity can be measured and
+ * bounded).
  */
 final class Calls {
     private final DynamoMetrics metrics;
@@ -30,7 +31,10 @@ final class Calls {
         return metrics;
     }
 
-    /** Starts a call and records its duration and outcome when it completes; cancelling the result aborts it. */
+    /**
+     * Starts a call and records its duration and outcome when it completes; cancelling the result
+     * aborts it.
+     */
     <T> CompletableFuture<T> issue(String operation, Supplier<CompletableFuture<T>> call) {
         long start = System.nanoTime();
         CompletableFuture<T> f;
@@ -40,19 +44,28 @@ final class Calls {
             f = CompletableFuture.failedFuture(e);
         }
         // the SDK's own future is returned, so that cancelling it aborts the request
-        f.whenComplete((r, e) -> metrics.request(operation, e == null ? null : DynamoErrors.unwrap(e), start));
+        f.whenComplete(
+                (r, e) ->
+                        metrics.request(
+                                operation, e == null ? null : DynamoErrors.unwrap(e), start));
         return f;
     }
 
     /**
-     * Waits for {@code first} (or issues the call when null) and retries it under the back-off while it is throttled
-     * or fails transiently; throttling counts in {@code dynamo_throttled_total}, every error in
-     * {@code dynamo_failures_total}.
+     * Waits for {@code first} (or issues the call when null) and retries it under the back-off
+     * while it is throttled or fails transiently; throttling counts in {@code
+     * dynamo_throttled_total}, every error in {@code dynamo_failures_total}.
      *
-     * @param limiter taken before every retry (and before the first call when {@code first} is null); may be null
-     * @throws StorageException the spi's typed error once retries are spent or for a permanent error
+     * @param limiter taken before every retry (and before the first call when {@code first} is
+     *     null); may be null
+     * @throws StorageException the spi's typed error once retries are spent or for a permanent
+     *     error
      */
-    <T> T call(String operation, String table, CompletableFuture<T> first, Supplier<CompletableFuture<T>> call,
+    <T> T call(
+            String operation,
+            String table,
+            CompletableFuture<T> first,
+            Supplier<CompletableFuture<T>> call,
             TokenBucket limiter) {
         Backoff b = new Backoff(backoff);
         CompletableFuture<T> f = first;
@@ -73,7 +86,8 @@ final class Calls {
             if (kind == DynamoErrors.Kind.THROTTLED) {
                 metrics.throttled(operation, table == null ? "" : table, 1);
             }
-            if ((kind != DynamoErrors.Kind.THROTTLED && kind != DynamoErrors.Kind.RETRYABLE) || !b.ongoing()) {
+            if ((kind != DynamoErrors.Kind.THROTTLED && kind != DynamoErrors.Kind.RETRYABLE)
+                    || !b.ongoing()) {
                 throw DynamoErrors.toStorageException(operation, table, err);
             }
             sleep(b.nextDelay(), operation, table);
@@ -88,7 +102,8 @@ final class Calls {
             limiter.acquire(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while rate-limiting " + operation + " on " + table, e);
+            throw new StorageException(
+                    "interrupted while rate-limiting " + operation + " on " + table, e);
         }
     }
 
@@ -97,7 +112,8 @@ final class Calls {
             TimeUnit.NANOSECONDS.sleep(d.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while backing off " + operation + " on " + table, e);
+            throw new StorageException(
+                    "interrupted while backing off " + operation + " on " + table, e);
         }
     }
 }

@@ -24,32 +24,56 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
 
 /**
- * One opened DynamoDB store: the SDK client, the worker threads, the rate limiters and the metrics shared by its
- * index, chunk and table clients. Store {@code aws-dynamo} has all three; store {@code aws} has the index and the
- * tables (its chunks live in S3, another backend).
+ * One opened DynamoDB store: the SDK client, the worker threads, the rate limiters and the metrics
+ * shared by its index, chunk and table clients. Store {@code aws-dynamo} has all three; store
+ * {@code aws} has the index and the tables (its chunks live in S3, another backend).
  */
 public final class DynamoBackend extends SimpleBackend {
     private static final Logger LOG = LoggerFactory.getLogger(DynamoBackend.class);
+
     /** The longest one DynamoDB call may take before it fails as a timeout (and is retried). */
     static final Duration API_CALL_TIMEOUT = Duration.ofMinutes(2);
 
     private final DynamoDbAsyncClient client;
     private final ExecutorService workers;
 
-    /** The SDK client and the worker threads the three clients share, with what they need to be built. */
-    private record Shared(DynamoDbAsyncClient client, ExecutorService workers, Calls calls, BatchWriter writer,
-            Capabilities capabilities) {
-    }
+    /**
+     * The SDK client and the worker threads the three clients share, with what they need to be
+     * built.
+     */
+    private record Shared(
+            DynamoDbAsyncClient client,
+            ExecutorService workers,
+            Calls calls,
+            BatchWriter writer,
+            Capabilities capabilities) {}
 
     private DynamoBackend(String storeName, DynamoConfig config, Shared s) {
-        super(storeName, s.capabilities(),
-                new DynamoIndexClient(s.client(), s.calls(), s.writer(), s.workers(), config.queryParallelism(),
-                        config.consistentReads(), config.queryPageLimit()),
+        super(
+                storeName,
+                s.capabilities(),
+                new DynamoIndexClient(
+                        s.client(),
+                        s.calls(),
+                        s.writer(),
+                        s.workers(),
+                        config.queryParallelism(),
+                        config.consistentReads(),
+                        config.queryPageLimit()),
                 s.capabilities().has(Feature.CHUNKS)
-                        ? new DynamoChunkClient(s.client(), s.calls(), s.writer(), s.workers(), config.chunkGangSize(),
-                                config.chunkGetMaxParallelism(), config.consistentReads())
+                        ? new DynamoChunkClient(
+                                s.client(),
+                                s.calls(),
+                                s.writer(),
+                                s.workers(),
+                                config.chunkGangSize(),
+                                config.chunkGetMaxParallelism(),
+                                config.consistentReads())
                         : null,
-                new DynamoTableClient(s.client(), s.calls(), new TokenBucket(config.apiLimit(), 1),
+                new DynamoTableClient(
+                        s.client(),
+                        s.calls(),
+                        new TokenBucket(config.apiLimit(), 1),
                         config.kmsKeyId()));
         this.client = s.client();
         this.workers = s.workers();
@@ -59,43 +83,73 @@ public final class DynamoBackend extends SimpleBackend {
     /**
      * Opens a store.
      *
-     * @param storeName  {@code aws-dynamo} or {@code aws}
-     * @param config     where and how to reach DynamoDB
-     * @param registry   where the metrics go
+     * @param storeName {@code aws-dynamo} or {@code aws}
+     * @param config where and how to reach DynamoDB
+     * @param registry where the metrics go
      * @param metricName the metric namer ({@code BackendContext::metricName})
-     * @param customizer last say over the SDK client builder (tests add an ExecutionInterceptor); may be null
+     * @param customizer last say over the SDK client builder (tests add an ExecutionInterceptor);
+     *     may be null
      */
-    public static DynamoBackend open(String storeName, DynamoConfig config, MeterRegistry registry,
-            UnaryOperator<String> metricName, Consumer<DynamoDbAsyncClientBuilder> customizer) {
+    public static DynamoBackend open(
+            String storeName,
+            DynamoConfig config,
+            MeterRegistry registry,
+            UnaryOperator<String> metricName,
+            Consumer<DynamoDbAsyncClientBuilder> customizer) {
         DynamoDbAsyncClient client = buildClient(config, customizer);
-        ExecutorService workers = Executors.newCachedThreadPool(
-                DaemonThreads.named("chunkstore-dynamodb-" + storeName));
+        ExecutorService workers =
+                Executors.newCachedThreadPool(
+                        DaemonThreads.named("chunkstore-dynamodb-" + storeName));
         Calls calls = new Calls(DynamoMetrics.create(registry, metricName), config.backoff());
-        BatchWriter writer = new BatchWriter(client, calls, new TokenBucket(config.throttleLimit(), 25),
-                config.writeParallelism(), workers);
-        return new DynamoBackend(storeName, config, new Shared(client, workers, calls, writer,
-                DynamoStorageProvider.capabilitiesOf(storeName)));
+        BatchWriter writer =
+                new BatchWriter(
+                        client,
+                        calls,
+                        new TokenBucket(config.throttleLimit(), 25),
+                        config.writeParallelism(),
+                        workers);
+        return new DynamoBackend(
+                storeName,
+                config,
+                new Shared(
+                        client,
+                        workers,
+                        calls,
+                        writer,
+                        DynamoStorageProvider.capabilitiesOf(storeName)));
     }
 
-    private static DynamoDbAsyncClient buildClient(DynamoConfig config,
-            Consumer<DynamoDbAsyncClientBuilder> customizer) {
-        int connections = 2 * config.queryParallelism() + config.writeParallelism()
-                + config.chunkGetMaxParallelism() + 8;
-        DynamoDbAsyncClientBuilder b = DynamoDbAsyncClient.builder()
-                .region(Region.of(config.region()))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(connections)
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
-                // Cortex turns the SDK's retries off and retries itself, so throttling is seen and bounded
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(AwsRetryStrategy.doNotRetry())
-                        // a safety net: no call waits forever (it then counts as a transient failure)
-                        .apiCallTimeout(API_CALL_TIMEOUT).build());
+    private static DynamoDbAsyncClient buildClient(
+            DynamoConfig config, Consumer<DynamoDbAsyncClientBuilder> customizer) {
+        int connections =
+                2 * config.queryParallelism()
+                        + config.writeParallelism()
+                        + config.chunkGetMaxParallelism()
+                        + 8;
+        DynamoDbAsyncClientBuilder b =
+                DynamoDbAsyncClient.builder()
+                        .region(Region.of(config.region()))
+                        .httpClientBuilder(
+                                NettyNioAsyncHttpClient.builder()
+                                        .maxConcurrency(connections)
+                                        .connectionAcquisitionTimeout(Duration.ofSeconds(60)))
+                        // Cortex turns the SDK's retries off and retries itself, so throttling is
+                        // seen and bounded
+                        .overrideConfiguration(
+                                ClientOverrideConfiguration.builder()
+                                        .retryStrategy(AwsRetryStrategy.doNotRetry())
+                                        // a safety net: no call waits forever (it then counts as a
+                                        // transient failure)
+                                        .apiCallTimeout(API_CALL_TIMEOUT)
+                                        .build());
         if (config.endpoint() != null) {
             b.endpointOverride(config.endpoint());
         }
         if (config.accessKeyId() != null) {
-            b.credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey())));
+            b.credentialsProvider(
+                    StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(
+                                    config.accessKeyId(), config.secretAccessKey())));
         } else {
             b.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
@@ -107,7 +161,9 @@ public final class DynamoBackend extends SimpleBackend {
 
     @Override
     protected String lacking(Feature client) {
-        return "store '" + storeName() + "' keeps only the index and tables in DynamoDB; as an object_store, 'aws'"
+        return "store '"
+                + storeName()
+                + "' keeps only the index and tables in DynamoDB; as an object_store, 'aws'"
                 + " means S3 (another backend). Use store 'aws-dynamo' to keep chunks in DynamoDB";
     }
 

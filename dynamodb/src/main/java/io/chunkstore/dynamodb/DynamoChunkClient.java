@@ -27,11 +27,12 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * Chunks in DynamoDB ({@code aws-dynamo}): one item {@code {h: external key, r: "c", c: bytes}} per chunk, as Cortex
- * writes it, or, above the 400 KB item limit, a head item and parts (see {@link Layout}). Puts go through
- * {@link BatchWriter} (parts first, the head last, so a reader never finds a head without its parts); gets run in
- * gangs of {@code chunk_gang_size} x 100 keys, at most {@code chunk_get_max_parallelism} gangs at once; a chunk
- * whose head item is absent is reported as {@link ChunkNotFoundException}.
+ * Chunks in DynamoDB ({@code aws-dynamo}): one item {@code {h: external key, r: "c", c: bytes}} per
+ * chunk, as Cortex writes it, or, above the 400 KB item limit, a head item and parts (see {@link
+ * Layout}). Puts go through {@link BatchWriter} (parts first, the head last, so a reader never
+ * finds a head without its parts); gets run in gangs of {@code chunk_gang_size} x 100 keys, at most
+ * {@code chunk_get_max_parallelism} gangs at once; a chunk whose head item is absent is reported as
+ * {@link ChunkNotFoundException}.
  */
 final class DynamoChunkClient implements ChunkClient {
     private final DynamoDbAsyncClient client;
@@ -42,8 +43,14 @@ final class DynamoChunkClient implements ChunkClient {
     private final int maxParallelism;
     private final boolean consistentReads;
 
-    DynamoChunkClient(DynamoDbAsyncClient client, Calls calls, BatchWriter writer, Executor executor, int gangSize,
-            int maxParallelism, boolean consistentReads) {
+    DynamoChunkClient(
+            DynamoDbAsyncClient client,
+            Calls calls,
+            BatchWriter writer,
+            Executor executor,
+            int gangSize,
+            int maxParallelism,
+            boolean consistentReads) {
         this.client = client;
         this.calls = calls;
         this.writer = writer;
@@ -65,19 +72,34 @@ final class DynamoChunkClient implements ChunkClient {
                 continue;
             }
             if (c.key().isEmpty()) {
-                rejected.put(c.key(), new InvalidRequestException("a chunk needs a non-empty external key"));
+                rejected.put(
+                        c.key(),
+                        new InvalidRequestException("a chunk needs a non-empty external key"));
                 continue;
             }
             if (c.encoded().length > Layout.MAX_CHUNK_SIZE) {
-                rejected.put(c.key(), new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, c.key(),
-                        c.encoded().length + " bytes; the DynamoDB backend stores chunks up to "
-                                + Layout.MAX_CHUNK_SIZE + " bytes"));
+                rejected.put(
+                        c.key(),
+                        new InvalidChunkException(
+                                InvalidChunkException.Reason.TOO_LARGE,
+                                c.key(),
+                                c.encoded().length
+                                        + " bytes; the DynamoDB backend stores chunks up to "
+                                        + Layout.MAX_CHUNK_SIZE
+                                        + " bytes"));
                 continue;
             }
             ChunkLocation group = c.location();
             for (Layout.ChunkItem item : Layout.chunkItems(c.key(), c.encoded())) {
-                ops.add(WriteOp.put(c.tableName(), c.key(), item.range(), item.item(), group, group,
-                        item.head() ? 1 : 0));
+                ops.add(
+                        WriteOp.put(
+                                c.tableName(),
+                                c.key(),
+                                item.range(),
+                                item.item(),
+                                group,
+                                group,
+                                item.head() ? 1 : 0));
             }
         }
         Map<WriteOp, StorageException> failed = writer.write(ops);
@@ -122,14 +144,17 @@ final class DynamoChunkClient implements ChunkClient {
         for (int i = 0; i < wanted.size(); i += perGang) {
             gangs.add(wanted.subList(i, Math.min(wanted.size(), i + perGang)));
         }
-        Parallel.forEach(gangs, maxParallelism, executor, gang -> fetchGang(gang, fetched, failures));
+        Parallel.forEach(
+                gangs, maxParallelism, executor, gang -> fetchGang(gang, fetched, failures));
         if (!failures.isEmpty()) {
             throw new ChunkFetchException(fetched, failures);
         }
         return new ArrayList<>(fetched);
     }
 
-    private void fetchGang(List<ChunkLocation> gang, List<EncodedChunk> fetched,
+    private void fetchGang(
+            List<ChunkLocation> gang,
+            List<EncodedChunk> fetched,
             Map<String, StorageException> failures) {
         BatchGetter getter = new BatchGetter(client, calls, consistentReads);
         Map<ItemKey, ChunkLocation> heads = new LinkedHashMap<>();
@@ -150,17 +175,26 @@ final class DynamoChunkClient implements ChunkClient {
             StorageException failed = first.failed().get(h.getKey());
             Map<String, AttributeValue> item = first.found().get(h.getKey());
             if (failed != null) {
-                failures.put(l.key(), failed instanceof TableNotFoundException
-                        ? new ChunkNotFoundException(l.key(), failed) : failed);
+                failures.put(
+                        l.key(),
+                        failed instanceof TableNotFoundException
+                                ? new ChunkNotFoundException(l.key(), failed)
+                                : failed);
             } else if (item == null) {
                 failures.put(l.key(), new ChunkNotFoundException(l.key()));
             } else if (!item.containsKey(Layout.PARTS)) {
-                fetched.add(new EncodedChunk(l.key(), l.tableName(), Layout.bytes(item.get(Layout.VALUE))));
+                fetched.add(
+                        new EncodedChunk(
+                                l.key(), l.tableName(), Layout.bytes(item.get(Layout.VALUE))));
             } else {
                 try {
                     int parts = parts(l.key(), item);
                     if (parts == 1) {
-                        fetched.add(new EncodedChunk(l.key(), l.tableName(), assemble(l.key(), item, List.of())));
+                        fetched.add(
+                                new EncodedChunk(
+                                        l.key(),
+                                        l.tableName(),
+                                        assemble(l.key(), item, List.of())));
                         continue;
                     }
                     for (int p = 2; p <= parts; p++) {
@@ -192,16 +226,27 @@ final class DynamoChunkClient implements ChunkClient {
                 if (rest.failed().containsKey(k)) {
                     error = rest.failed().get(k);
                 } else if (rest.found().get(k) == null) {
-                    error = new InvalidChunkException(InvalidChunkException.Reason.CORRUPT, l.key(),
-                            "part " + p + " of " + parts + " of the split chunk is missing from table "
-                                    + l.tableName());
+                    error =
+                            new InvalidChunkException(
+                                    InvalidChunkException.Reason.CORRUPT,
+                                    l.key(),
+                                    "part "
+                                            + p
+                                            + " of "
+                                            + parts
+                                            + " of the split chunk is missing from table "
+                                            + l.tableName());
                 } else {
                     items.add(rest.found().get(k));
                 }
             }
             try {
                 if (error == null) {
-                    fetched.add(new EncodedChunk(l.key(), l.tableName(), assemble(l.key(), s.getValue(), items)));
+                    fetched.add(
+                            new EncodedChunk(
+                                    l.key(),
+                                    l.tableName(),
+                                    assemble(l.key(), s.getValue(), items)));
                     continue;
                 }
             } catch (InvalidChunkException e) {
@@ -214,8 +259,8 @@ final class DynamoChunkClient implements ChunkClient {
     private static int parts(String key, Map<String, AttributeValue> head) {
         long n = number(key, head, Layout.PARTS);
         if (n < 1 || n > 65_536) {
-            throw new InvalidChunkException(InvalidChunkException.Reason.CORRUPT, key,
-                    "head item has part count " + n);
+            throw new InvalidChunkException(
+                    InvalidChunkException.Reason.CORRUPT, key, "head item has part count " + n);
         }
         return (int) n;
     }
@@ -228,17 +273,24 @@ final class DynamoChunkClient implements ChunkClient {
             }
             return Long.parseLong(v.n());
         } catch (NumberFormatException e) {
-            throw new InvalidChunkException(InvalidChunkException.Reason.CORRUPT, key,
-                    "head item of a split chunk has no valid '" + attribute + "' number (" + v + ")");
+            throw new InvalidChunkException(
+                    InvalidChunkException.Reason.CORRUPT,
+                    key,
+                    "head item of a split chunk has no valid '"
+                            + attribute
+                            + "' number ("
+                            + v
+                            + ")");
         }
     }
 
     /** Head bytes followed by the parts' bytes, checked against the head's total size. */
-    static byte[] assemble(String key, Map<String, AttributeValue> head, List<Map<String, AttributeValue>> parts) {
+    static byte[] assemble(
+            String key, Map<String, AttributeValue> head, List<Map<String, AttributeValue>> parts) {
         long size = number(key, head, Layout.SIZE);
         if (size < 0 || size > Layout.MAX_CHUNK_SIZE * 4) {
-            throw new InvalidChunkException(InvalidChunkException.Reason.CORRUPT, key,
-                    "head item has size " + size);
+            throw new InvalidChunkException(
+                    InvalidChunkException.Reason.CORRUPT, key, "head item has size " + size);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
         out.writeBytes(Layout.bytes(head.get(Layout.VALUE)));
@@ -246,8 +298,15 @@ final class DynamoChunkClient implements ChunkClient {
             out.writeBytes(Layout.bytes(p.get(Layout.VALUE)));
         }
         if (out.size() != size) {
-            throw new InvalidChunkException(InvalidChunkException.Reason.CORRUPT, key, "the " + (parts.size() + 1)
-                    + " parts of the split chunk hold " + out.size() + " bytes, the head item says " + size);
+            throw new InvalidChunkException(
+                    InvalidChunkException.Reason.CORRUPT,
+                    key,
+                    "the "
+                            + (parts.size() + 1)
+                            + " parts of the split chunk hold "
+                            + out.size()
+                            + " bytes, the head item says "
+                            + size);
         }
         return out.toByteArray();
     }
@@ -265,9 +324,15 @@ final class DynamoChunkClient implements ChunkClient {
         Map<String, AttributeValue> start = Map.of();
         try {
             do {
-                QueryRequest req = start.isEmpty() ? base : base.toBuilder().exclusiveStartKey(start).build();
-                QueryResponse resp = calls.call(DynamoMetrics.QUERY_PAGES, chunk.tableName(), null,
-                        () -> client.query(req), null);
+                QueryRequest req =
+                        start.isEmpty() ? base : base.toBuilder().exclusiveStartKey(start).build();
+                QueryResponse resp =
+                        calls.call(
+                                DynamoMetrics.QUERY_PAGES,
+                                chunk.tableName(),
+                                null,
+                                () -> client.query(req),
+                                null);
                 calls.metrics().consumed(DynamoMetrics.QUERY_PAGES, resp.consumedCapacity());
                 for (Map<String, AttributeValue> item : resp.items()) {
                     byte[] r = Layout.bytes(item.get(Layout.RANGE));
@@ -288,8 +353,13 @@ final class DynamoChunkClient implements ChunkClient {
         Map<WriteOp, StorageException> failed = writer.write(ops);
         if (!failed.isEmpty()) {
             StorageException first = failed.values().iterator().next();
-            throw new ChunkWriteException("deleteChunk in DynamoDB table " + chunk.tableName() + " (the chunk is not"
-                    + " (fully) deleted)", List.of(), Map.of(chunk.key(), first));
+            throw new ChunkWriteException(
+                    "deleteChunk in DynamoDB table "
+                            + chunk.tableName()
+                            + " (the chunk is not"
+                            + " (fully) deleted)",
+                    List.of(),
+                    Map.of(chunk.key(), first));
         }
     }
 

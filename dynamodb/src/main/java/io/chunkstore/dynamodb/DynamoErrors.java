@@ -30,44 +30,63 @@ final class DynamoErrors {
         VALIDATION,
         /** The table does not exist. */
         TABLE_NOT_FOUND,
-        /** DynamoDB's LimitExceededException (too many table operations, or capacity decreases for the day). */
+        /**
+         * DynamoDB's LimitExceededException (too many table operations, or capacity decreases for
+         * the day).
+         */
         LIMIT_EXCEEDED,
         /** The table is being created, updated or deleted (ResourceInUseException). */
         RESOURCE_IN_USE,
-        /** The endpoint does not know the operation (UnknownOperationException: DynamoDB Local and tagging). */
+        /**
+         * The endpoint does not know the operation (UnknownOperationException: DynamoDB Local and
+         * tagging).
+         */
         UNSUPPORTED,
         /** Anything else: fail. */
         OTHER
     }
 
-    static final Set<String> THROTTLING_CODES = Set.of("ProvisionedThroughputExceededException",
-            "ThrottlingException", "RequestLimitExceeded", "Throttling", "ThrottledException",
-            "TooManyRequestsException");
+    static final Set<String> THROTTLING_CODES =
+            Set.of(
+                    "ProvisionedThroughputExceededException",
+                    "ThrottlingException",
+                    "RequestLimitExceeded",
+                    "Throttling",
+                    "ThrottledException",
+                    "TooManyRequestsException");
 
-    private DynamoErrors() {
-    }
+    private DynamoErrors() {}
 
     /** The cause inside CompletionException / ExecutionException wrappers. */
     static Throwable unwrap(Throwable t) {
-        while (t != null && t.getCause() != null && t.getCause() != t
-                && (t instanceof CompletionException || t instanceof ExecutionException
-                        || t instanceof SdkClientException && t.getCause() instanceof SdkServiceException)) {
+        while (t != null
+                && t.getCause() != null
+                && t.getCause() != t
+                && (t instanceof CompletionException
+                        || t instanceof ExecutionException
+                        || t instanceof SdkClientException
+                                && t.getCause() instanceof SdkServiceException)) {
             t = t.getCause();
         }
         return t;
     }
 
-    /** DynamoDB's error code ("ValidationException", ...), the class name for client-side errors. */
+    /**
+     * DynamoDB's error code ("ValidationException", ...), the class name for client-side errors.
+     */
     static String errorCode(Throwable t) {
         t = unwrap(t);
-        if (t instanceof AwsServiceException a && a.awsErrorDetails() != null
+        if (t instanceof AwsServiceException a
+                && a.awsErrorDetails() != null
                 && a.awsErrorDetails().errorCode() != null) {
             return a.awsErrorDetails().errorCode();
         }
         return t.getClass().getSimpleName();
     }
 
-    /** The HTTP status code for the metrics label: the service's, or 500 for client-side failures. */
+    /**
+     * The HTTP status code for the metrics label: the service's, or 500 for client-side failures.
+     */
     static String statusCode(Throwable t) {
         t = unwrap(t);
         if (t == null) {
@@ -89,7 +108,9 @@ final class DynamoErrors {
             return Kind.THROTTLED;
         }
         switch (code) {
-            case "ValidationException", "SerializationException", "ItemCollectionSizeLimitExceededException" -> {
+            case "ValidationException",
+                    "SerializationException",
+                    "ItemCollectionSizeLimitExceededException" -> {
                 return Kind.VALIDATION;
             }
             case "ResourceNotFoundException" -> {
@@ -104,8 +125,7 @@ final class DynamoErrors {
             case "UnknownOperationException" -> {
                 return Kind.UNSUPPORTED;
             }
-            default -> {
-            }
+            default -> {}
         }
         if (t instanceof SdkServiceException s) {
             if (s.isThrottlingException()) {
@@ -119,7 +139,8 @@ final class DynamoErrors {
         if (t instanceof ApiCallAttemptTimeoutException || t instanceof ApiCallTimeoutException) {
             return Kind.RETRYABLE;
         }
-        if (t instanceof SdkClientException c && (c.retryable() || hasCause(c, IOException.class))) {
+        if (t instanceof SdkClientException c
+                && (c.retryable() || hasCause(c, IOException.class))) {
             return Kind.RETRYABLE;
         }
         if (t instanceof SdkException s && s.retryable()) {
@@ -146,8 +167,9 @@ final class DynamoErrors {
     }
 
     /**
-     * The spi's typed error for a failed call on {@code table}: TableNotFoundException, ThrottledException (after
-     * retries), UnavailableException, InvalidRequestException, or a plain StorageException.
+     * The spi's typed error for a failed call on {@code table}: TableNotFoundException,
+     * ThrottledException (after retries), UnavailableException, InvalidRequestException, or a plain
+     * StorageException.
      */
     static StorageException toStorageException(String operation, String table, Throwable t) {
         t = unwrap(t);
@@ -158,15 +180,34 @@ final class DynamoErrors {
         String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         return switch (classify(t)) {
             case TABLE_NOT_FOUND -> new TableNotFoundException(table, t);
-            case THROTTLED -> new ThrottledException(where + " throttled by DynamoDB after the configured retries"
-                    + " (raise provisioned capacity or aws.dynamodb.backoff_config.max_retries): " + detail, t);
-            case RETRYABLE -> new UnavailableException(where + " failed after the configured retries: " + detail, t);
-            case VALIDATION -> new InvalidRequestException(where + " rejected by DynamoDB: " + detail, t);
-            case RESOURCE_IN_USE -> new UnavailableException(where + ": the table is busy (being created, updated"
-                    + " or deleted); try again when it is ACTIVE: " + detail, t);
-            case LIMIT_EXCEEDED -> new ThrottledException(where + ": DynamoDB limit exceeded: " + detail, t);
-            case UNSUPPORTED -> new InvalidRequestException(where + ": this DynamoDB endpoint does not support the"
-                    + " operation: " + detail, t);
+            case THROTTLED ->
+                    new ThrottledException(
+                            where
+                                    + " throttled by DynamoDB after the configured retries"
+                                    + " (raise provisioned capacity or aws.dynamodb.backoff_config.max_retries): "
+                                    + detail,
+                            t);
+            case RETRYABLE ->
+                    new UnavailableException(
+                            where + " failed after the configured retries: " + detail, t);
+            case VALIDATION ->
+                    new InvalidRequestException(where + " rejected by DynamoDB: " + detail, t);
+            case RESOURCE_IN_USE ->
+                    new UnavailableException(
+                            where
+                                    + ": the table is busy (being created, updated"
+                                    + " or deleted); try again when it is ACTIVE: "
+                                    + detail,
+                            t);
+            case LIMIT_EXCEEDED ->
+                    new ThrottledException(where + ": DynamoDB limit exceeded: " + detail, t);
+            case UNSUPPORTED ->
+                    new InvalidRequestException(
+                            where
+                                    + ": this DynamoDB endpoint does not support the"
+                                    + " operation: "
+                                    + detail,
+                            t);
             case OTHER -> new StorageException(where + " failed: " + detail, t);
         };
     }

@@ -22,10 +22,11 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * The index on DynamoDB: one item per cell ({@code h}, {@code r}, {@code c}), written with BatchWriteItem through
- * {@link BatchWriter}, read with Query one page (up to 1 MB) at a time. While the consumer handles a page, the next
- * one is already being fetched; when it returns false the fetch is cancelled and pagination ends. Pages are delivered
- * on the calling thread or a worker of the backend, never on an SDK thread.
+ * The index on DynamoDB: one item per cell ({@code h}, {@code r}, {@code c}), written with
+ * BatchWriteItem through {@link BatchWriter}, read with Query one page (up to 1 MB) at a time.
+ * While the consumer handles a page, the next one is already being fetched; when it returns false
+ * the fetch is cancelled and pagination ends. Pages are delivered on the calling thread or a worker
+ * of the backend, never on an SDK thread.
  */
 final class DynamoIndexClient implements IndexClient {
     private final DynamoDbAsyncClient client;
@@ -36,8 +37,14 @@ final class DynamoIndexClient implements IndexClient {
     private final boolean consistentReads;
     private final int pageLimit;
 
-    DynamoIndexClient(DynamoDbAsyncClient client, Calls calls, BatchWriter writer, Executor executor,
-            int queryParallelism, boolean consistentReads, int pageLimit) {
+    DynamoIndexClient(
+            DynamoDbAsyncClient client,
+            Calls calls,
+            BatchWriter writer,
+            Executor executor,
+            int queryParallelism,
+            boolean consistentReads,
+            int pageLimit) {
         this.client = client;
         this.calls = calls;
         this.writer = writer;
@@ -56,17 +63,33 @@ final class DynamoIndexClient implements IndexClient {
         try {
             for (IndexEntry e : batch.puts()) {
                 TableNames.check(e.tableName());
-                ops.add(WriteOp.put(e.tableName(), e.hashValue(), e.rangeValue(), Layout.indexItem(e),
-                        new Origin(e, false), e.cellKey(), 0));
+                ops.add(
+                        WriteOp.put(
+                                e.tableName(),
+                                e.hashValue(),
+                                e.rangeValue(),
+                                Layout.indexItem(e),
+                                new Origin(e, false),
+                                e.cellKey(),
+                                0));
             }
             for (IndexEntry e : batch.deletes()) {
                 TableNames.check(e.tableName());
-                ops.add(WriteOp.delete(e.tableName(), e.hashValue(), e.rangeValue(), new Origin(e, true),
-                        e.cellKey(), 0));
+                ops.add(
+                        WriteOp.delete(
+                                e.tableName(),
+                                e.hashValue(),
+                                e.rangeValue(),
+                                new Origin(e, true),
+                                e.cellKey(),
+                                0));
             }
         } catch (InvalidRequestException e) {
-            throw new IndexWriteException("DynamoDB batch write not started: " + e.getMessage(), batch.puts(),
-                    batch.deletes(), e);
+            throw new IndexWriteException(
+                    "DynamoDB batch write not started: " + e.getMessage(),
+                    batch.puts(),
+                    batch.deletes(),
+                    e);
         }
         Map<WriteOp, StorageException> failed = writer.write(ops);
         if (failed.isEmpty()) {
@@ -79,12 +102,19 @@ final class DynamoIndexClient implements IndexClient {
             (o.delete() ? deletes : puts).add(o.entry());
         }
         StorageException first = failed.values().iterator().next();
-        throw new IndexWriteException("DynamoDB batch write of " + ops.size() + " operation(s) left "
-                + failed.size() + " not written; first error: " + first.getMessage(), puts, deletes, first);
+        throw new IndexWriteException(
+                "DynamoDB batch write of "
+                        + ops.size()
+                        + " operation(s) left "
+                        + failed.size()
+                        + " not written; first error: "
+                        + first.getMessage(),
+                puts,
+                deletes,
+                first);
     }
 
-    private record Origin(IndexEntry entry, boolean delete) {
-    }
+    private record Origin(IndexEntry entry, boolean delete) {}
 
     @Override
     public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
@@ -102,15 +132,22 @@ final class DynamoIndexClient implements IndexClient {
                 QueryRequest retry = current;
                 QueryResponse resp;
                 try {
-                    resp = calls.call(DynamoMetrics.QUERY_PAGES, q.tableName(), inFlight, () -> client.query(retry),
-                            null);
+                    resp =
+                            calls.call(
+                                    DynamoMetrics.QUERY_PAGES,
+                                    q.tableName(),
+                                    inFlight,
+                                    () -> client.query(retry),
+                                    null);
                 } catch (InvalidRequestException e) {
-                    throw new InvalidQueryException("DynamoDB rejected " + q + ": " + e.getMessage(), e);
+                    throw new InvalidQueryException(
+                            "DynamoDB rejected " + q + ": " + e.getMessage(), e);
                 }
                 inFlight = null;
                 pages++;
                 calls.metrics().consumed(DynamoMetrics.QUERY_PAGES, resp.consumedCapacity());
-                Map<String, AttributeValue> lastKey = resp.hasLastEvaluatedKey() ? resp.lastEvaluatedKey() : Map.of();
+                Map<String, AttributeValue> lastKey =
+                        resp.hasLastEvaluatedKey() ? resp.lastEvaluatedKey() : Map.of();
                 if (!lastKey.isEmpty()) {
                     current = first.toBuilder().exclusiveStartKey(lastKey).build();
                     inFlight = fetch(current);

@@ -12,40 +12,50 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The physical layout of Cortex's pkg/chunk/aws/dynamodb_storage_client.go, shared by reads and writes.
+ * The physical layout of Cortex's pkg/chunk/aws/dynamodb_storage_client.go, shared by reads and
+ * writes.
  *
- * <p>Index item: {@code h} (S) = hash value, {@code r} (B) = range value, {@code c} (B) = value, absent when empty.
+ * <p>Index item: {@code h} (S) = hash value, {@code r} (B) = range value, {@code c} (B) = value,
+ * absent when empty.
  *
- * <p>Chunk item, as Cortex writes it: {@code h} = external key, {@code r} = the single byte 0x63 ("c"), {@code c} =
- * the encoded chunk. A chunk too large for one 400 KB item is split: the head item keeps {@code r = "c"} and holds
- * part 1 in {@code c}, plus {@code n} (N) = the number of parts and {@code s} (N) = the chunk's total length in
- * bytes; part {@code i} (2..n) is the item {@code h} = external key, {@code r} = 0x63 followed by {@code i} as a
- * 4-byte big-endian unsigned integer, {@code c} = its bytes. A head without {@code n} is a whole chunk (every chunk
- * Cortex wrote).
+ * <p>Chunk item, as Cortex writes it: {@code h} = external key, {@code r} = the single byte 0x63
+ * ("c"), {@code c} = the encoded chunk. A chunk too large for one 400 KB item is split: the head
+ * item keeps {@code r = "c"} and holds part 1 in {@code c}, plus {@code n} (N) = the number of
+ * parts and {@code s} (N) = the chunk's total length in bytes; part {@code i} (2..n) is the item
+ * {@code h} = external key, {@code r} = 0x63 followed by {@code i} as a 4-byte big-endian unsigned
+ * integer, {@code c} = its bytes. A head without {@code n} is a whole chunk (every chunk Cortex
+ * wrote).
  */
 final class Layout {
     static final String HASH = "h";
     static final String RANGE = "r";
     static final String VALUE = "c";
+
     /** Number of parts of a split chunk (on the head item only). */
     static final String PARTS = "n";
+
     /** Total length of a split chunk in bytes (on the head item only). */
     static final String SIZE = "s";
 
     /** The range value of a chunk item: one byte, "c". */
     static final byte[] CHUNK_RANGE = {0x63};
+
     /** DynamoDB's item size limit: 400 KB, attribute names and values included. */
     static final int MAX_ITEM_BYTES = 400 * 1024;
-    /** Room left in every chunk item for attribute names, the range value and the part count / size numbers. */
+
+    /**
+     * Room left in every chunk item for attribute names, the range value and the part count / size
+     * numbers.
+     */
     static final int ITEM_OVERHEAD_MARGIN = 4096;
+
     /** The largest chunk this backend stores: 64 MiB (about 165 items). */
     static final long MAX_CHUNK_SIZE = 64L << 20;
 
     static final int MAX_WRITE_BATCH = 25;
     static final int MAX_GET_BATCH = 100;
 
-    private Layout() {
-    }
+    private Layout() {}
 
     static AttributeValue s(String v) {
         return AttributeValue.builder().s(v).build();
@@ -66,7 +76,9 @@ final class Layout {
         return k;
     }
 
-    /** An index cell as an item: {@code h}, {@code r} and, when the value is not empty, {@code c}. */
+    /**
+     * An index cell as an item: {@code h}, {@code r} and, when the value is not empty, {@code c}.
+     */
     static Map<String, AttributeValue> indexItem(IndexEntry e) {
         Map<String, AttributeValue> item = key(e.hashValue(), e.rangeValue());
         if (e.value().length > 0) {
@@ -79,17 +91,23 @@ final class Layout {
         return v == null || v.b() == null ? Bytes.EMPTY : v.b().asByteArrayUnsafe();
     }
 
-    /** The range value of part {@code part} (2..n) of a split chunk: "c" followed by the part as 4 bytes. */
+    /**
+     * The range value of part {@code part} (2..n) of a split chunk: "c" followed by the part as 4
+     * bytes.
+     */
     static byte[] partRange(int part) {
         if (part < 2) {
-            throw new IllegalArgumentException("parts are numbered from 2 (part 1 is the head item), got " + part);
+            throw new IllegalArgumentException(
+                    "parts are numbered from 2 (part 1 is the head item), got " + part);
         }
         return ByteBuffer.allocate(5).put((byte) 0x63).putInt(part).array();
     }
 
     /** The bytes of one item that may carry chunk data, for a chunk of this external key. */
     static int partSize(String externalKey) {
-        return MAX_ITEM_BYTES - ITEM_OVERHEAD_MARGIN - externalKey.getBytes(StandardCharsets.UTF_8).length;
+        return MAX_ITEM_BYTES
+                - ITEM_OVERHEAD_MARGIN
+                - externalKey.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** How many items a chunk of {@code length} bytes takes under this key. */
@@ -99,12 +117,11 @@ final class Layout {
     }
 
     /** One item of a chunk: its range value and the item. */
-    record ChunkItem(byte[] range, Map<String, AttributeValue> item, boolean head) {
-    }
+    record ChunkItem(byte[] range, Map<String, AttributeValue> item, boolean head) {}
 
     /**
-     * The items of a chunk: one Cortex item when it fits, else parts 2..n followed by the head (write them in that
-     * order, and the head last).
+     * The items of a chunk: one Cortex item when it fits, else parts 2..n followed by the head
+     * (write them in that order, and the head last).
      */
     static List<ChunkItem> chunkItems(String externalKey, byte[] encoded) {
         int parts = partCount(externalKey, encoded.length);

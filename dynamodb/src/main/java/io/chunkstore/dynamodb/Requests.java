@@ -9,14 +9,13 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /** Builds DynamoDB requests from spi values; pure functions. */
 final class Requests {
-    private Requests() {
-    }
+    private Requests() {}
 
     /**
-     * The Query for an index query, in expression form only (never mixed with legacy KeyConditions, which DynamoDB
-     * rejects): {@code #h = :h}, plus {@code begins_with(#r, :p)} or {@code #r >= :s}, and the filter
-     * {@code #c = :v} when a value is required. {@code pageLimit} > 0 caps the items DynamoDB evaluates per page
-     * (before the filter).
+     * The Query for an index query, in expression form only (never mixed with legacy KeyConditions,
+     * which DynamoDB rejects): {@code #h = :h}, plus {@code begins_with(#r, :p)} or {@code #r >=
+     * :s}, and the filter {@code #c = :v} when a value is required. {@code pageLimit} > 0 caps the
+     * items DynamoDB evaluates per page (before the filter).
      */
     static QueryRequest query(IndexQuery q, boolean consistentRead, int pageLimit) {
         Map<String, String> names = new HashMap<>();
@@ -33,8 +32,12 @@ final class Requests {
             values.put(":s", Layout.b(q.rangeValueStart()));
             condition += " AND #r >= :s";
         }
-        QueryRequest.Builder b = QueryRequest.builder().tableName(q.tableName()).keyConditionExpression(condition)
-                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).consistentRead(consistentRead);
+        QueryRequest.Builder b =
+                QueryRequest.builder()
+                        .tableName(q.tableName())
+                        .keyConditionExpression(condition)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                        .consistentRead(consistentRead);
         if (pageLimit > 0) {
             b.limit(pageLimit);
         }
@@ -46,13 +49,20 @@ final class Requests {
         return b.expressionAttributeNames(names).expressionAttributeValues(values).build();
     }
 
-    /** The Query listing the items of a chunk (head and parts): {@code #h = :h AND begins_with(#r, :c)}. */
+    /**
+     * The Query listing the items of a chunk (head and parts): {@code #h = :h AND begins_with(#r,
+     * :c)}.
+     */
     static QueryRequest chunkItems(String table, String externalKey, boolean consistentRead) {
-        return QueryRequest.builder().tableName(table)
+        return QueryRequest.builder()
+                .tableName(table)
                 .keyConditionExpression("#h = :h AND begins_with(#r, :c)")
                 .expressionAttributeNames(Map.of("#h", Layout.HASH, "#r", Layout.RANGE))
-                .expressionAttributeValues(Map.of(":h", Layout.s(externalKey), ":c", Layout.b(Layout.CHUNK_RANGE)))
-                .projectionExpression("#h, #r").consistentRead(consistentRead)
-                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL).build();
+                .expressionAttributeValues(
+                        Map.of(":h", Layout.s(externalKey), ":c", Layout.b(Layout.CHUNK_RANGE)))
+                .projectionExpression("#h, #r")
+                .consistentRead(consistentRead)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+                .build();
     }
 }

@@ -7,14 +7,15 @@ import java.util.regex.Pattern;
 final class TableNames {
     private static final Pattern VALID = Pattern.compile("[a-zA-Z0-9_.\\-]{3,255}");
 
-    private TableNames() {
-    }
+    private TableNames() {}
 
     static boolean isValid(String name) {
         return name != null && VALID.matcher(name).matches();
     }
 
-    /** @throws InvalidRequestException naming the table and the rule it breaks */
+    /**
+     * @throws InvalidRequestException naming the table and the rule it breaks
+     */
     static String check(String name) {
         if (isValid(name)) {
             return name;
@@ -27,10 +28,24 @@ final class TableNames {
         } else if (name.length() > 255) {
             why = "it has " + name.length() + " characters, DynamoDB allows at most 255";
         } else {
-            String bad = name.chars().filter(c -> !(Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.'
-                    || c == '-')).limit(5).collect(StringBuilder::new, StringBuilder::appendCodePoint,
-                            StringBuilder::append).toString();
-            why = "it contains '" + bad + "'; DynamoDB allows only letters, digits, '_', '.' and '-'";
+            String bad =
+                    name.chars()
+                            .filter(
+                                    c ->
+                                            !(Character.isLetterOrDigit(c) && c < 128
+                                                    || c == '_'
+                                                    || c == '.'
+                                                    || c == '-'))
+                            .limit(5)
+                            .collect(
+                                    StringBuilder::new,
+                                    StringBuilder::appendCodePoint,
+                                    StringBuilder::append)
+                            .toString();
+            why =
+                    "it contains '"
+                            + bad
+                            + "'; DynamoDB allows only letters, digits, '_', '.' and '-'";
         }
         throw new InvalidRequestException("invalid DynamoDB table name '" + name + "': " + why);
     }

@@ -5,11 +5,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket of {@code rate} tokens per second holding at most {@code burst}, as Go's {@code rate.Limiter}
- * (Cortex's {@code api_limit}: rate 2, burst 1; {@code throttle_limit}: rate 10, burst 25). Taking more tokens than
- * are available waits for them; taking more than the burst at once is allowed and goes into debt (Go would refuse).
- * A rate of 0 means no limit. Guava's RateLimiter cannot set a burst independently of the rate, hence this class.
- * Thread-safe; waiting happens outside the lock.
+ * A token bucket of {@code rate} tokens per second holding at most {@code burst}, as Go's {@code
+ * rate.Limiter} (Cortex's {@code api_limit}: rate 2, burst 1; {@code throttle_limit}: rate 10,
+ * burst 25). Taking more tokens than are available waits for them; taking more than the burst at
+ * once is allowed and goes into debt (Go would refuse). A rate of 0 means no limit. Guava's
+ * RateLimiter cannot set a burst independently of the rate, hence this class. Thread-safe; waiting
+ * happens outside the lock.
  */
 final class TokenBucket {
     private final double rate;
@@ -41,8 +42,8 @@ final class TokenBucket {
     }
 
     /**
-     * Takes {@code n} tokens and returns how long the caller must wait before using them (zero when they were
-     * there). The tokens are taken at once, so later callers queue behind.
+     * Takes {@code n} tokens and returns how long the caller must wait before using them (zero when
+     * they were there). The tokens are taken at once, so later callers queue behind.
      */
     synchronized Duration reserve(int n) {
         if (rate == 0 || n <= 0) {

@@ -8,14 +8,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Splits write ops into BatchWriteItem requests: phases run one after the other, the requests of a phase in
- * parallel. Phases follow the ops' stages; inside a stage, the k-th op on a cell goes to the k-th phase of the stage,
- * so two ops on one cell never share a request (DynamoDB rejects that) and keep their order (a put, then the delete
- * of the same cell). A request holds at most 25 ops of one table, in input order.
+ * Splits write ops into BatchWriteItem requests: phases run one after the other, the requests of a
+ * phase in parallel. Phases follow the ops' stages; inside a stage, the k-th op on a cell goes to
+ * the k-th phase of the stage, so two ops on one cell never share a request (DynamoDB rejects that)
+ * and keep their order (a put, then the delete of the same cell). A request holds at most 25 ops of
+ * one table, in input order.
  */
 final class WritePlan {
-    private WritePlan() {
-    }
+    private WritePlan() {}
 
     /** Phases in order; each phase a list of requests; each request a list of ops. */
     static List<List<List<WriteOp>>> plan(List<WriteOp> ops, int maxPerRequest) {
@@ -37,7 +37,10 @@ final class WritePlan {
             List<List<WriteOp>> requests = new ArrayList<>();
             for (List<WriteOp> tableOps : byTable.values()) {
                 for (int i = 0; i < tableOps.size(); i += maxPerRequest) {
-                    requests.add(List.copyOf(tableOps.subList(i, Math.min(tableOps.size(), i + maxPerRequest))));
+                    requests.add(
+                            List.copyOf(
+                                    tableOps.subList(
+                                            i, Math.min(tableOps.size(), i + maxPerRequest))));
                 }
             }
             out.add(requests);

@@ -25,13 +25,16 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 final class DynamoServer {
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private DynamoServer() {
-    }
+    private DynamoServer() {}
 
-    /** Settings for the test server, with a short back-off and no API rate limit so tests stay quick. */
+    /**
+     * Settings for the test server, with a short back-off and no API rate limit so tests stay
+     * quick.
+     */
     static DynamoConfig config() {
         DynamoDbEndpoint ep = TestServers.dynamodb();
-        return DynamoConfig.forEndpoint(ep.endpoint(), ep.region(), ep.accessKeyId(), ep.secretAccessKey())
+        return DynamoConfig.forEndpoint(
+                        ep.endpoint(), ep.region(), ep.accessKeyId(), ep.secretAccessKey())
                 .withApiLimit(0)
                 .withBackoff(new Backoff.Config(Duration.ofMillis(1), Duration.ofMillis(50), 20));
     }
@@ -40,7 +43,10 @@ final class DynamoServer {
         return open(store, config(), new SimpleMeterRegistry(), null);
     }
 
-    static DynamoBackend open(String store, DynamoConfig config, MeterRegistry registry,
+    static DynamoBackend open(
+            String store,
+            DynamoConfig config,
+            MeterRegistry registry,
             Consumer<DynamoDbAsyncClientBuilder> customizer) {
         UnaryOperator<String> namer = n -> "cortex_" + n;
         return DynamoBackend.open(store, config, registry, namer, customizer);
@@ -58,18 +64,26 @@ final class DynamoServer {
     }
 
     /** Every item under one hash key, in range order, read raw with the SDK (all pages). */
-    static List<Map<String, AttributeValue>> items(DynamoDbAsyncClient client, String table, String hash) {
+    static List<Map<String, AttributeValue>> items(
+            DynamoDbAsyncClient client, String table, String hash) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            QueryRequest.Builder b = QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("h = :h").expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hash)));
+            QueryRequest.Builder b =
+                    QueryRequest.builder()
+                            .tableName(table)
+                            .consistentRead(true)
+                            .keyConditionExpression("h = :h")
+                            .expressionAttributeValues(Map.of(":h", AttributeValue.fromS(hash)));
             if (start != null) {
                 b.exclusiveStartKey(start);
             }
             QueryResponse resp = client.query(b.build()).join();
             out.addAll(resp.items());
-            start = resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty() ? resp.lastEvaluatedKey() : null;
+            start =
+                    resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty()
+                            ? resp.lastEvaluatedKey()
+                            : null;
         } while (start != null);
         return out;
     }
@@ -85,7 +99,10 @@ final class DynamoServer {
             }
             ScanResponse resp = client.scan(b.build()).join();
             out.addAll(resp.items());
-            start = resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty() ? resp.lastEvaluatedKey() : null;
+            start =
+                    resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty()
+                            ? resp.lastEvaluatedKey()
+                            : null;
         } while (start != null);
         return out;
     }

@@ -16,16 +16,24 @@ class DynamoStorageProviderTest {
 
     @Test
     void foundByStoreName() {
-        assertThat(StorageProviders.forStore("aws-dynamo")).isInstanceOf(DynamoStorageProvider.class);
+        assertThat(StorageProviders.forStore("aws-dynamo"))
+                .isInstanceOf(DynamoStorageProvider.class);
         assertThat(StorageProviders.forStore("aws")).isInstanceOf(DynamoStorageProvider.class);
     }
 
     @Test
     void capabilities() {
         Capabilities dynamo = new DynamoStorageProvider().capabilities("aws-dynamo");
-        assertThat(dynamo.features()).containsExactlyInAnyOrder(Feature.INDEX, Feature.CHUNKS, Feature.TABLES,
-                Feature.MISSING_TABLE_ERRORS, Feature.TABLE_PROVISIONING, Feature.TABLE_TAGS, Feature.CHUNK_DELETE,
-                Feature.PERSISTENT);
+        assertThat(dynamo.features())
+                .containsExactlyInAnyOrder(
+                        Feature.INDEX,
+                        Feature.CHUNKS,
+                        Feature.TABLES,
+                        Feature.MISSING_TABLE_ERRORS,
+                        Feature.TABLE_PROVISIONING,
+                        Feature.TABLE_TAGS,
+                        Feature.CHUNK_DELETE,
+                        Feature.PERSISTENT);
         assertThat(dynamo.maxChunkSize()).isEqualTo(64L << 20);
         Capabilities aws = new DynamoStorageProvider().capabilities("aws");
         assertThat(aws.has(Feature.CHUNKS)).isFalse();
@@ -37,24 +45,57 @@ class DynamoStorageProviderTest {
 
     @Test
     void openingWithoutAnAwsBlockSaysWhatIsMissing() {
-        assertThatThrownBy(() -> new DynamoStorageProvider().open(new BackendContext("aws-dynamo", Map.of(), null,
-                "cortex"))).isInstanceOf(ConfigException.class).hasMessageContaining("aws:");
-        assertThatThrownBy(() -> new DynamoStorageProvider().open(new BackendContext("aws-dynamo",
-                Map.of("aws", Map.of("dynamodb", Map.of("dynamodb_url", "inmemory:///"))), null, "cortex")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("mock");
+        assertThatThrownBy(
+                        () ->
+                                new DynamoStorageProvider()
+                                        .open(
+                                                new BackendContext(
+                                                        "aws-dynamo", Map.of(), null, "cortex")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("aws:");
+        assertThatThrownBy(
+                        () ->
+                                new DynamoStorageProvider()
+                                        .open(
+                                                new BackendContext(
+                                                        "aws-dynamo",
+                                                        Map.of(
+                                                                "aws",
+                                                                Map.of(
+                                                                        "dynamodb",
+                                                                        Map.of(
+                                                                                "dynamodb_url",
+                                                                                "inmemory:///"))),
+                                                        null,
+                                                        "cortex")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mock");
     }
 
     /** Opening builds the SDK client without calling DynamoDB, so this runs without a server. */
     @Test
     void theAwsStoreHasNoChunkClient() {
-        try (StorageBackend b = new DynamoStorageProvider().open(new BackendContext("aws",
-                Map.of("aws", Map.of("dynamodb", Map.of("dynamodb_url", "dynamodb://k:s@us-east-1"))), null,
-                "cortex"))) {
+        try (StorageBackend b =
+                new DynamoStorageProvider()
+                        .open(
+                                new BackendContext(
+                                        "aws",
+                                        Map.of(
+                                                "aws",
+                                                Map.of(
+                                                        "dynamodb",
+                                                        Map.of(
+                                                                "dynamodb_url",
+                                                                "dynamodb://k:s@us-east-1"))),
+                                        null,
+                                        "cortex"))) {
             assertThat(b.storeName()).isEqualTo("aws");
             assertThat(b.indexClient()).isNotNull();
             assertThat(b.tableClient()).isNotNull();
-            assertThatThrownBy(b::chunkClient).isInstanceOf(UnsupportedOperationException.class)
-                    .hasMessageContaining("S3").hasMessageContaining("aws-dynamo");
+            assertThatThrownBy(b::chunkClient)
+                    .isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("S3")
+                    .hasMessageContaining("aws-dynamo");
         }
     }
 }

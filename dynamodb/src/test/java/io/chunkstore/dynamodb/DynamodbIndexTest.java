@@ -35,8 +35,13 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 @RealServer
 class DynamodbIndexTest {
     private static final MeterRegistry METRICS = new SimpleMeterRegistry();
-    /** Query page size forced by an interceptor, so small rows span many pages; 0 = DynamoDB's default. */
+
+    /**
+     * Query page size forced by an interceptor, so small rows span many pages; 0 = DynamoDB's
+     * default.
+     */
     private static final AtomicInteger PAGE_LIMIT = new AtomicInteger();
+
     private static final AtomicInteger QUERIES_SENT = new AtomicInteger();
 
     private static DynamoBackend backend;
@@ -45,7 +50,8 @@ class DynamodbIndexTest {
     /** Sets Query's Limit to PAGE_LIMIT and counts the Query requests that go out. */
     static final class SmallPages implements ExecutionInterceptor {
         @Override
-        public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
+        public SdkRequest modifyRequest(
+                Context.ModifyRequest context, ExecutionAttributes attributes) {
             if (context.request() instanceof QueryRequest q) {
                 QUERIES_SENT.incrementAndGet();
                 int limit = PAGE_LIMIT.get();
@@ -57,8 +63,14 @@ class DynamodbIndexTest {
 
     @BeforeAll
     static void open() {
-        backend = DynamoServer.open("aws-dynamo", DynamoServer.config(), METRICS,
-                b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(new SmallPages())));
+        backend =
+                DynamoServer.open(
+                        "aws-dynamo",
+                        DynamoServer.config(),
+                        METRICS,
+                        b ->
+                                b.overrideConfiguration(
+                                        o -> o.addExecutionInterceptor(new SmallPages())));
         table = DynamoServer.createTable(backend, "index");
     }
 
@@ -73,14 +85,19 @@ class DynamodbIndexTest {
 
     private static List<String> read(IndexQuery q) {
         List<String> out = Collections.synchronizedList(new ArrayList<>());
-        backend.indexClient().queryPages(List.of(q), (query, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                out.add(new String(it.rangeValue(), StandardCharsets.UTF_8) + "="
-                        + new String(it.value(), StandardCharsets.UTF_8));
-            }
-            return true;
-        });
+        backend.indexClient()
+                .queryPages(
+                        List.of(q),
+                        (query, page) -> {
+                            ReadBatch.ReadBatchIterator it = page.iterator();
+                            while (it.next()) {
+                                out.add(
+                                        new String(it.rangeValue(), StandardCharsets.UTF_8)
+                                                + "="
+                                                + new String(it.value(), StandardCharsets.UTF_8));
+                            }
+                            return true;
+                        });
         return out;
     }
 
@@ -102,20 +119,28 @@ class DynamodbIndexTest {
             b.add(table, "valid", b(String.format("r%03d", i)), b("v" + i));
         }
         IndexEntry emptyHash = new IndexEntry(table, "", b("r"), b("x"));
-        IndexEntry tooBig = new IndexEntry(table, "valid", b("huge"), new byte[Layout.MAX_ITEM_BYTES + 1]);
+        IndexEntry tooBig =
+                new IndexEntry(table, "valid", b("huge"), new byte[Layout.MAX_ITEM_BYTES + 1]);
         b.add(emptyHash);
         b.add(tooBig);
         b.add(table, "valid", b("zzz"), b("last"));
         assertThatThrownBy(() -> backend.indexClient().batchWrite(b))
-                .isInstanceOfSatisfying(IndexWriteException.class, e -> {
-                    assertThat(e.notWrittenPuts()).containsExactlyInAnyOrder(emptyHash, tooBig);
-                    assertThat(e.notWrittenDeletes()).isEmpty();
-                    assertThat(e.getCause()).isInstanceOf(InvalidRequestException.class)
-                            .hasMessageContaining("DynamoDB rejected");
-                    assertThat(e.isRetryable()).isFalse();
-                });
+                .isInstanceOfSatisfying(
+                        IndexWriteException.class,
+                        e -> {
+                            assertThat(e.notWrittenPuts())
+                                    .containsExactlyInAnyOrder(emptyHash, tooBig);
+                            assertThat(e.notWrittenDeletes()).isEmpty();
+                            assertThat(e.getCause())
+                                    .isInstanceOf(InvalidRequestException.class)
+                                    .hasMessageContaining("DynamoDB rejected");
+                            assertThat(e.isRetryable()).isFalse();
+                        });
         List<String> row = read(IndexQuery.row(table, "valid"));
-        assertThat(row).hasSize(41).contains("r000=v0", "r039=v39", "zzz=last").noneMatch(s -> s.startsWith("huge"));
+        assertThat(row)
+                .hasSize(41)
+                .contains("r000=v0", "r039=v39", "zzz=last")
+                .noneMatch(s -> s.startsWith("huge"));
     }
 
     @Test
@@ -125,29 +150,38 @@ class DynamodbIndexTest {
         b.add(missing, "h", b("r"), b("v"));
         b.add(table, "other_table_ok", b("r"), b("v"));
         assertThatThrownBy(() -> backend.indexClient().batchWrite(b))
-                .isInstanceOfSatisfying(IndexWriteException.class, e -> {
-                    assertThat(e.notWrittenPuts()).extracting(IndexEntry::tableName).containsExactly(missing);
-                    assertThat(e.getCause()).isInstanceOf(TableNotFoundException.class);
-                });
+                .isInstanceOfSatisfying(
+                        IndexWriteException.class,
+                        e -> {
+                            assertThat(e.notWrittenPuts())
+                                    .extracting(IndexEntry::tableName)
+                                    .containsExactly(missing);
+                            assertThat(e.getCause()).isInstanceOf(TableNotFoundException.class);
+                        });
         assertThat(read(IndexQuery.row(table, "other_table_ok"))).containsExactly("r=v");
-        assertThatThrownBy(() -> read(IndexQuery.row(missing, "h"))).isInstanceOf(TableNotFoundException.class)
+        assertThatThrownBy(() -> read(IndexQuery.row(missing, "h")))
+                .isInstanceOf(TableNotFoundException.class)
                 .hasMessageContaining(missing);
     }
 
     @Test
     void invalidNamesAndQueriesAreClearErrors() {
-        assertThatThrownBy(() -> read(IndexQuery.row("t1", "h"))).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(() -> read(IndexQuery.row("t1", "h")))
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("'t1'");
-        assertThatThrownBy(() -> read(IndexQuery.row(table, ""))).isInstanceOf(InvalidQueryException.class);
+        assertThatThrownBy(() -> read(IndexQuery.row(table, "")))
+                .isInstanceOf(InvalidQueryException.class);
         WriteBatch b = backend.indexClient().newWriteBatch();
         b.add("x/y", "h", b("r"), null);
-        assertThatThrownBy(() -> backend.indexClient().batchWrite(b)).isInstanceOf(IndexWriteException.class)
+        assertThatThrownBy(() -> backend.indexClient().batchWrite(b))
+                .isInstanceOf(IndexWriteException.class)
                 .hasMessageContaining("'x/y'");
     }
 
     /**
-     * With 3 items a page, a value filter leaves many pages empty: they are not delivered, the matches all are;
-     * returning false stops the Query calls (at most the one page fetched ahead goes out after).
+     * With 3 items a page, a value filter leaves many pages empty: they are not delivered, the
+     * matches all are; returning false stops the Query calls (at most the one page fetched ahead
+     * goes out after).
      */
     @Test
     void pagesStreamEmptyPagesAreSkippedAndEarlyStopEndsPaging() {
@@ -160,20 +194,30 @@ class DynamodbIndexTest {
         try {
             List<Integer> sizes = new ArrayList<>();
             int before = QUERIES_SENT.get();
-            backend.indexClient().queryPages(List.of(IndexQuery.builder(table, "paged").valueEqual(b("match"))
-                    .build()), (q, page) -> {
-                        sizes.add(page.size());
-                        return true;
-                    });
+            backend.indexClient()
+                    .queryPages(
+                            List.of(
+                                    IndexQuery.builder(table, "paged")
+                                            .valueEqual(b("match"))
+                                            .build()),
+                            (q, page) -> {
+                                sizes.add(page.size());
+                                return true;
+                            });
             assertThat(sizes).containsExactly(1, 1, 1);
-            assertThat(QUERIES_SENT.get() - before).as("every page was requested").isGreaterThanOrEqualTo(20);
+            assertThat(QUERIES_SENT.get() - before)
+                    .as("every page was requested")
+                    .isGreaterThanOrEqualTo(20);
 
             List<Integer> early = new ArrayList<>();
             before = QUERIES_SENT.get();
-            backend.indexClient().queryPages(List.of(IndexQuery.row(table, "paged")), (q, page) -> {
-                early.add(page.size());
-                return early.size() < 2;
-            });
+            backend.indexClient()
+                    .queryPages(
+                            List.of(IndexQuery.row(table, "paged")),
+                            (q, page) -> {
+                                early.add(page.size());
+                                return early.size() < 2;
+                            });
             assertThat(early).containsExactly(3, 3);
             assertThat(QUERIES_SENT.get() - before).isBetween(2, 3);
         } finally {
@@ -196,16 +240,23 @@ class DynamodbIndexTest {
         Set<String> threads = ConcurrentHashMap.newKeySet();
         Map<IndexQuery, List<Integer>> ranges = new ConcurrentHashMap<>();
         try {
-            backend.indexClient().queryPages(queries, (q, page) -> {
-                threads.add(Thread.currentThread().getName());
-                ReadBatch.ReadBatchIterator it = page.iterator();
-                while (it.next()) {
-                    assertThat(it.value()).isEmpty();
-                    ranges.computeIfAbsent(q, k -> Collections.synchronizedList(new ArrayList<>()))
-                            .add(it.rangeValue()[0] & 0xff);
-                }
-                return true;
-            });
+            backend.indexClient()
+                    .queryPages(
+                            queries,
+                            (q, page) -> {
+                                threads.add(Thread.currentThread().getName());
+                                ReadBatch.ReadBatchIterator it = page.iterator();
+                                while (it.next()) {
+                                    assertThat(it.value()).isEmpty();
+                                    ranges.computeIfAbsent(
+                                                    q,
+                                                    k ->
+                                                            Collections.synchronizedList(
+                                                                    new ArrayList<>()))
+                                            .add(it.rangeValue()[0] & 0xff);
+                                }
+                                return true;
+                            });
         } finally {
             PAGE_LIMIT.set(0);
         }
@@ -222,14 +273,30 @@ class DynamodbIndexTest {
         b.add(table, "metrics", b("r"), b("v"));
         backend.indexClient().batchWrite(b);
         read(IndexQuery.row(table, "metrics"));
-        assertThat(METRICS.get("cortex_dynamo_request_duration_seconds")
-                .tags("operation", "DynamoDB.BatchWriteItem", "status_code", "200").timer().count()).isPositive();
-        assertThat(METRICS.get("cortex_dynamo_request_duration_seconds")
-                .tags("operation", "DynamoDB.QueryPages", "status_code", "200").timer().count()).isPositive();
+        assertThat(
+                        METRICS.get("cortex_dynamo_request_duration_seconds")
+                                .tags("operation", "DynamoDB.BatchWriteItem", "status_code", "200")
+                                .timer()
+                                .count())
+                .isPositive();
+        assertThat(
+                        METRICS.get("cortex_dynamo_request_duration_seconds")
+                                .tags("operation", "DynamoDB.QueryPages", "status_code", "200")
+                                .timer()
+                                .count())
+                .isPositive();
         assertThat(METRICS.get("cortex_dynamo_query_pages_count").summary().count()).isPositive();
-        assertThat(METRICS.find("cortex_dynamo_consumed_capacity_total").tag("table", table).counters())
-                .as("consumed capacity per table").isNotEmpty();
-        assertThat(METRICS.get("cortex_dynamo_request_duration_seconds").tag("operation", "DynamoDB.CreateTable")
-                .timer().count()).isPositive();
+        assertThat(
+                        METRICS.find("cortex_dynamo_consumed_capacity_total")
+                                .tag("table", table)
+                                .counters())
+                .as("consumed capacity per table")
+                .isNotEmpty();
+        assertThat(
+                        METRICS.get("cortex_dynamo_request_duration_seconds")
+                                .tag("operation", "DynamoDB.CreateTable")
+                                .timer()
+                                .count())
+                .isPositive();
     }
 }

@@ -32,13 +32,15 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Our items, read back with the raw SDK, are exactly Cortex's (pkg/chunk/aws/dynamodb_storage_client.go): index cells
- * {@code {h: S, r: B, [c: B]}}, chunks {@code {h: external key, r: 0x63, c: bytes}} (Cortex's), split chunks as
- * dynamodb/README.md documents. Uses the golden Cortex v1.10 index entries and chunk of testdata/golden.
+ * Our items, read back with the raw SDK, are exactly Cortex's
+ * (pkg/chunk/aws/dynamodb_storage_client.go): index cells {@code {h: S, r: B, [c: B]}}, chunks
+ * {@code {h: external key, r: 0x63, c: bytes}} (Cortex's), split chunks as dynamodb/README.md
+ * documents. Uses the golden Cortex v1.10 index entries and chunk of testdata/golden.
  */
 @RealServer
 class DynamodbLayoutTest {
-    private static final String GOLDEN_CHUNK_KEY = "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
+    private static final String GOLDEN_CHUNK_KEY =
+            "userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1";
 
     private static DynamoBackend backend;
     private static DynamoDbAsyncClient raw;
@@ -61,7 +63,9 @@ class DynamodbLayoutTest {
         if (dir != null && Files.isDirectory(Path.of(dir))) {
             return Path.of(dir);
         }
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+                p != null;
+                p = p.getParent()) {
             if (Files.isDirectory(p.resolve("testdata/golden"))) {
                 return p.resolve("testdata/golden");
             }
@@ -72,7 +76,8 @@ class DynamodbLayoutTest {
     private static List<JsonNode> goldenLines() throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(golden().resolve("cortex-v1.10-worked-example.jsonl"))) {
+        for (String line :
+                Files.readAllLines(golden().resolve("cortex-v1.10-worked-example.jsonl"))) {
             if (!line.isBlank()) {
                 out.add(json.readTree(line));
             }
@@ -80,7 +85,9 @@ class DynamodbLayoutTest {
         return out;
     }
 
-    /** Every golden entry, written per schema into its own tables, is stored as exactly {h, r, [c]}. */
+    /**
+     * Every golden entry, written per schema into its own tables, is stored as exactly {h, r, [c]}.
+     */
     @Test
     void goldenIndexEntriesAreStoredAsCortexStoresThem() throws IOException {
         Map<String, String> tables = new TreeMap<>(); // schema + golden table -> our table
@@ -89,11 +96,20 @@ class DynamodbLayoutTest {
             if (!n.get("kind").asText().equals("entry")) {
                 continue;
             }
-            String t = tables.computeIfAbsent(n.get("schema").asText() + "/" + n.get("table").asText(),
-                    k -> DynamoServer.createTable(backend, "layout_" + k.replaceAll("[^a-zA-Z0-9_]", "_")));
-            bySchema.computeIfAbsent(n.get("schema").asText(), k -> new ArrayList<>()).add(new IndexEntry(t,
-                    n.get("hash").asText(), Bytes.fromHex(n.get("range").asText()),
-                    Bytes.fromHex(n.get("value").asText())));
+            String t =
+                    tables.computeIfAbsent(
+                            n.get("schema").asText() + "/" + n.get("table").asText(),
+                            k ->
+                                    DynamoServer.createTable(
+                                            backend,
+                                            "layout_" + k.replaceAll("[^a-zA-Z0-9_]", "_")));
+            bySchema.computeIfAbsent(n.get("schema").asText(), k -> new ArrayList<>())
+                    .add(
+                            new IndexEntry(
+                                    t,
+                                    n.get("hash").asText(),
+                                    Bytes.fromHex(n.get("range").asText()),
+                                    Bytes.fromHex(n.get("value").asText())));
         }
         assertThat(bySchema).isNotEmpty();
         int withValue = 0;
@@ -105,13 +121,25 @@ class DynamodbLayoutTest {
                 withValue += e.value().length > 0 ? 1 : 0;
             }
         }
-        assertThat(withValue).as("the golden set has entries with and without a value").isPositive();
+        assertThat(withValue)
+                .as("the golden set has entries with and without a value")
+                .isPositive();
 
         for (String t : tables.values()) {
             Set<String> expected = new HashSet<>();
-            bySchema.values().stream().flatMap(List::stream).filter(e -> e.tableName().equals(t))
-                    .forEach(e -> expected.add(e.hashValue() + " " + Bytes.hex(e.rangeValue()) + " "
-                            + (e.value().length == 0 ? "<absent>" : Bytes.hex(e.value()))));
+            bySchema.values().stream()
+                    .flatMap(List::stream)
+                    .filter(e -> e.tableName().equals(t))
+                    .forEach(
+                            e ->
+                                    expected.add(
+                                            e.hashValue()
+                                                    + " "
+                                                    + Bytes.hex(e.rangeValue())
+                                                    + " "
+                                                    + (e.value().length == 0
+                                                            ? "<absent>"
+                                                            : Bytes.hex(e.value()))));
             Set<String> stored = new HashSet<>();
             for (Map<String, AttributeValue> item : DynamoServer.scan(raw, t)) {
                 assertThat(item.keySet()).isSubsetOf("h", "r", "c").contains("h", "r");
@@ -119,16 +147,27 @@ class DynamodbLayoutTest {
                 assertThat(item.get("r").b()).as("r is binary").isNotNull();
                 if (item.containsKey("c")) {
                     assertThat(item.get("c").b()).as("c is binary").isNotNull();
-                    assertThat(item.get("c").b().asByteArray()).as("c is never stored empty").isNotEmpty();
+                    assertThat(item.get("c").b().asByteArray())
+                            .as("c is never stored empty")
+                            .isNotEmpty();
                 }
-                stored.add(item.get("h").s() + " " + Bytes.hex(item.get("r").b().asByteArray()) + " "
-                        + (item.containsKey("c") ? Bytes.hex(item.get("c").b().asByteArray()) : "<absent>"));
+                stored.add(
+                        item.get("h").s()
+                                + " "
+                                + Bytes.hex(item.get("r").b().asByteArray())
+                                + " "
+                                + (item.containsKey("c")
+                                        ? Bytes.hex(item.get("c").b().asByteArray())
+                                        : "<absent>"));
             }
             assertThat(stored).as("items of table %s", t).isEqualTo(expected);
         }
     }
 
-    /** Each golden query returns what Cortex's query semantics select from the golden entries, in range order. */
+    /**
+     * Each golden query returns what Cortex's query semantics select from the golden entries, in
+     * range order.
+     */
     @Test
     void goldenQueriesReturnWhatTheSpecSelects() throws IOException {
         Map<String, String> tables = new TreeMap<>();
@@ -137,10 +176,19 @@ class DynamodbLayoutTest {
         WriteBatch all = backend.indexClient().newWriteBatch();
         for (JsonNode n : lines) {
             if (n.get("kind").asText().equals("entry")) {
-                String t = tables.computeIfAbsent(n.get("schema").asText() + "/" + n.get("table").asText(),
-                        k -> DynamoServer.createTable(backend, "query_" + k.replaceAll("[^a-zA-Z0-9_]", "_")));
-                IndexEntry e = new IndexEntry(t, n.get("hash").asText(), Bytes.fromHex(n.get("range").asText()),
-                        Bytes.fromHex(n.get("value").asText()));
+                String t =
+                        tables.computeIfAbsent(
+                                n.get("schema").asText() + "/" + n.get("table").asText(),
+                                k ->
+                                        DynamoServer.createTable(
+                                                backend,
+                                                "query_" + k.replaceAll("[^a-zA-Z0-9_]", "_")));
+                IndexEntry e =
+                        new IndexEntry(
+                                t,
+                                n.get("hash").asText(),
+                                Bytes.fromHex(n.get("range").asText()),
+                                Bytes.fromHex(n.get("value").asText()));
                 rows.computeIfAbsent(t + " " + e.hashValue(), k -> new ArrayList<>()).add(e);
                 all.add(e);
             }
@@ -157,45 +205,78 @@ class DynamodbLayoutTest {
             if (t == null) {
                 continue; // a query of a table the example writes nothing to
             }
-            IndexQuery q = IndexQuery.builder(t, n.get("hash").asText())
-                    .rangeValuePrefix(Bytes.fromHex(n.get("prefix").asText()))
-                    .rangeValueStart(Bytes.fromHex(n.get("start").asText()))
-                    .valueEqual(Bytes.fromHex(n.get("valueEqual").asText())).build();
-            List<String> want = rows.getOrDefault(t + " " + q.hashValue(), List.of()).stream()
-                    .filter(e -> q.matches(e.rangeValue(), e.value()))
-                    .sorted((a, b) -> Bytes.compare(a.rangeValue(), b.rangeValue()))
-                    .map(e -> Bytes.hex(e.rangeValue()) + "=" + Bytes.hex(e.value())).toList();
+            IndexQuery q =
+                    IndexQuery.builder(t, n.get("hash").asText())
+                            .rangeValuePrefix(Bytes.fromHex(n.get("prefix").asText()))
+                            .rangeValueStart(Bytes.fromHex(n.get("start").asText()))
+                            .valueEqual(Bytes.fromHex(n.get("valueEqual").asText()))
+                            .build();
+            List<String> want =
+                    rows.getOrDefault(t + " " + q.hashValue(), List.of()).stream()
+                            .filter(e -> q.matches(e.rangeValue(), e.value()))
+                            .sorted((a, b) -> Bytes.compare(a.rangeValue(), b.rangeValue()))
+                            .map(e -> Bytes.hex(e.rangeValue()) + "=" + Bytes.hex(e.value()))
+                            .toList();
             nonEmpty += want.isEmpty() ? 0 : 1;
             queries.add(q);
             expected.put(q, want);
         }
         assertThat(nonEmpty).as("golden queries that find entries").isGreaterThan(10);
         Map<IndexQuery, List<String>> got = Collections.synchronizedMap(new LinkedHashMap<>());
-        backend.indexClient().queryPages(queries, (q, page) -> {
-            List<String> l = got.computeIfAbsent(q, k -> Collections.synchronizedList(new ArrayList<>()));
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                l.add(Bytes.hex(it.rangeValue()) + "=" + Bytes.hex(it.value()));
-            }
-            return true;
-        });
+        backend.indexClient()
+                .queryPages(
+                        queries,
+                        (q, page) -> {
+                            List<String> l =
+                                    got.computeIfAbsent(
+                                            q,
+                                            k -> Collections.synchronizedList(new ArrayList<>()));
+                            ReadBatch.ReadBatchIterator it = page.iterator();
+                            while (it.next()) {
+                                l.add(Bytes.hex(it.rangeValue()) + "=" + Bytes.hex(it.value()));
+                            }
+                            return true;
+                        });
         for (IndexQuery q : queries) {
-            assertThat(got.getOrDefault(q, List.of())).as("%s", q).containsExactlyElementsOf(expected.get(q));
+            assertThat(got.getOrDefault(q, List.of()))
+                    .as("%s", q)
+                    .containsExactlyElementsOf(expected.get(q));
         }
     }
 
-    /** The golden chunk is stored as Cortex stores it: one item {h: external key, r: "c", c: the bytes}. */
+    /**
+     * The golden chunk is stored as Cortex stores it: one item {h: external key, r: "c", c: the
+     * bytes}.
+     */
     @Test
     void aChunkIsOneCortexItem() throws IOException {
         byte[] golden = Files.readAllBytes(golden().resolve("chunk-d97c78e1.bin"));
-        backend.chunkClient().putChunks(List.of(new EncodedChunk(GOLDEN_CHUNK_KEY, chunkTable, golden)));
-        Map<String, AttributeValue> item = raw.getItem(r -> r.tableName(chunkTable).consistentRead(true)
-                .key(Map.of("h", AttributeValue.fromS(GOLDEN_CHUNK_KEY),
-                        "r", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[] {0x63}))))).join().item();
+        backend.chunkClient()
+                .putChunks(List.of(new EncodedChunk(GOLDEN_CHUNK_KEY, chunkTable, golden)));
+        Map<String, AttributeValue> item =
+                raw.getItem(
+                                r ->
+                                        r.tableName(chunkTable)
+                                                .consistentRead(true)
+                                                .key(
+                                                        Map.of(
+                                                                "h",
+                                                                AttributeValue.fromS(
+                                                                        GOLDEN_CHUNK_KEY),
+                                                                "r",
+                                                                AttributeValue.fromB(
+                                                                        SdkBytes.fromByteArray(
+                                                                                new byte[] {
+                                                                                    0x63
+                                                                                })))))
+                        .join()
+                        .item();
         assertThat(item.keySet()).containsExactlyInAnyOrder("h", "r", "c");
         assertThat(item.get("c").b().asByteArray()).isEqualTo(golden);
-        assertThat(DynamoServer.scan(raw, chunkTable).stream()
-                .filter(i -> i.get("h").s().equals(GOLDEN_CHUNK_KEY))).hasSize(1);
+        assertThat(
+                        DynamoServer.scan(raw, chunkTable).stream()
+                                .filter(i -> i.get("h").s().equals(GOLDEN_CHUNK_KEY)))
+                .hasSize(1);
     }
 
     /** A chunk item written the way Cortex writes it reads back through the chunk client. */
@@ -203,14 +284,29 @@ class DynamodbLayoutTest {
     void aChunkWrittenByCortexReads() throws IOException {
         byte[] golden = Files.readAllBytes(golden().resolve("chunk-d97c78e1.bin"));
         String key = "cortex/" + GOLDEN_CHUNK_KEY;
-        raw.putItem(r -> r.tableName(chunkTable).item(Map.of("h", AttributeValue.fromS(key),
-                "r", AttributeValue.fromB(SdkBytes.fromUtf8String("c")),
-                "c", AttributeValue.fromB(SdkBytes.fromByteArray(golden))))).join();
-        List<EncodedChunk> got = backend.chunkClient().getChunks(List.of(new ChunkLocation(key, chunkTable)));
+        raw.putItem(
+                        r ->
+                                r.tableName(chunkTable)
+                                        .item(
+                                                Map.of(
+                                                        "h",
+                                                        AttributeValue.fromS(key),
+                                                        "r",
+                                                        AttributeValue.fromB(
+                                                                SdkBytes.fromUtf8String("c")),
+                                                        "c",
+                                                        AttributeValue.fromB(
+                                                                SdkBytes.fromByteArray(golden)))))
+                .join();
+        List<EncodedChunk> got =
+                backend.chunkClient().getChunks(List.of(new ChunkLocation(key, chunkTable)));
         assertThat(got).containsExactly(new EncodedChunk(key, chunkTable, golden));
     }
 
-    /** A 2 MB chunk: parts r = "c" ‖ be32(i) for i = 2..n, head r = "c" with n and s; bytes concatenate back. */
+    /**
+     * A 2 MB chunk: parts r = "c" ‖ be32(i) for i = 2..n, head r = "c" with n and s; bytes
+     * concatenate back.
+     */
     @Test
     void aSplitChunkIsLaidOutAsDocumented() {
         byte[] data = new byte[2 * 1024 * 1024];

@@ -26,27 +26,31 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.SSEType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TagResourceRequest;
 import software.amazon.awssdk.services.dynamodb.model.UntagResourceRequest;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
- * Tables on DynamoDB Local: billing modes, capacity, tags, as the table manager drives them. DynamoDB Local does not
- * support tagging (it answers UnknownOperationException), so the tagging requests are checked as they leave the SDK,
- * captured by an ExecutionInterceptor, and the backend must carry on without them.
+ * Tables on DynamoDB Local: billing modes, capacity, tags, as the table manager drives them.
+ * DynamoDB Local does not support tagging (it answers UnknownOperationException), so the tagging
+ * requests are checked as they leave the SDK, captured by an ExecutionInterceptor, and the backend
+ * must carry on without them.
  */
 @RealServer
 class DynamodbTableTest {
     /** Tagging and CreateTable requests as they left the SDK. */
     private static final List<SdkRequest> TAGGING = new CopyOnWriteArrayList<>();
+
     private static DynamoBackend backend;
     private static TableClient tables;
 
     /** Records the tagging and CreateTable requests the backend sends. */
     static final class TaggingRecorder implements ExecutionInterceptor {
         @Override
-        public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-            if (context.request() instanceof TagResourceRequest || context.request() instanceof UntagResourceRequest
+        public void beforeExecution(
+                Context.BeforeExecution context, ExecutionAttributes attributes) {
+            if (context.request() instanceof TagResourceRequest
+                    || context.request() instanceof UntagResourceRequest
                     || context.request() instanceof CreateTableRequest) {
                 TAGGING.add(context.request());
             }
@@ -55,8 +59,14 @@ class DynamodbTableTest {
 
     @BeforeAll
     static void open() {
-        backend = DynamoServer.open("aws", DynamoServer.config(), new SimpleMeterRegistry(),
-                b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(new TaggingRecorder())));
+        backend =
+                DynamoServer.open(
+                        "aws",
+                        DynamoServer.config(),
+                        new SimpleMeterRegistry(),
+                        b ->
+                                b.overrideConfiguration(
+                                        o -> o.addExecutionInterceptor(new TaggingRecorder())));
         tables = backend.tableClient();
     }
 
@@ -85,8 +95,16 @@ class DynamodbTableTest {
         backend.close();
     }
 
-    private static TableDesc desc(String name, boolean onDemand, long read, long write, Map<String, String> tags) {
-        return new TableDesc(name, onDemand, read, write, tags, AutoScalingConfig.DISABLED, AutoScalingConfig.DISABLED);
+    private static TableDesc desc(
+            String name, boolean onDemand, long read, long write, Map<String, String> tags) {
+        return new TableDesc(
+                name,
+                onDemand,
+                read,
+                write,
+                tags,
+                AutoScalingConfig.DISABLED,
+                AutoScalingConfig.DISABLED);
     }
 
     private static TableDescription raw(String name) {
@@ -102,16 +120,20 @@ class DynamodbTableTest {
         assertThat(status.active()).isTrue();
         assertThat(status.desc().useOnDemandIOMode()).isTrue();
         assertThat(tagsSent(raw(name).tableArn())).isEqualTo(want.tags());
-        assertThat(raw(name).billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
-        assertThat(raw(name).keySchema()).extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
+        assertThat(raw(name).billingModeSummary().billingMode())
+                .isEqualTo(BillingMode.PAY_PER_REQUEST);
+        assertThat(raw(name).keySchema())
+                .extracting(k -> k.attributeName() + ":" + k.keyTypeAsString())
                 .containsExactly("h:HASH", "r:RANGE");
-        assertThat(raw(name).attributeDefinitions()).extracting(a -> a.attributeName() + ":" + a.attributeTypeAsString())
+        assertThat(raw(name).attributeDefinitions())
+                .extracting(a -> a.attributeName() + ":" + a.attributeTypeAsString())
                 .containsExactlyInAnyOrder("h:S", "r:B");
         assertThat(tables.listTables()).contains(name).isSorted();
         tables.createTable(want); // exists: a no-op
         tables.deleteTable(name);
         assertThat(tables.listTables()).doesNotContain(name);
-        assertThatThrownBy(() -> tables.describeTable(name)).isInstanceOf(TableNotFoundException.class);
+        assertThatThrownBy(() -> tables.describeTable(name))
+                .isInstanceOf(TableNotFoundException.class);
         tables.deleteTable(name); // missing: a no-op
     }
 
@@ -123,8 +145,11 @@ class DynamodbTableTest {
         assertThat(current.useOnDemandIOMode()).isFalse();
         assertThat(current.provisionedRead()).isEqualTo(300);
         assertThat(current.provisionedWrite()).isEqualTo(1000);
-        assertThat(raw(name).billingModeSummary() == null
-                || raw(name).billingModeSummary().billingMode() == BillingMode.PROVISIONED).isTrue();
+        assertThat(
+                        raw(name).billingModeSummary() == null
+                                || raw(name).billingModeSummary().billingMode()
+                                        == BillingMode.PROVISIONED)
+                .isTrue();
 
         TableDesc smaller = desc(name, false, 5, 10, Map.of());
         assertThat(current.satisfies(smaller)).isFalse();
@@ -148,7 +173,9 @@ class DynamodbTableTest {
         tables.deleteTable(name);
     }
 
-    /** A name-only desc (no capacity stated) is created on demand; it can then be given capacity. */
+    /**
+     * A name-only desc (no capacity stated) is created on demand; it can then be given capacity.
+     */
     @Test
     void aNameOnlyTableIsOnDemand() {
         String name = DynamoServer.table("tables_named");
@@ -166,14 +193,24 @@ class DynamodbTableTest {
         tables.deleteTable(name);
     }
 
-    /** Tags are added, changed and removed to match the expected set (what Cortex's only-add leaves undone). */
+    /**
+     * Tags are added, changed and removed to match the expected set (what Cortex's only-add leaves
+     * undone).
+     */
     @Test
     void tagsAreBroughtToTheExpectedSet() {
         String name = DynamoServer.table("tables_tags");
         tables.createTable(desc(name, true, 0, 0, Map.of()));
         String arn = raw(name).tableArn();
-        TableDesc current = desc(name, true, 0, 0, Map.of("keep", "1", "change", "old", "drop", "x", "aws:x", "y"));
-        TableDesc expected = desc(name, true, 0, 0, Map.of("keep", "1", "change", "new", "add", "y"));
+        TableDesc current =
+                desc(
+                        name,
+                        true,
+                        0,
+                        0,
+                        Map.of("keep", "1", "change", "old", "drop", "x", "aws:x", "y"));
+        TableDesc expected =
+                desc(name, true, 0, 0, Map.of("keep", "1", "change", "new", "add", "y"));
         tables.updateTable(current, expected);
         assertThat(tagsSent(arn)).isEqualTo(Map.of("change", "new", "add", "y"));
         assertThat(tagsRemoved(arn)).containsExactly("drop");
@@ -186,15 +223,41 @@ class DynamodbTableTest {
     void kmsKeyIdEncryptsNewTables() {
         DynamoConfig c = DynamoServer.config();
         String key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        DynamoConfig withKms = new DynamoConfig(c.endpoint(), c.region(), c.accessKeyId(), c.secretAccessKey(),
-                c.apiLimit(), c.throttleLimit(), c.chunkGangSize(), c.chunkGetMaxParallelism(), c.backoff(), key,
-                c.queryParallelism(), c.writeParallelism(), c.consistentReads(), c.queryPageLimit());
+        DynamoConfig withKms =
+                new DynamoConfig(
+                        c.endpoint(),
+                        c.region(),
+                        c.accessKeyId(),
+                        c.secretAccessKey(),
+                        c.apiLimit(),
+                        c.throttleLimit(),
+                        c.chunkGangSize(),
+                        c.chunkGetMaxParallelism(),
+                        c.backoff(),
+                        key,
+                        c.queryParallelism(),
+                        c.writeParallelism(),
+                        c.consistentReads(),
+                        c.queryPageLimit());
         String name = DynamoServer.table("tables_kms");
-        try (DynamoBackend kms = DynamoServer.open("aws", withKms, new SimpleMeterRegistry(),
-                b -> b.overrideConfiguration(o -> o.addExecutionInterceptor(new TaggingRecorder())))) {
+        try (DynamoBackend kms =
+                DynamoServer.open(
+                        "aws",
+                        withKms,
+                        new SimpleMeterRegistry(),
+                        b ->
+                                b.overrideConfiguration(
+                                        o -> o.addExecutionInterceptor(new TaggingRecorder())))) {
             kms.tableClient().createTable(TableDesc.named(name));
-            CreateTableRequest sent = TAGGING.stream().filter(r -> r instanceof CreateTableRequest t
-                    && t.tableName().equals(name)).map(r -> (CreateTableRequest) r).findFirst().orElseThrow();
+            CreateTableRequest sent =
+                    TAGGING.stream()
+                            .filter(
+                                    r ->
+                                            r instanceof CreateTableRequest t
+                                                    && t.tableName().equals(name))
+                            .map(r -> (CreateTableRequest) r)
+                            .findFirst()
+                            .orElseThrow();
             assertThat(sent.sseSpecification().enabled()).isTrue();
             assertThat(sent.sseSpecification().sseType()).isEqualTo(SSEType.KMS);
             assertThat(sent.sseSpecification().kmsMasterKeyId()).isEqualTo(key);
@@ -206,17 +269,31 @@ class DynamodbTableTest {
     @Test
     void badRequestsAreClearErrors() {
         assertThatThrownBy(() -> tables.createTable(desc("t1", true, 0, 0, Map.of())))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("'t1'");
-        assertThatThrownBy(() -> tables.createTable(desc(DynamoServer.table("tables_zero"), false, 0, 5, Map.of())))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at least 1");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'t1'");
+        assertThatThrownBy(
+                        () ->
+                                tables.createTable(
+                                        desc(
+                                                DynamoServer.table("tables_zero"),
+                                                false,
+                                                0,
+                                                5,
+                                                Map.of())))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("at least 1");
         assertThatThrownBy(() -> tables.describeTable(DynamoServer.table("tables_missing")))
                 .isInstanceOf(TableNotFoundException.class);
     }
 
     @Test
     void apiCallsAreRateLimited() {
-        try (DynamoBackend limited = DynamoServer.open("aws", DynamoServer.config().withApiLimit(5),
-                new SimpleMeterRegistry(), null)) {
+        try (DynamoBackend limited =
+                DynamoServer.open(
+                        "aws",
+                        DynamoServer.config().withApiLimit(5),
+                        new SimpleMeterRegistry(),
+                        null)) {
             long t0 = System.nanoTime();
             for (int i = 0; i < 6; i++) {
                 limited.tableClient().listTables();

@@ -30,21 +30,29 @@ class LayoutTest {
         for (Map.Entry<String, AttributeValue> e : item.entrySet()) {
             n += e.getKey().getBytes(StandardCharsets.UTF_8).length;
             AttributeValue v = e.getValue();
-            n += v.b() != null ? v.b().asByteArray().length
-                    : v.s() != null ? v.s().getBytes(StandardCharsets.UTF_8).length : 21;
+            n +=
+                    v.b() != null
+                            ? v.b().asByteArray().length
+                            : v.s() != null ? v.s().getBytes(StandardCharsets.UTF_8).length : 21;
         }
         return n;
     }
 
     @Test
     void indexItemsAreCortexs() {
-        Map<String, AttributeValue> item = Layout.indexItem(new IndexEntry("index_1", "userID:d18000:foo",
-                new byte[] {0, (byte) 0xff, 1}, new byte[] {'b', 'a', 'z'}));
+        Map<String, AttributeValue> item =
+                Layout.indexItem(
+                        new IndexEntry(
+                                "index_1",
+                                "userID:d18000:foo",
+                                new byte[] {0, (byte) 0xff, 1},
+                                new byte[] {'b', 'a', 'z'}));
         assertThat(item).containsOnlyKeys("h", "r", "c");
         assertThat(item.get("h").s()).isEqualTo("userID:d18000:foo");
         assertThat(item.get("r").b().asByteArray()).containsExactly(0, 0xff, 1);
         assertThat(item.get("c").b().asByteArray()).containsExactly('b', 'a', 'z');
-        Map<String, AttributeValue> noValue = Layout.indexItem(new IndexEntry("index_1", "h", new byte[] {1}, null));
+        Map<String, AttributeValue> noValue =
+                Layout.indexItem(new IndexEntry("index_1", "h", new byte[] {1}, null));
         assertThat(noValue).containsOnlyKeys("h", "r");
     }
 
@@ -119,14 +127,21 @@ class LayoutTest {
         items.subList(0, items.size() - 1).forEach(i -> parts.add(i.item()));
         assertThat(DynamoChunkClient.assemble(KEY, head, parts)).isEqualTo(data);
 
-        assertThatThrownBy(() -> DynamoChunkClient.assemble(KEY, head, parts.subList(0, parts.size() - 1)))
-                .isInstanceOf(InvalidChunkException.class).hasMessageContaining(KEY)
+        assertThatThrownBy(
+                        () ->
+                                DynamoChunkClient.assemble(
+                                        KEY, head, parts.subList(0, parts.size() - 1)))
+                .isInstanceOf(InvalidChunkException.class)
+                .hasMessageContaining(KEY)
                 .hasMessageContaining("says " + data.length)
-                .satisfies(e -> assertThat(((InvalidChunkException) e).reason())
-                        .isEqualTo(InvalidChunkException.Reason.CORRUPT));
+                .satisfies(
+                        e ->
+                                assertThat(((InvalidChunkException) e).reason())
+                                        .isEqualTo(InvalidChunkException.Reason.CORRUPT));
         Map<String, AttributeValue> badHead = new HashMap<>(head);
         badHead.put("s", AttributeValue.builder().n("x").build());
         assertThatThrownBy(() -> DynamoChunkClient.assemble(KEY, badHead, parts))
-                .isInstanceOf(InvalidChunkException.class).hasMessageContaining("'s'");
+                .isInstanceOf(InvalidChunkException.class)
+                .hasMessageContaining("'s'");
     }
 }

@@ -10,10 +10,12 @@ class RequestsTest {
 
     @Test
     void wholeRow() {
-        QueryRequest r = Requests.query(IndexQuery.row("index_2706", "userID:d18000:foo"), false, 0);
+        QueryRequest r =
+                Requests.query(IndexQuery.row("index_2706", "userID:d18000:foo"), false, 0);
         assertThat(r.tableName()).isEqualTo("index_2706");
         assertThat(r.keyConditionExpression()).isEqualTo("#h = :h");
-        assertThat(r.expressionAttributeNames()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("#h", "h"));
+        assertThat(r.expressionAttributeNames())
+                .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("#h", "h"));
         assertThat(r.expressionAttributeValues().get(":h").s()).isEqualTo("userID:d18000:foo");
         assertThat(r.filterExpression()).isNull();
         assertThat(r.consistentRead()).isFalse();
@@ -23,20 +25,32 @@ class RequestsTest {
 
     @Test
     void prefix() {
-        QueryRequest r = Requests.query(IndexQuery.builder("index_1", "h").rangeValuePrefix(new byte[] {1, (byte) 0xff})
-                .build(), true, 10_000);
+        QueryRequest r =
+                Requests.query(
+                        IndexQuery.builder("index_1", "h")
+                                .rangeValuePrefix(new byte[] {1, (byte) 0xff})
+                                .build(),
+                        true,
+                        10_000);
         assertThat(r.keyConditionExpression()).isEqualTo("#h = :h AND begins_with(#r, :p)");
         assertThat(r.limit()).isEqualTo(10_000);
         assertThat(r.expressionAttributeNames()).containsEntry("#r", "r");
-        assertThat(r.expressionAttributeValues().get(":p").b().asByteArray()).containsExactly(1, 0xff);
+        assertThat(r.expressionAttributeValues().get(":p").b().asByteArray())
+                .containsExactly(1, 0xff);
         assertThat(r.consistentRead()).isTrue();
         assertNoLegacyParameters(r);
     }
 
     @Test
     void startAndValueEqual() {
-        QueryRequest r = Requests.query(IndexQuery.builder("index_1", "h").rangeValueStart(new byte[] {0, 5})
-                .valueEqual("baz".getBytes()).build(), false, 7);
+        QueryRequest r =
+                Requests.query(
+                        IndexQuery.builder("index_1", "h")
+                                .rangeValueStart(new byte[] {0, 5})
+                                .valueEqual("baz".getBytes())
+                                .build(),
+                        false,
+                        7);
         assertThat(r.keyConditionExpression()).isEqualTo("#h = :h AND #r >= :s");
         assertThat(r.expressionAttributeValues().get(":s").b().asByteArray()).containsExactly(0, 5);
         assertThat(r.filterExpression()).isEqualTo("#c = :v");

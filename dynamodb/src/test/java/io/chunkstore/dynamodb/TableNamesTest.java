@@ -18,10 +18,13 @@ class TableNamesTest {
 
     @Test
     void rejectsWithTheReason() {
-        assertThatThrownBy(() -> TableNames.check("t1")).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("'t1'").hasMessageContaining("at least 3");
+        assertThatThrownBy(() -> TableNames.check("t1"))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("'t1'")
+                .hasMessageContaining("at least 3");
         assertThatThrownBy(() -> TableNames.check("")).hasMessageContaining("empty");
-        assertThatThrownBy(() -> TableNames.check("x".repeat(256))).hasMessageContaining("at most 255");
+        assertThatThrownBy(() -> TableNames.check("x".repeat(256)))
+                .hasMessageContaining("at most 255");
         assertThatThrownBy(() -> TableNames.check("index/2706")).hasMessageContaining("'/'");
         assertThatThrownBy(() -> TableNames.check("indéx_1")).hasMessageContaining("'é'");
         assertThat(TableNames.isValid(null)).isFalse();

@@ -55,7 +55,9 @@ class TokenBucketTest {
 
     @Test
     void rejectsNonsense() {
-        assertThatThrownBy(() -> new TokenBucket(-1, 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new TokenBucket(1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TokenBucket(-1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TokenBucket(1, 0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

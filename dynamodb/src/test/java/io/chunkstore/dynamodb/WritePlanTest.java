@@ -35,12 +35,17 @@ class WritePlanTest {
         List<List<List<WriteOp>>> plan = WritePlan.plan(ops, 25);
         assertThat(plan).hasSize(1);
         assertThat(plan.get(0)).extracting(List::size).containsExactly(25, 25, 10);
-        assertThat(plan.get(0).stream().flatMap(List::stream).toList()).containsExactlyElementsOf(ops);
+        assertThat(plan.get(0).stream().flatMap(List::stream).toList())
+                .containsExactlyElementsOf(ops);
     }
 
     @Test
     void aRequestHoldsOneTable() {
-        List<WriteOp> ops = List.of(put("index_1", "a", "1"), put("index_2", "a", "1"), put("index_1", "b", "1"));
+        List<WriteOp> ops =
+                List.of(
+                        put("index_1", "a", "1"),
+                        put("index_2", "a", "1"),
+                        put("index_1", "b", "1"));
         List<List<WriteOp>> requests = WritePlan.plan(ops, 25).get(0);
         assertThat(requests).hasSize(2);
         assertThat(requests.get(0)).extracting(WriteOp::table).containsOnly("index_1");
@@ -62,24 +67,45 @@ class WritePlanTest {
 
     @Test
     void theSameCellInTwoTablesIsTwoCells() {
-        assertThat(WritePlan.plan(List.of(put("index_1", "h", "x"), delete("index_2", "h", "x")), 25)).hasSize(1);
+        assertThat(
+                        WritePlan.plan(
+                                List.of(put("index_1", "h", "x"), delete("index_2", "h", "x")), 25))
+                .hasSize(1);
     }
 
     @Test
     void stagesComeInOrderWhateverTheInputOrder() {
-        WriteOp head = WriteOp.put("chunks_1", "k", Layout.CHUNK_RANGE, Layout.key("k", Layout.CHUNK_RANGE), "k",
-                "k", 1);
-        WriteOp part = WriteOp.put("chunks_1", "k", Layout.partRange(2), Layout.key("k", Layout.partRange(2)), "k",
-                "k", 0);
+        WriteOp head =
+                WriteOp.put(
+                        "chunks_1",
+                        "k",
+                        Layout.CHUNK_RANGE,
+                        Layout.key("k", Layout.CHUNK_RANGE),
+                        "k",
+                        "k",
+                        1);
+        WriteOp part =
+                WriteOp.put(
+                        "chunks_1",
+                        "k",
+                        Layout.partRange(2),
+                        Layout.key("k", Layout.partRange(2)),
+                        "k",
+                        "k",
+                        0);
         List<List<List<WriteOp>>> plan = WritePlan.plan(List.of(head, part), 25);
         assertThat(plan).hasSize(2);
         assertThat(plan.get(0)).containsExactly(List.of(part));
         assertThat(plan.get(1)).containsExactly(List.of(head));
     }
 
-    /** Every op is planned exactly once; no request repeats a cell; each cell's ops keep their order. */
+    /**
+     * Every op is planned exactly once; no request repeats a cell; each cell's ops keep their
+     * order.
+     */
     @Property(tries = 200)
-    void planInvariants(@ForAll @Size(max = 120) List<@IntRange(max = 30) Integer> cells,
+    void planInvariants(
+            @ForAll @Size(max = 120) List<@IntRange(max = 30) Integer> cells,
             @ForAll @IntRange(min = 1, max = 25) int max) {
         List<WriteOp> ops = new ArrayList<>();
         for (int i = 0; i < cells.size(); i++) {
@@ -95,7 +121,9 @@ class WritePlanTest {
                 assertThat(request.stream().map(WriteOp::table).distinct()).hasSize(1);
                 Set<String> seen = new HashSet<>();
                 for (WriteOp op : request) {
-                    assertThat(seen.add(op.cell())).as("cell repeated in a request: %s", op).isTrue();
+                    assertThat(seen.add(op.cell()))
+                            .as("cell repeated in a request: %s", op)
+                            .isTrue();
                 }
                 planned.addAll(request);
             }
@@ -103,8 +131,10 @@ class WritePlanTest {
         assertThat(planned).containsExactlyInAnyOrderElementsOf(ops);
         // per cell, the plan order (phase by phase) is the input order
         for (WriteOp a : ops) {
-            List<WriteOp> sameCellInput = ops.stream().filter(o -> o.cell().equals(a.cell())).toList();
-            List<WriteOp> sameCellPlanned = planned.stream().filter(o -> o.cell().equals(a.cell())).toList();
+            List<WriteOp> sameCellInput =
+                    ops.stream().filter(o -> o.cell().equals(a.cell())).toList();
+            List<WriteOp> sameCellPlanned =
+                    planned.stream().filter(o -> o.cell().equals(a.cell())).toList();
             assertThat(sameCellPlanned).containsExactlyElementsOf(sameCellInput);
         }
     }

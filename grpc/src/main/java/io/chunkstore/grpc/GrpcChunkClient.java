@@ -34,10 +34,11 @@ final class GrpcChunkClient implements ChunkClient {
     }
 
     /**
-     * PutChunks, split into requests under the request size limit and sent one after the other until one fails.
-     * The chunks of the failed request (only those the server names as not written, when it names them) and of
-     * the requests not sent are not written; {@link ChunkWriteException#check} turns that into the one partial-write
-     * error when earlier requests did store theirs.
+     * PutChunks, split into requests under the request size limit and sent one after the other
+     * until one fails. The chunks of the failed request (only those the server names as not
+     * written, when it names them) and of the requests not sent are not written; {@link
+     * ChunkWriteException#check} turns that into the one partial-write error when earlier requests
+     * did store theirs.
      */
     @Override
     public void putChunks(List<EncodedChunk> list) {
@@ -48,7 +49,8 @@ final class GrpcChunkClient implements ChunkClient {
         for (List<Chunk> request : MessageBatcher.split(protos, calls.maxRequestBytes())) {
             if (stopped == null) {
                 try {
-                    calls.unary().putChunks(PutChunksRequest.newBuilder().addAllChunks(request).build());
+                    calls.unary()
+                            .putChunks(PutChunksRequest.newBuilder().addAllChunks(request).build());
                     continue;
                 } catch (StatusRuntimeException e) {
                     stopped = putError(e);
@@ -71,17 +73,21 @@ final class GrpcChunkClient implements ChunkClient {
     private static StorageException putError(StatusRuntimeException e) {
         List<String> tooLarge = Statuses.tooLargeKeys(e);
         if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && !tooLarge.isEmpty()) {
-            return new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, tooLarge.get(0),
-                    e.getStatus().getDescription(), e);
+            return new InvalidChunkException(
+                    InvalidChunkException.Reason.TOO_LARGE,
+                    tooLarge.get(0),
+                    e.getStatus().getDescription(),
+                    e);
         }
         return Statuses.toException(e, "PutChunks", Statuses.Call.CHUNKS, null);
     }
 
     /**
-     * GetChunks streams, split into requests under the request size limit. Every requested key that did not come
-     * back fails on its own: {@link ChunkNotFoundException} when the server answered OK or NOT_FOUND,
-     * {@link InvalidChunkException} {@code TOO_LARGE} when the server named it too large, else the error of the
-     * call's status (e.g. {@link io.chunkstore.spi.UnavailableException} when the stream broke).
+     * GetChunks streams, split into requests under the request size limit. Every requested key that
+     * did not come back fails on its own: {@link ChunkNotFoundException} when the server answered
+     * OK or NOT_FOUND, {@link InvalidChunkException} {@code TOO_LARGE} when the server named it too
+     * large, else the error of the call's status (e.g. {@link
+     * io.chunkstore.spi.UnavailableException} when the stream broke).
      */
     @Override
     public List<EncodedChunk> getChunks(List<ChunkLocation> locations) {
@@ -93,8 +99,12 @@ final class GrpcChunkClient implements ChunkClient {
             Set<String> received = new HashSet<>();
             StatusRuntimeException error = null;
             try {
-                Iterator<GetChunksResponse> it = calls.stream()
-                        .getChunks(GetChunksRequest.newBuilder().addAllChunks(request).build());
+                Iterator<GetChunksResponse> it =
+                        calls.stream()
+                                .getChunks(
+                                        GetChunksRequest.newBuilder()
+                                                .addAllChunks(request)
+                                                .build());
                 while (it.hasNext()) {
                     for (Chunk c : it.next().getChunksList()) {
                         fetched.add(ProtoMapping.fromProto(c));
@@ -105,11 +115,12 @@ final class GrpcChunkClient implements ChunkClient {
                 error = e;
             }
             Set<String> missing = new LinkedHashSet<>();
-            request.forEach(c -> {
-                if (!received.contains(c.getKey())) {
-                    missing.add(c.getKey());
-                }
-            });
+            request.forEach(
+                    c -> {
+                        if (!received.contains(c.getKey())) {
+                            missing.add(c.getKey());
+                        }
+                    });
             if (!missing.isEmpty()) {
                 failures.putAll(missingErrors(missing, error));
             }
@@ -120,18 +131,27 @@ final class GrpcChunkClient implements ChunkClient {
         return fetched;
     }
 
-    private static Map<String, StorageException> missingErrors(Set<String> missing, StatusRuntimeException e) {
+    private static Map<String, StorageException> missingErrors(
+            Set<String> missing, StatusRuntimeException e) {
         Map<String, StorageException> out = new LinkedHashMap<>();
         Status.Code code = e == null ? Status.Code.OK : e.getStatus().getCode();
         Set<String> tooLarge = e == null ? Set.of() : new HashSet<>(Statuses.tooLargeKeys(e));
-        StorageException callError = switch (code) {
-            case OK, NOT_FOUND, FAILED_PRECONDITION -> null;
-            default -> Statuses.toException(e, "GetChunks", Statuses.Call.CHUNKS, null);
-        };
+        StorageException callError =
+                switch (code) {
+                    case OK, NOT_FOUND, FAILED_PRECONDITION -> null;
+                    default -> Statuses.toException(e, "GetChunks", Statuses.Call.CHUNKS, null);
+                };
         for (String key : missing) {
             if (tooLarge.contains(key)) {
-                out.put(key, new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, key,
-                        "the server cannot send it in one message (" + e.getStatus().getDescription() + ")", e));
+                out.put(
+                        key,
+                        new InvalidChunkException(
+                                InvalidChunkException.Reason.TOO_LARGE,
+                                key,
+                                "the server cannot send it in one message ("
+                                        + e.getStatus().getDescription()
+                                        + ")",
+                                e));
             } else if (callError != null) {
                 out.put(key, callError);
             } else {
@@ -142,8 +162,9 @@ final class GrpcChunkClient implements ChunkClient {
     }
 
     /**
-     * DeleteChunks with the chunk id, as Go sends it, plus the chunk's table in the {@code chunkstore-chunk-table}
-     * header; a server that ignores the header (any other grpc_store server) resolves the table itself.
+     * DeleteChunks with the chunk id, as Go sends it, plus the chunk's table in the {@code
+     * chunkstore-chunk-table} header; a server that ignores the header (any other grpc_store
+     * server) resolves the table itself.
      */
     @Override
     public void deleteChunk(ChunkLocation chunk) {
@@ -158,6 +179,5 @@ final class GrpcChunkClient implements ChunkClient {
 
     /** Does nothing: the channel belongs to the {@link GrpcStoreClient}. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

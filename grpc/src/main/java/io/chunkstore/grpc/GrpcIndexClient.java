@@ -31,9 +31,10 @@ final class GrpcIndexClient implements IndexClient {
     }
 
     /**
-     * WriteIndex with the puts, then DeleteIndex with the deletes, as Go does; each split into requests under the
-     * request size limit, and not sent when empty. On a failure, the {@link IndexWriteException} lists the entries
-     * of the failed request and of every request after it (earlier requests were acknowledged).
+     * WriteIndex with the puts, then DeleteIndex with the deletes, as Go does; each split into
+     * requests under the request size limit, and not sent when empty. On a failure, the {@link
+     * IndexWriteException} lists the entries of the failed request and of every request after it
+     * (earlier requests were acknowledged).
      */
     @Override
     public void batchWrite(WriteBatch batch) {
@@ -41,18 +42,36 @@ final class GrpcIndexClient implements IndexClient {
         List<List<io.chunkstore.grpc.proto.IndexEntry>> deletes = requests(batch.deletes());
         for (int i = 0; i < puts.size(); i++) {
             try {
-                calls.unary().writeIndex(WriteIndexRequest.newBuilder().addAllWrites(puts.get(i)).build());
+                calls.unary()
+                        .writeIndex(
+                                WriteIndexRequest.newBuilder().addAllWrites(puts.get(i)).build());
             } catch (StatusRuntimeException e) {
-                throw notWritten("WriteIndex", i, puts.size(), e, flatten(puts.subList(i, puts.size())),
-                        batch.deletes(), puts.get(i));
+                throw notWritten(
+                        "WriteIndex",
+                        i,
+                        puts.size(),
+                        e,
+                        flatten(puts.subList(i, puts.size())),
+                        batch.deletes(),
+                        puts.get(i));
             }
         }
         for (int i = 0; i < deletes.size(); i++) {
             try {
-                calls.unary().deleteIndex(DeleteIndexRequest.newBuilder().addAllDeletes(deletes.get(i)).build());
+                calls.unary()
+                        .deleteIndex(
+                                DeleteIndexRequest.newBuilder()
+                                        .addAllDeletes(deletes.get(i))
+                                        .build());
             } catch (StatusRuntimeException e) {
-                throw notWritten("DeleteIndex", i, deletes.size(), e, List.of(),
-                        flatten(deletes.subList(i, deletes.size())), deletes.get(i));
+                throw notWritten(
+                        "DeleteIndex",
+                        i,
+                        deletes.size(),
+                        e,
+                        List.of(),
+                        flatten(deletes.subList(i, deletes.size())),
+                        deletes.get(i));
             }
         }
     }
@@ -63,23 +82,43 @@ final class GrpcIndexClient implements IndexClient {
         return MessageBatcher.split(protos, calls.maxRequestBytes());
     }
 
-    private static List<IndexEntry> flatten(List<List<io.chunkstore.grpc.proto.IndexEntry>> requests) {
+    private static List<IndexEntry> flatten(
+            List<List<io.chunkstore.grpc.proto.IndexEntry>> requests) {
         List<IndexEntry> out = new ArrayList<>();
         for (var r : requests) {
             for (var e : r) {
-                out.add(new IndexEntry(e.getTableName(), e.getHashValue(), e.getRangeValue().toByteArray(),
-                        e.getValue().toByteArray()));
+                out.add(
+                        new IndexEntry(
+                                e.getTableName(),
+                                e.getHashValue(),
+                                e.getRangeValue().toByteArray(),
+                                e.getValue().toByteArray()));
             }
         }
         return out;
     }
 
-    private static IndexWriteException notWritten(String rpc, int i, int n, StatusRuntimeException e,
-            List<IndexEntry> puts, List<IndexEntry> deletes, List<io.chunkstore.grpc.proto.IndexEntry> request) {
-        String table = request.stream().map(io.chunkstore.grpc.proto.IndexEntry::getTableName).distinct().count() == 1
-                ? request.get(0).getTableName() : null;
-        return new IndexWriteException("grpc_store " + rpc + " request " + (i + 1) + " of " + n + " failed", puts,
-                deletes, Statuses.toException(e, rpc, Statuses.Call.INDEX_WRITE, table));
+    private static IndexWriteException notWritten(
+            String rpc,
+            int i,
+            int n,
+            StatusRuntimeException e,
+            List<IndexEntry> puts,
+            List<IndexEntry> deletes,
+            List<io.chunkstore.grpc.proto.IndexEntry> request) {
+        String table =
+                request.stream()
+                                        .map(io.chunkstore.grpc.proto.IndexEntry::getTableName)
+                                        .distinct()
+                                        .count()
+                                == 1
+                        ? request.get(0).getTableName()
+                        : null;
+        return new IndexWriteException(
+                "grpc_store " + rpc + " request " + (i + 1) + " of " + n + " failed",
+                puts,
+                deletes,
+                Statuses.toException(e, rpc, Statuses.Call.INDEX_WRITE, table));
     }
 
     @Override
@@ -92,14 +131,16 @@ final class GrpcIndexClient implements IndexClient {
         Context.CancellableContext context = Context.current().withCancellation();
         Context previous = context.attach();
         try {
-            Iterator<QueryIndexResponse> it = calls.stream().queryIndex(ProtoMapping.toProto(query));
+            Iterator<QueryIndexResponse> it =
+                    calls.stream().queryIndex(ProtoMapping.toProto(query));
             while (it.hasNext()) {
                 if (!consumer.onPage(query, ProtoMapping.page(it.next().getRowsList()))) {
                     return;
                 }
             }
         } catch (StatusRuntimeException e) {
-            throw Statuses.toException(e, "QueryIndex", Statuses.Call.INDEX_QUERY, query.tableName());
+            throw Statuses.toException(
+                    e, "QueryIndex", Statuses.Call.INDEX_QUERY, query.tableName());
         } finally {
             context.detach(previous);
             context.cancel(null);
@@ -108,6 +149,5 @@ final class GrpcIndexClient implements IndexClient {
 
     /** Does nothing: the channel belongs to the {@link GrpcStoreClient}. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

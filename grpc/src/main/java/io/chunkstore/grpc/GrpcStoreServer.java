@@ -33,17 +33,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The grpc_store plugin server: serves one chunkstore backend to unmodified Cortex (up to 1.13) and Loki (2.x, 3.x)
- * queriers and ingesters configured with {@code store: grpc-store} and {@code grpc_store: {server_address: ...}}.
+ * The grpc_store plugin server: serves one chunkstore backend to unmodified Cortex (up to 1.13) and
+ * Loki (2.x, 3.x) queriers and ingesters configured with {@code store: grpc-store} and {@code
+ * grpc_store: {server_address: ...}}.
  *
- * <p>It honours what the Go client does (Cortex's pkg/chunk/grpc/grpc_client.go): keepalive pings every 20 s also
- * without calls are permitted; every streamed message stays within {@link #GO_MAX_RECEIVE_MESSAGE_BYTES}; empty
- * WriteIndex / DeleteIndex calls never reach the backend; DeleteChunks finds the chunk table through a
- * {@link ChunkTableResolver}. QueryIndex streams with flow control and a cancelled call stops the backend's paging.
- * Alongside: the standard health service ({@code grpc.health.v1}, SERVING for {@code ""} and
- * {@code grpc.grpc_store}), server reflection, optional TLS / mutual TLS, request metrics per RPC
- * ({@code <namespace>_grpc_store_request_duration_seconds{method,status_code}} and
- * {@code <namespace>_grpc_store_stream_message_size_bytes{method}}, see the module README) and graceful shutdown.
+ * <p>It honours what the Go client does (Cortex's pkg/chunk/grpc/grpc_client.go): keepalive pings
+ * every 20 s also without calls are permitted; every streamed message stays within {@link
+ * #GO_MAX_RECEIVE_MESSAGE_BYTES}; empty WriteIndex / DeleteIndex calls never reach the backend;
+ * DeleteChunks finds the chunk table through a {@link ChunkTableResolver}. QueryIndex streams with
+ * flow control and a cancelled call stops the backend's paging. Alongside: the standard health
+ * service ({@code grpc.health.v1}, SERVING for {@code ""} and {@code grpc.grpc_store}), server
+ * reflection, optional TLS / mutual TLS, request metrics per RPC ({@code
+ * <namespace>_grpc_store_request_duration_seconds{method,status_code}} and {@code
+ * <namespace>_grpc_store_stream_message_size_bytes{method}}, see the module README) and graceful
+ * shutdown.
  *
  * <pre>{@code
  * GrpcStoreServer server = GrpcStoreServer.builder()
@@ -60,8 +63,12 @@ import org.slf4j.LoggerFactory;
 public final class GrpcStoreServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GrpcStoreServer.class);
 
-    /** grpc-go's default receive limit, which the Go client keeps: no streamed message may be larger. */
+    /**
+     * grpc-go's default receive limit, which the Go client keeps: no streamed message may be
+     * larger.
+     */
     public static final int GO_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
+
     /** The fully-qualified service name, also registered with the health service. */
     public static final String SERVICE_NAME = grpc_storeGrpc.SERVICE_NAME;
 
@@ -77,10 +84,22 @@ public final class GrpcStoreServer implements AutoCloseable {
         this.health = new HealthStatusManager();
         this.worker = Executors.newCachedThreadPool(DaemonThreads.named("grpc-store-stream"));
         RequestMetrics metrics = new RequestMetrics(b.meterRegistry, b.metricsNamespace);
-        GrpcStoreService service = new GrpcStoreService(b.storeName, b.index, b.chunks, b.tables, b.resolver, worker,
-                b.maxResponseMessageBytes, b.messageTargetBytes, b.chunkFetchBatchSize, metrics);
-        // Handlers only hand work to the worker pool, so they run on the transport threads (see GrpcStoreService).
-        nb.directExecutor().permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
+        GrpcStoreService service =
+                new GrpcStoreService(
+                        b.storeName,
+                        b.index,
+                        b.chunks,
+                        b.tables,
+                        b.resolver,
+                        worker,
+                        b.maxResponseMessageBytes,
+                        b.messageTargetBytes,
+                        b.chunkFetchBatchSize,
+                        metrics);
+        // Handlers only hand work to the worker pool, so they run on the transport threads (see
+        // GrpcStoreService).
+        nb.directExecutor()
+                .permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(b.maxInboundMessageBytes)
                 .addService(ServerInterceptors.intercept(service, new ChunkTableHeader(), metrics))
@@ -98,16 +117,24 @@ public final class GrpcStoreServer implements AutoCloseable {
             return NettyServerBuilder.forAddress(b.address, InsecureServerCredentials.create());
         }
         try {
-            TlsServerCredentials.Builder tls = TlsServerCredentials.newBuilder()
-                    .keyManager(b.certChain.toFile(), b.privateKey.toFile());
+            TlsServerCredentials.Builder tls =
+                    TlsServerCredentials.newBuilder()
+                            .keyManager(b.certChain.toFile(), b.privateKey.toFile());
             if (b.clientCa != null) {
-                tls.trustManager(b.clientCa.toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+                tls.trustManager(b.clientCa.toFile())
+                        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
             }
             return NettyServerBuilder.forAddress(b.address, tls.build());
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException("cannot use the grpc_store server's TLS files (certificate chain " + b.certChain
-                    + ", PKCS#8 private key " + b.privateKey + (b.clientCa == null ? "" : ", client CA " + b.clientCa)
-                    + "): " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot use the grpc_store server's TLS files (certificate chain "
+                            + b.certChain
+                            + ", PKCS#8 private key "
+                            + b.privateKey
+                            + (b.clientCa == null ? "" : ", client CA " + b.clientCa)
+                            + "): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -134,15 +161,21 @@ public final class GrpcStoreServer implements AutoCloseable {
             server.start();
         } catch (IOException e) {
             worker.shutdownNow();
-            throw new UnavailableException("grpc_store server cannot listen on " + config.address + ": "
-                    + e.getMessage(), e);
+            throw new UnavailableException(
+                    "grpc_store server cannot listen on " + config.address + ": " + e.getMessage(),
+                    e);
         }
         started = true;
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
-        log.info("grpc_store server for store '{}' listening on {}:{}{}", config.storeName,
-                address().getAddress().getHostAddress(), port(),
-                config.certChain == null ? " (plaintext)" : config.clientCa == null ? " (TLS)" : " (mutual TLS)");
+        log.info(
+                "grpc_store server for store '{}' listening on {}:{}{}",
+                config.storeName,
+                address().getAddress().getHostAddress(),
+                port(),
+                config.certChain == null
+                        ? " (plaintext)"
+                        : config.clientCa == null ? " (TLS)" : " (mutual TLS)");
         return this;
     }
 
@@ -170,10 +203,12 @@ public final class GrpcStoreServer implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: health turns NOT_SERVING, the server stops accepting calls, calls in flight get up to
-     * {@code grace} to finish, then the rest are cancelled (their backend paging stops).
+     * Graceful shutdown: health turns NOT_SERVING, the server stops accepting calls, calls in
+     * flight get up to {@code grace} to finish, then the rest are cancelled (their backend paging
+     * stops).
      *
-     * @return true when every call finished within the grace period, false when some had to be cancelled
+     * @return true when every call finished within the grace period, false when some had to be
+     *     cancelled
      */
     public boolean shutdown(Duration grace) {
         health.enterTerminalState();
@@ -182,7 +217,9 @@ public final class GrpcStoreServer implements AutoCloseable {
         try {
             drained = server.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);
             if (!drained) {
-                log.warn("grpc_store server: calls still running after the {} grace period; cancelling them", grace);
+                log.warn(
+                        "grpc_store server: calls still running after the {} grace period; cancelling them",
+                        grace);
                 server.shutdownNow();
                 server.awaitTermination(5, TimeUnit.SECONDS);
             }
@@ -201,14 +238,18 @@ public final class GrpcStoreServer implements AutoCloseable {
         shutdown(config.shutdownGracePeriod);
     }
 
-    /** The server's settings. Every setter returns the builder; {@link #build} checks the combination. */
+    /**
+     * The server's settings. Every setter returns the builder; {@link #build} checks the
+     * combination.
+     */
     public static final class Builder {
         private String storeName = "";
         private IndexClient index;
         private ChunkClient chunks;
         private TableClient tables;
         private ChunkTableResolver resolver;
-        private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        private InetSocketAddress address =
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private Path certChain;
         private Path privateKey;
         private Path clientCa;
@@ -222,10 +263,12 @@ public final class GrpcStoreServer implements AutoCloseable {
         private String metricsNamespace = "chunkstore";
         private boolean reflection = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
-        /** Serves the clients the backend has (by its capabilities INDEX, CHUNKS, TABLES) under its store name. */
+        /**
+         * Serves the clients the backend has (by its capabilities INDEX, CHUNKS, TABLES) under its
+         * store name.
+         */
         public Builder backend(StorageBackend backend) {
             this.storeName = backend.storeName();
             this.index = backend.capabilities().has(Feature.INDEX) ? backend.indexClient() : null;
@@ -264,7 +307,9 @@ public final class GrpcStoreServer implements AutoCloseable {
             return this;
         }
 
-        /** Where to listen; default the loopback address on an ephemeral port (see {@link #port()}). */
+        /**
+         * Where to listen; default the loopback address on an ephemeral port (see {@link #port()}).
+         */
         public Builder listen(InetSocketAddress address) {
             this.address = Objects.requireNonNull(address);
             return this;
@@ -281,15 +326,19 @@ public final class GrpcStoreServer implements AutoCloseable {
             return this;
         }
 
-        /** Mutual TLS: require client certificates signed by these CA certificates (PEM); needs {@link #tls}. */
+        /**
+         * Mutual TLS: require client certificates signed by these CA certificates (PEM); needs
+         * {@link #tls}.
+         */
         public Builder clientCa(Path caCertsPem) {
             this.clientCa = caCertsPem;
             return this;
         }
 
         /**
-         * The largest streamed response message, in bytes; default {@link #GO_MAX_RECEIVE_MESSAGE_BYTES} (what the
-         * Go client accepts). Rows and chunks are split across messages to stay within it.
+         * The largest streamed response message, in bytes; default {@link
+         * #GO_MAX_RECEIVE_MESSAGE_BYTES} (what the Go client accepts). Rows and chunks are split
+         * across messages to stay within it.
          */
         public Builder maxResponseMessageBytes(int bytes) {
             this.maxResponseMessageBytes = positive(bytes, "maxResponseMessageBytes");
@@ -297,8 +346,9 @@ public final class GrpcStoreServer implements AutoCloseable {
         }
 
         /**
-         * A streamed message is sent once this many bytes are buffered at a page boundary of the backend (default
-         * 1 MiB): small pages (Cassandra delivers one entry per page) are coalesced, large ones split at the limit.
+         * A streamed message is sent once this many bytes are buffered at a page boundary of the
+         * backend (default 1 MiB): small pages (Cassandra delivers one entry per page) are
+         * coalesced, large ones split at the limit.
          */
         public Builder messageTargetBytes(int bytes) {
             this.messageTargetBytes = positive(bytes, "messageTargetBytes");
@@ -306,23 +356,26 @@ public final class GrpcStoreServer implements AutoCloseable {
         }
 
         /**
-         * The largest request accepted, in bytes; default 256 MiB, because the Go client sends each PutChunks and
-         * WriteIndex as one message of any size.
+         * The largest request accepted, in bytes; default 256 MiB, because the Go client sends each
+         * PutChunks and WriteIndex as one message of any size.
          */
         public Builder maxInboundMessageBytes(int bytes) {
             this.maxInboundMessageBytes = positive(bytes, "maxInboundMessageBytes");
             return this;
         }
 
-        /** GetChunks asks the backend for this many keys at a time (default 1000), bounding memory. */
+        /**
+         * GetChunks asks the backend for this many keys at a time (default 1000), bounding memory.
+         */
         public Builder chunkFetchBatchSize(int keys) {
             this.chunkFetchBatchSize = positive(keys, "chunkFetchBatchSize");
             return this;
         }
 
         /**
-         * Clients may ping this often (default 10 s; Go pings every 20 s), also without calls in flight. Longer than
-         * 20 s makes the server answer Go's pings with GOAWAY {@code too_many_pings}.
+         * Clients may ping this often (default 10 s; Go pings every 20 s), also without calls in
+         * flight. Longer than 20 s makes the server answer Go's pings with GOAWAY {@code
+         * too_many_pings}.
          */
         public Builder permitKeepAliveTime(Duration d) {
             if (d.isNegative()) {
@@ -332,7 +385,10 @@ public final class GrpcStoreServer implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link #close} lets calls in flight finish before cancelling them (default 30 s). */
+        /**
+         * How long {@link #close} lets calls in flight finish before cancelling them (default 30
+         * s).
+         */
         public Builder shutdownGracePeriod(Duration d) {
             this.shutdownGracePeriod = Objects.requireNonNull(d);
             return this;
@@ -344,7 +400,10 @@ public final class GrpcStoreServer implements AutoCloseable {
             return this;
         }
 
-        /** Metric name prefix: {@code chunkstore} (default), {@code cortex}, {@code loki}; "" for none. */
+        /**
+         * Metric name prefix: {@code chunkstore} (default), {@code cortex}, {@code loki}; "" for
+         * none.
+         */
         public Builder metricsNamespace(String namespace) {
             this.metricsNamespace = namespace == null ? "" : namespace;
             return this;
@@ -364,26 +423,32 @@ public final class GrpcStoreServer implements AutoCloseable {
         }
 
         /**
-         * @throws ConfigException when nothing is served, a chunk client has no table resolver, mutual TLS lacks
-         *                         TLS, or a TLS file is missing or unreadable
+         * @throws ConfigException when nothing is served, a chunk client has no table resolver,
+         *     mutual TLS lacks TLS, or a TLS file is missing or unreadable
          */
         public GrpcStoreServer build() {
             if (index == null && chunks == null && tables == null) {
-                throw new ConfigException("grpc_store server: nothing to serve (no index, chunk or table client)");
+                throw new ConfigException(
+                        "grpc_store server: nothing to serve (no index, chunk or table client)");
             }
             if (chunks != null && resolver == null) {
-                throw new ConfigException("grpc_store server: a chunk table resolver is required with a chunk client"
-                        + " (DeleteChunks carries only the chunk id); use ChunkTableResolver.NO_TABLES for an"
-                        + " object store");
+                throw new ConfigException(
+                        "grpc_store server: a chunk table resolver is required with a chunk client"
+                                + " (DeleteChunks carries only the chunk id); use ChunkTableResolver.NO_TABLES for an"
+                                + " object store");
             }
             if (clientCa != null && certChain == null) {
-                throw new ConfigException("grpc_store server: a client CA (mutual TLS) needs a server certificate"
-                        + " and key (tls)");
+                throw new ConfigException(
+                        "grpc_store server: a client CA (mutual TLS) needs a server certificate"
+                                + " and key (tls)");
             }
             for (Path p : new Path[] {certChain, privateKey, clientCa}) {
                 if (p != null && !Files.isReadable(p)) {
-                    throw new ConfigException("grpc_store server: TLS file " + p + " does not exist or is not"
-                            + " readable");
+                    throw new ConfigException(
+                            "grpc_store server: TLS file "
+                                    + p
+                                    + " does not exist or is not"
+                                    + " readable");
                 }
             }
             if (meterRegistry == null) {

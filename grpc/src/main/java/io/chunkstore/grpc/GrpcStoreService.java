@@ -52,11 +52,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The grpc_store service over the SPI clients of one backend. gRPC calls the handlers on its transport threads (the
- * server runs with a direct executor), so every handler hands the backend work to a worker thread at once: one
- * thread hand-off per call instead of two, which for small QueryIndex streams was most of their cost (see
- * docs/benchmarks.md). The two streaming RPCs send through a {@link FlowControlledSender}, so the backend's paging
- * waits for the client and stops when the call is cancelled.
+ * The grpc_store service over the SPI clients of one backend. gRPC calls the handlers on its
+ * transport threads (the server runs with a direct executor), so every handler hands the backend
+ * work to a worker thread at once: one thread hand-off per call instead of two, which for small
+ * QueryIndex streams was most of their cost (see docs/benchmarks.md). The two streaming RPCs send
+ * through a {@link FlowControlledSender}, so the backend's paging waits for the client and stops
+ * when the call is cancelled.
  */
 final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     private static final Logger log = LoggerFactory.getLogger(GrpcStoreService.class);
@@ -73,9 +74,17 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     private final int chunkFetchBatchSize;
     private final RequestMetrics metrics;
 
-    GrpcStoreService(String storeName, IndexClient index, ChunkClient chunks, TableClient tables,
-            ChunkTableResolver resolver, Executor worker, int maxMessageBytes, int targetMessageBytes,
-            int chunkFetchBatchSize, RequestMetrics metrics) {
+    GrpcStoreService(
+            String storeName,
+            IndexClient index,
+            ChunkClient chunks,
+            TableClient tables,
+            ChunkTableResolver resolver,
+            Executor worker,
+            int maxMessageBytes,
+            int targetMessageBytes,
+            int chunkFetchBatchSize,
+            RequestMetrics metrics) {
         this.storeName = storeName;
         this.index = index;
         this.chunks = chunks;
@@ -90,62 +99,80 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
 
     private IndexClient index() {
         if (index == null) {
-            throw new UnsupportedOperationException("store '" + storeName + "' served here has no index");
+            throw new UnsupportedOperationException(
+                    "store '" + storeName + "' served here has no index");
         }
         return index;
     }
 
     private ChunkClient chunks() {
         if (chunks == null) {
-            throw new UnsupportedOperationException("store '" + storeName + "' served here has no chunk client");
+            throw new UnsupportedOperationException(
+                    "store '" + storeName + "' served here has no chunk client");
         }
         return chunks;
     }
 
     private TableClient tables() {
         if (tables == null) {
-            throw new UnsupportedOperationException("store '" + storeName + "' served here has no table client");
+            throw new UnsupportedOperationException(
+                    "store '" + storeName + "' served here has no table client");
         }
         return tables;
     }
 
     // ---- index
 
-    /** Go sends WriteIndex on every batch write, often empty: an empty request never reaches the backend. */
+    /**
+     * Go sends WriteIndex on every batch write, often empty: an empty request never reaches the
+     * backend.
+     */
     @Override
     public void writeIndex(WriteIndexRequest request, StreamObserver<Empty> response) {
-        unary("WriteIndex", response, () -> {
-            if (request.getWritesCount() > 0) {
-                WriteBatch batch = new WriteBatch();
-                for (int i = 0; i < request.getWritesCount(); i++) {
-                    batch.add(ProtoMapping.fromProto(request.getWrites(i), "WriteIndex", i));
-                }
-                index().batchWrite(batch);
-            }
-            return Empty.getDefaultInstance();
-        });
+        unary(
+                "WriteIndex",
+                response,
+                () -> {
+                    if (request.getWritesCount() > 0) {
+                        WriteBatch batch = new WriteBatch();
+                        for (int i = 0; i < request.getWritesCount(); i++) {
+                            batch.add(
+                                    ProtoMapping.fromProto(request.getWrites(i), "WriteIndex", i));
+                        }
+                        index().batchWrite(batch);
+                    }
+                    return Empty.getDefaultInstance();
+                });
     }
 
-    /** Go sends DeleteIndex after every WriteIndex, often empty: an empty request never reaches the backend. */
+    /**
+     * Go sends DeleteIndex after every WriteIndex, often empty: an empty request never reaches the
+     * backend.
+     */
     @Override
     public void deleteIndex(DeleteIndexRequest request, StreamObserver<Empty> response) {
-        unary("DeleteIndex", response, () -> {
-            if (request.getDeletesCount() > 0) {
-                WriteBatch batch = new WriteBatch();
-                for (int i = 0; i < request.getDeletesCount(); i++) {
-                    var e = ProtoMapping.fromProto(request.getDeletes(i), "DeleteIndex", i);
-                    batch.delete(e.tableName(), e.hashValue(), e.rangeValue());
-                }
-                index().batchWrite(batch);
-            }
-            return Empty.getDefaultInstance();
-        });
+        unary(
+                "DeleteIndex",
+                response,
+                () -> {
+                    if (request.getDeletesCount() > 0) {
+                        WriteBatch batch = new WriteBatch();
+                        for (int i = 0; i < request.getDeletesCount(); i++) {
+                            var e = ProtoMapping.fromProto(request.getDeletes(i), "DeleteIndex", i);
+                            batch.delete(e.tableName(), e.hashValue(), e.rangeValue());
+                        }
+                        index().batchWrite(batch);
+                    }
+                    return Empty.getDefaultInstance();
+                });
     }
 
     @Override
     public void queryIndex(QueryIndexRequest request, StreamObserver<QueryIndexResponse> response) {
         var call = (ServerCallStreamObserver<QueryIndexResponse>) response;
-        var sender = new FlowControlledSender<>(call, m -> metrics.message("QueryIndex", m.getSerializedSize()));
+        var sender =
+                new FlowControlledSender<>(
+                        call, m -> metrics.message("QueryIndex", m.getSerializedSize()));
         IndexQuery query;
         IndexClient client;
         try {
@@ -158,34 +185,49 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
         stream("QueryIndex", sender, () -> streamRows(client, query, sender));
     }
 
-    private void streamRows(IndexClient client, IndexQuery query, FlowControlledSender<QueryIndexResponse> sender) {
-        var batcher = new MessageBatcher<Row, QueryIndexResponse>(maxMessageBytes, targetMessageBytes,
-                rows -> QueryIndexResponse.newBuilder().addAllRows(rows).build(), sender::send);
+    private void streamRows(
+            IndexClient client, IndexQuery query, FlowControlledSender<QueryIndexResponse> sender) {
+        var batcher =
+                new MessageBatcher<Row, QueryIndexResponse>(
+                        maxMessageBytes,
+                        targetMessageBytes,
+                        rows -> QueryIndexResponse.newBuilder().addAllRows(rows).build(),
+                        sender::send);
         boolean[] stopped = {false};
         RuntimeException[] failure = {null};
-        client.queryPages(List.of(query), (q, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                Row row = ProtoMapping.row(it.rangeValue(), it.value());
-                if (!batcher.fitsAlone(row)) {
-                    failure[0] = new MessageTooLargeException("QueryIndex: the entry of table " + q.tableName()
-                            + ", hash value " + q.hashValue() + ", range value "
-                            + abbreviatedHex(it.rangeValue()) + " is " + MessageBatcher.fieldSize(row)
-                            + " bytes encoded, more than the " + maxMessageBytes
-                            + " bytes one response message may carry to a Go client");
-                    return false;
-                }
-                if (!batcher.add(row)) {
-                    stopped[0] = true;
-                    return false;
-                }
-            }
-            if (!batcher.flushIfAtTarget()) {
-                stopped[0] = true;
-                return false;
-            }
-            return true;
-        });
+        client.queryPages(
+                List.of(query),
+                (q, page) -> {
+                    ReadBatch.ReadBatchIterator it = page.iterator();
+                    while (it.next()) {
+                        Row row = ProtoMapping.row(it.rangeValue(), it.value());
+                        if (!batcher.fitsAlone(row)) {
+                            failure[0] =
+                                    new MessageTooLargeException(
+                                            "QueryIndex: the entry of table "
+                                                    + q.tableName()
+                                                    + ", hash value "
+                                                    + q.hashValue()
+                                                    + ", range value "
+                                                    + abbreviatedHex(it.rangeValue())
+                                                    + " is "
+                                                    + MessageBatcher.fieldSize(row)
+                                                    + " bytes encoded, more than the "
+                                                    + maxMessageBytes
+                                                    + " bytes one response message may carry to a Go client");
+                            return false;
+                        }
+                        if (!batcher.add(row)) {
+                            stopped[0] = true;
+                            return false;
+                        }
+                    }
+                    if (!batcher.flushIfAtTarget()) {
+                        stopped[0] = true;
+                        return false;
+                    }
+                    return true;
+                });
         if (failure[0] != null) {
             throw failure[0];
         }
@@ -204,54 +246,74 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
 
     /**
      * Stores the chunks. A chunk whose GetChunks response would exceed the message limit is refused
-     * (FAILED_PRECONDITION) before anything is stored: it could never be read back through this server.
+     * (FAILED_PRECONDITION) before anything is stored: it could never be read back through this
+     * server.
      */
     @Override
     public void putChunks(PutChunksRequest request, StreamObserver<Empty> response) {
-        unary("PutChunks", response, () -> {
-            if (request.getChunksCount() > 0) {
-                List<EncodedChunk> list = new ArrayList<>(request.getChunksCount());
-                for (int i = 0; i < request.getChunksCount(); i++) {
-                    Chunk c = request.getChunks(i);
-                    requireKey(c.getKey(), "PutChunks", i);
-                    if (c.getEncoded().isEmpty()) {
-                        throw new InvalidRequestException("PutChunks: chunk " + i + " (" + c.getKey()
-                                + ") has no encoded bytes");
+        unary(
+                "PutChunks",
+                response,
+                () -> {
+                    if (request.getChunksCount() > 0) {
+                        List<EncodedChunk> list = new ArrayList<>(request.getChunksCount());
+                        for (int i = 0; i < request.getChunksCount(); i++) {
+                            Chunk c = request.getChunks(i);
+                            requireKey(c.getKey(), "PutChunks", i);
+                            if (c.getEncoded().isEmpty()) {
+                                throw new InvalidRequestException(
+                                        "PutChunks: chunk "
+                                                + i
+                                                + " ("
+                                                + c.getKey()
+                                                + ") has no encoded bytes");
+                            }
+                            if (MessageBatcher.fieldSize(c) > maxMessageBytes) {
+                                throw tooLarge(
+                                        c,
+                                        "refused: it could never be read back through this server");
+                            }
+                            list.add(ProtoMapping.fromProto(c));
+                        }
+                        chunks().putChunks(list);
                     }
-                    if (MessageBatcher.fieldSize(c) > maxMessageBytes) {
-                        throw tooLarge(c, "refused: it could never be read back through this server");
-                    }
-                    list.add(ProtoMapping.fromProto(c));
-                }
-                chunks().putChunks(list);
-            }
-            return Empty.getDefaultInstance();
-        });
+                    return Empty.getDefaultInstance();
+                });
     }
 
     private InvalidChunkException tooLarge(Chunk c, String consequence) {
-        return new InvalidChunkException(InvalidChunkException.Reason.TOO_LARGE, c.getKey(),
-                c.getEncoded().size() + " bytes encoded (" + MessageBatcher.fieldSize(c)
-                        + " in a response message) exceed the " + maxMessageBytes
-                        + " bytes one grpc_store message may carry to a Go client; " + consequence);
+        return new InvalidChunkException(
+                InvalidChunkException.Reason.TOO_LARGE,
+                c.getKey(),
+                c.getEncoded().size()
+                        + " bytes encoded ("
+                        + MessageBatcher.fieldSize(c)
+                        + " in a response message) exceed the "
+                        + maxMessageBytes
+                        + " bytes one grpc_store message may carry to a Go client; "
+                        + consequence);
     }
 
     private static void requireKey(String key, String rpc, int position) {
         if (key.isEmpty()) {
-            throw new InvalidRequestException(rpc + ": chunk " + position + " has no key (external key)");
+            throw new InvalidRequestException(
+                    rpc + ": chunk " + position + " has no key (external key)");
         }
     }
 
     /**
-     * Streams the requested chunks, fetched from the backend in batches of {@code chunkFetchBatchSize} keys so memory
-     * stays bounded. Chunks that were fetched are all sent; then, if some were not, the call ends with NOT_FOUND
-     * (only missing chunks), FAILED_PRECONDITION (a chunk too large for one message, named in the description and the
+     * Streams the requested chunks, fetched from the backend in batches of {@code
+     * chunkFetchBatchSize} keys so memory stays bounded. Chunks that were fetched are all sent;
+     * then, if some were not, the call ends with NOT_FOUND (only missing chunks),
+     * FAILED_PRECONDITION (a chunk too large for one message, named in the description and the
      * {@code chunkstore-too-large-chunk-bin} trailer) or the code of another failure.
      */
     @Override
     public void getChunks(GetChunksRequest request, StreamObserver<GetChunksResponse> response) {
         var call = (ServerCallStreamObserver<GetChunksResponse>) response;
-        var sender = new FlowControlledSender<>(call, m -> metrics.message("GetChunks", m.getSerializedSize()));
+        var sender =
+                new FlowControlledSender<>(
+                        call, m -> metrics.message("GetChunks", m.getSerializedSize()));
         List<ChunkLocation> locations = new ArrayList<>(request.getChunksCount());
         ChunkClient client;
         try {
@@ -271,16 +333,23 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
         stream("GetChunks", sender, () -> streamChunks(client, locations, sender));
     }
 
-    private void streamChunks(ChunkClient client, List<ChunkLocation> locations,
+    private void streamChunks(
+            ChunkClient client,
+            List<ChunkLocation> locations,
             FlowControlledSender<GetChunksResponse> sender) {
-        var batcher = new MessageBatcher<Chunk, GetChunksResponse>(maxMessageBytes, targetMessageBytes,
-                list -> GetChunksResponse.newBuilder().addAllChunks(list).build(), sender::send);
+        var batcher =
+                new MessageBatcher<Chunk, GetChunksResponse>(
+                        maxMessageBytes,
+                        targetMessageBytes,
+                        list -> GetChunksResponse.newBuilder().addAllChunks(list).build(),
+                        sender::send);
         Map<String, StorageException> failures = new LinkedHashMap<>();
         for (int from = 0; from < locations.size(); from += chunkFetchBatchSize) {
             if (sender.cancelled()) {
                 return;
             }
-            List<ChunkLocation> group = locations.subList(from, Math.min(locations.size(), from + chunkFetchBatchSize));
+            List<ChunkLocation> group =
+                    locations.subList(from, Math.min(locations.size(), from + chunkFetchBatchSize));
             List<EncodedChunk> fetched;
             try {
                 fetched = client.getChunks(group);
@@ -314,80 +383,126 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     }
 
     private static String describeFailures(int requested, Map<String, StorageException> failures) {
-        Map<String, List<Map.Entry<String, StorageException>>> byKind = failures.entrySet().stream()
-                .collect(Collectors.groupingBy(e -> e.getValue() instanceof ChunkNotFoundException ? "not found"
-                        : Statuses.isTooLarge(e.getValue()) ? "too large" : "failed",
-                        LinkedHashMap::new, Collectors.toList()));
-        StringBuilder sb = new StringBuilder("GetChunks: ").append(failures.size()).append(" of ").append(requested)
-                .append(" chunk(s) were not sent");
-        byKind.forEach((kind, list) -> {
-            sb.append("; ").append(list.size()).append(' ').append(kind).append(": ");
-            sb.append(list.stream().limit(KEYS_IN_MESSAGES)
-                    .map(e -> kind.equals("not found") ? e.getKey() : e.getValue().getMessage())
-                    .collect(Collectors.joining(", ")));
-            if (list.size() > KEYS_IN_MESSAGES) {
-                sb.append(", ...");
-            }
-        });
+        Map<String, List<Map.Entry<String, StorageException>>> byKind =
+                failures.entrySet().stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        e ->
+                                                e.getValue() instanceof ChunkNotFoundException
+                                                        ? "not found"
+                                                        : Statuses.isTooLarge(e.getValue())
+                                                                ? "too large"
+                                                                : "failed",
+                                        LinkedHashMap::new,
+                                        Collectors.toList()));
+        StringBuilder sb =
+                new StringBuilder("GetChunks: ")
+                        .append(failures.size())
+                        .append(" of ")
+                        .append(requested)
+                        .append(" chunk(s) were not sent");
+        byKind.forEach(
+                (kind, list) -> {
+                    sb.append("; ").append(list.size()).append(' ').append(kind).append(": ");
+                    sb.append(
+                            list.stream()
+                                    .limit(KEYS_IN_MESSAGES)
+                                    .map(
+                                            e ->
+                                                    kind.equals("not found")
+                                                            ? e.getKey()
+                                                            : e.getValue().getMessage())
+                                    .collect(Collectors.joining(", ")));
+                    if (list.size() > KEYS_IN_MESSAGES) {
+                        sb.append(", ...");
+                    }
+                });
         return sb.toString();
     }
 
     /**
-     * Go sends only the chunk id: the table comes from the {@link ChunkTableResolver}, unless the client named it in
-     * the {@code chunkstore-chunk-table} header (the Java client does).
+     * Go sends only the chunk id: the table comes from the {@link ChunkTableResolver}, unless the
+     * client named it in the {@code chunkstore-chunk-table} header (the Java client does).
      */
     @Override
     public void deleteChunks(ChunkID request, StreamObserver<Empty> response) {
-        unary("DeleteChunks", response, () -> {
-            requireKey(request.getChunkID(), "DeleteChunks", 0);
-            ChunkClient client = chunks();
-            String named = ChunkTableHeader.current();
-            String table = named != null ? named : resolver.chunkTableFor(request.getChunkID());
-            client.deleteChunk(new ChunkLocation(request.getChunkID(), table));
-            return Empty.getDefaultInstance();
-        });
+        unary(
+                "DeleteChunks",
+                response,
+                () -> {
+                    requireKey(request.getChunkID(), "DeleteChunks", 0);
+                    ChunkClient client = chunks();
+                    String named = ChunkTableHeader.current();
+                    String table =
+                            named != null ? named : resolver.chunkTableFor(request.getChunkID());
+                    client.deleteChunk(new ChunkLocation(request.getChunkID(), table));
+                    return Empty.getDefaultInstance();
+                });
     }
 
     // ---- tables
 
     @Override
     public void listTables(Empty request, StreamObserver<ListTablesResponse> response) {
-        unary("ListTables", response, () -> ListTablesResponse.newBuilder()
-                .addAllTableNames(tables().listTables()).build());
+        unary(
+                "ListTables",
+                response,
+                () ->
+                        ListTablesResponse.newBuilder()
+                                .addAllTableNames(tables().listTables())
+                                .build());
     }
 
     @Override
     public void createTable(CreateTableRequest request, StreamObserver<Empty> response) {
-        unary("CreateTable", response, () -> {
-            tables().createTable(desc(request.getDesc(), "CreateTable"));
-            return Empty.getDefaultInstance();
-        });
+        unary(
+                "CreateTable",
+                response,
+                () -> {
+                    tables().createTable(desc(request.getDesc(), "CreateTable"));
+                    return Empty.getDefaultInstance();
+                });
     }
 
     @Override
     public void deleteTable(DeleteTableRequest request, StreamObserver<Empty> response) {
-        unary("DeleteTable", response, () -> {
-            tables().deleteTable(tableName(request.getTableName(), "DeleteTable"));
-            return Empty.getDefaultInstance();
-        });
+        unary(
+                "DeleteTable",
+                response,
+                () -> {
+                    tables().deleteTable(tableName(request.getTableName(), "DeleteTable"));
+                    return Empty.getDefaultInstance();
+                });
     }
 
     @Override
-    public void describeTable(DescribeTableRequest request, StreamObserver<DescribeTableResponse> response) {
-        unary("DescribeTable", response, () -> {
-            TableStatus status = tables().describeTable(tableName(request.getTableName(), "DescribeTable"));
-            return DescribeTableResponse.newBuilder().setDesc(ProtoMapping.toProto(status.desc()))
-                    .setIsActive(status.active()).build();
-        });
+    public void describeTable(
+            DescribeTableRequest request, StreamObserver<DescribeTableResponse> response) {
+        unary(
+                "DescribeTable",
+                response,
+                () -> {
+                    TableStatus status =
+                            tables().describeTable(
+                                            tableName(request.getTableName(), "DescribeTable"));
+                    return DescribeTableResponse.newBuilder()
+                            .setDesc(ProtoMapping.toProto(status.desc()))
+                            .setIsActive(status.active())
+                            .build();
+                });
     }
 
     @Override
     public void updateTable(UpdateTableRequest request, StreamObserver<Empty> response) {
-        unary("UpdateTable", response, () -> {
-            tables().updateTable(desc(request.getCurrent(), "UpdateTable (current)"),
-                    desc(request.getExpected(), "UpdateTable (expected)"));
-            return Empty.getDefaultInstance();
-        });
+        unary(
+                "UpdateTable",
+                response,
+                () -> {
+                    tables().updateTable(
+                                    desc(request.getCurrent(), "UpdateTable (current)"),
+                                    desc(request.getExpected(), "UpdateTable (expected)"));
+                    return Empty.getDefaultInstance();
+                });
     }
 
     private static TableDesc desc(io.chunkstore.grpc.proto.TableDesc d, String rpc) {
@@ -405,53 +520,70 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     // ---- plumbing
 
     private <T> void unary(String rpc, StreamObserver<T> response, Supplier<T> body) {
-        onWorker(rpc, response, () -> {
-            T result;
-            try {
-                result = body.get();
-            } catch (RuntimeException | Error e) {
-                fail(rpc, response, e, null);
-                return;
-            }
-            response.onNext(result);
-            response.onCompleted();
-        });
+        onWorker(
+                rpc,
+                response,
+                () -> {
+                    T result;
+                    try {
+                        result = body.get();
+                    } catch (RuntimeException | Error e) {
+                        fail(rpc, response, e, null);
+                        return;
+                    }
+                    response.onNext(result);
+                    response.onCompleted();
+                });
     }
 
     /**
-     * Runs {@code work} on a worker thread, in the call's gRPC context (which carries the chunk-table header and the
-     * deadline); when the server is shutting down the call ends UNAVAILABLE.
+     * Runs {@code work} on a worker thread, in the call's gRPC context (which carries the
+     * chunk-table header and the deadline); when the server is shutting down the call ends
+     * UNAVAILABLE.
      */
     private void onWorker(String rpc, StreamObserver<?> response, Runnable work) {
         try {
             worker.execute(Context.current().wrap(work));
         } catch (RejectedExecutionException e) {
-            fail(rpc, response, new UnavailableException("the grpc_store server is shutting down", e), null);
+            fail(
+                    rpc,
+                    response,
+                    new UnavailableException("the grpc_store server is shutting down", e),
+                    null);
         }
     }
 
     private <T> void stream(String rpc, FlowControlledSender<T> sender, Runnable work) {
-        onWorker(rpc, sender.call(), () -> {
-            try {
-                work.run();
-            } catch (RuntimeException | Error e) {
-                if (sender.cancelled()) {
-                    log.debug("grpc_store {} stopped after the call was cancelled: {}", rpc, Statuses.describe(e));
-                } else {
-                    fail(rpc, sender.call(), e, null);
-                }
-            }
-        });
+        onWorker(
+                rpc,
+                sender.call(),
+                () -> {
+                    try {
+                        work.run();
+                    } catch (RuntimeException | Error e) {
+                        if (sender.cancelled()) {
+                            log.debug(
+                                    "grpc_store {} stopped after the call was cancelled: {}",
+                                    rpc,
+                                    Statuses.describe(e));
+                        } else {
+                            fail(rpc, sender.call(), e, null);
+                        }
+                    }
+                });
     }
 
-    /** Ends a call with the status for the error, and writes the one log line of the failed call. */
-    private static void fail(String rpc, StreamObserver<?> response, Throwable error, String description) {
+    /**
+     * Ends a call with the status for the error, and writes the one log line of the failed call.
+     */
+    private static void fail(
+            String rpc, StreamObserver<?> response, Throwable error, String description) {
         StatusRuntimeException status = Statuses.toStatus(error, description);
         Status.Code code = status.getStatus().getCode();
         String cause = Statuses.describe(Statuses.unwrap(error));
         switch (code) {
-            case INTERNAL, UNKNOWN, DATA_LOSS -> log.error("grpc_store {} failed with {}: {}", rpc, code, cause,
-                    error);
+            case INTERNAL, UNKNOWN, DATA_LOSS ->
+                    log.error("grpc_store {} failed with {}: {}", rpc, code, cause, error);
             case INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION, UNIMPLEMENTED ->
                     log.info("grpc_store {} failed with {}: {}", rpc, code, cause);
             default -> log.warn("grpc_store {} failed with {}: {}", rpc, code, cause);

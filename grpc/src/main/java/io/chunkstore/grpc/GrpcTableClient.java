@@ -15,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@link TableClient} over the grpc_store protocol; see {@link GrpcStoreClient}. Descriptions map 1:1 except the
- * auto-scaling settings, which the protocol does not carry (they come back disabled).
+ * {@link TableClient} over the grpc_store protocol; see {@link GrpcStoreClient}. Descriptions map
+ * 1:1 except the auto-scaling settings, which the protocol does not carry (they come back
+ * disabled).
  */
 final class GrpcTableClient implements TableClient {
     private final Calls calls;
@@ -28,8 +29,11 @@ final class GrpcTableClient implements TableClient {
     @Override
     public List<String> listTables() {
         try {
-            List<String> names = new ArrayList<>(calls.unary().listTables(Empty.getDefaultInstance())
-                    .getTableNamesList());
+            List<String> names =
+                    new ArrayList<>(
+                            calls.unary()
+                                    .listTables(Empty.getDefaultInstance())
+                                    .getTableNamesList());
             names.sort(null);
             return names;
         } catch (StatusRuntimeException e) {
@@ -40,7 +44,11 @@ final class GrpcTableClient implements TableClient {
     @Override
     public void createTable(TableDesc desc) {
         try {
-            calls.unary().createTable(CreateTableRequest.newBuilder().setDesc(ProtoMapping.toProto(desc)).build());
+            calls.unary()
+                    .createTable(
+                            CreateTableRequest.newBuilder()
+                                    .setDesc(ProtoMapping.toProto(desc))
+                                    .build());
         } catch (StatusRuntimeException e) {
             throw Statuses.toException(e, "CreateTable", Statuses.Call.TABLES, desc.name());
         }
@@ -58,8 +66,10 @@ final class GrpcTableClient implements TableClient {
     @Override
     public TableStatus describeTable(String name) {
         try {
-            DescribeTableResponse r = calls.unary()
-                    .describeTable(DescribeTableRequest.newBuilder().setTableName(name).build());
+            DescribeTableResponse r =
+                    calls.unary()
+                            .describeTable(
+                                    DescribeTableRequest.newBuilder().setTableName(name).build());
             return new TableStatus(ProtoMapping.fromProto(r.getDesc()), r.getIsActive());
         } catch (StatusRuntimeException e) {
             throw Statuses.toException(e, "DescribeTable", Statuses.Call.TABLES, name);
@@ -69,8 +79,12 @@ final class GrpcTableClient implements TableClient {
     @Override
     public void updateTable(TableDesc current, TableDesc expected) {
         try {
-            calls.unary().updateTable(UpdateTableRequest.newBuilder().setCurrent(ProtoMapping.toProto(current))
-                    .setExpected(ProtoMapping.toProto(expected)).build());
+            calls.unary()
+                    .updateTable(
+                            UpdateTableRequest.newBuilder()
+                                    .setCurrent(ProtoMapping.toProto(current))
+                                    .setExpected(ProtoMapping.toProto(expected))
+                                    .build());
         } catch (StatusRuntimeException e) {
             throw Statuses.toException(e, "UpdateTable", Statuses.Call.TABLES, current.name());
         }
@@ -78,6 +92,5 @@ final class GrpcTableClient implements TableClient {
 
     /** Does nothing: the channel belongs to the {@link GrpcStoreClient}. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -8,12 +8,14 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Packs the items of a streamed response (index rows, chunks) into messages whose encoded size never exceeds
- * {@code maxBytes}: the Go client receives with grpc-go's default 4 MiB limit per message. Sizes are computed exactly
- * (each item is field 1 of its response message), so a message may fill the limit to the byte.
+ * Packs the items of a streamed response (index rows, chunks) into messages whose encoded size
+ * never exceeds {@code maxBytes}: the Go client receives with grpc-go's default 4 MiB limit per
+ * message. Sizes are computed exactly (each item is field 1 of its response message), so a message
+ * may fill the limit to the byte.
  *
- * <p>A message is sent when the next item would not fit, when at least {@code targetBytes} are buffered and the
- * producer reaches a page boundary ({@link #flushIfAtTarget}), and at the end ({@link #flush}). Not thread-safe.
+ * <p>A message is sent when the next item would not fit, when at least {@code targetBytes} are
+ * buffered and the producer reaches a page boundary ({@link #flushIfAtTarget}), and at the end
+ * ({@link #flush}). Not thread-safe.
  *
  * @param <E> the repeated item
  * @param <R> the response message
@@ -27,7 +29,8 @@ final class MessageBatcher<E extends MessageLite, R> {
     private long bytes;
 
     /**
-     * @param send sends one message; returns false when the call is gone (the batcher then reports false too)
+     * @param send sends one message; returns false when the call is gone (the batcher then reports
+     *     false too)
      */
     MessageBatcher(int maxBytes, int targetBytes, Function<List<E>, R> wrap, Predicate<R> send) {
         this.maxBytes = maxBytes;
@@ -42,8 +45,8 @@ final class MessageBatcher<E extends MessageLite, R> {
     }
 
     /**
-     * Splits items into groups whose messages stay within {@code maxBytes}; an item too large for any group travels
-     * alone (the receiver decides). Every group holds at least one item.
+     * Splits items into groups whose messages stay within {@code maxBytes}; an item too large for
+     * any group travels alone (the receiver decides). Every group holds at least one item.
      */
     static <T extends MessageLite> List<List<T>> split(List<T> items, int maxBytes) {
         List<List<T>> groups = new ArrayList<>();
@@ -75,13 +78,14 @@ final class MessageBatcher<E extends MessageLite, R> {
     }
 
     /**
-     * Adds an item that {@link #fitsAlone fits alone}, first sending what is buffered when the item would not fit
-     * beside it. Returns false when a send failed because the call is gone.
+     * Adds an item that {@link #fitsAlone fits alone}, first sending what is buffered when the item
+     * would not fit beside it. Returns false when a send failed because the call is gone.
      */
     boolean add(E item) {
         int size = fieldSize(item);
         if (size > maxBytes) {
-            throw new IllegalArgumentException("item of " + size + " bytes exceeds the message limit " + maxBytes);
+            throw new IllegalArgumentException(
+                    "item of " + size + " bytes exceeds the message limit " + maxBytes);
         }
         if (bytes + size > maxBytes && !flush()) {
             return false;

@@ -16,10 +16,12 @@ import io.chunkstore.spi.TableDesc;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Conversions between the SPI's value types and the protocol's messages (both directions, 1:1 where possible). */
+/**
+ * Conversions between the SPI's value types and the protocol's messages (both directions, 1:1 where
+ * possible).
+ */
 final class ProtoMapping {
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     static ByteString bytes(byte[] b) {
         return b == null || b.length == 0 ? ByteString.EMPTY : ByteString.copyFrom(b);
@@ -43,14 +45,29 @@ final class ProtoMapping {
      */
     static IndexEntry fromProto(io.chunkstore.grpc.proto.IndexEntry e, String rpc, int position) {
         if (e.getTableName().isEmpty()) {
-            throw new InvalidRequestException(rpc + ": index entry " + position + " (hash value " + e.getHashValue()
-                    + ") has no table name");
+            throw new InvalidRequestException(
+                    rpc
+                            + ": index entry "
+                            + position
+                            + " (hash value "
+                            + e.getHashValue()
+                            + ") has no table name");
         }
         if (e.getRangeValue().isEmpty()) {
-            throw new InvalidRequestException(rpc + ": index entry " + position + " (table " + e.getTableName()
-                    + ", hash value " + e.getHashValue() + ") has no range value");
+            throw new InvalidRequestException(
+                    rpc
+                            + ": index entry "
+                            + position
+                            + " (table "
+                            + e.getTableName()
+                            + ", hash value "
+                            + e.getHashValue()
+                            + ") has no range value");
         }
-        return new IndexEntry(e.getTableName(), e.getHashValue(), e.getRangeValue().toByteArray(),
+        return new IndexEntry(
+                e.getTableName(),
+                e.getHashValue(),
+                e.getRangeValue().toByteArray(),
                 e.getValue().toByteArray());
     }
 
@@ -65,7 +82,9 @@ final class ProtoMapping {
                 .build();
     }
 
-    /** @throws io.chunkstore.spi.InvalidQueryException for no table, or both a prefix and a start */
+    /**
+     * @throws io.chunkstore.spi.InvalidQueryException for no table, or both a prefix and a start
+     */
     static IndexQuery fromProto(QueryIndexRequest r) {
         return IndexQuery.builder(r.getTableName(), r.getHashValue())
                 .rangeValuePrefix(r.getRangeValuePrefix().toByteArray())
@@ -92,13 +111,21 @@ final class ProtoMapping {
     // ---- chunks
 
     /**
-     * A chunk with its bytes, which the message shares rather than copies (chunks are up to megabytes, and a copy
-     * per message was a measurable part of a GetChunks; see docs/benchmarks.md): the bytes of an {@link EncodedChunk}
-     * are not changed once it exists, and a request is serialized before the call that sends it returns.
+     * A chunk with its bytes, which the message shares rather than copies (chunks are up to
+     * megabytes, and a copy per message was a measurable part of a GetChunks; see
+     * docs/benchmarks.md): the bytes of an {@link EncodedChunk} are not changed once it exists, and
+     * a request is serialized before the call that sends it returns.
      */
     static Chunk toProto(EncodedChunk c) {
-        ByteString encoded = c.encoded().length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(c.encoded());
-        return Chunk.newBuilder().setEncoded(encoded).setKey(c.key()).setTableName(c.tableName()).build();
+        ByteString encoded =
+                c.encoded().length == 0
+                        ? ByteString.EMPTY
+                        : UnsafeByteOperations.unsafeWrap(c.encoded());
+        return Chunk.newBuilder()
+                .setEncoded(encoded)
+                .setKey(c.key())
+                .setTableName(c.tableName())
+                .build();
     }
 
     /** A chunk of a GetChunks request: key and table only ("send buf as nil", as Go does). */
@@ -128,7 +155,13 @@ final class ProtoMapping {
     }
 
     static TableDesc fromProto(io.chunkstore.grpc.proto.TableDesc d) {
-        return new TableDesc(d.getName(), d.getUseOnDemandIOMode(), d.getProvisionedRead(), d.getProvisionedWrite(),
-                d.getTagsMap(), AutoScalingConfig.DISABLED, AutoScalingConfig.DISABLED);
+        return new TableDesc(
+                d.getName(),
+                d.getUseOnDemandIOMode(),
+                d.getProvisionedRead(),
+                d.getProvisionedWrite(),
+                d.getTagsMap(),
+                AutoScalingConfig.DISABLED,
+                AutoScalingConfig.DISABLED);
     }
 }

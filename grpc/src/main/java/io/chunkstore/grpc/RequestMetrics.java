@@ -15,16 +15,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Request metrics of the grpc_store service, per RPC, in Micrometer (Prometheus names shown for namespace
- * {@code ns}):
+ * Request metrics of the grpc_store service, per RPC, in Micrometer (Prometheus names shown for
+ * namespace {@code ns}):
+ *
  * <ul>
- *   <li>{@code ns_grpc_store_request_duration_seconds{method,status_code}}: a histogram of call durations with
- *       Cortex's buckets (1 ms × 4^n, 9 buckets, like {@code cortex_cassandra_request_duration_seconds}); {@code method}
- *       is the RPC name ({@code QueryIndex}), {@code status_code} the gRPC code name ({@code OK},
- *       {@code NOT_FOUND}, {@code CANCELLED} when the client went away, ...);</li>
- *   <li>{@code ns_grpc_store_stream_message_size_bytes{method}}: a summary of the size of every streamed response
- *       message (QueryIndex, GetChunks): its count is the number of messages, its max shows how close they come to
- *       the 4 MiB limit.</li>
+ *   <li>{@code ns_grpc_store_request_duration_seconds{method,status_code}}: a histogram of call
+ *       durations with Cortex's buckets (1 ms × 4^n, 9 buckets, like {@code
+ *       cortex_cassandra_request_duration_seconds}); {@code method} is the RPC name ({@code
+ *       QueryIndex}), {@code status_code} the gRPC code name ({@code OK}, {@code NOT_FOUND}, {@code
+ *       CANCELLED} when the client went away, ...);
+ *   <li>{@code ns_grpc_store_stream_message_size_bytes{method}}: a summary of the size of every
+ *       streamed response message (QueryIndex, GetChunks): its count is the number of messages, its
+ *       max shows how close they come to the 4 MiB limit.
  * </ul>
  */
 final class RequestMetrics implements ServerInterceptor {
@@ -61,20 +63,21 @@ final class RequestMetrics implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-            ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         long start = System.nanoTime();
         String method = call.getMethodDescriptor().getBareMethodName();
         AtomicBoolean recorded = new AtomicBoolean();
-        ServerCall<Q, R> timed = new SimpleForwardingServerCall<>(call) {
-            @Override
-            public void close(Status status, Metadata trailers) {
-                if (recorded.compareAndSet(false, true)) {
-                    record(method, status.getCode(), System.nanoTime() - start);
-                }
-                super.close(status, trailers);
-            }
-        };
+        ServerCall<Q, R> timed =
+                new SimpleForwardingServerCall<>(call) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        if (recorded.compareAndSet(false, true)) {
+                            record(method, status.getCode(), System.nanoTime() - start);
+                        }
+                        super.close(status, trailers);
+                    }
+                };
         return new SimpleForwardingServerCallListener<>(next.startCall(timed, headers)) {
             @Override
             public void onCancel() {

@@ -22,38 +22,52 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The error mapping of the protocol, both ways. Server side, every SPI error becomes a status code a client can act
- * on (see {@link #code}); client side, every status code becomes the SPI's typed error again (see
- * {@link #toException}). Three optional trailers carry what a code alone cannot: the missing table of a NOT_FOUND,
- * the keys of chunks too large to stream, and the chunks a partial PutChunks did not write. Go clients ignore them.
+ * The error mapping of the protocol, both ways. Server side, every SPI error becomes a status code
+ * a client can act on (see {@link #code}); client side, every status code becomes the SPI's typed
+ * error again (see {@link #toException}). Three optional trailers carry what a code alone cannot:
+ * the missing table of a NOT_FOUND, the keys of chunks too large to stream, and the chunks a
+ * partial PutChunks did not write. Go clients ignore them.
  */
 final class Statuses {
     /** Trailer naming the table of a {@link TableNotFoundException}. */
     static final Metadata.Key<String> MISSING_TABLE =
             Metadata.Key.of("chunkstore-missing-table", Metadata.ASCII_STRING_MARSHALLER);
-    /** Trailer (one value per chunk, UTF-8) naming each chunk too large for one response message. */
+
+    /**
+     * Trailer (one value per chunk, UTF-8) naming each chunk too large for one response message.
+     */
     static final Metadata.Key<byte[]> TOO_LARGE_CHUNK =
             Metadata.Key.of("chunkstore-too-large-chunk-bin", Metadata.BINARY_BYTE_MARSHALLER);
+
     /**
-     * Trailer (one value per chunk, UTF-8) naming every chunk of a PutChunks that was not written when the store
-     * wrote the others ({@link ChunkWriteException}); absent when they are too many to list, and the client then
-     * counts the whole request as not written.
+     * Trailer (one value per chunk, UTF-8) naming every chunk of a PutChunks that was not written
+     * when the store wrote the others ({@link ChunkWriteException}); absent when they are too many
+     * to list, and the client then counts the whole request as not written.
      */
     static final Metadata.Key<byte[]> NOT_WRITTEN_CHUNK =
             Metadata.Key.of("chunkstore-not-written-chunk-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
-    /** Descriptions travel in a header; keep them well under the 8 KiB grpc-java reads by default. */
+    /**
+     * Descriptions travel in a header; keep them well under the 8 KiB grpc-java reads by default.
+     */
     static final int MAX_DESCRIPTION = 2000;
-    /** At most this many too-large keys in the trailer (they are rare; the header must stay small). */
+
+    /**
+     * At most this many too-large keys in the trailer (they are rare; the header must stay small).
+     */
     static final int MAX_TOO_LARGE_KEYS = 20;
-    /** At most this many not-written keys in the trailer (Cortex keys are about 60 bytes; 8 KiB of headers). */
+
+    /**
+     * At most this many not-written keys in the trailer (Cortex keys are about 60 bytes; 8 KiB of
+     * headers).
+     */
     static final int MAX_NOT_WRITTEN_KEYS = 40;
 
-    private Statuses() {
-    }
+    private Statuses() {}
 
     static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
@@ -61,20 +75,24 @@ final class Statuses {
 
     /**
      * The status code for an error raised while serving a call.
+     *
      * <ul>
-     *   <li>{@link InvalidRequestException} (incl. {@link InvalidQueryException}), an unparsable chunk key: INVALID_ARGUMENT</li>
-     *   <li>{@link NotFoundException} (table, chunk, object): NOT_FOUND</li>
-     *   <li>{@link ThrottledException}: RESOURCE_EXHAUSTED</li>
-     *   <li>{@link UnavailableException}, and any other retryable {@link StorageException}: UNAVAILABLE</li>
-     *   <li>{@link ChunkFetchException}: NOT_FOUND when every failure is a missing chunk; else the code of the first
-     *       failure that is neither missing nor too large; else FAILED_PRECONDITION</li>
-     *   <li>a chunk or row too large for one message ({@link InvalidChunkException} {@code TOO_LARGE},
-     *       {@link MessageTooLargeException}): FAILED_PRECONDITION</li>
-     *   <li>other {@link InvalidChunkException}: DATA_LOSS</li>
-     *   <li>{@link IndexWriteException}: its cause's code</li>
-     *   <li>{@link ChunkWriteException}: the code of its first not-written chunk's error</li>
-     *   <li>{@link UnsupportedOperationException} (the store lacks that client): UNIMPLEMENTED</li>
-     *   <li>anything else: INTERNAL</li>
+     *   <li>{@link InvalidRequestException} (incl. {@link InvalidQueryException}), an unparsable
+     *       chunk key: INVALID_ARGUMENT
+     *   <li>{@link NotFoundException} (table, chunk, object): NOT_FOUND
+     *   <li>{@link ThrottledException}: RESOURCE_EXHAUSTED
+     *   <li>{@link UnavailableException}, and any other retryable {@link StorageException}:
+     *       UNAVAILABLE
+     *   <li>{@link ChunkFetchException}: NOT_FOUND when every failure is a missing chunk; else the
+     *       code of the first failure that is neither missing nor too large; else
+     *       FAILED_PRECONDITION
+     *   <li>a chunk or row too large for one message ({@link InvalidChunkException} {@code
+     *       TOO_LARGE}, {@link MessageTooLargeException}): FAILED_PRECONDITION
+     *   <li>other {@link InvalidChunkException}: DATA_LOSS
+     *   <li>{@link IndexWriteException}: its cause's code
+     *   <li>{@link ChunkWriteException}: the code of its first not-written chunk's error
+     *   <li>{@link UnsupportedOperationException} (the store lacks that client): UNIMPLEMENTED
+     *   <li>anything else: INTERNAL
      * </ul>
      */
     static Status.Code code(Throwable t) {
@@ -141,46 +159,75 @@ final class Statuses {
     }
 
     static boolean isTooLarge(Throwable e) {
-        return e instanceof InvalidChunkException c && c.reason() == InvalidChunkException.Reason.TOO_LARGE;
+        return e instanceof InvalidChunkException c
+                && c.reason() == InvalidChunkException.Reason.TOO_LARGE;
     }
 
-    /** The status (code, description, cause) and the trailers for an error raised while serving a call. */
+    /**
+     * The status (code, description, cause) and the trailers for an error raised while serving a
+     * call.
+     */
     static StatusRuntimeException toStatus(Throwable t) {
         return toStatus(t, null);
     }
 
-    /** As {@link #toStatus(Throwable)}, with a description of the caller's own instead of the error's message. */
+    /**
+     * As {@link #toStatus(Throwable)}, with a description of the caller's own instead of the
+     * error's message.
+     */
     static StatusRuntimeException toStatus(Throwable t, String descriptionOrNull) {
         t = unwrap(t);
         if (t instanceof StatusRuntimeException s) {
             return s;
         }
         Metadata trailers = new Metadata();
-        if (t instanceof TableNotFoundException m && m.tableName() != null && isAscii(m.tableName())) {
+        if (t instanceof TableNotFoundException m
+                && m.tableName() != null
+                && isAscii(m.tableName())) {
             trailers.put(MISSING_TABLE, m.tableName());
         }
-        if (t instanceof IndexWriteException w && w.getCause() instanceof TableNotFoundException m
-                && m.tableName() != null && isAscii(m.tableName())) {
+        if (t instanceof IndexWriteException w
+                && w.getCause() instanceof TableNotFoundException m
+                && m.tableName() != null
+                && isAscii(m.tableName())) {
             trailers.put(MISSING_TABLE, m.tableName());
         }
         if (isTooLarge(t) && ((InvalidChunkException) t).key() != null) {
-            trailers.put(TOO_LARGE_CHUNK, ((InvalidChunkException) t).key().getBytes(StandardCharsets.UTF_8));
+            trailers.put(
+                    TOO_LARGE_CHUNK,
+                    ((InvalidChunkException) t).key().getBytes(StandardCharsets.UTF_8));
         }
         if (t instanceof ChunkWriteException w && w.notWritten().size() <= MAX_NOT_WRITTEN_KEYS) {
-            w.keys().forEach(k -> trailers.put(NOT_WRITTEN_CHUNK, k.getBytes(StandardCharsets.UTF_8)));
+            w.keys()
+                    .forEach(
+                            k ->
+                                    trailers.put(
+                                            NOT_WRITTEN_CHUNK, k.getBytes(StandardCharsets.UTF_8)));
         }
         if (t instanceof ChunkFetchException f) {
-            f.failures().entrySet().stream().filter(e -> isTooLarge(e.getValue())).limit(MAX_TOO_LARGE_KEYS)
-                    .forEach(e -> trailers.put(TOO_LARGE_CHUNK, e.getKey().getBytes(StandardCharsets.UTF_8)));
+            f.failures().entrySet().stream()
+                    .filter(e -> isTooLarge(e.getValue()))
+                    .limit(MAX_TOO_LARGE_KEYS)
+                    .forEach(
+                            e ->
+                                    trailers.put(
+                                            TOO_LARGE_CHUNK,
+                                            e.getKey().getBytes(StandardCharsets.UTF_8)));
         }
-        String description = descriptionOrNull != null ? descriptionOrNull
-                : t.getMessage() == null ? t.getClass().getName() : t.getMessage();
-        return Status.fromCode(code(t)).withDescription(truncate(description)).withCause(t)
+        String description =
+                descriptionOrNull != null
+                        ? descriptionOrNull
+                        : t.getMessage() == null ? t.getClass().getName() : t.getMessage();
+        return Status.fromCode(code(t))
+                .withDescription(truncate(description))
+                .withCause(t)
                 .asRuntimeException(trailers);
     }
 
     static String truncate(String s) {
-        return s.length() <= MAX_DESCRIPTION ? s : s.substring(0, MAX_DESCRIPTION) + "... (truncated)";
+        return s.length() <= MAX_DESCRIPTION
+                ? s
+                : s.substring(0, MAX_DESCRIPTION) + "... (truncated)";
     }
 
     private static boolean isAscii(String s) {
@@ -191,7 +238,9 @@ final class Statuses {
     static String describe(Throwable t) {
         StringBuilder sb = new StringBuilder();
         int depth = 0;
-        for (Throwable c = t; c != null && depth < 5; c = c.getCause() == c ? null : c.getCause(), depth++) {
+        for (Throwable c = t;
+                c != null && depth < 5;
+                c = c.getCause() == c ? null : c.getCause(), depth++) {
             if (depth > 0) {
                 sb.append("; caused by ");
             }
@@ -204,48 +253,70 @@ final class Statuses {
 
     /** What the client was doing, for messages and for the type of error to raise. */
     enum Call {
-        INDEX_WRITE, INDEX_QUERY, CHUNKS, TABLES
+        INDEX_WRITE,
+        INDEX_QUERY,
+        CHUNKS,
+        TABLES
     }
 
     /**
-     * The SPI error for a failed call: INVALID_ARGUMENT → {@link InvalidRequestException} ({@link InvalidQueryException}
-     * for queries), NOT_FOUND → {@link TableNotFoundException} when the table is known (trailer or argument), else
-     * {@link NotFoundException}, RESOURCE_EXHAUSTED → {@link ThrottledException}, UNAVAILABLE / DEADLINE_EXCEEDED /
-     * ABORTED / CANCELLED → {@link UnavailableException}, anything else → {@link StorageException} (also a
-     * RESOURCE_EXHAUSTED that is a message size limit, not throttling).
+     * The SPI error for a failed call: INVALID_ARGUMENT → {@link InvalidRequestException} ({@link
+     * InvalidQueryException} for queries), NOT_FOUND → {@link TableNotFoundException} when the
+     * table is known (trailer or argument), else {@link NotFoundException}, RESOURCE_EXHAUSTED →
+     * {@link ThrottledException}, UNAVAILABLE / DEADLINE_EXCEEDED / ABORTED / CANCELLED → {@link
+     * UnavailableException}, anything else → {@link StorageException} (also a RESOURCE_EXHAUSTED
+     * that is a message size limit, not throttling).
      *
      * @param table the table the call was about, when there is exactly one (or null)
      */
-    static StorageException toException(StatusRuntimeException e, String rpc, Call call, String table) {
+    static StorageException toException(
+            StatusRuntimeException e, String rpc, Call call, String table) {
         Status s = e.getStatus();
         String desc = s.getDescription() == null ? "" : s.getDescription();
-        String message = "grpc_store " + rpc + " failed with " + s.getCode() + (desc.isEmpty() ? "" : ": " + desc);
+        String message =
+                "grpc_store "
+                        + rpc
+                        + " failed with "
+                        + s.getCode()
+                        + (desc.isEmpty() ? "" : ": " + desc);
         Metadata trailers = e.getTrailers();
         return switch (s.getCode()) {
-            case INVALID_ARGUMENT -> call == Call.INDEX_QUERY ? new InvalidQueryException(message, e)
-                    : new InvalidRequestException(message, e);
+            case INVALID_ARGUMENT ->
+                    call == Call.INDEX_QUERY
+                            ? new InvalidQueryException(message, e)
+                            : new InvalidRequestException(message, e);
             case NOT_FOUND -> {
                 String missing = trailers == null ? null : trailers.get(MISSING_TABLE);
-                if (missing == null && call == Call.INDEX_QUERY || missing == null && call == Call.TABLES) {
+                if (missing == null && call == Call.INDEX_QUERY
+                        || missing == null && call == Call.TABLES) {
                     missing = table;
                 }
-                yield missing != null ? new TableNotFoundException(missing, e) : new NotFoundException(message, e);
+                yield missing != null
+                        ? new TableNotFoundException(missing, e)
+                        : new NotFoundException(message, e);
             }
-            case RESOURCE_EXHAUSTED -> isMessageSizeLimit(desc)
-                    ? new StorageException(message + " (a message exceeded a gRPC size limit: raise the receiver's"
-                            + " max message size, or lower the sender's; retrying cannot help)", e)
-                    : new ThrottledException(message, e);
-            case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, CANCELLED -> new UnavailableException(message, e);
+            case RESOURCE_EXHAUSTED ->
+                    isMessageSizeLimit(desc)
+                            ? new StorageException(
+                                    message
+                                            + " (a message exceeded a gRPC size limit: raise the receiver's"
+                                            + " max message size, or lower the sender's; retrying cannot help)",
+                                    e)
+                            : new ThrottledException(message, e);
+            case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, CANCELLED ->
+                    new UnavailableException(message, e);
             default -> new StorageException(message, e);
         };
     }
 
     /**
-     * gRPC reports a message over the receiver's size limit as RESOURCE_EXHAUSTED too (grpc-java "gRPC message
-     * exceeds maximum size", grpc-go "received message larger than max"); that is no throttling.
+     * gRPC reports a message over the receiver's size limit as RESOURCE_EXHAUSTED too (grpc-java
+     * "gRPC message exceeds maximum size", grpc-go "received message larger than max"); that is no
+     * throttling.
      */
     static boolean isMessageSizeLimit(String description) {
-        return description.contains("exceeds maximum size") || description.contains("larger than max");
+        return description.contains("exceeds maximum size")
+                || description.contains("larger than max");
     }
 
     /** The keys named by the too-large trailer of a failed GetChunks or PutChunks. */

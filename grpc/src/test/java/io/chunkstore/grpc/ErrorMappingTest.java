@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
-import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.grpc.proto.Chunk;
 import io.chunkstore.grpc.proto.ChunkID;
 import io.chunkstore.grpc.proto.CreateTableRequest;
@@ -36,6 +35,7 @@ import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.ThrottledException;
 import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.support.ForwardingChunkClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -51,10 +51,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Status codes a client can act on, both ways: each SPI error raised by the backend reaches the wire as its code and
- * message (raw stub) and comes back out of the Java client as the same type of error. Malformed requests get
- * INVALID_ARGUMENT and the server keeps serving; the empty WriteIndex / DeleteIndex of every Go batch write never
- * reach the backend.
+ * Status codes a client can act on, both ways: each SPI error raised by the backend reaches the
+ * wire as its code and message (raw stub) and comes back out of the Java client as the same type of
+ * error. Malformed requests get INVALID_ARGUMENT and the server keeps serving; the empty WriteIndex
+ * / DeleteIndex of every Go batch write never reach the backend.
  */
 class ErrorMappingTest {
 
@@ -119,46 +119,85 @@ class ErrorMappingTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static TestHarness throwing(ThrowingBackend b) {
-        return TestHarness.start(s -> s.indexClient(b).chunkClient(b).tableClient(b).storeName("throwing"));
+        return TestHarness.start(
+                s -> s.indexClient(b).chunkClient(b).tableClient(b).storeName("throwing"));
     }
 
     static Stream<Arguments> errors() {
         return Stream.of(
-                Arguments.of((Supplier<RuntimeException>) () -> new InvalidRequestException("bad argument x"),
-                        Status.Code.INVALID_ARGUMENT, InvalidRequestException.class),
-                Arguments.of((Supplier<RuntimeException>) () -> new TableNotFoundException("index_42"),
-                        Status.Code.NOT_FOUND, TableNotFoundException.class),
-                Arguments.of((Supplier<RuntimeException>) () -> new ThrottledException("slow down x"),
-                        Status.Code.RESOURCE_EXHAUSTED, ThrottledException.class),
-                Arguments.of((Supplier<RuntimeException>) () -> new UnavailableException("cassandra timed out x"),
-                        Status.Code.UNAVAILABLE, UnavailableException.class),
-                Arguments.of((Supplier<RuntimeException>) () -> new IllegalStateException("bug x"),
-                        Status.Code.INTERNAL, StorageException.class),
-                Arguments.of((Supplier<RuntimeException>) () -> new UnsupportedOperationException("no such thing x"),
-                        Status.Code.UNIMPLEMENTED, StorageException.class));
+                Arguments.of(
+                        (Supplier<RuntimeException>)
+                                () -> new InvalidRequestException("bad argument x"),
+                        Status.Code.INVALID_ARGUMENT,
+                        InvalidRequestException.class),
+                Arguments.of(
+                        (Supplier<RuntimeException>) () -> new TableNotFoundException("index_42"),
+                        Status.Code.NOT_FOUND,
+                        TableNotFoundException.class),
+                Arguments.of(
+                        (Supplier<RuntimeException>) () -> new ThrottledException("slow down x"),
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        ThrottledException.class),
+                Arguments.of(
+                        (Supplier<RuntimeException>)
+                                () -> new UnavailableException("cassandra timed out x"),
+                        Status.Code.UNAVAILABLE,
+                        UnavailableException.class),
+                Arguments.of(
+                        (Supplier<RuntimeException>) () -> new IllegalStateException("bug x"),
+                        Status.Code.INTERNAL,
+                        StorageException.class),
+                Arguments.of(
+                        (Supplier<RuntimeException>)
+                                () -> new UnsupportedOperationException("no such thing x"),
+                        Status.Code.UNIMPLEMENTED,
+                        StorageException.class));
     }
 
     @ParameterizedTest
     @MethodSource("errors")
-    void backendErrorsReachTheWireAsTheirCodeAndComeBackTyped(Supplier<RuntimeException> error, Status.Code code,
-            Class<? extends StorageException> type) throws Exception {
+    void backendErrorsReachTheWireAsTheirCodeAndComeBackTyped(
+            Supplier<RuntimeException> error,
+            Status.Code code,
+            Class<? extends StorageException> type)
+            throws Exception {
         ThrowingBackend b = new ThrowingBackend();
         b.error = error;
         String message = error.get().getMessage();
         try (TestHarness h = throwing(b)) {
             // Raw: the code and the message on the wire.
-            List<Runnable> rawCalls = List.of(
-                    () -> h.raw.writeIndex(WriteIndexRequest.newBuilder().addWrites(entry("t", "r")).build()),
-                    () -> drain(h.raw.queryIndex(QueryIndexRequest.newBuilder().setTableName("t").build())),
-                    () -> h.raw.putChunks(PutChunksRequest.newBuilder().addChunks(chunk("u/k", "x")).build()),
-                    () -> drain(h.raw.getChunks(GetChunksRequest.newBuilder().addChunks(chunk("u/k", "")).build())),
-                    () -> h.raw.deleteChunks(ChunkID.newBuilder().setChunkID("u/k").build()),
-                    () -> h.raw.listTables(Empty.getDefaultInstance()));
+            List<Runnable> rawCalls =
+                    List.of(
+                            () ->
+                                    h.raw.writeIndex(
+                                            WriteIndexRequest.newBuilder()
+                                                    .addWrites(entry("t", "r"))
+                                                    .build()),
+                            () ->
+                                    drain(
+                                            h.raw.queryIndex(
+                                                    QueryIndexRequest.newBuilder()
+                                                            .setTableName("t")
+                                                            .build())),
+                            () ->
+                                    h.raw.putChunks(
+                                            PutChunksRequest.newBuilder()
+                                                    .addChunks(chunk("u/k", "x"))
+                                                    .build()),
+                            () ->
+                                    drain(
+                                            h.raw.getChunks(
+                                                    GetChunksRequest.newBuilder()
+                                                            .addChunks(chunk("u/k", ""))
+                                                            .build())),
+                            () ->
+                                    h.raw.deleteChunks(
+                                            ChunkID.newBuilder().setChunkID("u/k").build()),
+                            () -> h.raw.listTables(Empty.getDefaultInstance()));
             for (Runnable call : rawCalls) {
                 StatusRuntimeException e = (StatusRuntimeException) catchThrowable(call::run);
                 assertThat(e).isNotNull();
@@ -167,22 +206,61 @@ class ErrorMappingTest {
             }
 
             // Client: the same type again.
-            assertThat(catchThrowable(() -> h.client.indexClient().queryPages(List.of(IndexQuery.row("t", "h")),
-                    (q, p) -> true))).isInstanceOf(type == InvalidRequestException.class ? InvalidQueryException.class
-                    : type);
-            assertThat(catchThrowable(() -> h.client.tableClient().listTables())).isInstanceOf(type);
-            assertThat(catchThrowable(() -> h.client.chunkClient().putChunks(List.of(new EncodedChunk("u/k", "t",
-                    new byte[] {1}))))).isInstanceOf(type);
-            assertThat(catchThrowable(() -> h.client.chunkClient().deleteChunk(new ChunkLocation("u/k", ""))))
+            assertThat(
+                            catchThrowable(
+                                    () ->
+                                            h.client
+                                                    .indexClient()
+                                                    .queryPages(
+                                                            List.of(IndexQuery.row("t", "h")),
+                                                            (q, p) -> true)))
+                    .isInstanceOf(
+                            type == InvalidRequestException.class
+                                    ? InvalidQueryException.class
+                                    : type);
+            assertThat(catchThrowable(() -> h.client.tableClient().listTables()))
                     .isInstanceOf(type);
-            Throwable write = catchThrowable(() -> h.client.indexClient().batchWrite(
-                    new WriteBatch().add("t", "h", new byte[] {1}, null)));
+            assertThat(
+                            catchThrowable(
+                                    () ->
+                                            h.client
+                                                    .chunkClient()
+                                                    .putChunks(
+                                                            List.of(
+                                                                    new EncodedChunk(
+                                                                            "u/k",
+                                                                            "t",
+                                                                            new byte[] {1})))))
+                    .isInstanceOf(type);
+            assertThat(
+                            catchThrowable(
+                                    () ->
+                                            h.client
+                                                    .chunkClient()
+                                                    .deleteChunk(new ChunkLocation("u/k", ""))))
+                    .isInstanceOf(type);
+            Throwable write =
+                    catchThrowable(
+                            () ->
+                                    h.client
+                                            .indexClient()
+                                            .batchWrite(
+                                                    new WriteBatch()
+                                                            .add("t", "h", new byte[] {1}, null)));
             assertThat(write).isInstanceOf(IndexWriteException.class);
             assertThat(write.getCause()).isInstanceOf(type);
             assertThat(write.getCause().getMessage()).contains(message);
 
-            ChunkFetchException fetch = (ChunkFetchException) catchThrowable(() -> h.client.chunkClient()
-                    .getChunks(List.of(new ChunkLocation("u/k", "t"))));
+            ChunkFetchException fetch =
+                    (ChunkFetchException)
+                            catchThrowable(
+                                    () ->
+                                            h.client
+                                                    .chunkClient()
+                                                    .getChunks(
+                                                            List.of(
+                                                                    new ChunkLocation(
+                                                                            "u/k", "t"))));
             if (code == Status.Code.NOT_FOUND) {
                 assertThat(fetch.failures().get("u/k")).isInstanceOf(ChunkNotFoundException.class);
             } else {
@@ -197,11 +275,19 @@ class ErrorMappingTest {
         ThrowingBackend b = new ThrowingBackend();
         try (TestHarness h = throwing(b)) {
             b.error = () -> new ThrottledException("throttled");
-            assertThat(((StorageException) catchThrowable(() -> h.client.tableClient().listTables()))
-                    .isRetryable()).isTrue();
+            assertThat(
+                            ((StorageException)
+                                            catchThrowable(
+                                                    () -> h.client.tableClient().listTables()))
+                                    .isRetryable())
+                    .isTrue();
             b.error = () -> new InvalidRequestException("never");
-            assertThat(((StorageException) catchThrowable(() -> h.client.tableClient().listTables()))
-                    .isRetryable()).isFalse();
+            assertThat(
+                            ((StorageException)
+                                            catchThrowable(
+                                                    () -> h.client.tableClient().listTables()))
+                                    .isRetryable())
+                    .isFalse();
         }
     }
 
@@ -210,42 +296,53 @@ class ErrorMappingTest {
         InMemoryBackend memory = new InMemoryBackend();
         EncodedChunk here = new EncodedChunk("u/here", "t", new byte[] {1, 2});
         memory.putChunks(List.of(here));
-        ChunkClient flaky = new ChunkClient() {
-            @Override
-            public void putChunks(List<EncodedChunk> chunks) {
-            }
+        ChunkClient flaky =
+                new ChunkClient() {
+                    @Override
+                    public void putChunks(List<EncodedChunk> chunks) {}
 
-            @Override
-            public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
-                throw new ChunkFetchException(List.of(here), Map.of(
-                        "u/gone", new ChunkNotFoundException("u/gone"),
-                        "u/slow", new UnavailableException("replica timed out")));
-            }
+                    @Override
+                    public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
+                        throw new ChunkFetchException(
+                                List.of(here),
+                                Map.of(
+                                        "u/gone", new ChunkNotFoundException("u/gone"),
+                                        "u/slow", new UnavailableException("replica timed out")));
+                    }
 
-            @Override
-            public void deleteChunk(ChunkLocation chunk) {
-            }
+                    @Override
+                    public void deleteChunk(ChunkLocation chunk) {}
 
-            @Override
-            public void close() {
-            }
-        };
+                    @Override
+                    public void close() {}
+                };
         try (TestHarness h = TestHarness.start(s -> s.chunkClient(flaky))) {
-            List<ChunkLocation> asked = List.of(here.location(), new ChunkLocation("u/gone", "t"),
-                    new ChunkLocation("u/slow", "t"));
-            // On the wire: the chunk that was read is sent, then the call ends with the code of the worst failure.
-            Iterator<io.chunkstore.grpc.proto.GetChunksResponse> it = h.raw.getChunks(GetChunksRequest.newBuilder()
-                    .addAllChunks(asked.stream().map(ProtoMapping::toProto).toList()).build());
+            List<ChunkLocation> asked =
+                    List.of(
+                            here.location(),
+                            new ChunkLocation("u/gone", "t"),
+                            new ChunkLocation("u/slow", "t"));
+            // On the wire: the chunk that was read is sent, then the call ends with the code of the
+            // worst failure.
+            Iterator<io.chunkstore.grpc.proto.GetChunksResponse> it =
+                    h.raw.getChunks(
+                            GetChunksRequest.newBuilder()
+                                    .addAllChunks(
+                                            asked.stream().map(ProtoMapping::toProto).toList())
+                                    .build());
             assertThat(it.next().getChunks(0).getKey()).isEqualTo("u/here");
             StatusRuntimeException e = (StatusRuntimeException) catchThrowable(it::hasNext);
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(e.getStatus().getDescription()).contains("2 of 3", "u/gone", "replica timed out");
+            assertThat(e.getStatus().getDescription())
+                    .contains("2 of 3", "u/gone", "replica timed out");
 
-            ChunkFetchException f = (ChunkFetchException) catchThrowable(() -> h.client.chunkClient()
-                    .getChunks(asked));
+            ChunkFetchException f =
+                    (ChunkFetchException)
+                            catchThrowable(() -> h.client.chunkClient().getChunks(asked));
             assertThat(f.fetched()).containsExactly(here);
             assertThat(f.failures().keySet()).containsExactlyInAnyOrder("u/gone", "u/slow");
-            // The code is UNAVAILABLE, so the client cannot tell which key was merely missing: both are retryable.
+            // The code is UNAVAILABLE, so the client cannot tell which key was merely missing: both
+            // are retryable.
             assertThat(f.failures().get("u/slow")).isInstanceOf(UnavailableException.class);
             assertThat(f.isRetryable()).isTrue();
         }
@@ -254,59 +351,83 @@ class ErrorMappingTest {
     @Test
     void partialChunkPutsNameWhatWasWrittenOnTheWireAndInTheClient() throws Exception {
         InMemoryBackend memory = new InMemoryBackend();
-        // The store refuses chunks whose key says so and writes the rest; a chunk "u/down" fails its whole request.
-        ChunkClient partial = new ForwardingChunkClient(memory) {
-            @Override
-            public void putChunks(List<EncodedChunk> chunks) {
-                if (chunks.stream().anyMatch(c -> c.key().equals("u/down"))) {
-                    throw new UnavailableException("store went away");
-                }
-                Map<String, StorageException> refused = new java.util.LinkedHashMap<>();
-                List<EncodedChunk> taken = new java.util.ArrayList<>();
-                for (EncodedChunk c : chunks) {
-                    if (c.key().startsWith("u/refused")) {
-                        refused.put(c.key(), new ThrottledException("write capacity exceeded for " + c.key()));
-                    } else {
-                        taken.add(c);
+        // The store refuses chunks whose key says so and writes the rest; a chunk "u/down" fails
+        // its whole request.
+        ChunkClient partial =
+                new ForwardingChunkClient(memory) {
+                    @Override
+                    public void putChunks(List<EncodedChunk> chunks) {
+                        if (chunks.stream().anyMatch(c -> c.key().equals("u/down"))) {
+                            throw new UnavailableException("store went away");
+                        }
+                        Map<String, StorageException> refused = new java.util.LinkedHashMap<>();
+                        List<EncodedChunk> taken = new java.util.ArrayList<>();
+                        for (EncodedChunk c : chunks) {
+                            if (c.key().startsWith("u/refused")) {
+                                refused.put(
+                                        c.key(),
+                                        new ThrottledException(
+                                                "write capacity exceeded for " + c.key()));
+                            } else {
+                                taken.add(c);
+                            }
+                        }
+                        memory.putChunks(taken);
+                        ChunkWriteException.check("test store", chunks, refused);
                     }
-                }
-                memory.putChunks(taken);
-                ChunkWriteException.check("test store", chunks, refused);
-            }
-        };
+                };
         EncodedChunk a = new EncodedChunk("u/a", "t", new byte[] {1});
         EncodedChunk refused = new EncodedChunk("u/refused", "t", new byte[] {2});
         EncodedChunk b = new EncodedChunk("u/b", "t", new byte[] {3});
         try (TestHarness h = TestHarness.start(s -> s.chunkClient(partial))) {
             // On the wire: the code of the chunk that was not written, and a trailer naming it.
-            StatusRuntimeException e = (StatusRuntimeException) catchThrowable(() -> h.raw.putChunks(PutChunksRequest
-                    .newBuilder().addChunks(ProtoMapping.toProto(a)).addChunks(ProtoMapping.toProto(refused))
-                    .build()));
+            StatusRuntimeException e =
+                    (StatusRuntimeException)
+                            catchThrowable(
+                                    () ->
+                                            h.raw.putChunks(
+                                                    PutChunksRequest.newBuilder()
+                                                            .addChunks(ProtoMapping.toProto(a))
+                                                            .addChunks(
+                                                                    ProtoMapping.toProto(refused))
+                                                            .build()));
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(Statuses.notWrittenKeys(e)).containsExactly("u/refused");
 
             // In the client: the same partial write, typed.
             assertThatThrownBy(() -> h.client.chunkClient().putChunks(List.of(a, refused, b)))
-                    .isInstanceOfSatisfying(ChunkWriteException.class, w -> {
-                        assertThat(w.written()).containsExactly("u/a", "u/b");
-                        assertThat(w.keys()).containsExactly("u/refused");
-                        assertThat(w.notWritten().get("u/refused")).isInstanceOf(ThrottledException.class);
-                        assertThat(w.isRetryable()).isTrue();
-                    });
-            assertThat(memory.getChunks(List.of(a.location(), b.location()))).containsExactlyInAnyOrder(a, b);
+                    .isInstanceOfSatisfying(
+                            ChunkWriteException.class,
+                            w -> {
+                                assertThat(w.written()).containsExactly("u/a", "u/b");
+                                assertThat(w.keys()).containsExactly("u/refused");
+                                assertThat(w.notWritten().get("u/refused"))
+                                        .isInstanceOf(ThrottledException.class);
+                                assertThat(w.isRetryable()).isTrue();
+                            });
+            assertThat(memory.getChunks(List.of(a.location(), b.location())))
+                    .containsExactlyInAnyOrder(a, b);
         }
-        // One chunk per request: the first request is written, the second fails whole, the third is never sent.
+        // One chunk per request: the first request is written, the second fails whole, the third is
+        // never sent.
         EncodedChunk one = new EncodedChunk("u/one", "t", new byte[600]);
         EncodedChunk down = new EncodedChunk("u/down", "t", new byte[600]);
         EncodedChunk three = new EncodedChunk("u/three", "t", new byte[600]);
-        try (TestHarness h = TestHarness.start(s -> s.chunkClient(partial), c -> c.maxRequestMessageBytes(1000))) {
+        try (TestHarness h =
+                TestHarness.start(
+                        s -> s.chunkClient(partial), c -> c.maxRequestMessageBytes(1000))) {
             assertThatThrownBy(() -> h.client.chunkClient().putChunks(List.of(one, down, three)))
-                    .isInstanceOfSatisfying(ChunkWriteException.class, w -> {
-                        assertThat(w.written()).containsExactly("u/one");
-                        assertThat(w.keys()).containsExactly("u/down", "u/three");
-                        assertThat(w.notWritten().values()).allMatch(UnavailableException.class::isInstance);
-                    });
-            assertThat(memory.chunkLocations()).contains(one.location()).doesNotContain(three.location());
+                    .isInstanceOfSatisfying(
+                            ChunkWriteException.class,
+                            w -> {
+                                assertThat(w.written()).containsExactly("u/one");
+                                assertThat(w.keys()).containsExactly("u/down", "u/three");
+                                assertThat(w.notWritten().values())
+                                        .allMatch(UnavailableException.class::isInstance);
+                            });
+            assertThat(memory.chunkLocations())
+                    .contains(one.location())
+                    .doesNotContain(three.location());
         }
     }
 
@@ -315,34 +436,83 @@ class ErrorMappingTest {
         InMemoryBackend memory = new InMemoryBackend();
         memory.createTable(TableDesc.named("t"));
         try (TestHarness h = TestHarness.start(s -> s.backend(memory))) {
-            Map<String, Runnable> malformed = Map.of(
-                    "both a range value prefix", () -> drain(h.raw.queryIndex(QueryIndexRequest.newBuilder()
-                            .setTableName("t").setHashValue("h").setRangeValuePrefix(bs("a"))
-                            .setRangeValueStart(bs("b")).build())),
-                    "no table name", () -> drain(h.raw.queryIndex(QueryIndexRequest.newBuilder().setHashValue("h")
-                            .build())),
-                    "has no range value", () -> h.raw.writeIndex(WriteIndexRequest.newBuilder()
-                            .addWrites(entry("t", "")).build()),
-                    "index entry 1 (hash value h) has no table name", () -> h.raw.deleteIndex(DeleteIndexRequest
-                            .newBuilder().addDeletes(entry("t", "r")).addDeletes(entry("", "r")).build()),
-                    "chunk 0 has no key", () -> h.raw.putChunks(PutChunksRequest.newBuilder()
-                            .addChunks(chunk("", "bytes")).build()),
-                    "has no encoded bytes", () -> h.raw.putChunks(PutChunksRequest.newBuilder()
-                            .addChunks(chunk("u/k", "")).build()),
-                    "GetChunks: chunk 0 has no key", () -> drain(h.raw.getChunks(GetChunksRequest.newBuilder()
-                            .addChunks(chunk("", "")).build())),
-                    "DeleteChunks: chunk 0 has no key", () -> h.raw.deleteChunks(ChunkID.getDefaultInstance()),
-                    "CreateTable: no table name", () -> h.raw.createTable(CreateTableRequest.getDefaultInstance()));
+            Map<String, Runnable> malformed =
+                    Map.of(
+                            "both a range value prefix",
+                                    () ->
+                                            drain(
+                                                    h.raw.queryIndex(
+                                                            QueryIndexRequest.newBuilder()
+                                                                    .setTableName("t")
+                                                                    .setHashValue("h")
+                                                                    .setRangeValuePrefix(bs("a"))
+                                                                    .setRangeValueStart(bs("b"))
+                                                                    .build())),
+                            "no table name",
+                                    () ->
+                                            drain(
+                                                    h.raw.queryIndex(
+                                                            QueryIndexRequest.newBuilder()
+                                                                    .setHashValue("h")
+                                                                    .build())),
+                            "has no range value",
+                                    () ->
+                                            h.raw.writeIndex(
+                                                    WriteIndexRequest.newBuilder()
+                                                            .addWrites(entry("t", ""))
+                                                            .build()),
+                            "index entry 1 (hash value h) has no table name",
+                                    () ->
+                                            h.raw.deleteIndex(
+                                                    DeleteIndexRequest.newBuilder()
+                                                            .addDeletes(entry("t", "r"))
+                                                            .addDeletes(entry("", "r"))
+                                                            .build()),
+                            "chunk 0 has no key",
+                                    () ->
+                                            h.raw.putChunks(
+                                                    PutChunksRequest.newBuilder()
+                                                            .addChunks(chunk("", "bytes"))
+                                                            .build()),
+                            "has no encoded bytes",
+                                    () ->
+                                            h.raw.putChunks(
+                                                    PutChunksRequest.newBuilder()
+                                                            .addChunks(chunk("u/k", ""))
+                                                            .build()),
+                            "GetChunks: chunk 0 has no key",
+                                    () ->
+                                            drain(
+                                                    h.raw.getChunks(
+                                                            GetChunksRequest.newBuilder()
+                                                                    .addChunks(chunk("", ""))
+                                                                    .build())),
+                            "DeleteChunks: chunk 0 has no key",
+                                    () -> h.raw.deleteChunks(ChunkID.getDefaultInstance()),
+                            "CreateTable: no table name",
+                                    () ->
+                                            h.raw.createTable(
+                                                    CreateTableRequest.getDefaultInstance()));
             for (var e : malformed.entrySet()) {
-                StatusRuntimeException s = (StatusRuntimeException) catchThrowable(e.getValue()::run);
+                StatusRuntimeException s =
+                        (StatusRuntimeException) catchThrowable(e.getValue()::run);
                 assertThat(s).as(e.getKey()).isNotNull();
-                assertThat(s.getStatus().getCode()).as(e.getKey()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                assertThat(s.getStatus().getCode())
+                        .as(e.getKey())
+                        .isEqualTo(Status.Code.INVALID_ARGUMENT);
                 assertThat(s.getStatus().getDescription()).as(e.getKey()).contains(e.getKey());
 
                 // ... and the next request succeeds.
                 h.raw.writeIndex(WriteIndexRequest.newBuilder().addWrites(entry("t", "r")).build());
-                assertThat(h.raw.queryIndex(QueryIndexRequest.newBuilder().setTableName("t").setHashValue("h")
-                        .build()).next().getRowsCount()).isEqualTo(1);
+                assertThat(
+                                h.raw.queryIndex(
+                                                QueryIndexRequest.newBuilder()
+                                                        .setTableName("t")
+                                                        .setHashValue("h")
+                                                        .build())
+                                        .next()
+                                        .getRowsCount())
+                        .isEqualTo(1);
             }
             // Nothing malformed reached the backend.
             assertThat(memory.listTables()).containsExactly("t");
@@ -365,12 +535,18 @@ class ErrorMappingTest {
     @Test
     void aStoreWithoutTablesAnswersUnimplemented() throws Exception {
         InMemoryBackend memory = new InMemoryBackend();
-        try (TestHarness h = TestHarness.start(s -> s.indexClient(memory).storeName("index-only"))) {
-            StatusRuntimeException e = (StatusRuntimeException) catchThrowable(
-                    () -> h.raw.listTables(Empty.getDefaultInstance()));
+        try (TestHarness h =
+                TestHarness.start(s -> s.indexClient(memory).storeName("index-only"))) {
+            StatusRuntimeException e =
+                    (StatusRuntimeException)
+                            catchThrowable(() -> h.raw.listTables(Empty.getDefaultInstance()));
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
             assertThat(e.getStatus().getDescription()).contains("index-only", "no table client");
-            assertThatThrownBy(() -> h.client.chunkClient().getChunks(List.of(new ChunkLocation("u/k", ""))))
+            assertThatThrownBy(
+                            () ->
+                                    h.client
+                                            .chunkClient()
+                                            .getChunks(List.of(new ChunkLocation("u/k", ""))))
                     .isInstanceOf(ChunkFetchException.class);
         }
     }
@@ -378,15 +554,23 @@ class ErrorMappingTest {
     @Test
     void aChunkIdTheResolverCannotParseIsInvalidArgument() throws Exception {
         InMemoryBackend memory = new InMemoryBackend();
-        ChunkTableResolver strict = key -> {
-            if (!key.contains("/")) {
-                throw new InvalidRequestException("invalid chunk ID " + key + ": no user");
-            }
-            return "t";
-        };
-        try (TestHarness h = TestHarness.start(s -> s.chunkClient(memory).chunkTableResolver(strict))) {
-            StatusRuntimeException e = (StatusRuntimeException) catchThrowable(
-                    () -> h.raw.deleteChunks(ChunkID.newBuilder().setChunkID("garbage").build()));
+        ChunkTableResolver strict =
+                key -> {
+                    if (!key.contains("/")) {
+                        throw new InvalidRequestException("invalid chunk ID " + key + ": no user");
+                    }
+                    return "t";
+                };
+        try (TestHarness h =
+                TestHarness.start(s -> s.chunkClient(memory).chunkTableResolver(strict))) {
+            StatusRuntimeException e =
+                    (StatusRuntimeException)
+                            catchThrowable(
+                                    () ->
+                                            h.raw.deleteChunks(
+                                                    ChunkID.newBuilder()
+                                                            .setChunkID("garbage")
+                                                            .build()));
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(e.getStatus().getDescription()).contains("invalid chunk ID garbage");
         }
@@ -412,8 +596,12 @@ class ErrorMappingTest {
     }
 
     private static io.chunkstore.grpc.proto.IndexEntry entry(String table, String range) {
-        return io.chunkstore.grpc.proto.IndexEntry.newBuilder().setTableName(table).setHashValue("h")
-                .setRangeValue(bs(range)).setValue(bs("v")).build();
+        return io.chunkstore.grpc.proto.IndexEntry.newBuilder()
+                .setTableName(table)
+                .setHashValue("h")
+                .setRangeValue(bs(range))
+                .setValue(bs("v"))
+                .build();
     }
 
     private static Chunk chunk(String key, String encoded) {

@@ -19,12 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * QueryIndex streams with back-pressure, and a cancelled stream stops the backend's paging. The backends here are
- * fakes that count the pages they hand out.
+ * QueryIndex streams with back-pressure, and a cancelled stream stops the backend's paging. The
+ * backends here are fakes that count the pages they hand out.
  */
 class FlowControlTest {
 
-    /** Hands out {@code pages} pages of one row each ({@code rowBytes} of value), pausing between them. */
+    /**
+     * Hands out {@code pages} pages of one row each ({@code rowBytes} of value), pausing between
+     * them.
+     */
     static final class PagingIndex implements IndexClient {
         final int pages;
         final int rowBytes;
@@ -48,8 +51,10 @@ class FlowControlTest {
         public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
             try {
                 for (int i = 0; i < pages; i++) {
-                    ReadBatch page = new ReadBatch.Builder()
-                            .add(String.format("%06d", i).getBytes(), new byte[rowBytes]).build();
+                    ReadBatch page =
+                            new ReadBatch.Builder()
+                                    .add(String.format("%06d", i).getBytes(), new byte[rowBytes])
+                                    .build();
                     delivered.incrementAndGet();
                     if (!consumer.onPage(queries.get(0), page)) {
                         stoppedByConsumer.set(true);
@@ -67,8 +72,7 @@ class FlowControlTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     private static TestHarness start(IndexClient index) {
@@ -81,10 +85,14 @@ class FlowControlTest {
         PagingIndex slow = new PagingIndex(1000, 10, 20);
         try (TestHarness h = start(slow)) {
             AtomicInteger seen = new AtomicInteger();
-            h.client.indexClient().queryPages(List.of(IndexQuery.row("t", "h")), (q, page) -> {
-                seen.incrementAndGet();
-                return false;
-            });
+            h.client
+                    .indexClient()
+                    .queryPages(
+                            List.of(IndexQuery.row("t", "h")),
+                            (q, page) -> {
+                                seen.incrementAndGet();
+                                return false;
+                            });
             assertThat(seen).hasValue(1);
             assertThat(slow.done.await(5, TimeUnit.SECONDS)).as("backend stopped paging").isTrue();
             assertThat(slow.stoppedByConsumer).isTrue();
@@ -100,8 +108,12 @@ class FlowControlTest {
             Context.CancellableContext context = Context.current().withCancellation();
             Context previous = context.attach();
             try {
-                Iterator<QueryIndexResponse> it = h.raw.queryIndex(QueryIndexRequest.newBuilder().setTableName("t")
-                        .setHashValue("h").build());
+                Iterator<QueryIndexResponse> it =
+                        h.raw.queryIndex(
+                                QueryIndexRequest.newBuilder()
+                                        .setTableName("t")
+                                        .setHashValue("h")
+                                        .build());
                 assertThat(it.next().getRowsCount()).isEqualTo(1);
             } finally {
                 context.detach(previous);
@@ -119,10 +131,15 @@ class FlowControlTest {
         int rowBytes = 64 * 1024; // 64 MB in all, far more than the transport's flow-control window
         PagingIndex fast = new PagingIndex(pages, rowBytes, 0);
         try (TestHarness h = start(fast)) {
-            Iterator<QueryIndexResponse> it = h.raw.queryIndex(QueryIndexRequest.newBuilder().setTableName("t")
-                    .setHashValue("h").build());
+            Iterator<QueryIndexResponse> it =
+                    h.raw.queryIndex(
+                            QueryIndexRequest.newBuilder()
+                                    .setTableName("t")
+                                    .setHashValue("h")
+                                    .build());
             assertThat(it.next().getRowsCount()).isEqualTo(1);
-            Thread.sleep(1000); // the reader stalls; the backend could have produced everything by now
+            Thread.sleep(
+                    1000); // the reader stalls; the backend could have produced everything by now
             int ahead = fast.delivered.get();
             assertThat(ahead).as("pages produced while the reader stalled").isLessThan(300);
             assertThat(fast.done.getCount()).isEqualTo(1);

@@ -3,16 +3,19 @@ package io.chunkstore.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.spi.TableDesc;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Store {@code grpc-store} is found on the class path and opened from Cortex's / Loki's {@code grpc_store} block. */
+/**
+ * Store {@code grpc-store} is found on the class path and opened from Cortex's / Loki's {@code
+ * grpc_store} block.
+ */
 class GrpcStoreProviderTest {
 
     @Test
@@ -26,12 +29,19 @@ class GrpcStoreProviderTest {
         backend.createTable(TableDesc.named("index_2700"));
         try (TestHarness h = TestHarness.start(s -> s.backend(backend))) {
             // storage_config: {grpc_store: {server_address: 127.0.0.1:PORT}}
-            BackendContext context = new BackendContext("grpc-store", Map.of("grpc_store",
-                    Map.of("server_address", "127.0.0.1:" + h.server.port())), null, "loki");
+            BackendContext context =
+                    new BackendContext(
+                            "grpc-store",
+                            Map.of(
+                                    "grpc_store",
+                                    Map.of("server_address", "127.0.0.1:" + h.server.port())),
+                            null,
+                            "loki");
             try (StorageBackend remote = StorageProviders.open(context)) {
                 assertThat(remote.storeName()).isEqualTo("grpc-store");
                 assertThat(remote).isInstanceOf(GrpcStoreClient.class);
-                assertThat(((GrpcStoreClient) remote).target()).isEqualTo("127.0.0.1:" + h.server.port());
+                assertThat(((GrpcStoreClient) remote).target())
+                        .isEqualTo("127.0.0.1:" + h.server.port());
                 assertThat(remote.tableClient().listTables()).containsExactly("index_2700");
             }
         }
@@ -39,10 +49,14 @@ class GrpcStoreProviderTest {
 
     @Test
     void aMissingServerAddressIsAConfigErrorNamingTheKey() {
-        for (Map<String, Object> storage : java.util.List.<Map<String, Object>>of(Map.of(),
-                Map.of("grpc_store", Map.of()), Map.of("grpc_store", Map.of("server_address", " ")))) {
+        for (Map<String, Object> storage :
+                java.util.List.<Map<String, Object>>of(
+                        Map.of(),
+                        Map.of("grpc_store", Map.of()),
+                        Map.of("grpc_store", Map.of("server_address", " ")))) {
             BackendContext context = new BackendContext("grpc-store", storage, null, null);
-            assertThatThrownBy(() -> new GrpcStoreProvider().open(context)).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> new GrpcStoreProvider().open(context))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("grpc_store.server_address");
         }
     }

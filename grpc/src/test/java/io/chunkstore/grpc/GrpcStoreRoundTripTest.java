@@ -4,11 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.AutoScalingConfig;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
-import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.ChunkNotFoundException;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
@@ -20,6 +18,7 @@ import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -58,40 +57,66 @@ class GrpcStoreRoundTripTest {
     /** Pages as "range=value" strings, per query object. */
     private Map<IndexQuery, List<String>> query(List<IndexQuery> queries) {
         Map<IndexQuery, List<String>> out = Collections.synchronizedMap(new IdentityHashMap<>());
-        index.queryPages(queries, (q, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            List<String> rows = new ArrayList<>();
-            while (it.next()) {
-                rows.add(new String(it.rangeValue(), UTF_8) + "=" + new String(it.value(), UTF_8));
-            }
-            out.computeIfAbsent(q, k -> Collections.synchronizedList(new ArrayList<>())).addAll(rows);
-            return true;
-        });
+        index.queryPages(
+                queries,
+                (q, page) -> {
+                    ReadBatch.ReadBatchIterator it = page.iterator();
+                    List<String> rows = new ArrayList<>();
+                    while (it.next()) {
+                        rows.add(
+                                new String(it.rangeValue(), UTF_8)
+                                        + "="
+                                        + new String(it.value(), UTF_8));
+                    }
+                    out.computeIfAbsent(q, k -> Collections.synchronizedList(new ArrayList<>()))
+                            .addAll(rows);
+                    return true;
+                });
         return out;
     }
 
     @Test
     void tablesRoundTripTheirDescriptionsExceptAutoScaling() {
         AutoScalingConfig scaling = new AutoScalingConfig(true, "arn", 1, 2, 3, 4, 50);
-        TableDesc desc = new TableDesc("index_2600", true, 300, 1000, Map.of("team", "obs", "env", "prod"),
-                scaling, scaling);
+        TableDesc desc =
+                new TableDesc(
+                        "index_2600",
+                        true,
+                        300,
+                        1000,
+                        Map.of("team", "obs", "env", "prod"),
+                        scaling,
+                        scaling);
         tables.createTable(desc);
         tables.createTable(TableDesc.named("chunks_2600"));
 
         assertThat(tables.listTables()).containsExactly("chunks_2600", "index_2600");
         TableStatus status = tables.describeTable("index_2600");
         assertThat(status.active()).isTrue();
-        assertThat(status.desc()).isEqualTo(new TableDesc("index_2600", true, 300, 1000,
-                Map.of("team", "obs", "env", "prod"), AutoScalingConfig.DISABLED, AutoScalingConfig.DISABLED));
+        assertThat(status.desc())
+                .isEqualTo(
+                        new TableDesc(
+                                "index_2600",
+                                true,
+                                300,
+                                1000,
+                                Map.of("team", "obs", "env", "prod"),
+                                AutoScalingConfig.DISABLED,
+                                AutoScalingConfig.DISABLED));
 
-        TableDesc expected = new TableDesc("index_2600", false, 5, 6, Map.of("team", "storage"), null, null);
+        TableDesc expected =
+                new TableDesc("index_2600", false, 5, 6, Map.of("team", "storage"), null, null);
         tables.updateTable(status.desc(), expected);
         assertThat(backend.describeTable("index_2600").desc()).isEqualTo(expected);
 
         tables.deleteTable("chunks_2600");
         assertThat(tables.listTables()).containsExactly("index_2600");
-        assertThatThrownBy(() -> tables.describeTable("chunks_2600")).isInstanceOf(TableNotFoundException.class)
-                .satisfies(e -> assertThat(((TableNotFoundException) e).tableName()).isEqualTo("chunks_2600"));
+        assertThatThrownBy(() -> tables.describeTable("chunks_2600"))
+                .isInstanceOf(TableNotFoundException.class)
+                .satisfies(
+                        e ->
+                                assertThat(((TableNotFoundException) e).tableName())
+                                        .isEqualTo("chunks_2600"));
     }
 
     @Test
@@ -107,14 +132,21 @@ class GrpcStoreRoundTripTest {
         IndexQuery whole = IndexQuery.row("index", "row");
         IndexQuery prefix = IndexQuery.builder("index", "row").rangeValuePrefix(b("b")).build();
         IndexQuery start = IndexQuery.builder("index", "row").rangeValueStart(b("b2")).build();
-        IndexQuery startValue = IndexQuery.builder("index", "row").rangeValueStart(b("a2")).valueEqual(b("v"))
-                .build();
-        IndexQuery prefixValue = IndexQuery.builder("index", "row").rangeValuePrefix(b("b")).valueEqual(b("vb"))
-                .immutable(true).build();
+        IndexQuery startValue =
+                IndexQuery.builder("index", "row")
+                        .rangeValueStart(b("a2"))
+                        .valueEqual(b("v"))
+                        .build();
+        IndexQuery prefixValue =
+                IndexQuery.builder("index", "row")
+                        .rangeValuePrefix(b("b"))
+                        .valueEqual(b("vb"))
+                        .immutable(true)
+                        .build();
         IndexQuery empty = IndexQuery.row("index", "missing-row");
         IndexQuery noValue = IndexQuery.row("index", "other");
-        Map<IndexQuery, List<String>> got = query(List.of(whole, prefix, start, startValue, prefixValue, empty,
-                noValue));
+        Map<IndexQuery, List<String>> got =
+                query(List.of(whole, prefix, start, startValue, prefixValue, empty, noValue));
         assertThat(got.get(whole)).containsExactly("a1=v", "a2=v", "b1=vb", "b2=vb", "c1=v");
         assertThat(got.get(prefix)).containsExactly("b1=vb", "b2=vb");
         assertThat(got.get(start)).containsExactly("b2=vb", "c1=v");
@@ -128,13 +160,17 @@ class GrpcStoreRoundTripTest {
         update.delete("index", "row", b("b1"));
         update.delete("index", "row", b("never-written"));
         index.batchWrite(update);
-        assertThat(query(List.of(whole)).get(whole)).containsExactly("a1=new", "a2=v", "b2=vb", "c1=v");
+        assertThat(query(List.of(whole)).get(whole))
+                .containsExactly("a1=new", "a2=v", "b2=vb", "c1=v");
     }
 
     @Test
     void putsOfABatchAreAppliedBeforeItsDeletes() {
         tables.createTable(TableDesc.named("index"));
-        WriteBatch batch = index.newWriteBatch().add("index", "row", b("r"), b("v")).delete("index", "row", b("r"));
+        WriteBatch batch =
+                index.newWriteBatch()
+                        .add("index", "row", b("r"), b("v"))
+                        .delete("index", "row", b("r"));
         index.batchWrite(batch);
         IndexQuery q = IndexQuery.row("index", "row");
         assertThat(query(List.of(q))).isEmpty();
@@ -160,46 +196,67 @@ class GrpcStoreRoundTripTest {
     void missingTablesAreTableNotFoundForQueriesAndWrites() {
         assertThatThrownBy(() -> query(List.of(IndexQuery.row("nope", "h"))))
                 .isInstanceOf(TableNotFoundException.class)
-                .satisfies(e -> assertThat(((TableNotFoundException) e).tableName()).isEqualTo("nope"));
+                .satisfies(
+                        e ->
+                                assertThat(((TableNotFoundException) e).tableName())
+                                        .isEqualTo("nope"));
 
-        WriteBatch batch = index.newWriteBatch().add("nope", "h", b("r"), b("v")).delete("nope", "h", b("s"));
-        assertThatThrownBy(() -> index.batchWrite(batch)).isInstanceOf(IndexWriteException.class)
-                .satisfies(e -> {
-                    IndexWriteException w = (IndexWriteException) e;
-                    assertThat(w.getCause()).isInstanceOf(TableNotFoundException.class);
-                    assertThat(((TableNotFoundException) w.getCause()).tableName()).isEqualTo("nope");
-                    assertThat(w.notWrittenPuts()).containsExactlyElementsOf(batch.puts());
-                    assertThat(w.notWrittenDeletes()).containsExactlyElementsOf(batch.deletes());
-                });
+        WriteBatch batch =
+                index.newWriteBatch().add("nope", "h", b("r"), b("v")).delete("nope", "h", b("s"));
+        assertThatThrownBy(() -> index.batchWrite(batch))
+                .isInstanceOf(IndexWriteException.class)
+                .satisfies(
+                        e -> {
+                            IndexWriteException w = (IndexWriteException) e;
+                            assertThat(w.getCause()).isInstanceOf(TableNotFoundException.class);
+                            assertThat(((TableNotFoundException) w.getCause()).tableName())
+                                    .isEqualTo("nope");
+                            assertThat(w.notWrittenPuts()).containsExactlyElementsOf(batch.puts());
+                            assertThat(w.notWrittenDeletes())
+                                    .containsExactlyElementsOf(batch.deletes());
+                        });
     }
 
     @Test
     void chunksArePutFetchedAndDeletedThroughTheResolver() {
         EncodedChunk a = new EncodedChunk("userA/fp1:1:2:3", "chunks_userA", b("chunk A bytes"));
-        EncodedChunk b = new EncodedChunk("userA/fp2:1:2:3", "chunks_userA", new byte[] {0, 1, 2, (byte) 0xff});
+        EncodedChunk b =
+                new EncodedChunk(
+                        "userA/fp2:1:2:3", "chunks_userA", new byte[] {0, 1, 2, (byte) 0xff});
         EncodedChunk c = new EncodedChunk("userB/fp3/1:2:3", "chunks_userB", b("chunk C"));
         chunks.putChunks(List.of(a, b, c));
 
         assertThat(chunks.getChunks(List.of(a.location(), b.location(), c.location())))
                 .containsExactlyInAnyOrder(a, b, c);
 
-        // A Go client's DeleteChunks carries only the id: the server's resolver maps userA/... to chunks_userA.
-        h.raw.deleteChunks(io.chunkstore.grpc.proto.ChunkID.newBuilder().setChunkID(a.key()).build());
+        // A Go client's DeleteChunks carries only the id: the server's resolver maps userA/... to
+        // chunks_userA.
+        h.raw.deleteChunks(
+                io.chunkstore.grpc.proto.ChunkID.newBuilder().setChunkID(a.key()).build());
         assertThat(backend.getChunks(List.of(b.location()))).containsExactly(b);
-        assertThatThrownBy(() -> backend.getChunks(List.of(a.location()))).isInstanceOf(ChunkFetchException.class);
+        assertThatThrownBy(() -> backend.getChunks(List.of(a.location())))
+                .isInstanceOf(ChunkFetchException.class);
 
-        // The Java client also names the table (a header), so a chunk outside the resolver's scheme is found too.
-        EncodedChunk elsewhere = new EncodedChunk("userA/fp9:1:2:3", "chunks_custom", b("elsewhere"));
+        // The Java client also names the table (a header), so a chunk outside the resolver's scheme
+        // is found too.
+        EncodedChunk elsewhere =
+                new EncodedChunk("userA/fp9:1:2:3", "chunks_custom", b("elsewhere"));
         chunks.putChunks(List.of(elsewhere));
-        h.raw.deleteChunks(io.chunkstore.grpc.proto.ChunkID.newBuilder().setChunkID(elsewhere.key()).build());
-        assertThat(backend.getChunks(List.of(elsewhere.location()))).as("the resolver's table is another one")
+        h.raw.deleteChunks(
+                io.chunkstore.grpc.proto.ChunkID.newBuilder().setChunkID(elsewhere.key()).build());
+        assertThat(backend.getChunks(List.of(elsewhere.location())))
+                .as("the resolver's table is another one")
                 .containsExactly(elsewhere);
         chunks.deleteChunk(elsewhere.location());
         assertThatThrownBy(() -> backend.getChunks(List.of(elsewhere.location())))
                 .isInstanceOf(ChunkFetchException.class);
 
-        ChunkFetchException e = (ChunkFetchException) org.assertj.core.api.Assertions.catchThrowable(
-                () -> chunks.getChunks(List.of(a.location(), b.location(), c.location())));
+        ChunkFetchException e =
+                (ChunkFetchException)
+                        org.assertj.core.api.Assertions.catchThrowable(
+                                () ->
+                                        chunks.getChunks(
+                                                List.of(a.location(), b.location(), c.location())));
         assertThat(e.fetched()).containsExactlyInAnyOrder(b, c);
         assertThat(e.failures()).containsOnlyKeys(a.key());
         assertThat(e.failures().get(a.key())).isInstanceOf(ChunkNotFoundException.class);

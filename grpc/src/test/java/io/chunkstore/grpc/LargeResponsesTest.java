@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.google.protobuf.MessageLite;
-import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.grpc.proto.Chunk;
 import io.chunkstore.grpc.proto.GetChunksRequest;
 import io.chunkstore.grpc.proto.GetChunksResponse;
@@ -16,6 +15,7 @@ import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.memory.InMemoryBackend;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -38,9 +38,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rows and chunks far larger than one message come back whole, through messages that each stay within the 4 MiB a
- * Go client receives. The Java client here accepts exactly 4 MiB like Go, so one oversized message fails the call;
- * an interceptor also records every message's size.
+ * Rows and chunks far larger than one message come back whole, through messages that each stay
+ * within the 4 MiB a Go client receives. The Java client here accepts exactly 4 MiB like Go, so one
+ * oversized message fails the call; an interceptor also records every message's size.
  */
 class LargeResponsesTest {
     private static final int LIMIT = GrpcStoreServer.GO_MAX_RECEIVE_MESSAGE_BYTES;
@@ -50,18 +50,20 @@ class LargeResponsesTest {
         final List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
 
         @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options,
-                Channel next) {
+        public <Q, R> ClientCall<Q, R> interceptCall(
+                MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
             return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
                 @Override
                 public void start(Listener<R> listener, Metadata headers) {
-                    super.start(new SimpleForwardingClientCallListener<>(listener) {
-                        @Override
-                        public void onMessage(R message) {
-                            sizes.add(((MessageLite) message).getSerializedSize());
-                            super.onMessage(message);
-                        }
-                    }, headers);
+                    super.start(
+                            new SimpleForwardingClientCallListener<>(listener) {
+                                @Override
+                                public void onMessage(R message) {
+                                    sizes.add(((MessageLite) message).getSerializedSize());
+                                    super.onMessage(message);
+                                }
+                            },
+                            headers);
                 }
             };
         }
@@ -73,9 +75,10 @@ class LargeResponsesTest {
         }
     }
 
-    private static TestHarness start(InMemoryBackend backend, MessageSizes sizes,
-            Consumer<GrpcStoreServer.Builder> server) {
-        return TestHarness.start(s -> server.accept(s.backend(backend)),
+    private static TestHarness start(
+            InMemoryBackend backend, MessageSizes sizes, Consumer<GrpcStoreServer.Builder> server) {
+        return TestHarness.start(
+                s -> server.accept(s.backend(backend)),
                 c -> c.maxInboundMessageBytes(LIMIT).intercept(sizes));
     }
 
@@ -93,7 +96,8 @@ class LargeResponsesTest {
         WriteBatch batch = new WriteBatch();
         List<byte[]> ranges = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
-            byte[] range = (String.format("%08d:", i) + "x".repeat(40)).getBytes(); // ascending, 49 bytes
+            byte[] range =
+                    (String.format("%08d:", i) + "x".repeat(40)).getBytes(); // ascending, 49 bytes
             ranges.add(range);
             batch.add("index", "row", range, random(r, 60));
         }
@@ -103,17 +107,25 @@ class LargeResponsesTest {
         for (int target : new int[] {1024 * 1024, LIMIT}) {
             MessageSizes sizes = new MessageSizes();
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            try (TestHarness h = start(backend, sizes, s -> s.messageTargetBytes(target).meterRegistry(registry))) {
+            try (TestHarness h =
+                    start(
+                            backend,
+                            sizes,
+                            s -> s.messageTargetBytes(target).meterRegistry(registry))) {
                 List<byte[]> got = new ArrayList<>();
                 AtomicInteger pages = new AtomicInteger();
-                h.client.indexClient().queryPages(List.of(IndexQuery.row("index", "row")), (q, page) -> {
-                    pages.incrementAndGet();
-                    ReadBatch.ReadBatchIterator it = page.iterator();
-                    while (it.next()) {
-                        got.add(it.rangeValue());
-                    }
-                    return true;
-                });
+                h.client
+                        .indexClient()
+                        .queryPages(
+                                List.of(IndexQuery.row("index", "row")),
+                                (q, page) -> {
+                                    pages.incrementAndGet();
+                                    ReadBatch.ReadBatchIterator it = page.iterator();
+                                    while (it.next()) {
+                                        got.add(it.rangeValue());
+                                    }
+                                    return true;
+                                });
                 assertThat(got).hasSize(100_000);
                 for (int i = 0; i < got.size(); i++) {
                     if (!Arrays.equals(got.get(i), ranges.get(i))) {
@@ -124,10 +136,14 @@ class LargeResponsesTest {
                 assertThat(sizes.sizes).hasSize(pages.get()).hasSizeGreaterThanOrEqualTo(3);
                 assertThat(sizes.max()).isLessThanOrEqualTo(LIMIT);
                 if (target == LIMIT) {
-                    assertThat(sizes.max()).as("packed to within one row of the limit").isGreaterThan(LIMIT - 200);
+                    assertThat(sizes.max())
+                            .as("packed to within one row of the limit")
+                            .isGreaterThan(LIMIT - 200);
                 }
-                DistributionSummary summary = registry.get("chunkstore_grpc_store_stream_message_size")
-                        .tag("method", "QueryIndex").summary();
+                DistributionSummary summary =
+                        registry.get("chunkstore_grpc_store_stream_message_size")
+                                .tag("method", "QueryIndex")
+                                .summary();
                 assertThat(summary.count()).isEqualTo(pages.get());
                 assertThat(summary.max()).isEqualTo(sizes.max());
             }
@@ -141,8 +157,11 @@ class LargeResponsesTest {
         List<EncodedChunk> chunks = new ArrayList<>();
         long total = 0;
         for (int i = 0; total <= 20L * 1024 * 1024 + 1; i++) {
-            EncodedChunk c = new EncodedChunk("user/" + Integer.toHexString(i) + ":1:2:3", "chunks_user",
-                    random(r, 600_000 + r.nextInt(900_000)));
+            EncodedChunk c =
+                    new EncodedChunk(
+                            "user/" + Integer.toHexString(i) + ":1:2:3",
+                            "chunks_user",
+                            random(r, 600_000 + r.nextInt(900_000)));
             chunks.add(c);
             total += c.encoded().length;
         }
@@ -150,10 +169,14 @@ class LargeResponsesTest {
         chunks.add(exactly(LIMIT, "user/edge:1:2:3"));
 
         MessageSizes sizes = new MessageSizes();
-        try (TestHarness h = start(backend, sizes, s -> { })) {
-            h.client.chunkClient().putChunks(chunks); // split into several PutChunks requests by the client
-            List<EncodedChunk> got = h.client.chunkClient().getChunks(chunks.stream().map(EncodedChunk::location)
-                    .toList());
+        try (TestHarness h = start(backend, sizes, s -> {})) {
+            h.client
+                    .chunkClient()
+                    .putChunks(chunks); // split into several PutChunks requests by the client
+            List<EncodedChunk> got =
+                    h.client
+                            .chunkClient()
+                            .getChunks(chunks.stream().map(EncodedChunk::location).toList());
             assertThat(got).containsExactlyInAnyOrderElementsOf(chunks);
             assertThat(sizes.sizes.size()).isGreaterThanOrEqualTo(7);
             assertThat(sizes.max()).isEqualTo(LIMIT);
@@ -178,15 +201,22 @@ class LargeResponsesTest {
         InMemoryBackend backend = new InMemoryBackend();
         MessageSizes sizes = new MessageSizes();
         EncodedChunk big = exactly(LIMIT + 1, "user/big:1:2:3");
-        try (TestHarness h = start(backend, sizes, s -> { })) {
-            StatusRuntimeException raw = (StatusRuntimeException) catchThrowable(() -> h.raw.putChunks(
-                    PutChunksRequest.newBuilder().addChunks(ProtoMapping.toProto(big)).build()));
+        try (TestHarness h = start(backend, sizes, s -> {})) {
+            StatusRuntimeException raw =
+                    (StatusRuntimeException)
+                            catchThrowable(
+                                    () ->
+                                            h.raw.putChunks(
+                                                    PutChunksRequest.newBuilder()
+                                                            .addChunks(ProtoMapping.toProto(big))
+                                                            .build()));
             assertThat(raw.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(raw.getStatus().getDescription()).contains("user/big:1:2:3",
-                    big.encoded().length + " bytes", "4194304");
+            assertThat(raw.getStatus().getDescription())
+                    .contains("user/big:1:2:3", big.encoded().length + " bytes", "4194304");
 
-            InvalidChunkException e = (InvalidChunkException) catchThrowable(
-                    () -> h.client.chunkClient().putChunks(List.of(big)));
+            InvalidChunkException e =
+                    (InvalidChunkException)
+                            catchThrowable(() -> h.client.chunkClient().putChunks(List.of(big)));
             assertThat(e.reason()).isEqualTo(InvalidChunkException.Reason.TOO_LARGE);
             assertThat(e.key()).isEqualTo("user/big:1:2:3");
             assertThat(catchThrowable(() -> backend.getChunks(List.of(big.location()))))
@@ -198,25 +228,44 @@ class LargeResponsesTest {
     void aStoredChunkTooLargeForOneMessageFailsAloneAndTheOthersArrive() throws Exception {
         InMemoryBackend backend = new InMemoryBackend();
         EncodedChunk big = exactly(LIMIT + 1, "user/big:1:2:3");
-        EncodedChunk small = new EncodedChunk("user/small:1:2:3", "chunks_user", new byte[] {1, 2, 3});
+        EncodedChunk small =
+                new EncodedChunk("user/small:1:2:3", "chunks_user", new byte[] {1, 2, 3});
         backend.putChunks(List.of(big, small)); // written past the server, e.g. by another tool
         MessageSizes sizes = new MessageSizes();
-        try (TestHarness h = start(backend, sizes, s -> { })) {
-            var it = h.raw.getChunks(GetChunksRequest.newBuilder().addChunks(ProtoMapping.toProto(big.location()))
-                    .addChunks(ProtoMapping.toProto(small.location())).build());
+        try (TestHarness h = start(backend, sizes, s -> {})) {
+            var it =
+                    h.raw.getChunks(
+                            GetChunksRequest.newBuilder()
+                                    .addChunks(ProtoMapping.toProto(big.location()))
+                                    .addChunks(ProtoMapping.toProto(small.location()))
+                                    .build());
             GetChunksResponse first = it.next();
-            assertThat(first.getChunksList()).extracting(Chunk::getKey).containsExactly("user/small:1:2:3");
+            assertThat(first.getChunksList())
+                    .extracting(Chunk::getKey)
+                    .containsExactly("user/small:1:2:3");
             StatusRuntimeException raw = (StatusRuntimeException) catchThrowable(it::hasNext);
             assertThat(raw.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(raw.getStatus().getDescription()).contains("user/big:1:2:3",
-                    big.encoded().length + " bytes encoded");
+            assertThat(raw.getStatus().getDescription())
+                    .contains("user/big:1:2:3", big.encoded().length + " bytes encoded");
 
-            ChunkFetchException e = (ChunkFetchException) catchThrowable(() -> h.client.chunkClient()
-                    .getChunks(List.of(big.location(), small.location())));
+            ChunkFetchException e =
+                    (ChunkFetchException)
+                            catchThrowable(
+                                    () ->
+                                            h.client
+                                                    .chunkClient()
+                                                    .getChunks(
+                                                            List.of(
+                                                                    big.location(),
+                                                                    small.location())));
             assertThat(e.fetched()).containsExactly(small);
             assertThat(e.failures()).containsOnlyKeys("user/big:1:2:3");
-            assertThat(e.failures().get("user/big:1:2:3")).isInstanceOfSatisfying(InvalidChunkException.class,
-                    ic -> assertThat(ic.reason()).isEqualTo(InvalidChunkException.Reason.TOO_LARGE));
+            assertThat(e.failures().get("user/big:1:2:3"))
+                    .isInstanceOfSatisfying(
+                            InvalidChunkException.class,
+                            ic ->
+                                    assertThat(ic.reason())
+                                            .isEqualTo(InvalidChunkException.Reason.TOO_LARGE));
             assertThat(sizes.max()).isLessThanOrEqualTo(LIMIT);
         }
     }

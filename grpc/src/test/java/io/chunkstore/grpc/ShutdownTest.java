@@ -28,18 +28,21 @@ class ShutdownTest {
         final AtomicBoolean interruptedOrStopped = new AtomicBoolean();
 
         @Override
-        public void batchWrite(WriteBatch batch) {
-        }
+        public void batchWrite(WriteBatch batch) {}
 
         @Override
         public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
             try {
-                if (!consumer.onPage(queries.get(0), new ReadBatch.Builder().add("1".getBytes(), null).build())) {
+                if (!consumer.onPage(
+                        queries.get(0),
+                        new ReadBatch.Builder().add("1".getBytes(), null).build())) {
                     interruptedOrStopped.set(true);
                     return;
                 }
                 release.await();
-                if (!consumer.onPage(queries.get(0), new ReadBatch.Builder().add("2".getBytes(), null).build())) {
+                if (!consumer.onPage(
+                        queries.get(0),
+                        new ReadBatch.Builder().add("2".getBytes(), null).build())) {
                     interruptedOrStopped.set(true);
                 }
             } catch (InterruptedException e) {
@@ -51,8 +54,7 @@ class ShutdownTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -61,23 +63,35 @@ class ShutdownTest {
         try (TestHarness h = TestHarness.start(s -> s.indexClient(index).messageTargetBytes(1))) {
             CountDownLatch firstPage = new CountDownLatch(1);
             AtomicInteger rows = new AtomicInteger();
-            CompletableFuture<Void> query = CompletableFuture.runAsync(() -> h.client.indexClient().queryPages(
-                    List.of(IndexQuery.row("t", "h")), (q, page) -> {
-                        rows.addAndGet(page.size());
-                        firstPage.countDown();
-                        return true;
-                    }));
+            CompletableFuture<Void> query =
+                    CompletableFuture.runAsync(
+                            () ->
+                                    h.client
+                                            .indexClient()
+                                            .queryPages(
+                                                    List.of(IndexQuery.row("t", "h")),
+                                                    (q, page) -> {
+                                                        rows.addAndGet(page.size());
+                                                        firstPage.countDown();
+                                                        return true;
+                                                    }));
             assertThat(firstPage.await(5, TimeUnit.SECONDS)).isTrue();
 
-            CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(
-                    () -> h.server.shutdown(Duration.ofSeconds(20)));
+            CompletableFuture<Boolean> shutdown =
+                    CompletableFuture.supplyAsync(() -> h.server.shutdown(Duration.ofSeconds(20)));
             // New connections are refused once shutdown has begun.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             Throwable refused = null;
             while (refused == null && System.nanoTime() < deadline) {
-                try (GrpcStoreClient late = GrpcStoreClient.builder("127.0.0.1:" + h.server.port()).build()) {
-                    refused = catchThrowable(() -> late.indexClient().queryPages(List.of(IndexQuery.row("t", "h")),
-                            (q, p) -> true));
+                try (GrpcStoreClient late =
+                        GrpcStoreClient.builder("127.0.0.1:" + h.server.port()).build()) {
+                    refused =
+                            catchThrowable(
+                                    () ->
+                                            late.indexClient()
+                                                    .queryPages(
+                                                            List.of(IndexQuery.row("t", "h")),
+                                                            (q, p) -> true));
                 }
                 Thread.sleep(50);
             }
@@ -99,16 +113,23 @@ class ShutdownTest {
         GatedIndex index = new GatedIndex();
         try (TestHarness h = TestHarness.start(s -> s.indexClient(index).messageTargetBytes(1))) {
             CountDownLatch firstPage = new CountDownLatch(1);
-            CompletableFuture<Void> query = CompletableFuture.runAsync(() -> h.client.indexClient().queryPages(
-                    List.of(IndexQuery.row("t", "h")), (q, page) -> {
-                        firstPage.countDown();
-                        return true;
-                    }));
+            CompletableFuture<Void> query =
+                    CompletableFuture.runAsync(
+                            () ->
+                                    h.client
+                                            .indexClient()
+                                            .queryPages(
+                                                    List.of(IndexQuery.row("t", "h")),
+                                                    (q, page) -> {
+                                                        firstPage.countDown();
+                                                        return true;
+                                                    }));
             assertThat(firstPage.await(5, TimeUnit.SECONDS)).isTrue();
 
             long start = System.nanoTime();
             assertThat(h.server.shutdown(Duration.ofMillis(300))).as("had to force").isFalse();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(10));
             assertThat(h.server.isTerminated()).isTrue();
 
             Throwable clientSide = catchThrowable(() -> query.get(10, TimeUnit.SECONDS));

@@ -7,12 +7,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A real Netty server on a loopback port with a Java client and a raw stub (to send what the Go client sends,
- * byte for byte, including what the Java client never would).
+ * A real Netty server on a loopback port with a Java client and a raw stub (to send what the Go
+ * client sends, byte for byte, including what the Java client never would).
  */
 final class TestHarness implements AutoCloseable {
-    /** The chunk table resolver of the tests: the table is the key's user ("user/fp:from:through:checksum"). */
-    static final ChunkTableResolver BY_USER = key -> "chunks_" + key.substring(0, Math.max(0, key.indexOf('/')));
+    /**
+     * The chunk table resolver of the tests: the table is the key's user
+     * ("user/fp:from:through:checksum").
+     */
+    static final ChunkTableResolver BY_USER =
+            key -> "chunks_" + key.substring(0, Math.max(0, key.indexOf('/')));
 
     final GrpcStoreServer server;
     final GrpcStoreClient client;
@@ -22,18 +26,24 @@ final class TestHarness implements AutoCloseable {
     private TestHarness(GrpcStoreServer server, GrpcStoreClient client) {
         this.server = server;
         this.client = client;
-        this.rawChannel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
-                .maxInboundMessageSize(GrpcStoreServer.GO_MAX_RECEIVE_MESSAGE_BYTES).build();
+        this.rawChannel =
+                NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                        .usePlaintext()
+                        .maxInboundMessageSize(GrpcStoreServer.GO_MAX_RECEIVE_MESSAGE_BYTES)
+                        .build();
         this.raw = grpc_storeGrpc.newBlockingStub(rawChannel);
     }
 
     static TestHarness start(Consumer<GrpcStoreServer.Builder> server) {
-        return start(server, c -> { });
+        return start(server, c -> {});
     }
 
-    static TestHarness start(Consumer<GrpcStoreServer.Builder> server, Consumer<GrpcStoreClient.Builder> client) {
-        GrpcStoreServer.Builder sb = GrpcStoreServer.builder().chunkTableResolver(BY_USER)
-                .shutdownGracePeriod(java.time.Duration.ofSeconds(5));
+    static TestHarness start(
+            Consumer<GrpcStoreServer.Builder> server, Consumer<GrpcStoreClient.Builder> client) {
+        GrpcStoreServer.Builder sb =
+                GrpcStoreServer.builder()
+                        .chunkTableResolver(BY_USER)
+                        .shutdownGracePeriod(java.time.Duration.ofSeconds(5));
         server.accept(sb);
         GrpcStoreServer s = sb.build().start();
         GrpcStoreClient.Builder cb = GrpcStoreClient.builder("127.0.0.1:" + s.port());

@@ -27,13 +27,15 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Objects as files under a directory (Cortex's filesystem object store, pkg/chunk/local/fs_object_client.go): the key's
- * {@code /}-separated segments are the path below the root, cleaned like Go's {@code filepath.Join} (empty and
- * {@code .} segments vanish); a {@code ..} segment is refused. A put is atomic: the bytes go to a temporary file in the
- * target's directory ({@value #TEMP_PREFIX}...), are fsynced, renamed over the target, and the directory is fsynced, so
- * a reader or a crash sees the old object or the new one, never a part. Delete removes the file and then every parent
- * directory that became empty, never the root. Listing supports the {@code ""} and {@code "/"} delimiters. Temporary
- * files are invisible to get and list. Thread-safe; holds no open files between calls.
+ * Objects as files under a directory (Cortex's filesystem object store,
+ * pkg/chunk/local/fs_object_client.go): the key's {@code /}-separated segments are the path below
+ * the root, cleaned like Go's {@code filepath.Join} (empty and {@code .} segments vanish); a {@code
+ * ..} segment is refused. A put is atomic: the bytes go to a temporary file in the target's
+ * directory ({@value #TEMP_PREFIX}...), are fsynced, renamed over the target, and the directory is
+ * fsynced, so a reader or a crash sees the old object or the new one, never a part. Delete removes
+ * the file and then every parent directory that became empty, never the root. Listing supports the
+ * {@code ""} and {@code "/"} delimiters. Temporary files are invisible to get and list.
+ * Thread-safe; holds no open files between calls.
  */
 public class FilesystemObjectClient implements ObjectClient {
     /** Names of in-progress writes start with this; no object key segment may. */
@@ -54,7 +56,8 @@ public class FilesystemObjectClient implements ObjectClient {
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
-            throw new StorageException("cannot create the chunk directory " + this.root + ": " + e, e);
+            throw new StorageException(
+                    "cannot create the chunk directory " + this.root + ": " + e, e);
         }
     }
 
@@ -70,18 +73,27 @@ public class FilesystemObjectClient implements ObjectClient {
                 continue;
             }
             if (segment.equals("..")) {
-                throw new InvalidRequestException("object key '" + key + "' has a '..' segment, which would leave"
-                        + " the directory " + root);
+                throw new InvalidRequestException(
+                        "object key '"
+                                + key
+                                + "' has a '..' segment, which would leave"
+                                + " the directory "
+                                + root);
             }
             if (segment.startsWith(TEMP_PREFIX)) {
-                throw new InvalidRequestException("object key '" + key + "' has a segment starting with "
-                        + TEMP_PREFIX + ", which the filesystem store reserves for writes in progress");
+                throw new InvalidRequestException(
+                        "object key '"
+                                + key
+                                + "' has a segment starting with "
+                                + TEMP_PREFIX
+                                + ", which the filesystem store reserves for writes in progress");
             }
             try {
                 p = p.resolve(segment);
             } catch (InvalidPathException e) {
-                throw new InvalidRequestException("object key '" + key + "' is not a valid file name here: "
-                        + e.getMessage(), e);
+                throw new InvalidRequestException(
+                        "object key '" + key + "' is not a valid file name here: " + e.getMessage(),
+                        e);
             }
         }
         if (p.equals(root)) {
@@ -97,16 +109,25 @@ public class FilesystemObjectClient implements ObjectClient {
             Path tmp = null;
             try {
                 createDirectories(target.getParent());
-                tmp = target.resolveSibling(TEMP_PREFIX + HexFormat.of().toHexDigits(
-                        ThreadLocalRandom.current().nextLong()));
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE)) {
+                tmp =
+                        target.resolveSibling(
+                                TEMP_PREFIX
+                                        + HexFormat.of()
+                                                .toHexDigits(
+                                                        ThreadLocalRandom.current().nextLong()));
+                try (FileChannel ch =
+                        FileChannel.open(
+                                tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     writeContent(ch, data);
                     if (sync) {
                         ch.force(true);
                     }
                 }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        target,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
                 tmp = null;
                 if (sync) {
                     fsyncDirectory(target.getParent());
@@ -115,15 +136,24 @@ public class FilesystemObjectClient implements ObjectClient {
             } catch (NoSuchFileException e) {
                 // A concurrent delete removed a directory this put had created: make it again.
                 if (attempt >= DIRECTORY_RACE_RETRIES) {
-                    throw new StorageException("writing object " + key + " to " + target + " failed: " + e, e);
+                    throw new StorageException(
+                            "writing object " + key + " to " + target + " failed: " + e, e);
                 }
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).contains("No space left on device")) {
-                    throw new StorageException("the disk holding the chunk folder " + root + " is full: writing object "
-                            + key + " failed (" + e.getMessage() + "); reads still work, and writes resume once space"
-                            + " is freed there", e);
+                    throw new StorageException(
+                            "the disk holding the chunk folder "
+                                    + root
+                                    + " is full: writing object "
+                                    + key
+                                    + " failed ("
+                                    + e.getMessage()
+                                    + "); reads still work, and writes resume once space"
+                                    + " is freed there",
+                            e);
                 }
-                throw new StorageException("writing object " + key + " to " + target + " failed: " + e, e);
+                throw new StorageException(
+                        "writing object " + key + " to " + target + " failed: " + e, e);
             } finally {
                 if (tmp != null) {
                     try {
@@ -136,7 +166,9 @@ public class FilesystemObjectClient implements ObjectClient {
         }
     }
 
-    /** Writes the bytes to the temporary file (a seam for tests that make a write fail half-way). */
+    /**
+     * Writes the bytes to the temporary file (a seam for tests that make a write fail half-way).
+     */
     void writeContent(FileChannel ch, byte[] data) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(data);
         while (buf.hasRemaining()) {
@@ -186,16 +218,25 @@ public class FilesystemObjectClient implements ObjectClient {
                 fsyncDirectory(dir);
             }
         } catch (IOException e) {
-            throw new StorageException("object " + key + " was deleted, but removing its empty directory " + dir
-                    + " failed: " + e, e);
+            throw new StorageException(
+                    "object "
+                            + key
+                            + " was deleted, but removing its empty directory "
+                            + dir
+                            + " failed: "
+                            + e,
+                    e);
         }
     }
 
     @Override
     public ListResult list(String prefix, String delimiter) {
         if (!delimiter.isEmpty() && !delimiter.equals("/")) {
-            throw new InvalidRequestException("the filesystem object store lists with the delimiters \"\" and \"/\""
-                    + " only, not \"" + delimiter + "\"");
+            throw new InvalidRequestException(
+                    "the filesystem object store lists with the delimiters \"\" and \"/\""
+                            + " only, not \""
+                            + delimiter
+                            + "\"");
         }
         int slash = prefix.lastIndexOf('/');
         String dirKey = cleanKey(slash < 0 ? "" : prefix.substring(0, slash));
@@ -209,24 +250,31 @@ public class FilesystemObjectClient implements ObjectClient {
         }
         try {
             if (delimiter.isEmpty()) {
-                Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                        String key = keyOf(file);
-                        if (attrs.isRegularFile() && !isTemp(file) && key.startsWith(keyPrefix)) {
-                            objects.add(new StorageObject(key, attrs.lastModifiedTime().toInstant()));
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
+                Files.walkFileTree(
+                        dir,
+                        new SimpleFileVisitor<>() {
+                            @Override
+                            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                                String key = keyOf(file);
+                                if (attrs.isRegularFile()
+                                        && !isTemp(file)
+                                        && key.startsWith(keyPrefix)) {
+                                    objects.add(
+                                            new StorageObject(
+                                                    key, attrs.lastModifiedTime().toInstant()));
+                                }
+                                return FileVisitResult.CONTINUE;
+                            }
 
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                        if (e instanceof NoSuchFileException) {
-                            return FileVisitResult.CONTINUE; // deleted while listing
-                        }
-                        throw e;
-                    }
-                });
+                            @Override
+                            public FileVisitResult visitFileFailed(Path file, IOException e)
+                                    throws IOException {
+                                if (e instanceof NoSuchFileException) {
+                                    return FileVisitResult.CONTINUE; // deleted while listing
+                                }
+                                throw e;
+                            }
+                        });
             } else {
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
                     for (Path p : entries) {
@@ -243,7 +291,9 @@ public class FilesystemObjectClient implements ObjectClient {
                         if (attrs.isDirectory()) {
                             prefixes.add(keyOf(p) + "/");
                         } else if (attrs.isRegularFile()) {
-                            objects.add(new StorageObject(keyOf(p), attrs.lastModifiedTime().toInstant()));
+                            objects.add(
+                                    new StorageObject(
+                                            keyOf(p), attrs.lastModifiedTime().toInstant()));
                         }
                     }
                 }
@@ -251,7 +301,8 @@ public class FilesystemObjectClient implements ObjectClient {
         } catch (NoSuchFileException e) {
             // the directory went away while listing: nothing under the prefix
         } catch (IOException e) {
-            throw new StorageException("listing objects under '" + prefix + "' in " + root + " failed: " + e, e);
+            throw new StorageException(
+                    "listing objects under '" + prefix + "' in " + root + " failed: " + e, e);
         }
         objects.sort(Comparator.comparing(StorageObject::key));
         prefixes.sort(Comparator.naturalOrder());
@@ -259,9 +310,9 @@ public class FilesystemObjectClient implements ObjectClient {
     }
 
     /**
-     * Deletes temporary files of writes that never finished (a process killed mid-put leaves one behind; the data is
-     * still correct, the file is only litter). Only files older than {@code olderThan} go, so a write in progress in
-     * another process is never touched.
+     * Deletes temporary files of writes that never finished (a process killed mid-put leaves one
+     * behind; the data is still correct, the file is only litter). Only files older than {@code
+     * olderThan} go, so a write in progress in another process is never touched.
      *
      * @return how many files were deleted
      */
@@ -269,17 +320,21 @@ public class FilesystemObjectClient implements ObjectClient {
         java.time.Instant cutoff = java.time.Instant.now().minus(olderThan);
         int[] removed = {0};
         try (java.util.stream.Stream<Path> files = Files.walk(root)) {
-            files.filter(FilesystemObjectClient::isTemp).forEach(f -> {
-                try {
-                    if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && Files.deleteIfExists(f)) {
-                        removed[0]++;
-                    }
-                } catch (IOException e) {
-                    // raced with its own writer finishing, or unreadable: leave it
-                }
-            });
+            files.filter(FilesystemObjectClient::isTemp)
+                    .forEach(
+                            f -> {
+                                try {
+                                    if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)
+                                            && Files.deleteIfExists(f)) {
+                                        removed[0]++;
+                                    }
+                                } catch (IOException e) {
+                                    // raced with its own writer finishing, or unreadable: leave it
+                                }
+                            });
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new StorageException("cleaning unfinished writes under " + root + " failed: " + e, e);
+            throw new StorageException(
+                    "cleaning unfinished writes under " + root + " failed: " + e, e);
         }
         return removed[0];
     }
@@ -320,10 +375,13 @@ public class FilesystemObjectClient implements ObjectClient {
             try {
                 Files.createDirectory(d);
             } catch (FileAlreadyExistsException e) {
-                // One look only: puts and deletes racing here may create and remove the directory in between.
+                // One look only: puts and deletes racing here may create and remove the directory
+                // in between.
                 // If it is gone again (NoSuchFileException), the caller starts over.
                 if (!Files.readAttributes(d, BasicFileAttributes.class).isDirectory()) {
-                    throw new StorageException("cannot store an object under " + d + ": a file of that name exists", e);
+                    throw new StorageException(
+                            "cannot store an object under " + d + ": a file of that name exists",
+                            e);
                 }
             }
             if (sync) {

@@ -5,17 +5,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The RocksDB key of an index entry: {@code uvarint(table id) ‖ uvarint(len(hash)) ‖ hash ‖ range}, where {@code hash}
- * is the UTF-8 hash value and {@code uvarint} is the unsigned LEB128 varint (protobuf's). A varint is self-delimiting,
- * so the table id prefix keeps every table's entries contiguous and apart from every other table's; the length prefix
- * makes the layout unambiguous for any hash string, 0x00 bytes included, and keeps every entry of one hash contiguous,
- * its range values in ascending unsigned order (RocksDB's default bytewise comparator). The value is stored as is.
- * The first layout (one column family per table) had no table id prefix: {@link #key(String, byte[])} is the key
- * within a table in both.
+ * The RocksDB key of an index entry: {@code uvarint(table id) ‖ uvarint(len(hash)) ‖ hash ‖ range},
+ * where {@code hash} is the UTF-8 hash value and {@code uvarint} is the unsigned LEB128 varint
+ * (protobuf's). A varint is self-delimiting, so the table id prefix keeps every table's entries
+ * contiguous and apart from every other table's; the length prefix makes the layout unambiguous for
+ * any hash string, 0x00 bytes included, and keeps every entry of one hash contiguous, its range
+ * values in ascending unsigned order (RocksDB's default bytewise comparator). The value is stored
+ * as is. The first layout (one column family per table) had no table id prefix: {@link #key(String,
+ * byte[])} is the key within a table in both.
  */
 final class IndexKeys {
-    private IndexKeys() {
-    }
+    private IndexKeys() {}
 
     /** The common prefix of every key of one table: {@code uvarint(id)}. */
     static byte[] tablePrefix(int tableId) {
@@ -88,8 +88,9 @@ final class IndexKeys {
     }
 
     /**
-     * The exclusive upper bound of the keys starting with {@code prefix}: never null here, because a row prefix ends
-     * with a byte below 0x80 or with hash bytes of valid UTF-8, and neither is all 0xFF.
+     * The exclusive upper bound of the keys starting with {@code prefix}: never null here, because
+     * a row prefix ends with a byte below 0x80 or with hash bytes of valid UTF-8, and neither is
+     * all 0xFF.
      */
     static byte[] upperBound(byte[] prefix) {
         byte[] next = Bytes.nextPrefix(prefix);

@@ -10,26 +10,40 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 
 /**
- * The embedded store: a {@link LocalIndex} (index and tables) plus chunk files in Cortex's filesystem layout
- * ({@link FilesystemObjectClient} wrapped by {@link ObjectChunkClient} with the base64 key encoder). Store name
- * {@code local}; the chunks-only variant answers to {@code filesystem}. Closing closes everything it opened.
+ * The embedded store: a {@link LocalIndex} (index and tables) plus chunk files in Cortex's
+ * filesystem layout ({@link FilesystemObjectClient} wrapped by {@link ObjectChunkClient} with the
+ * base64 key encoder). Store name {@code local}; the chunks-only variant answers to {@code
+ * filesystem}. Closing closes everything it opened.
  */
 public final class LocalBackend extends SimpleBackend {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalBackend.class);
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(LocalBackend.class);
 
     /** Chunks are read whole into one array. */
     public static final long MAX_CHUNK_SIZE = Integer.MAX_VALUE - 8;
 
-    static final Capabilities LOCAL = Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES,
-            Feature.MISSING_TABLE_ERRORS, Feature.CHUNK_DELETE, Feature.PERSISTENT).withMaxChunkSize(MAX_CHUNK_SIZE);
-    static final Capabilities FILESYSTEM = Capabilities.of(Feature.CHUNKS, Feature.CHUNK_DELETE, Feature.PERSISTENT)
-            .withMaxChunkSize(MAX_CHUNK_SIZE);
+    static final Capabilities LOCAL =
+            Capabilities.of(
+                            Feature.INDEX,
+                            Feature.CHUNKS,
+                            Feature.TABLES,
+                            Feature.MISSING_TABLE_ERRORS,
+                            Feature.CHUNK_DELETE,
+                            Feature.PERSISTENT)
+                    .withMaxChunkSize(MAX_CHUNK_SIZE);
+    static final Capabilities FILESYSTEM =
+            Capabilities.of(Feature.CHUNKS, Feature.CHUNK_DELETE, Feature.PERSISTENT)
+                    .withMaxChunkSize(MAX_CHUNK_SIZE);
 
     private final LocalIndex index;
     private final FilesystemObjectClient files;
     private final ObjectChunkClient chunks;
 
-    private LocalBackend(String storeName, Capabilities capabilities, LocalIndex index, FilesystemObjectClient files,
+    private LocalBackend(
+            String storeName,
+            Capabilities capabilities,
+            LocalIndex index,
+            FilesystemObjectClient files,
             ObjectChunkClient chunks) {
         super(storeName, capabilities, index, chunks, index);
         this.index = index;
@@ -42,25 +56,39 @@ public final class LocalBackend extends SimpleBackend {
     }
 
     /** Opens the {@code local} store: index, tables and chunks. */
-    public static LocalBackend open(LocalConfig config, MeterRegistry metrics, String metricPrefix) {
-        FilesystemObjectClient files = new FilesystemObjectClient(config.chunksDirectory(), config.syncWrites());
+    public static LocalBackend open(
+            LocalConfig config, MeterRegistry metrics, String metricPrefix) {
+        FilesystemObjectClient files =
+                new FilesystemObjectClient(config.chunksDirectory(), config.syncWrites());
         LocalIndex index = new LocalIndex(config, metrics, metricPrefix);
         cleanUnfinishedWritesInBackground(files);
-        return new LocalBackend("local", LOCAL, index, files, chunksIn(files, config.chunkConcurrency()));
+        return new LocalBackend(
+                "local", LOCAL, index, files, chunksIn(files, config.chunkConcurrency()));
     }
 
-    /** Temp files of puts cut off by a crash are litter, not data: removed after an hour, off the open path. */
+    /**
+     * Temp files of puts cut off by a crash are litter, not data: removed after an hour, off the
+     * open path.
+     */
     private static void cleanUnfinishedWritesInBackground(FilesystemObjectClient files) {
-        DaemonThreads.start("chunkstore-local-cleanup", () -> {
-            try {
-                int n = files.removeStaleTemporaryFiles(java.time.Duration.ofHours(1));
-                if (n > 0) {
-                    LOG.info("removed {} temporary files of unfinished chunk writes under {}", n, files.root());
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("could not clean unfinished chunk writes under {}: {}", files.root(), e.getMessage());
-            }
-        });
+        DaemonThreads.start(
+                "chunkstore-local-cleanup",
+                () -> {
+                    try {
+                        int n = files.removeStaleTemporaryFiles(java.time.Duration.ofHours(1));
+                        if (n > 0) {
+                            LOG.info(
+                                    "removed {} temporary files of unfinished chunk writes under {}",
+                                    n,
+                                    files.root());
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.warn(
+                                "could not clean unfinished chunk writes under {}: {}",
+                                files.root(),
+                                e.getMessage());
+                    }
+                });
     }
 
     /** Opens the {@code local} store with its defaults under one directory and private metrics. */
@@ -69,12 +97,15 @@ public final class LocalBackend extends SimpleBackend {
     }
 
     /**
-     * Opens the {@code filesystem} store: chunks only, in Cortex's filesystem layout (Loki's before schema v12) under
-     * {@code directory}: one file per chunk, named by the standard base64 of the whole external key.
+     * Opens the {@code filesystem} store: chunks only, in Cortex's filesystem layout (Loki's before
+     * schema v12) under {@code directory}: one file per chunk, named by the standard base64 of the
+     * whole external key.
      */
-    public static LocalBackend openFilesystem(Path directory, boolean syncWrites, int chunkConcurrency) {
+    public static LocalBackend openFilesystem(
+            Path directory, boolean syncWrites, int chunkConcurrency) {
         FilesystemObjectClient files = new FilesystemObjectClient(directory, syncWrites);
-        return new LocalBackend("filesystem", FILESYSTEM, null, files, chunksIn(files, chunkConcurrency));
+        return new LocalBackend(
+                "filesystem", FILESYSTEM, null, files, chunksIn(files, chunkConcurrency));
     }
 
     /** The object store under the chunk client (for listing and inspection). */
@@ -84,7 +115,9 @@ public final class LocalBackend extends SimpleBackend {
 
     @Override
     protected String lacking(Feature client) {
-        return "store '" + storeName() + "' holds chunks only; use store 'local' for an index and tables";
+        return "store '"
+                + storeName()
+                + "' holds chunks only; use store 'local' for an index and tables";
     }
 
     @Override

@@ -53,31 +53,43 @@ import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
- * The local index: one RocksDB database holding every table in one column family ({@value #ENTRIES_FAMILY}), each
- * table's keys under its own id prefix ({@link IndexKeys}); the catalog (table name to id) lives in the default column
- * family next to the format marker. Creating a table is one small write batch, deleting one a catalog write plus one
- * range delete, so neither grows with the number of tables; memory is one block cache, one write-buffer manager and
- * a bounded number of open files ({@link LocalConfig.Memory}). Writes are one atomic {@link org.rocksdb.WriteBatch}
- * per call (puts, then deletes) through the write-ahead log, synced when {@link LocalConfig#syncWrites()}; a batch
- * naming a missing table writes nothing and throws {@link TableNotFoundException}. Queries seek to their lower bound,
- * iterate up to an exclusive upper bound and stream pages of bounded size; a consumer returning {@code false} closes
- * the iterator. An index in the first layout (one column family per table, format 1) is migrated on open, table by
- * table, resumably. Thread-safe; {@link #close()} waits for calls in progress (queries stop at their next page) and
- * then frees every native handle.
+ * The local index: one RocksDB database holding every table in one column family ({@value
+ * #ENTRIES_FAMILY}), each table's keys under its own id prefix ({@link IndexKeys}); the catalog
+ * (table name to id) lives in the default column family next to the format marker. Creating a table
+ * is one small write batch, deleting one a catalog write plus one range delete, so neither grows
+ * with the number of tables; memory is one block cache, one write-buffer manager and a bounded
+ * number of open files ({@link LocalConfig.Memory}). Writes are one atomic {@link
+ * org.rocksdb.WriteBatch} per call (puts, then deletes) through the write-ahead log, synced when
+ * {@link LocalConfig#syncWrites()}; a batch naming a missing table writes nothing and throws {@link
+ * TableNotFoundException}. Queries seek to their lower bound, iterate up to an exclusive upper
+ * bound and stream pages of bounded size; a consumer returning {@code false} closes the iterator.
+ * An index in the first layout (one column family per table, format 1) is migrated on open, table
+ * by table, resumably. Thread-safe; {@link #close()} waits for calls in progress (queries stop at
+ * their next page) and then frees every native handle.
  */
 public final class LocalIndex implements IndexClient, TableClient {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocalIndex.class);
 
     /** The column family of every table's entries. */
     static final String ENTRIES_FAMILY = "entries";
-    /** Format 1: each table a column family of this prefix. Format 2: a catalog key of this prefix, value its id. */
+
+    /**
+     * Format 1: each table a column family of this prefix. Format 2: a catalog key of this prefix,
+     * value its id.
+     */
     static final String TABLE_CF_PREFIX = "table:";
-    /** Catalog key of a deleted table whose entries are still to be range-deleted (value: empty). */
+
+    /**
+     * Catalog key of a deleted table whose entries are still to be range-deleted (value: empty).
+     */
     static final String DROPPING_PREFIX = "dropping:";
+
     /** Catalog key of a format 1 table being copied into the entries family (value: its new id). */
     static final String MIGRATING_PREFIX = "migrating:";
+
     static final byte[] NEXT_TABLE_ID_KEY = "next-table-id".getBytes(StandardCharsets.UTF_8);
-    static final byte[] FORMAT_KEY = "chunkstore.local.index.format".getBytes(StandardCharsets.UTF_8);
+    static final byte[] FORMAT_KEY =
+            "chunkstore.local.index.format".getBytes(StandardCharsets.UTF_8);
     static final byte[] FORMAT_VERSION = "2".getBytes(StandardCharsets.UTF_8);
     static final byte[] FORMAT_ONE_FAMILY_PER_TABLE = "1".getBytes(StandardCharsets.UTF_8);
 
@@ -89,9 +101,9 @@ public final class LocalIndex implements IndexClient, TableClient {
     }
 
     /**
-     * A table's id prefix, counted while in use: a deleted table's entries are range-deleted when the last running
-     * call lets go of it, so a running query finishes on what it started with and a write racing the delete never
-     * leaves entries behind.
+     * A table's id prefix, counted while in use: a deleted table's entries are range-deleted when
+     * the last running call lets go of it, so a running query finishes on what it started with and
+     * a write racing the delete never leaves entries behind.
      */
     private final class Table {
         final String name;
@@ -121,8 +133,9 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
 
         /**
-         * Removes the catalog entry. Unused, the entries go in the same batch; in use, a {@value #DROPPING_PREFIX}
-         * mark is written instead and the last user's {@link #release()} purges them.
+         * Removes the catalog entry. Unused, the entries go in the same batch; in use, a {@value
+         * #DROPPING_PREFIX} mark is written instead and the last user's {@link #release()} purges
+         * them.
          */
         synchronized void drop() throws RocksDBException {
             try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
@@ -130,7 +143,10 @@ public final class LocalIndex implements IndexClient, TableClient {
                 if (users == 0) {
                     wb.deleteRange(entries, prefix, IndexKeys.upperBound(prefix));
                 } else {
-                    wb.put(catalog, (DROPPING_PREFIX + id).getBytes(StandardCharsets.UTF_8), new byte[0]);
+                    wb.put(
+                            catalog,
+                            (DROPPING_PREFIX + id).getBytes(StandardCharsets.UTF_8),
+                            new byte[0]);
                 }
                 db.write(writeOptions, wb);
             }
@@ -149,8 +165,12 @@ public final class LocalIndex implements IndexClient, TableClient {
     private final WriteOptions writeOptions;
     private final RocksDB db;
     private final ColumnFamilyHandle catalog;
-    /** Set in the constructor once the format is known (created then in a new or format 1 index). */
+
+    /**
+     * Set in the constructor once the format is known (created then in a new or format 1 index).
+     */
     private ColumnFamilyHandle entries;
+
     private final ConcurrentSkipListMap<String, Table> tables = new ConcurrentSkipListMap<>();
     private final Object tableLock = new Object();
     private int nextTableId;
@@ -163,11 +183,11 @@ public final class LocalIndex implements IndexClient, TableClient {
     private volatile boolean closed;
 
     /**
-     * Opens (creating if needed) the index under {@link LocalConfig#indexDirectory()}, migrating a format 1 index,
-     * and logs how long the open took.
+     * Opens (creating if needed) the index under {@link LocalConfig#indexDirectory()}, migrating a
+     * format 1 index, and logs how long the open took.
      *
-     * @throws StorageException when the directory cannot be created, holds an index of an unknown format, or is
-     *                          locked by another process
+     * @throws StorageException when the directory cannot be created, holds an index of an unknown
+     *     format, or is locked by another process
      */
     public LocalIndex(LocalConfig config, MeterRegistry metrics, String metricPrefix) {
         long start = System.nanoTime();
@@ -176,7 +196,8 @@ public final class LocalIndex implements IndexClient, TableClient {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new StorageException("cannot create the local index directory " + directory + ": " + e, e);
+            throw new StorageException(
+                    "cannot create the local index directory " + directory + ": " + e, e);
         }
         this.disk = fileStore(directory);
         LocalConfig.Memory memory = config.memory();
@@ -187,22 +208,41 @@ public final class LocalIndex implements IndexClient, TableClient {
         } catch (RocksDBException e) {
             blockCache.close();
             writeBuffers.close();
-            throw new StorageException("cannot set up the local index in " + directory + ": " + e.getMessage(), e);
+            throw new StorageException(
+                    "cannot set up the local index in " + directory + ": " + e.getMessage(), e);
         }
-        // Memtables of all families share the write-buffer manager. The WAL is kept to that size too (a full WAL
-        // forces a flush of the families holding it, the rarely written catalog included), so a crash replays at
-        // most that much on open. The SST file manager lets RocksDB resume by itself once a disk that
+        // Memtables of all families share the write-buffer manager. The WAL is kept to that size
+        // too (a full WAL
+        // forces a flush of the families holding it, the rarely written catalog included), so a
+        // crash replays at
+        // most that much on open. The SST file manager lets RocksDB resume by itself once a disk
+        // that
         // filled up during a flush or compaction has room again.
-        this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setWriteBufferManager(writeBuffers).setSstFileManager(sstFiles)
-                .setMaxOpenFiles(memory.maxOpenFiles()).setMaxTotalWalSize(memory.writeBufferBytes())
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(3).setMaxManifestFileSize(64L << 20);
-        // Index and filter blocks live in the block cache too, so open files cost no memory outside it. Reads are
+        this.dbOptions =
+                new DBOptions()
+                        .setCreateIfMissing(true)
+                        .setCreateMissingColumnFamilies(true)
+                        .setWriteBufferManager(writeBuffers)
+                        .setSstFileManager(sstFiles)
+                        .setMaxOpenFiles(memory.maxOpenFiles())
+                        .setMaxTotalWalSize(memory.writeBufferBytes())
+                        .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                        .setKeepLogFileNum(3)
+                        .setMaxManifestFileSize(64L << 20);
+        // Index and filter blocks live in the block cache too, so open files cost no memory outside
+        // it. Reads are
         // range scans only (no point lookups), so no bloom filter.
-        this.cfOptions = new ColumnFamilyOptions()
-                .setWriteBufferSize(Math.max(1L << 20, Math.min(memory.writeBufferBytes() / 2, 64L << 20)))
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(blockCache)
-                        .setCacheIndexAndFilterBlocks(true).setPinL0FilterAndIndexBlocksInCache(true));
+        this.cfOptions =
+                new ColumnFamilyOptions()
+                        .setWriteBufferSize(
+                                Math.max(
+                                        1L << 20,
+                                        Math.min(memory.writeBufferBytes() / 2, 64L << 20)))
+                        .setTableFormatConfig(
+                                new BlockBasedTableConfig()
+                                        .setBlockCache(blockCache)
+                                        .setCacheIndexAndFilterBlocks(true)
+                                        .setPinL0FilterAndIndexBlocksInCache(true));
         this.writeOptions = new WriteOptions().setSync(config.syncWrites());
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         List<byte[]> names;
@@ -239,11 +279,18 @@ public final class LocalIndex implements IndexClient, TableClient {
             boolean current = checkFormat(formatOneTables, others);
             if (entries == null) {
                 if (!catalogEntries(TABLE_CF_PREFIX).isEmpty()) {
-                    throw new StorageException("the local index in " + directory + " lists tables but has no '"
-                            + ENTRIES_FAMILY + "' column family; it is damaged or was not written by chunkstore");
+                    throw new StorageException(
+                            "the local index in "
+                                    + directory
+                                    + " lists tables but has no '"
+                                    + ENTRIES_FAMILY
+                                    + "' column family; it is damaged or was not written by chunkstore");
                 }
-                entries = db.createColumnFamily(
-                        new ColumnFamilyDescriptor(ENTRIES_FAMILY.getBytes(StandardCharsets.UTF_8), cfOptions));
+                entries =
+                        db.createColumnFamily(
+                                new ColumnFamilyDescriptor(
+                                        ENTRIES_FAMILY.getBytes(StandardCharsets.UTF_8),
+                                        cfOptions));
             }
             if (!current || !formatOneTables.isEmpty()) {
                 migrate(formatOneTables);
@@ -254,22 +301,38 @@ public final class LocalIndex implements IndexClient, TableClient {
             formatOneTables.values().forEach(ColumnFamilyHandle::close);
             others.forEach(ColumnFamilyHandle::close);
             releaseNatives();
-            throw e instanceof RocksDBException r ? new StorageException("cannot open the local index in "
-                    + directory + ": " + r.getMessage(), r) : (RuntimeException) e;
+            throw e instanceof RocksDBException r
+                    ? new StorageException(
+                            "cannot open the local index in " + directory + ": " + r.getMessage(),
+                            r)
+                    : (RuntimeException) e;
         }
         int threads = Math.max(1, config.queryConcurrency() - 1);
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), DaemonThreads.named("chunkstore-local-query"));
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(
+                        threads,
+                        threads,
+                        30,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(),
+                        DaemonThreads.named("chunkstore-local-query"));
         pool.allowCoreThreadTimeOut(true);
         this.queryPool = pool;
-        this.entriesScanned = Counter.builder(metricPrefix + "local_index_entries_scanned")
-                .description("Index entries the local store read from disk for queries, filtered ones included")
-                .register(metrics);
-        this.pagesDelivered = Counter.builder(metricPrefix + "local_index_pages")
-                .description("Pages of index entries the local store delivered to query consumers")
-                .register(metrics);
-        LOG.info("opened the local index in {} in {} ms ({} tables)", directory,
-                (System.nanoTime() - start) / 1_000_000, tables.size());
+        this.entriesScanned =
+                Counter.builder(metricPrefix + "local_index_entries_scanned")
+                        .description(
+                                "Index entries the local store read from disk for queries, filtered ones included")
+                        .register(metrics);
+        this.pagesDelivered =
+                Counter.builder(metricPrefix + "local_index_pages")
+                        .description(
+                                "Pages of index entries the local store delivered to query consumers")
+                        .register(metrics);
+        LOG.info(
+                "opened the local index in {} in {} ms ({} tables)",
+                directory,
+                (System.nanoTime() - start) / 1_000_000,
+                tables.size());
     }
 
     private static FileStore fileStore(Path dir) {
@@ -292,8 +355,13 @@ public final class LocalIndex implements IndexClient, TableClient {
     private StorageException openError(RocksDBException e) {
         String msg = String.valueOf(e.getMessage());
         if (msg.contains("lock")) {
-            return new StorageException("the local index directory " + directory + " is in use by another process"
-                    + " (or another open store in this one): " + msg, e);
+            return new StorageException(
+                    "the local index directory "
+                            + directory
+                            + " is in use by another process"
+                            + " (or another open store in this one): "
+                            + msg,
+                    e);
         }
         return new StorageException("cannot open the local index in " + directory + ": " + msg, e);
     }
@@ -301,35 +369,50 @@ public final class LocalIndex implements IndexClient, TableClient {
     /**
      * Refuses an index written in a layout this code cannot read.
      *
-     * @return whether the index is marked format 2 already (false for a new index and a format 1 one, which the
-     *         migration marks when it ends)
+     * @return whether the index is marked format 2 already (false for a new index and a format 1
+     *     one, which the migration marks when it ends)
      */
-    private boolean checkFormat(Map<String, ColumnFamilyHandle> formatOneTables, List<ColumnFamilyHandle> others) {
+    private boolean checkFormat(
+            Map<String, ColumnFamilyHandle> formatOneTables, List<ColumnFamilyHandle> others) {
         try {
             byte[] v = db.get(catalog, FORMAT_KEY);
             if (v == null) {
                 if (!formatOneTables.isEmpty() || !others.isEmpty() || entries != null) {
-                    throw new StorageException("the RocksDB database in " + directory + " has tables but no chunkstore"
-                            + " format marker; it was not written by chunkstore's local store");
+                    throw new StorageException(
+                            "the RocksDB database in "
+                                    + directory
+                                    + " has tables but no chunkstore"
+                                    + " format marker; it was not written by chunkstore's local store");
                 }
                 return false;
             }
             boolean formatOne = Arrays.equals(v, FORMAT_ONE_FAMILY_PER_TABLE);
             if (!formatOne && !Arrays.equals(v, FORMAT_VERSION)) {
-                throw new StorageException("the local index in " + directory + " has format "
-                        + new String(v, StandardCharsets.UTF_8) + "; this version reads formats 1 and 2 only");
+                throw new StorageException(
+                        "the local index in "
+                                + directory
+                                + " has format "
+                                + new String(v, StandardCharsets.UTF_8)
+                                + "; this version reads formats 1 and 2 only");
             }
             if (!others.isEmpty()) {
-                throw new StorageException("the local index in " + directory + " has column families this version"
-                        + " does not know; it was written by a newer chunkstore or another program");
+                throw new StorageException(
+                        "the local index in "
+                                + directory
+                                + " has column families this version"
+                                + " does not know; it was written by a newer chunkstore or another program");
             }
             return !formatOne;
         } catch (RocksDBException e) {
-            throw new StorageException("cannot read the local index format marker in " + directory + ": " + e, e);
+            throw new StorageException(
+                    "cannot read the local index format marker in " + directory + ": " + e, e);
         }
     }
 
-    /** Migrates every format 1 table (each closed once empty and dropped), then marks the index format 2. */
+    /**
+     * Migrates every format 1 table (each closed once empty and dropped), then marks the index
+     * format 2.
+     */
     private void migrate(Map<String, ColumnFamilyHandle> formatOneTables) throws RocksDBException {
         nextTableId = readNextTableId();
         for (var t : new ArrayList<>(formatOneTables.entrySet())) {
@@ -348,12 +431,18 @@ public final class LocalIndex implements IndexClient, TableClient {
                 RocksIterator it = db.newIterator(catalog, ro)) {
             for (it.seek(p); it.isValid(); it.next()) {
                 byte[] k = it.key();
-                out.put(new String(k, p.length, k.length - p.length, StandardCharsets.UTF_8), it.value());
+                out.put(
+                        new String(k, p.length, k.length - p.length, StandardCharsets.UTF_8),
+                        it.value());
             }
             it.status();
         } catch (RocksDBException e) {
-            throw new StorageException("cannot read the table catalog of the local index in " + directory + ": "
-                    + e.getMessage(), e);
+            throw new StorageException(
+                    "cannot read the table catalog of the local index in "
+                            + directory
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         return out;
     }
@@ -364,9 +453,10 @@ public final class LocalIndex implements IndexClient, TableClient {
     }
 
     /**
-     * Copies one format 1 table (its own column family) into the entries family under a new id, then drops the
-     * family. Resumable: the id is recorded first ({@value #MIGRATING_PREFIX}), a restarted copy clears what an
-     * interrupted one wrote, and the catalog entry is written in the same batch that ends the migration.
+     * Copies one format 1 table (its own column family) into the entries family under a new id,
+     * then drops the family. Resumable: the id is recorded first ({@value #MIGRATING_PREFIX}), a
+     * restarted copy clears what an interrupted one wrote, and the catalog entry is written in the
+     * same batch that ends the migration.
      */
     private void migrate(String name, ColumnFamilyHandle family) throws RocksDBException {
         long start = System.nanoTime();
@@ -386,7 +476,8 @@ public final class LocalIndex implements IndexClient, TableClient {
                 }
             }
             org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch();
-            try (WriteOptions unsynced = new WriteOptions(); RocksIterator it = db.newIterator(family)) {
+            try (WriteOptions unsynced = new WriteOptions();
+                    RocksIterator it = db.newIterator(family)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     wb.put(entries, Bytes.concat(id, it.key()), it.value());
                     copied++;
@@ -406,8 +497,13 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         db.dropColumnFamily(family);
         family.close();
-        LOG.info("migrated table {} of the local index in {} from one column family per table into the shared one:"
-                + " {} entries in {} ms", name, directory, copied, (System.nanoTime() - start) / 1_000_000);
+        LOG.info(
+                "migrated table {} of the local index in {} from one column family per table into the shared one:"
+                        + " {} entries in {} ms",
+                name,
+                directory,
+                copied,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** Range-deletes the entries of tables deleted before a crash or a failed purge. */
@@ -427,8 +523,12 @@ public final class LocalIndex implements IndexClient, TableClient {
         try {
             nextTableId = Math.max(next, readNextTableId());
         } catch (RocksDBException e) {
-            throw new StorageException("cannot read the table catalog of the local index in " + directory + ": "
-                    + e.getMessage(), e);
+            throw new StorageException(
+                    "cannot read the table catalog of the local index in "
+                            + directory
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -440,9 +540,14 @@ public final class LocalIndex implements IndexClient, TableClient {
             wb.delete(catalog, (DROPPING_PREFIX + id).getBytes(StandardCharsets.UTF_8));
             db.write(writeOptions, wb);
         } catch (RocksDBException e) {
-            // The mark stays: the next open deletes the entries. Until then they only take disk space.
-            LOG.warn("could not delete the entries of a deleted table (id {}) from the local index in {}; the next open"
-                    + " retries: {}", id, directory, e.getMessage());
+            // The mark stays: the next open deletes the entries. Until then they only take disk
+            // space.
+            LOG.warn(
+                    "could not delete the entries of a deleted table (id {}) from the local index in {}; the next open"
+                            + " retries: {}",
+                    id,
+                    directory,
+                    e.getMessage());
         }
     }
 
@@ -505,8 +610,14 @@ public final class LocalIndex implements IndexClient, TableClient {
                 db.write(writeOptions, wb);
             } catch (RocksDBException | StorageException e) {
                 StorageException cause = e instanceof StorageException se ? se : writeError(e);
-                throw new IndexWriteException("the local index in " + directory + " refused a write batch: "
-                        + cause.getMessage(), batch.puts(), batch.deletes(), cause);
+                throw new IndexWriteException(
+                        "the local index in "
+                                + directory
+                                + " refused a write batch: "
+                                + cause.getMessage(),
+                        batch.puts(),
+                        batch.deletes(),
+                        cause);
             }
         } finally {
             used.values().forEach(Table::release);
@@ -519,9 +630,10 @@ public final class LocalIndex implements IndexClient, TableClient {
     }
 
     /**
-     * Refuses a write while the index's disk has less free space than the write buffers: a flush of full memtables
-     * could not be written, and RocksDB would stop every write until it is restarted or finds room. Refusing early
-     * keeps the store readable and lets writes resume by themselves once space is freed.
+     * Refuses a write while the index's disk has less free space than the write buffers: a flush of
+     * full memtables could not be written, and RocksDB would stop every write until it is restarted
+     * or finds room. Refusing early keeps the store readable and lets writes resume by themselves
+     * once space is freed.
      */
     private void requireFreeSpace() {
         long free;
@@ -532,18 +644,31 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         long needed = config.memory().writeBufferBytes();
         if (free < needed) {
-            throw new StorageException("the disk holding the local index folder " + directory + " is full: " + free
-                    + " bytes free, writes need at least " + needed + " (local.write_buffer_bytes); reads still work,"
-                    + " and writes resume once space is freed there");
+            throw new StorageException(
+                    "the disk holding the local index folder "
+                            + directory
+                            + " is full: "
+                            + free
+                            + " bytes free, writes need at least "
+                            + needed
+                            + " (local.write_buffer_bytes); reads still work,"
+                            + " and writes resume once space is freed there");
         }
     }
 
     private StorageException writeError(Exception e) {
         String msg = String.valueOf(e.getMessage());
-        if (e instanceof RocksDBException r && r.getStatus() != null
-                && r.getStatus().getSubCode() == Status.SubCode.NoSpace || msg.contains("No space left")) {
-            return new StorageException("the disk holding the local index folder " + directory + " is full (" + msg
-                    + "); reads still work, and writes resume once space is freed there", e);
+        if (e instanceof RocksDBException r
+                        && r.getStatus() != null
+                        && r.getStatus().getSubCode() == Status.SubCode.NoSpace
+                || msg.contains("No space left")) {
+            return new StorageException(
+                    "the disk holding the local index folder "
+                            + directory
+                            + " is full ("
+                            + msg
+                            + "); reads still work, and writes resume once space is freed there",
+                    e);
         }
         return new StorageException(msg, e);
     }
@@ -555,7 +680,8 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         enter();
         try {
-            ParallelQueries.run(queries, config.queryConcurrency(), queryPool, this::query, consumer);
+            ParallelQueries.run(
+                    queries, config.queryConcurrency(), queryPool, this::query, consumer);
         } finally {
             exit();
         }
@@ -566,8 +692,10 @@ public final class LocalIndex implements IndexClient, TableClient {
         long scanned = 0;
         try {
             byte[] row = Bytes.concat(table.prefix, IndexKeys.rowPrefix(q.hashValue()));
-            byte[] lower = q.hasPrefix() ? IndexKeys.key(row, q.rangeValuePrefix())
-                    : q.hasStart() ? IndexKeys.key(row, q.rangeValueStart()) : row;
+            byte[] lower =
+                    q.hasPrefix()
+                            ? IndexKeys.key(row, q.rangeValuePrefix())
+                            : q.hasStart() ? IndexKeys.key(row, q.rangeValueStart()) : row;
             byte[] upper = IndexKeys.upperBound(q.hasPrefix() ? lower : row);
             try (Slice upperSlice = new Slice(upper);
                     ReadOptions ro = new ReadOptions().setIterateUpperBound(upperSlice);
@@ -580,15 +708,21 @@ public final class LocalIndex implements IndexClient, TableClient {
                         continue;
                     }
                     byte[] range = IndexKeys.rangeValue(it.key(), row.length);
-                    if (!page.isEmpty() && (page.size() >= config.queryPageSize()
-                            || page.byteSize() + range.length + value.length > config.queryPageBytes())) {
+                    if (!page.isEmpty()
+                            && (page.size() >= config.queryPageSize()
+                                    || page.byteSize() + range.length + value.length
+                                            > config.queryPageBytes())) {
                         pagesDelivered.increment();
                         if (!consumer.onPage(q, page.build())) {
                             return;
                         }
                         if (closed) {
-                            throw new StorageException("the local index in " + directory + " was closed while "
-                                    + q + " was being read");
+                            throw new StorageException(
+                                    "the local index in "
+                                            + directory
+                                            + " was closed while "
+                                            + q
+                                            + " was being read");
                         }
                         page = new ReadBatch.Builder();
                     }
@@ -597,8 +731,14 @@ public final class LocalIndex implements IndexClient, TableClient {
                 try {
                     it.status();
                 } catch (RocksDBException e) {
-                    throw new StorageException("reading " + q + " from the local index in " + directory
-                            + " failed: " + e.getMessage(), e);
+                    throw new StorageException(
+                            "reading "
+                                    + q
+                                    + " from the local index in "
+                                    + directory
+                                    + " failed: "
+                                    + e.getMessage(),
+                            e);
                 }
                 if (!page.isEmpty()) {
                     pagesDelivered.increment();
@@ -632,7 +772,10 @@ public final class LocalIndex implements IndexClient, TableClient {
                 }
                 Table t = new Table(name, nextTableId);
                 try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch()) {
-                    wb.put(catalog, (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8), t.prefix);
+                    wb.put(
+                            catalog,
+                            (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8),
+                            t.prefix);
                     wb.put(catalog, NEXT_TABLE_ID_KEY, IndexKeys.tablePrefix(t.id + 1));
                     db.write(writeOptions, wb);
                 }
@@ -640,8 +783,14 @@ public final class LocalIndex implements IndexClient, TableClient {
                 tables.put(name, t);
             }
         } catch (RocksDBException e) {
-            throw new StorageException("cannot create table " + name + " in the local index " + directory + ": "
-                    + e.getMessage(), e);
+            throw new StorageException(
+                    "cannot create table "
+                            + name
+                            + " in the local index "
+                            + directory
+                            + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             exit();
         }
@@ -660,8 +809,14 @@ public final class LocalIndex implements IndexClient, TableClient {
                 tables.remove(name);
             }
         } catch (RocksDBException e) {
-            throw new StorageException("cannot delete table " + name + " from the local index " + directory + ": "
-                    + e.getMessage(), e);
+            throw new StorageException(
+                    "cannot delete table "
+                            + name
+                            + " from the local index "
+                            + directory
+                            + ": "
+                            + e.getMessage(),
+                    e);
         } finally {
             exit();
         }
@@ -675,7 +830,10 @@ public final class LocalIndex implements IndexClient, TableClient {
         return new TableStatus(TableDesc.named(name), true);
     }
 
-    /** Nothing to change on a local table (throughput and tags mean nothing here); the table must exist. */
+    /**
+     * Nothing to change on a local table (throughput and tags mean nothing here); the table must
+     * exist.
+     */
     @Override
     public void updateTable(TableDesc current, TableDesc expected) {
         describeTable(current.name());

@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A full disk, made for real: the store lives on a 48 MiB tmpfs mounted for the test (needs root and permission to
- * mount; skipped otherwise, saying why). A ballast file fills the disk; index writes and chunk puts then fail with an
- * error naming the folder, reads keep working, and once the ballast is deleted writes go through again without a
- * restart, and everything written survives reopening.
+ * A full disk, made for real: the store lives on a 48 MiB tmpfs mounted for the test (needs root
+ * and permission to mount; skipped otherwise, saying why). A ballast file fills the disk; index
+ * writes and chunk puts then fail with an error naming the folder, reads keep working, and once the
+ * ballast is deleted writes go through again without a restart, and everything written survives
+ * reopening.
  */
 class DiskFullTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Path mount;
     private boolean mounted;
 
@@ -39,7 +39,8 @@ class DiskFullTest {
         mount = dir.resolve("small-disk");
         Files.createDirectories(mount);
         String why = run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mount.toString());
-        Assumptions.assumeTrue(why == null, () -> "cannot mount a small tmpfs to fill up (needs root): " + why);
+        Assumptions.assumeTrue(
+                why == null, () -> "cannot mount a small tmpfs to fill up (needs root): " + why);
         mounted = true;
     }
 
@@ -80,32 +81,46 @@ class DiskFullTest {
 
     @Test
     void writesFailNamingTheFolderReadsGoOnAndWritesResumeOnceSpaceIsFreed() throws Exception {
-        LocalConfig config = LocalConfig.under(mount.resolve("data"))
-                .withMemory(new LocalConfig.Memory(4L << 20, 4L << 20, 64));
+        LocalConfig config =
+                LocalConfig.under(mount.resolve("data"))
+                        .withMemory(new LocalConfig.Memory(4L << 20, 4L << 20, 64));
         try (LocalBackend store = LocalBackend.open(config, new SimpleMeterRegistry(), "full_")) {
             store.tableClient().createTable(TableDesc.named("t"));
             store.indexClient().batchWrite(new WriteBatch().add("t", "h", b("before"), b("v")));
             store.objectClient().putObject("fake/before", b("chunk"));
 
             Path ballast = ballast(mount, 1L << 20);
-            assertThatThrownBy(() -> store.indexClient().batchWrite(new WriteBatch().add("t", "h", b("during"),
-                    b("v")))).isInstanceOf(IndexWriteException.class)
-                    .hasMessageContaining(config.indexDirectory().toString()).hasMessageContaining("full");
-            assertThatThrownBy(() -> store.objectClient().putObject("fake/during", new byte[2 << 20]))
+            assertThatThrownBy(
+                            () ->
+                                    store.indexClient()
+                                            .batchWrite(
+                                                    new WriteBatch()
+                                                            .add("t", "h", b("during"), b("v"))))
+                    .isInstanceOf(IndexWriteException.class)
+                    .hasMessageContaining(config.indexDirectory().toString())
+                    .hasMessageContaining("full");
+            assertThatThrownBy(
+                            () -> store.objectClient().putObject("fake/during", new byte[2 << 20]))
                     .isInstanceOf(StorageException.class)
-                    .hasMessageContaining(config.chunksDirectory().toString()).hasMessageContaining("full");
-            assertThat(store.objectClient().list("fake/", "").objects()).as("no half-written chunk").hasSize(1);
+                    .hasMessageContaining(config.chunksDirectory().toString())
+                    .hasMessageContaining("full");
+            assertThat(store.objectClient().list("fake/", "").objects())
+                    .as("no half-written chunk")
+                    .hasSize(1);
 
-            assertThat(PageRecorder.entries(store.indexClient(), IndexQuery.row("t", "h"))).hasSize(1);
+            assertThat(PageRecorder.entries(store.indexClient(), IndexQuery.row("t", "h")))
+                    .hasSize(1);
             assertThat(store.objectClient().getObject("fake/before")).isEqualTo(b("chunk"));
 
             Files.delete(ballast);
             store.indexClient().batchWrite(new WriteBatch().add("t", "h", b("after"), b("v")));
             store.objectClient().putObject("fake/after", new byte[2 << 20]);
-            assertThat(PageRecorder.entries(store.indexClient(), IndexQuery.row("t", "h"))).hasSize(2);
+            assertThat(PageRecorder.entries(store.indexClient(), IndexQuery.row("t", "h")))
+                    .hasSize(2);
         }
         try (LocalBackend store = LocalBackend.open(config, new SimpleMeterRegistry(), "full_")) {
-            assertThat(PageRecorder.entries(store.indexClient(), IndexQuery.row("t", "h"))).hasSize(2);
+            assertThat(PageRecorder.entries(store.indexClient(), IndexQuery.row("t", "h")))
+                    .hasSize(2);
             assertThat(store.objectClient().getObject("fake/after")).hasSize(2 << 20);
         }
     }

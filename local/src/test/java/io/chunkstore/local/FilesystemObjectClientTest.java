@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Atomic writes, not-found, and deletes of the filesystem object store. */
 class FilesystemObjectClientTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     /** Fails every write after half of the bytes, as a full disk or an I/O error would. */
     static final class FailingHalfWay extends FilesystemObjectClient {
@@ -49,10 +48,12 @@ class FilesystemObjectClientTest {
     void aFailedWriteLeavesNoFileAtAllForANewKey() throws IOException {
         FilesystemObjectClient fs = new FailingHalfWay(dir);
         assertThatThrownBy(() -> fs.putObject("user/abc", new byte[1000]))
-                .isInstanceOf(StorageException.class).hasMessageContaining("user/abc")
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("user/abc")
                 .hasMessageContaining("No space left");
         assertThat(allFiles()).as("no partial object, no temporary file").isEmpty();
-        assertThatThrownBy(() -> fs.getObject("user/abc")).isInstanceOf(ObjectNotFoundException.class);
+        assertThatThrownBy(() -> fs.getObject("user/abc"))
+                .isInstanceOf(ObjectNotFoundException.class);
     }
 
     @Test
@@ -61,7 +62,8 @@ class FilesystemObjectClientTest {
         Arrays.fill(old, (byte) 'o');
         new FilesystemObjectClient(dir, true).putObject("k", old);
         FilesystemObjectClient failing = new FailingHalfWay(dir);
-        assertThatThrownBy(() -> failing.putObject("k", new byte[2000])).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> failing.putObject("k", new byte[2000]))
+                .isInstanceOf(StorageException.class);
         assertThat(failing.getObject("k")).isEqualTo(old);
         assertThat(allFiles()).containsExactly(dir.resolve("k").toAbsolutePath());
     }
@@ -70,10 +72,12 @@ class FilesystemObjectClientTest {
     void aWriteOverADirectoryFailsTypedAndLeavesNoTemporaryFile() throws IOException {
         FilesystemObjectClient fs = new FilesystemObjectClient(dir, true);
         fs.putObject("a/b", new byte[] {1});
-        assertThatThrownBy(() -> fs.putObject("a", new byte[] {2})).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> fs.putObject("a", new byte[] {2}))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("writing object a");
         assertThat(allFiles()).containsExactly(dir.resolve("a/b").toAbsolutePath());
-        assertThatThrownBy(() -> fs.getObject("a")).as("a directory is not an object")
+        assertThatThrownBy(() -> fs.getObject("a"))
+                .as("a directory is not an object")
                 .isInstanceOf(ObjectNotFoundException.class);
         assertThatThrownBy(() -> fs.deleteObject("a")).isInstanceOf(ObjectNotFoundException.class);
         assertThat(dir.resolve("a")).isDirectory();
@@ -92,17 +96,22 @@ class FilesystemObjectClientTest {
         try {
             List<Future<Integer>> readers = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
-                readers.add(pool.submit(() -> {
-                    int reads = 0;
-                    while (!stop.get()) {
-                        byte[] got = fs.getObject("x/y");
-                        if (!Arrays.equals(got, a) && !Arrays.equals(got, b)) {
-                            throw new AssertionError("read a torn object of " + got.length + " bytes");
-                        }
-                        reads++;
-                    }
-                    return reads;
-                }));
+                readers.add(
+                        pool.submit(
+                                () -> {
+                                    int reads = 0;
+                                    while (!stop.get()) {
+                                        byte[] got = fs.getObject("x/y");
+                                        if (!Arrays.equals(got, a) && !Arrays.equals(got, b)) {
+                                            throw new AssertionError(
+                                                    "read a torn object of "
+                                                            + got.length
+                                                            + " bytes");
+                                        }
+                                        reads++;
+                                    }
+                                    return reads;
+                                }));
             }
             for (int i = 0; i < 200; i++) {
                 fs.putObject("x/y", i % 2 == 0 ? b : a);
@@ -121,24 +130,28 @@ class FilesystemObjectClientTest {
     }
 
     @Test
-    void deleteOfAMissingObjectIsTypedAndConcurrentPutsAndDeletesInOneDirectoryAreSafe() throws Exception {
+    void deleteOfAMissingObjectIsTypedAndConcurrentPutsAndDeletesInOneDirectoryAreSafe()
+            throws Exception {
         FilesystemObjectClient fs = new FilesystemObjectClient(dir, false);
-        assertThatThrownBy(() -> fs.deleteObject("no/such")).isInstanceOf(ObjectNotFoundException.class);
+        assertThatThrownBy(() -> fs.deleteObject("no/such"))
+                .isInstanceOf(ObjectNotFoundException.class);
         // Deletes remove emptied directories while puts create them: puts must retry, never fail.
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> fs2 = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int id = t;
-                fs2.add(pool.submit(() -> {
-                    for (int i = 0; i < 1000; i++) {
-                        String key = "shared/deep/k" + id;
-                        fs.putObject(key, new byte[] {(byte) i});
-                        assertThat(fs.getObject(key)).containsExactly((byte) i);
-                        fs.deleteObject(key);
-                    }
-                    return null;
-                }));
+                fs2.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = 0; i < 1000; i++) {
+                                        String key = "shared/deep/k" + id;
+                                        fs.putObject(key, new byte[] {(byte) i});
+                                        assertThat(fs.getObject(key)).containsExactly((byte) i);
+                                        fs.deleteObject(key);
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : fs2) {
                 f.get();
@@ -154,12 +167,16 @@ class FilesystemObjectClientTest {
     void staleTemporaryFilesOfUnfinishedWritesAreRemovedFreshOnesKept() throws Exception {
         FilesystemObjectClient fs = new FilesystemObjectClient(dir, true);
         fs.putObject("a/b", new byte[] {1});
-        java.nio.file.Path stale = dir.resolve("a").resolve(FilesystemObjectClient.TEMP_PREFIX + "old");
-        java.nio.file.Path fresh = dir.resolve("a").resolve(FilesystemObjectClient.TEMP_PREFIX + "new");
+        java.nio.file.Path stale =
+                dir.resolve("a").resolve(FilesystemObjectClient.TEMP_PREFIX + "old");
+        java.nio.file.Path fresh =
+                dir.resolve("a").resolve(FilesystemObjectClient.TEMP_PREFIX + "new");
         java.nio.file.Files.write(stale, new byte[] {2});
         java.nio.file.Files.write(fresh, new byte[] {3});
-        java.nio.file.Files.setLastModifiedTime(stale,
-                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+        java.nio.file.Files.setLastModifiedTime(
+                stale,
+                java.nio.file.attribute.FileTime.from(
+                        java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
         assertThat(fs.removeStaleTemporaryFiles(java.time.Duration.ofHours(1))).isEqualTo(1);
         assertThat(stale).doesNotExist();
         assertThat(fresh).exists();

@@ -3,10 +3,12 @@ package io.chunkstore.local;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds testdata/golden: the {@code chunkstore.golden.dir} property, else walking up from the working directory. */
+/**
+ * Finds testdata/golden: the {@code chunkstore.golden.dir} property, else walking up from the
+ * working directory.
+ */
 final class Golden {
-    private Golden() {
-    }
+    private Golden() {}
 
     static Path dir() {
         String p = System.getProperty("chunkstore.golden.dir");

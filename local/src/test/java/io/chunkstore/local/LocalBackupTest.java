@@ -23,14 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An online backup taken while the store is open and being written: the writer never fails, the backup opens as a
- * store of its own (the restore) with every write acknowledged before the backup started, whole batches only, and
- * chunk files hard-linked; the source is untouched and still writable. A format 1 store is backed up as it is and
- * migrates when the backup is opened.
+ * An online backup taken while the store is open and being written: the writer never fails, the
+ * backup opens as a store of its own (the restore) with every write acknowledged before the backup
+ * started, whole batches only, and chunk files hard-linked; the source is untouched and still
+ * writable. A format 1 store is backed up as it is and migrates when the backup is opened.
  */
 class LocalBackupTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -56,13 +55,15 @@ class LocalBackupTest {
         try (LocalBackend store = LocalBackend.open(data)) {
             store.tableClient().createTable(TableDesc.named("even"));
             store.tableClient().createTable(TableDesc.named("odd"));
-            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    store.indexClient().batchWrite(batch(i));
-                    store.objectClient().putObject("fake/" + i, b("chunk " + i));
-                    acked.set(i);
-                }
-            });
+            CompletableFuture<Void> writer =
+                    CompletableFuture.runAsync(
+                            () -> {
+                                for (int i = 0; !stop.get(); i++) {
+                                    store.indexClient().batchWrite(batch(i));
+                                    store.objectClient().putObject("fake/" + i, b("chunk " + i));
+                                    acked.set(i);
+                                }
+                            });
             while (acked.get() < 200) {
                 Thread.sleep(10);
             }
@@ -76,13 +77,15 @@ class LocalBackupTest {
             store.indexClient().batchWrite(new WriteBatch().add("even", "h", b("later"), b("v")));
 
             assertThat(Files.getAttribute(backup.resolve("chunks/fake/0"), "unix:ino"))
-                    .as("a hard link").isEqualTo(Files.getAttribute(data.resolve("chunks/fake/0"), "unix:ino"));
+                    .as("a hard link")
+                    .isEqualTo(Files.getAttribute(data.resolve("chunks/fake/0"), "unix:ino"));
             assertThat(backup.resolve("schema.yaml")).hasContent("configs: []");
             try (LocalBackend restored = LocalBackend.open(backup)) {
                 assertThat(restored.tableClient().listTables()).containsExactly("even", "odd");
                 Set<String> keys = new HashSet<>();
                 for (String t : List.of("even", "odd")) {
-                    for (Entry e : PageRecorder.entries(restored.indexClient(), IndexQuery.row(t, "h"))) {
+                    for (Entry e :
+                            PageRecorder.entries(restored.indexClient(), IndexQuery.row(t, "h"))) {
                         keys.add(new String(e.rangeValue(), StandardCharsets.UTF_8));
                     }
                 }
@@ -93,14 +96,18 @@ class LocalBackupTest {
                     }
                     assertThat(whole).as("entries of batch %d: all or none", i).isIn(0, 10);
                     if (i <= before) {
-                        assertThat(whole).as("batch %d, acknowledged before the backup", i).isEqualTo(10);
-                        assertThat(restored.objectClient().getObject("fake/" + i)).isEqualTo(b("chunk " + i));
+                        assertThat(whole)
+                                .as("batch %d, acknowledged before the backup", i)
+                                .isEqualTo(10);
+                        assertThat(restored.objectClient().getObject("fake/" + i))
+                                .isEqualTo(b("chunk " + i));
                     }
                 }
                 assertThat(keys).doesNotContain("later");
             }
         }
-        assertThatThrownBy(() -> LocalBackup.backup(data, backup)).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> LocalBackup.backup(data, backup))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("not empty");
     }
 
@@ -110,8 +117,12 @@ class LocalBackupTest {
         Path backup = dir.resolve("backup");
         LocalBackup.backup(fixture, backup);
         try (LocalBackend restored = LocalBackend.open(backup)) {
-            assertThat(restored.tableClient().listTables()).containsExactly("empty", "index_19000", "index_19001");
-            assertThat(PageRecorder.entries(restored.indexClient(), IndexQuery.row("index_19001", "r"))).hasSize(100);
+            assertThat(restored.tableClient().listTables())
+                    .containsExactly("empty", "index_19000", "index_19001");
+            assertThat(
+                            PageRecorder.entries(
+                                    restored.indexClient(), IndexQuery.row("index_19001", "r")))
+                    .hasSize(100);
         }
     }
 }

@@ -25,10 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
-/** What only the local index can show: its key layout, that early stop stops the disk scan, and its lifecycle. */
+/**
+ * What only the local index can show: its key layout, that early stop stops the disk scan, and its
+ * lifecycle.
+ */
 class LocalIndexTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private LocalIndex index;
@@ -65,13 +67,20 @@ class LocalIndexTest {
     void anyHashStringIsItsOwnRowEvenWithZeroBytes() {
         LocalIndex idx = open(LocalConfig.under(dir));
         idx.createTable(TableDesc.named("t"));
-        idx.batchWrite(new WriteBatch().add("t", "a\0b", b("c"), b("1")).add("t", "a", new byte[] {'b', 0, 'c'}, b("2"))
-                .add("t", "", b("empty"), b("3")).add("t", "\0", b("nul"), b("4")));
-        assertThat(PageRecorder.entries(idx, IndexQuery.row("t", "a\0b"))).containsExactly(new Entry(b("c"), b("1")));
+        idx.batchWrite(
+                new WriteBatch()
+                        .add("t", "a\0b", b("c"), b("1"))
+                        .add("t", "a", new byte[] {'b', 0, 'c'}, b("2"))
+                        .add("t", "", b("empty"), b("3"))
+                        .add("t", "\0", b("nul"), b("4")));
+        assertThat(PageRecorder.entries(idx, IndexQuery.row("t", "a\0b")))
+                .containsExactly(new Entry(b("c"), b("1")));
         assertThat(PageRecorder.entries(idx, IndexQuery.row("t", "a")))
                 .containsExactly(new Entry(new byte[] {'b', 0, 'c'}, b("2")));
-        assertThat(PageRecorder.entries(idx, IndexQuery.row("t", ""))).containsExactly(new Entry(b("empty"), b("3")));
-        assertThat(PageRecorder.entries(idx, IndexQuery.row("t", "\0"))).containsExactly(new Entry(b("nul"), b("4")));
+        assertThat(PageRecorder.entries(idx, IndexQuery.row("t", "")))
+                .containsExactly(new Entry(b("empty"), b("3")));
+        assertThat(PageRecorder.entries(idx, IndexQuery.row("t", "\0")))
+                .containsExactly(new Entry(b("nul"), b("4")));
     }
 
     @Test
@@ -85,8 +94,10 @@ class LocalIndexTest {
         idx.queryPages(List.of(q), r);
         assertThat(r.pages(q)).hasSize(1);
         assertThat(r.pages(q).get(0)).hasSize(100);
-        // A page is sent when the next entry would not fit, so one entry past the page has been read.
-        assertThat(scanned() - before).as("entries read from RocksDB for a 10,000-entry row stopped on page 1")
+        // A page is sent when the next entry would not fit, so one entry past the page has been
+        // read.
+        assertThat(scanned() - before)
+                .as("entries read from RocksDB for a 10,000-entry row stopped on page 1")
                 .isEqualTo(101);
         double beforeFull = scanned();
         assertThat(PageRecorder.entries(idx, q)).hasSize(10_000);
@@ -99,9 +110,14 @@ class LocalIndexTest {
         idx.createTable(TableDesc.named("t"));
         writeRow(idx, "t", "h", 5_000);
         double before = scanned();
-        assertThat(PageRecorder.entries(idx, IndexQuery.builder("t", "h").rangeValuePrefix(b("r0012")).build()))
+        assertThat(
+                        PageRecorder.entries(
+                                idx,
+                                IndexQuery.builder("t", "h").rangeValuePrefix(b("r0012")).build()))
                 .hasSize(100);
-        assertThat(scanned() - before).as("entries read for a prefix matching 100 of 5,000").isEqualTo(100);
+        assertThat(scanned() - before)
+                .as("entries read for a prefix matching 100 of 5,000")
+                .isEqualTo(100);
     }
 
     @Test
@@ -116,17 +132,19 @@ class LocalIndexTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        idx.queryPages(queries, (q, page) -> {
-            threads.add(Thread.currentThread());
-            most.accumulateAndGet(running.incrementAndGet(), Math::max);
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            running.decrementAndGet();
-            return true;
-        });
+        idx.queryPages(
+                queries,
+                (q, page) -> {
+                    threads.add(Thread.currentThread());
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    running.decrementAndGet();
+                    return true;
+                });
         assertThat(most.get()).as("queries delivering at once").isBetween(2, 3);
         assertThat(threads).hasSizeBetween(2, 3);
     }
@@ -154,22 +172,28 @@ class LocalIndexTest {
         CountDownLatch firstPage = new CountDownLatch(1);
         CountDownLatch dropped = new CountDownLatch(1);
         AtomicInteger entries = new AtomicInteger();
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> idx.queryPages(
-                List.of(IndexQuery.row("t", "h")), (q, page) -> {
-                    entries.addAndGet(page.size());
-                    firstPage.countDown();
-                    try {
-                        dropped.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return true;
-                }));
+        CompletableFuture<Void> reader =
+                CompletableFuture.runAsync(
+                        () ->
+                                idx.queryPages(
+                                        List.of(IndexQuery.row("t", "h")),
+                                        (q, page) -> {
+                                            entries.addAndGet(page.size());
+                                            firstPage.countDown();
+                                            try {
+                                                dropped.await(10, TimeUnit.SECONDS);
+                                            } catch (InterruptedException e) {
+                                                Thread.currentThread().interrupt();
+                                            }
+                                            return true;
+                                        }));
         assertThat(firstPage.await(10, TimeUnit.SECONDS)).isTrue();
         idx.deleteTable("t");
         dropped.countDown();
         reader.get(10, TimeUnit.SECONDS);
-        assertThat(entries.get()).as("the running query finishes on the snapshot it started with").isEqualTo(1_000);
+        assertThat(entries.get())
+                .as("the running query finishes on the snapshot it started with")
+                .isEqualTo(1_000);
         assertThatThrownBy(() -> PageRecorder.entries(idx, IndexQuery.row("t", "h")))
                 .isInstanceOf(TableNotFoundException.class);
         idx.createTable(TableDesc.named("t"));
@@ -183,25 +207,31 @@ class LocalIndexTest {
         writeRow(idx, "t", "h", 1_000);
         CountDownLatch inConsumer = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> idx.queryPages(
-                List.of(IndexQuery.row("t", "h")), (q, page) -> {
-                    inConsumer.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return true;
-                }));
+        CompletableFuture<Void> reader =
+                CompletableFuture.runAsync(
+                        () ->
+                                idx.queryPages(
+                                        List.of(IndexQuery.row("t", "h")),
+                                        (q, page) -> {
+                                            inConsumer.countDown();
+                                            try {
+                                                release.await(10, TimeUnit.SECONDS);
+                                            } catch (InterruptedException e) {
+                                                Thread.currentThread().interrupt();
+                                            }
+                                            return true;
+                                        }));
         assertThat(inConsumer.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<Void> closing = CompletableFuture.runAsync(idx::close);
         Thread.sleep(200);
         assertThat(closing).as("close waits while a consumer holds a page").isNotDone();
         release.countDown();
         closing.get(10, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> reader.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> reader.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(StorageException.class)
                 .hasMessageContaining("closed while");
-        assertThatThrownBy(() -> idx.createTable(TableDesc.named("u"))).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> idx.createTable(TableDesc.named("u")))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("closed");
         idx.close();
     }
@@ -210,19 +240,24 @@ class LocalIndexTest {
     void aDirectoryLockedByAnOpenIndexIsRefusedWithAClearMessage() {
         open(LocalConfig.under(dir));
         assertThatThrownBy(() -> new LocalIndex(LocalConfig.under(dir), metrics, "other_"))
-                .isInstanceOf(StorageException.class).hasMessageContaining("in use");
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("in use");
     }
 
     @Test
     void aRocksDbNotWrittenByChunkstoreIsRefused() throws Exception {
         Path foreign = dir.resolve("index");
-        try (Options o = new Options().setCreateIfMissing(true); RocksDB db = RocksDB.open(o, foreign.toString())) {
+        try (Options o = new Options().setCreateIfMissing(true);
+                RocksDB db = RocksDB.open(o, foreign.toString())) {
             db.put(LocalIndex.FORMAT_KEY, "99".getBytes(StandardCharsets.UTF_8));
         }
         assertThatThrownBy(() -> new LocalIndex(LocalConfig.under(dir), metrics, "x_"))
-                .isInstanceOf(StorageException.class).hasMessageContaining("format 99");
-        // The refused open released its lock and handles: a correct index can be opened there after a fix.
-        try (Options o = new Options(); RocksDB db = RocksDB.open(o, foreign.toString())) {
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("format 99");
+        // The refused open released its lock and handles: a correct index can be opened there after
+        // a fix.
+        try (Options o = new Options();
+                RocksDB db = RocksDB.open(o, foreign.toString())) {
             db.put(LocalIndex.FORMAT_KEY, LocalIndex.FORMAT_VERSION);
         }
         open(LocalConfig.under(dir)).createTable(TableDesc.named("t"));
@@ -232,7 +267,8 @@ class LocalIndexTest {
     @Test
     void openingAndClosingManyTimesLeaksNoFileDescriptors() throws Exception {
         Path fds = Path.of("/proc/self/fd");
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(fds), "needs /proc (Linux)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isDirectory(fds), "needs /proc (Linux)");
         LocalConfig config = LocalConfig.under(dir);
         for (int i = 0; i < 3; i++) { // warm up: library load, first directories
             cycle(config, i);
@@ -241,7 +277,8 @@ class LocalIndexTest {
         for (int i = 3; i < 23; i++) {
             cycle(config, i);
         }
-        assertThat(countFds(fds)).as("open file descriptors after 20 open/write/read/close cycles")
+        assertThat(countFds(fds))
+                .as("open file descriptors after 20 open/write/read/close cycles")
                 .isLessThanOrEqualTo(before + 2);
     }
 

@@ -21,8 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The PERSISTENT capability: what was written is there after closing and reopening the store. */
 class LocalPersistenceTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -49,27 +48,39 @@ class LocalPersistenceTest {
         }
         try (LocalBackend b = LocalBackend.open(config, new SimpleMeterRegistry(), "")) {
             assertThat(b.tableClient().listTables()).containsExactly("index_2600", "index_2601");
-            assertThat(PageRecorder.entries(b.indexClient(), IndexQuery.row("index_2600", "h3"))).hasSize(99)
-                    .doesNotContain(new Entry(b("r3"), b("v3"))).contains(new Entry(b("r13"), b("v13")));
+            assertThat(PageRecorder.entries(b.indexClient(), IndexQuery.row("index_2600", "h3")))
+                    .hasSize(99)
+                    .doesNotContain(new Entry(b("r3"), b("v3")))
+                    .contains(new Entry(b("r13"), b("v13")));
             assertThat(PageRecorder.entries(b.indexClient(), IndexQuery.row("index_2601", "x")))
                     .containsExactly(new Entry(new byte[] {0, (byte) 0xFF}, null));
-            assertThat(b.chunkClient().getChunks(chunks.stream().map(EncodedChunk::location).toList()))
+            assertThat(
+                            b.chunkClient()
+                                    .getChunks(
+                                            chunks.stream().map(EncodedChunk::location).toList()))
                     .containsExactlyInAnyOrderElementsOf(chunks);
         }
     }
 
     @Test
     void reopeningWithSeparateIndexAndChunkDirectoriesFromYamlKeys() {
-        java.util.Map<String, Object> block = java.util.Map.of("index_directory", dir.resolve("i").toString(),
-                "chunks_directory", dir.resolve("c").toString());
+        java.util.Map<String, Object> block =
+                java.util.Map.of(
+                        "index_directory",
+                        dir.resolve("i").toString(),
+                        "chunks_directory",
+                        dir.resolve("c").toString());
         EncodedChunk c = new EncodedChunk("u/1:2:3:4", "", b("chunk"));
-        try (LocalBackend b = LocalBackend.open(LocalConfig.fromBlock(block), new SimpleMeterRegistry(), "")) {
+        try (LocalBackend b =
+                LocalBackend.open(LocalConfig.fromBlock(block), new SimpleMeterRegistry(), "")) {
             b.tableClient().createTable(TableDesc.named("t"));
             b.chunkClient().putChunks(List.of(c));
         }
         assertThat(dir.resolve("i").resolve("CURRENT")).isRegularFile();
-        assertThat(dir.resolve("c")).isDirectoryContaining(p -> p.getFileName().toString().equals("dS8xOjI6Mzo0"));
-        try (LocalBackend b = LocalBackend.open(LocalConfig.fromBlock(block), new SimpleMeterRegistry(), "")) {
+        assertThat(dir.resolve("c"))
+                .isDirectoryContaining(p -> p.getFileName().toString().equals("dS8xOjI6Mzo0"));
+        try (LocalBackend b =
+                LocalBackend.open(LocalConfig.fromBlock(block), new SimpleMeterRegistry(), "")) {
             assertThat(b.tableClient().listTables()).containsExactly("t");
             assertThat(b.chunkClient().getChunks(List.of(c.location()))).containsExactly(c);
         }

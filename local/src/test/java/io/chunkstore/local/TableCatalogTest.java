@@ -27,13 +27,13 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksIterator;
 
 /**
- * The table catalog of format 2: thousands of tables in one column family, ids never reused, a deleted table's
- * entries gone from the database (not only from sight), and a delete cut short by a crash finished on the next open.
- * The oracle is the database read directly, next to a name set kept by the test.
+ * The table catalog of format 2: thousands of tables in one column family, ids never reused, a
+ * deleted table's entries gone from the database (not only from sight), and a delete cut short by a
+ * crash finished on the next open. The oracle is the database read directly, next to a name set
+ * kept by the test.
  */
 class TableCatalogTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private LocalIndex open() {
         return new LocalIndex(LocalConfig.under(dir), new SimpleMeterRegistry(), "cat_");
@@ -52,9 +52,14 @@ class TableCatalogTest {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         List<byte[]> keys = new ArrayList<>();
         try (DBOptions o = new DBOptions();
-                RocksDB db = RocksDB.open(o, dir.resolve("index").toString(), List.of(
-                        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
-                        new ColumnFamilyDescriptor(b(LocalIndex.ENTRIES_FAMILY))), handles)) {
+                RocksDB db =
+                        RocksDB.open(
+                                o,
+                                dir.resolve("index").toString(),
+                                List.of(
+                                        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+                                        new ColumnFamilyDescriptor(b(LocalIndex.ENTRIES_FAMILY))),
+                                handles)) {
             try (RocksIterator it = db.newIterator(handles.get(1))) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     keys.add(it.key());
@@ -92,11 +97,14 @@ class TableCatalogTest {
             }
             idx.createTable(TableDesc.named(name(0)));
             expected.add(name(0));
-            assertThat(PageRecorder.entries(idx, IndexQuery.row(name(0), "h"))).as("re-created: empty").isEmpty();
+            assertThat(PageRecorder.entries(idx, IndexQuery.row(name(0), "h")))
+                    .as("re-created: empty")
+                    .isEmpty();
         }
         try (LocalIndex idx = open()) {
             assertThat(idx.listTables()).containsExactlyElementsOf(expected);
-            assertThatThrownBy(() -> idx.describeTable(name(100))).isInstanceOf(TableNotFoundException.class);
+            assertThatThrownBy(() -> idx.describeTable(name(100)))
+                    .isInstanceOf(TableNotFoundException.class);
             for (int i = 1; i < 2_000; i += 2) {
                 idx.deleteTable(name(i));
             }
@@ -109,14 +117,22 @@ class TableCatalogTest {
         try (LocalIndex idx = open()) {
             idx.createTable(TableDesc.named("t"));
             idx.createTable(TableDesc.named("kept"));
-            idx.batchWrite(new WriteBatch().add("t", "h", b("r"), b("v")).add("kept", "h", b("r"), b("v")));
+            idx.batchWrite(
+                    new WriteBatch()
+                            .add("t", "h", b("r"), b("v"))
+                            .add("kept", "h", b("r"), b("v")));
         }
         // What a crash between the catalog write of deleteTable and its range delete leaves behind.
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try (DBOptions o = new DBOptions();
-                RocksDB db = RocksDB.open(o, dir.resolve("index").toString(), List.of(
-                        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
-                        new ColumnFamilyDescriptor(b(LocalIndex.ENTRIES_FAMILY))), handles)) {
+                RocksDB db =
+                        RocksDB.open(
+                                o,
+                                dir.resolve("index").toString(),
+                                List.of(
+                                        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+                                        new ColumnFamilyDescriptor(b(LocalIndex.ENTRIES_FAMILY))),
+                                handles)) {
             byte[] tableKey = b(LocalIndex.TABLE_CF_PREFIX + "t");
             int id = IndexKeys.tableId(db.get(handles.get(0), tableKey));
             db.delete(handles.get(0), tableKey);
@@ -135,19 +151,24 @@ class TableCatalogTest {
     void aTableDeletedWhileReadIsPurgedWhenTheReadEnds() throws Exception {
         try (LocalIndex idx = open()) {
             idx.createTable(TableDesc.named("t"));
-            idx.batchWrite(new WriteBatch().add("t", "h", b("r1"), b("v")).add("t", "h", b("r2"), b("v")));
+            idx.batchWrite(
+                    new WriteBatch().add("t", "h", b("r1"), b("v")).add("t", "h", b("r2"), b("v")));
             CountDownLatch reading = new CountDownLatch(1);
             CountDownLatch deleted = new CountDownLatch(1);
-            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> idx.queryPages(
-                    List.of(IndexQuery.row("t", "h")), (q, page) -> {
-                        reading.countDown();
-                        try {
-                            deleted.await(10, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                        return true;
-                    }));
+            CompletableFuture<Void> reader =
+                    CompletableFuture.runAsync(
+                            () ->
+                                    idx.queryPages(
+                                            List.of(IndexQuery.row("t", "h")),
+                                            (q, page) -> {
+                                                reading.countDown();
+                                                try {
+                                                    deleted.await(10, TimeUnit.SECONDS);
+                                                } catch (InterruptedException e) {
+                                                    Thread.currentThread().interrupt();
+                                                }
+                                                return true;
+                                            }));
             assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
             idx.deleteTable("t");
             deleted.countDown();

@@ -1,5 +1,9 @@
 package io.chunkstore.loki;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.chunk.ChunkRef;
@@ -8,27 +12,25 @@ import io.chunkstore.core.chunk.Sample;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.chunkenc.ChunkFormat;
 import io.chunkstore.loki.chunkenc.Codec;
+import io.chunkstore.loki.chunkenc.GoldenLoki;
 import io.chunkstore.loki.chunkenc.LokiChunkException;
 import io.chunkstore.loki.chunkenc.MemChunk;
 import io.chunkstore.loki.chunkenc.ReadOptions;
-import io.chunkstore.loki.chunkenc.GoldenLoki;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
-/** Whole stored Loki chunks (envelope + MemChunk): opened by key and encoded as Loki's flush writes them. */
+/**
+ * Whole stored Loki chunks (envelope + MemChunk): opened by key and encoded as Loki's flush writes
+ * them.
+ */
 class LokiChunkTest {
     private static final Labels STREAM = Labels.of("filename", "/var/log/syslog", "job", "varlogs");
 
@@ -51,24 +53,37 @@ class LokiChunkTest {
             List<LogEntry> rev = new ArrayList<>(g.entriesForward());
             Collections.reverse(rev);
             List<LogEntry> back = new ArrayList<>();
-            try (EntryIterator it = c.iterator(Long.MIN_VALUE, Long.MAX_VALUE, Direction.BACKWARD)) {
+            try (EntryIterator it =
+                    c.iterator(Long.MIN_VALUE, Long.MAX_VALUE, Direction.BACKWARD)) {
                 it.forEachRemaining(back::add);
             }
             assertThat(back).containsExactlyElementsOf(rev);
         }
-        LokiChunk viaClient = LokiChunk.open("fake", new EncodedChunk(g.externalKey(), "", g.stored()),
-                ReadOptions.DEFAULT.skippingCorruptBlocks(null));
+        LokiChunk viaClient =
+                LokiChunk.open(
+                        "fake",
+                        new EncodedChunk(g.externalKey(), "", g.stored()),
+                        ReadOptions.DEFAULT.skippingCorruptBlocks(null));
         assertThat(viaClient.memChunk().entryCount()).isEqualTo(10);
         assertThat(LokiChunk.openUnverified(g.stored(), null).ref()).isEqualTo(viaClient.ref());
     }
 
-    /** Encoding the golden entries reproduces Loki's whole stored chunk and its key, byte for byte, for codec none. */
+    /**
+     * Encoding the golden entries reproduces Loki's whole stored chunk and its key, byte for byte,
+     * for codec none.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"v2-none", "v3-none", "v4-none"})
     void encodingReproducesLokisStoredChunkAndKey(String name) {
         GoldenLoki g = GoldenLoki.named(name);
-        ChunkCodec.Encoded e = LokiChunk.encode("fake", STREAM, ChunkFormat.ofVersion(g.formatVersion()), Codec.NONE,
-                100, g.entriesForward());
+        ChunkCodec.Encoded e =
+                LokiChunk.encode(
+                        "fake",
+                        STREAM,
+                        ChunkFormat.ofVersion(g.formatVersion()),
+                        Codec.NONE,
+                        100,
+                        g.entriesForward());
         assertThat(e.bytes()).isEqualTo(g.stored());
         assertThat(e.externalKey(KeyFormat.V12)).isEqualTo(g.externalKey());
         assertThat(e.externalKey(KeyFormat.CURRENT)).isEqualTo(g.externalKeyPreV12());
@@ -78,8 +93,14 @@ class LokiChunkTest {
     @MethodSource("goldens")
     void encodeThenOpenGivesTheEntriesBack(GoldenLoki g) {
         Codec codec = Codec.byId(g.codecId()).orElseThrow();
-        ChunkCodec.Encoded e = LokiChunk.encode("fake", STREAM.with("__name__", "logs"),
-                ChunkFormat.ofVersion(g.formatVersion()), codec, 100, g.entriesForward());
+        ChunkCodec.Encoded e =
+                LokiChunk.encode(
+                        "fake",
+                        STREAM.with("__name__", "logs"),
+                        ChunkFormat.ofVersion(g.formatVersion()),
+                        codec,
+                        100,
+                        g.entriesForward());
         LokiChunk c = LokiChunk.open("fake", e.externalKey(KeyFormat.V12), e.bytes(), null);
         assertThat(c.memChunk().codec()).isEqualTo(codec);
         assertThat(c.memChunk().entries()).containsExactlyElementsOf(g.entriesForward());
@@ -90,48 +111,76 @@ class LokiChunkTest {
     @Test
     void aKeyThatDoesNotMatchTheBytesIsRefused() {
         GoldenLoki g = GoldenLoki.named("v3-gzip");
-        String wrong = g.externalKey().substring(0, g.externalKey().lastIndexOf(':') + 1) + "12345678";
-        InvalidChunkException e = catchThrowableOfType(InvalidChunkException.class,
-                () -> LokiChunk.open("fake", wrong, g.stored(), null));
+        String wrong =
+                g.externalKey().substring(0, g.externalKey().lastIndexOf(':') + 1) + "12345678";
+        InvalidChunkException e =
+                catchThrowableOfType(
+                        InvalidChunkException.class,
+                        () -> LokiChunk.open("fake", wrong, g.stored(), null));
         assertThat(e.reason()).isEqualTo(InvalidChunkException.Reason.CHECKSUM);
         assertThat(e.key()).endsWith(":12345678"); // core names it in the pre-v12 form
     }
 
     @Test
     void aPrometheusSampleChunkIsNotALogChunk() {
-        Chunk samples = Chunk.fromSamples("fake", Labels.of("__name__", "up"), List.of(new Sample(1000, 1.0)));
+        Chunk samples =
+                Chunk.fromSamples(
+                        "fake", Labels.of("__name__", "up"), List.of(new Sample(1000, 1.0)));
         ChunkCodec.Encoded e = ChunkCodec.encode(samples);
         assertThatThrownBy(() -> LokiChunk.open("fake", e.externalKey(), e.bytes(), null))
-                .isInstanceOf(InvalidChunkException.class).hasMessageContaining("not a Loki log chunk")
-                .satisfies(t -> assertThat(((InvalidChunkException) t).reason())
-                        .isEqualTo(InvalidChunkException.Reason.UNKNOWN_ENCODING));
+                .isInstanceOf(InvalidChunkException.class)
+                .hasMessageContaining("not a Loki log chunk")
+                .satisfies(
+                        t ->
+                                assertThat(((InvalidChunkException) t).reason())
+                                        .isEqualTo(InvalidChunkException.Reason.UNKNOWN_ENCODING));
     }
 
-    /** A corrupt block inside a stored chunk (whose envelope checksum is right) names the chunk by its key. */
+    /**
+     * A corrupt block inside a stored chunk (whose envelope checksum is right) names the chunk by
+     * its key.
+     */
     @Test
     void aCorruptBlockInAStoredChunkNamesItsKey() {
         GoldenLoki g = GoldenLoki.named("v4-snappy");
         byte[] bad = g.stored().clone();
         MemChunk mc = MemChunk.decode(g.memChunk());
         bad[g.dataOffset() + mc.blocks().get(2).offset() + 5] ^= 0x20;
-        String key = ChunkRef.parse(g.externalKey()).withChecksum(ChunkCodec.checksum(bad))
-                .externalKey(KeyFormat.V12);
-        LokiChunkException e = catchThrowableOfType(LokiChunkException.class,
-                () -> LokiChunk.open("fake", key, bad, null));
+        String key =
+                ChunkRef.parse(g.externalKey())
+                        .withChecksum(ChunkCodec.checksum(bad))
+                        .externalKey(KeyFormat.V12);
+        LokiChunkException e =
+                catchThrowableOfType(
+                        LokiChunkException.class, () -> LokiChunk.open("fake", key, bad, null));
         assertThat(e.blockIndex()).isEqualTo(2);
         assertThat(e).hasMessageContaining(key).hasMessageContaining("block 2");
-        LokiChunk skipping = LokiChunk.open("fake", key, bad, ReadOptions.DEFAULT.skippingCorruptBlocks(null));
-        assertThat(skipping.memChunk().skippedBlocks()).singleElement()
+        LokiChunk skipping =
+                LokiChunk.open("fake", key, bad, ReadOptions.DEFAULT.skippingCorruptBlocks(null));
+        assertThat(skipping.memChunk().skippedBlocks())
+                .singleElement()
                 .satisfies(cb -> assertThat(cb.chunkName()).isEqualTo(key));
         assertThat(skipping.memChunk().entries()).hasSize(7);
     }
 
     @Test
     void encodingRefusesWhatLokiNeverStores() {
-        assertThatThrownBy(() -> LokiChunk.encode("fake", STREAM, ChunkFormat.V3, Codec.GZIP, 100, List.of()))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at least one entry");
-        assertThatThrownBy(() -> LokiChunk.encode("fake", STREAM.with("__name__", "up"), ChunkFormat.V3, Codec.GZIP,
-                100, List.of(LogEntry.of(1, "x")))).isInstanceOf(InvalidRequestException.class)
+        assertThatThrownBy(
+                        () ->
+                                LokiChunk.encode(
+                                        "fake", STREAM, ChunkFormat.V3, Codec.GZIP, 100, List.of()))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("at least one entry");
+        assertThatThrownBy(
+                        () ->
+                                LokiChunk.encode(
+                                        "fake",
+                                        STREAM.with("__name__", "up"),
+                                        ChunkFormat.V3,
+                                        Codec.GZIP,
+                                        100,
+                                        List.of(LogEntry.of(1, "x"))))
+                .isInstanceOf(InvalidRequestException.class)
                 .hasMessageContaining("__name__");
     }
 

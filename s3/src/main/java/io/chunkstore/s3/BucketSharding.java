@@ -4,10 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Which bucket holds an object when chunks are spread over several ({@code bucketnames: a,b,c}): Cortex and Loki pick
- * {@code buckets[FNV-32a(object name) mod #buckets]}, hashing the UTF-8 bytes of the full object name (with
- * {@code object_prefix}, if any) and taking the remainder of the unsigned 32-bit hash. Keeping the same list in the
- * same order is what makes a bucket set another writer filled readable here.
+ * Which bucket holds an object when chunks are spread over several ({@code bucketnames: a,b,c}):
+ * Cortex and Loki pick {@code buckets[FNV-32a(object name) mod #buckets]}, hashing the UTF-8 bytes
+ * of the full object name (with {@code object_prefix}, if any) and taking the remainder of the
+ * unsigned 32-bit hash. Keeping the same list in the same order is what makes a bucket set another
+ * writer filled readable here.
  */
 public final class BucketSharding {
     private static final int OFFSET_BASIS = 0x811c9dc5;
@@ -15,7 +16,9 @@ public final class BucketSharding {
 
     private final List<String> buckets;
 
-    /** @param buckets the bucket names in configured order; at least one */
+    /**
+     * @param buckets the bucket names in configured order; at least one
+     */
     public BucketSharding(List<String> buckets) {
         if (buckets.isEmpty()) {
             throw new IllegalArgumentException("at least one bucket is needed");

@@ -5,9 +5,10 @@ import io.chunkstore.spi.support.ObjectChunkClient;
 import io.chunkstore.spi.support.SimpleBackend;
 
 /**
- * An opened S3 store: chunks only. The chunk client is {@link ObjectChunkClient} over {@link S3ObjectClient} with no
- * key encoder, so every chunk is the object named by its external key (under {@code object_prefix}), exactly where
- * Cortex and Loki put it, and a fetch reads up to {@code max_parallel_get_chunk} objects at once.
+ * An opened S3 store: chunks only. The chunk client is {@link ObjectChunkClient} over {@link
+ * S3ObjectClient} with no key encoder, so every chunk is the object named by its external key
+ * (under {@code object_prefix}), exactly where Cortex and Loki put it, and a fetch reads up to
+ * {@code max_parallel_get_chunk} objects at once.
  */
 public final class S3Backend extends SimpleBackend {
     private final S3ObjectClient objects;
@@ -15,8 +16,13 @@ public final class S3Backend extends SimpleBackend {
 
     /** Takes ownership of {@code objects}: closing the backend closes it. */
     public S3Backend(String storeName, S3ObjectClient objects) {
-        this(storeName, objects, new ObjectChunkClient(objects, ObjectChunkClient.KeyEncoder.IDENTITY,
-                objects.config().maxParallelGetChunk()));
+        this(
+                storeName,
+                objects,
+                new ObjectChunkClient(
+                        objects,
+                        ObjectChunkClient.KeyEncoder.IDENTITY,
+                        objects.config().maxParallelGetChunk()));
     }
 
     private S3Backend(String storeName, S3ObjectClient objects, ObjectChunkClient chunks) {
@@ -28,7 +34,9 @@ public final class S3Backend extends SimpleBackend {
     @Override
     protected String lacking(Feature client) {
         return client == Feature.INDEX
-                ? "store '" + storeName() + "' holds chunks only; give the period an index store (store: aws,"
+                ? "store '"
+                        + storeName()
+                        + "' holds chunks only; give the period an index store (store: aws,"
                         + " cassandra, bigtable, ...) and s3 as its object_store"
                 : "store '" + storeName() + "' has no tables; S3 chunks live in buckets";
     }

@@ -15,18 +15,19 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
- * Turns what the SDK throws, once its retries are spent, into the spi's typed errors: a missing key is
- * {@link ObjectNotFoundException}; throttling (503 SlowDown, 429, the SDK's throttling codes) is
- * {@link ThrottledException}; other 5xx answers, connection failures and timeouts are {@link UnavailableException}; a
- * missing bucket is a {@link ConfigException}; other 4xx answers are {@link InvalidRequestException}.
+ * Turns what the SDK throws, once its retries are spent, into the spi's typed errors: a missing key
+ * is {@link ObjectNotFoundException}; throttling (503 SlowDown, 429, the SDK's throttling codes) is
+ * {@link ThrottledException}; other 5xx answers, connection failures and timeouts are {@link
+ * UnavailableException}; a missing bucket is a {@link ConfigException}; other 4xx answers are
+ * {@link InvalidRequestException}.
  */
 final class S3Errors {
-    private S3Errors() {
-    }
+    private S3Errors() {}
 
     /** The SDK exception inside a future's wrapper. */
     static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException)
+                && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
@@ -37,7 +38,8 @@ final class S3Errors {
             if (e.isThrottlingException() || e.statusCode() == 429) {
                 return true;
             }
-            return e instanceof AwsServiceException a && a.awsErrorDetails() != null
+            return e instanceof AwsServiceException a
+                    && a.awsErrorDetails() != null
                     && "SlowDown".equals(a.awsErrorDetails().errorCode());
         }
         return false;
@@ -46,13 +48,21 @@ final class S3Errors {
     /**
      * The typed error for a failed call.
      *
-     * @param operation what was done, for the message ({@code getting object}, {@code listing bucket})
-     * @param bucket     the bucket
+     * @param operation what was done, for the message ({@code getting object}, {@code listing
+     *     bucket})
+     * @param bucket the bucket
      * @param objectName the object name, or the list prefix
-     * @param key        the caller's key (the object name without {@code object_prefix}), for not-found errors
-     * @param notFound   whether a 404 means the object is missing (gets, heads) rather than the bucket
+     * @param key the caller's key (the object name without {@code object_prefix}), for not-found
+     *     errors
+     * @param notFound whether a 404 means the object is missing (gets, heads) rather than the
+     *     bucket
      */
-    static StorageException map(Throwable thrown, String operation, String bucket, String objectName, String key,
+    static StorageException map(
+            Throwable thrown,
+            String operation,
+            String bucket,
+            String objectName,
+            String key,
             boolean notFound) {
         Throwable t = unwrap(thrown);
         if (t instanceof StorageException se) {
@@ -63,12 +73,23 @@ final class S3Errors {
             return new ObjectNotFoundException(key, t);
         }
         if (t instanceof NoSuchBucketException) {
-            return new ConfigException("S3 bucket '" + bucket + "' does not exist (check bucketnames and the endpoint"
-                    + " and region)", t);
+            return new ConfigException(
+                    "S3 bucket '"
+                            + bucket
+                            + "' does not exist (check bucketnames and the endpoint"
+                            + " and region)",
+                    t);
         }
         if (isThrottling(t)) {
-            return new ThrottledException("S3 throttled " + operation + " " + where + " and retries ran out ("
-                    + describe(t) + "); lower the request rate or spread chunks over more buckets or prefixes", t);
+            return new ThrottledException(
+                    "S3 throttled "
+                            + operation
+                            + " "
+                            + where
+                            + " and retries ran out ("
+                            + describe(t)
+                            + "); lower the request rate or spread chunks over more buckets or prefixes",
+                    t);
         }
         if (t instanceof SdkServiceException e) {
             int status = e.statusCode();
@@ -76,22 +97,50 @@ final class S3Errors {
                 return new ObjectNotFoundException(key, t);
             }
             if (status >= 500) {
-                return new UnavailableException("S3 failed " + operation + " " + where + " after retries ("
-                        + describe(t) + ")", t);
+                return new UnavailableException(
+                        "S3 failed "
+                                + operation
+                                + " "
+                                + where
+                                + " after retries ("
+                                + describe(t)
+                                + ")",
+                        t);
             }
             if (status == 403 || status == 401) {
-                return new StorageException("S3 denied " + operation + " " + where + " (" + describe(t)
-                        + "); check the credentials, the region and the bucket policy", t);
+                return new StorageException(
+                        "S3 denied "
+                                + operation
+                                + " "
+                                + where
+                                + " ("
+                                + describe(t)
+                                + "); check the credentials, the region and the bucket policy",
+                        t);
             }
             if (status == 404) {
-                return new ConfigException("S3 answered 404 for " + operation + " " + where + " (" + describe(t)
-                        + "); check that the bucket exists at the endpoint", t);
+                return new ConfigException(
+                        "S3 answered 404 for "
+                                + operation
+                                + " "
+                                + where
+                                + " ("
+                                + describe(t)
+                                + "); check that the bucket exists at the endpoint",
+                        t);
             }
-            return new InvalidRequestException("S3 rejected " + operation + " " + where + " (" + describe(t) + ")", t);
+            return new InvalidRequestException(
+                    "S3 rejected " + operation + " " + where + " (" + describe(t) + ")", t);
         }
         if (t instanceof SdkClientException) {
-            return new UnavailableException("could not reach S3 for " + operation + " " + where + " after retries: "
-                    + t.getMessage(), t);
+            return new UnavailableException(
+                    "could not reach S3 for "
+                            + operation
+                            + " "
+                            + where
+                            + " after retries: "
+                            + t.getMessage(),
+                    t);
         }
         return new StorageException(operation + " " + where + " failed: " + t, t);
     }
@@ -99,7 +148,11 @@ final class S3Errors {
     /** HTTP status and S3 error code of an answer. */
     static String describe(Throwable t) {
         if (t instanceof AwsServiceException a && a.awsErrorDetails() != null) {
-            return "HTTP " + a.statusCode() + " " + a.awsErrorDetails().errorCode() + ": "
+            return "HTTP "
+                    + a.statusCode()
+                    + " "
+                    + a.awsErrorDetails().errorCode()
+                    + ": "
                     + a.awsErrorDetails().errorMessage();
         }
         if (t instanceof SdkServiceException e) {

@@ -39,8 +39,8 @@ import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -61,17 +61,19 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * An {@link ObjectClient} on Amazon S3 or an S3-compatible store, through the AWS SDK for Java v2's async client on
- * Netty. Object names are the caller's keys under {@link S3Config#objectPrefix()}; with several buckets each object
- * lives in the one {@link BucketSharding} picks. Every call blocks until S3 answers; any number of threads may call at
- * once (the HTTP client holds up to {@code max(50, max_parallel_get_chunk)} connections).
+ * An {@link ObjectClient} on Amazon S3 or an S3-compatible store, through the AWS SDK for Java v2's
+ * async client on Netty. Object names are the caller's keys under {@link S3Config#objectPrefix()};
+ * with several buckets each object lives in the one {@link BucketSharding} picks. Every call blocks
+ * until S3 answers; any number of threads may call at once (the HTTP client holds up to {@code
+ * max(50, max_parallel_get_chunk)} connections).
  *
- * <p>Throttled (503 SlowDown, 429) and transiently failed (5xx, connection errors, timeouts) requests are retried by
- * the SDK's standard retry strategy with the configured attempts and exponential back-off with jitter; when the
- * attempts run out the error is a {@link io.chunkstore.spi.ThrottledException} or an
- * {@link io.chunkstore.spi.UnavailableException}. A missing object is an {@link io.chunkstore.spi.ObjectNotFoundException}.
- * {@link #deleteObject} asks S3 with a HEAD first whether the object exists, because S3 answers a DELETE of a missing
- * key with success.
+ * <p>Throttled (503 SlowDown, 429) and transiently failed (5xx, connection errors, timeouts)
+ * requests are retried by the SDK's standard retry strategy with the configured attempts and
+ * exponential back-off with jitter; when the attempts run out the error is a {@link
+ * io.chunkstore.spi.ThrottledException} or an {@link io.chunkstore.spi.UnavailableException}. A
+ * missing object is an {@link io.chunkstore.spi.ObjectNotFoundException}. {@link #deleteObject}
+ * asks S3 with a HEAD first whether the object exists, because S3 answers a DELETE of a missing key
+ * with success.
  */
 public final class S3ObjectClient implements ObjectClient {
     private static final Logger LOG = LoggerFactory.getLogger(S3ObjectClient.class);
@@ -94,37 +96,44 @@ public final class S3ObjectClient implements ObjectClient {
         AwsCredentialsProvider credentials = credentials(config);
         this.http = httpClient(config);
         try {
-            // The SDK calls response hooks in reverse order: the metrics interceptor goes first so that it sees the
+            // The SDK calls response hooks in reverse order: the metrics interceptor goes first so
+            // that it sees the
             // response last, with the status the SDK then acts on.
             List<ExecutionInterceptor> interceptors = new ArrayList<>();
             if (b.registry != null) {
                 interceptors.add(new S3RequestMetrics(b.registry, b.metricName));
             }
             interceptors.addAll(b.interceptors);
-            ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
-                    .retryStrategy(retryStrategy(config.retry()))
-                    .executionInterceptors(interceptors);
+            ClientOverrideConfiguration.Builder override =
+                    ClientOverrideConfiguration.builder()
+                            .retryStrategy(retryStrategy(config.retry()))
+                            .executionInterceptors(interceptors);
             if (!config.http().timeout().isZero()) {
                 override.apiCallAttemptTimeout(config.http().timeout());
             }
-            var builder = S3AsyncClient.builder()
-                    .httpClient(http)
-                    .region(region)
-                    .credentialsProvider(credentials)
-                    .forcePathStyle(config.forcePathStyle())
-                    // The chunk envelope carries its own checksum, verified above this layer; asking S3 for the
-                    // SDK's optional CRCs would break older S3-compatible stores (MinIO, Ceph) for no gain.
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                    .overrideConfiguration(override.build());
+            var builder =
+                    S3AsyncClient.builder()
+                            .httpClient(http)
+                            .region(region)
+                            .credentialsProvider(credentials)
+                            .forcePathStyle(config.forcePathStyle())
+                            // The chunk envelope carries its own checksum, verified above this
+                            // layer; asking S3 for the
+                            // SDK's optional CRCs would break older S3-compatible stores (MinIO,
+                            // Ceph) for no gain.
+                            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                            .overrideConfiguration(override.build());
             if (config.endpoint() != null) {
                 builder.endpointOverride(config.endpoint());
             }
             this.s3 = builder.build();
         } catch (RuntimeException e) {
             http.close();
-            throw e instanceof StorageException se ? se
-                    : new ConfigException("cannot build the S3 client for " + config + ": " + e.getMessage(), e);
+            throw e instanceof StorageException se
+                    ? se
+                    : new ConfigException(
+                            "cannot build the S3 client for " + config + ": " + e.getMessage(), e);
         }
         LOG.info("S3 object client: {}", config);
     }
@@ -150,7 +159,10 @@ public final class S3ObjectClient implements ObjectClient {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** Records {@code metricName} ({@code <namespace>_s3_request_duration_seconds}) in {@code registry}. */
+        /**
+         * Records {@code metricName} ({@code <namespace>_s3_request_duration_seconds}) in {@code
+         * registry}.
+         */
         public Builder metrics(MeterRegistry registry, String metricName) {
             this.registry = Objects.requireNonNull(registry, "registry");
             this.metricName = Objects.requireNonNull(metricName, "metricName");
@@ -200,8 +212,11 @@ public final class S3ObjectClient implements ObjectClient {
     public void putObject(String key, byte[] data) {
         String name = objectName(key);
         String bucket = sharding.bucketFor(name);
-        PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(bucket).key(name)
-                .contentLength((long) data.length);
+        PutObjectRequest.Builder req =
+                PutObjectRequest.builder()
+                        .bucket(bucket)
+                        .key(name)
+                        .contentLength((long) data.length);
         S3Config.Sse sse = config.sse();
         if (sse != null) {
             if (sse.type().equals(S3Config.Sse.SSE_S3)) {
@@ -216,8 +231,13 @@ public final class S3ObjectClient implements ObjectClient {
         if (config.storageClass() != null) {
             req.storageClass(config.storageClass());
         }
-        await(() -> s3.putObject(req.build(), AsyncRequestBody.fromBytesUnsafe(data)), "putting object", bucket, name,
-                key, false);
+        await(
+                () -> s3.putObject(req.build(), AsyncRequestBody.fromBytesUnsafe(data)),
+                "putting object",
+                bucket,
+                name,
+                key,
+                false);
     }
 
     @Override
@@ -225,14 +245,21 @@ public final class S3ObjectClient implements ObjectClient {
         String name = objectName(key);
         String bucket = sharding.bucketFor(name);
         GetObjectRequest req = GetObjectRequest.builder().bucket(bucket).key(name).build();
-        return await(() -> s3.getObject(req, AsyncResponseTransformer.toBytes()), "getting object", bucket, name, key,
-                true).asByteArrayUnsafe();
+        return await(
+                        () -> s3.getObject(req, AsyncResponseTransformer.toBytes()),
+                        "getting object",
+                        bucket,
+                        name,
+                        key,
+                        true)
+                .asByteArrayUnsafe();
     }
 
     /**
-     * Lists every bucket under {@code object_prefix + prefix}, page by page, and returns names without the
-     * {@code object_prefix}. With one bucket the order is S3's (by UTF-8 bytes of the name); with several, objects are
-     * merged in that order and common prefixes that occur in more than one bucket are given once.
+     * Lists every bucket under {@code object_prefix + prefix}, page by page, and returns names
+     * without the {@code object_prefix}. With one bucket the order is S3's (by UTF-8 bytes of the
+     * name); with several, objects are merged in that order and common prefixes that occur in more
+     * than one bucket are given once.
      */
     @Override
     public ListResult list(String prefix, String delimiter) {
@@ -243,7 +270,8 @@ public final class S3ObjectClient implements ObjectClient {
         for (String bucket : sharding.buckets()) {
             String token = null;
             do {
-                ListObjectsV2Request.Builder req = ListObjectsV2Request.builder().bucket(bucket).maxKeys(listPageSize);
+                ListObjectsV2Request.Builder req =
+                        ListObjectsV2Request.builder().bucket(bucket).maxKeys(listPageSize);
                 if (!fullPrefix.isEmpty()) {
                     req.prefix(fullPrefix);
                 }
@@ -254,15 +282,24 @@ public final class S3ObjectClient implements ObjectClient {
                     req.continuationToken(token);
                 }
                 ListObjectsV2Request r = req.build();
-                ListObjectsV2Response page = await(() -> s3.listObjectsV2(r), "listing", bucket, fullPrefix,
-                        prefix, false);
+                ListObjectsV2Response page =
+                        await(
+                                () -> s3.listObjectsV2(r),
+                                "listing",
+                                bucket,
+                                fullPrefix,
+                                prefix,
+                                false);
                 for (S3Object o : page.contents()) {
                     objects.add(new StorageObject(stripPrefix(o.key()), o.lastModified()));
                 }
                 for (CommonPrefix p : page.commonPrefixes()) {
                     prefixes.add(stripPrefix(p.prefix()));
                 }
-                token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+                token =
+                        Boolean.TRUE.equals(page.isTruncated())
+                                ? page.nextContinuationToken()
+                                : null;
             } while (token != null);
         }
         List<String> commonPrefixes = new ArrayList<>(prefixes);
@@ -274,10 +311,11 @@ public final class S3ObjectClient implements ObjectClient {
     }
 
     /**
-     * Deletes the object. S3 answers a DELETE of a missing key with success, so this first asks with a HEAD whether
-     * the object exists and throws {@link io.chunkstore.spi.ObjectNotFoundException} when it does not (one extra
-     * request per delete; it also keeps versioned buckets free of delete markers for keys that were never there).
-     * An object deleted by someone else between the HEAD and the DELETE is reported as deleted.
+     * Deletes the object. S3 answers a DELETE of a missing key with success, so this first asks
+     * with a HEAD whether the object exists and throws {@link
+     * io.chunkstore.spi.ObjectNotFoundException} when it does not (one extra request per delete; it
+     * also keeps versioned buckets free of delete markers for keys that were never there). An
+     * object deleted by someone else between the HEAD and the DELETE is reported as deleted.
      */
     @Override
     public void deleteObject(String key) {
@@ -302,7 +340,9 @@ public final class S3ObjectClient implements ObjectClient {
 
     private String stripPrefix(String objectName) {
         String p = config.objectPrefix();
-        return !p.isEmpty() && objectName.startsWith(p) ? objectName.substring(p.length()) : objectName;
+        return !p.isEmpty() && objectName.startsWith(p)
+                ? objectName.substring(p.length())
+                : objectName;
     }
 
     /** Orders strings as S3 lists keys: by code point, which is the order of their UTF-8 bytes. */
@@ -321,11 +361,22 @@ public final class S3ObjectClient implements ObjectClient {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    private <T> T await(Supplier<CompletableFuture<T>> call, String operation, String bucket, String objectName,
-            String key, boolean notFound) {
+    private <T> T await(
+            Supplier<CompletableFuture<T>> call,
+            String operation,
+            String bucket,
+            String objectName,
+            String key,
+            boolean notFound) {
         if (closed.get()) {
-            throw new StorageException("the S3 object client is closed (" + operation + " s3://" + bucket + "/"
-                    + objectName + ")");
+            throw new StorageException(
+                    "the S3 object client is closed ("
+                            + operation
+                            + " s3://"
+                            + bucket
+                            + "/"
+                            + objectName
+                            + ")");
         }
         CompletableFuture<T> f;
         try {
@@ -338,7 +389,8 @@ public final class S3ObjectClient implements ObjectClient {
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
-            throw new StorageException("interrupted while " + operation + " s3://" + bucket + "/" + objectName, e);
+            throw new StorageException(
+                    "interrupted while " + operation + " s3://" + bucket + "/" + objectName, e);
         } catch (ExecutionException | CancellationException e) {
             throw S3Errors.map(e, operation, bucket, objectName, key, notFound);
         }
@@ -351,8 +403,10 @@ public final class S3ObjectClient implements ObjectClient {
         try {
             return DefaultAwsRegionProviderChain.builder().build().getRegion();
         } catch (SdkClientException e) {
-            throw new ConfigException("no AWS region for S3: set region in the aws/s3 block, the region in the s3"
-                    + " URL (s3://region/bucket), or AWS_REGION", e);
+            throw new ConfigException(
+                    "no AWS region for S3: set region in the aws/s3 block, the region in the s3"
+                            + " URL (s3://region/bucket), or AWS_REGION",
+                    e);
         }
     }
 
@@ -360,14 +414,20 @@ public final class S3ObjectClient implements ObjectClient {
         if (config.accessKeyId() == null) {
             return DefaultCredentialsProvider.builder().build();
         }
-        return StaticCredentialsProvider.create(config.sessionToken() == null
-                ? AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey())
-                : AwsSessionCredentials.create(config.accessKeyId(), config.secretAccessKey(), config.sessionToken()));
+        return StaticCredentialsProvider.create(
+                config.sessionToken() == null
+                        ? AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey())
+                        : AwsSessionCredentials.create(
+                                config.accessKeyId(),
+                                config.secretAccessKey(),
+                                config.sessionToken()));
     }
 
     private static RetryStrategy retryStrategy(S3Config.Retry retry) {
-        BackoffStrategy backoff = retry.minBackoff().isZero() ? BackoffStrategy.retryImmediately()
-                : BackoffStrategy.exponentialDelay(retry.minBackoff(), retry.maxBackoff());
+        BackoffStrategy backoff =
+                retry.minBackoff().isZero()
+                        ? BackoffStrategy.retryImmediately()
+                        : BackoffStrategy.exponentialDelay(retry.minBackoff(), retry.maxBackoff());
         return AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(retry.maxAttempts())
                 .backoffStrategy(backoff)
@@ -377,8 +437,9 @@ public final class S3ObjectClient implements ObjectClient {
 
     private static SdkAsyncHttpClient httpClient(S3Config config) {
         S3Config.Http h = config.http();
-        NettyNioAsyncHttpClient.Builder b = NettyNioAsyncHttpClient.builder()
-                .maxConcurrency(Math.max(50, config.maxParallelGetChunk()));
+        NettyNioAsyncHttpClient.Builder b =
+                NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(Math.max(50, config.maxParallelGetChunk()));
         if (!h.idleConnTimeout().isZero()) {
             b.connectionMaxIdleTime(h.idleConnTimeout());
         }
@@ -390,20 +451,29 @@ public final class S3ObjectClient implements ObjectClient {
             b.tlsTrustManagersProvider(() -> trust);
         }
         if (h.insecureSkipVerify()) {
-            return b.buildWithDefaults(AttributeMap.builder()
-                    .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE).build());
+            return b.buildWithDefaults(
+                    AttributeMap.builder()
+                            .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, Boolean.TRUE)
+                            .build());
         }
         return b.build();
     }
 
-    /** Trust managers that trust exactly the CA certificates in a PEM file ({@code http_config.ca_file}). */
+    /**
+     * Trust managers that trust exactly the CA certificates in a PEM file ({@code
+     * http_config.ca_file}).
+     */
     static TrustManager[] trustManagers(String caFile) {
         Collection<? extends Certificate> certs;
         try (InputStream in = Files.newInputStream(Path.of(caFile))) {
             certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("http_config.ca_file '" + caFile + "' cannot be read as PEM certificates: "
-                    + e.getMessage(), e);
+            throw new ConfigException(
+                    "http_config.ca_file '"
+                            + caFile
+                            + "' cannot be read as PEM certificates: "
+                            + e.getMessage(),
+                    e);
         }
         if (certs.isEmpty()) {
             throw new ConfigException("http_config.ca_file '" + caFile + "' holds no certificate");
@@ -415,7 +485,8 @@ public final class S3ObjectClient implements ObjectClient {
             for (Certificate c : certs) {
                 ks.setCertificateEntry("ca-" + i++, c);
             }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
             return tmf.getTrustManagers();
         } catch (IOException | GeneralSecurityException e) {

@@ -20,13 +20,17 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Every form of the S3 settings in Cortex and Loki configs, read from YAML as the config loader reads it. */
+/**
+ * Every form of the S3 settings in Cortex and Loki configs, read from YAML as the config loader
+ * reads it.
+ */
 class S3ConfigTest {
     private static final UnaryOperator<String> NO_ENV = k -> null;
 
     static Map<String, Object> yaml(String text) {
         try {
-            return new ObjectMapper(new YAMLFactory()).readValue(text, new TypeReference<Map<String, Object>>() { });
+            return new ObjectMapper(new YAMLFactory())
+                    .readValue(text, new TypeReference<Map<String, Object>>() {});
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -40,7 +44,9 @@ class S3ConfigTest {
     class UrlForm {
         @Test
         void regionBucketAndEscapedCredentials() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws:
                       s3: s3://AKIAEXAMPLE:wJal%2FrXUtn%2BFEMI%40K7@eu-west-1/cortex-chunks
                     """);
@@ -64,9 +70,11 @@ class S3ConfigTest {
 
         @Test
         void aHostWithADotOrAPortIsAnEndpointOverHttpUnlessTheSchemeIsHttps() {
-            S3Config minio = S3Config.fromStorageConfig(
-                    yaml("aws: {s3: 's3://minio:minio123@minio.example.com:9000/loki', s3forcepathstyle: true}"),
-                    k -> k.equals("AWS_REGION") ? "eu-central-1" : null);
+            S3Config minio =
+                    S3Config.fromStorageConfig(
+                            yaml(
+                                    "aws: {s3: 's3://minio:minio123@minio.example.com:9000/loki', s3forcepathstyle: true}"),
+                            k -> k.equals("AWS_REGION") ? "eu-central-1" : null);
             assertThat(minio.endpoint()).isEqualTo(URI.create("http://minio.example.com:9000"));
             assertThat(minio.region()).isEqualTo("eu-central-1");
             assertThat(minio.buckets()).containsExactly("loki");
@@ -84,7 +92,9 @@ class S3ConfigTest {
 
         @Test
         void explicitKeysOverrideTheUrl() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws:
                       s3: s3://urlkey:urlsecret@us-west-1/url-bucket
                       bucketnames: b1,b2
@@ -100,17 +110,23 @@ class S3ConfigTest {
 
         @Test
         void malformedUrlsAreRejectedWithoutEchoingTheSecret() {
-            assertThatThrownBy(() -> read("aws: {s3: 'no-scheme-here'}")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> read("aws: {s3: 'no-scheme-here'}"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("aws.s3");
             assertThatThrownBy(() -> read("aws: {s3: 's3://key:topsecret@/bucket'}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("no region or host")
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("no region or host")
                     .hasMessageNotContaining("topsecret");
             assertThatThrownBy(() -> read("aws: {s3: 's3://key:top%zzsecret@us-east-1/bucket'}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("%-escape")
-                    .hasMessageNotContaining("topsecret").hasMessageNotContaining("zz");
-            assertThatThrownBy(() -> read("aws: {s3: 'inmemory:///bucket'}")).isInstanceOf(ConfigException.class)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("%-escape")
+                    .hasMessageNotContaining("topsecret")
+                    .hasMessageNotContaining("zz");
+            assertThatThrownBy(() -> read("aws: {s3: 'inmemory:///bucket'}"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("inmemory");
-            assertThatThrownBy(() -> read("aws: {s3: 's3://us-east-1/a/b'}")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> read("aws: {s3: 's3://us-east-1/a/b'}"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("one bucket");
         }
     }
@@ -119,21 +135,26 @@ class S3ConfigTest {
     class Keys {
         @Test
         void bucketnamesIsACommaSeparatedListInOrder() {
-            S3Config c = read("aws: {bucketnames: 'chunks-0, chunks-1,chunks-2', region: us-east-1}");
+            S3Config c =
+                    read("aws: {bucketnames: 'chunks-0, chunks-1,chunks-2', region: us-east-1}");
             assertThat(c.buckets()).containsExactly("chunks-0", "chunks-1", "chunks-2");
             assertThatThrownBy(() -> read("aws: {bucketnames: 'a,,b', region: us-east-1}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.bucketnames");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.bucketnames");
         }
 
         @Test
         void aBucketIsRequired() {
-            assertThatThrownBy(() -> read("aws: {region: us-east-1}")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> read("aws: {region: us-east-1}"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("bucket");
         }
 
         @Test
         void endpointWithPathStyleAndInsecureForAnS3CompatibleStore() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws:
                       bucketnames: loki
                       endpoint: minio:9000
@@ -148,7 +169,8 @@ class S3ConfigTest {
 
             S3Config tls = read("aws: {bucketnames: b, endpoint: 'storage.example.com'}");
             assertThat(tls.endpoint()).isEqualTo(URI.create("https://storage.example.com"));
-            S3Config explicit = read("aws: {bucketnames: b, endpoint: 'http://10.0.0.5:9000', region: r1}");
+            S3Config explicit =
+                    read("aws: {bucketnames: b, endpoint: 'http://10.0.0.5:9000', region: r1}");
             assertThat(explicit.endpoint()).isEqualTo(URI.create("http://10.0.0.5:9000"));
             assertThat(explicit.region()).isEqualTo("r1");
         }
@@ -162,17 +184,24 @@ class S3ConfigTest {
         @Test
         void credentialsComeInPairs() {
             assertThatThrownBy(() -> read("aws: {bucketnames: b, access_key_id: only-the-id}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("access_key_id")
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("access_key_id")
                     .hasMessageContaining("secret_access_key");
-            assertThatThrownBy(() -> read("aws: {bucketnames: b, secret_access_key: only-the-secret}"))
-                    .isInstanceOf(ConfigException.class).hasMessageNotContaining("only-the-secret");
-            S3Config session = read("aws: {bucketnames: b, access_key_id: a, secret_access_key: s, session_token: t}");
+            assertThatThrownBy(
+                            () -> read("aws: {bucketnames: b, secret_access_key: only-the-secret}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageNotContaining("only-the-secret");
+            S3Config session =
+                    read(
+                            "aws: {bucketnames: b, access_key_id: a, secret_access_key: s, session_token: t}");
             assertThat(session.sessionToken()).isEqualTo("t");
         }
 
         @Test
         void httpConfigDurationsAreGoDurations() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws:
                       bucketnames: b
                       http_config:
@@ -186,33 +215,54 @@ class S3ConfigTest {
             assertThat(c.http().timeout()).isEqualTo(Duration.ofSeconds(20));
             assertThat(c.http().insecureSkipVerify()).isTrue();
             assertThat(read("aws: {bucketnames: b}").http()).isEqualTo(S3Config.Http.DEFAULT);
-            assertThatThrownBy(() -> read("aws: {bucketnames: b, http_config: {idle_conn_timeout: 5 minutes}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.http_config.idle_conn_timeout");
+            assertThatThrownBy(
+                            () ->
+                                    read(
+                                            "aws: {bucketnames: b, http_config: {idle_conn_timeout: 5 minutes}}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.http_config.idle_conn_timeout");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, http_config: {timeout: -5s}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("must not be negative");
-            assertThat(read("aws: {bucketnames: b, http_config: {idle_conn_timeout: 0}}").http().idleConnTimeout())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("must not be negative");
+            assertThat(
+                            read("aws: {bucketnames: b, http_config: {idle_conn_timeout: 0}}")
+                                    .http()
+                                    .idleConnTimeout())
                     .isZero();
-            assertThatThrownBy(() -> read("aws: {bucketnames: b, http_config: {max_idle_conns: 5}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.http_config.max_idle_conns");
+            assertThatThrownBy(
+                            () -> read("aws: {bucketnames: b, http_config: {max_idle_conns: 5}}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.http_config.max_idle_conns");
         }
 
         @Test
         void backoffConfigSetsTheRetries() {
-            S3Config c = read("aws: {bucketnames: b, backoff_config: {min_period: 50ms, max_period: 2s,"
-                    + " max_retries: 8}}");
-            assertThat(c.retry()).isEqualTo(new S3Config.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 8));
+            S3Config c =
+                    read(
+                            "aws: {bucketnames: b, backoff_config: {min_period: 50ms, max_period: 2s,"
+                                    + " max_retries: 8}}");
+            assertThat(c.retry())
+                    .isEqualTo(new S3Config.Retry(Duration.ofMillis(50), Duration.ofSeconds(2), 8));
             assertThat(read("aws: {bucketnames: b}").retry()).isEqualTo(S3Config.Retry.DEFAULT);
-            assertThatThrownBy(() -> read("aws: {bucketnames: b, backoff_config: {max_retries: 0}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("max_retries");
-            assertThatThrownBy(() -> read("aws: {bucketnames: b, backoff_config: {min_period: 5s, max_period: 1s}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("min_period");
+            assertThatThrownBy(
+                            () -> read("aws: {bucketnames: b, backoff_config: {max_retries: 0}}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("max_retries");
+            assertThatThrownBy(
+                            () ->
+                                    read(
+                                            "aws: {bucketnames: b, backoff_config: {min_period: 5s, max_period: 1s}}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("min_period");
         }
 
         @Test
         void signatureVersionV4IsAcceptedAndV2IsRejectedWithTheReason() {
-            assertThat(read("aws: {bucketnames: b, signature_version: v4}").buckets()).containsExactly("b");
+            assertThat(read("aws: {bucketnames: b, signature_version: v4}").buckets())
+                    .containsExactly("b");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, signature_version: v2}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("v4 only");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("v4 only");
         }
 
         @Test
@@ -221,34 +271,44 @@ class S3ConfigTest {
                     .isEqualTo("STANDARD_IA");
             assertThat(read("aws: {bucketnames: b}").storageClass()).isNull();
             assertThatThrownBy(() -> read("aws: {bucketnames: b, storage_class: CHEAP}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.storage_class");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.storage_class");
         }
 
         @Test
         void unknownKeysAreNamed() {
             assertThatThrownBy(() -> read("aws: {bucketnames: b, bucket_names: c}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.bucket_names");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.bucket_names");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, sse: {type: SSE-S3, key: x}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.sse.key");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.sse.key");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, backoff_config: {retries: 3}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.backoff_config.retries");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.backoff_config.retries");
         }
 
         @Test
         void wrongTypesAreNamed() {
             assertThatThrownBy(() -> read("aws: {bucketnames: b, s3forcepathstyle: maybe}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.s3forcepathstyle");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.s3forcepathstyle");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, max_parallel_get_chunk: lots}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.max_parallel_get_chunk");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.max_parallel_get_chunk");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, max_parallel_get_chunk: 0}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("max_parallel_get_chunk");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("max_parallel_get_chunk");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, http_config: 5}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.http_config");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.http_config");
         }
 
         @Test
         void theDynamodbSubBlockBelongsToTheDynamoDbBackendAndIsSkipped() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws:
                       dynamodb:
                         dynamodb_url: dynamodb://us-east-1
@@ -256,8 +316,10 @@ class S3ConfigTest {
                       s3: s3://us-east-1/chunks
                     """);
             assertThat(c.buckets()).containsExactly("chunks");
-            assertThatThrownBy(() -> read("aws: {dynamodb: {dynamodb_url: 'dynamodb://us-east-1'}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("needs S3 settings");
+            assertThatThrownBy(
+                            () -> read("aws: {dynamodb: {dynamodb_url: 'dynamodb://us-east-1'}}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("needs S3 settings");
         }
     }
 
@@ -278,7 +340,9 @@ class S3ConfigTest {
 
         @Test
         void sseKmsWithKeyAndEncryptionContextBase64EncodedAsS3WantsIt() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws:
                       bucketnames: b
                       sse:
@@ -288,29 +352,43 @@ class S3ConfigTest {
                     """);
             assertThat(c.sse().type()).isEqualTo("SSE-KMS");
             assertThat(c.sse().kmsKeyId()).isEqualTo("arn:aws:kms:us-east-1:123456789012:key/abcd");
-            assertThat(new String(Base64.getDecoder().decode(c.sse().kmsEncryptionContext()),
-                    StandardCharsets.UTF_8)).isEqualTo("{\"team\":\"observability\"}");
+            assertThat(
+                            new String(
+                                    Base64.getDecoder().decode(c.sse().kmsEncryptionContext()),
+                                    StandardCharsets.UTF_8))
+                    .isEqualTo("{\"team\":\"observability\"}");
             assertThat(read("aws: {bucketnames: b, sse: {type: SSE-KMS, kms_key_id: k}}").sse())
                     .isEqualTo(new S3Config.Sse("SSE-KMS", "k", null));
         }
 
         @Test
         void sseTypeWinsOverSseEncryption() {
-            assertThat(read("aws: {bucketnames: b, sse_encryption: true, sse: {type: SSE-KMS, kms_key_id: k}}")
-                    .sse().type()).isEqualTo("SSE-KMS");
+            assertThat(
+                            read("aws: {bucketnames: b, sse_encryption: true, sse: {type: SSE-KMS, kms_key_id: k}}")
+                                    .sse()
+                                    .type())
+                    .isEqualTo("SSE-KMS");
         }
 
         @Test
         void invalidSseSettingsAreRejected() {
             assertThatThrownBy(() -> read("aws: {bucketnames: b, sse: {type: SSE-KMS}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.sse.kms_key_id");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.sse.kms_key_id");
             assertThatThrownBy(() -> read("aws: {bucketnames: b, sse: {type: SSE-C}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("SSE-C");
-            assertThatThrownBy(() -> read("aws: {bucketnames: b, sse: {type: SSE-S3, kms_key_id: k}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("SSE-KMS only");
-            assertThatThrownBy(() -> read("aws: {bucketnames: b, sse: {type: SSE-KMS, kms_key_id: k,"
-                    + " kms_encryption_context: 'not json'}}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("aws.sse.kms_encryption_context");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("SSE-C");
+            assertThatThrownBy(
+                            () -> read("aws: {bucketnames: b, sse: {type: SSE-S3, kms_key_id: k}}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("SSE-KMS only");
+            assertThatThrownBy(
+                            () ->
+                                    read(
+                                            "aws: {bucketnames: b, sse: {type: SSE-KMS, kms_key_id: k,"
+                                                    + " kms_encryption_context: 'not json'}}"))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("aws.sse.kms_encryption_context");
         }
     }
 
@@ -318,7 +396,9 @@ class S3ConfigTest {
     class LokiForms {
         @Test
         void storageConfigAwsWithLokisTopLevelObjectPrefixAndParallelism() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws:
                       bucketnames: loki-chunks
                       region: eu-west-1
@@ -337,7 +417,9 @@ class S3ConfigTest {
 
         @Test
         void theBlocksOwnObjectPrefixAndParallelismWin() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws: {bucketnames: b, object_prefix: mine/, max_parallel_get_chunk: 1000}
                     object_prefix: loki/
                     max_parallel_get_chunk: 150
@@ -348,7 +430,9 @@ class S3ConfigTest {
 
         @Test
         void lokisS3BlockOfCommonStorage() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     s3:
                       endpoint: minio.loki.svc:9000
                       bucketnames: chunks
@@ -363,12 +447,15 @@ class S3ConfigTest {
             assertThat(c.forcePathStyle()).isTrue();
             assertThat(c.accessKeyId()).isEqualTo("loki");
             assertThatThrownBy(() -> read("s3: {bucketnames: b, bucket: c}"))
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("s3.bucket");
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("s3.bucket");
         }
 
         @Test
         void anS3BlockBesideADynamodbOnlyAwsBlockIsFine() {
-            S3Config c = read("""
+            S3Config c =
+                    read(
+                            """
                     aws: {dynamodb: {dynamodb_url: 'dynamodb://us-east-1'}}
                     s3: {bucketnames: chunks, region: us-east-1}
                     """);
@@ -377,17 +464,24 @@ class S3ConfigTest {
 
         @Test
         void s3SettingsInBothBlocksAreRejected() {
-            assertThatThrownBy(() -> read("""
+            assertThatThrownBy(
+                            () ->
+                                    read(
+                                            """
                     aws: {bucketnames: a}
                     s3: {bucketnames: b}
-                    """)).isInstanceOf(ConfigException.class).hasMessageContaining("both");
+                    """))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("both");
         }
 
         @Test
         void noS3SettingsAtAll() {
-            assertThatThrownBy(() -> read("cassandra: {addresses: x}")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> read("cassandra: {addresses: x}"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("aws:");
-            assertThatThrownBy(() -> read("s3: 's3://us-east-1/b'")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> read("s3: 's3://us-east-1/b'"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("aws.s3");
         }
     }
@@ -396,12 +490,14 @@ class S3ConfigTest {
     void toStringNeverShowsTheSecrets() {
         S3Config c = read("aws: {s3: 's3://AKID:hunter2@us-east-1/b', session_token: tok3n}");
         assertThat(c.toString()).contains("AKID").doesNotContain("hunter2").doesNotContain("tok3n");
-        assertThat(AwsUrl.redact("s3://AKID:hunter2@us-east-1/b")).isEqualTo("s3://<credentials>@us-east-1/b");
+        assertThat(AwsUrl.redact("s3://AKID:hunter2@us-east-1/b"))
+                .isEqualTo("s3://<credentials>@us-east-1/b");
     }
 
     @Test
     void configForToolsAndTests() {
-        S3Config c = S3Config.of("b", URI.create("http://127.0.0.1:9000"), "us-east-1", "k", "s", true);
+        S3Config c =
+                S3Config.of("b", URI.create("http://127.0.0.1:9000"), "us-east-1", "k", "s", true);
         assertThat(c.buckets()).isEqualTo(List.of("b"));
         assertThat(c.withObjectPrefix("p/").objectPrefix()).isEqualTo("p/");
     }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
- * Where chunks land in the bucket, checked with the plain SDK: each chunk is one object named exactly by its external
- * key (Loki's {@code object_prefix} in front when set), holding exactly the encoded chunk; and a bucket Cortex or Loki
- * wrote (golden chunks put by raw key) is read as it is.
+ * Where chunks land in the bucket, checked with the plain SDK: each chunk is one object named
+ * exactly by its external key (Loki's {@code object_prefix} in front when set), holding exactly the
+ * encoded chunk; and a bucket Cortex or Loki wrote (golden chunks put by raw key) is read as it is.
  */
 @RealServer
 class S3LayoutTest {
@@ -61,7 +61,8 @@ class S3LayoutTest {
     }
 
     private static StorageBackend openS3(String bucketnames, Map<String, Object> top) {
-        Map<String, Object> storage = new HashMap<>(S3ConformanceTest.storageConfig(bucketnames, Map.of()));
+        Map<String, Object> storage =
+                new HashMap<>(S3ConformanceTest.storageConfig(bucketnames, Map.of()));
         storage.putAll(top);
         return StorageProviders.open(new BackendContext("s3", storage, null, "cortex"));
     }
@@ -74,7 +75,9 @@ class S3LayoutTest {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path meta : files.filter(p -> p.toString().endsWith(".json")).toList()) {
                 JsonNode m = json.readTree(meta.toFile());
-                out.put(m.get("external_key").asText(), Files.readAllBytes(dir.resolve(m.get("file").asText())));
+                out.put(
+                        m.get("external_key").asText(),
+                        Files.readAllBytes(dir.resolve(m.get("file").asText())));
             }
         }
         assertThat(out).hasSizeGreaterThanOrEqualTo(9);
@@ -92,8 +95,13 @@ class S3LayoutTest {
         assertThat(S3TestSupport.rawKeys(plain, bucket)).containsExactly(CORTEX_KEY);
         assertThat(S3TestSupport.rawGet(plain, bucket, CORTEX_KEY)).isEqualTo(chunk);
         // and it is the chunk its key names
-        assertThat(ChunkCodec.decode("userID", CORTEX_KEY, S3TestSupport.rawGet(plain, bucket, CORTEX_KEY))
-                .externalKey()).isEqualTo(CORTEX_KEY);
+        assertThat(
+                        ChunkCodec.decode(
+                                        "userID",
+                                        CORTEX_KEY,
+                                        S3TestSupport.rawGet(plain, bucket, CORTEX_KEY))
+                                .externalKey())
+                .isEqualTo(CORTEX_KEY);
     }
 
     @Test
@@ -110,11 +118,13 @@ class S3LayoutTest {
             assertThat(got).hasSize(loki.size());
             for (EncodedChunk c : got) {
                 assertThat(c.encoded()).as(c.key()).isEqualTo(loki.get(c.key()));
-                // decoding verifies the bytes against the key (checksum, user, fingerprint, times); core names the
+                // decoding verifies the bytes against the key (checksum, user, fingerprint, times);
+                // core names the
                 // chunk in the pre-v12 form, so the last '/' of the v12 key becomes ':'
                 int slash = c.key().lastIndexOf('/');
                 assertThat(ChunkCodec.decode("fake", c.key(), c.encoded()).externalKey())
-                        .isEqualTo(c.key().substring(0, slash) + ":" + c.key().substring(slash + 1));
+                        .isEqualTo(
+                                c.key().substring(0, slash) + ":" + c.key().substring(slash + 1));
             }
         }
     }
@@ -127,18 +137,22 @@ class S3LayoutTest {
         S3TestSupport.createBuckets(plain, bucket);
         S3TestSupport.rawPut(plain, bucket, "loki/" + key, loki.get(key));
         try (StorageBackend s3 = openS3(bucket, Map.of("object_prefix", "loki/"))) {
-            assertThat(s3.chunkClient().getChunks(List.of(new ChunkLocation(key, "")))).singleElement()
+            assertThat(s3.chunkClient().getChunks(List.of(new ChunkLocation(key, ""))))
+                    .singleElement()
                     .satisfies(c -> assertThat(c.encoded()).isEqualTo(loki.get(key)));
-            s3.chunkClient().putChunks(List.of(new EncodedChunk(CORTEX_KEY, "", new byte[] {1, 2})));
+            s3.chunkClient()
+                    .putChunks(List.of(new EncodedChunk(CORTEX_KEY, "", new byte[] {1, 2})));
         }
-        assertThat(S3TestSupport.rawKeys(plain, bucket)).containsExactlyInAnyOrder("loki/" + key, "loki/" + CORTEX_KEY);
+        assertThat(S3TestSupport.rawKeys(plain, bucket))
+                .containsExactlyInAnyOrder("loki/" + key, "loki/" + CORTEX_KEY);
     }
 
     /**
-     * With {@code bucketnames: b0,b1,b2} the Cortex golden key goes to b0 (FNV-32a 0xad67c4b9 = 2909258937, mod 3 =
-     * 0) and the Loki v1-gzip golden key {@code fake/9a4e037c3b69a04e/18bcfe56800:18bcfe58359:dec11916} to b1
-     * (0x247639b7 = 611727799, mod 3 = 1), both hashes computed by hand in Python; another writer with the same bucket
-     * list finds them there.
+     * With {@code bucketnames: b0,b1,b2} the Cortex golden key goes to b0 (FNV-32a 0xad67c4b9 =
+     * 2909258937, mod 3 = 0) and the Loki v1-gzip golden key {@code
+     * fake/9a4e037c3b69a04e/18bcfe56800:18bcfe58359:dec11916} to b1 (0x247639b7 = 611727799, mod 3
+     * = 1), both hashes computed by hand in Python; another writer with the same bucket list finds
+     * them there.
      */
     @Test
     void shardedBucketsHoldEachChunkWhereFnv32aSends() {
@@ -148,20 +162,34 @@ class S3LayoutTest {
         String b2 = S3TestSupport.freshBucket("shard2");
         S3TestSupport.createBuckets(plain, b0, b1, b2);
         try (StorageBackend s3 = openS3(b0 + "," + b1 + "," + b2, Map.of())) {
-            s3.chunkClient().putChunks(List.of(new EncodedChunk(CORTEX_KEY, "", new byte[] {1}),
-                    new EncodedChunk(lokiKey, "", new byte[] {2})));
+            s3.chunkClient()
+                    .putChunks(
+                            List.of(
+                                    new EncodedChunk(CORTEX_KEY, "", new byte[] {1}),
+                                    new EncodedChunk(lokiKey, "", new byte[] {2})));
             assertThat(((S3Backend) s3).objectClient().bucketFor(CORTEX_KEY)).isEqualTo(b0);
         }
         assertThat(S3TestSupport.rawKeys(plain, b0)).containsExactly(CORTEX_KEY);
         assertThat(S3TestSupport.rawKeys(plain, b1)).containsExactly(lokiKey);
         assertThat(S3TestSupport.rawKeys(plain, b2)).isEmpty();
 
-        // A chunk another writer put in the bucket FNV-32a names is found; listing merges every bucket.
-        S3TestSupport.rawPut(plain, b1, "fake/9a4e037c3b69a04e:18bcfe56800:18bcfe58359:dec11916", new byte[] {3});
+        // A chunk another writer put in the bucket FNV-32a names is found; listing merges every
+        // bucket.
+        S3TestSupport.rawPut(
+                plain,
+                b1,
+                "fake/9a4e037c3b69a04e:18bcfe56800:18bcfe58359:dec11916",
+                new byte[] {3});
         try (StorageBackend s3 = openS3(b0 + "," + b1 + "," + b2, Map.of())) {
-            assertThat(s3.chunkClient().getChunks(List.of(
-                    new ChunkLocation("fake/9a4e037c3b69a04e:18bcfe56800:18bcfe58359:dec11916", ""))))
-                    .singleElement().satisfies(c -> assertThat(c.encoded()).containsExactly(3));
+            assertThat(
+                            s3.chunkClient()
+                                    .getChunks(
+                                            List.of(
+                                                    new ChunkLocation(
+                                                            "fake/9a4e037c3b69a04e:18bcfe56800:18bcfe58359:dec11916",
+                                                            ""))))
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.encoded()).containsExactly(3));
             assertThat(((S3Backend) s3).objectClient().list("", "/").commonPrefixes())
                     .containsExactly("fake/", "userID/");
             assertThat(((S3Backend) s3).objectClient().list("fake/", "").objects()).hasSize(2);

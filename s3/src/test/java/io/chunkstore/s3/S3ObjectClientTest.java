@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
-/** The S3 object client against S3Mock: every ObjectClient operation, its errors, sizes, paging and concurrency. */
+/**
+ * The S3 object client against S3Mock: every ObjectClient operation, its errors, sizes, paging and
+ * concurrency.
+ */
 @RealServer
 class S3ObjectClientTest {
     private static S3AsyncClient plain;
@@ -67,7 +70,8 @@ class S3ObjectClientTest {
     void overwritingReplacesTheBytes() {
         client.putObject("rt/over", "one".getBytes(StandardCharsets.UTF_8));
         client.putObject("rt/over", "two".getBytes(StandardCharsets.UTF_8));
-        assertThat(new String(client.getObject("rt/over"), StandardCharsets.UTF_8)).isEqualTo("two");
+        assertThat(new String(client.getObject("rt/over"), StandardCharsets.UTF_8))
+                .isEqualTo("two");
     }
 
     @Test
@@ -79,15 +83,21 @@ class S3ObjectClientTest {
 
     @Test
     void keysWithColonsSlashesSpacesAndNonAsciiRoundTripAndList() {
-        List<String> keys = List.of("weird/fake/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1",
-                "weird/with space+plus", "weird/ünïcödé/日本", "weird/percent%20literal", "weird/a=b&c?d");
+        List<String> keys =
+                List.of(
+                        "weird/fake/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1",
+                        "weird/with space+plus",
+                        "weird/ünïcödé/日本",
+                        "weird/percent%20literal",
+                        "weird/a=b&c?d");
         for (String k : keys) {
             client.putObject(k, k.getBytes(StandardCharsets.UTF_8));
         }
         for (String k : keys) {
             assertThat(new String(client.getObject(k), StandardCharsets.UTF_8)).isEqualTo(k);
         }
-        assertThat(client.list("weird/", "").objects()).extracting(StorageObject::key)
+        assertThat(client.list("weird/", "").objects())
+                .extracting(StorageObject::key)
                 .containsExactlyInAnyOrderElementsOf(keys);
     }
 
@@ -95,15 +105,20 @@ class S3ObjectClientTest {
     void gettingAMissingObjectIsObjectNotFound() {
         assertThatThrownBy(() -> client.getObject("missing/nothing-here"))
                 .isInstanceOf(ObjectNotFoundException.class)
-                .satisfies(e -> assertThat(((ObjectNotFoundException) e).key()).isEqualTo("missing/nothing-here"));
+                .satisfies(
+                        e ->
+                                assertThat(((ObjectNotFoundException) e).key())
+                                        .isEqualTo("missing/nothing-here"));
     }
 
     @Test
     void deleteRemovesTheObjectAndDeletingAgainIsObjectNotFound() {
         client.putObject("del/x", new byte[] {1, 2, 3});
         client.deleteObject("del/x");
-        assertThatThrownBy(() -> client.getObject("del/x")).isInstanceOf(ObjectNotFoundException.class);
-        assertThatThrownBy(() -> client.deleteObject("del/x")).isInstanceOf(ObjectNotFoundException.class);
+        assertThatThrownBy(() -> client.getObject("del/x"))
+                .isInstanceOf(ObjectNotFoundException.class);
+        assertThatThrownBy(() -> client.deleteObject("del/x"))
+                .isInstanceOf(ObjectNotFoundException.class);
         assertThatThrownBy(() -> client.deleteObject("del/never-written"))
                 .isInstanceOf(ObjectNotFoundException.class);
     }
@@ -115,16 +130,26 @@ class S3ObjectClientTest {
             client.putObject(k, new byte[] {7});
         }
         ListResult r = client.list("ls1/", "");
-        assertThat(r.objects()).extracting(StorageObject::key)
+        assertThat(r.objects())
+                .extracting(StorageObject::key)
                 .containsExactly("ls1/a", "ls1/b/1", "ls1/b/2", "ls1/c/d/e");
         assertThat(r.commonPrefixes()).isEmpty();
-        assertThat(r.objects()).allSatisfy(o -> assertThat(o.modifiedAt()).isAfterOrEqualTo(before)
-                .isBeforeOrEqualTo(Instant.now().plusSeconds(5)));
+        assertThat(r.objects())
+                .allSatisfy(
+                        o ->
+                                assertThat(o.modifiedAt())
+                                        .isAfterOrEqualTo(before)
+                                        .isBeforeOrEqualTo(Instant.now().plusSeconds(5)));
     }
 
     @Test
     void listWithDelimiterRollsDirectoriesUpIntoCommonPrefixesEndingWithTheDelimiter() {
-        for (String k : List.of("ls2/user1/chunk-a", "ls2/user1/chunk-b", "ls2/user2/x/chunk-c", "ls2/top")) {
+        for (String k :
+                List.of(
+                        "ls2/user1/chunk-a",
+                        "ls2/user1/chunk-b",
+                        "ls2/user2/x/chunk-c",
+                        "ls2/top")) {
             client.putObject(k, new byte[] {7});
         }
         ListResult r = client.list("ls2/", "/");
@@ -154,12 +179,20 @@ class S3ObjectClientTest {
         for (int i = 0; i < 5; i++) {
             client.putObject("paged/dir" + i + "/x", new byte[] {1});
         }
-        try (S3ObjectClient small = S3ObjectClient.builder(S3TestSupport.config(bucket)).listPageSize(4).build()) {
+        try (S3ObjectClient small =
+                S3ObjectClient.builder(S3TestSupport.config(bucket)).listPageSize(4).build()) {
             assertThat(small.list("paged/", "").objects()).hasSize(28);
             ListResult withDelimiter = small.list("paged/", "/");
-            assertThat(withDelimiter.objects()).extracting(StorageObject::key).containsExactlyElementsOf(expected);
+            assertThat(withDelimiter.objects())
+                    .extracting(StorageObject::key)
+                    .containsExactlyElementsOf(expected);
             assertThat(withDelimiter.commonPrefixes())
-                    .containsExactly("paged/dir0/", "paged/dir1/", "paged/dir2/", "paged/dir3/", "paged/dir4/");
+                    .containsExactly(
+                            "paged/dir0/",
+                            "paged/dir1/",
+                            "paged/dir2/",
+                            "paged/dir3/",
+                            "paged/dir4/");
         }
     }
 
@@ -186,17 +219,21 @@ class S3ObjectClientTest {
 
     @Test
     void objectPrefixIsPrependedToEveryNameAndStrippedFromListings() {
-        try (S3ObjectClient prefixed = S3ObjectClient.create(S3TestSupport.config(bucket).withObjectPrefix("loki/"))) {
+        try (S3ObjectClient prefixed =
+                S3ObjectClient.create(S3TestSupport.config(bucket).withObjectPrefix("loki/"))) {
             prefixed.putObject("pfx/user/chunk", new byte[] {4, 2});
-            assertThat(S3TestSupport.rawGet(plain, bucket, "loki/pfx/user/chunk")).containsExactly(4, 2);
+            assertThat(S3TestSupport.rawGet(plain, bucket, "loki/pfx/user/chunk"))
+                    .containsExactly(4, 2);
             assertThat(prefixed.getObject("pfx/user/chunk")).containsExactly(4, 2);
             ListResult r = prefixed.list("pfx/", "/");
             assertThat(r.commonPrefixes()).containsExactly("pfx/user/");
-            assertThat(prefixed.list("pfx/user/", "").objects()).extracting(StorageObject::key)
+            assertThat(prefixed.list("pfx/user/", "").objects())
+                    .extracting(StorageObject::key)
                     .containsExactly("pfx/user/chunk");
             prefixed.deleteObject("pfx/user/chunk");
             assertThatThrownBy(() -> S3TestSupport.rawGet(plain, bucket, "loki/pfx/user/chunk"))
-                    .hasRootCauseInstanceOf(software.amazon.awssdk.services.s3.model.NoSuchKeyException.class);
+                    .hasRootCauseInstanceOf(
+                            software.amazon.awssdk.services.s3.model.NoSuchKeyException.class);
         }
     }
 
@@ -207,7 +244,8 @@ class S3ObjectClientTest {
             assertThatThrownBy(() -> c.putObject("k", new byte[] {1}))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining(missing);
-            assertThatThrownBy(() -> c.list("", "/")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> c.list("", "/"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining(missing);
         }
     }
@@ -217,7 +255,8 @@ class S3ObjectClientTest {
         S3ObjectClient c = S3ObjectClient.create(S3TestSupport.config(bucket));
         c.close();
         c.close(); // idempotent
-        assertThatThrownBy(() -> c.getObject("rt/a")).isInstanceOf(StorageException.class)
+        assertThatThrownBy(() -> c.getObject("rt/a"))
+                .isInstanceOf(StorageException.class)
                 .hasMessageContaining("closed");
     }
 }

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
- * Retries and the request histogram, with S3Mock answering every request and an interceptor turning chosen responses
- * into the errors S3 sends: 503 SlowDown and 429 are retried and, when the attempts run out, end as
- * {@link ThrottledException}; 500 likewise as {@link UnavailableException}; 4xx answers are not retried.
+ * Retries and the request histogram, with S3Mock answering every request and an interceptor turning
+ * chosen responses into the errors S3 sends: 503 SlowDown and 429 are retried and, when the
+ * attempts run out, end as {@link ThrottledException}; 500 likewise as {@link
+ * UnavailableException}; 4xx answers are not retried.
  */
 @RealServer
 class S3RetryAndMetricsTest {
@@ -59,11 +60,17 @@ class S3RetryAndMetricsTest {
     void open() {
         registry = new SimpleMeterRegistry();
         faults = new AwsFaultInjector();
-        client = S3ObjectClient.builder(S3TestSupport.config(bucket)
-                        .withRetry(new S3Config.Retry(Duration.ofMillis(5), Duration.ofMillis(40), ATTEMPTS)))
-                .addInterceptor(faults)
-                .metrics(registry, METRIC)
-                .build();
+        client =
+                S3ObjectClient.builder(
+                                S3TestSupport.config(bucket)
+                                        .withRetry(
+                                                new S3Config.Retry(
+                                                        Duration.ofMillis(5),
+                                                        Duration.ofMillis(40),
+                                                        ATTEMPTS)))
+                        .addInterceptor(faults)
+                        .metrics(registry, METRIC)
+                        .build();
     }
 
     @AfterEach
@@ -72,7 +79,12 @@ class S3RetryAndMetricsTest {
     }
 
     private long count(String operation, String status) {
-        Timer t = Search.in(registry).name(METRIC).tag("operation", operation).tag("status_code", status).timer();
+        Timer t =
+                Search.in(registry)
+                        .name(METRIC)
+                        .tag("operation", operation)
+                        .tag("status_code", status)
+                        .timer();
         return t == null ? 0 : t.count();
     }
 
@@ -110,14 +122,16 @@ class S3RetryAndMetricsTest {
 
         S3TestSupport.rawPut(plain, bucket, "thr/there", new byte[] {1});
         faults.failNext(100, 503, "SlowDown");
-        assertThatThrownBy(() -> client.getObject("thr/there")).isInstanceOf(ThrottledException.class);
+        assertThatThrownBy(() -> client.getObject("thr/there"))
+                .isInstanceOf(ThrottledException.class);
         assertThat(faults.injected()).isEqualTo(2 * ATTEMPTS);
     }
 
     @Test
     void http429IsThrottlingToo() {
         faults.failNext(100, 429, "TooManyRequests");
-        assertThatThrownBy(() -> client.putObject("thr/429", new byte[] {1})).isInstanceOf(ThrottledException.class);
+        assertThatThrownBy(() -> client.putObject("thr/429", new byte[] {1}))
+                .isInstanceOf(ThrottledException.class);
         assertThat(faults.injected()).isEqualTo(ATTEMPTS);
     }
 
@@ -135,7 +149,8 @@ class S3RetryAndMetricsTest {
         assertThat(faults.injected()).isEqualTo(1 + ATTEMPTS);
 
         faults.failNext(100, 503, "ServiceUnavailable");
-        assertThatThrownBy(() -> client.getObject("err/500-once")).isInstanceOf(UnavailableException.class)
+        assertThatThrownBy(() -> client.getObject("err/500-once"))
+                .isInstanceOf(UnavailableException.class)
                 .isNotInstanceOf(ThrottledException.class);
     }
 
@@ -150,7 +165,8 @@ class S3RetryAndMetricsTest {
 
         faults.failNext(1, 404, "NoSuchKey");
         S3TestSupport.rawPut(plain, bucket, "err/there", new byte[] {1});
-        assertThatThrownBy(() -> client.getObject("err/there")).isInstanceOf(ObjectNotFoundException.class);
+        assertThatThrownBy(() -> client.getObject("err/there"))
+                .isInstanceOf(ObjectNotFoundException.class);
         assertThat(faults.injected()).isEqualTo(2);
     }
 
@@ -169,17 +185,24 @@ class S3RetryAndMetricsTest {
     void listPagesAreMeasuredAsS3ListWithCortexBuckets() {
         client.putObject("met/a", new byte[] {1});
         client.list("met/", "/");
-        Timer list = registry.get(METRIC).tags("operation", "S3.List", "status_code", "200").timer();
+        Timer list =
+                registry.get(METRIC).tags("operation", "S3.List", "status_code", "200").timer();
         assertThat(list.count()).isEqualTo(1);
         assertThat(list.totalTime(TimeUnit.NANOSECONDS)).isPositive();
-        double[] bounds = Arrays.stream(list.takeSnapshot().histogramCounts()).mapToDouble(
-                b -> b.bucket(TimeUnit.SECONDS)).toArray();
+        double[] bounds =
+                Arrays.stream(list.takeSnapshot().histogramCounts())
+                        .mapToDouble(b -> b.bucket(TimeUnit.SECONDS))
+                        .toArray();
         double[] expected = new double[9];
         for (int i = 0; i < 9; i++) {
             expected[i] = 0.001 * Math.pow(4, i);
         }
         assertThat(bounds).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(registry.get(METRIC).tags("operation", "S3.PutObject", "status_code", "200").timer().count())
+        assertThat(
+                        registry.get(METRIC)
+                                .tags("operation", "S3.PutObject", "status_code", "200")
+                                .timer()
+                                .count())
                 .isEqualTo(1);
     }
 
@@ -189,8 +212,16 @@ class S3RetryAndMetricsTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        S3Config c = S3Config.of(bucket, URI.create("http://127.0.0.1:" + port), "us-east-1", "k", "s", true)
-                .withRetry(new S3Config.Retry(Duration.ofMillis(5), Duration.ofMillis(20), 2));
+        S3Config c =
+                S3Config.of(
+                                bucket,
+                                URI.create("http://127.0.0.1:" + port),
+                                "us-east-1",
+                                "k",
+                                "s",
+                                true)
+                        .withRetry(
+                                new S3Config.Retry(Duration.ofMillis(5), Duration.ofMillis(20), 2));
         try (S3ObjectClient dead = S3ObjectClient.builder(c).metrics(registry, METRIC).build()) {
             assertThatThrownBy(() -> dead.getObject("x"))
                     .isInstanceOf(UnavailableException.class)

@@ -15,12 +15,11 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * S3Mock (through test-servers), fresh bucket names, configs pointing at it, and a plain SDK client that knows nothing
- * of this module's naming, to check what actually lands in the buckets.
+ * S3Mock (through test-servers), fresh bucket names, configs pointing at it, and a plain SDK client
+ * that knows nothing of this module's naming, to check what actually lands in the buckets.
  */
 final class S3TestSupport {
-    private S3TestSupport() {
-    }
+    private S3TestSupport() {}
 
     static S3Endpoint endpoint() {
         return TestServers.s3();
@@ -34,8 +33,14 @@ final class S3TestSupport {
     /** A config for S3Mock with these (already created) buckets. */
     static S3Config config(String... buckets) {
         S3Endpoint ep = endpoint();
-        return S3Config.of(buckets[0], ep.endpoint(), ep.region(), ep.accessKeyId(), ep.secretAccessKey(),
-                ep.pathStyle()).withBuckets(List.of(buckets));
+        return S3Config.of(
+                        buckets[0],
+                        ep.endpoint(),
+                        ep.region(),
+                        ep.accessKeyId(),
+                        ep.secretAccessKey(),
+                        ep.pathStyle())
+                .withBuckets(List.of(buckets));
     }
 
     /** The plain SDK client: no prefix, no sharding, no retries of ours. */
@@ -45,8 +50,9 @@ final class S3TestSupport {
                 .endpointOverride(ep.endpoint())
                 .region(Region.of(ep.region()))
                 .forcePathStyle(ep.pathStyle())
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(ep.accessKeyId(), ep.secretAccessKey())))
                 .build();
     }
 
@@ -57,18 +63,24 @@ final class S3TestSupport {
     }
 
     static byte[] rawGet(S3AsyncClient plain, String bucket, String objectName) {
-        return plain.getObject(r -> r.bucket(bucket).key(objectName), AsyncResponseTransformer.toBytes()).join()
+        return plain.getObject(
+                        r -> r.bucket(bucket).key(objectName), AsyncResponseTransformer.toBytes())
+                .join()
                 .asByteArray();
     }
 
     static void rawPut(S3AsyncClient plain, String bucket, String objectName, byte[] data) {
-        plain.putObject(r -> r.bucket(bucket).key(objectName), AsyncRequestBody.fromBytes(data)).join();
+        plain.putObject(r -> r.bucket(bucket).key(objectName), AsyncRequestBody.fromBytes(data))
+                .join();
     }
 
     /** Every object name in a bucket. */
     static List<String> rawKeys(S3AsyncClient plain, String bucket) {
         List<String> keys = new ArrayList<>();
-        plain.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().subscribe(o -> keys.add(o.key())).join();
+        plain.listObjectsV2Paginator(r -> r.bucket(bucket))
+                .contents()
+                .subscribe(o -> keys.add(o.key()))
+                .join();
         return keys;
     }
 

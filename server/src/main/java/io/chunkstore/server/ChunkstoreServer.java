@@ -30,14 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@code chunkstore serve} runs: the config's backends (one per store name, opened at start so a wrong address
- * fails at once), the grpc_store server over them (directly when every period uses one store, through a
- * {@link StoreRouter} otherwise), optionally a table manager loop per store with tables, and the HTTP port with
- * {@code /metrics} and {@code /ready}. One {@link PrometheusMeterRegistry} collects the server's request metrics, the
- * backends' metrics, the table managers' and the JVM's.
+ * What {@code chunkstore serve} runs: the config's backends (one per store name, opened at start so
+ * a wrong address fails at once), the grpc_store server over them (directly when every period uses
+ * one store, through a {@link StoreRouter} otherwise), optionally a table manager loop per store
+ * with tables, and the HTTP port with {@code /metrics} and {@code /ready}. One {@link
+ * PrometheusMeterRegistry} collects the server's request metrics, the backends' metrics, the table
+ * managers' and the JVM's.
  *
- * <p>{@link #close()} shuts down in order: readiness drops, the gRPC server drains calls in flight for the grace
- * period (then cancels the rest), the table manager loops stop, the HTTP port closes, the backends close.
+ * <p>{@link #close()} shuts down in order: readiness drops, the gRPC server drains calls in flight
+ * for the grace period (then cancels the rest), the table manager loops stop, the HTTP port closes,
+ * the backends close.
  */
 public final class ChunkstoreServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChunkstoreServer.class);
@@ -77,11 +79,12 @@ public final class ChunkstoreServer implements AutoCloseable {
             for (String store : router.stores()) {
                 backends.backend(store);
             }
-            GrpcStoreServer.Builder b = GrpcStoreServer.builder()
-                    .listen(s.grpc())
-                    .shutdownGracePeriod(s.grace())
-                    .meterRegistry(registry)
-                    .metricsNamespace(config.metricsNamespace());
+            GrpcStoreServer.Builder b =
+                    GrpcStoreServer.builder()
+                            .listen(s.grpc())
+                            .shutdownGracePeriod(s.grace())
+                            .meterRegistry(registry)
+                            .metricsNamespace(config.metricsNamespace());
             this.served = serve(b);
             ctx = new ServeContext(config, backends, servedClients, registry);
             if (s.tlsCert() != null) {
@@ -118,30 +121,42 @@ public final class ChunkstoreServer implements AutoCloseable {
     /**
      * Starts everything.
      *
-     * @throws io.chunkstore.spi.ConfigException when the config cannot be served (unknown store, a store without
-     *                                           the needed clients, index tables shared by two stores, TLS files)
-     * @throws io.chunkstore.spi.StorageException when a store cannot be reached or a port cannot be bound
+     * @throws io.chunkstore.spi.ConfigException when the config cannot be served (unknown store, a
+     *     store without the needed clients, index tables shared by two stores, TLS files)
+     * @throws io.chunkstore.spi.StorageException when a store cannot be reached or a port cannot be
+     *     bound
      */
     public static ChunkstoreServer start(ServeSettings settings) {
         return new ChunkstoreServer(settings);
     }
 
-    /** Sets the clients on the builder: one backend's directly, or routing clients over several; says which. */
+    /**
+     * Sets the clients on the builder: one backend's directly, or routing clients over several;
+     * says which.
+     */
     private String serve(GrpcStoreServer.Builder b) {
         List<String> stores = router.stores();
         servedClients = backends;
         if (stores.size() == 1) {
             StorageBackend backend = backends.backend(stores.get(0));
             b.backend(backend).chunkTableResolver(router::chunkTableFor);
-            if (settings.lazyTables() && backend.capabilities().has(Feature.TABLES)
+            if (settings.lazyTables()
+                    && backend.capabilities().has(Feature.TABLES)
                     && backend.capabilities().has(Feature.INDEX)) {
-                LazyTables lazy = new LazyTables(new PeriodTables(config().schemaConfig()), backend.indexClient(),
-                        backend.tableClient());
+                LazyTables lazy =
+                        new LazyTables(
+                                new PeriodTables(config().schemaConfig()),
+                                backend.indexClient(),
+                                backend.tableClient());
                 IndexClient lazyIndex = lazy.indexClient();
                 b.indexClient(lazyIndex).tableClient(lazy.tableClient());
                 PeriodClients pc = new PeriodClients(lazyIndex, backend.chunkClient());
                 servedClients = p -> pc;
-                return "store '" + stores.get(0) + "' (" + features(backend) + "; tables made on first write)";
+                return "store '"
+                        + stores.get(0)
+                        + "' ("
+                        + features(backend)
+                        + "; tables made on first write)";
             }
             return "store '" + stores.get(0) + "' (" + features(backend) + ")";
         }
@@ -152,8 +167,11 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
         }
         IndexClient index = new RoutingIndexClient(router, backends::indexClient);
-        ChunkClient chunks = new RoutingChunkClient(router, st -> backends.backend(st).chunkClient());
-        b.storeName(String.join("+", stores)).indexClient(index).chunkClient(chunks)
+        ChunkClient chunks =
+                new RoutingChunkClient(router, st -> backends.backend(st).chunkClient());
+        b.storeName(String.join("+", stores))
+                .indexClient(index)
+                .chunkClient(chunks)
                 .chunkTableResolver(RoutingChunkClient.TABLE_FROM_KEY);
         if (!tableStores.isEmpty()) {
             b.tableClient(new RoutingTableClient(router, tableStores, backends::tableClient));
@@ -184,12 +202,20 @@ public final class ChunkstoreServer implements AutoCloseable {
             if (!backends.backend(store).capabilities().has(Feature.TABLES)) {
                 continue;
             }
-            // The manager's gauges are registered once per name: the first manager reports on /metrics.
-            TableManager tm = TableManager.forStore(tmc, config.schemaConfig(), backends, store)
-                    .metrics(first ? registry : new SimpleMeterRegistry(), config.metricsNamespace()).build();
+            // The manager's gauges are registered once per name: the first manager reports on
+            // /metrics.
+            TableManager tm =
+                    TableManager.forStore(tmc, config.schemaConfig(), backends, store)
+                            .metrics(
+                                    first ? registry : new SimpleMeterRegistry(),
+                                    config.metricsNamespace())
+                            .build();
             first = false;
             tm.sync();
-            LOG.info("tables of store '{}' are in place; keeping them every {}", store, tmc.pollInterval());
+            LOG.info(
+                    "tables of store '{}' are in place; keeping them every {}",
+                    store,
+                    tmc.pollInterval());
             TableSyncLoop loop = tm.loop();
             Thread t = new Thread(loop, "table-manager-" + store);
             t.setDaemon(true);
@@ -239,12 +265,13 @@ public final class ChunkstoreServer implements AutoCloseable {
     }
 
     /**
-     * The address a client on this machine dials: the listen host, or {@code localhost} when listening on every
-     * interface.
+     * The address a client on this machine dials: the listen host, or {@code localhost} when
+     * listening on every interface.
      */
     public String clientAddress() {
         InetAddress a = grpcAddress().getAddress();
-        String host = a == null || a.isAnyLocalAddress() ? "localhost" : settings.grpc().getHostString();
+        String host =
+                a == null || a.isAnyLocalAddress() ? "localhost" : settings.grpc().getHostString();
         return host + ":" + grpcPort();
     }
 
@@ -276,7 +303,8 @@ public final class ChunkstoreServer implements AutoCloseable {
         }
         try {
             serving = false;
-            LOG.info("shutting down: draining calls in flight (grace {})",
+            LOG.info(
+                    "shutting down: draining calls in flight (grace {})",
                     io.chunkstore.core.config.Durations.format(settings.grace()));
             boolean drained = grpc.shutdown(settings.grace());
             if (!drained) {
@@ -284,7 +312,8 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             stopLoops();
             http.close();
-            context.close().forEach(e -> LOG.warn("closing a handler of the HTTP port: {}", e.toString()));
+            context.close()
+                    .forEach(e -> LOG.warn("closing a handler of the HTTP port: {}", e.toString()));
             opened.close();
             LOG.info("stopped");
         } finally {

@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The stores of a config, opened: its backends (each store name opened once, by its provider, when first used; no
- * index cache, so reads stream and see every write) and the composite stores over them. The one place a config
- * becomes stores: {@code chunkstore serve}, the Loki API on its HTTP port, and the cli's query, labels, logs, index,
- * tables and migrate commands all open them here.
+ * The stores of a config, opened: its backends (each store name opened once, by its provider, when
+ * first used; no index cache, so reads stream and see every write) and the composite stores over
+ * them. The one place a config becomes stores: {@code chunkstore serve}, the Loki API on its HTTP
+ * port, and the cli's query, labels, logs, index, tables and migrate commands all open them here.
  *
- * <p>{@link #close()} closes the composite stores made here, newest first, then the backends. Errors are the typed
- * ones of the layers below: a bad config a {@link io.chunkstore.spi.ConfigException}, an unreachable store a
- * {@link io.chunkstore.spi.StorageException}.
+ * <p>{@link #close()} closes the composite stores made here, newest first, then the backends.
+ * Errors are the typed ones of the layers below: a bad config a {@link
+ * io.chunkstore.spi.ConfigException}, an unreachable store a {@link
+ * io.chunkstore.spi.StorageException}.
  */
 public final class ConfigStores implements AutoCloseable {
     private final ChunkstoreConfig config;
@@ -36,7 +37,8 @@ public final class ConfigStores implements AutoCloseable {
     /**
      * Opens the backends of a config; each store is reached the first time it is used.
      *
-     * @param registry where the backends and stores register their metrics (in the config's metrics namespace)
+     * @param registry where the backends and stores register their metrics (in the config's metrics
+     *     namespace)
      */
     public static ConfigStores open(ChunkstoreConfig config, MeterRegistry registry) {
         return new ConfigStores(config, registry);
@@ -52,27 +54,28 @@ public final class ConfigStores implements AutoCloseable {
     }
 
     /**
-     * A store over every period of the config as a querier reads it: the config's {@code limits} block, metrics in the
-     * config's namespace. Closed by {@link #close()}.
+     * A store over every period of the config as a querier reads it: the config's {@code limits}
+     * block, metrics in the config's namespace. Closed by {@link #close()}.
      */
     public synchronized CompositeStore querier() {
         return keep(querier(config, backends, registry));
     }
 
     /**
-     * A store with no query limits (a copy is not a query: {@code max_query_length} would refuse long shards) and no
-     * caches (a cached chunk would skip its write, and verification must read the store). Closed by {@link #close()}.
+     * A store with no query limits (a copy is not a query: {@code max_query_length} would refuse
+     * long shards) and no caches (a cached chunk would skip its write, and verification must read
+     * the store). Closed by {@link #close()}.
      */
     public synchronized CompositeStore unlimited() {
         return keep(CompositeStore.builder(config.schemaConfig()).clients(backends).build());
     }
 
     /**
-     * A querier's store (as {@link #querier()}) over other clients than a config's own backends, such as the clients
-     * a running server serves. The caller closes it.
+     * A querier's store (as {@link #querier()}) over other clients than a config's own backends,
+     * such as the clients a running server serves. The caller closes it.
      */
-    public static CompositeStore querier(ChunkstoreConfig config, PeriodClientResolver clients,
-            MeterRegistry registry) {
+    public static CompositeStore querier(
+            ChunkstoreConfig config, PeriodClientResolver clients, MeterRegistry registry) {
         return CompositeStore.builder(config.schemaConfig())
                 .clients(clients)
                 .config(StoreConfig.fromLimits(config.limits()))
@@ -89,7 +92,10 @@ public final class ConfigStores implements AutoCloseable {
         return store;
     }
 
-    /** Closes the stores made here, newest first, then the backends; the first failure is thrown after all ran. */
+    /**
+     * Closes the stores made here, newest first, then the backends; the first failure is thrown
+     * after all ran.
+     */
     @Override
     public synchronized void close() {
         if (closed) {

@@ -18,10 +18,11 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * {@code chunkstore serve}'s HTTP port (Jetty 12): {@code GET /metrics} (Prometheus text format from the server's
- * registry) and {@code GET /ready} (200 while the gRPC server serves, 503 before and from the start of shutdown) first,
- * so a mounted API cannot shadow them; then the mounted handlers ({@link HttpMount}, such as the Loki HTTP API) in
- * order; then a 404 naming the endpoints.
+ * {@code chunkstore serve}'s HTTP port (Jetty 12): {@code GET /metrics} (Prometheus text format
+ * from the server's registry) and {@code GET /ready} (200 while the gRPC server serves, 503 before
+ * and from the start of shutdown) first, so a mounted API cannot shadow them; then the mounted
+ * handlers ({@link HttpMount}, such as the Loki HTTP API) in order; then a 404 naming the
+ * endpoints.
  */
 final class HttpEndpoints implements AutoCloseable {
     /** The Prometheus text exposition format. */
@@ -40,8 +41,12 @@ final class HttpEndpoints implements AutoCloseable {
      *
      * @throws UnavailableException when the address cannot be bound
      */
-    static HttpEndpoints start(InetSocketAddress address, PrometheusMeterRegistry registry, BooleanSupplier ready,
-            List<HttpMount> mounts, ServeContext context) {
+    static HttpEndpoints start(
+            InetSocketAddress address,
+            PrometheusMeterRegistry registry,
+            BooleanSupplier ready,
+            List<HttpMount> mounts,
+            ServeContext context) {
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("serve-http");
         pool.setDaemon(true);
@@ -66,8 +71,14 @@ final class HttpEndpoints implements AutoCloseable {
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new UnavailableException("the HTTP endpoint cannot listen on " + address.getHostString() + ":"
-                    + address.getPort() + ": " + e.getMessage(), e);
+            throw new UnavailableException(
+                    "the HTTP endpoint cannot listen on "
+                            + address.getHostString()
+                            + ":"
+                            + address.getPort()
+                            + ": "
+                            + e.getMessage(),
+                    e);
         }
         return new HttpEndpoints(server, connector);
     }
@@ -118,8 +129,13 @@ final class HttpEndpoints implements AutoCloseable {
                     return true;
                 }
                 case "/ready" -> {
-                    return ready.getAsBoolean() ? text(response, callback, 200, "ready\n")
-                            : text(response, callback, 503, "not ready: the gRPC server is not serving\n");
+                    return ready.getAsBoolean()
+                            ? text(response, callback, 200, "ready\n")
+                            : text(
+                                    response,
+                                    callback,
+                                    503,
+                                    "not ready: the gRPC server is not serving\n");
                 }
                 default -> {
                     return false;
@@ -138,8 +154,13 @@ final class HttpEndpoints implements AutoCloseable {
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
-            return text(response, callback, 404, "not found; this port serves /metrics and /ready"
-                    + (mounted ? " and the Loki API under /loki/api/v1/" : "") + "\n");
+            return text(
+                    response,
+                    callback,
+                    404,
+                    "not found; this port serves /metrics and /ready"
+                            + (mounted ? " and the Loki API under /loki/api/v1/" : "")
+                            + "\n");
         }
     }
 

@@ -1,7 +1,7 @@
 package io.chunkstore.server;
 
-import io.chunkstore.core.config.PeriodTables.Role;
 import io.chunkstore.core.config.PeriodTables;
+import io.chunkstore.core.config.PeriodTables.Role;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
@@ -19,14 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded store's tables, made when first needed: an index write to a table of the schema that does not exist
- * yet creates it first, and a query on such a table answers nothing (it holds nothing), as Cortex's BoltDB store did.
- * So {@code chunkstore serve} on a fresh data directory starts at once, whatever the schema's first {@code from}, and
- * a Go client needs no table manager. Names the schema does not own are passed through untouched (a missing one is
- * still NOT_FOUND).
+ * The embedded store's tables, made when first needed: an index write to a table of the schema that
+ * does not exist yet creates it first, and a query on such a table answers nothing (it holds
+ * nothing), as Cortex's BoltDB store did. So {@code chunkstore serve} on a fresh data directory
+ * starts at once, whatever the schema's first {@code from}, and a Go client needs no table manager.
+ * Names the schema does not own are passed through untouched (a missing one is still NOT_FOUND).
  *
- * <p>Only for a store this process owns alone (the embedded local store): the set of existing tables is read once
- * and then kept by the wrapped table client.
+ * <p>Only for a store this process owns alone (the embedded local store): the set of existing
+ * tables is read once and then kept by the wrapped table client.
  */
 final class LazyTables {
     private static final Logger LOG = LoggerFactory.getLogger(LazyTables.class);
@@ -44,7 +44,8 @@ final class LazyTables {
     }
 
     private boolean owned(String table) {
-        return !schemaTables.owners(table, Role.INDEX).isEmpty() || !schemaTables.owners(table, Role.CHUNKS).isEmpty();
+        return !schemaTables.owners(table, Role.INDEX).isEmpty()
+                || !schemaTables.owners(table, Role.CHUNKS).isEmpty();
     }
 
     private void ensure(String table) {
@@ -86,8 +87,7 @@ final class LazyTables {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 
@@ -122,8 +122,7 @@ final class LazyTables {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 }

@@ -13,16 +13,17 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A chunk client over several stores: each chunk goes to the object store of the period owning its {@code from}
- * ({@link StoreRouter#locate}, one parse of the key). A fetch asks each store for its keys and merges the answers; when
- * some stores miss chunks, the {@link ChunkFetchException} carries everything fetched from all stores and every
- * failure. A delete without a table name (the gRPC server's DeleteChunks from a Go client, which sends the id alone:
- * {@link #TABLE_FROM_KEY}) gets the chunk table from the same parse that finds its store.
+ * A chunk client over several stores: each chunk goes to the object store of the period owning its
+ * {@code from} ({@link StoreRouter#locate}, one parse of the key). A fetch asks each store for its
+ * keys and merges the answers; when some stores miss chunks, the {@link ChunkFetchException}
+ * carries everything fetched from all stores and every failure. A delete without a table name (the
+ * gRPC server's DeleteChunks from a Go client, which sends the id alone: {@link #TABLE_FROM_KEY})
+ * gets the chunk table from the same parse that finds its store.
  */
 final class RoutingChunkClient implements ChunkClient {
     /**
-     * The gRPC server's chunk table resolver when this client serves: it leaves the table to {@link #deleteChunk},
-     * which finds it with the store from one parse of the key.
+     * The gRPC server's chunk table resolver when this client serves: it leaves the table to {@link
+     * #deleteChunk}, which finds it with the store from one parse of the key.
      */
     static final ChunkTableResolver TABLE_FROM_KEY = externalKey -> "";
 
@@ -68,11 +69,11 @@ final class RoutingChunkClient implements ChunkClient {
     @Override
     public void deleteChunk(ChunkLocation chunk) {
         StoreRouter.ChunkPlace place = router.locate(chunk.key());
-        ChunkLocation located = chunk.tableName().isEmpty() ? new ChunkLocation(chunk.key(), place.table()) : chunk;
+        ChunkLocation located =
+                chunk.tableName().isEmpty() ? new ChunkLocation(chunk.key(), place.table()) : chunk;
         clients.apply(place.store()).deleteChunk(located);
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -14,10 +14,10 @@ import java.util.function.Function;
 
 /**
  * An index client over several stores: each entry and query goes to the store keeping its table
- * ({@link StoreRouter#indexStore}). A batch is split per store and each part applied in turn (puts before deletes
- * within each part, as every backend does); a failing part does not stop the others, and the first failure is thrown
- * after all ran. Queries run per store, one store after the other, each store's queries under its own parallelism.
- * The stores' clients are not closed here.
+ * ({@link StoreRouter#indexStore}). A batch is split per store and each part applied in turn (puts
+ * before deletes within each part, as every backend does); a failing part does not stop the others,
+ * and the first failure is thrown after all ran. Queries run per store, one store after the other,
+ * each store's queries under its own parallelism. The stores' clients are not closed here.
  */
 final class RoutingIndexClient implements IndexClient {
     private final StoreRouter router;
@@ -50,7 +50,10 @@ final class RoutingIndexClient implements IndexClient {
         eachStore(parts, (client, part) -> client.queryPages(part, consumer));
     }
 
-    /** Applies each store's part to its client; all run, and the first failure is thrown with the others suppressed. */
+    /**
+     * Applies each store's part to its client; all run, and the first failure is thrown with the
+     * others suppressed.
+     */
     private <T> void eachStore(Map<String, T> parts, BiConsumer<IndexClient, T> apply) {
         RuntimeException first = null;
         for (Map.Entry<String, T> part : parts.entrySet()) {
@@ -71,6 +74,5 @@ final class RoutingIndexClient implements IndexClient {
 
     /** The stores' clients belong to their backends, which the server closes. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -10,9 +10,10 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * A table client over several stores ({@link StoreRouter#tableStores}): create, update and delete apply to every store
- * with a claim on the name, describe answers from the first store that has the table, list is the sorted union.
- * Stores without tables are left out ({@code clients} returns null for them).
+ * A table client over several stores ({@link StoreRouter#tableStores}): create, update and delete
+ * apply to every store with a claim on the name, describe answers from the first store that has the
+ * table, list is the sorted union. Stores without tables are left out ({@code clients} returns null
+ * for them).
  */
 final class RoutingTableClient implements TableClient {
     private final StoreRouter router;
@@ -21,9 +22,10 @@ final class RoutingTableClient implements TableClient {
 
     /**
      * @param tableStores the stores that have a table client
-     * @param clients     the table client of such a store
+     * @param clients the table client of such a store
      */
-    RoutingTableClient(StoreRouter router, List<String> tableStores, Function<String, TableClient> clients) {
+    RoutingTableClient(
+            StoreRouter router, List<String> tableStores, Function<String, TableClient> clients) {
         this.router = router;
         this.tableStores = List.copyOf(tableStores);
         this.clients = clients;
@@ -80,6 +82,5 @@ final class RoutingTableClient implements TableClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a running {@code chunkstore serve} offers the handlers mounted on its HTTP port ({@link HttpMount}): the
- * effective config, the clients it serves each period with ({@link #clients()}, for a store over them), its open
- * backends (owned by the server: do not close them), the registry behind {@code /metrics}, and a place to hand over
- * what a handler opened ({@link #closeOnShutdown}), closed after the HTTP port and before the backends.
+ * What a running {@code chunkstore serve} offers the handlers mounted on its HTTP port ({@link
+ * HttpMount}): the effective config, the clients it serves each period with ({@link #clients()},
+ * for a store over them), its open backends (owned by the server: do not close them), the registry
+ * behind {@code /metrics}, and a place to hand over what a handler opened ({@link
+ * #closeOnShutdown}), closed after the HTTP port and before the backends.
  */
 public final class ServeContext {
     private final ChunkstoreConfig config;
@@ -21,7 +22,10 @@ public final class ServeContext {
     private final MeterRegistry registry;
     private final List<AutoCloseable> closers = new ArrayList<>();
 
-    ServeContext(ChunkstoreConfig config, StoreBackends backends, PeriodClientResolver clients,
+    ServeContext(
+            ChunkstoreConfig config,
+            StoreBackends backends,
+            PeriodClientResolver clients,
             MeterRegistry registry) {
         this.config = Objects.requireNonNull(config);
         this.backends = Objects.requireNonNull(backends);
@@ -38,8 +42,8 @@ public final class ServeContext {
     }
 
     /**
-     * The clients behind the gRPC server for each period: a store built over them sees what Go clients see (for the
-     * embedded store, missing schema tables read as empty).
+     * The clients behind the gRPC server for each period: a store built over them sees what Go
+     * clients see (for the embedded store, missing schema tables read as empty).
      */
     public PeriodClientResolver clients() {
         return clients;

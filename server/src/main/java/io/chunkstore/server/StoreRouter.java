@@ -2,9 +2,9 @@ package io.chunkstore.server;
 
 import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.config.PeriodConfig;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.PeriodTables.Claim;
 import io.chunkstore.core.config.PeriodTables.Role;
-import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.InvalidChunkException;
@@ -15,21 +15,26 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which store serves a gRPC request when the schema config's periods use different stores. The grpc_store protocol
- * carries table names and chunk keys, not store names, so:
+ * Which store serves a gRPC request when the schema config's periods use different stores. The
+ * grpc_store protocol carries table names and chunk keys, not store names, so:
+ *
  * <ul>
- *   <li><b>index</b> requests (WriteIndex, QueryIndex, DeleteIndex) go to the {@code store} of the period whose index
- *       tables include the entry's or query's table name ({@link PeriodTables}); a name no period owns goes to the
- *       newest period's {@code store};</li>
- *   <li><b>chunk</b> requests go to the {@code object_store} of the period owning the chunk's {@code from} (parsed from
- *       its external key once per request, {@link #locate}), which is where Cortex and Loki put a chunk; a key that
- *       does not parse, or starts before the first period, is INVALID_ARGUMENT;</li>
- *   <li><b>table</b> requests go to every store with a claim on the name (as index tables of a period's
- *       {@code store}, or as chunk tables of its {@code object_store}); a name no period owns goes to the newest
- *       period's {@code store}; ListTables is the sorted union of every store's tables.</li>
+ *   <li><b>index</b> requests (WriteIndex, QueryIndex, DeleteIndex) go to the {@code store} of the
+ *       period whose index tables include the entry's or query's table name ({@link PeriodTables});
+ *       a name no period owns goes to the newest period's {@code store};
+ *   <li><b>chunk</b> requests go to the {@code object_store} of the period owning the chunk's
+ *       {@code from} (parsed from its external key once per request, {@link #locate}), which is
+ *       where Cortex and Loki put a chunk; a key that does not parse, or starts before the first
+ *       period, is INVALID_ARGUMENT;
+ *   <li><b>table</b> requests go to every store with a claim on the name (as index tables of a
+ *       period's {@code store}, or as chunk tables of its {@code object_store}); a name no period
+ *       owns goes to the newest period's {@code store}; ListTables is the sorted union of every
+ *       store's tables.
  * </ul>
- * A config in which one index table name would belong to periods on two different stores (a store change inside a
- * table period, with the same prefix) cannot be served this way: the constructor refuses it, naming the periods.
+ *
+ * A config in which one index table name would belong to periods on two different stores (a store
+ * change inside a table period, with the same prefix) cannot be served this way: the constructor
+ * refuses it, naming the periods.
  */
 public final class StoreRouter {
     private final SchemaConfig schema;
@@ -46,11 +51,21 @@ public final class StoreRouter {
         List<Claim[]> conflicts = tables.conflicts(Role.INDEX, Claim::store);
         if (!conflicts.isEmpty()) {
             Claim[] c = conflicts.get(0);
-            throw new ConfigException("cannot serve this schema config over grpc_store: index tables "
-                    + c[0].describe() + " of the period from " + c[0].period().from() + " (store " + c[0].store()
-                    + ") and " + c[1].describe() + " of the period from " + c[1].period().from() + " (store "
-                    + c[1].store() + ") share names, and a gRPC request names only the table; start the later"
-                    + " period on a table boundary or give it another index prefix");
+            throw new ConfigException(
+                    "cannot serve this schema config over grpc_store: index tables "
+                            + c[0].describe()
+                            + " of the period from "
+                            + c[0].period().from()
+                            + " (store "
+                            + c[0].store()
+                            + ") and "
+                            + c[1].describe()
+                            + " of the period from "
+                            + c[1].period().from()
+                            + " (store "
+                            + c[1].store()
+                            + ") share names, and a gRPC request names only the table; start the later"
+                            + " period on a table boundary or give it another index prefix");
         }
     }
 
@@ -73,31 +88,40 @@ public final class StoreRouter {
     }
 
     /** Where a chunk lives: the store keeping it and its chunk table. */
-    public record ChunkPlace(String store, String table) {
-    }
+    public record ChunkPlace(String store, String table) {}
 
     /**
-     * Where a chunk lives, from one parse of its key: the object store of the period owning the key's {@code from},
-     * and Cortex's {@code ChunkTableFor} of that time ({@link SchemaConfig#chunkTableFor}), which is also how the Go
-     * client chose the table name it sends.
+     * Where a chunk lives, from one parse of its key: the object store of the period owning the
+     * key's {@code from}, and Cortex's {@code ChunkTableFor} of that time ({@link
+     * SchemaConfig#chunkTableFor}), which is also how the Go client chose the table name it sends.
      *
-     * @throws InvalidRequestException when the key does not parse or its time is before the first period
+     * @throws InvalidRequestException when the key does not parse or its time is before the first
+     *     period
      */
     public ChunkPlace locate(String externalKey) {
         long from;
         try {
             from = ChunkRef.parse(externalKey).from();
         } catch (InvalidChunkException | IllegalArgumentException e) {
-            throw new InvalidRequestException("chunk key '" + externalKey + "' does not parse: " + e.getMessage(), e);
+            throw new InvalidRequestException(
+                    "chunk key '" + externalKey + "' does not parse: " + e.getMessage(), e);
         }
-        PeriodConfig owner = schema.periodAt(from).orElseThrow(() -> new InvalidRequestException("chunk key '"
-                + externalKey + "' starts before the first schema period (" + schema.periods().get(0).from() + ")"));
+        PeriodConfig owner =
+                schema.periodAt(from)
+                        .orElseThrow(
+                                () ->
+                                        new InvalidRequestException(
+                                                "chunk key '"
+                                                        + externalKey
+                                                        + "' starts before the first schema period ("
+                                                        + schema.periods().get(0).from()
+                                                        + ")"));
         return new ChunkPlace(owner.objectStore(), schema.chunkTableFor(from));
     }
 
     /**
-     * The chunk table of a key (its {@link #locate} table): what DeleteChunks, which carries only the chunk id, passes
-     * to the backend when one store serves every period.
+     * The chunk table of a key (its {@link #locate} table): what DeleteChunks, which carries only
+     * the chunk id, passes to the backend when one store serves every period.
      *
      * @throws InvalidRequestException when the key does not parse or starts before the first period
      */
@@ -105,7 +129,10 @@ public final class StoreRouter {
         return locate(externalKey).table();
     }
 
-    /** The stores with a claim on a table name, index claims first; the newest index store when none has. */
+    /**
+     * The stores with a claim on a table name, index claims first; the newest index store when none
+     * has.
+     */
     public List<String> tableStores(String table) {
         Set<String> out = new LinkedHashSet<>();
         tables.owners(table, Role.INDEX).forEach(c -> out.add(c.store()));

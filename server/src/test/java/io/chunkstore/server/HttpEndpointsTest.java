@@ -22,11 +22,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** The one HTTP port of the server: /metrics scrapes the registry the gRPC server records in, /ready, and the rest. */
+/**
+ * The one HTTP port of the server: /metrics scrapes the registry the gRPC server records in,
+ * /ready, and the rest.
+ */
 class HttpEndpointsTest {
-    private static HttpResponse<String> send(HttpEndpoints http, String method, String path) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(new URI("http://127.0.0.1:" + http.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+    private static HttpResponse<String> send(HttpEndpoints http, String method, String path)
+            throws Exception {
+        HttpRequest r =
+                HttpRequest.newBuilder(new URI("http://127.0.0.1:" + http.port() + path))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build();
         return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -35,13 +41,25 @@ class HttpEndpointsTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         InMemoryBackend backend = new InMemoryBackend();
         backend.createTable(TableDesc.named("index"));
-        try (GrpcStoreServer server = GrpcStoreServer.builder().backend(backend)
-                .chunkTableResolver(key -> "chunks").meterRegistry(registry).metricsNamespace("cortex").build()
-                .start();
-             GrpcStoreClient client = GrpcStoreClient.builder("127.0.0.1:" + server.port()).build();
-             HttpEndpoints http = HttpEndpoints.start(new InetSocketAddress("127.0.0.1", 0), registry, () -> true,
-                     List.of(), null)) {
-            client.indexClient().batchWrite(new WriteBatch().add("index", "h", new byte[] {1}, null));
+        try (GrpcStoreServer server =
+                        GrpcStoreServer.builder()
+                                .backend(backend)
+                                .chunkTableResolver(key -> "chunks")
+                                .meterRegistry(registry)
+                                .metricsNamespace("cortex")
+                                .build()
+                                .start();
+                GrpcStoreClient client =
+                        GrpcStoreClient.builder("127.0.0.1:" + server.port()).build();
+                HttpEndpoints http =
+                        HttpEndpoints.start(
+                                new InetSocketAddress("127.0.0.1", 0),
+                                registry,
+                                () -> true,
+                                List.of(),
+                                null)) {
+            client.indexClient()
+                    .batchWrite(new WriteBatch().add("index", "h", new byte[] {1}, null));
             client.indexClient().queryPages(List.of(IndexQuery.row("index", "h")), (q, p) -> true);
             client.indexClient().queryPages(List.of(IndexQuery.row("index", "h")), (q, p) -> true);
             assertThatThrownBy(() -> client.tableClient().describeTable("missing"))
@@ -49,17 +67,25 @@ class HttpEndpointsTest {
 
             HttpResponse<String> r = send(http, "GET", "/metrics");
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().firstValue("Content-Type")).hasValue(HttpEndpoints.METRICS_CONTENT_TYPE);
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .hasValue(HttpEndpoints.METRICS_CONTENT_TYPE);
             String body = r.body();
-            assertThat(body).contains("# TYPE cortex_grpc_store_request_duration_seconds histogram");
-            assertThat(body).containsPattern(
-                    "cortex_grpc_store_request_duration_seconds_count\\{method=\"QueryIndex\",status_code=\"OK\"} 2");
-            assertThat(body).containsPattern("cortex_grpc_store_request_duration_seconds_count"
-                    + "\\{method=\"DescribeTable\",status_code=\"NOT_FOUND\"} 1");
-            assertThat(body).containsPattern("cortex_grpc_store_request_duration_seconds_count"
-                    + "\\{method=\"WriteIndex\",status_code=\"OK\"} 1");
-            assertThat(body).containsPattern(
-                    "cortex_grpc_store_stream_message_size_bytes_count\\{method=\"QueryIndex\"} 2");
+            assertThat(body)
+                    .contains("# TYPE cortex_grpc_store_request_duration_seconds histogram");
+            assertThat(body)
+                    .containsPattern(
+                            "cortex_grpc_store_request_duration_seconds_count\\{method=\"QueryIndex\",status_code=\"OK\"} 2");
+            assertThat(body)
+                    .containsPattern(
+                            "cortex_grpc_store_request_duration_seconds_count"
+                                    + "\\{method=\"DescribeTable\",status_code=\"NOT_FOUND\"} 1");
+            assertThat(body)
+                    .containsPattern(
+                            "cortex_grpc_store_request_duration_seconds_count"
+                                    + "\\{method=\"WriteIndex\",status_code=\"OK\"} 1");
+            assertThat(body)
+                    .containsPattern(
+                            "cortex_grpc_store_stream_message_size_bytes_count\\{method=\"QueryIndex\"} 2");
 
             assertThat(send(http, "GET", "/").statusCode()).isEqualTo(404);
             HttpResponse<String> post = send(http, "POST", "/metrics");
@@ -74,8 +100,13 @@ class HttpEndpointsTest {
     @Test
     void readyFollowsTheServingFlag() throws Exception {
         AtomicBoolean serving = new AtomicBoolean();
-        try (HttpEndpoints http = HttpEndpoints.start(new InetSocketAddress("127.0.0.1", 0),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), serving::get, List.of(), null)) {
+        try (HttpEndpoints http =
+                HttpEndpoints.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        serving::get,
+                        List.of(),
+                        null)) {
             HttpResponse<String> before = send(http, "GET", "/ready");
             assertThat(before.statusCode()).isEqualTo(503);
             assertThat(before.body()).isEqualTo("not ready: the gRPC server is not serving\n");
@@ -86,11 +117,23 @@ class HttpEndpointsTest {
 
     @Test
     void aPortInUseIsUnavailable() {
-        try (HttpEndpoints first = HttpEndpoints.start(new InetSocketAddress("127.0.0.1", 0),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, List.of(), null)) {
-            assertThatThrownBy(() -> HttpEndpoints.start(new InetSocketAddress("127.0.0.1", first.port()),
-                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, List.of(), null))
-                    .isInstanceOf(UnavailableException.class).hasMessageContaining("cannot listen on 127.0.0.1:");
+        try (HttpEndpoints first =
+                HttpEndpoints.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        () -> true,
+                        List.of(),
+                        null)) {
+            assertThatThrownBy(
+                            () ->
+                                    HttpEndpoints.start(
+                                            new InetSocketAddress("127.0.0.1", first.port()),
+                                            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                                            () -> true,
+                                            List.of(),
+                                            null))
+                    .isInstanceOf(UnavailableException.class)
+                    .hasMessageContaining("cannot listen on 127.0.0.1:");
         }
     }
 }

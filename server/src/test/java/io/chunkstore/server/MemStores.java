@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Test-only stores found by store name like real backends: {@code mem-a} and {@code mem-b}, in-memory reference
- * backends; the last one opened per name is kept for assertions ({@link #opened}).
+ * Test-only stores found by store name like real backends: {@code mem-a} and {@code mem-b},
+ * in-memory reference backends; the last one opened per name is kept for assertions ({@link
+ * #opened}).
  */
 public final class MemStores implements StorageProvider {
     private static final Map<String, InMemoryBackend> OPENED = new ConcurrentHashMap<>();

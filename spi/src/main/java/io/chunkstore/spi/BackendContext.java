@@ -8,14 +8,17 @@ import java.util.Objects;
 /**
  * What a {@link StorageProvider} gets to open a store.
  *
- * @param storeName        the store name from the period config ({@code store} or {@code object_store})
- * @param storageConfig    the whole storage block of the config file as a YAML tree (Cortex {@code storage:}, Loki
- *                         {@code storage_config:}); the provider reads its own part ({@code cassandra:},
- *                         {@code bigtable:}, {@code aws:}, ...)
- * @param metrics          where to register metrics
+ * @param storeName the store name from the period config ({@code store} or {@code object_store})
+ * @param storageConfig the whole storage block of the config file as a YAML tree (Cortex {@code
+ *     storage:}, Loki {@code storage_config:}); the provider reads its own part ({@code
+ *     cassandra:}, {@code bigtable:}, {@code aws:}, ...)
+ * @param metrics where to register metrics
  * @param metricsNamespace prefix of metric names ({@code cortex}, {@code loki}, {@code chunkstore})
  */
-public record BackendContext(String storeName, Map<String, Object> storageConfig, MeterRegistry metrics,
+public record BackendContext(
+        String storeName,
+        Map<String, Object> storageConfig,
+        MeterRegistry metrics,
         String metricsNamespace) {
 
     public BackendContext {
@@ -33,7 +36,8 @@ public record BackendContext(String storeName, Map<String, Object> storageConfig
             return Map.of();
         }
         if (!(v instanceof Map)) {
-            throw new ConfigException("storage config key '" + key + "' must be a mapping, not " + v);
+            throw new ConfigException(
+                    "storage config key '" + key + "' must be a mapping, not " + v);
         }
         return (Map<String, Object>) v;
     }

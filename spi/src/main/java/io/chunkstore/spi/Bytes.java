@@ -10,8 +10,7 @@ public final class Bytes {
 
     private static final HexFormat HEX = HexFormat.of();
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     /** Null and empty mean the same everywhere in the SPI: both become {@link #EMPTY}. */
     public static byte[] orEmpty(byte[] b) {
@@ -35,10 +34,10 @@ public final class Bytes {
     }
 
     /**
-     * The smallest byte string greater than every string that starts with {@code prefix}, or {@code null} when there
-     * is none (the prefix is empty or all 0xFF bytes). So "starts with prefix" is exactly the range
-     * {@code [prefix, nextPrefix(prefix))}; unlike Cortex's {@code prefix ‖ 0xFF} bound it keeps values whose byte
-     * after the prefix is 0xFF.
+     * The smallest byte string greater than every string that starts with {@code prefix}, or {@code
+     * null} when there is none (the prefix is empty or all 0xFF bytes). So "starts with prefix" is
+     * exactly the range {@code [prefix, nextPrefix(prefix))}; unlike Cortex's {@code prefix ‖ 0xFF}
+     * bound it keeps values whose byte after the prefix is 0xFF.
      */
     public static byte[] nextPrefix(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {

@@ -4,11 +4,12 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * What a backend can do (in the spirit of JanusGraph's StoreFeatures). The conformance suite skips, visibly, the
- * contracts a backend declares it lacks; it never passes them silently.
+ * What a backend can do (in the spirit of JanusGraph's StoreFeatures). The conformance suite skips,
+ * visibly, the contracts a backend declares it lacks; it never passes them silently.
  *
- * @param features     the features present
- * @param maxChunkSize the largest encoded chunk the store accepts, in bytes ({@link Long#MAX_VALUE} if unbounded)
+ * @param features the features present
+ * @param maxChunkSize the largest encoded chunk the store accepts, in bytes ({@link Long#MAX_VALUE}
+ *     if unbounded)
  */
 public record Capabilities(Set<Feature> features, long maxChunkSize) {
 
@@ -20,7 +21,10 @@ public record Capabilities(Set<Feature> features, long maxChunkSize) {
         CHUNKS,
         /** Has a {@link TableClient}. */
         TABLES,
-        /** Index reads and writes on a table that does not exist fail with {@link TableNotFoundException}. */
+        /**
+         * Index reads and writes on a table that does not exist fail with {@link
+         * TableNotFoundException}.
+         */
         MISSING_TABLE_ERRORS,
         /** Tables honour provisioned throughput and billing mode (DynamoDB). */
         TABLE_PROVISIONING,
@@ -40,7 +44,9 @@ public record Capabilities(Set<Feature> features, long maxChunkSize) {
     }
 
     public static Capabilities of(Feature... features) {
-        return new Capabilities(features.length == 0 ? Set.of() : EnumSet.of(features[0], features), Long.MAX_VALUE);
+        return new Capabilities(
+                features.length == 0 ? Set.of() : EnumSet.of(features[0], features),
+                Long.MAX_VALUE);
     }
 
     public Capabilities withMaxChunkSize(long bytes) {

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A chunk fetch that got some chunks but not all: Cortex's "partial results plus an error", made explicit. The chunks
- * that were read are in {@link #fetched()}; every key that failed is in {@link #failures()} with its own typed error
- * ({@link ChunkNotFoundException} for a missing chunk).
+ * A chunk fetch that got some chunks but not all: Cortex's "partial results plus an error", made
+ * explicit. The chunks that were read are in {@link #fetched()}; every key that failed is in {@link
+ * #failures()} with its own typed error ({@link ChunkNotFoundException} for a missing chunk).
  */
 public class ChunkFetchException extends StorageException {
     private static final long serialVersionUID = 1L;
@@ -20,9 +20,14 @@ public class ChunkFetchException extends StorageException {
     }
 
     private static String describe(Map<String, StorageException> failures) {
-        long missing = failures.values().stream().filter(e -> e instanceof ChunkNotFoundException).count();
+        long missing =
+                failures.values().stream().filter(e -> e instanceof ChunkNotFoundException).count();
         String first = failures.values().stream().findFirst().map(Throwable::getMessage).orElse("");
-        return failures.size() + " chunk(s) could not be fetched (" + missing + " not found); first: " + first;
+        return failures.size()
+                + " chunk(s) could not be fetched ("
+                + missing
+                + " not found); first: "
+                + first;
     }
 
     /** The chunks read successfully. */

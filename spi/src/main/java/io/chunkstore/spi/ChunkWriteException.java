@@ -8,13 +8,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A chunk write that stored some chunks and not others: {@link #written()} names the chunks known to be stored,
- * {@link #notWritten()} every other chunk of the call with the error that kept it out. (A backend that stores a chunk
- * as several items also raises it, with nothing written, for a delete that removed only some of them.) Retrying
- * exactly the not-written ones is safe (chunk keys are content-addressed, so a write is idempotent). Every backend's
- * {@link ChunkClient#putChunks} raises it through {@link #check}, so the rule is the same everywhere: when no chunk of
- * the call is known to be stored, the call throws the typed error of the first failed chunk instead (the others
- * suppressed), as a call that failed as a whole does.
+ * A chunk write that stored some chunks and not others: {@link #written()} names the chunks known
+ * to be stored, {@link #notWritten()} every other chunk of the call with the error that kept it
+ * out. (A backend that stores a chunk as several items also raises it, with nothing written, for a
+ * delete that removed only some of them.) Retrying exactly the not-written ones is safe (chunk keys
+ * are content-addressed, so a write is idempotent). Every backend's {@link ChunkClient#putChunks}
+ * raises it through {@link #check}, so the rule is the same everywhere: when no chunk of the call
+ * is known to be stored, the call throws the typed error of the first failed chunk instead (the
+ * others suppressed), as a call that failed as a whole does.
  */
 public class ChunkWriteException extends StorageException {
     private static final long serialVersionUID = 1L;
@@ -22,13 +23,22 @@ public class ChunkWriteException extends StorageException {
     private final transient Map<String, StorageException> notWritten;
 
     /**
-     * @param message    what was being written, and where
-     * @param written    external keys of the chunks stored
-     * @param notWritten external key to the error for each chunk not (known to be) stored; not empty
+     * @param message what was being written, and where
+     * @param written external keys of the chunks stored
+     * @param notWritten external key to the error for each chunk not (known to be) stored; not
+     *     empty
      */
-    public ChunkWriteException(String message, List<String> written, Map<String, StorageException> notWritten) {
-        super(message + ": " + notWritten.size() + " of " + (written.size() + notWritten.size())
-                + " chunk(s) not written; first: " + first(notWritten), notWritten.values().iterator().next());
+    public ChunkWriteException(
+            String message, List<String> written, Map<String, StorageException> notWritten) {
+        super(
+                message
+                        + ": "
+                        + notWritten.size()
+                        + " of "
+                        + (written.size() + notWritten.size())
+                        + " chunk(s) not written; first: "
+                        + first(notWritten),
+                notWritten.values().iterator().next());
         this.written = List.copyOf(written);
         this.notWritten = Collections.unmodifiableMap(new LinkedHashMap<>(notWritten));
     }
@@ -40,14 +50,15 @@ public class ChunkWriteException extends StorageException {
 
     /**
      * The one rule for a finished {@code putChunks}: returns when every chunk was written; throws a
-     * {@link ChunkWriteException} when some were and some were not; throws the first chunk's own error (the rest
-     * suppressed) when none was.
+     * {@link ChunkWriteException} when some were and some were not; throws the first chunk's own
+     * error (the rest suppressed) when none was.
      *
-     * @param message    what was being written, and where ({@code "putChunks to DynamoDB"})
-     * @param chunks     the chunks of the call
+     * @param message what was being written, and where ({@code "putChunks to DynamoDB"})
+     * @param chunks the chunks of the call
      * @param notWritten external key to error, for the chunks not (known to be) written
      */
-    public static void check(String message, List<EncodedChunk> chunks, Map<String, StorageException> notWritten) {
+    public static void check(
+            String message, List<EncodedChunk> chunks, Map<String, StorageException> notWritten) {
         if (notWritten.isEmpty()) {
             return;
         }

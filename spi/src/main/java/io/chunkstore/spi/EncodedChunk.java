@@ -3,8 +3,9 @@ package io.chunkstore.spi;
 import java.util.Objects;
 
 /**
- * A chunk as a chunk store keeps it: its encoded bytes (Cortex's {@code Chunk.Encoded()}), stored under its external
- * key in the table chosen by its {@code from} time. The table name is empty for stores without tables (object stores).
+ * A chunk as a chunk store keeps it: its encoded bytes (Cortex's {@code Chunk.Encoded()}), stored
+ * under its external key in the table chosen by its {@code from} time. The table name is empty for
+ * stores without tables (object stores).
  */
 public record EncodedChunk(String key, String tableName, byte[] encoded) {
     public EncodedChunk {
@@ -19,7 +20,9 @@ public record EncodedChunk(String key, String tableName, byte[] encoded) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof EncodedChunk c && key.equals(c.key) && tableName.equals(c.tableName)
+        return o instanceof EncodedChunk c
+                && key.equals(c.key)
+                && tableName.equals(c.tableName)
                 && java.util.Arrays.equals(encoded, c.encoded);
     }
 
@@ -30,6 +33,12 @@ public record EncodedChunk(String key, String tableName, byte[] encoded) {
 
     @Override
     public String toString() {
-        return "EncodedChunk{key=" + key + ", table=" + tableName + ", " + encoded.length + " bytes}";
+        return "EncodedChunk{key="
+                + key
+                + ", table="
+                + tableName
+                + ", "
+                + encoded.length
+                + " bytes}";
     }
 }

@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One index cell: {@code (table, hash value, range value) -> value}. The range value is always set for writes; the
- * value may be empty (null is normalised to empty, as Cortex treats nil and empty alike).
+ * One index cell: {@code (table, hash value, range value) -> value}. The range value is always set
+ * for writes; the value may be empty (null is normalised to empty, as Cortex treats nil and empty
+ * alike).
  */
 public final class IndexEntry {
     private final String tableName;
@@ -38,7 +39,10 @@ public final class IndexEntry {
         return value;
     }
 
-    /** The cell's identity in its table, ignoring the value: {@code table:hash:hex(range)} as Cortex de-duplicates. */
+    /**
+     * The cell's identity in its table, ignoring the value: {@code table:hash:hex(range)} as Cortex
+     * de-duplicates.
+     */
     public String cellKey() {
         return tableName + ":" + hashValue + ":" + Bytes.hex(rangeValue);
     }
@@ -54,12 +58,20 @@ public final class IndexEntry {
 
     @Override
     public int hashCode() {
-        return Objects.hash(tableName, hashValue, Arrays.hashCode(rangeValue), Arrays.hashCode(value));
+        return Objects.hash(
+                tableName, hashValue, Arrays.hashCode(rangeValue), Arrays.hashCode(value));
     }
 
     @Override
     public String toString() {
-        return "IndexEntry{table=" + tableName + ", hash=" + hashValue + ", range=" + Bytes.hex(rangeValue)
-                + ", value=" + Bytes.hex(value) + "}";
+        return "IndexEntry{table="
+                + tableName
+                + ", hash="
+                + hashValue
+                + ", range="
+                + Bytes.hex(rangeValue)
+                + ", value="
+                + Bytes.hex(value)
+                + "}";
     }
 }

@@ -1,15 +1,18 @@
 package io.chunkstore.spi;
 
 /**
- * A read of one index row (Cortex's {@code IndexQuery}): every entry of {@code hashValue} in {@code tableName},
- * optionally restricted to range values starting with {@code rangeValuePrefix} <em>or</em> at or after
- * {@code rangeValueStart} (unsigned byte order), and to values byte-equal to {@code valueEqual}.
+ * A read of one index row (Cortex's {@code IndexQuery}): every entry of {@code hashValue} in {@code
+ * tableName}, optionally restricted to range values starting with {@code rangeValuePrefix}
+ * <em>or</em> at or after {@code rangeValueStart} (unsigned byte order), and to values byte-equal
+ * to {@code valueEqual}.
  *
- * <p>Null and empty mean "not set" for all three conditions. Setting both a prefix and a start is undefined in Cortex
- * (backends disagree), so it is rejected here with an {@link InvalidQueryException} instead of guessing.
+ * <p>Null and empty mean "not set" for all three conditions. Setting both a prefix and a start is
+ * undefined in Cortex (backends disagree), so it is rejected here with an {@link
+ * InvalidQueryException} instead of guessing.
  *
- * <p>Query objects are compared by identity on purpose: {@link PageConsumer} receives the very object the caller
- * passed, so callers can attribute pages to their queries even when two queries are equal.
+ * <p>Query objects are compared by identity on purpose: {@link PageConsumer} receives the very
+ * object the caller passed, so callers can attribute pages to their queries even when two queries
+ * are equal.
  */
 public final class IndexQuery {
     private final String tableName;
@@ -24,7 +27,8 @@ public final class IndexQuery {
             throw new InvalidQueryException("index query has no table name");
         }
         if (b.hashValue == null) {
-            throw new InvalidQueryException("index query on table " + b.tableName + " has no hash value");
+            throw new InvalidQueryException(
+                    "index query on table " + b.tableName + " has no hash value");
         }
         this.tableName = b.tableName;
         this.hashValue = b.hashValue;
@@ -33,9 +37,16 @@ public final class IndexQuery {
         this.valueEqual = Bytes.orEmpty(b.valueEqual);
         this.immutable = b.immutable;
         if (rangeValuePrefix.length > 0 && rangeValueStart.length > 0) {
-            throw new InvalidQueryException("index query on table " + tableName + ", hash " + hashValue
-                    + " sets both a range value prefix (" + Bytes.hex(rangeValuePrefix) + ") and a range value start ("
-                    + Bytes.hex(rangeValueStart) + "); set at most one of them");
+            throw new InvalidQueryException(
+                    "index query on table "
+                            + tableName
+                            + ", hash "
+                            + hashValue
+                            + " sets both a range value prefix ("
+                            + Bytes.hex(rangeValuePrefix)
+                            + ") and a range value start ("
+                            + Bytes.hex(rangeValueStart)
+                            + "); set at most one of them");
         }
     }
 
@@ -103,7 +114,10 @@ public final class IndexQuery {
         return !hasValueEqual() || java.util.Arrays.equals(Bytes.orEmpty(value), valueEqual);
     }
 
-    /** Cortex's client-side {@code QueryFilter}: whether an entry of this query's row belongs to the result. */
+    /**
+     * Cortex's client-side {@code QueryFilter}: whether an entry of this query's row belongs to the
+     * result.
+     */
     public boolean matches(byte[] rangeValue, byte[] value) {
         return matchesRange(rangeValue) && matchesValue(value);
     }
@@ -114,17 +128,26 @@ public final class IndexQuery {
     }
 
     public Builder toBuilder() {
-        return new Builder().tableName(tableName).hashValue(hashValue).rangeValuePrefix(rangeValuePrefix)
-                .rangeValueStart(rangeValueStart).valueEqual(valueEqual).immutable(immutable);
+        return new Builder()
+                .tableName(tableName)
+                .hashValue(hashValue)
+                .rangeValuePrefix(rangeValuePrefix)
+                .rangeValueStart(rangeValueStart)
+                .valueEqual(valueEqual)
+                .immutable(immutable);
     }
 
     @Override
     public String toString() {
-        return "IndexQuery{table=" + tableName + ", hash=" + hashValue
+        return "IndexQuery{table="
+                + tableName
+                + ", hash="
+                + hashValue
                 + (hasPrefix() ? ", prefix=" + Bytes.hex(rangeValuePrefix) : "")
                 + (hasStart() ? ", start=" + Bytes.hex(rangeValueStart) : "")
                 + (hasValueEqual() ? ", valueEqual=" + Bytes.hex(valueEqual) : "")
-                + (immutable ? ", immutable" : "") + "}";
+                + (immutable ? ", immutable" : "")
+                + "}";
     }
 
     public static final class Builder {
@@ -165,7 +188,9 @@ public final class IndexQuery {
             return this;
         }
 
-        /** @throws InvalidQueryException when the query is incomplete or sets both prefix and start */
+        /**
+         * @throws InvalidQueryException when the query is incomplete or sets both prefix and start
+         */
         public IndexQuery build() {
             return new IndexQuery(this);
         }

@@ -3,18 +3,28 @@ package io.chunkstore.spi;
 import java.util.List;
 
 /**
- * A batch write failed part-way. Nothing is silently dropped: {@link #notWritten()} lists every put and delete of the
- * batch that is not known to be applied, so the caller can retry exactly those (all index writes are idempotent).
+ * A batch write failed part-way. Nothing is silently dropped: {@link #notWritten()} lists every put
+ * and delete of the batch that is not known to be applied, so the caller can retry exactly those
+ * (all index writes are idempotent).
  */
 public class IndexWriteException extends StorageException {
     private static final long serialVersionUID = 1L;
     private final transient List<IndexEntry> notWrittenPuts;
     private final transient List<IndexEntry> notWrittenDeletes;
 
-    public IndexWriteException(String message, List<IndexEntry> notWrittenPuts, List<IndexEntry> notWrittenDeletes,
+    public IndexWriteException(
+            String message,
+            List<IndexEntry> notWrittenPuts,
+            List<IndexEntry> notWrittenDeletes,
             Throwable cause) {
-        super(message + " (" + notWrittenPuts.size() + " puts and " + notWrittenDeletes.size()
-                + " deletes not written)", cause);
+        super(
+                message
+                        + " ("
+                        + notWrittenPuts.size()
+                        + " puts and "
+                        + notWrittenDeletes.size()
+                        + " deletes not written)",
+                cause);
         this.notWrittenPuts = List.copyOf(notWrittenPuts);
         this.notWrittenDeletes = List.copyOf(notWrittenDeletes);
     }

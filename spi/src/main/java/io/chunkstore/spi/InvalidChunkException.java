@@ -1,8 +1,8 @@
 package io.chunkstore.spi;
 
 /**
- * Stored chunk bytes that do not decode, or do not belong to the key they were read under. The reason says which
- * check failed, with Cortex's wording where Cortex has one.
+ * Stored chunk bytes that do not decode, or do not belong to the key they were read under. The
+ * reason says which check failed, with Cortex's wording where Cortex has one.
  */
 public class InvalidChunkException extends StorageException {
     private static final long serialVersionUID = 1L;
@@ -13,7 +13,10 @@ public class InvalidChunkException extends StorageException {
         CHECKSUM("invalid chunk checksum"),
         /** The metadata length word matches neither layout ("chunk metadata wrong length"). */
         METADATA_LENGTH("chunk metadata wrong length"),
-        /** Metadata (user, fingerprint, from, through, checksum) differs from the key ("wrong chunk metadata"). */
+        /**
+         * Metadata (user, fingerprint, from, through, checksum) differs from the key ("wrong chunk
+         * metadata").
+         */
         WRONG_METADATA("wrong chunk metadata"),
         /** The data length word differs from the bytes that follow ("chunk data wrong length"). */
         DATA_LENGTH("chunk data wrong length"),
@@ -46,7 +49,10 @@ public class InvalidChunkException extends StorageException {
     }
 
     public InvalidChunkException(Reason reason, String key, String detail, Throwable cause) {
-        super(reason.text() + (key == null ? "" : " (chunk " + key + ")") + (detail == null ? "" : ": " + detail),
+        super(
+                reason.text()
+                        + (key == null ? "" : " (chunk " + key + ")")
+                        + (detail == null ? "" : ": " + detail),
                 cause);
         this.reason = reason;
         this.key = key;

@@ -2,13 +2,16 @@ package io.chunkstore.spi;
 
 /**
  * Receives the pages of {@link IndexClient#queryPages}. Cortex's callback, with its exact contract:
+ *
  * <ul>
- *   <li>called zero or more times per query, with the query object the caller passed (so pages can be attributed);</li>
- *   <li>returning {@code false} stops delivery for that query (other queries go on), and the backend stops the work
- *       behind it (driver paging, server streams);</li>
- *   <li>called concurrently from several threads for <em>different</em> queries, never concurrently for the same
- *       query; implementations synchronise their own state;</li>
- *   <li>may block (a gRPC server applies back-pressure this way): backends never call it on a driver I/O thread.</li>
+ *   <li>called zero or more times per query, with the query object the caller passed (so pages can
+ *       be attributed);
+ *   <li>returning {@code false} stops delivery for that query (other queries go on), and the
+ *       backend stops the work behind it (driver paging, server streams);
+ *   <li>called concurrently from several threads for <em>different</em> queries, never concurrently
+ *       for the same query; implementations synchronise their own state;
+ *   <li>may block (a gRPC server applies back-pressure this way): backends never call it on a
+ *       driver I/O thread.
  * </ul>
  */
 @FunctionalInterface

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One page of index results for one query: range values in ascending unsigned byte order, each with its value.
- * {@link #iterator()} may be called more than once; each call starts before the first entry.
+ * One page of index results for one query: range values in ascending unsigned byte order, each with
+ * its value. {@link #iterator()} may be called more than once; each call starts before the first
+ * entry.
  */
 public interface ReadBatch {
     ReadBatchIterator iterator();

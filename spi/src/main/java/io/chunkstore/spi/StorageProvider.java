@@ -3,12 +3,15 @@ package io.chunkstore.spi;
 import java.util.Set;
 
 /**
- * A backend, found by store name through {@link java.util.ServiceLoader}: a jar that lists its provider in
- * {@code META-INF/services/io.chunkstore.spi.StorageProvider} is a real plugin.
+ * A backend, found by store name through {@link java.util.ServiceLoader}: a jar that lists its
+ * provider in {@code META-INF/services/io.chunkstore.spi.StorageProvider} is a real plugin.
  */
 public interface StorageProvider {
 
-    /** Store names this provider opens, as they appear in a period config's {@code store} / {@code object_store}. */
+    /**
+     * Store names this provider opens, as they appear in a period config's {@code store} / {@code
+     * object_store}.
+     */
     Set<String> storeNames();
 
     /** What a store of that name can do, without opening it. */

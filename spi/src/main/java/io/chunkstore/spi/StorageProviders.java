@@ -7,8 +7,7 @@ import java.util.TreeSet;
 
 /** Finds backends on the class path by store name. */
 public final class StorageProviders {
-    private StorageProviders() {
-    }
+    private StorageProviders() {}
 
     public static List<StorageProvider> all() {
         List<StorageProvider> out = new ArrayList<>();
@@ -17,7 +16,8 @@ public final class StorageProviders {
     }
 
     /**
-     * The provider for a store name. When two providers claim a name, the first on the class path wins.
+     * The provider for a store name. When two providers claim a name, the first on the class path
+     * wins.
      *
      * @throws ConfigException naming the known stores when none matches
      */
@@ -29,7 +29,8 @@ public final class StorageProviders {
             }
             known.addAll(p.storeNames());
         }
-        throw new ConfigException("no backend for store '" + storeName + "'; stores on the class path: " + known);
+        throw new ConfigException(
+                "no backend for store '" + storeName + "'; stores on the class path: " + known);
     }
 
     /** Opens a store by name. */

@@ -10,8 +10,12 @@ public class TableNotFoundException extends NotFoundException {
     }
 
     public TableNotFoundException(String tableName, Throwable cause) {
-        super("table " + tableName + " does not exist (create it with `chunkstore tables sync`, or check the schema"
-                + " config's prefixes and periods)", cause);
+        super(
+                "table "
+                        + tableName
+                        + " does not exist (create it with `chunkstore tables sync`, or check the schema"
+                        + " config's prefixes and periods)",
+                cause);
         this.tableName = tableName;
     }
 

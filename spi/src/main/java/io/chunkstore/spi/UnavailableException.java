@@ -1,6 +1,9 @@
 package io.chunkstore.spi;
 
-/** The server could not be reached, timed out or failed transiently; the operation may succeed when retried. */
+/**
+ * The server could not be reached, timed out or failed transiently; the operation may succeed when
+ * retried.
+ */
 public class UnavailableException extends StorageException {
     private static final long serialVersionUID = 1L;
 

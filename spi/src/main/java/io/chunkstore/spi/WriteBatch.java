@@ -5,8 +5,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Index puts and deletes to apply together. There is no atomicity; every backend applies all puts before any delete,
- * as Cortex does. Not thread-safe: build it on one thread, then hand it to {@link IndexClient#batchWrite}.
+ * Index puts and deletes to apply together. There is no atomicity; every backend applies all puts
+ * before any delete, as Cortex does. Not thread-safe: build it on one thread, then hand it to
+ * {@link IndexClient#batchWrite}.
  */
 public class WriteBatch {
     private final List<IndexEntry> puts = new ArrayList<>();

@@ -16,7 +16,8 @@ class BytesTest {
         byte[] tricky = {0x61, 0x00, (byte) 0xff, 0x01};
         assertThat(Bytes.compare(tricky, prefix)).isPositive();
         assertThat(Bytes.compare(tricky, Bytes.nextPrefix(prefix))).isNegative();
-        assertThat(Bytes.compare(tricky, Bytes.concat(prefix, new byte[] {(byte) 0xff}))).isPositive();
+        assertThat(Bytes.compare(tricky, Bytes.concat(prefix, new byte[] {(byte) 0xff})))
+                .isPositive();
     }
 
     @Test

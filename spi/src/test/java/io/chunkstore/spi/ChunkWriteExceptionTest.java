@@ -21,22 +21,30 @@ class ChunkWriteExceptionTest {
 
     @Test
     void everyChunkWrittenIsNoError() {
-        assertThatCode(() -> ChunkWriteException.check("put", List.of(A, B), Map.of())).doesNotThrowAnyException();
+        assertThatCode(() -> ChunkWriteException.check("put", List.of(A, B), Map.of()))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void someWrittenListsBothHalves() {
         Map<String, StorageException> failed = new LinkedHashMap<>();
         failed.put(B.key(), new ThrottledException("slow down"));
-        assertThatThrownBy(() -> ChunkWriteException.check("putChunks to X", List.of(A, B, C), failed))
-                .isInstanceOfSatisfying(ChunkWriteException.class, e -> {
-                    assertThat(e.written()).containsExactly(A.key(), C.key());
-                    assertThat(e.keys()).containsExactly(B.key());
-                    assertThat(e.notWritten().get(B.key())).isInstanceOf(ThrottledException.class);
-                    assertThat(e.isRetryable()).isTrue();
-                    assertThat(e).hasMessageContaining("putChunks to X").hasMessageContaining("1 of 3")
-                            .hasMessageContaining(B.key()).hasMessageContaining("slow down");
-                });
+        assertThatThrownBy(
+                        () -> ChunkWriteException.check("putChunks to X", List.of(A, B, C), failed))
+                .isInstanceOfSatisfying(
+                        ChunkWriteException.class,
+                        e -> {
+                            assertThat(e.written()).containsExactly(A.key(), C.key());
+                            assertThat(e.keys()).containsExactly(B.key());
+                            assertThat(e.notWritten().get(B.key()))
+                                    .isInstanceOf(ThrottledException.class);
+                            assertThat(e.isRetryable()).isTrue();
+                            assertThat(e)
+                                    .hasMessageContaining("putChunks to X")
+                                    .hasMessageContaining("1 of 3")
+                                    .hasMessageContaining(B.key())
+                                    .hasMessageContaining("slow down");
+                        });
     }
 
     @Test
@@ -45,7 +53,8 @@ class ChunkWriteExceptionTest {
         failed.put(B.key(), new ThrottledException("slow down"));
         failed.put(C.key(), new InvalidRequestException("bad table"));
         assertThatThrownBy(() -> ChunkWriteException.check("put", List.of(A, B, C), failed))
-                .isInstanceOfSatisfying(ChunkWriteException.class, e -> assertThat(e.isRetryable()).isFalse());
+                .isInstanceOfSatisfying(
+                        ChunkWriteException.class, e -> assertThat(e.isRetryable()).isFalse());
     }
 
     @Test
@@ -54,14 +63,19 @@ class ChunkWriteExceptionTest {
         UnavailableException down = new UnavailableException("connection refused");
         failed.put(A.key(), down);
         failed.put(B.key(), new TableNotFoundException("chunks_1"));
-        assertThatThrownBy(() -> ChunkWriteException.check("put", List.of(A, B), failed)).isSameAs(down)
+        assertThatThrownBy(() -> ChunkWriteException.check("put", List.of(A, B), failed))
+                .isSameAs(down)
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
     }
 
     @Test
     void oneSharedErrorIsNotSuppressedIntoItself() {
         UnavailableException down = new UnavailableException("connection refused");
-        assertThatThrownBy(() -> ChunkWriteException.check("put", List.of(A, B), Map.of(A.key(), down, B.key(), down)))
-                .isSameAs(down).satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+        assertThatThrownBy(
+                        () ->
+                                ChunkWriteException.check(
+                                        "put", List.of(A, B), Map.of(A.key(), down, B.key(), down)))
+                .isSameAs(down)
+                .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
     }
 }

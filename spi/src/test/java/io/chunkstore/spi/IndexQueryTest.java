@@ -13,7 +13,8 @@ class IndexQueryTest {
 
     @Test
     void nullAndEmptyMeanNotSet() {
-        IndexQuery a = IndexQuery.builder("t", "h").rangeValuePrefix(null).valueEqual(new byte[0]).build();
+        IndexQuery a =
+                IndexQuery.builder("t", "h").rangeValuePrefix(null).valueEqual(new byte[0]).build();
         assertThat(a.hasPrefix()).isFalse();
         assertThat(a.hasValueEqual()).isFalse();
         assertThat(a.rangeValuePrefix()).isEmpty();
@@ -22,8 +23,12 @@ class IndexQueryTest {
 
     @Test
     void prefixAndStartTogetherAreRejectedWithAClearError() {
-        assertThatThrownBy(() -> IndexQuery.builder("index_1", "h").rangeValuePrefix(b("a")).rangeValueStart(b("b"))
-                .build())
+        assertThatThrownBy(
+                        () ->
+                                IndexQuery.builder("index_1", "h")
+                                        .rangeValuePrefix(b("a"))
+                                        .rangeValueStart(b("b"))
+                                        .build())
                 .isInstanceOf(InvalidQueryException.class)
                 .hasMessageContaining("both a range value prefix")
                 .hasMessageContaining("index_1");
@@ -32,7 +37,8 @@ class IndexQueryTest {
     @Test
     void missingTableOrHashIsRejected() {
         assertThatThrownBy(() -> IndexQuery.row("", "h")).isInstanceOf(InvalidQueryException.class);
-        assertThatThrownBy(() -> IndexQuery.row("t", null)).isInstanceOf(InvalidQueryException.class);
+        assertThatThrownBy(() -> IndexQuery.row("t", null))
+                .isInstanceOf(InvalidQueryException.class);
     }
 
     @Test
@@ -41,7 +47,11 @@ class IndexQueryTest {
         assertThat(prefix.matches(b("baz:1"), null)).isTrue();
         assertThat(prefix.matches(b("bar:1"), null)).isFalse();
 
-        IndexQuery start = IndexQuery.builder("t", "h").rangeValueStart(b("bar:2")).valueEqual(b("20")).build();
+        IndexQuery start =
+                IndexQuery.builder("t", "h")
+                        .rangeValueStart(b("bar:2"))
+                        .valueEqual(b("20"))
+                        .build();
         assertThat(start.matches(b("bar:2"), b("20"))).isTrue();
         assertThat(start.matches(b("bar:2"), b("10"))).isFalse();
         assertThat(start.matches(b("bar:1"), b("20"))).isFalse();

@@ -20,31 +20,43 @@ import org.junit.jupiter.api.Test;
 @RealServer
 class BigtableSmokeTest {
 
-  @Test
-  void createsATableWritesAndReadsRowsWithTheRealClient() throws Exception {
-    BigtableEndpoint ep = TestServers.bigtable();
-    try (BigtableTableAdminClient admin = BigtableTableAdminClient.create(
-            BigtableTableAdminSettings.newBuilderForEmulator(ep.host(), ep.port())
-                .setProjectId(ep.projectId()).setInstanceId(ep.instanceId()).build());
-        BigtableDataClient data = BigtableDataClient.create(
-            BigtableDataSettings.newBuilderForEmulator(ep.host(), ep.port())
-                .setProjectId(ep.projectId()).setInstanceId(ep.instanceId()).build())) {
-      admin.createTable(CreateTableRequest.of("smoke").addFamily("f"));
-      assertThat(admin.listTables()).contains("smoke");
+    @Test
+    void createsATableWritesAndReadsRowsWithTheRealClient() throws Exception {
+        BigtableEndpoint ep = TestServers.bigtable();
+        try (BigtableTableAdminClient admin =
+                        BigtableTableAdminClient.create(
+                                BigtableTableAdminSettings.newBuilderForEmulator(
+                                                ep.host(), ep.port())
+                                        .setProjectId(ep.projectId())
+                                        .setInstanceId(ep.instanceId())
+                                        .build());
+                BigtableDataClient data =
+                        BigtableDataClient.create(
+                                BigtableDataSettings.newBuilderForEmulator(ep.host(), ep.port())
+                                        .setProjectId(ep.projectId())
+                                        .setInstanceId(ep.instanceId())
+                                        .build())) {
+            admin.createTable(CreateTableRequest.of("smoke").addFamily("f"));
+            assertThat(admin.listTables()).contains("smoke");
 
-      for (int i = 0; i < 5; i++) {
-        data.mutateRow(RowMutation.create(TableId.of("smoke"), "a#" + i)
-            .setCell("f", ByteString.copyFromUtf8("c"), ByteString.copyFromUtf8("value " + i)));
-      }
-      Row row = data.readRow(TableId.of("smoke"), "a#3");
-      assertThat(row).isNotNull();
-      assertThat(row.getCells("f", "c").get(0).getValue().toStringUtf8()).isEqualTo("value 3");
+            for (int i = 0; i < 5; i++) {
+                data.mutateRow(
+                        RowMutation.create(TableId.of("smoke"), "a#" + i)
+                                .setCell(
+                                        "f",
+                                        ByteString.copyFromUtf8("c"),
+                                        ByteString.copyFromUtf8("value " + i)));
+            }
+            Row row = data.readRow(TableId.of("smoke"), "a#3");
+            assertThat(row).isNotNull();
+            assertThat(row.getCells("f", "c").get(0).getValue().toStringUtf8())
+                    .isEqualTo("value 3");
 
-      List<String> keys = new ArrayList<>();
-      for (Row r : data.readRows(Query.create(TableId.of("smoke")).range("a#1", "a#4"))) {
-        keys.add(r.getKey().toStringUtf8());
-      }
-      assertThat(keys).containsExactly("a#1", "a#2", "a#3");
+            List<String> keys = new ArrayList<>();
+            for (Row r : data.readRows(Query.create(TableId.of("smoke")).range("a#1", "a#4"))) {
+                keys.add(r.getKey().toStringUtf8());
+            }
+            assertThat(keys).containsExactly("a#1", "a#2", "a#3");
+        }
     }
-  }
 }

@@ -23,10 +23,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cortex chunks encoded and decoded: a Bigchunk of {@code samples} samples (120-sample XOR sub-chunks, a 15 s
- * scrape of a counter with jitter) inside the chunk envelope (snappy-framed JSON metadata, CRC-32C checksum).
- * Encode = samples to stored bytes and external key; decode = stored bytes, verified against the key, to samples.
- * Counters: {@code bytes} (encoded bytes per second, MB/s after dividing by 10^6) and {@code samples}.
+ * Cortex chunks encoded and decoded: a Bigchunk of {@code samples} samples (120-sample XOR
+ * sub-chunks, a 15 s scrape of a counter with jitter) inside the chunk envelope (snappy-framed JSON
+ * metadata, CRC-32C checksum). Encode = samples to stored bytes and external key; decode = stored
+ * bytes, verified against the key, to samples. Counters: {@code bytes} (encoded bytes per second,
+ * MB/s after dividing by 10^6) and {@code samples}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -69,14 +70,16 @@ public class CortexChunkBenchmark {
             v += r.nextInt(0, 20);
             series.add(new Sample(t, v));
         }
-        ChunkCodec.Encoded e = ChunkCodec.encode(Chunk.fromSamples(BenchLabels.USER, BenchLabels.SERIES, series));
+        ChunkCodec.Encoded e =
+                ChunkCodec.encode(Chunk.fromSamples(BenchLabels.USER, BenchLabels.SERIES, series));
         encoded = e.bytes();
         key = e.externalKey(KeyFormat.CURRENT);
     }
 
     @Benchmark
     public ChunkCodec.Encoded encode(Counters c) {
-        ChunkCodec.Encoded e = ChunkCodec.encode(Chunk.fromSamples(BenchLabels.USER, BenchLabels.SERIES, series));
+        ChunkCodec.Encoded e =
+                ChunkCodec.encode(Chunk.fromSamples(BenchLabels.USER, BenchLabels.SERIES, series));
         c.bytes += e.bytes().length;
         c.samples += samples;
         return e;

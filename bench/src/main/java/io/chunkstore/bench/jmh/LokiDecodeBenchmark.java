@@ -27,9 +27,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Loki MemChunk decode per block codec: a v3 chunk of about 2 MB of access-log lines in 256 KiB blocks (Loki's
- * defaults), decoded (header, metas, CRCs) and read forward entry by entry. Counters: {@code rawBytes} (line bytes
- * per second: the decompressed MB/s), {@code storedBytes} (compressed bytes per second) and {@code entries}.
+ * Loki MemChunk decode per block codec: a v3 chunk of about 2 MB of access-log lines in 256 KiB
+ * blocks (Loki's defaults), decoded (header, metas, CRCs) and read forward entry by entry.
+ * Counters: {@code rawBytes} (line bytes per second: the decompressed MB/s), {@code storedBytes}
+ * (compressed bytes per second) and {@code entries}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -66,22 +67,43 @@ public class LokiDecodeBenchmark {
     public void setup() {
         SplittableRandom r = new SplittableRandom(7);
         String[] methods = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
-        String[] paths = {"/api/v1/query", "/api/v1/query_range", "/loki/api/v1/push", "/metrics", "/ready",
-            "/api/v1/labels", "/api/v1/series"};
+        String[] paths = {
+            "/api/v1/query",
+            "/api/v1/query_range",
+            "/loki/api/v1/push",
+            "/metrics",
+            "/ready",
+            "/api/v1/labels",
+            "/api/v1/series"
+        };
         int[] codes = {200, 200, 200, 200, 204, 400, 404, 500};
         List<LogEntry> entries = new ArrayList<>(LINES);
         long ts = 1_709_254_800_000_000_000L;
         for (int i = 0; i < LINES; i++) {
             ts += 1_000_000L + r.nextInt(5_000_000);
-            String line = String.format("level=info ts=%d caller=http.go:%d method=%s path=%s status=%d"
-                    + " duration=%.3fms bytes=%d traceID=%016x user=tenant-%d", ts / 1_000_000, 100 + r.nextInt(200),
-                    methods[r.nextInt(methods.length)], paths[r.nextInt(paths.length)], codes[r.nextInt(codes.length)],
-                    r.nextDouble() * 250, r.nextInt(100_000), r.nextLong(), r.nextInt(40));
+            String line =
+                    String.format(
+                            "level=info ts=%d caller=http.go:%d method=%s path=%s status=%d"
+                                    + " duration=%.3fms bytes=%d traceID=%016x user=tenant-%d",
+                            ts / 1_000_000,
+                            100 + r.nextInt(200),
+                            methods[r.nextInt(methods.length)],
+                            paths[r.nextInt(paths.length)],
+                            codes[r.nextInt(codes.length)],
+                            r.nextDouble() * 250,
+                            r.nextInt(100_000),
+                            r.nextLong(),
+                            r.nextInt(40));
             byte[] b = line.getBytes(StandardCharsets.UTF_8);
             lineBytes += b.length;
             entries.add(new LogEntry(ts, b));
         }
-        chunk = MemChunkWriter.encode(ChunkFormat.V3, Codec.byName(codec), MemChunkWriter.DEFAULT_BLOCK_SIZE, entries);
+        chunk =
+                MemChunkWriter.encode(
+                        ChunkFormat.V3,
+                        Codec.byName(codec),
+                        MemChunkWriter.DEFAULT_BLOCK_SIZE,
+                        entries);
     }
 
     @Benchmark

@@ -31,11 +31,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Sample decode per Cortex encoding, payloads only (the envelope is {@link CortexChunkBenchmark}'s): DoubleDelta and
- * Varbit are the 12 chunks each that Cortex v1.13.2's encoder wrote in testdata/golden/cortex-encodings (found from
- * the working directory up, or {@code -Dchunkstore.golden.dir}); Bigchunk and PrometheusXorChunk hold the samples
- * of all 24, one chunk each. One operation decodes every chunk of the set through its {@link SampleIterator}.
- * Counters: {@code samples} and {@code bytes} (payload bytes) per second.
+ * Sample decode per Cortex encoding, payloads only (the envelope is {@link
+ * CortexChunkBenchmark}'s): DoubleDelta and Varbit are the 12 chunks each that Cortex v1.13.2's
+ * encoder wrote in testdata/golden/cortex-encodings (found from the working directory up, or {@code
+ * -Dchunkstore.golden.dir}); Bigchunk and PrometheusXorChunk hold the samples of all 24, one chunk
+ * each. One operation decodes every chunk of the set through its {@link SampleIterator}. Counters:
+ * {@code samples} and {@code bytes} (payload bytes) per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -73,8 +74,11 @@ public class SampleDecodeBenchmark {
                 goldens.add(ChunkCodec.decodeUnverified(Files.readAllBytes(bin)));
             }
         }
-        enc = Arrays.stream(ChunkEncoding.values()).filter(e -> e.goName().equals(encoding)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no encoding " + encoding));
+        enc =
+                Arrays.stream(ChunkEncoding.values())
+                        .filter(e -> e.goName().equals(encoding))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no encoding " + encoding));
         for (Chunk c : goldens) {
             if (enc == ChunkEncoding.BIGCHUNK || enc == ChunkEncoding.PROMETHEUS_XOR) {
                 List<Sample> samples = c.samples();
@@ -97,8 +101,11 @@ public class SampleDecodeBenchmark {
                 return candidate;
             }
         }
-        throw new UncheckedIOException(new IOException("testdata/golden/cortex-encodings not found above "
-                + Paths.get("").toAbsolutePath() + "; run from the project or set -Dchunkstore.golden.dir"));
+        throw new UncheckedIOException(
+                new IOException(
+                        "testdata/golden/cortex-encodings not found above "
+                                + Paths.get("").toAbsolutePath()
+                                + "; run from the project or set -Dchunkstore.golden.dir"));
     }
 
     @Benchmark

@@ -30,9 +30,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Index entries one chunk writes (label entries of its series plus its chunk entries, no dedupe cache), per schema:
- * Cortex's {@code GetWriteEntries} path run for every flushed chunk. The {@code entries} counter is entries per
- * second; the primary score is chunks per second.
+ * Index entries one chunk writes (label entries of its series plus its chunk entries, no dedupe
+ * cache), per schema: Cortex's {@code GetWriteEntries} path run for every flushed chunk. The {@code
+ * entries} counter is entries per second; the primary score is chunks per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -65,24 +65,38 @@ public class WriteEntriesBenchmark {
     @Setup
     public void setup() {
         SchemaVersion v = SchemaVersion.parse(schema);
-        PeriodConfig period = new PeriodConfig(LocalDate.of(2020, 1, 1), "cassandra", "cassandra", v,
-                PeriodicTableConfig.of("index_", Duration.ofDays(7)), PeriodicTableConfig.of("chunks_",
-                        Duration.ofDays(7)), 0);
+        PeriodConfig period =
+                new PeriodConfig(
+                        LocalDate.of(2020, 1, 1),
+                        "cassandra",
+                        "cassandra",
+                        v,
+                        PeriodicTableConfig.of("index_", Duration.ofDays(7)),
+                        PeriodicTableConfig.of("chunks_", Duration.ofDays(7)),
+                        0);
         indexSchema = IndexSchemas.forPeriod(period);
-        from = LocalDate.of(2024, 3, 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli()
-                + 3_600_000L;
+        from =
+                LocalDate.of(2024, 3, 1)
+                                .atStartOfDay(java.time.ZoneOffset.UTC)
+                                .toInstant()
+                                .toEpochMilli()
+                        + 3_600_000L;
         through = from + 2 * 3_600_000L;
         List<Sample> samples = new ArrayList<>();
         for (long t = from; t <= through; t += 15_000) {
             samples.add(new Sample(t, t / 1000.0));
         }
-        Chunk c = ChunkCodec.encode(Chunk.fromSamples(BenchLabels.USER, BenchLabels.SERIES, samples)).chunk();
+        Chunk c =
+                ChunkCodec.encode(Chunk.fromSamples(BenchLabels.USER, BenchLabels.SERIES, samples))
+                        .chunk();
         chunkId = c.externalKey(KeyFormat.forSchemaVersion(v.number()));
     }
 
     @Benchmark
     public List<IndexEntry> writeEntries(Counters counters) {
-        List<IndexEntry> out = indexSchema.writeEntries(from, through, BenchLabels.USER, BenchLabels.SERIES, chunkId);
+        List<IndexEntry> out =
+                indexSchema.writeEntries(
+                        from, through, BenchLabels.USER, BenchLabels.SERIES, chunkId);
         counters.entries += out.size();
         return out;
     }

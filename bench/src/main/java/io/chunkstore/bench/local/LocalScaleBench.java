@@ -22,23 +22,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded store at real size (issue 21), measured by hand: table create/list/describe/delete at 10,000 tables,
- * opening a store with that many tables, resident memory of a child JVM writing across many tables, and the restart
- * after {@code kill -9} under that load. Prints one line per number; see docs/benchmarks.md for the command.
+ * The embedded store at real size (issue 21), measured by hand: table create/list/describe/delete
+ * at 10,000 tables, opening a store with that many tables, resident memory of a child JVM writing
+ * across many tables, and the restart after {@code kill -9} under that load. Prints one line per
+ * number; see docs/benchmarks.md for the command.
  *
  * <pre>
  * java -cp ... io.chunkstore.bench.local.LocalScaleBench DIR [tables=10000] [loadTables=200] [roundSeconds=60]
  *     [rounds=3] [createBudgetSeconds=600] [syncTables=true]
  * </pre>
+ *
  * With {@code loadTables=0} only the table operations run.
+ *
  * <pre>
  * </pre>
  */
 public final class LocalScaleBench {
     private static final int EDGE = 100;
 
-    private LocalScaleBench() {
-    }
+    private LocalScaleBench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 2 && args[0].equals("--load")) {
@@ -84,8 +86,13 @@ public final class LocalScaleBench {
                 }
             }
             int made = names.size();
-            report("create %d tables: %.2f s total; per create: first %d %.2f ms, last %d %.2f ms", made,
-                    sum(createNanos, 0, made) / 1e9, EDGE, mean(createNanos, 0, Math.min(EDGE, made)), EDGE,
+            report(
+                    "create %d tables: %.2f s total; per create: first %d %.2f ms, last %d %.2f ms",
+                    made,
+                    sum(createNanos, 0, made) / 1e9,
+                    EDGE,
+                    mean(createNanos, 0, Math.min(EDGE, made)),
+                    EDGE,
                     mean(createNanos, Math.max(0, made - EDGE), made));
             long s = System.nanoTime();
             int listed = 0;
@@ -97,13 +104,17 @@ public final class LocalScaleBench {
             for (String name : names) {
                 t.describeTable(name);
             }
-            report("describe %d tables: %.2f s total, %.3f ms each", names.size(), (System.nanoTime() - s) / 1e9,
+            report(
+                    "describe %d tables: %.2f s total, %.3f ms each",
+                    names.size(),
+                    (System.nanoTime() - s) / 1e9,
                     (System.nanoTime() - s) / 1e6 / names.size());
         }
         long s = System.nanoTime();
         try (LocalBackend store = LocalBackend.open(config, new SimpleMeterRegistry(), "bench_")) {
-            report("open a store with %d tables: %.2f s", store.tableClient().listTables().size(),
-                    (System.nanoTime() - s) / 1e9);
+            report(
+                    "open a store with %d tables: %.2f s",
+                    store.tableClient().listTables().size(), (System.nanoTime() - s) / 1e9);
             TableClient t = store.tableClient();
             long[] deleteNanos = new long[names.size()];
             start = System.nanoTime();
@@ -117,19 +128,30 @@ public final class LocalScaleBench {
                     break;
                 }
             }
-            report("delete %d tables: %.2f s total; per delete: first %d %.2f ms, last %d %.2f ms", m,
-                    sum(deleteNanos, 0, m) / 1e9, EDGE, mean(deleteNanos, 0, Math.min(EDGE, m)), EDGE,
+            report(
+                    "delete %d tables: %.2f s total; per delete: first %d %.2f ms, last %d %.2f ms",
+                    m,
+                    sum(deleteNanos, 0, m) / 1e9,
+                    EDGE,
+                    mean(deleteNanos, 0, Math.min(EDGE, m)),
+                    EDGE,
                     mean(deleteNanos, Math.max(0, m - EDGE), m));
         }
     }
 
-    /** The cost of sync_writes: batches of 100 entries per second, one writer and eight, synced or not. */
+    /**
+     * The cost of sync_writes: batches of 100 entries per second, one writer and eight, synced or
+     * not.
+     */
     private static void durability(Path dir) throws Exception {
         for (boolean sync : new boolean[] {true, false}) {
             for (int threads : new int[] {1, 8}) {
                 Path d = dir.resolve(sync + "-" + threads);
-                try (LocalBackend store = LocalBackend.open(LocalConfig.under(d).withSyncWrites(sync),
-                        new SimpleMeterRegistry(), "bench_")) {
+                try (LocalBackend store =
+                        LocalBackend.open(
+                                LocalConfig.under(d).withSyncWrites(sync),
+                                new SimpleMeterRegistry(),
+                                "bench_")) {
                     store.tableClient().createTable(TableDesc.named("t"));
                     int perThread = 4_000 / threads;
                     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -137,45 +159,70 @@ public final class LocalScaleBench {
                     List<Future<?>> done = new ArrayList<>();
                     for (int w = 0; w < threads; w++) {
                         int writer = w;
-                        done.add(pool.submit(() -> {
-                            byte[] value = new byte[100];
-                            for (int i = 0; i < perThread; i++) {
-                                WriteBatch b = new WriteBatch();
-                                for (int e = 0; e < 100; e++) {
-                                    b.add("t", "w" + writer + ":" + i, ("r" + e).getBytes(StandardCharsets.UTF_8),
-                                            value);
-                                }
-                                store.indexClient().batchWrite(b);
-                            }
-                        }));
+                        done.add(
+                                pool.submit(
+                                        () -> {
+                                            byte[] value = new byte[100];
+                                            for (int i = 0; i < perThread; i++) {
+                                                WriteBatch b = new WriteBatch();
+                                                for (int e = 0; e < 100; e++) {
+                                                    b.add(
+                                                            "t",
+                                                            "w" + writer + ":" + i,
+                                                            ("r" + e)
+                                                                    .getBytes(
+                                                                            StandardCharsets.UTF_8),
+                                                            value);
+                                                }
+                                                store.indexClient().batchWrite(b);
+                                            }
+                                        }));
                     }
                     for (Future<?> f : done) {
                         f.get();
                     }
                     double secs = (System.nanoTime() - s) / 1e9;
                     pool.shutdown();
-                    report("sync_writes=%s, %d writer(s): %.0f batches/s of 100 entries (%.2f ms per batch per"
-                            + " writer)", sync, threads, perThread * threads / secs, secs * 1000 / perThread);
+                    report(
+                            "sync_writes=%s, %d writer(s): %.0f batches/s of 100 entries (%.2f ms per batch per"
+                                    + " writer)",
+                            sync, threads, perThread * threads / secs, secs * 1000 / perThread);
                 }
             }
         }
     }
 
-    /** A child JVM writes across many tables; its RSS is read after each round, then it is killed with SIGKILL. */
-    private static void crashUnderLoad(Path dir, int tables, int roundSeconds, int rounds) throws Exception {
+    /**
+     * A child JVM writes across many tables; its RSS is read after each round, then it is killed
+     * with SIGKILL.
+     */
+    private static void crashUnderLoad(Path dir, int tables, int roundSeconds, int rounds)
+            throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                LocalScaleBench.class.getName(), "--load", dir.toString(), Integer.toString(tables))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        Process child =
+                new ProcessBuilder(
+                                java,
+                                "-Xmx256m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                LocalScaleBench.class.getName(),
+                                "--load",
+                                dir.toString(),
+                                Integer.toString(tables))
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        try (BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             long s = System.nanoTime();
             while (!"writing".equals(out.readLine())) {
                 if (!child.isAlive()) {
                     throw new IllegalStateException("the load child died");
                 }
             }
-            report("load child: %d tables created in %.1f s", tables, (System.nanoTime() - s) / 1e9);
+            report(
+                    "load child: %d tables created in %.1f s",
+                    tables, (System.nanoTime() - s) / 1e9);
             Thread.sleep(5_000); // writes running
             StringBuilder rss = new StringBuilder();
             rss.append(String.format(Locale.ROOT, "%d MiB", rssMiB(child.pid())));
@@ -183,15 +230,18 @@ public final class LocalScaleBench {
                 Thread.sleep(roundSeconds * 1000L);
                 rss.append(String.format(Locale.ROOT, " -> %d MiB", rssMiB(child.pid())));
             }
-            report("RSS of a writer across %d tables, %d rounds of %d s: %s", tables, rounds, roundSeconds, rss);
+            report(
+                    "RSS of a writer across %d tables, %d rounds of %d s: %s",
+                    tables, rounds, roundSeconds, rss);
         } finally {
             child.destroyForcibly(); // SIGKILL on Linux
             child.waitFor(30, TimeUnit.SECONDS);
         }
         long s = System.nanoTime();
         try (LocalBackend store = LocalBackend.open(dir)) {
-            report("restart after kill -9 under load: %.2f s (%d tables)", (System.nanoTime() - s) / 1e9,
-                    store.tableClient().listTables().size());
+            report(
+                    "restart after kill -9 under load: %.2f s (%d tables)",
+                    (System.nanoTime() - s) / 1e9, store.tableClient().listTables().size());
         }
     }
 
@@ -199,7 +249,8 @@ public final class LocalScaleBench {
     private static void load(Path dir, int tables) {
         LocalBackend store = LocalBackend.open(dir);
         for (int i = 0; i < tables; i++) {
-            store.tableClient().createTable(TableDesc.named(String.format(Locale.ROOT, "load_index_%04d", i)));
+            store.tableClient()
+                    .createTable(TableDesc.named(String.format(Locale.ROOT, "load_index_%04d", i)));
         }
         System.out.println("writing");
         System.out.flush();
@@ -211,8 +262,11 @@ public final class LocalScaleBench {
             String table = String.format(Locale.ROOT, "load_index_%04d", n % tables);
             for (int e = 0; e < 200; e++) {
                 random.nextBytes(value);
-                b.add(table, "user:d" + (n % 97) + ":series" + e, ("range" + n + ":" + e)
-                        .getBytes(StandardCharsets.UTF_8), value.clone());
+                b.add(
+                        table,
+                        "user:d" + (n % 97) + ":series" + e,
+                        ("range" + n + ":" + e).getBytes(StandardCharsets.UTF_8),
+                        value.clone());
             }
             store.indexClient().batchWrite(b);
             random.nextBytes(chunk);

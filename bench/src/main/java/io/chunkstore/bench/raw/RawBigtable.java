@@ -43,18 +43,20 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
- * Bigtable's baseline: {@code BigtableDataClient} with the backend's client settings (emulator or endpoint, project,
- * instance, credentials, client metrics off) and its column-key layout (family {@code f}, qualifier = range value,
- * timestamp 0; {@code bigtable-hashed} row keys {@code hex(le64(fnv1a64(hash))) ‖ "-" ‖ hash}). Writes: one
- * {@code bulkMutateRows} per batch, a row entry per hash value. Reads: ReadRows of up to 100 row keys with
- * {@code cells_per_column 1} and {@code cells_per_row} = 5,000 (the backend's page), a row that filled its page
- * continued after its last qualifier; every request, continuations included, runs on a pool of
- * {@code query_concurrency} threads. Chunks: cell {@code f:c} of the row named by the key, read 100 rows per request on
- * {@code chunk_get_concurrency} threads.
+ * Bigtable's baseline: {@code BigtableDataClient} with the backend's client settings (emulator or
+ * endpoint, project, instance, credentials, client metrics off) and its column-key layout (family
+ * {@code f}, qualifier = range value, timestamp 0; {@code bigtable-hashed} row keys {@code
+ * hex(le64(fnv1a64(hash))) ‖ "-" ‖ hash}). Writes: one {@code bulkMutateRows} per batch, a row
+ * entry per hash value. Reads: ReadRows of up to 100 row keys with {@code cells_per_column 1} and
+ * {@code cells_per_row} = 5,000 (the backend's page), a row that filled its page continued after
+ * its last qualifier; every request, continuations included, runs on a pool of {@code
+ * query_concurrency} threads. Chunks: cell {@code f:c} of the row named by the key, read 100 rows
+ * per request on {@code chunk_get_concurrency} threads.
  */
 public final class RawBigtable implements Subject {
     /** The backend's page: cells per row per ReadRows request. */
     public static final int PAGE_CELLS = 5000;
+
     private static final String FAMILY = "f";
     private static final ByteString CHUNK_QUALIFIER = ByteString.copyFromUtf8("c");
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
@@ -67,13 +69,16 @@ public final class RawBigtable implements Subject {
     private final ExecutorService chunkPool;
 
     /**
-     * @param config     the backend's bound {@code bigtable:} block
-     * @param store      {@code bigtable-hashed}, {@code gcp-columnkey} or {@code bigtable}
+     * @param config the backend's bound {@code bigtable:} block
+     * @param store {@code bigtable-hashed}, {@code gcp-columnkey} or {@code bigtable}
      * @param resetTable empties a table (through our table client)
      */
     public RawBigtable(BigtableConfig config, String store, Consumer<String> resetTable) {
-        if (!store.equals("bigtable-hashed") && !store.equals("gcp-columnkey") && !store.equals("bigtable")) {
-            throw new ConfigException("the raw Bigtable baseline mirrors the column-key layouts only, not " + store);
+        if (!store.equals("bigtable-hashed")
+                && !store.equals("gcp-columnkey")
+                && !store.equals("bigtable")) {
+            throw new ConfigException(
+                    "the raw Bigtable baseline mirrors the column-key layouts only, not " + store);
         }
         this.hashed = store.equals("bigtable-hashed");
         this.resetTable = resetTable;
@@ -81,27 +86,36 @@ public final class RawBigtable implements Subject {
             BigtableDataSettings.Builder b;
             if (config.usesEmulator()) {
                 String hp = config.emulatorHost();
-                b = BigtableDataSettings.newBuilderForEmulator(hp.substring(0, hp.lastIndexOf(':')),
-                        Integer.parseInt(hp.substring(hp.lastIndexOf(':') + 1)));
+                b =
+                        BigtableDataSettings.newBuilderForEmulator(
+                                hp.substring(0, hp.lastIndexOf(':')),
+                                Integer.parseInt(hp.substring(hp.lastIndexOf(':') + 1)));
             } else {
                 b = BigtableDataSettings.newBuilder();
                 if (!config.credentialsFile().isEmpty()) {
                     try (InputStream in = Files.newInputStream(Path.of(config.credentialsFile()))) {
-                        b.setCredentialsProvider(FixedCredentialsProvider.create(GoogleCredentials.fromStream(in)));
+                        b.setCredentialsProvider(
+                                FixedCredentialsProvider.create(GoogleCredentials.fromStream(in)));
                     }
                 }
                 if (!config.endpoint().isEmpty()) {
                     b.stubSettings().setEndpoint(config.endpoint());
                 }
             }
-            b.setProjectId(config.project()).setInstanceId(config.instance())
+            b.setProjectId(config.project())
+                    .setInstanceId(config.instance())
                     .setMetricsProvider(NoopMetricsProvider.INSTANCE);
             this.data = BigtableDataClient.create(b.build());
         } catch (IOException e) {
-            throw new StorageException("raw Bigtable baseline: cannot create the data client: " + e, e);
+            throw new StorageException(
+                    "raw Bigtable baseline: cannot create the data client: " + e, e);
         }
-        this.queryPool = Executors.newFixedThreadPool(config.queryConcurrency(), DaemonThreads.named("raw-bt-query"));
-        this.chunkPool = Executors.newFixedThreadPool(config.chunkGetConcurrency(), DaemonThreads.named("raw-bt-chunk"));
+        this.queryPool =
+                Executors.newFixedThreadPool(
+                        config.queryConcurrency(), DaemonThreads.named("raw-bt-query"));
+        this.chunkPool =
+                Executors.newFixedThreadPool(
+                        config.chunkGetConcurrency(), DaemonThreads.named("raw-bt-chunk"));
     }
 
     @Override
@@ -134,13 +148,18 @@ public final class RawBigtable implements Subject {
         for (IndexEntry e : batch) {
             byTable.computeIfAbsent(e.tableName(), t -> new LinkedHashMap<>())
                     .computeIfAbsent(rowKey(e.hashValue()), RowMutationEntry::create)
-                    .setCell(FAMILY, ByteString.copyFrom(e.rangeValue()), 0, ByteString.copyFrom(e.value()));
+                    .setCell(
+                            FAMILY,
+                            ByteString.copyFrom(e.rangeValue()),
+                            0,
+                            ByteString.copyFrom(e.value()));
         }
-        byTable.forEach((table, rows) -> {
-            BulkMutation bulk = BulkMutation.create(TableId.of(table));
-            rows.values().forEach(bulk::add);
-            data.bulkMutateRows(bulk);
-        });
+        byTable.forEach(
+                (table, rows) -> {
+                    BulkMutation bulk = BulkMutation.create(TableId.of(table));
+                    rows.values().forEach(bulk::add);
+                    data.bulkMutateRows(bulk);
+                });
     }
 
     @Override
@@ -161,37 +180,59 @@ public final class RawBigtable implements Subject {
         return new Tally(entries.sum(), bytes.sum());
     }
 
-    /** Submits one ReadRows request; rows that fill their page are continued by further requests. */
-    private void read(String table, List<ByteString> keys, ByteString after, Phaser pending,
-            AtomicReference<Throwable> error, LongAdder entries, LongAdder bytes) {
+    /**
+     * Submits one ReadRows request; rows that fill their page are continued by further requests.
+     */
+    private void read(
+            String table,
+            List<ByteString> keys,
+            ByteString after,
+            Phaser pending,
+            AtomicReference<Throwable> error,
+            LongAdder entries,
+            LongAdder bytes) {
         pending.register();
-        queryPool.execute(() -> {
-            try {
-                Query q = Query.create(TableId.of(table));
-                keys.forEach(q::rowKey);
-                Filters.ChainFilter chain = FILTERS.chain();
-                chain.filter(after == null ? FILTERS.family().exactMatch(FAMILY)
-                        : FILTERS.qualifier().rangeWithinFamily(FAMILY).startOpen(after));
-                chain.filter(FILTERS.limit().cellsPerColumn(1)).filter(FILTERS.limit().cellsPerRow(PAGE_CELLS));
-                for (Row row : data.readRows(q.filter(chain))) {
-                    List<RowCell> cells = row.getCells();
-                    long b = 0;
-                    for (RowCell c : cells) {
-                        b += c.getQualifier().toByteArray().length + c.getValue().toByteArray().length;
+        queryPool.execute(
+                () -> {
+                    try {
+                        Query q = Query.create(TableId.of(table));
+                        keys.forEach(q::rowKey);
+                        Filters.ChainFilter chain = FILTERS.chain();
+                        chain.filter(
+                                after == null
+                                        ? FILTERS.family().exactMatch(FAMILY)
+                                        : FILTERS.qualifier()
+                                                .rangeWithinFamily(FAMILY)
+                                                .startOpen(after));
+                        chain.filter(FILTERS.limit().cellsPerColumn(1))
+                                .filter(FILTERS.limit().cellsPerRow(PAGE_CELLS));
+                        for (Row row : data.readRows(q.filter(chain))) {
+                            List<RowCell> cells = row.getCells();
+                            long b = 0;
+                            for (RowCell c : cells) {
+                                b +=
+                                        c.getQualifier().toByteArray().length
+                                                + c.getValue().toByteArray().length;
+                            }
+                            entries.add(cells.size());
+                            bytes.add(b);
+                            if (cells.size() >= PAGE_CELLS) {
+                                read(
+                                        table,
+                                        List.of(row.getKey()),
+                                        cells.get(cells.size() - 1).getQualifier(),
+                                        pending,
+                                        error,
+                                        entries,
+                                        bytes);
+                            }
+                        }
+                    } catch (RuntimeException e) {
+                        error.compareAndSet(null, e);
+                    } finally {
+                        pending.arriveAndDeregister();
                     }
-                    entries.add(cells.size());
-                    bytes.add(b);
-                    if (cells.size() >= PAGE_CELLS) {
-                        read(table, List.of(row.getKey()), cells.get(cells.size() - 1).getQualifier(), pending,
-                                error, entries, bytes);
-                    }
-                }
-            } catch (RuntimeException e) {
-                error.compareAndSet(null, e);
-            } finally {
-                pending.arriveAndDeregister();
-            }
-        });
+                });
     }
 
     @Override
@@ -199,34 +240,44 @@ public final class RawBigtable implements Subject {
         Map<String, BulkMutation> byTable = new LinkedHashMap<>();
         for (EncodedChunk c : chunks) {
             byTable.computeIfAbsent(c.tableName(), t -> BulkMutation.create(TableId.of(t)))
-                    .add(RowMutationEntry.create(c.key()).setCell(FAMILY, CHUNK_QUALIFIER, 0,
-                            ByteString.copyFrom(c.encoded())));
+                    .add(
+                            RowMutationEntry.create(c.key())
+                                    .setCell(
+                                            FAMILY,
+                                            CHUNK_QUALIFIER,
+                                            0,
+                                            ByteString.copyFrom(c.encoded())));
         }
         byTable.values().forEach(data::bulkMutateRows);
     }
 
     @Override
     public Tally getChunks(List<ChunkLocation> chunks) {
-        Filters.Filter cell = FILTERS.chain()
-                .filter(FILTERS.qualifier().rangeWithinFamily(FAMILY).startClosed(CHUNK_QUALIFIER)
-                        .endClosed(CHUNK_QUALIFIER))
-                .filter(FILTERS.limit().cellsPerColumn(1));
+        Filters.Filter cell =
+                FILTERS.chain()
+                        .filter(
+                                FILTERS.qualifier()
+                                        .rangeWithinFamily(FAMILY)
+                                        .startClosed(CHUNK_QUALIFIER)
+                                        .endClosed(CHUNK_QUALIFIER))
+                        .filter(FILTERS.limit().cellsPerColumn(1));
         List<Callable<Tally>> tasks = new ArrayList<>();
         for (int i = 0; i < chunks.size(); i += 100) {
             List<ChunkLocation> group = chunks.subList(i, Math.min(chunks.size(), i + 100));
-            tasks.add(() -> {
-                Query q = Query.create(TableId.of(group.get(0).tableName())).filter(cell);
-                group.forEach(l -> q.rowKey(l.key()));
-                long n = 0;
-                long b = 0;
-                for (Row row : data.readRows(q)) {
-                    for (RowCell c : row.getCells()) {
-                        n++;
-                        b += c.getValue().toByteArray().length;
-                    }
-                }
-                return new Tally(n, b);
-            });
+            tasks.add(
+                    () -> {
+                        Query q = Query.create(TableId.of(group.get(0).tableName())).filter(cell);
+                        group.forEach(l -> q.rowKey(l.key()));
+                        long n = 0;
+                        long b = 0;
+                        for (Row row : data.readRows(q)) {
+                            for (RowCell c : row.getCells()) {
+                                n++;
+                                b += c.getValue().toByteArray().length;
+                            }
+                        }
+                        return new Tally(n, b);
+                    });
         }
         return RawLocal.sum(RawLocal.invokeAll(chunkPool, tasks));
     }

@@ -35,11 +35,13 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Cassandra's baseline: the Java driver 4.x used the way its performance guide says, with the same settings as the
- * backend's session (contact points, consistency levels, {@code num_connections}, {@code page_size}, timeout, no
- * schema metadata). Prepared statements, {@code executeAsync}, at most {@code write_concurrency} writes,
- * {@code query_concurrency} queries and {@code chunk_read_concurrency} chunk reads in flight, each query paged with
- * {@code fetchNextPage()} and its rows copied to byte arrays (what a caller decodes) on the driver's I/O thread. Same tables, same CQL as the backend.
+ * Cassandra's baseline: the Java driver 4.x used the way its performance guide says, with the same
+ * settings as the backend's session (contact points, consistency levels, {@code num_connections},
+ * {@code page_size}, timeout, no schema metadata). Prepared statements, {@code executeAsync}, at
+ * most {@code write_concurrency} writes, {@code query_concurrency} queries and {@code
+ * chunk_read_concurrency} chunk reads in flight, each query paged with {@code fetchNextPage()} and
+ * its rows copied to byte arrays (what a caller decodes) on the driver's I/O thread. Same tables,
+ * same CQL as the backend.
  */
 public final class RawCassandra implements Subject {
     private final CqlSession session;
@@ -54,16 +56,19 @@ public final class RawCassandra implements Subject {
     private final Map<String, PreparedStatement> prepared = new ConcurrentHashMap<>();
 
     /**
-     * @param config     the backend's bound {@code cassandra:} block
+     * @param config the backend's bound {@code cassandra:} block
      * @param resetTable empties a table (our table client does it, so both sides see the same DDL)
      */
     public RawCassandra(CassandraConfig config, Consumer<String> resetTable) {
         if (config.ssl()) {
-            throw new ConfigException("the raw Cassandra baseline does not do TLS; benchmark a cluster without SSL");
+            throw new ConfigException(
+                    "the raw Cassandra baseline does not do TLS; benchmark a cluster without SSL");
         }
         this.keyspace = config.keyspace();
-        this.readConsistency = DefaultConsistencyLevel.valueOf(config.readConsistency().toUpperCase(Locale.ROOT));
-        this.writeConsistency = DefaultConsistencyLevel.valueOf(config.writeConsistency().toUpperCase(Locale.ROOT));
+        this.readConsistency =
+                DefaultConsistencyLevel.valueOf(config.readConsistency().toUpperCase(Locale.ROOT));
+        this.writeConsistency =
+                DefaultConsistencyLevel.valueOf(config.writeConsistency().toUpperCase(Locale.ROOT));
         this.writeConcurrency = config.effectiveWriteConcurrency();
         this.queryConcurrency = config.effectiveQueryConcurrency();
         this.chunkReadConcurrency = config.effectiveChunkReadConcurrency();
@@ -85,7 +90,9 @@ public final class RawCassandra implements Subject {
             m.put(TypedDriverOption.PROTOCOL_VERSION, config.protocolVersion());
         }
         if (config.localDatacenter().isEmpty()) {
-            m.put(TypedDriverOption.LOAD_BALANCING_POLICY_CLASS, DcInferringLoadBalancingPolicy.class.getName());
+            m.put(
+                    TypedDriverOption.LOAD_BALANCING_POLICY_CLASS,
+                    DcInferringLoadBalancingPolicy.class.getName());
         } else {
             m.put(TypedDriverOption.LOAD_BALANCING_LOCAL_DATACENTER, config.localDatacenter());
         }
@@ -101,8 +108,10 @@ public final class RawCassandra implements Subject {
         for (String a : c.addresses()) {
             String s = a.trim();
             if (s.startsWith("[")) {
-                out.add(s.contains("]:") ? s.replace("[", "").replace("]", "") : s.substring(1, s.length() - 1)
-                        + ":" + c.port());
+                out.add(
+                        s.contains("]:")
+                                ? s.replace("[", "").replace("]", "")
+                                : s.substring(1, s.length() - 1) + ":" + c.port());
             } else if (s.indexOf(':') > 0 && s.indexOf(':') == s.lastIndexOf(':')) {
                 out.add(s);
             } else {
@@ -131,18 +140,23 @@ public final class RawCassandra implements Subject {
         return prepared.computeIfAbsent(cql, session::prepare);
     }
 
-    /** Runs {@code count} statements with at most {@code limit} in flight; fails with the first error. */
+    /**
+     * Runs {@code count} statements with at most {@code limit} in flight; fails with the first
+     * error.
+     */
     private static void bounded(int count, int limit, Function<Integer, CompletionStage<?>> start) {
         Semaphore permits = new Semaphore(limit);
         AtomicReference<Throwable> error = new AtomicReference<>();
         for (int i = 0; i < count && error.get() == null; i++) {
             permits.acquireUninterruptibly();
-            start.apply(i).whenComplete((r, t) -> {
-                if (t != null) {
-                    error.compareAndSet(null, t);
-                }
-                permits.release();
-            });
+            start.apply(i)
+                    .whenComplete(
+                            (r, t) -> {
+                                if (t != null) {
+                                    error.compareAndSet(null, t);
+                                }
+                                permits.release();
+                            });
         }
         permits.acquireUninterruptibly(limit);
         if (error.get() != null) {
@@ -152,32 +166,55 @@ public final class RawCassandra implements Subject {
 
     @Override
     public void writeIndex(List<IndexEntry> batch) {
-        bounded(batch.size(), writeConcurrency, i -> {
-            IndexEntry e = batch.get(i);
-            PreparedStatement ps = prepare("INSERT INTO " + qualified(e.tableName())
-                    + " (hash, range, value) VALUES (?, ?, ?)");
-            return session.executeAsync(ps.bind(e.hashValue(), ByteBuffer.wrap(e.rangeValue()),
-                    ByteBuffer.wrap(e.value())).setConsistencyLevel(writeConsistency));
-        });
+        bounded(
+                batch.size(),
+                writeConcurrency,
+                i -> {
+                    IndexEntry e = batch.get(i);
+                    PreparedStatement ps =
+                            prepare(
+                                    "INSERT INTO "
+                                            + qualified(e.tableName())
+                                            + " (hash, range, value) VALUES (?, ?, ?)");
+                    return session.executeAsync(
+                            ps.bind(
+                                            e.hashValue(),
+                                            ByteBuffer.wrap(e.rangeValue()),
+                                            ByteBuffer.wrap(e.value()))
+                                    .setConsistencyLevel(writeConsistency));
+                });
     }
 
     @Override
     public Tally query(List<IndexQuery> queries) {
         LongAdder entries = new LongAdder();
         LongAdder bytes = new LongAdder();
-        bounded(queries.size(), queryConcurrency, i -> {
-            IndexQuery q = queries.get(i);
-            PreparedStatement ps = prepare("SELECT range, value FROM " + qualified(q.tableName())
-                    + " WHERE hash = ?");
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            session.executeAsync(ps.bind(q.hashValue()).setPageSize(pageSize)
-                    .setConsistencyLevel(readConsistency)).whenComplete((rs, t) -> page(rs, t, done, entries, bytes));
-            return done;
-        });
+        bounded(
+                queries.size(),
+                queryConcurrency,
+                i -> {
+                    IndexQuery q = queries.get(i);
+                    PreparedStatement ps =
+                            prepare(
+                                    "SELECT range, value FROM "
+                                            + qualified(q.tableName())
+                                            + " WHERE hash = ?");
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    session.executeAsync(
+                                    ps.bind(q.hashValue())
+                                            .setPageSize(pageSize)
+                                            .setConsistencyLevel(readConsistency))
+                            .whenComplete((rs, t) -> page(rs, t, done, entries, bytes));
+                    return done;
+                });
         return new Tally(entries.sum(), bytes.sum());
     }
 
-    private static void page(AsyncResultSet rs, Throwable t, CompletableFuture<Void> done, LongAdder entries,
+    private static void page(
+            AsyncResultSet rs,
+            Throwable t,
+            CompletableFuture<Void> done,
+            LongAdder entries,
             LongAdder bytes) {
         if (t != null) {
             done.completeExceptionally(t);
@@ -212,31 +249,51 @@ public final class RawCassandra implements Subject {
 
     @Override
     public void putChunks(List<EncodedChunk> chunks) {
-        bounded(chunks.size(), writeConcurrency, i -> {
-            EncodedChunk c = chunks.get(i);
-            PreparedStatement ps = prepare("INSERT INTO " + qualified(c.tableName())
-                    + " (hash, range, value) VALUES (?, 0x00, ?)");
-            return session.executeAsync(ps.bind(c.key(), ByteBuffer.wrap(c.encoded()))
-                    .setConsistencyLevel(writeConsistency));
-        });
+        bounded(
+                chunks.size(),
+                writeConcurrency,
+                i -> {
+                    EncodedChunk c = chunks.get(i);
+                    PreparedStatement ps =
+                            prepare(
+                                    "INSERT INTO "
+                                            + qualified(c.tableName())
+                                            + " (hash, range, value) VALUES (?, 0x00, ?)");
+                    return session.executeAsync(
+                            ps.bind(c.key(), ByteBuffer.wrap(c.encoded()))
+                                    .setConsistencyLevel(writeConsistency));
+                });
     }
 
     @Override
     public Tally getChunks(List<ChunkLocation> chunks) {
         LongAdder n = new LongAdder();
         LongAdder bytes = new LongAdder();
-        bounded(chunks.size(), chunkReadConcurrency, i -> {
-            ChunkLocation c = chunks.get(i);
-            PreparedStatement ps = prepare("SELECT value FROM " + qualified(c.tableName()) + " WHERE hash = ?");
-            return session.executeAsync(ps.bind(c.key()).setConsistencyLevel(readConsistency)).thenAccept(rs -> {
-                Row row = rs.one();
-                if (row == null) {
-                    throw new StorageException("raw Cassandra baseline: chunk " + c.key() + " not found");
-                }
-                n.increment();
-                bytes.add(bytes(row.getByteBuffer(0)).length);
-            });
-        });
+        bounded(
+                chunks.size(),
+                chunkReadConcurrency,
+                i -> {
+                    ChunkLocation c = chunks.get(i);
+                    PreparedStatement ps =
+                            prepare(
+                                    "SELECT value FROM "
+                                            + qualified(c.tableName())
+                                            + " WHERE hash = ?");
+                    return session.executeAsync(
+                                    ps.bind(c.key()).setConsistencyLevel(readConsistency))
+                            .thenAccept(
+                                    rs -> {
+                                        Row row = rs.one();
+                                        if (row == null) {
+                                            throw new StorageException(
+                                                    "raw Cassandra baseline: chunk "
+                                                            + c.key()
+                                                            + " not found");
+                                        }
+                                        n.increment();
+                                        bytes.add(bytes(row.getByteBuffer(0)).length);
+                                    });
+                });
         return new Tally(n.sum(), bytes.sum());
     }
 

@@ -43,19 +43,21 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * DynamoDB's baseline: {@code DynamoDbAsyncClient} (Netty, the same connection count as the backend's client) with
- * the backend's layout ({@code h} S, {@code r} B, {@code c} B; chunks over 400 KB split into a head and parts, parts
- * written first). Index writes: BatchWriteItem of 25 items, {@code write_parallelism} requests in flight,
- * UnprocessedItems sent again. Reads: Query pages of {@code query_page_limit} items one after the other,
- * {@code query_parallelism} queries in flight, items copied to byte arrays on the SDK's threads. Chunk gets: BatchGetItem of 100
- * keys, one request at a time per gang of {@code chunk_gang_size} x 100 keys, {@code chunk_get_max_parallelism}
- * gangs at once (the backend's, and Cortex's, concurrency), UnprocessedKeys asked again at once; a split chunk's
- * parts are read after its head and copied into one array.
+ * DynamoDB's baseline: {@code DynamoDbAsyncClient} (Netty, the same connection count as the
+ * backend's client) with the backend's layout ({@code h} S, {@code r} B, {@code c} B; chunks over
+ * 400 KB split into a head and parts, parts written first). Index writes: BatchWriteItem of 25
+ * items, {@code write_parallelism} requests in flight, UnprocessedItems sent again. Reads: Query
+ * pages of {@code query_page_limit} items one after the other, {@code query_parallelism} queries in
+ * flight, items copied to byte arrays on the SDK's threads. Chunk gets: BatchGetItem of 100 keys,
+ * one request at a time per gang of {@code chunk_gang_size} x 100 keys, {@code
+ * chunk_get_max_parallelism} gangs at once (the backend's, and Cortex's, concurrency),
+ * UnprocessedKeys asked again at once; a split chunk's parts are read after its head and copied
+ * into one array.
  *
- * <p>Requests ask for no consumed capacity unless {@code returnConsumedCapacity} is set (the backend asks for
- * {@code TOTAL} on every request, for its {@code dynamo_consumed_capacity_total} metric; DynamoDB Local takes
- * noticeably longer to answer such writes, which the system property {@value #CONSUMED_CAPACITY_PROPERTY} lets a run
- * show).
+ * <p>Requests ask for no consumed capacity unless {@code returnConsumedCapacity} is set (the
+ * backend asks for {@code TOTAL} on every request, for its {@code dynamo_consumed_capacity_total}
+ * metric; DynamoDB Local takes noticeably longer to answer such writes, which the system property
+ * {@value #CONSUMED_CAPACITY_PROPERTY} lets a run show).
  */
 public final class RawDynamo implements Subject {
     private static final String H = "h";
@@ -64,8 +66,10 @@ public final class RawDynamo implements Subject {
     private static final byte[] CHUNK_RANGE = {0x63};
     private static final int MAX_ITEM = 400 * 1024;
     private static final int ITEM_MARGIN = 4096;
+
     /** Set to {@code true} to make the baseline ask for consumed capacity as the backend does. */
-    public static final String CONSUMED_CAPACITY_PROPERTY = "chunkstore.bench.dynamodb.consumed-capacity";
+    public static final String CONSUMED_CAPACITY_PROPERTY =
+            "chunkstore.bench.dynamodb.consumed-capacity";
 
     private final DynamoDbAsyncClient client;
     private final DynamoConfig config;
@@ -74,29 +78,42 @@ public final class RawDynamo implements Subject {
     private final ReturnConsumedCapacity capacity;
 
     /**
-     * @param config                 the backend's bound {@code aws:} block
-     * @param resetTable             empties a table (through our table client)
-     * @param returnConsumedCapacity ask for {@code TOTAL} consumed capacity on every request, as the backend does
+     * @param config the backend's bound {@code aws:} block
+     * @param resetTable empties a table (through our table client)
+     * @param returnConsumedCapacity ask for {@code TOTAL} consumed capacity on every request, as
+     *     the backend does
      */
-    public RawDynamo(DynamoConfig config, Consumer<String> resetTable, boolean returnConsumedCapacity) {
+    public RawDynamo(
+            DynamoConfig config, Consumer<String> resetTable, boolean returnConsumedCapacity) {
         this.config = config;
-        this.capacity = returnConsumedCapacity ? ReturnConsumedCapacity.TOTAL : ReturnConsumedCapacity.NONE;
+        this.capacity =
+                returnConsumedCapacity ? ReturnConsumedCapacity.TOTAL : ReturnConsumedCapacity.NONE;
         this.resetTable = resetTable;
-        int connections = 2 * config.queryParallelism() + config.writeParallelism()
-                + config.chunkGetMaxParallelism() + 8;
-        DynamoDbAsyncClientBuilder b = DynamoDbAsyncClient.builder().region(Region.of(config.region()))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(connections)
-                        .connectionAcquisitionTimeout(Duration.ofSeconds(60)));
+        int connections =
+                2 * config.queryParallelism()
+                        + config.writeParallelism()
+                        + config.chunkGetMaxParallelism()
+                        + 8;
+        DynamoDbAsyncClientBuilder b =
+                DynamoDbAsyncClient.builder()
+                        .region(Region.of(config.region()))
+                        .httpClientBuilder(
+                                NettyNioAsyncHttpClient.builder()
+                                        .maxConcurrency(connections)
+                                        .connectionAcquisitionTimeout(Duration.ofSeconds(60)));
         if (config.endpoint() != null) {
             b.endpointOverride(config.endpoint());
         }
-        b.credentialsProvider(config.accessKeyId() != null
-                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId(),
-                        config.secretAccessKey()))
-                : DefaultCredentialsProvider.builder().build());
+        b.credentialsProvider(
+                config.accessKeyId() != null
+                        ? StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create(
+                                        config.accessKeyId(), config.secretAccessKey()))
+                        : DefaultCredentialsProvider.builder().build());
         this.client = b.build();
-        this.gangPool = java.util.concurrent.Executors.newFixedThreadPool(config.chunkGetMaxParallelism(),
-                DaemonThreads.named("raw-dynamo-gang"));
+        this.gangPool =
+                java.util.concurrent.Executors.newFixedThreadPool(
+                        config.chunkGetMaxParallelism(), DaemonThreads.named("raw-dynamo-gang"));
     }
 
     @Override
@@ -113,7 +130,9 @@ public final class RawDynamo implements Subject {
     }
 
     private static AttributeValue b(byte[] v, int from, int to) {
-        return AttributeValue.builder().b(SdkBytes.fromByteBuffer(ByteBuffer.wrap(v, from, to - from))).build();
+        return AttributeValue.builder()
+                .b(SdkBytes.fromByteBuffer(ByteBuffer.wrap(v, from, to - from)))
+                .build();
     }
 
     private static AttributeValue n(long v) {
@@ -122,30 +141,43 @@ public final class RawDynamo implements Subject {
 
     // ---- writes
 
-    private record Item(String table, Map<String, AttributeValue> attributes) {
-    }
+    private record Item(String table, Map<String, AttributeValue> attributes) {}
 
-    /** BatchWriteItem of 25 items per request (grouped by table), {@code write_parallelism} in flight. */
+    /**
+     * BatchWriteItem of 25 items per request (grouped by table), {@code write_parallelism} in
+     * flight.
+     */
     private void writeItems(List<Item> items) {
         Map<String, List<WriteRequest>> byTable = new LinkedHashMap<>();
         for (Item i : items) {
             byTable.computeIfAbsent(i.table(), t -> new ArrayList<>())
-                    .add(WriteRequest.builder().putRequest(PutRequest.builder().item(i.attributes()).build()).build());
+                    .add(
+                            WriteRequest.builder()
+                                    .putRequest(PutRequest.builder().item(i.attributes()).build())
+                                    .build());
         }
         List<Map<String, List<WriteRequest>>> requests = new ArrayList<>();
-        byTable.forEach((table, writes) -> {
-            for (int i = 0; i < writes.size(); i += 25) {
-                requests.add(Map.of(table, writes.subList(i, Math.min(writes.size(), i + 25))));
-            }
-        });
+        byTable.forEach(
+                (table, writes) -> {
+                    for (int i = 0; i < writes.size(); i += 25) {
+                        requests.add(
+                                Map.of(table, writes.subList(i, Math.min(writes.size(), i + 25))));
+                    }
+                });
         bounded(requests.size(), config.writeParallelism(), i -> write(requests.get(i)));
     }
 
     private CompletableFuture<Void> write(Map<String, List<WriteRequest>> request) {
-        return client.batchWriteItem(BatchWriteItemRequest.builder().requestItems(request).returnConsumedCapacity(capacity)
-                .build())
-                .thenCompose(resp -> resp.hasUnprocessedItems() && !resp.unprocessedItems().isEmpty()
-                        ? write(resp.unprocessedItems()) : CompletableFuture.completedFuture(null));
+        return client.batchWriteItem(
+                        BatchWriteItemRequest.builder()
+                                .requestItems(request)
+                                .returnConsumedCapacity(capacity)
+                                .build())
+                .thenCompose(
+                        resp ->
+                                resp.hasUnprocessedItems() && !resp.unprocessedItems().isEmpty()
+                                        ? write(resp.unprocessedItems())
+                                        : CompletableFuture.completedFuture(null));
     }
 
     @Override
@@ -169,28 +201,43 @@ public final class RawDynamo implements Subject {
     public Tally query(List<IndexQuery> queries) {
         LongAdder entries = new LongAdder();
         LongAdder bytes = new LongAdder();
-        bounded(queries.size(), config.queryParallelism(), i -> {
-            IndexQuery q = queries.get(i);
-            QueryRequest.Builder req = QueryRequest.builder().tableName(q.tableName())
-                    .keyConditionExpression("#h = :h").expressionAttributeNames(Map.of("#h", H))
-                    .expressionAttributeValues(Map.of(":h", s(q.hashValue())))
-                    .consistentRead(config.consistentReads()).returnConsumedCapacity(capacity);
-            if (config.queryPageLimit() > 0) {
-                req.limit(config.queryPageLimit());
-            }
-            return queryFrom(req.build(), entries, bytes);
-        });
+        bounded(
+                queries.size(),
+                config.queryParallelism(),
+                i -> {
+                    IndexQuery q = queries.get(i);
+                    QueryRequest.Builder req =
+                            QueryRequest.builder()
+                                    .tableName(q.tableName())
+                                    .keyConditionExpression("#h = :h")
+                                    .expressionAttributeNames(Map.of("#h", H))
+                                    .expressionAttributeValues(Map.of(":h", s(q.hashValue())))
+                                    .consistentRead(config.consistentReads())
+                                    .returnConsumedCapacity(capacity);
+                    if (config.queryPageLimit() > 0) {
+                        req.limit(config.queryPageLimit());
+                    }
+                    return queryFrom(req.build(), entries, bytes);
+                });
         return new Tally(entries.sum(), bytes.sum());
     }
 
-    private CompletableFuture<Void> queryFrom(QueryRequest req, LongAdder entries, LongAdder bytes) {
-        return client.query(req).thenCompose(resp -> {
-            count(resp, entries, bytes);
-            if (resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty()) {
-                return queryFrom(req.toBuilder().exclusiveStartKey(resp.lastEvaluatedKey()).build(), entries, bytes);
-            }
-            return CompletableFuture.completedFuture(null);
-        });
+    private CompletableFuture<Void> queryFrom(
+            QueryRequest req, LongAdder entries, LongAdder bytes) {
+        return client.query(req)
+                .thenCompose(
+                        resp -> {
+                            count(resp, entries, bytes);
+                            if (resp.hasLastEvaluatedKey() && !resp.lastEvaluatedKey().isEmpty()) {
+                                return queryFrom(
+                                        req.toBuilder()
+                                                .exclusiveStartKey(resp.lastEvaluatedKey())
+                                                .build(),
+                                        entries,
+                                        bytes);
+                            }
+                            return CompletableFuture.completedFuture(null);
+                        });
     }
 
     private static void count(QueryResponse resp, LongAdder entries, LongAdder bytes) {
@@ -215,7 +262,9 @@ public final class RawDynamo implements Subject {
     }
 
     private static byte[] partRange(int part) {
-        return new byte[] {0x63, (byte) (part >>> 24), (byte) (part >>> 16), (byte) (part >>> 8), (byte) part};
+        return new byte[] {
+            0x63, (byte) (part >>> 24), (byte) (part >>> 16), (byte) (part >>> 8), (byte) part
+        };
     }
 
     @Override
@@ -236,8 +285,16 @@ public final class RawDynamo implements Subject {
                 head.put("n", n(count));
                 head.put("s", n(bytes.length));
                 for (int i = 2; i <= count; i++) {
-                    parts.add(new Item(c.tableName(), Map.of(H, s(c.key()), R, b(partRange(i)),
-                            C, b(bytes, (i - 1) * p, Math.min(bytes.length, i * p)))));
+                    parts.add(
+                            new Item(
+                                    c.tableName(),
+                                    Map.of(
+                                            H,
+                                            s(c.key()),
+                                            R,
+                                            b(partRange(i)),
+                                            C,
+                                            b(bytes, (i - 1) * p, Math.min(bytes.length, i * p)))));
                 }
             }
             heads.add(new Item(c.tableName(), head));
@@ -266,62 +323,109 @@ public final class RawDynamo implements Subject {
         }
         LongAdder n = new LongAdder();
         LongAdder bytes = new LongAdder();
-        bounded(gangs.size(), config.chunkGetMaxParallelism(), g -> CompletableFuture.runAsync(() -> {
-            List<Key> heads = gangs.get(g).stream().map(l -> new Key(l.tableName(), l.key(), CHUNK_RANGE)).toList();
-            String table = gangs.get(g).get(0).tableName();
-            List<Key> parts = new ArrayList<>();
-            Map<String, Map<String, AttributeValue>> split = new HashMap<>();
-            for (Map<String, AttributeValue> head : getItems(heads)) {
-                AttributeValue count = head.get("n");
-                if (count == null) {
-                    n.increment();
-                    bytes.add(head.get(C).b().asByteArray().length);
-                } else {
-                    split.put(head.get(H).s(), head);
-                    for (int i = 2; i <= Integer.parseInt(count.n()); i++) {
-                        parts.add(new Key(table, head.get(H).s(), partRange(i)));
-                    }
-                }
-            }
-            if (!parts.isEmpty()) {
-                Map<String, byte[]> assembled = new HashMap<>();
-                split.forEach((key, head) -> {
-                    byte[] whole = new byte[Integer.parseInt(head.get("s").n())];
-                    head.get(C).b().asByteBuffer().get(whole, 0, partSize(key));
-                    assembled.put(key, whole);
-                });
-                for (Map<String, AttributeValue> part : getItems(parts)) {
-                    String key = part.get(H).s();
-                    ByteBuffer r = part.get(R).b().asByteBuffer();
-                    int index = r.getInt(r.position() + 1);
-                    ByteBuffer c = part.get(C).b().asByteBuffer();
-                    c.get(assembled.get(key), (index - 1) * partSize(key), c.remaining());
-                }
-                assembled.values().forEach(whole -> {
-                    n.increment();
-                    bytes.add(whole.length);
-                });
-            }
-        }, gangPool));
+        bounded(
+                gangs.size(),
+                config.chunkGetMaxParallelism(),
+                g ->
+                        CompletableFuture.runAsync(
+                                () -> {
+                                    List<Key> heads =
+                                            gangs.get(g).stream()
+                                                    .map(
+                                                            l ->
+                                                                    new Key(
+                                                                            l.tableName(),
+                                                                            l.key(),
+                                                                            CHUNK_RANGE))
+                                                    .toList();
+                                    String table = gangs.get(g).get(0).tableName();
+                                    List<Key> parts = new ArrayList<>();
+                                    Map<String, Map<String, AttributeValue>> split =
+                                            new HashMap<>();
+                                    for (Map<String, AttributeValue> head : getItems(heads)) {
+                                        AttributeValue count = head.get("n");
+                                        if (count == null) {
+                                            n.increment();
+                                            bytes.add(head.get(C).b().asByteArray().length);
+                                        } else {
+                                            split.put(head.get(H).s(), head);
+                                            for (int i = 2; i <= Integer.parseInt(count.n()); i++) {
+                                                parts.add(
+                                                        new Key(
+                                                                table,
+                                                                head.get(H).s(),
+                                                                partRange(i)));
+                                            }
+                                        }
+                                    }
+                                    if (!parts.isEmpty()) {
+                                        Map<String, byte[]> assembled = new HashMap<>();
+                                        split.forEach(
+                                                (key, head) -> {
+                                                    byte[] whole =
+                                                            new byte
+                                                                    [Integer.parseInt(
+                                                                            head.get("s").n())];
+                                                    head.get(C)
+                                                            .b()
+                                                            .asByteBuffer()
+                                                            .get(whole, 0, partSize(key));
+                                                    assembled.put(key, whole);
+                                                });
+                                        for (Map<String, AttributeValue> part : getItems(parts)) {
+                                            String key = part.get(H).s();
+                                            ByteBuffer r = part.get(R).b().asByteBuffer();
+                                            int index = r.getInt(r.position() + 1);
+                                            ByteBuffer c = part.get(C).b().asByteBuffer();
+                                            c.get(
+                                                    assembled.get(key),
+                                                    (index - 1) * partSize(key),
+                                                    c.remaining());
+                                        }
+                                        assembled
+                                                .values()
+                                                .forEach(
+                                                        whole -> {
+                                                            n.increment();
+                                                            bytes.add(whole.length);
+                                                        });
+                                    }
+                                },
+                                gangPool));
         return new Tally(n.sum(), bytes.sum());
     }
 
     /**
-     * BatchGetItem of 100 keys at a time, one request after the other; UnprocessedKeys asked again. The keys are of
-     * one table (the bench reads one chunk table).
+     * BatchGetItem of 100 keys at a time, one request after the other; UnprocessedKeys asked again.
+     * The keys are of one table (the bench reads one chunk table).
      */
     private List<Map<String, AttributeValue>> getItems(List<Key> keys) {
         List<Map<String, AttributeValue>> out = new ArrayList<>(keys.size());
         String table = keys.get(0).table();
-        List<Map<String, AttributeValue>> queue = new ArrayList<>(keys.stream().map(Key::attributes).toList());
+        List<Map<String, AttributeValue>> queue =
+                new ArrayList<>(keys.stream().map(Key::attributes).toList());
         while (!queue.isEmpty()) {
-            List<Map<String, AttributeValue>> batch = new ArrayList<>(queue.subList(0, Math.min(100, queue.size())));
+            List<Map<String, AttributeValue>> batch =
+                    new ArrayList<>(queue.subList(0, Math.min(100, queue.size())));
             queue.subList(0, batch.size()).clear();
-            var resp = client.batchGetItem(BatchGetItemRequest.builder().requestItems(Map.of(table,
-                    KeysAndAttributes.builder().keys(batch).consistentRead(config.consistentReads()).build()))
-                    .returnConsumedCapacity(capacity).build()).join();
+            var resp =
+                    client.batchGetItem(
+                                    BatchGetItemRequest.builder()
+                                            .requestItems(
+                                                    Map.of(
+                                                            table,
+                                                            KeysAndAttributes.builder()
+                                                                    .keys(batch)
+                                                                    .consistentRead(
+                                                                            config
+                                                                                    .consistentReads())
+                                                                    .build()))
+                                            .returnConsumedCapacity(capacity)
+                                            .build())
+                            .join();
             out.addAll(resp.responses().getOrDefault(table, List.of()));
-            KeysAndAttributes left = resp.hasUnprocessedKeys() ? resp.unprocessedKeys().get(table) : null;
+            KeysAndAttributes left =
+                    resp.hasUnprocessedKeys() ? resp.unprocessedKeys().get(table) : null;
             if (left != null && left.hasKeys()) {
                 queue.addAll(left.keys());
             }
@@ -329,7 +433,10 @@ public final class RawDynamo implements Subject {
         return out;
     }
 
-    /** Runs {@code count} async tasks with at most {@code limit} in flight; fails with the first error. */
+    /**
+     * Runs {@code count} async tasks with at most {@code limit} in flight; fails with the first
+     * error.
+     */
     static void bounded(int count, int limit, IntFunction<CompletableFuture<?>> start) {
         Semaphore permits = new Semaphore(limit);
         AtomicReference<Throwable> error = new AtomicReference<>();
@@ -343,13 +450,17 @@ public final class RawDynamo implements Subject {
                 error.compareAndSet(null, e);
                 break;
             }
-            f.whenComplete((r, t) -> {
-                if (t != null) {
-                    error.compareAndSet(null, t instanceof CompletionException && t.getCause() != null
-                            ? t.getCause() : t);
-                }
-                permits.release();
-            });
+            f.whenComplete(
+                    (r, t) -> {
+                        if (t != null) {
+                            error.compareAndSet(
+                                    null,
+                                    t instanceof CompletionException && t.getCause() != null
+                                            ? t.getCause()
+                                            : t);
+                        }
+                        permits.release();
+                    });
         }
         permits.acquireUninterruptibly(limit);
         if (error.get() != null) {

@@ -46,13 +46,15 @@ import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
 /**
- * The local backend's baseline: RocksDB and files used directly. The index is a RocksDB database of its own (one
- * database cannot be opened twice), tuned exactly as the local store's (32 MiB LRU block cache, 64 MiB write-buffer
- * budget, 16 MiB write buffers, 10-bit bloom filters, WAL fsync as {@code sync_writes}), one column family per table, keys
- * {@code uvarint(len(hash)) ‖ hash ‖ range}; it is loaded with the same entries. Reads seek to the row and iterate to
- * its upper bound. Chunks are read from and written to the local store's own chunk folder with the same file names
- * (base64 of the key), written to a temporary file (fsynced with {@code sync_writes}) and renamed into place as the store does; the same concurrency
- * (threads) as the store's {@code query_concurrency} and {@code chunk_concurrency}.
+ * The local backend's baseline: RocksDB and files used directly. The index is a RocksDB database of
+ * its own (one database cannot be opened twice), tuned exactly as the local store's (32 MiB LRU
+ * block cache, 64 MiB write-buffer budget, 16 MiB write buffers, 10-bit bloom filters, WAL fsync as
+ * {@code sync_writes}), one column family per table, keys {@code uvarint(len(hash)) ‖ hash ‖
+ * range}; it is loaded with the same entries. Reads seek to the row and iterate to its upper bound.
+ * Chunks are read from and written to the local store's own chunk folder with the same file names
+ * (base64 of the key), written to a temporary file (fsynced with {@code sync_writes}) and renamed
+ * into place as the store does; the same concurrency (threads) as the store's {@code
+ * query_concurrency} and {@code chunk_concurrency}.
  */
 public final class RawLocal implements Subject {
     static {
@@ -75,34 +77,59 @@ public final class RawLocal implements Subject {
     private final boolean sync;
 
     /**
-     * @param indexDir         a fresh folder for the baseline's RocksDB
-     * @param chunksDir        the local store's chunk folder
+     * @param indexDir a fresh folder for the baseline's RocksDB
+     * @param chunksDir the local store's chunk folder
      * @param queryConcurrency the store's {@code query_concurrency}
      * @param chunkConcurrency the store's {@code chunk_concurrency}
-     * @param sync             the store's {@code sync_writes}: fsync the WAL on every write, and chunk files and
-     *                         their folder
+     * @param sync the store's {@code sync_writes}: fsync the WAL on every write, and chunk files
+     *     and their folder
      */
-    public RawLocal(Path indexDir, Path chunksDir, int queryConcurrency, int chunkConcurrency, boolean sync) {
+    public RawLocal(
+            Path indexDir,
+            Path chunksDir,
+            int queryConcurrency,
+            int chunkConcurrency,
+            boolean sync) {
         this.chunksDir = chunksDir;
         this.sync = sync;
         this.queryConcurrency = queryConcurrency;
         this.cache = new LRUCache(32L << 20);
         this.writeBuffers = new WriteBufferManager(64L << 20, cache);
         this.bloom = new BloomFilter(10);
-        this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setWriteBufferManager(writeBuffers).setInfoLogLevel(InfoLogLevel.WARN_LEVEL);
-        this.cfOptions = new ColumnFamilyOptions().setWriteBufferSize(16L << 20)
-                .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom));
+        this.dbOptions =
+                new DBOptions()
+                        .setCreateIfMissing(true)
+                        .setCreateMissingColumnFamilies(true)
+                        .setWriteBufferManager(writeBuffers)
+                        .setInfoLogLevel(InfoLogLevel.WARN_LEVEL);
+        this.cfOptions =
+                new ColumnFamilyOptions()
+                        .setWriteBufferSize(16L << 20)
+                        .setTableFormatConfig(
+                                new BlockBasedTableConfig()
+                                        .setBlockCache(cache)
+                                        .setFilterPolicy(bloom));
         this.writeOptions = new WriteOptions().setSync(sync);
         try {
             Files.createDirectories(indexDir);
-            this.db = RocksDB.open(dbOptions, indexDir.toString(),
-                    List.of(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions)), initialHandles);
+            this.db =
+                    RocksDB.open(
+                            dbOptions,
+                            indexDir.toString(),
+                            List.of(
+                                    new ColumnFamilyDescriptor(
+                                            RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions)),
+                            initialHandles);
         } catch (IOException | RocksDBException e) {
-            throw new StorageException("cannot open the raw RocksDB baseline in " + indexDir + ": " + e, e);
+            throw new StorageException(
+                    "cannot open the raw RocksDB baseline in " + indexDir + ": " + e, e);
         }
-        this.queryPool = Executors.newFixedThreadPool(queryConcurrency, DaemonThreads.named("raw-local-query"));
-        this.chunkPool = Executors.newFixedThreadPool(chunkConcurrency, DaemonThreads.named("raw-local-chunk"));
+        this.queryPool =
+                Executors.newFixedThreadPool(
+                        queryConcurrency, DaemonThreads.named("raw-local-query"));
+        this.chunkPool =
+                Executors.newFixedThreadPool(
+                        chunkConcurrency, DaemonThreads.named("raw-local-chunk"));
     }
 
     @Override
@@ -111,14 +138,18 @@ public final class RawLocal implements Subject {
     }
 
     private ColumnFamilyHandle table(String name) {
-        return tables.computeIfAbsent(name, n -> {
-            try {
-                return db.createColumnFamily(new ColumnFamilyDescriptor(n.getBytes(StandardCharsets.UTF_8),
-                        cfOptions));
-            } catch (RocksDBException e) {
-                throw new StorageException("cannot create column family " + n + ": " + e, e);
-            }
-        });
+        return tables.computeIfAbsent(
+                name,
+                n -> {
+                    try {
+                        return db.createColumnFamily(
+                                new ColumnFamilyDescriptor(
+                                        n.getBytes(StandardCharsets.UTF_8), cfOptions));
+                    } catch (RocksDBException e) {
+                        throw new StorageException(
+                                "cannot create column family " + n + ": " + e, e);
+                    }
+                });
     }
 
     static byte[] rowPrefix(String hash) {
@@ -148,7 +179,10 @@ public final class RawLocal implements Subject {
     public void writeIndex(List<IndexEntry> batch) {
         try (WriteBatch wb = new WriteBatch()) {
             for (IndexEntry e : batch) {
-                wb.put(table(e.tableName()), concat(rowPrefix(e.hashValue()), e.rangeValue()), e.value());
+                wb.put(
+                        table(e.tableName()),
+                        concat(rowPrefix(e.hashValue()), e.rangeValue()),
+                        e.value());
             }
             db.write(writeOptions, wb);
         } catch (RocksDBException e) {
@@ -197,34 +231,47 @@ public final class RawLocal implements Subject {
     }
 
     private Path chunkPath(String key) {
-        return chunksDir.resolve(Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
+        return chunksDir.resolve(
+                Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override
     public void putChunks(List<EncodedChunk> chunks) {
         List<Callable<Tally>> tasks = new ArrayList<>();
         for (EncodedChunk c : chunks) {
-            tasks.add(() -> {
-                Path target = chunkPath(c.key());
-                Files.createDirectories(target.getParent());
-                Path tmp = target.resolveSibling(".raw-tmp-" + ThreadLocalRandom.current().nextLong());
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer b = ByteBuffer.wrap(c.encoded());
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    if (sync) {
-                        ch.force(true);
-                    }
-                }
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                if (sync) {
-                    try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                        dir.force(true);
-                    }
-                }
-                return Tally.ZERO;
-            });
+            tasks.add(
+                    () -> {
+                        Path target = chunkPath(c.key());
+                        Files.createDirectories(target.getParent());
+                        Path tmp =
+                                target.resolveSibling(
+                                        ".raw-tmp-" + ThreadLocalRandom.current().nextLong());
+                        try (FileChannel ch =
+                                FileChannel.open(
+                                        tmp,
+                                        StandardOpenOption.CREATE_NEW,
+                                        StandardOpenOption.WRITE)) {
+                            ByteBuffer b = ByteBuffer.wrap(c.encoded());
+                            while (b.hasRemaining()) {
+                                ch.write(b);
+                            }
+                            if (sync) {
+                                ch.force(true);
+                            }
+                        }
+                        Files.move(
+                                tmp,
+                                target,
+                                StandardCopyOption.ATOMIC_MOVE,
+                                StandardCopyOption.REPLACE_EXISTING);
+                        if (sync) {
+                            try (FileChannel dir =
+                                    FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                                dir.force(true);
+                            }
+                        }
+                        return Tally.ZERO;
+                    });
         }
         invokeAll(chunkPool, tasks);
     }

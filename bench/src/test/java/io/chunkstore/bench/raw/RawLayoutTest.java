@@ -6,12 +6,16 @@ import io.chunkstore.cassandra.CassandraConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The baselines write the backends' physical layouts (Cortex's Cassandra and Bigtable clients; the local README). */
+/**
+ * The baselines write the backends' physical layouts (Cortex's Cassandra and Bigtable clients; the
+ * local README).
+ */
 class RawLayoutTest {
 
     @Test
     void hashedRowKeysMatchCortexVectors() {
-        assertThat(RawBigtable.hashedRowKey("userID:d18028:foo")).isEqualTo("e09782ff253d33df-userID:d18028:foo");
+        assertThat(RawBigtable.hashedRowKey("userID:d18028:foo"))
+                .isEqualTo("e09782ff253d33df-userID:d18028:foo");
         assertThat(RawBigtable.hashedRowKey("03:userID:d18028:foo"))
                 .isEqualTo("514da8f2ddc1d330-03:userID:d18028:foo");
     }
@@ -27,8 +31,16 @@ class RawLayoutTest {
 
     @Test
     void cassandraContactPointsTakeTheDefaultPort() {
-        CassandraConfig c = CassandraConfig.bind(Map.of("addresses", "a, b:9100, [::1]:9200, [::2]", "port", 9300,
-                "keyspace", "k"));
-        assertThat(RawCassandra.contactPoints(c)).containsExactly("a:9300", "b:9100", "::1:9200", "::2:9300");
+        CassandraConfig c =
+                CassandraConfig.bind(
+                        Map.of(
+                                "addresses",
+                                "a, b:9100, [::1]:9200, [::2]",
+                                "port",
+                                9300,
+                                "keyspace",
+                                "k"));
+        assertThat(RawCassandra.contactPoints(c))
+                .containsExactly("a:9300", "b:9100", "::1:9200", "::2:9300");
     }
 }

@@ -1,17 +1,19 @@
 package io.chunkstore.cli.common;
 
-import io.chunkstore.spi.Bytes;
 import io.chunkstore.core.model.GoStrings;
+import io.chunkstore.spi.Bytes;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
-/** Byte arguments ({@code --prefix}, {@code --start}, {@code --value-equal}): UTF-8 text, or {@code hex:...}. */
+/**
+ * Byte arguments ({@code --prefix}, {@code --start}, {@code --value-equal}): UTF-8 text, or {@code
+ * hex:...}.
+ */
 public final class CliBytes {
-    private CliBytes() {
-    }
+    private CliBytes() {}
 
     /**
      * {@code hex:003a39} as bytes, anything else as its UTF-8 bytes (so {@code "hex:"} itself needs
@@ -28,8 +30,13 @@ public final class CliBytes {
             try {
                 return HexFormat.of().parseHex(hex);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("'" + text + "' is not hex: " + e.getMessage()
-                        + " (write hex:<even number of hex digits>, e.g. hex:003a00)", e);
+                throw new IllegalArgumentException(
+                        "'"
+                                + text
+                                + "' is not hex: "
+                                + e.getMessage()
+                                + " (write hex:<even number of hex digits>, e.g. hex:003a00)",
+                        e);
             }
         }
         return text.getBytes(StandardCharsets.UTF_8);
@@ -43,8 +50,13 @@ public final class CliBytes {
     /** Bytes for people: Go-quoted UTF-8, with {@code \x00} escapes for zero and invalid bytes. */
     public static String printable(byte[] b) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            String text =
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(b))
+                            .toString();
             return GoStrings.quote(text);
         } catch (CharacterCodingException e) {
             StringBuilder sb = new StringBuilder("\"");

@@ -16,27 +16,31 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * The one parser of times on the command line, shared by every command that takes {@code --from} / {@code --to}:
+ * The one parser of times on the command line, shared by every command that takes {@code --from} /
+ * {@code --to}:
+ *
  * <ul>
- *   <li>RFC 3339, with or without fractional seconds and with any offset: {@code 2019-05-12T08:45:21Z},
- *       {@code 2019-05-12T10:45:21.5+02:00}; a bare date {@code 2019-05-12} is UTC midnight;</li>
- *   <li>a Unix timestamp, its unit told by its digits: up to 10 digits are seconds, 11-13 milliseconds, 14-16
- *       microseconds, 17-19 nanoseconds ({@code 1557650721}, {@code 1557650721000}); a decimal number is seconds
- *       ({@code 1557650721.5});</li>
- *   <li>{@code now}, {@code now-1h}, {@code now+30m}, with a Prometheus duration ({@code 1h30m}, {@code 7d},
- *       {@code 250ms}).</li>
+ *   <li>RFC 3339, with or without fractional seconds and with any offset: {@code
+ *       2019-05-12T08:45:21Z}, {@code 2019-05-12T10:45:21.5+02:00}; a bare date {@code 2019-05-12}
+ *       is UTC midnight;
+ *   <li>a Unix timestamp, its unit told by its digits: up to 10 digits are seconds, 11-13
+ *       milliseconds, 14-16 microseconds, 17-19 nanoseconds ({@code 1557650721}, {@code
+ *       1557650721000}); a decimal number is seconds ({@code 1557650721.5});
+ *   <li>{@code now}, {@code now-1h}, {@code now+30m}, with a Prometheus duration ({@code 1h30m},
+ *       {@code 7d}, {@code 250ms}).
  * </ul>
- * Results are milliseconds ({@link #parseMillis}) or nanoseconds ({@link #parseNanos}, for Loki's log times).
+ *
+ * Results are milliseconds ({@link #parseMillis}) or nanoseconds ({@link #parseNanos}, for Loki's
+ * log times).
  */
 public final class CliTime {
     private static final Pattern INTEGER = Pattern.compile("-?(\\d{1,19})");
     private static final Pattern DECIMAL = Pattern.compile("-?\\d+\\.\\d*");
     private static final Pattern RELATIVE = Pattern.compile("now\\s*(?:([+-])\\s*(\\S+))?");
-    private static final DateTimeFormatter RFC3339_MS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RFC3339_MS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
-    private CliTime() {
-    }
+    private CliTime() {}
 
     /**
      * A time in milliseconds since the epoch (sub-millisecond parts are truncated toward the past).
@@ -80,7 +84,9 @@ public final class CliTime {
                     return now;
                 }
                 long d = parseDuration(rel.group(2)).toNanos();
-                return rel.group(1).equals("-") ? Math.subtractExact(now, d) : Math.addExact(now, d);
+                return rel.group(1).equals("-")
+                        ? Math.subtractExact(now, d)
+                        : Math.addExact(now, d);
             }
             Matcher num = INTEGER.matcher(v);
             if (num.matches()) {
@@ -96,34 +102,45 @@ public final class CliTime {
                 return n;
             }
             if (DECIMAL.matcher(v).matches()) {
-                return new BigDecimal(v).movePointRight(9).setScale(0, RoundingMode.FLOOR).longValueExact();
+                return new BigDecimal(v)
+                        .movePointRight(9)
+                        .setScale(0, RoundingMode.FLOOR)
+                        .longValueExact();
             }
             if (v.length() == 10 && v.charAt(4) == '-') {
                 return nanos(LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant());
             }
-            return nanos(OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+            return nanos(
+                    OffsetDateTime.parse(v, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
         } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             throw invalid(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot read time \"" + text + "\": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read time \"" + text + "\": " + e.getMessage(), e);
         }
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("cannot read time \"" + text + "\": use RFC 3339 (2019-05-12T08:45:21Z),"
-                + " a date (2019-05-12), Unix seconds or milliseconds (1557650721, 1557650721000), or now-1h");
+        return new IllegalArgumentException(
+                "cannot read time \""
+                        + text
+                        + "\": use RFC 3339 (2019-05-12T08:45:21Z),"
+                        + " a date (2019-05-12), Unix seconds or milliseconds (1557650721, 1557650721000), or now-1h");
     }
 
     /**
-     * A Prometheus duration ({@code 1h30m}, {@code 7d}, {@code 250ms}) or a number of seconds ({@code 90},
-     * {@code 0.5}).
+     * A Prometheus duration ({@code 1h30m}, {@code 7d}, {@code 250ms}) or a number of seconds
+     * ({@code 90}, {@code 0.5}).
      *
      * @throws IllegalArgumentException for anything else
      */
     public static Duration parseDuration(String text) {
         if (text.matches("\\d+(\\.\\d*)?")) {
-            return Duration.ofNanos(new java.math.BigDecimal(text).movePointRight(9)
-                    .setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact());
+            return Duration.ofNanos(
+                    new java.math.BigDecimal(text)
+                            .movePointRight(9)
+                            .setScale(0, java.math.RoundingMode.HALF_EVEN)
+                            .longValueExact());
         }
         return Durations.parse(text);
     }
@@ -133,12 +150,19 @@ public final class CliTime {
         try {
             return parseDuration(text);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException(option + ": cannot read duration \"" + text
-                    + "\": use 5m, 1h30m, 250ms or a number of seconds", e);
+            throw new IllegalArgumentException(
+                    option
+                            + ": cannot read duration \""
+                            + text
+                            + "\": use 5m, 1h30m, 250ms or a number of seconds",
+                    e);
         }
     }
 
-    /** A time in milliseconds as RFC 3339 in UTC with milliseconds: {@code 2019-05-12T08:45:21.000Z}. */
+    /**
+     * A time in milliseconds as RFC 3339 in UTC with milliseconds: {@code
+     * 2019-05-12T08:45:21.000Z}.
+     */
     public static String format(long ms) {
         return RFC3339_MS.format(Instant.ofEpochMilli(ms));
     }
@@ -147,7 +171,9 @@ public final class CliTime {
         return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
     }
 
-    /** picocli: {@code --from} / {@code --to} in milliseconds, {@code now} from the system clock. */
+    /**
+     * picocli: {@code --from} / {@code --to} in milliseconds, {@code now} from the system clock.
+     */
     public static final class MillisConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {

@@ -9,10 +9,10 @@ import java.io.PrintWriter;
 /** JSON output of the commands: one shared mapper, compact lines or an indented document. */
 public final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper PRETTY =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** The shared mapper (build trees with {@code mapper().createObjectNode()}). */
     public static ObjectMapper mapper() {

@@ -7,7 +7,9 @@ import picocli.CommandLine;
 public enum OutputFormat {
     /** Aligned lines for a terminal. */
     TEXT,
-    /** JSON: one document, or one object per line where a command streams (documented per command). */
+    /**
+     * JSON: one document, or one object per line where a command streams (documented per command).
+     */
     JSON;
 
     /** Reads {@code text} or {@code json}, in any case. */
@@ -17,7 +19,8 @@ public enum OutputFormat {
             try {
                 return OutputFormat.valueOf(value.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("--output must be text or json, not '" + value + "'");
+                throw new CommandLine.TypeConversionException(
+                        "--output must be text or json, not '" + value + "'");
             }
         }
     }

@@ -2,9 +2,15 @@ package io.chunkstore.cli.common;
 
 import picocli.CommandLine.Option;
 
-/** The {@code --output text|json} option, as a picocli mixin ({@code @Mixin OutputOption output;}). */
+/**
+ * The {@code --output text|json} option, as a picocli mixin ({@code @Mixin OutputOption output;}).
+ */
 public final class OutputOption {
-    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text", converter = OutputFormat.Converter.class,
+    @Option(
+            names = "--output",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
+            converter = OutputFormat.Converter.class,
             description = "text (default) or json.")
     OutputFormat format = OutputFormat.TEXT;
 

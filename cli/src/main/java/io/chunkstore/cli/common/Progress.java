@@ -7,9 +7,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A progress bar on stderr for long work (me.tongfei:progressbar), shown only when a person watches: stderr is a
- * terminal and {@code CHUNKSTORE_NO_PROGRESS} is unset. Otherwise every call is a no-op, so output piped to a file or
- * read by tests stays clean.
+ * A progress bar on stderr for long work (me.tongfei:progressbar), shown only when a person
+ * watches: stderr is a terminal and {@code CHUNKSTORE_NO_PROGRESS} is unset. Otherwise every call
+ * is a no-op, so output piped to a file or read by tests stays clean.
  */
 public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
@@ -26,7 +26,7 @@ public final class Progress implements AutoCloseable {
     /**
      * Starts a bar.
      *
-     * @param task  what is counted, e.g. {@code "chunks"}
+     * @param task what is counted, e.g. {@code "chunks"}
      * @param total the expected count, or -1 when unknown (the bar then counts up)
      */
     public static Progress start(String task, long total) {
@@ -35,14 +35,15 @@ public final class Progress implements AutoCloseable {
 
     /** A bar on the given stream, whether or not it is a terminal. */
     public static Progress start(String task, long total, PrintStream out) {
-        ProgressBar b = new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(out))
-                .setUpdateIntervalMillis(200)
-                .showSpeed()
-                .build();
+        ProgressBar b =
+                new ProgressBarBuilder()
+                        .setTaskName(task)
+                        .setInitialMax(total)
+                        .setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(new ConsoleProgressBarConsumer(out))
+                        .setUpdateIntervalMillis(200)
+                        .showSpeed()
+                        .build();
         return new Progress(b);
     }
 

@@ -7,17 +7,21 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --config FILE} and what commands build from it: the config and its stores ({@link ConfigStores}). A picocli
- * mixin: {@code @Mixin StoreOptions store;}.
+ * {@code --config FILE} and what commands build from it: the config and its stores ({@link
+ * ConfigStores}). A picocli mixin: {@code @Mixin StoreOptions store;}.
  *
- * <p>Errors follow the cli's exit codes through the typed exceptions: a bad config is a
- * {@link io.chunkstore.spi.ConfigException} (exit 2), an unreachable store a
- * {@link io.chunkstore.spi.StorageException} (exit 3).
+ * <p>Errors follow the cli's exit codes through the typed exceptions: a bad config is a {@link
+ * io.chunkstore.spi.ConfigException} (exit 2), an unreachable store a {@link
+ * io.chunkstore.spi.StorageException} (exit 3).
  */
 public final class StoreOptions {
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "Cortex config (schema: + storage:), Loki config (schema_config: + storage_config:) or"
-                    + " Cortex schema file (configs:).")
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
+            description =
+                    "Cortex config (schema: + storage:), Loki config (schema_config: + storage_config:) or"
+                            + " Cortex schema file (configs:).")
     Path config;
 
     private ChunkstoreConfig loaded;
@@ -40,8 +44,8 @@ public final class StoreOptions {
     }
 
     /**
-     * The config's stores ({@link ConfigStores}): its backends, opened by store name when first used, and the composite
-     * stores over them. Close them.
+     * The config's stores ({@link ConfigStores}): its backends, opened by store name when first
+     * used, and the composite stores over them. Close them.
      */
     public ConfigStores open(MeterRegistry registry) {
         return ConfigStores.open(load(), registry);

@@ -8,8 +8,9 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * A tenant option: free text ({@link FreeText}: {@code --user -x} is the tenant {@code -x}) that must be a tenant ID
- * Cortex and Loki accept ({@link TenantIds}); anything else is a usage error naming the rule.
+ * A tenant option: free text ({@link FreeText}: {@code --user -x} is the tenant {@code -x}) that
+ * must be a tenant ID Cortex and Loki accept ({@link TenantIds}); anything else is a usage error
+ * naming the rule.
  */
 public final class TenantText extends FreeText {
     @Override
@@ -19,9 +20,12 @@ public final class TenantText extends FreeText {
             try {
                 TenantIds.validate(value);
             } catch (InvalidRequestException e) {
-                String name = argSpec.isOption() ? ((CommandLine.Model.OptionSpec) argSpec).longestName()
-                        : argSpec.paramLabel();
-                throw new CommandLine.ParameterException(commandSpec.commandLine(), name + ": " + e.getMessage());
+                String name =
+                        argSpec.isOption()
+                                ? ((CommandLine.Model.OptionSpec) argSpec).longestName()
+                                : argSpec.paramLabel();
+                throw new CommandLine.ParameterException(
+                        commandSpec.commandLine(), name + ": " + e.getMessage());
             }
         }
         super.consumeParameters(args, argSpec, commandSpec);

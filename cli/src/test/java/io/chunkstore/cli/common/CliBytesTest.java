@@ -12,6 +12,7 @@ class CliBytesTest {
         assertThat(CliBytes.parse("hex:00ff3A")).containsExactly(0x00, 0xff, 0x3a);
         assertThat(CliBytes.parse("hex:")).isEmpty();
         assertThatThrownBy(() -> CliBytes.parse("hex:abc")).hasMessageContaining("hex:abc");
-        assertThat(CliBytes.printable(new byte[] {'a', 0, (byte) 0xff})).isEqualTo("\"a\\x00\\xff\"");
+        assertThat(CliBytes.printable(new byte[] {'a', 0, (byte) 0xff}))
+                .isEqualTo("\"a\\x00\\xff\"");
     }
 }

@@ -32,9 +32,12 @@ class CliTimeTest {
 
     @Test
     void rejectsWithTheFormsNamed() {
-        for (String bad : new String[] {"", "yesterday", "2019-13-01", "now-", "now-1x", "12:00", "now*2"}) {
-            assertThatThrownBy(() -> CliTime.parseMillis(bad, CLOCK)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read time");
+        for (String bad :
+                new String[] {"", "yesterday", "2019-13-01", "now-", "now-1x", "12:00", "now*2"}) {
+            assertThatThrownBy(() -> CliTime.parseMillis(bad, CLOCK))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("cannot read time");
         }
         assertThatThrownBy(() -> CliTime.parseMillis("now-1x", CLOCK)).hasMessageContaining("1x");
     }

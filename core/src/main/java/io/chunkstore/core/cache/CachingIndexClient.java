@@ -17,29 +17,33 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Cortex's {@code cachingIndexClient} (pkg/chunk/storage/caching_index_client.go) in process: every query is broadened
- * to its whole row ({@code table, hash}), each distinct row is read from the backend once per call and cached, and
- * every caller query is answered from the row with {@link IndexQuery#matches}. So one broad read serves the metric,
- * label and label-value lookups of a query, and repeated queries do not reach the backend at all.
+ * Cortex's {@code cachingIndexClient} (pkg/chunk/storage/caching_index_client.go) in process: every
+ * query is broadened to its whole row ({@code table, hash}), each distinct row is read from the
+ * backend once per call and cached, and every caller query is answered from the row with {@link
+ * IndexQuery#matches}. So one broad read serves the metric, label and label-value lookups of a
+ * query, and repeated queries do not reach the backend at all.
  *
  * <ul>
  *   <li>Rows of {@link IndexQuery#immutable() immutable} queries never expire; others expire after
- *       {@link IndexCacheConfig#validity()}. Empty rows are cached too.</li>
- *   <li>A row with more entries than {@link IndexCacheConfig#cardinalityLimit()} is cached as "too large" (its size,
- *       no entries) and its queries fail with {@link CardinalityExceededException} after the other queries of the
- *       call were answered; none of its entries reach the consumer.</li>
- *   <li>Writes go straight to the backend; the cache is not invalidated (as in Cortex: the validity bounds how stale
- *       a mutable row may be).</li>
+ *       {@link IndexCacheConfig#validity()}. Empty rows are cached too.
+ *   <li>A row with more entries than {@link IndexCacheConfig#cardinalityLimit()} is cached as "too
+ *       large" (its size, no entries) and its queries fail with {@link
+ *       CardinalityExceededException} after the other queries of the call were answered; none of
+ *       its entries reach the consumer.
+ *   <li>Writes go straight to the backend; the cache is not invalidated (as in Cortex: the validity
+ *       bounds how stale a mutable row may be).
  * </ul>
  *
- * <p>The cache holds whole rows in memory, which is its purpose; a store that must stay bounded for huge rows runs
- * without it (the series store works the same either way). Unlike Cortex there is no memcached/redis tier and no
- * snappy-protobuf value format: entries live in a Caffeine cache bounded by {@link IndexCacheConfig#maxBytes()}, one
- * per wrapped client, and the cardinality limit is one number, not per tenant. Thread-safe.
+ * <p>The cache holds whole rows in memory, which is its purpose; a store that must stay bounded for
+ * huge rows runs without it (the series store works the same either way). Unlike Cortex there is no
+ * memcached/redis tier and no snappy-protobuf value format: entries live in a Caffeine cache
+ * bounded by {@link IndexCacheConfig#maxBytes()}, one per wrapped client, and the cardinality limit
+ * is one number, not per tenant. Thread-safe.
  */
 public final class CachingIndexClient implements IndexClient {
     /** Delivered pages hold at most this many entries. */
     static final int PAGE_SIZE = 1024;
+
     private static final int ENTRY_OVERHEAD = 32;
 
     private final IndexClient delegate;
@@ -57,27 +61,40 @@ public final class CachingIndexClient implements IndexClient {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.config = Objects.requireNonNull(config, "config");
         long validityNanos = config.validity().toNanos();
-        this.rows = Caffeine.newBuilder()
-                .ticker(ticker)
-                .maximumWeight(config.maxBytes())
-                .weigher((String k, CachedRow r) -> (int) Math.min(Integer.MAX_VALUE, r.weight() + k.length()))
-                .expireAfter(new Expiry<String, CachedRow>() {
-                    @Override
-                    public long expireAfterCreate(String key, CachedRow row, long currentTime) {
-                        return row.immutable ? Long.MAX_VALUE : validityNanos;
-                    }
+        this.rows =
+                Caffeine.newBuilder()
+                        .ticker(ticker)
+                        .maximumWeight(config.maxBytes())
+                        .weigher(
+                                (String k, CachedRow r) ->
+                                        (int) Math.min(Integer.MAX_VALUE, r.weight() + k.length()))
+                        .expireAfter(
+                                new Expiry<String, CachedRow>() {
+                                    @Override
+                                    public long expireAfterCreate(
+                                            String key, CachedRow row, long currentTime) {
+                                        return row.immutable ? Long.MAX_VALUE : validityNanos;
+                                    }
 
-                    @Override
-                    public long expireAfterUpdate(String key, CachedRow row, long currentTime, long currentDuration) {
-                        return expireAfterCreate(key, row, currentTime);
-                    }
+                                    @Override
+                                    public long expireAfterUpdate(
+                                            String key,
+                                            CachedRow row,
+                                            long currentTime,
+                                            long currentDuration) {
+                                        return expireAfterCreate(key, row, currentTime);
+                                    }
 
-                    @Override
-                    public long expireAfterRead(String key, CachedRow row, long currentTime, long currentDuration) {
-                        return currentDuration;
-                    }
-                })
-                .build();
+                                    @Override
+                                    public long expireAfterRead(
+                                            String key,
+                                            CachedRow row,
+                                            long currentTime,
+                                            long currentDuration) {
+                                        return currentDuration;
+                                    }
+                                })
+                        .build();
     }
 
     /** The wrapped client. */
@@ -89,7 +106,9 @@ public final class CachingIndexClient implements IndexClient {
         return config;
     }
 
-    /** How many rows were read from the backend so far (cache misses), for tests and diagnostics. */
+    /**
+     * How many rows were read from the backend so far (cache misses), for tests and diagnostics.
+     */
     public long backendRowReads() {
         return backendRowReads.get();
     }
@@ -149,7 +168,8 @@ public final class CachingIndexClient implements IndexClient {
         }
     }
 
-    private CardinalityExceededException readMisses(Map<String, List<IndexQuery>> misses, PageConsumer consumer) {
+    private CardinalityExceededException readMisses(
+            Map<String, List<IndexQuery>> misses, PageConsumer consumer) {
         List<IndexQuery> broad = new ArrayList<>(misses.size());
         Map<IndexQuery, RowBuilder> builders = new LinkedHashMap<>();
         for (List<IndexQuery> qs : misses.values()) {
@@ -158,16 +178,18 @@ public final class CachingIndexClient implements IndexClient {
             builders.put(whole, new RowBuilder(qs.get(0).immutable()));
         }
         backendRowReads.addAndGet(broad.size());
-        delegate.queryPages(broad, (q, page) -> {
-            RowBuilder b = builders.get(q);
-            synchronized (b) {
-                ReadBatch.ReadBatchIterator it = page.iterator();
-                while (it.next()) {
-                    b.add(it.rangeValue(), it.value());
-                }
-            }
-            return true;
-        });
+        delegate.queryPages(
+                broad,
+                (q, page) -> {
+                    RowBuilder b = builders.get(q);
+                    synchronized (b) {
+                        ReadBatch.ReadBatchIterator it = page.iterator();
+                        while (it.next()) {
+                            b.add(it.rangeValue(), it.value());
+                        }
+                    }
+                    return true;
+                });
         CardinalityExceededException exceeded = null;
         int i = 0;
         for (Map.Entry<String, List<IndexQuery>> e : misses.entrySet()) {
@@ -229,9 +251,12 @@ public final class CachingIndexClient implements IndexClient {
     }
 
     /** One cached row; with {@code cardinality} over the limit it keeps no entries. */
-    private record CachedRow(List<byte[]> ranges, List<byte[]> values, int cardinality, boolean immutable,
-            long weight) {
-    }
+    private record CachedRow(
+            List<byte[]> ranges,
+            List<byte[]> values,
+            int cardinality,
+            boolean immutable,
+            long weight) {}
 
     private static final class RowBuilder {
         private final boolean immutable;
@@ -251,9 +276,14 @@ public final class CachingIndexClient implements IndexClient {
 
         CachedRow build(int limit) {
             if (limit > 0 && ranges.size() > limit) {
-                return new CachedRow(List.of(), List.of(), ranges.size(), immutable, ENTRY_OVERHEAD);
+                return new CachedRow(
+                        List.of(), List.of(), ranges.size(), immutable, ENTRY_OVERHEAD);
             }
-            return new CachedRow(List.copyOf(ranges), List.copyOf(values), ranges.size(), immutable,
+            return new CachedRow(
+                    List.copyOf(ranges),
+                    List.copyOf(values),
+                    ranges.size(),
+                    immutable,
                     weight + ENTRY_OVERHEAD);
         }
     }

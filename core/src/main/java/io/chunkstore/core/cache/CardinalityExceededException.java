@@ -3,10 +3,11 @@ package io.chunkstore.core.cache;
 import io.chunkstore.spi.StorageException;
 
 /**
- * An index row holds more entries than the cardinality limit allows (Cortex's {@code CardinalityExceededError}), so
- * the lookup that read it is refused instead of materialising the row. {@link CachingIndexClient} raises it without
- * knowing the query's metric and label; the series store fills them in ({@link #forLookup}) and, as Cortex does,
- * ignores the error for a matcher unless every matcher of the query hit it.
+ * An index row holds more entries than the cardinality limit allows (Cortex's {@code
+ * CardinalityExceededError}), so the lookup that read it is refused instead of materialising the
+ * row. {@link CachingIndexClient} raises it without knowing the query's metric and label; the
+ * series store fills them in ({@link #forLookup}) and, as Cortex does, ignores the error for a
+ * matcher unless every matcher of the query hit it.
  */
 public class CardinalityExceededException extends StorageException {
     private static final long serialVersionUID = 1L;
@@ -21,8 +22,15 @@ public class CardinalityExceededException extends StorageException {
     }
 
     public CardinalityExceededException(String metricName, String labelName, int size, int limit) {
-        super("cardinality limit exceeded for " + metricName + "{" + labelName + "}; " + size
-                + " entries, more than limit of " + limit);
+        super(
+                "cardinality limit exceeded for "
+                        + metricName
+                        + "{"
+                        + labelName
+                        + "}; "
+                        + size
+                        + " entries, more than limit of "
+                        + limit);
         this.metricName = metricName;
         this.labelName = labelName;
         this.size = size;
@@ -31,7 +39,8 @@ public class CardinalityExceededException extends StorageException {
 
     /** The same error naming the metric and label whose lookup read the row. */
     public CardinalityExceededException forLookup(String metric, String label) {
-        CardinalityExceededException e = new CardinalityExceededException(metric, label, size, limit);
+        CardinalityExceededException e =
+                new CardinalityExceededException(metric, label, size, limit);
         e.initCause(this);
         return e;
     }

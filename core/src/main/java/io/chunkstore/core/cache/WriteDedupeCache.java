@@ -9,10 +9,11 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The write-dedupe cache of the series store (Cortex's writeDedupeCache in seriesStore.PutOne): the keys of label
- * entries already written, one per series per bucket ({@link io.chunkstore.core.schema.LabelWriteEntries#cacheKey()}),
- * so an ingester flushing many chunks of one series writes the series' label entries once a day instead of once per
- * chunk. Losing an entry only costs a rewrite of identical cells. Bounded by entries, optionally expiring. Thread-safe.
+ * The write-dedupe cache of the series store (Cortex's writeDedupeCache in seriesStore.PutOne): the
+ * keys of label entries already written, one per series per bucket ({@link
+ * io.chunkstore.core.schema.LabelWriteEntries#cacheKey()}), so an ingester flushing many chunks of
+ * one series writes the series' label entries once a day instead of once per chunk. Losing an entry
+ * only costs a rewrite of identical cells. Bounded by entries, optionally expiring. Thread-safe.
  */
 public final class WriteDedupeCache {
     /** Default bound: one million keys. */
@@ -23,10 +24,12 @@ public final class WriteDedupeCache {
     /** At most {@code maxEntries} keys; {@code expireAfterWrite} zero keeps them until evicted. */
     public WriteDedupeCache(long maxEntries, Duration expireAfterWrite) {
         if (maxEntries <= 0) {
-            throw new ConfigException("the write-dedupe cache size must be positive, not " + maxEntries);
+            throw new ConfigException(
+                    "the write-dedupe cache size must be positive, not " + maxEntries);
         }
         if (expireAfterWrite.isNegative()) {
-            throw new ConfigException("the write-dedupe cache expiry must not be negative, not " + expireAfterWrite);
+            throw new ConfigException(
+                    "the write-dedupe cache expiry must not be negative, not " + expireAfterWrite);
         }
         Caffeine<Object, Object> b = Caffeine.newBuilder().maximumSize(maxEntries);
         if (!expireAfterWrite.isZero()) {

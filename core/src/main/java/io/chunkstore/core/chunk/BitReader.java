@@ -1,6 +1,8 @@
 package io.chunkstore.core.chunk;
 
-/** Reads an MSB-first bit stream from a byte range; running past the end is an {@link EndOfStream}. */
+/**
+ * Reads an MSB-first bit stream from a byte range; running past the end is an {@link EndOfStream}.
+ */
 final class BitReader {
     /** The stream ended before the bits asked for. */
     static final class EndOfStream extends Exception {

@@ -3,13 +3,15 @@ package io.chunkstore.core.chunk;
 import java.util.Arrays;
 
 /**
- * An MSB-first bit stream with the byte layout of Prometheus' {@code bstream}: after writing a whole byte the
- * stream always ends in a byte with {@code free} unused low bits (8 when it is empty), and that trailing byte is part
- * of the output. XOR chunks therefore end in such a byte, and matching it keeps our chunks byte-identical.
+ * An MSB-first bit stream with the byte layout of Prometheus' {@code bstream}: after writing a
+ * whole byte the stream always ends in a byte with {@code free} unused low bits (8 when it is
+ * empty), and that trailing byte is part of the output. XOR chunks therefore end in such a byte,
+ * and matching it keeps our chunks byte-identical.
  */
 final class BitWriter {
     private byte[] buf;
     private int len;
+
     /** Unused low bits of the last byte; 0 means the next write starts a new byte. */
     private int free;
 

@@ -10,23 +10,26 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * The chunk envelope, as Cortex's {@code Chunk.Encode} / {@code Chunk.Decode} and Loki's copy of them
- * read and write it:
+ * The chunk envelope, as Cortex's {@code Chunk.Encode} / {@code Chunk.Decode} and Loki's copy of
+ * them read and write it:
  *
  * <pre>
  * uint32 BE metaLen (= 4 + length of the snappy stream) | snappy framed (metadata JSON + "\n")
  * uint32 BE dataLen | dataLen bytes of payload
  * </pre>
  *
- * The checksum in the external key is the CRC-32C of all these bytes. The payload is carried as bytes: samples are
- * decoded on demand ({@link Chunk#samples()}), Loki MemChunks by the loki module.
+ * The checksum in the external key is the CRC-32C of all these bytes. The payload is carried as
+ * bytes: samples are decoded on demand ({@link Chunk#samples()}), Loki MemChunks by the loki
+ * module.
  */
 public final class ChunkCodec {
-    /** Decoded metadata larger than this is rejected as corrupt (real metadata is a few hundred bytes). */
+    /**
+     * Decoded metadata larger than this is rejected as corrupt (real metadata is a few hundred
+     * bytes).
+     */
     public static final int MAX_METADATA_BYTES = 16 << 20;
 
-    private ChunkCodec() {
-    }
+    private ChunkCodec() {}
 
     /**
      * An encoded chunk: the chunk with its checksum set, and its bytes.
@@ -44,7 +47,9 @@ public final class ChunkCodec {
             return chunk.externalKey(format);
         }
 
-        /** As the storage SPI carries it, under the key in {@code format} and in {@code tableName}. */
+        /**
+         * As the storage SPI carries it, under the key in {@code format} and in {@code tableName}.
+         */
         public EncodedChunk toEncodedChunk(KeyFormat format, String tableName) {
             return new EncodedChunk(chunk.externalKey(format), tableName, bytes);
         }
@@ -65,25 +70,37 @@ public final class ChunkCodec {
         }
     }
 
-    /** {@link #encode(Chunk, MetadataStyle)} with what Cortex and Loki write, {@link MetadataStyle#JSONITER}. */
+    /**
+     * {@link #encode(Chunk, MetadataStyle)} with what Cortex and Loki write, {@link
+     * MetadataStyle#JSONITER}.
+     */
     public static Encoded encode(Chunk chunk) {
         return encode(chunk, MetadataStyle.JSONITER);
     }
 
     /**
-     * Encodes a chunk: its metadata (user, fingerprint, from, through, labels, encoding code) and its payload as is.
-     * Any checksum the chunk had is replaced by the CRC-32C of the new bytes.
+     * Encodes a chunk: its metadata (user, fingerprint, from, through, labels, encoding code) and
+     * its payload as is. Any checksum the chunk had is replaced by the CRC-32C of the new bytes.
      *
      * @throws InvalidChunkException TOO_LARGE when the envelope would not fit a Java array
      */
     public static Encoded encode(Chunk chunk, MetadataStyle style) {
-        byte[] json = MetadataJson.write(new MetadataJson.Metadata(chunk.userId(), chunk.fingerprint(), chunk.from(),
-                chunk.through(), chunk.labels(), chunk.encoding().code()), style);
+        byte[] json =
+                MetadataJson.write(
+                        new MetadataJson.Metadata(
+                                chunk.userId(),
+                                chunk.fingerprint(),
+                                chunk.from(),
+                                chunk.through(),
+                                chunk.labels(),
+                                chunk.encoding().code()),
+                        style);
         byte[] framed = SnappyFraming.frame(json);
         byte[] data = chunk.data();
         long total = 4L + framed.length + 4L + data.length;
         if (total > Integer.MAX_VALUE - 16) {
-            throw new InvalidChunkException(Reason.TOO_LARGE, null, "a chunk of " + total + " bytes");
+            throw new InvalidChunkException(
+                    Reason.TOO_LARGE, null, "a chunk of " + total + " bytes");
         }
         byte[] out = new byte[(int) total];
         int metaLen = 4 + framed.length;
@@ -101,29 +118,40 @@ public final class ChunkCodec {
         return (int) crc.getValue();
     }
 
-    /** {@link #decode(ChunkRef, byte[])} for a key read from an index or a listing, parsed for {@code userId}. */
+    /**
+     * {@link #decode(ChunkRef, byte[])} for a key read from an index or a listing, parsed for
+     * {@code userId}.
+     */
     public static Chunk decode(String userId, String externalKey, byte[] input) {
         return decode(ChunkRef.parse(userId, externalKey), input);
     }
 
     /**
-     * Decodes stored chunk bytes and checks them against the reference they were fetched under, in Cortex's order:
-     * checksum (when the reference has one), metadata length (current layout or the old one whose length word
-     * excluded itself), metadata equal to the reference (user, fingerprint, from, through; only with a checksum),
-     * known encoding, data length, and the payload's framing (Bigchunk, XOR). The metadata wins: labels and encoding
-     * come from it, and for a legacy reference so does everything else. The payload is returned undecoded.
+     * Decodes stored chunk bytes and checks them against the reference they were fetched under, in
+     * Cortex's order: checksum (when the reference has one), metadata length (current layout or the
+     * old one whose length word excluded itself), metadata equal to the reference (user,
+     * fingerprint, from, through; only with a checksum), known encoding, data length, and the
+     * payload's framing (Bigchunk, XOR). The metadata wins: labels and encoding come from it, and
+     * for a legacy reference so does everything else. The payload is returned undecoded.
      *
      * @return the chunk, with the reference's checksum when it had one
-     * @throws InvalidChunkException with the reason of the first check that fails; CORRUPT when the metadata or the
-     *                               payload framing does not parse
+     * @throws InvalidChunkException with the reason of the first check that fails; CORRUPT when the
+     *     metadata or the payload framing does not parse
      */
     public static Chunk decode(ChunkRef ref, byte[] input) {
         String key = ref.externalKey();
         if (ref.checksumSet()) {
             int actual = checksum(input);
             if (actual != ref.checksum()) {
-                throw new InvalidChunkException(Reason.CHECKSUM, key, "the CRC-32C of its " + input.length
-                        + " bytes is " + hex(actual) + ", the key says " + hex(ref.checksum()));
+                throw new InvalidChunkException(
+                        Reason.CHECKSUM,
+                        key,
+                        "the CRC-32C of its "
+                                + input.length
+                                + " bytes is "
+                                + hex(actual)
+                                + ", the key says "
+                                + hex(ref.checksum()));
             }
         }
         Decoded d = decodeEnvelope(input, key);
@@ -143,7 +171,9 @@ public final class ChunkCodec {
                 diffs.add("through " + m.through());
             }
             if (!diffs.isEmpty()) {
-                throw new InvalidChunkException(Reason.WRONG_METADATA, key,
+                throw new InvalidChunkException(
+                        Reason.WRONG_METADATA,
+                        key,
                         "the stored metadata says " + String.join(", ", diffs));
             }
         }
@@ -151,25 +181,28 @@ public final class ChunkCodec {
     }
 
     /**
-     * Decodes chunk bytes without a key to check them against: for inspection and re-keying. The checksum is computed
-     * from the bytes.
+     * Decodes chunk bytes without a key to check them against: for inspection and re-keying. The
+     * checksum is computed from the bytes.
      *
-     * @throws InvalidChunkException as {@link #decode(ChunkRef, byte[])}, minus the checks against a key
+     * @throws InvalidChunkException as {@link #decode(ChunkRef, byte[])}, minus the checks against
+     *     a key
      */
     public static Chunk decodeUnverified(byte[] input) {
         return finish(decodeEnvelope(input, null), input, null, checksum(input), true);
     }
 
-    private record Decoded(MetadataJson.Metadata metadata, int metadataEnd) {
-    }
+    private record Decoded(MetadataJson.Metadata metadata, int metadataEnd) {}
 
     private static Decoded decodeEnvelope(byte[] input, String key) {
         if (input.length < 4) {
-            throw new InvalidChunkException(Reason.METADATA_LENGTH, key,
+            throw new InvalidChunkException(
+                    Reason.METADATA_LENGTH,
+                    key,
                     "only " + input.length + " bytes, not even the metadata length word");
         }
         long metaLen = getUnsignedInt(input, 0);
-        // Like Go: read snappy chunks until the JSON object is complete, then compare where that left us with the
+        // Like Go: read snappy chunks until the JSON object is complete, then compare where that
+        // left us with the
         // length word. Current writers count the word itself in metaLen; very old ones did not.
         MetadataJson.Metadata m = null;
         int end;
@@ -179,7 +212,8 @@ public final class ChunkCodec {
             while (m == null) {
                 int before = json.size();
                 if (!r.next(json, MAX_METADATA_BYTES)) {
-                    throw new IllegalArgumentException("the chunk ends before its metadata JSON does");
+                    throw new IllegalArgumentException(
+                            "the chunk ends before its metadata JSON does");
                 }
                 if (json.size() > before) {
                     m = MetadataJson.readIfComplete(json.toByteArray());
@@ -190,38 +224,59 @@ public final class ChunkCodec {
             throw new InvalidChunkException(Reason.CORRUPT, key, e.getMessage(), e);
         }
         if (end != metaLen && end != metaLen + 4) {
-            throw new InvalidChunkException(Reason.METADATA_LENGTH, key, "the metadata ends at byte " + end
-                    + " but the length word says " + metaLen);
+            throw new InvalidChunkException(
+                    Reason.METADATA_LENGTH,
+                    key,
+                    "the metadata ends at byte " + end + " but the length word says " + metaLen);
         }
         return new Decoded(m, end);
     }
 
-    private static Chunk finish(Decoded d, byte[] input, String key, int checksum, boolean checksumSet) {
+    private static Chunk finish(
+            Decoded d, byte[] input, String key, int checksum, boolean checksumSet) {
         MetadataJson.Metadata m = d.metadata;
         if (m.userId().indexOf('/') >= 0) {
-            throw new InvalidChunkException(Reason.CORRUPT, key, "the metadata's tenant \"" + m.userId()
-                    + "\" contains '/'");
+            throw new InvalidChunkException(
+                    Reason.CORRUPT,
+                    key,
+                    "the metadata's tenant \"" + m.userId() + "\" contains '/'");
         }
         ChunkEncoding encoding = ChunkEncoding.forDecode(m.encoding(), key);
         int end = d.metadataEnd;
         if (input.length - end < 4) {
-            throw new InvalidChunkException(Reason.DATA_LENGTH, key,
-                    "the chunk ends " + (input.length - end) + " bytes after the metadata, before the data length");
+            throw new InvalidChunkException(
+                    Reason.DATA_LENGTH,
+                    key,
+                    "the chunk ends "
+                            + (input.length - end)
+                            + " bytes after the metadata, before the data length");
         }
         long dataLen = getUnsignedInt(input, end);
         long remaining = input.length - end - 4L;
         if (dataLen != remaining) {
-            throw new InvalidChunkException(Reason.DATA_LENGTH, key,
+            throw new InvalidChunkException(
+                    Reason.DATA_LENGTH,
+                    key,
                     "the data length word says " + dataLen + " bytes, " + remaining + " follow");
         }
         byte[] data = Arrays.copyOfRange(input, end + 4, input.length);
         SampleData.validate(encoding, data, key);
-        return new Chunk(m.userId(), m.fingerprint(), m.from(), m.through(), m.labels(), encoding, data, checksum,
+        return new Chunk(
+                m.userId(),
+                m.fingerprint(),
+                m.from(),
+                m.through(),
+                m.labels(),
+                encoding,
+                data,
+                checksum,
                 checksumSet);
     }
 
     private static long getUnsignedInt(byte[] b, int off) {
-        return ((b[off] & 0xFFL) << 24) | ((b[off + 1] & 0xFFL) << 16) | ((b[off + 2] & 0xFFL) << 8)
+        return ((b[off] & 0xFFL) << 24)
+                | ((b[off + 1] & 0xFFL) << 16)
+                | ((b[off + 2] & 0xFFL) << 8)
                 | (b[off + 3] & 0xFFL);
     }
 

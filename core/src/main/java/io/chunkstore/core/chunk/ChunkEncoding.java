@@ -3,13 +3,15 @@ package io.chunkstore.core.chunk;
 import io.chunkstore.spi.InvalidChunkException;
 
 /**
- * The encoding byte of a chunk's metadata: what the data section holds. Codes 0-4 are Cortex's Prometheus sample
- * encodings, 128 and 129 are Loki's log chunks (a MemChunk, decoded by the loki module).
+ * The encoding byte of a chunk's metadata: what the data section holds. Codes 0-4 are Cortex's
+ * Prometheus sample encodings, 128 and 129 are Loki's log chunks (a MemChunk, decoded by the loki
+ * module).
  */
 public enum ChunkEncoding {
     /**
-     * Prometheus 1.x delta encoding; never written, and read as {@link #DOUBLE_DELTA}: Cortex coerces 0 to 1 when it
-     * decodes a chunk, because old writers omitted the member and always wrote double-delta data.
+     * Prometheus 1.x delta encoding; never written, and read as {@link #DOUBLE_DELTA}: Cortex
+     * coerces 0 to 1 when it decodes a chunk, because old writers omitted the member and always
+     * wrote double-delta data.
      */
     DELTA(0, "Delta"),
     /** Prometheus 1.x double-delta chunk (1024 bytes). */
@@ -43,7 +45,10 @@ public enum ChunkEncoding {
         return goName;
     }
 
-    /** Whether the data section is a Loki MemChunk rather than Prometheus samples (which {@link SampleData} decodes). */
+    /**
+     * Whether the data section is a Loki MemChunk rather than Prometheus samples (which {@link
+     * SampleData} decodes).
+     */
     public boolean isLogs() {
         return this == GZIP_LOG || this == LOG;
     }
@@ -59,16 +64,20 @@ public enum ChunkEncoding {
     }
 
     /**
-     * The encoding a decoder uses for a metadata code: 0 (Delta, also what an absent member means) becomes
-     * DoubleDelta, as in Cortex.
+     * The encoding a decoder uses for a metadata code: 0 (Delta, also what an absent member means)
+     * becomes DoubleDelta, as in Cortex.
      *
      * @throws InvalidChunkException UNKNOWN_ENCODING for a code no codec is registered for
      */
     public static ChunkEncoding forDecode(int code, String key) {
         ChunkEncoding e = ofCode(code);
         if (e == null) {
-            throw new InvalidChunkException(InvalidChunkException.Reason.UNKNOWN_ENCODING, key,
-                    "encoding " + code + " is none of 0-4 (Prometheus samples) or 128/129 (Loki logs)");
+            throw new InvalidChunkException(
+                    InvalidChunkException.Reason.UNKNOWN_ENCODING,
+                    key,
+                    "encoding "
+                            + code
+                            + " is none of 0-4 (Prometheus samples) or 128/129 (Loki logs)");
         }
         return e == DELTA ? DOUBLE_DELTA : e;
     }

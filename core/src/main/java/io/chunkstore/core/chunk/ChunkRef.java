@@ -5,20 +5,25 @@ import io.chunkstore.spi.InvalidChunkException.Reason;
 import java.util.Objects;
 
 /**
- * A chunk's identity, as its external key carries it (Cortex's pkg/chunk/chunk.go): tenant, series fingerprint (an
- * unsigned 64-bit number kept in a long), the time range in milliseconds and, for chunks written since Cortex added
- * checksums, the CRC-32C of the encoded bytes.
+ * A chunk's identity, as its external key carries it (Cortex's pkg/chunk/chunk.go): tenant, series
+ * fingerprint (an unsigned 64-bit number kept in a long), the time range in milliseconds and, for
+ * chunks written since Cortex added checksums, the CRC-32C of the encoded bytes.
  *
- * @param userId      the tenant; it cannot contain '/', which separates it from the rest of the key (Cortex's
- *                    tenant IDs never do)
+ * @param userId the tenant; it cannot contain '/', which separates it from the rest of the key
+ *     (Cortex's tenant IDs never do)
  * @param fingerprint the series fingerprint, unsigned
- * @param from        first sample time, ms
- * @param through     last sample time, ms
- * @param checksum    CRC-32C of the encoded chunk (unsigned); 0 when {@code checksumSet} is false
+ * @param from first sample time, ms
+ * @param through last sample time, ms
+ * @param checksum CRC-32C of the encoded chunk (unsigned); 0 when {@code checksumSet} is false
  * @param checksumSet false for pre-checksum (legacy) chunks
  */
-public record ChunkRef(String userId, long fingerprint, long from, long through, int checksum,
-                       boolean checksumSet) {
+public record ChunkRef(
+        String userId,
+        long fingerprint,
+        long from,
+        long through,
+        int checksum,
+        boolean checksumSet) {
     public ChunkRef {
         checkTenant(userId);
         if (!checksumSet) {
@@ -26,17 +31,20 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
         }
     }
 
-    /** @throws IllegalArgumentException for a tenant that cannot be part of an external key */
+    /**
+     * @throws IllegalArgumentException for a tenant that cannot be part of an external key
+     */
     static void checkTenant(String userId) {
         Objects.requireNonNull(userId, "userId");
         if (userId.indexOf('/') >= 0) {
-            throw new IllegalArgumentException("tenant \"" + userId
-                    + "\" contains '/', which no external key can hold");
+            throw new IllegalArgumentException(
+                    "tenant \"" + userId + "\" contains '/', which no external key can hold");
         }
     }
 
     /** A reference with a checksum. */
-    public static ChunkRef of(String userId, long fingerprint, long from, long through, int checksum) {
+    public static ChunkRef of(
+            String userId, long fingerprint, long from, long through, int checksum) {
         return new ChunkRef(userId, fingerprint, from, through, checksum, true);
     }
 
@@ -51,31 +59,38 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
     }
 
     /**
-     * Cortex's {@code ParseExternalKey(userID, key)}, extended to Loki's v12 form and to the legacy storage form:
-     * no {@code /} is the legacy index form (decimal, the user is {@code userId}); one {@code /} is the current form
-     * (four hex numbers) or the legacy storage form (three decimal numbers); two are Loki's v12 form.
+     * Cortex's {@code ParseExternalKey(userID, key)}, extended to Loki's v12 form and to the legacy
+     * storage form: no {@code /} is the legacy index form (decimal, the user is {@code userId});
+     * one {@code /} is the current form (four hex numbers) or the legacy storage form (three
+     * decimal numbers); two are Loki's v12 form.
      *
-     * @param userId the tenant the key is expected to belong to; null accepts any tenant (then the legacy index form,
-     *               which carries none, is an error)
-     * @throws InvalidChunkException INVALID_KEY when the key does not parse, WRONG_METADATA when it names another
-     *                               tenant
+     * @param userId the tenant the key is expected to belong to; null accepts any tenant (then the
+     *     legacy index form, which carries none, is an error)
+     * @throws InvalidChunkException INVALID_KEY when the key does not parse, WRONG_METADATA when it
+     *     names another tenant
      */
     public static ChunkRef parse(String userId, String externalKey) {
         Objects.requireNonNull(externalKey, "externalKey");
         int slash1 = externalKey.indexOf('/');
         if (slash1 < 0) {
             if (userId == null) {
-                throw invalid(externalKey, "a legacy chunk ID <fp>:<from>:<through> carries no tenant; give one");
+                throw invalid(
+                        externalKey,
+                        "a legacy chunk ID <fp>:<from>:<through> carries no tenant; give one");
             }
             String[] parts = externalKey.split(":", -1);
             if (parts.length != 3) {
-                throw invalid(externalKey, "a key without '/' must be the legacy form <fp>:<from>:<through>");
+                throw invalid(
+                        externalKey,
+                        "a key without '/' must be the legacy form <fp>:<from>:<through>");
             }
             return legacyFrom(userId, externalKey, parts);
         }
         String user = externalKey.substring(0, slash1);
         if (userId != null && !userId.equals(user)) {
-            throw new InvalidChunkException(Reason.WRONG_METADATA, externalKey,
+            throw new InvalidChunkException(
+                    Reason.WRONG_METADATA,
+                    externalKey,
                     "the key belongs to tenant \"" + user + "\", not \"" + userId + "\"");
         }
         String rest = externalKey.substring(slash1 + 1);
@@ -83,9 +98,13 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
         if (slash2 < 0) {
             String[] parts = rest.split(":", -1);
             if (parts.length == 4) {
-                return new ChunkRef(user, parseUnsignedHex(externalKey, "fingerprint", parts[0]),
-                        parseSignedHex(externalKey, "from", parts[1]), parseSignedHex(externalKey, "through", parts[2]),
-                        parseChecksum(externalKey, parts[3]), true);
+                return new ChunkRef(
+                        user,
+                        parseUnsignedHex(externalKey, "fingerprint", parts[0]),
+                        parseSignedHex(externalKey, "from", parts[1]),
+                        parseSignedHex(externalKey, "through", parts[2]),
+                        parseChecksum(externalKey, parts[3]),
+                        true);
             }
             if (parts.length == 3) {
                 return legacyFrom(user, externalKey, parts);
@@ -98,11 +117,16 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
         String fp = rest.substring(0, slash2);
         String[] parts = rest.substring(slash2 + 1).split(":", -1);
         if (parts.length != 3) {
-            throw invalid(externalKey, "expected the v12 form <user>/<fp>/<from>:<through>:<checksum>");
+            throw invalid(
+                    externalKey, "expected the v12 form <user>/<fp>/<from>:<through>:<checksum>");
         }
-        return new ChunkRef(user, parseUnsignedHex(externalKey, "fingerprint", fp),
-                parseSignedHex(externalKey, "from", parts[0]), parseSignedHex(externalKey, "through", parts[1]),
-                parseChecksum(externalKey, parts[2]), true);
+        return new ChunkRef(
+                user,
+                parseUnsignedHex(externalKey, "fingerprint", fp),
+                parseSignedHex(externalKey, "from", parts[0]),
+                parseSignedHex(externalKey, "through", parts[1]),
+                parseChecksum(externalKey, parts[2]),
+                true);
     }
 
     /** {@link #parse(String, String)} for keys that carry their tenant. */
@@ -111,37 +135,60 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
     }
 
     private static ChunkRef legacyFrom(String user, String key, String[] parts) {
-        return new ChunkRef(user, parseUnsigned(key, "fingerprint", parts[0], 10),
-                parseSigned(key, "from", parts[1], 10), parseSigned(key, "through", parts[2], 10), 0, false);
+        return new ChunkRef(
+                user,
+                parseUnsigned(key, "fingerprint", parts[0], 10),
+                parseSigned(key, "from", parts[1], 10),
+                parseSigned(key, "through", parts[2], 10),
+                0,
+                false);
     }
 
     /**
-     * Cortex's {@code ExternalKey()}: the current form when the checksum is set, else the legacy storage form.
+     * Cortex's {@code ExternalKey()}: the current form when the checksum is set, else the legacy
+     * storage form.
      */
     public String externalKey() {
         return externalKey(KeyFormat.CURRENT);
     }
 
     /**
-     * The key in the given form. {@link KeyFormat#CURRENT} falls back to the legacy storage form for a reference
-     * without checksum, as Cortex does.
+     * The key in the given form. {@link KeyFormat#CURRENT} falls back to the legacy storage form
+     * for a reference without checksum, as Cortex does.
      *
-     * @throws IllegalStateException for {@link KeyFormat#V12} without a checksum (Loki never wrote such keys)
+     * @throws IllegalStateException for {@link KeyFormat#V12} without a checksum (Loki never wrote
+     *     such keys)
      */
     public String externalKey(KeyFormat format) {
         return switch (format) {
             case LEGACY_INDEX -> legacyId();
             case LEGACY -> userId + "/" + legacyId();
-            case CURRENT -> checksumSet
-                    ? userId + "/" + Long.toHexString(fingerprint) + ":" + signedHex(from) + ":" + signedHex(through)
-                    + ":" + Integer.toHexString(checksum)
-                    : userId + "/" + legacyId();
+            case CURRENT ->
+                    checksumSet
+                            ? userId
+                                    + "/"
+                                    + Long.toHexString(fingerprint)
+                                    + ":"
+                                    + signedHex(from)
+                                    + ":"
+                                    + signedHex(through)
+                                    + ":"
+                                    + Integer.toHexString(checksum)
+                            : userId + "/" + legacyId();
             case V12 -> {
                 if (!checksumSet) {
-                    throw new IllegalStateException("a chunk without checksum has no v12 external key: " + this);
+                    throw new IllegalStateException(
+                            "a chunk without checksum has no v12 external key: " + this);
                 }
-                yield userId + "/" + Long.toHexString(fingerprint) + "/" + signedHex(from) + ":" + signedHex(through)
-                        + ":" + Integer.toHexString(checksum);
+                yield userId
+                        + "/"
+                        + Long.toHexString(fingerprint)
+                        + "/"
+                        + signedHex(from)
+                        + ":"
+                        + signedHex(through)
+                        + ":"
+                        + Integer.toHexString(checksum);
             }
         };
     }
@@ -152,7 +199,8 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
 
     /** Go's {@code %x} of an int64: lowercase hex of the magnitude, '-' in front of negatives. */
     static String signedHex(long v) {
-        // For Long.MIN_VALUE, -v is itself and toHexString (unsigned) prints its magnitude 8000000000000000.
+        // For Long.MIN_VALUE, -v is itself and toHexString (unsigned) prints its magnitude
+        // 8000000000000000.
         return v < 0 ? "-" + Long.toHexString(-v) : Long.toHexString(v);
     }
 
@@ -163,8 +211,16 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
 
     @Override
     public String toString() {
-        return "ChunkRef{" + userId + ", fp=" + fingerprintString() + ", from=" + from + ", through=" + through
-                + (checksumSet ? ", checksum=" + Integer.toHexString(checksum) : ", no checksum") + "}";
+        return "ChunkRef{"
+                + userId
+                + ", fp="
+                + fingerprintString()
+                + ", from="
+                + from
+                + ", through="
+                + through
+                + (checksumSet ? ", checksum=" + Integer.toHexString(checksum) : ", no checksum")
+                + "}";
     }
 
     private static InvalidChunkException invalid(String key, String detail) {
@@ -190,12 +246,15 @@ public record ChunkRef(String userId, long fingerprint, long from, long through,
     /** Go's strconv.ParseUint: digits only, no sign. */
     private static long parseUnsigned(String key, String what, String s, int radix) {
         if (s.isEmpty() || s.charAt(0) == '+' || s.charAt(0) == '-') {
-            throw invalid(key, what + " \"" + s + "\" is not an unsigned " + base(radix) + " number");
+            throw invalid(
+                    key, what + " \"" + s + "\" is not an unsigned " + base(radix) + " number");
         }
         try {
             return Long.parseUnsignedLong(s, radix);
         } catch (NumberFormatException e) {
-            throw invalid(key, what + " \"" + s + "\" is not an unsigned 64-bit " + base(radix) + " number");
+            throw invalid(
+                    key,
+                    what + " \"" + s + "\" is not an unsigned 64-bit " + base(radix) + " number");
         }
     }
 

@@ -5,21 +5,23 @@ import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
 
 /**
- * Series fingerprints as Cortex computes them: FNV-1a 64 over the UTF-8 label bytes, with the separator byte 0xFF.
- * Fingerprints are unsigned 64-bit numbers kept in a long; print them with {@link Long#toUnsignedString(long)}.
+ * Series fingerprints as Cortex computes them: FNV-1a 64 over the UTF-8 label bytes, with the
+ * separator byte 0xFF. Fingerprints are unsigned 64-bit numbers kept in a long; print them with
+ * {@link Long#toUnsignedString(long)}.
  */
 public final class Fingerprints {
     /** FNV-1a 64 offset basis (14695981039346656037). */
     static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
     private static final long FNV_PRIME = 0x100000001b3L;
     private static final int SEPARATOR = 0xFF;
 
-    private Fingerprints() {
-    }
+    private Fingerprints() {}
 
     /**
-     * Cortex's {@code client.Fingerprint(labels)} (Prometheus' {@code labelSetToFingerprint}): one FNV-1a 64 over
-     * {@code name 0xFF value 0xFF} for every label in sorted order. The empty set gives the offset basis.
+     * Cortex's {@code client.Fingerprint(labels)} (Prometheus' {@code labelSetToFingerprint}): one
+     * FNV-1a 64 over {@code name 0xFF value 0xFF} for every label in sorted order. The empty set
+     * gives the offset basis.
      */
     public static long fingerprint(Labels labels) {
         long h = FNV_OFFSET;
@@ -33,8 +35,8 @@ public final class Fingerprints {
     }
 
     /**
-     * Cortex's {@code client.FastFingerprint(labels)}, what ingesters use: the XOR over labels of FNV-1a 64 of
-     * {@code name 0xFF value}. The empty set gives the offset basis.
+     * Cortex's {@code client.FastFingerprint(labels)}, what ingesters use: the XOR over labels of
+     * FNV-1a 64 of {@code name 0xFF value}. The empty set gives the offset basis.
      */
     public static long fastFingerprint(Labels labels) {
         if (labels.isEmpty()) {

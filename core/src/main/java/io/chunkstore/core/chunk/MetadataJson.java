@@ -17,19 +17,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The chunk metadata JSON (Cortex's pkg/chunk/chunk.go and json_helpers.go): written by hand so the bytes are exactly
- * Go's, read with Jackson's streaming parser so times and fingerprints are parsed exactly from their decimal text.
+ * The chunk metadata JSON (Cortex's pkg/chunk/chunk.go and json_helpers.go): written by hand so the
+ * bytes are exactly Go's, read with Jackson's streaming parser so times and fingerprints are parsed
+ * exactly from their decimal text.
  */
 final class MetadataJson {
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** The members of the metadata object. */
-    record Metadata(String userId, long fingerprint, long from, long through, Labels labels, int encoding) {
-    }
+    record Metadata(
+            String userId,
+            long fingerprint,
+            long from,
+            long through,
+            Labels labels,
+            int encoding) {}
 
-    private MetadataJson() {
-    }
+    private MetadataJson() {}
 
     /** The JSON object followed by "\n", as Go's encoder writes it. */
     static byte[] write(Metadata m, MetadataStyle style) {
@@ -37,8 +42,10 @@ final class MetadataJson {
         Out out = new Out();
         out.ascii("{\"fingerprint\":").ascii(Long.toUnsignedString(m.fingerprint()));
         out.ascii(",\"userID\":").string(m.userId(), false);
-        out.ascii(",\"from\":").ascii(go ? formatSecondsGo(m.from()) : formatSecondsJsoniter(m.from()));
-        out.ascii(",\"through\":").ascii(go ? formatSecondsGo(m.through()) : formatSecondsJsoniter(m.through()));
+        out.ascii(",\"from\":")
+                .ascii(go ? formatSecondsGo(m.from()) : formatSecondsJsoniter(m.from()));
+        out.ascii(",\"through\":")
+                .ascii(go ? formatSecondsGo(m.through()) : formatSecondsJsoniter(m.through()));
         out.ascii(",\"metric\":{");
         boolean first = true;
         for (Label l : m.labels()) {
@@ -53,8 +60,8 @@ final class MetadataJson {
     }
 
     /**
-     * Cortex's time encoder: whole seconds, then — only when the milliseconds are not whole — '.' and the remainder
-     * zero-padded to 3 digits; negative times get '-' and the magnitude.
+     * Cortex's time encoder: whole seconds, then — only when the milliseconds are not whole — '.'
+     * and the remainder zero-padded to 3 digits; negative times get '-' and the magnitude.
      */
     static String formatSecondsJsoniter(long ms) {
         StringBuilder sb = new StringBuilder(24);
@@ -79,8 +86,9 @@ final class MetadataJson {
     }
 
     /**
-     * Go's {@code strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)} (Prometheus' {@code model.Time.String()}):
-     * the shortest decimal that reads back as the same float64, in plain notation.
+     * Go's {@code strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64)} (Prometheus' {@code
+     * model.Time.String()}): the shortest decimal that reads back as the same float64, in plain
+     * notation.
      */
     static String formatSecondsGo(long ms) {
         double d = (double) ms / 1000.0;
@@ -98,14 +106,15 @@ final class MetadataJson {
     }
 
     /**
-     * A JSON number of seconds as milliseconds, exactly: the decimal text moved three places and truncated toward
-     * zero (what Go's {@code int64(f*1000)} means, without its float rounding).
+     * A JSON number of seconds as milliseconds, exactly: the decimal text moved three places and
+     * truncated toward zero (what Go's {@code int64(f*1000)} means, without its float rounding).
      *
      * @throws IllegalArgumentException when it is not a number or does not fit
      */
     static long parseSeconds(String text) {
         if (text.length() > 64) {
-            throw new IllegalArgumentException("time \"" + text.substring(0, 20) + "...\" is too long");
+            throw new IllegalArgumentException(
+                    "time \"" + text.substring(0, 20) + "...\" is too long");
         }
         try {
             BigDecimal v = new BigDecimal(text).movePointRight(3);
@@ -118,7 +127,8 @@ final class MetadataJson {
             }
             return v.setScale(0, RoundingMode.DOWN).longValueExact();
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("time " + text + " is not a number of seconds that fits", e);
+            throw new IllegalArgumentException(
+                    "time " + text + " is not a number of seconds that fits", e);
         }
     }
 
@@ -132,8 +142,9 @@ final class MetadataJson {
     }
 
     /**
-     * Reads the first JSON value of {@code json} as chunk metadata: members in any order, names matched ignoring case
-     * (as Go does), unknown members skipped, labels sorted; what follows the object is ignored.
+     * Reads the first JSON value of {@code json} as chunk metadata: members in any order, names
+     * matched ignoring case (as Go does), unknown members skipped, labels sorted; what follows the
+     * object is ignored.
      *
      * @throws IllegalArgumentException saying what does not parse, including an object cut short
      */
@@ -146,8 +157,8 @@ final class MetadataJson {
     }
 
     /**
-     * {@link #read}, but null when the text ends before the object does (so more input may complete it), the way
-     * Go's streaming decoder asks its reader for more.
+     * {@link #read}, but null when the text ends before the object does (so more input may complete
+     * it), the way Go's streaming decoder asks its reader for more.
      */
     static Metadata readIfComplete(byte[] json) {
         String userId = "";
@@ -156,7 +167,8 @@ final class MetadataJson {
         long through = 0;
         Labels labels = Labels.EMPTY;
         int encoding = 0;
-        // A non-blocking parser fed everything but never told the input ended answers NOT_AVAILABLE where more
+        // A non-blocking parser fed everything but never told the input ended answers NOT_AVAILABLE
+        // where more
         // bytes could continue the text: that is how we tell "cut short" from "wrong".
         try (JsonParser p = JSON.createNonBlockingByteArrayParser()) {
             byte[] text = escapeInvalidUtf8(json);
@@ -190,18 +202,21 @@ final class MetadataJson {
         } catch (Incomplete e) {
             return null;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("metadata is not valid JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "metadata is not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("metadata is not readable JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "metadata is not readable JSON: " + e.getMessage(), e);
         }
         return new Metadata(userId, fingerprint, from, through, labels, encoding);
     }
 
     /**
-     * The JSON text with every byte that is not part of valid UTF-8 replaced by the JSON escape of its
-     * {@link GoStrings} escape (a JSON {@code u}-escape of U+DCNN), or the same array when it is all valid. Cortex's jsoniter writes label
-     * values' bytes as they are, so a value Go held with such bytes arrives here with them; the escape keeps them
-     * through the parser, and {@link Out#string} writes them back as the same bytes.
+     * The JSON text with every byte that is not part of valid UTF-8 replaced by the JSON escape of
+     * its {@link GoStrings} escape (a JSON {@code u}-escape of U+DCNN), or the same array when it
+     * is all valid. Cortex's jsoniter writes label values' bytes as they are, so a value Go held
+     * with such bytes arrives here with them; the escape keeps them through the parser, and {@link
+     * Out#string} writes them back as the same bytes.
      */
     static byte[] escapeInvalidUtf8(byte[] json) {
         String decoded = GoStrings.fromBytes(json);
@@ -211,9 +226,12 @@ final class MetadataJson {
         ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 32);
         for (int i = 0; i < decoded.length(); i++) {
             char c = decoded.charAt(i);
-            if (c >= 0xDC80 && c <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(decoded.charAt(i - 1)))) {
-                out.writeBytes(("\\udc" + (char) HEX[(c >> 4) & 0xF] + (char) HEX[c & 0xF])
-                        .getBytes(StandardCharsets.US_ASCII));
+            if (c >= 0xDC80
+                    && c <= 0xDCFF
+                    && (i == 0 || !Character.isHighSurrogate(decoded.charAt(i - 1)))) {
+                out.writeBytes(
+                        ("\\udc" + (char) HEX[(c >> 4) & 0xF] + (char) HEX[c & 0xF])
+                                .getBytes(StandardCharsets.US_ASCII));
             } else {
                 int cp = decoded.codePointAt(i);
                 if (Character.charCount(cp) == 2) {
@@ -249,7 +267,8 @@ final class MetadataJson {
 
     private static long unsigned(JsonParser p, JsonToken v) throws IOException {
         if (v != JsonToken.VALUE_NUMBER_INT) {
-            throw new IllegalArgumentException("fingerprint is not an unsigned integer: " + p.getText());
+            throw new IllegalArgumentException(
+                    "fingerprint is not an unsigned integer: " + p.getText());
         }
         try {
             String text = p.getText();
@@ -258,7 +277,8 @@ final class MetadataJson {
             }
             return Long.parseUnsignedLong(text);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("fingerprint " + p.getText() + " is not an unsigned 64-bit integer");
+            throw new IllegalArgumentException(
+                    "fingerprint " + p.getText() + " is not an unsigned 64-bit integer");
         }
     }
 
@@ -327,17 +347,19 @@ final class MetadataJson {
         }
 
         /**
-         * A JSON string. jsoniter's {@code WriteString} escapes {@code "}, {@code \}, {@code \n}, {@code \r},
-         * {@code \t} and other control characters as six-character {@code u00XX} escapes; Go's encoding/json
-         * ({@code htmlSafe}) also
-         * escapes {@code <}, {@code >}, {@code &}, U+2028 and U+2029. An escaped byte ({@link GoStrings}) is
-         * written as that byte, as jsoniter writes a Go string's bytes; other lone surrogates become U+FFFD.
+         * A JSON string. jsoniter's {@code WriteString} escapes {@code "}, {@code \}, {@code \n},
+         * {@code \r}, {@code \t} and other control characters as six-character {@code u00XX}
+         * escapes; Go's encoding/json ({@code htmlSafe}) also escapes {@code <}, {@code >}, {@code
+         * &}, U+2028 and U+2029. An escaped byte ({@link GoStrings}) is written as that byte, as
+         * jsoniter writes a Go string's bytes; other lone surrogates become U+FFFD.
          */
         Out string(String s, boolean htmlSafe) {
             write('"');
             for (int i = 0; i < s.length(); ) {
                 char ch = s.charAt(i);
-                if (ch >= 0xDC80 && ch <= 0xDCFF && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+                if (ch >= 0xDC80
+                        && ch <= 0xDCFF
+                        && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
                     write(ch & 0xFF);
                     i++;
                     continue;
@@ -369,7 +391,8 @@ final class MetadataJson {
                     if (Character.isSurrogate((char) cp) && cp <= 0xFFFF) {
                         cp = 0xFFFD;
                     }
-                    byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+                    byte[] utf8 =
+                            new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
                     write(utf8, 0, utf8.length);
                 }
             }

@@ -5,9 +5,10 @@ import io.chunkstore.spi.InvalidChunkException.Reason;
 import java.util.Arrays;
 
 /**
- * Reads the Prometheus 1.x varbit chunk, the payload of Cortex's Varbit (2) encoding. Facts from Cortex
- * {@code pkg/chunk/encoding/varbit.go} and {@code varbit_helpers.go} (taken from Prometheus 1.x
- * {@code storage/local/chunk/varbit.go}). A 1024-byte buffer, big-endian, bit 0 the most significant of byte 0:
+ * Reads the Prometheus 1.x varbit chunk, the payload of Cortex's Varbit (2) encoding. Facts from
+ * Cortex {@code pkg/chunk/encoding/varbit.go} and {@code varbit_helpers.go} (taken from Prometheus
+ * 1.x {@code storage/local/chunk/varbit.go}). A 1024-byte buffer, big-endian, bit 0 the most
+ * significant of byte 0:
  *
  * <pre>
  * byte 0  int64 first time       8  float64 first value
@@ -19,13 +20,15 @@ import java.util.Arrays;
  *         second value as 64 raw bits)
  * </pre>
  *
- * Times from the third sample on are double deltas: {@code 0} + 7 bits = that many plus one repeats of a zero
- * double delta, {@code 10} + 6, {@code 110} + 17, {@code 111} + 23 signed bits. Values by encoding: none (all equal
- * the first), integer double deltas ({@code 0}, or 1-4 one bits then 6, 13, 20, 33 signed bits) added as float64,
- * Gorilla XOR with the previous value's bits ({@code 0} same, {@code 10} same window, {@code 11} + 5 bits leading
- * zeros + 6 bits significant count - 1), or 64 raw bits. A closed chunk holds one more sample, after the payload, in
- * the last time/value header fields. XOR and direct values are bit patterns and pass through untouched (so NaN
- * payloads such as the stale marker survive); integer double deltas use float64 addition exactly as the Go code does.
+ * Times from the third sample on are double deltas: {@code 0} + 7 bits = that many plus one repeats
+ * of a zero double delta, {@code 10} + 6, {@code 110} + 17, {@code 111} + 23 signed bits. Values by
+ * encoding: none (all equal the first), integer double deltas ({@code 0}, or 1-4 one bits then 6,
+ * 13, 20, 33 signed bits) added as float64, Gorilla XOR with the previous value's bits ({@code 0}
+ * same, {@code 10} same window, {@code 11} + 5 bits leading zeros + 6 bits significant count - 1),
+ * or 64 raw bits. A closed chunk holds one more sample, after the payload, in the last time/value
+ * header fields. XOR and direct values are bit patterns and pass through untouched (so NaN payloads
+ * such as the stale marker survive); integer double deltas use float64 addition exactly as the Go
+ * code does.
  */
 public final class VarbitChunk {
     private static final int CHUNK_LEN = DoubleDeltaChunk.CHUNK_LEN;
@@ -39,16 +42,16 @@ public final class VarbitChunk {
     private static final int XOR = 2;
     private static final int DIRECT = 3;
 
-    private VarbitChunk() {
-    }
+    private VarbitChunk() {}
 
     /**
-     * The samples of a varbit payload. Its length is checked as Cortex's {@code UnmarshalFromBuf} does: the whole
-     * 1024-byte chunk (more is ignored), or exactly the bytes up to the payload end that older writers marshalled.
+     * The samples of a varbit payload. Its length is checked as Cortex's {@code UnmarshalFromBuf}
+     * does: the whole 1024-byte chunk (more is ignored), or exactly the bytes up to the payload end
+     * that older writers marshalled.
      *
      * @throws InvalidChunkException CORRUPT naming the chunk when the length is neither; from
-     *                               {@link SampleIterator#next()} when the bit stream runs past the chunk or holds an
-     *                               impossible value window
+     *     {@link SampleIterator#next()} when the bit stream runs past the chunk or holds an
+     *     impossible value window
      */
     public static SampleIterator iterator(byte[] data, String key) {
         byte[] c = data.length >= CHUNK_LEN ? data : Arrays.copyOf(data, CHUNK_LEN);
@@ -56,9 +59,18 @@ public final class VarbitChunk {
         if (data.length < CHUNK_LEN) {
             int marshalLen = Math.min(Math.max(end, THIRD_SAMPLE) / 8 + 1, CHUNK_LEN);
             if (data.length != marshalLen) {
-                throw new InvalidChunkException(Reason.CORRUPT, key, "Varbit payload of " + data.length
-                        + " bytes is neither the " + CHUNK_LEN + "-byte chunk nor the " + marshalLen
-                        + " bytes its payload end (bit " + end + ") needs");
+                throw new InvalidChunkException(
+                        Reason.CORRUPT,
+                        key,
+                        "Varbit payload of "
+                                + data.length
+                                + " bytes is neither the "
+                                + CHUNK_LEN
+                                + "-byte chunk nor the "
+                                + marshalLen
+                                + " bytes its payload end (bit "
+                                + end
+                                + ") needs");
             }
         }
         return new Iter(c, end, key);
@@ -120,8 +132,15 @@ public final class VarbitChunk {
                 }
             } catch (IllegalArgumentException e) {
                 done = true;
-                throw new InvalidChunkException(Reason.CORRUPT, key, "Varbit chunk (value encoding " + enc
-                        + ", payload end at bit " + len + "): " + e.getMessage());
+                throw new InvalidChunkException(
+                        Reason.CORRUPT,
+                        key,
+                        "Varbit chunk (value encoding "
+                                + enc
+                                + ", payload end at bit "
+                                + len
+                                + "): "
+                                + e.getMessage());
             }
             return true;
         }
@@ -167,12 +186,10 @@ public final class VarbitChunk {
             }
             t += dT;
             switch (enc) {
-                case ZERO -> {
-                }
+                case ZERO -> {}
                 case INT_DOUBLE_DELTA -> {
                     switch (controlBits(4)) {
-                        case 0 -> {
-                        }
+                        case 0 -> {}
                         case 1 -> dV += signedBits(6);
                         case 2 -> dV += signedBits(13);
                         case 3 -> dV += signedBits(20);
@@ -190,8 +207,7 @@ public final class VarbitChunk {
                 case 0 -> {
                     return;
                 }
-                case 1 -> {
-                }
+                case 1 -> {}
                 default -> {
                     leading = (int) bits(5);
                     significant = (int) bits(6) + 1;
@@ -199,13 +215,18 @@ public final class VarbitChunk {
             }
             int shift = 64 - significant - leading;
             if (shift < 0) {
-                throw new IllegalArgumentException(leading + " leading zeros and " + significant
-                        + " significant bits exceed 64");
+                throw new IllegalArgumentException(
+                        leading
+                                + " leading zeros and "
+                                + significant
+                                + " significant bits exceed 64");
             }
             vBits ^= bits(significant) << shift;
         }
 
-        /** Counts one bits up to {@code max}, consuming the terminating zero bit if one comes first. */
+        /**
+         * Counts one bits up to {@code max}, consuming the terminating zero bit if one comes first.
+         */
         private int controlBits(int max) {
             int count = 0;
             while (count < max) {
@@ -225,8 +246,14 @@ public final class VarbitChunk {
         /** The next {@code n} (1-64) bits as an unsigned number. */
         private long bits(int n) {
             if (pos + n > CHUNK_LEN * 8) {
-                throw new IllegalArgumentException("reading " + n + " bits at bit " + pos + " runs past the "
-                        + CHUNK_LEN + "-byte chunk");
+                throw new IllegalArgumentException(
+                        "reading "
+                                + n
+                                + " bits at bit "
+                                + pos
+                                + " runs past the "
+                                + CHUNK_LEN
+                                + "-byte chunk");
             }
             long v = 0;
             int remaining = n;
@@ -257,7 +284,10 @@ public final class VarbitChunk {
     }
 
     private static long be32(byte[] b, int off) {
-        return (b[off] & 0xFFL) << 24 | (b[off + 1] & 0xFFL) << 16 | (b[off + 2] & 0xFFL) << 8 | (b[off + 3] & 0xFFL);
+        return (b[off] & 0xFFL) << 24
+                | (b[off + 1] & 0xFFL) << 16
+                | (b[off + 2] & 0xFFL) << 8
+                | (b[off + 3] & 0xFFL);
     }
 
     private static long be64(byte[] b, int off) {

@@ -5,18 +5,17 @@ import io.chunkstore.spi.InvalidChunkException.Reason;
 import java.util.List;
 
 /**
- * The Prometheus TSDB XOR chunk (Gorilla compression), byte-identical to Prometheus' {@code chunkenc.XORChunk}: a
- * 2-byte big-endian sample count, then a bit stream — the first time as a signed varint and value as 64 raw bits;
- * the second time as an unsigned varint delta; later times as delta-of-delta in a 1/14/17/20/64-bit window; every
- * value after the first as the XOR with the previous one, reusing the previous leading/trailing zero window when it
- * fits.
+ * The Prometheus TSDB XOR chunk (Gorilla compression), byte-identical to Prometheus' {@code
+ * chunkenc.XORChunk}: a 2-byte big-endian sample count, then a bit stream — the first time as a
+ * signed varint and value as 64 raw bits; the second time as an unsigned varint delta; later times
+ * as delta-of-delta in a 1/14/17/20/64-bit window; every value after the first as the XOR with the
+ * previous one, reusing the previous leading/trailing zero window when it fits.
  */
 public final class XorChunk {
     /** The most samples one XOR chunk can count (the header is 16 bits). */
     public static final int MAX_SAMPLES = 0xFFFF;
 
-    private XorChunk() {
-    }
+    private XorChunk() {}
 
     /** The bytes of one XOR chunk holding these samples. */
     public static byte[] encode(List<Sample> samples) {
@@ -43,14 +42,15 @@ public final class XorChunk {
         }
 
         /**
-         * Appends a sample. Times may go backwards or jump far; the encoding is exact for every int64 time and every
-         * float64 bit pattern.
+         * Appends a sample. Times may go backwards or jump far; the encoding is exact for every
+         * int64 time and every float64 bit pattern.
          *
          * @throws IllegalStateException when the chunk already holds {@value #MAX_SAMPLES} samples
          */
         public void append(long timestamp, double value) {
             if (count == MAX_SAMPLES) {
-                throw new IllegalStateException("an XOR chunk holds at most " + MAX_SAMPLES + " samples");
+                throw new IllegalStateException(
+                        "an XOR chunk holds at most " + MAX_SAMPLES + " samples");
             }
             long bits = Double.doubleToRawLongBits(value);
             long delta = 0;
@@ -136,7 +136,8 @@ public final class XorChunk {
     /** The sample count in the header. */
     public static int sampleCount(byte[] data, int offset, int length, String key) {
         if (length < 2) {
-            throw new InvalidChunkException(Reason.CORRUPT, key, "XOR chunk of " + length + " bytes has no header");
+            throw new InvalidChunkException(
+                    Reason.CORRUPT, key, "XOR chunk of " + length + " bytes has no header");
         }
         return (data[offset] & 0xFF) << 8 | (data[offset + 1] & 0xFF);
     }
@@ -149,8 +150,9 @@ public final class XorChunk {
     /**
      * The samples of the XOR chunk in {@code data[offset, offset+length)}, one at a time.
      *
-     * @throws InvalidChunkException CORRUPT (now for a missing header; from {@link SampleIterator#next()} when the bit
-     *                               stream ends before the header's count or holds an impossible value window)
+     * @throws InvalidChunkException CORRUPT (now for a missing header; from {@link
+     *     SampleIterator#next()} when the bit stream ends before the header's count or holds an
+     *     impossible value window)
      */
     public static SampleIterator iterator(byte[] data, int offset, int length, String key) {
         return new Iter(data, offset, length, key);
@@ -200,8 +202,11 @@ public final class XorChunk {
                             }
                             trailing = 64 - leading - significant;
                             if (trailing < 0) {
-                                throw new IllegalArgumentException(leading + " leading zeros and " + significant
-                                        + " significant bits exceed 64");
+                                throw new IllegalArgumentException(
+                                        leading
+                                                + " leading zeros and "
+                                                + significant
+                                                + " significant bits exceed 64");
                             }
                         }
                         v ^= r.readBits(64 - leading - trailing) << trailing;
@@ -210,12 +215,22 @@ public final class XorChunk {
             } catch (BitReader.EndOfStream e) {
                 int at = i;
                 i = n;
-                throw new InvalidChunkException(Reason.CORRUPT, key,
-                        "XOR chunk of " + length + " bytes ends after " + at + " of its " + n + " samples");
+                throw new InvalidChunkException(
+                        Reason.CORRUPT,
+                        key,
+                        "XOR chunk of "
+                                + length
+                                + " bytes ends after "
+                                + at
+                                + " of its "
+                                + n
+                                + " samples");
             } catch (IllegalArgumentException e) {
                 int at = i;
                 i = n;
-                throw new InvalidChunkException(Reason.CORRUPT, key,
+                throw new InvalidChunkException(
+                        Reason.CORRUPT,
+                        key,
                         "XOR chunk sample " + at + " of " + n + ": " + e.getMessage());
             }
             i++;
@@ -238,13 +253,14 @@ public final class XorChunk {
         while (ones < 4 && r.readBit()) {
             ones++;
         }
-        int size = switch (ones) {
-            case 0 -> 0;
-            case 1 -> 14;
-            case 2 -> 17;
-            case 3 -> 20;
-            default -> 64;
-        };
+        int size =
+                switch (ones) {
+                    case 0 -> 0;
+                    case 1 -> 14;
+                    case 2 -> 17;
+                    case 3 -> 20;
+                    default -> 64;
+                };
         if (size == 0) {
             return 0;
         }

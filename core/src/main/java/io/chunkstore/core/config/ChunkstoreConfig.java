@@ -18,16 +18,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A whole config file in any of the three shapes users have ({@link ConfigDialect}): a Cortex schema file, a Cortex
- * config, or a Loki config. It gives the validated {@link SchemaConfig} and keeps the other blocks raw (the storage,
- * table manager and limits blocks), for the modules that bind them, and binds the keys of the limits and storage
- * blocks that core reads ({@link LimitsConfig}, {@link StorageSettings}). Unknown top-level keys are accepted, since
- * real configs hold the sections of every Cortex or Loki component ({@code ingester:}, {@code server:}, ...); unknown
- * keys inside a period config are errors, and so are misspellings of the keys read in the limits and storage blocks.
+ * A whole config file in any of the three shapes users have ({@link ConfigDialect}): a Cortex
+ * schema file, a Cortex config, or a Loki config. It gives the validated {@link SchemaConfig} and
+ * keeps the other blocks raw (the storage, table manager and limits blocks), for the modules that
+ * bind them, and binds the keys of the limits and storage blocks that core reads ({@link
+ * LimitsConfig}, {@link StorageSettings}). Unknown top-level keys are accepted, since real configs
+ * hold the sections of every Cortex or Loki component ({@code ingester:}, {@code server:}, ...);
+ * unknown keys inside a period config are errors, and so are misspellings of the keys read in the
+ * limits and storage blocks.
  */
 public final class ChunkstoreConfig {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory())
+                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final String source;
     private final ConfigDialect dialect;
@@ -39,9 +42,16 @@ public final class ChunkstoreConfig {
     private final StorageSettings storageSettings;
     private final String metricsNamespace;
 
-    private ChunkstoreConfig(String source, ConfigDialect dialect, SchemaConfig schemaConfig,
-            Map<String, Object> storage, Map<String, Object> tableManager, Map<String, Object> limits,
-            LimitsConfig limitsConfig, StorageSettings storageSettings, String metricsNamespace) {
+    private ChunkstoreConfig(
+            String source,
+            ConfigDialect dialect,
+            SchemaConfig schemaConfig,
+            Map<String, Object> storage,
+            Map<String, Object> tableManager,
+            Map<String, Object> limits,
+            LimitsConfig limitsConfig,
+            StorageSettings storageSettings,
+            String metricsNamespace) {
         this.source = source;
         this.dialect = dialect;
         this.schemaConfig = schemaConfig;
@@ -56,8 +66,8 @@ public final class ChunkstoreConfig {
     /**
      * Loads and validates a config file.
      *
-     * @throws ConfigException when the file is missing, is not YAML, has no schema config, or the schema config is
-     *                         invalid; the message names the file, the key and the entry
+     * @throws ConfigException when the file is missing, is not YAML, has no schema config, or the
+     *     schema config is invalid; the message names the file, the key and the entry
      */
     public static ChunkstoreConfig load(Path file) {
         String text;
@@ -81,16 +91,28 @@ public final class ChunkstoreConfig {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")"), e);
+            throw new ConfigException(
+                    source
+                            + " is not valid YAML: "
+                            + e.getOriginalMessage()
+                            + (e.getLocation() == null
+                                    ? ""
+                                    : " (line "
+                                            + e.getLocation().getLineNr()
+                                            + ", column "
+                                            + e.getLocation().getColumnNr()
+                                            + ")"),
+                    e);
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
-            throw new ConfigException(source + " is empty: expected a schema config (configs:, schema: or"
-                    + " schema_config:)");
+            throw new ConfigException(
+                    source
+                            + " is empty: expected a schema config (configs:, schema: or"
+                            + " schema_config:)");
         }
         if (!root.isObject()) {
-            throw new ConfigException(source + " must be a YAML mapping, not " + PeriodConfigReader.kind(root));
+            throw new ConfigException(
+                    source + " must be a YAML mapping, not " + PeriodConfigReader.kind(root));
         }
         ConfigDialect dialect = detect(root, source);
         JsonNode periods;
@@ -99,20 +121,33 @@ public final class ChunkstoreConfig {
         } else {
             JsonNode block = root.get(dialect.schemaKey());
             if (!block.isObject()) {
-                throw new ConfigException(source + ": " + dialect.schemaKey() + " must be a mapping with a configs:"
-                        + " list, not " + PeriodConfigReader.kind(block));
+                throw new ConfigException(
+                        source
+                                + ": "
+                                + dialect.schemaKey()
+                                + " must be a mapping with a configs:"
+                                + " list, not "
+                                + PeriodConfigReader.kind(block));
             }
-            block.fieldNames().forEachRemaining(k -> {
-                if (!k.equals("configs")) {
-                    throw new ConfigException(source + ": unknown key " + dialect.schemaKey() + "." + k
-                            + " (known: configs)");
-                }
-            });
+            block.fieldNames()
+                    .forEachRemaining(
+                            k -> {
+                                if (!k.equals("configs")) {
+                                    throw new ConfigException(
+                                            source
+                                                    + ": unknown key "
+                                                    + dialect.schemaKey()
+                                                    + "."
+                                                    + k
+                                                    + " (known: configs)");
+                                }
+                            });
             periods = block.get("configs");
         }
         SchemaConfig schema;
         try {
-            schema = PeriodConfigReader.read(periods, dialect.periodsKeyPath()).withDialect(dialect);
+            schema =
+                    PeriodConfigReader.read(periods, dialect.periodsKeyPath()).withDialect(dialect);
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -126,15 +161,24 @@ public final class ChunkstoreConfig {
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
-        return new ChunkstoreConfig(source, dialect, schema, storage, rawBlock(root, "table_manager", source), limits,
-                limitsConfig, storageSettings, dialect.defaultMetricsNamespace());
+        return new ChunkstoreConfig(
+                source,
+                dialect,
+                schema,
+                storage,
+                rawBlock(root, "table_manager", source),
+                limits,
+                limitsConfig,
+                storageSettings,
+                dialect.defaultMetricsNamespace());
     }
 
     private static ConfigDialect detect(JsonNode root, String source) {
         boolean loki = root.has("schema_config");
         boolean cortex = root.has("schema");
         if (loki && cortex) {
-            throw new ConfigException(source + " has both schema: (Cortex) and schema_config: (Loki); keep one");
+            throw new ConfigException(
+                    source + " has both schema: (Cortex) and schema_config: (Loki); keep one");
         }
         if (loki) {
             return ConfigDialect.LOKI;
@@ -145,8 +189,10 @@ public final class ChunkstoreConfig {
         if (root.has("configs")) {
             return ConfigDialect.CORTEX_SCHEMA_FILE;
         }
-        throw new ConfigException(source + " has no schema config: expected a top-level configs: list (Cortex"
-                + " schema file), schema: (Cortex config) or schema_config: (Loki config)");
+        throw new ConfigException(
+                source
+                        + " has no schema config: expected a top-level configs: list (Cortex"
+                        + " schema file), schema: (Cortex config) or schema_config: (Loki config)");
     }
 
     private static Map<String, Object> rawBlock(JsonNode root, String key, String source) {
@@ -155,9 +201,15 @@ public final class ChunkstoreConfig {
         }
         JsonNode block = root.get(key);
         if (!block.isObject()) {
-            throw new ConfigException(source + ": " + key + " must be a mapping, not " + PeriodConfigReader.kind(block));
+            throw new ConfigException(
+                    source
+                            + ": "
+                            + key
+                            + " must be a mapping, not "
+                            + PeriodConfigReader.kind(block));
         }
-        Map<String, Object> map = YAML.convertValue(block, new TypeReference<LinkedHashMap<String, Object>>() { });
+        Map<String, Object> map =
+                YAML.convertValue(block, new TypeReference<LinkedHashMap<String, Object>>() {});
         return Collections.unmodifiableMap(map);
     }
 
@@ -176,8 +228,9 @@ public final class ChunkstoreConfig {
     }
 
     /**
-     * The storage block as read ({@code storage:} in Cortex, {@code storage_config:} in Loki); empty when absent.
-     * Backends read their own sub-blocks ({@code cassandra:}, {@code bigtable:}, {@code aws:}, ...).
+     * The storage block as read ({@code storage:} in Cortex, {@code storage_config:} in Loki);
+     * empty when absent. Backends read their own sub-blocks ({@code cassandra:}, {@code bigtable:},
+     * {@code aws:}, ...).
      */
     public Map<String, Object> storage() {
         return storage;
@@ -188,7 +241,10 @@ public final class ChunkstoreConfig {
         return tableManager;
     }
 
-    /** The limits block as read ({@code limits:} in Cortex, {@code limits_config:} in Loki); empty when absent. */
+    /**
+     * The limits block as read ({@code limits:} in Cortex, {@code limits_config:} in Loki); empty
+     * when absent.
+     */
     public Map<String, Object> limits() {
         return limits;
     }
@@ -203,15 +259,26 @@ public final class ChunkstoreConfig {
         return storageSettings;
     }
 
-    /** The metric-name prefix: {@code cortex} for Cortex files, {@code loki} for Loki, unless overridden. */
+    /**
+     * The metric-name prefix: {@code cortex} for Cortex files, {@code loki} for Loki, unless
+     * overridden.
+     */
     public String metricsNamespace() {
         return metricsNamespace;
     }
 
     /** The same config with another metrics namespace ("" for none). */
     public ChunkstoreConfig withMetricsNamespace(String namespace) {
-        return new ChunkstoreConfig(source, dialect, schemaConfig, storage, tableManager, limits, limitsConfig,
-                storageSettings, Objects.requireNonNull(namespace, "namespace"));
+        return new ChunkstoreConfig(
+                source,
+                dialect,
+                schemaConfig,
+                storage,
+                tableManager,
+                limits,
+                limitsConfig,
+                storageSettings,
+                Objects.requireNonNull(namespace, "namespace"));
     }
 
     @Override

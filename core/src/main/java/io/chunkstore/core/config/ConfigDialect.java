@@ -1,12 +1,23 @@
 package io.chunkstore.core.config;
 
-/** Which kind of file a config came from; it decides the key names of the blocks and the metrics namespace. */
+/**
+ * Which kind of file a config came from; it decides the key names of the blocks and the metrics
+ * namespace.
+ */
 public enum ConfigDialect {
-    /** A Cortex schema file ({@code -schema-config-file}): a top-level {@code configs:} list and nothing else. */
+    /**
+     * A Cortex schema file ({@code -schema-config-file}): a top-level {@code configs:} list and
+     * nothing else.
+     */
     CORTEX_SCHEMA_FILE("configs", null, null, "cortex"),
-    /** A Cortex config: {@code schema:}, {@code storage:}, {@code table_manager:}, {@code limits:}. */
+    /**
+     * A Cortex config: {@code schema:}, {@code storage:}, {@code table_manager:}, {@code limits:}.
+     */
     CORTEX("schema", "storage", "limits", "cortex"),
-    /** A Loki config: {@code schema_config:}, {@code storage_config:}, {@code table_manager:}, {@code limits_config:}. */
+    /**
+     * A Loki config: {@code schema_config:}, {@code storage_config:}, {@code table_manager:},
+     * {@code limits_config:}.
+     */
     LOKI("schema_config", "storage_config", "limits_config", "loki");
 
     private final String schemaKey;
@@ -21,7 +32,9 @@ public enum ConfigDialect {
         this.metricsNamespace = metricsNamespace;
     }
 
-    /** The top-level key of the schema: {@code configs}, {@code schema} or {@code schema_config}. */
+    /**
+     * The top-level key of the schema: {@code configs}, {@code schema} or {@code schema_config}.
+     */
     public String schemaKey() {
         return schemaKey;
     }
@@ -41,7 +54,9 @@ public enum ConfigDialect {
         return this == CORTEX_SCHEMA_FILE ? "configs" : schemaKey + ".configs";
     }
 
-    /** The metric-name prefix users of this dialect dashboard on: {@code cortex} or {@code loki}. */
+    /**
+     * The metric-name prefix users of this dialect dashboard on: {@code cortex} or {@code loki}.
+     */
     public String defaultMetricsNamespace() {
         return metricsNamespace;
     }

@@ -5,24 +5,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations in Prometheus' {@code model.Duration} form, as Cortex and Loki configs write table periods: units
- * {@code y w d h m s ms}, each at most once and in that order ({@code 168h}, {@code 1w}, {@code 7d},
- * {@code 1h30m}, {@code 0}). A year is 365 days. No fractions, no signs, no spaces.
+ * Durations in Prometheus' {@code model.Duration} form, as Cortex and Loki configs write table
+ * periods: units {@code y w d h m s ms}, each at most once and in that order ({@code 168h}, {@code
+ * 1w}, {@code 7d}, {@code 1h30m}, {@code 0}). A year is 365 days. No fractions, no signs, no
+ * spaces.
  */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile(
-            "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
+    private static final Pattern FORM =
+            Pattern.compile(
+                    "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
     private static final long[] UNIT_MS = {
-        365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600L * 1000, 60L * 1000, 1000L, 1L,
+        365L * 24 * 3600 * 1000,
+        7L * 24 * 3600 * 1000,
+        24L * 3600 * 1000,
+        3600L * 1000,
+        60L * 1000,
+        1000L,
+        1L,
     };
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * Parses a Prometheus duration.
      *
-     * @throws IllegalArgumentException saying what is wrong, for an empty, malformed or overflowing text
+     * @throws IllegalArgumentException saying what is wrong, for an empty, malformed or overflowing
+     *     text
      */
     public static Duration parse(String text) {
         if (text == null || text.isEmpty()) {
@@ -33,15 +41,19 @@ public final class Durations {
         }
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("not a valid duration string: \"" + text
-                    + "\" (use units y, w, d, h, m, s, ms in that order, e.g. 168h, 1w, 7d, 1h30m)");
+            throw new IllegalArgumentException(
+                    "not a valid duration string: \""
+                            + text
+                            + "\" (use units y, w, d, h, m, s, ms in that order, e.g. 168h, 1w, 7d, 1h30m)");
         }
         long ms = 0;
         try {
             for (int g = 1; g <= UNIT_MS.length; g++) {
                 String digits = m.group(g);
                 if (digits != null) {
-                    ms = Math.addExact(ms, Math.multiplyExact(Long.parseLong(digits), UNIT_MS[g - 1]));
+                    ms =
+                            Math.addExact(
+                                    ms, Math.multiplyExact(Long.parseLong(digits), UNIT_MS[g - 1]));
                 }
             }
         } catch (ArithmeticException | NumberFormatException e) {
@@ -51,8 +63,9 @@ public final class Durations {
     }
 
     /**
-     * Formats a duration with hours as the largest unit ({@code 168h}, {@code 25h}, {@code 1h30m}, {@code 0}), so
-     * messages echo periods the way configs usually write them. The result parses back with {@link #parse}.
+     * Formats a duration with hours as the largest unit ({@code 168h}, {@code 25h}, {@code 1h30m},
+     * {@code 0}), so messages echo periods the way configs usually write them. The result parses
+     * back with {@link #parse}.
      */
     public static String format(Duration d) {
         long ms = d.toMillis();

@@ -6,22 +6,36 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The keys chunkstore reads of the limits block ({@code limits:} in Cortex, {@code limits_config:} in Loki). The
- * block's other keys configure Cortex and Loki components chunkstore does not run (ingestion limits and the like) and
- * are accepted unread; a key so close to one of these that it must be a misspelling ({@code max_query_lenght}) is
- * refused ({@link ConfigBinder#bindShared}).
+ * The keys chunkstore reads of the limits block ({@code limits:} in Cortex, {@code limits_config:}
+ * in Loki). The block's other keys configure Cortex and Loki components chunkstore does not run
+ * (ingestion limits and the like) and are accepted unread; a key so close to one of these that it
+ * must be a misspelling ({@code max_query_lenght}) is refused ({@link ConfigBinder#bindShared}).
  *
- * @param maxQueryLength     {@code max_query_length}
- * @param maxChunksPerQuery  {@code max_chunks_per_query}
- * @param cardinalityLimit   {@code cardinality_limit}
+ * @param maxQueryLength {@code max_query_length}
+ * @param maxChunksPerQuery {@code max_chunks_per_query}
+ * @param cardinalityLimit {@code cardinality_limit}
  */
 public record LimitsConfig(
-        @ConfigKey(value = "max_query_length", doc = "Longest span (through - from) a query may cover; 0 turns the"
-                + " check off.") Duration maxQueryLength,
-        @ConfigKey(value = "max_chunks_per_query", dflt = "2000000", min = 0, doc = "Most chunks one query may"
-                + " fetch; 0 turns the check off.") int maxChunksPerQuery,
-        @ConfigKey(value = "cardinality_limit", dflt = "100000", min = 0, doc = "Index rows with more entries than"
-                + " this fail the query (with an index cache); 0 turns the check off.") int cardinalityLimit) {
+        @ConfigKey(
+                        value = "max_query_length",
+                        doc =
+                                "Longest span (through - from) a query may cover; 0 turns the"
+                                        + " check off.")
+                Duration maxQueryLength,
+        @ConfigKey(
+                        value = "max_chunks_per_query",
+                        dflt = "2000000",
+                        min = 0,
+                        doc = "Most chunks one query may" + " fetch; 0 turns the check off.")
+                int maxChunksPerQuery,
+        @ConfigKey(
+                        value = "cardinality_limit",
+                        dflt = "100000",
+                        min = 0,
+                        doc =
+                                "Index rows with more entries than"
+                                        + " this fail the query (with an index cache); 0 turns the check off.")
+                int cardinalityLimit) {
 
     /** Binds a limits block; {@code path} is its key ({@code limits}, {@code limits_config}). */
     public static LimitsConfig bind(Map<String, Object> block, String path) {

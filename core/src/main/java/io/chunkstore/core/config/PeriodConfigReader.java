@@ -15,25 +15,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads the period list of a schema config from a YAML tree, strictly: unknown keys are errors naming the key. */
+/**
+ * Reads the period list of a schema config from a YAML tree, strictly: unknown keys are errors
+ * naming the key.
+ */
 final class PeriodConfigReader {
-    private static final Set<String> PERIOD_KEYS = Set.of("from", "store", "object_store", "schema", "index", "chunks",
-            "row_shards");
+    private static final Set<String> PERIOD_KEYS =
+            Set.of("from", "store", "object_store", "schema", "index", "chunks", "row_shards");
     private static final Set<String> TABLE_KEYS = Set.of("prefix", "period", "tags");
     private static final Set<String> INDEX_KEYS = Set.of("prefix", "period", "tags", "path_prefix");
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd")
-            .withResolverStyle(ResolverStyle.STRICT);
+    private static final DateTimeFormatter DAY =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
-    private PeriodConfigReader() {
-    }
+    private PeriodConfigReader() {}
 
     /** Reads and validates {@code node} (the list under {@code keyPath}). */
     static SchemaConfig read(JsonNode node, String keyPath) {
         if (node == null || node.isMissingNode() || node.isNull()) {
-            throw new ConfigException(keyPath + " is missing: a schema config needs at least one period config");
+            throw new ConfigException(
+                    keyPath + " is missing: a schema config needs at least one period config");
         }
         if (!node.isArray()) {
-            throw new ConfigException(keyPath + " must be a list of period configs, not " + kind(node));
+            throw new ConfigException(
+                    keyPath + " must be a list of period configs, not " + kind(node));
         }
         List<PeriodConfig> periods = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
@@ -45,7 +49,8 @@ final class PeriodConfigReader {
     private static PeriodConfig readPeriod(JsonNode n, String keyPath, int i) {
         String bare = SchemaConfig.entryName(keyPath, i, null);
         if (!n.isObject()) {
-            throw new ConfigException(bare + " must be a mapping (from, store, schema, ...), not " + kind(n));
+            throw new ConfigException(
+                    bare + " must be a mapping (from, store, schema, ...), not " + kind(n));
         }
         String fromText = n.has("from") ? scalar(n.get("from"), bare, "from") : "";
         LocalDate from = null;
@@ -53,13 +58,15 @@ final class PeriodConfigReader {
             try {
                 from = LocalDate.parse(fromText, DAY);
             } catch (DateTimeParseException e) {
-                throw new ConfigException(bare + ": from \"" + fromText + "\" is not a day YYYY-MM-DD");
+                throw new ConfigException(
+                        bare + ": from \"" + fromText + "\" is not a day YYYY-MM-DD");
             }
         }
         String where = SchemaConfig.entryName(keyPath, i, from == null ? null : from.toString());
         checkKeys(n, PERIOD_KEYS, where, "");
         if (from == null) {
-            throw new ConfigException(where + ": from is missing (the first day of the period, YYYY-MM-DD)");
+            throw new ConfigException(
+                    where + ": from is missing (the first day of the period, YYYY-MM-DD)");
         }
         String schemaName = n.has("schema") ? scalar(n.get("schema"), where, "schema") : "";
         if (schemaName.isEmpty()) {
@@ -72,19 +79,26 @@ final class PeriodConfigReader {
             throw new ConfigException(where + ": schema: " + e.getMessage(), e);
         }
         String store = n.has("store") ? scalar(n.get("store"), where, "store") : "";
-        String objectStore = n.has("object_store") ? scalar(n.get("object_store"), where, "object_store") : "";
+        String objectStore =
+                n.has("object_store") ? scalar(n.get("object_store"), where, "object_store") : "";
         PeriodicTableConfig index = readTables(n.get("index"), where, "index", INDEX_KEYS);
         PeriodicTableConfig chunks = readTables(n.get("chunks"), where, "chunks", TABLE_KEYS);
         int rowShards = readRowShards(n.get("row_shards"), where);
         return new PeriodConfig(from, store, objectStore, schema, index, chunks, rowShards);
     }
 
-    private static PeriodicTableConfig readTables(JsonNode n, String where, String key, Set<String> allowed) {
+    private static PeriodicTableConfig readTables(
+            JsonNode n, String where, String key, Set<String> allowed) {
         if (n == null || n.isNull()) {
             return PeriodicTableConfig.of("", Duration.ZERO);
         }
         if (!n.isObject()) {
-            throw new ConfigException(where + ": " + key + " must be a mapping {prefix, period, tags}, not " + kind(n));
+            throw new ConfigException(
+                    where
+                            + ": "
+                            + key
+                            + " must be a mapping {prefix, period, tags}, not "
+                            + kind(n));
         }
         checkKeys(n, allowed, where, key + ".");
         String prefix = n.has("prefix") ? scalar(n.get("prefix"), where, key + ".prefix") : "";
@@ -101,14 +115,21 @@ final class PeriodConfigReader {
         JsonNode t = n.get("tags");
         if (t != null && !t.isNull()) {
             if (!t.isObject()) {
-                throw new ConfigException(where + ": " + key + ".tags must be a mapping of names to values, not "
-                        + kind(t));
+                throw new ConfigException(
+                        where
+                                + ": "
+                                + key
+                                + ".tags must be a mapping of names to values, not "
+                                + kind(t));
             }
             for (Map.Entry<String, JsonNode> e : t.properties()) {
                 tags.put(e.getKey(), scalar(e.getValue(), where, key + ".tags." + e.getKey()));
             }
         }
-        String pathPrefix = n.has("path_prefix") ? scalar(n.get("path_prefix"), where, key + ".path_prefix") : "";
+        String pathPrefix =
+                n.has("path_prefix")
+                        ? scalar(n.get("path_prefix"), where, key + ".path_prefix")
+                        : "";
         return new PeriodicTableConfig(prefix, period, tags, pathPrefix);
     }
 
@@ -117,10 +138,12 @@ final class PeriodConfigReader {
             return 0;
         }
         if (!n.isIntegralNumber()) {
-            throw new ConfigException(where + ": row_shards must be a whole number, not " + kind(n) + " " + n);
+            throw new ConfigException(
+                    where + ": row_shards must be a whole number, not " + kind(n) + " " + n);
         }
         if (!n.canConvertToInt() || n.intValue() < 0) {
-            throw new ConfigException(where + ": row_shards " + n.asText() + " must be > 0 (and fit 32 bits)");
+            throw new ConfigException(
+                    where + ": row_shards " + n.asText() + " must be > 0 (and fit 32 bits)");
         }
         return n.intValue();
     }
@@ -129,8 +152,14 @@ final class PeriodConfigReader {
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!allowed.contains(k)) {
-                throw new ConfigException(where + ": unknown key " + keyPrefix + k + " (known: "
-                        + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                throw new ConfigException(
+                        where
+                                + ": unknown key "
+                                + keyPrefix
+                                + k
+                                + " (known: "
+                                + String.join(", ", allowed.stream().sorted().toList())
+                                + ")");
             }
         }
     }
@@ -141,7 +170,8 @@ final class PeriodConfigReader {
             return "";
         }
         if (!n.isValueNode()) {
-            throw new ConfigException(where + ": " + key + " must be a single value, not " + kind(n));
+            throw new ConfigException(
+                    where + ": " + key + " must be a single value, not " + kind(n));
         }
         return n.asText();
     }

@@ -1,21 +1,18 @@
 package io.chunkstore.core.config;
 
-import io.chunkstore.core.config.PeriodConfig;
-import io.chunkstore.core.config.PeriodicTableConfig;
-import io.chunkstore.core.config.SchemaConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Which schema periods own a table name. A period owns the index tables {@code index.prefix ‖ n} whose time range
- * {@code [n·period, (n+1)·period)} overlaps the period's own range {@code [from, next period's from)}, or the one
- * table {@code index.prefix} when its index is not periodic; the same for chunk tables with {@code chunks}. {@code n}
- * is written as Go's {@code %d} writes it (no sign, no leading zeros). A table at a period boundary belongs to both
- * periods.
+ * Which schema periods own a table name. A period owns the index tables {@code index.prefix ‖ n}
+ * whose time range {@code [n·period, (n+1)·period)} overlaps the period's own range {@code [from,
+ * next period's from)}, or the one table {@code index.prefix} when its index is not periodic; the
+ * same for chunk tables with {@code chunks}. {@code n} is written as Go's {@code %d} writes it (no
+ * sign, no leading zeros). A table at a period boundary belongs to both periods.
  *
- * <p>{@code chunkstore serve} routes index and table requests by it, {@code chunkstore index scan} finds the schema
- * version of a table with it.
+ * <p>{@code chunkstore serve} routes index and table requests by it, {@code chunkstore index scan}
+ * finds the schema version of a table with it.
  */
 public final class PeriodTables {
     /** The role a table plays for a period. */
@@ -30,13 +27,16 @@ public final class PeriodTables {
      * One period's claim on a range of table names.
      *
      * @param period the period
-     * @param role   index or chunk tables
-     * @param store  the store name keeping them ({@code store} for the index, {@code object_store} for chunks)
+     * @param role index or chunk tables
+     * @param store the store name keeping them ({@code store} for the index, {@code object_store}
+     *     for chunks)
      * @param prefix the table prefix
-     * @param first  the first table number, or -1 for a non-periodic table (named {@code prefix})
-     * @param last   the last table number ({@link Long#MAX_VALUE} for the newest period), -1 when non-periodic
+     * @param first the first table number, or -1 for a non-periodic table (named {@code prefix})
+     * @param last the last table number ({@link Long#MAX_VALUE} for the newest period), -1 when
+     *     non-periodic
      */
-    public record Claim(PeriodConfig period, Role role, String store, String prefix, long first, long last) {
+    public record Claim(
+            PeriodConfig period, Role role, String store, String prefix, long first, long last) {
         /** Whether the name is one of these tables. */
         public boolean owns(String table) {
             if (first < 0) {
@@ -72,7 +72,8 @@ public final class PeriodTables {
         }
     }
 
-    private void add(PeriodConfig p, Role role, String store, PeriodicTableConfig tables, long endMs) {
+    private void add(
+            PeriodConfig p, Role role, String store, PeriodicTableConfig tables, long endMs) {
         if (tables.prefix().isEmpty()) {
             return;
         }
@@ -94,7 +95,9 @@ public final class PeriodTables {
         return List.copyOf(claims);
     }
 
-    /** The claims on a table name in one role, oldest period first; empty when no period owns it. */
+    /**
+     * The claims on a table name in one role, oldest period first; empty when no period owns it.
+     */
     public List<Claim> owners(String table, Role role) {
         List<Claim> out = new ArrayList<>();
         for (Claim c : claims) {
@@ -126,8 +129,8 @@ public final class PeriodTables {
     }
 
     /**
-     * Pairs of claims in one role whose table names overlap but whose stores differ: such a name would live in two
-     * stores, and a request that carries only the table name cannot say which.
+     * Pairs of claims in one role whose table names overlap but whose stores differ: such a name
+     * would live in two stores, and a request that carries only the table name cannot say which.
      *
      * @param role the role to check
      * @param storeOf the store a claim is routed to (usually {@link Claim#store()})
@@ -138,7 +141,10 @@ public final class PeriodTables {
             for (int j = i + 1; j < claims.size(); j++) {
                 Claim a = claims.get(i);
                 Claim b = claims.get(j);
-                if (a.role == role && b.role == role && !storeOf.apply(a).equals(storeOf.apply(b)) && overlap(a, b)) {
+                if (a.role == role
+                        && b.role == role
+                        && !storeOf.apply(a).equals(storeOf.apply(b))
+                        && overlap(a, b)) {
                     out.add(new Claim[] {a, b});
                 }
             }
@@ -159,11 +165,15 @@ public final class PeriodTables {
         if (a.prefix.equals(b.prefix)) {
             return a.first <= b.last && b.first <= a.last;
         }
-        // One prefix extends the other with digits ("idx_" and "idx_1"): a name may parse both ways.
+        // One prefix extends the other with digits ("idx_" and "idx_1"): a name may parse both
+        // ways.
         Claim longer = a.prefix.length() > b.prefix.length() ? a : b;
         Claim shorter = longer == a ? b : a;
         if (!longer.prefix.startsWith(shorter.prefix)
-                || !longer.prefix.substring(shorter.prefix.length()).chars().allMatch(Character::isDigit)) {
+                || !longer.prefix
+                        .substring(shorter.prefix.length())
+                        .chars()
+                        .allMatch(Character::isDigit)) {
             return false;
         }
         return true;
@@ -171,7 +181,9 @@ public final class PeriodTables {
 
     /** A table number as Go's {@code %d} writes it; -1 for anything else. */
     static long tableNumber(String digits) {
-        if (digits.isEmpty() || digits.length() > 18 || (digits.length() > 1 && digits.charAt(0) == '0')) {
+        if (digits.isEmpty()
+                || digits.length() > 18
+                || (digits.length() > 1 && digits.charAt(0) == '0')) {
             return -1;
         }
         for (int i = 0; i < digits.length(); i++) {

@@ -7,16 +7,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The {@code index:} or {@code chunks:} block of a period config: a table-name prefix, a table period and tags.
- * With a zero period the store has one table named {@code prefix}; otherwise table {@code prefix ‖ n} holds the
- * times whose Unix seconds divided by the period's seconds give {@code n} (weeks since 1970-01-01 for 168h).
+ * The {@code index:} or {@code chunks:} block of a period config: a table-name prefix, a table
+ * period and tags. With a zero period the store has one table named {@code prefix}; otherwise table
+ * {@code prefix ‖ n} holds the times whose Unix seconds divided by the period's seconds give {@code
+ * n} (weeks since 1970-01-01 for 168h).
  *
- * @param prefix     table-name prefix; "" when absent
- * @param period     table period; {@link Duration#ZERO} for a single non-periodic table
- * @param tags       tags for tables the table manager creates (sorted by name)
+ * @param prefix table-name prefix; "" when absent
+ * @param period table period; {@link Duration#ZERO} for a single non-periodic table
+ * @param tags tags for tables the table manager creates (sorted by name)
  * @param pathPrefix Loki's {@code index.path_prefix} (object-store indexes only); "" when absent
  */
-public record PeriodicTableConfig(String prefix, Duration period, Map<String, String> tags, String pathPrefix) {
+public record PeriodicTableConfig(
+        String prefix, Duration period, Map<String, String> tags, String pathPrefix) {
 
     public PeriodicTableConfig {
         prefix = prefix == null ? "" : prefix;
@@ -44,8 +46,8 @@ public record PeriodicTableConfig(String prefix, Duration period, Map<String, St
     }
 
     /**
-     * The number of the table that holds time {@code timeMs}: Unix seconds divided by the period's seconds (Go's
-     * truncating division, as Cortex computes it). Only for periodic tables.
+     * The number of the table that holds time {@code timeMs}: Unix seconds divided by the period's
+     * seconds (Go's truncating division, as Cortex computes it). Only for periodic tables.
      */
     public long tableNumber(long timeMs) {
         if (!isPeriodic()) {
@@ -78,8 +80,12 @@ public record PeriodicTableConfig(String prefix, Duration period, Map<String, St
 
     @Override
     public String toString() {
-        return "{prefix: " + prefix + ", period: " + Durations.format(period)
-                + (tags.isEmpty() ? "" : ", tags: " + tags) + (pathPrefix.isEmpty() ? "" : ", path_prefix: " + pathPrefix)
+        return "{prefix: "
+                + prefix
+                + ", period: "
+                + Durations.format(period)
+                + (tags.isEmpty() ? "" : ", tags: " + tags)
+                + (pathPrefix.isEmpty() ? "" : ", path_prefix: " + pathPrefix)
                 + "}";
     }
 }

@@ -5,12 +5,21 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 /**
- * An index schema version of a period config. v1-v6 are Cortex's "store" schemas (label entries point at chunk IDs),
- * v9-v11 its "series store" schemas (labels -> series ID -> chunk IDs), v12 is Loki's (v11's index layout with the
- * newer chunk external key). There never was a v7 or v8.
+ * An index schema version of a period config. v1-v6 are Cortex's "store" schemas (label entries
+ * point at chunk IDs), v9-v11 its "series store" schemas (labels -> series ID -> chunk IDs), v12 is
+ * Loki's (v11's index layout with the newer chunk external key). There never was a v7 or v8.
  */
 public enum SchemaVersion {
-    V1(1), V2(2), V3(3), V4(4), V5(5), V6(6), V9(9), V10(10), V11(11), V12(12);
+    V1(1),
+    V2(2),
+    V3(3),
+    V4(4),
+    V5(5),
+    V6(6),
+    V9(9),
+    V10(10),
+    V11(11),
+    V12(12);
 
     /** Row shards for v10 and later when the config gives none. */
     public static final int DEFAULT_ROW_SHARDS = 16;
@@ -32,8 +41,14 @@ public enum SchemaVersion {
                 return v;
             }
         }
-        throw new ConfigException("invalid schema version \"" + name + "\" (supported: "
-                + Arrays.stream(values()).map(SchemaVersion::configName).collect(Collectors.joining(", ")) + ")");
+        throw new ConfigException(
+                "invalid schema version \""
+                        + name
+                        + "\" (supported: "
+                        + Arrays.stream(values())
+                                .map(SchemaVersion::configName)
+                                .collect(Collectors.joining(", "))
+                        + ")");
     }
 
     /** The number: 1 for v1, 12 for v12. */
@@ -71,7 +86,9 @@ public enum SchemaVersion {
         return hasHourlyBuckets() ? 3_600_000L : 86_400_000L;
     }
 
-    /** The row shards used when the config gives none: 16 for v10 and later, 0 (unsharded) before. */
+    /**
+     * The row shards used when the config gives none: 16 for v10 and later, 0 (unsharded) before.
+     */
     public int defaultRowShards() {
         return hasRowShards() ? DEFAULT_ROW_SHARDS : 0;
     }

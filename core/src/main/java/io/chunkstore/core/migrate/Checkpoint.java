@@ -28,26 +28,31 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * The record of a migration's progress, kept in a JSON file so a stopped or crashed run resumes where it was: the
- * run's parameters ({@link RunIdentity}), each finished shard with its counts and failures, and for each shard in
- * progress the last source key written (shards list their chunks in key order, so a resumed shard continues after
- * it). Every save writes a temporary file next to the checkpoint, forces it to disk and renames it over the old one,
- * so the file is always either the previous state or the new one, never torn. Progress inside a shard is saved at
- * most once per {@link #progressInterval}; a finished shard is saved at once. Whatever a crash loses is redone,
+ * The record of a migration's progress, kept in a JSON file so a stopped or crashed run resumes
+ * where it was: the run's parameters ({@link RunIdentity}), each finished shard with its counts and
+ * failures, and for each shard in progress the last source key written (shards list their chunks in
+ * key order, so a resumed shard continues after it). Every save writes a temporary file next to the
+ * checkpoint, forces it to disk and renames it over the old one, so the file is always either the
+ * previous state or the new one, never torn. Progress inside a shard is saved at most once per
+ * {@link #progressInterval}; a finished shard is saved at once. Whatever a crash loses is redone,
  * which is harmless: writes are content-addressed overwrites.
  *
- * <p>A checkpoint opened with other run parameters than it was written with is refused, naming each difference.
- * Thread-safe.
+ * <p>A checkpoint opened with other run parameters than it was written with is refused, naming each
+ * difference. Thread-safe.
  */
 public final class Checkpoint {
     /** The file format version written and accepted. */
     public static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private enum State { DONE, PARTIAL }
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private record Entry(State state, String lastKey, ShardStats stats) {
+    private enum State {
+        DONE,
+        PARTIAL
     }
+
+    private record Entry(State state, String lastKey, ShardStats stats) {}
 
     private final Path file;
     private final RunIdentity identity;
@@ -68,10 +73,12 @@ public final class Checkpoint {
     }
 
     /**
-     * Opens the checkpoint file, or starts a new one when it does not exist (it is written on the first save).
+     * Opens the checkpoint file, or starts a new one when it does not exist (it is written on the
+     * first save).
      *
-     * @throws ConfigException when the file is unreadable, not a checkpoint, of another format version, or was written
-     *                         for a run with other parameters (the message names each difference)
+     * @throws ConfigException when the file is unreadable, not a checkpoint, of another format
+     *     version, or was written for a run with other parameters (the message names each
+     *     difference)
      */
     public static Checkpoint open(Path file, RunIdentity identity) {
         Checkpoint c = new Checkpoint(Objects.requireNonNull(file, "file"), identity);
@@ -87,35 +94,65 @@ public final class Checkpoint {
         try {
             root = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("checkpoint " + file + " is not a migrate checkpoint (not JSON: "
-                    + e.getOriginalMessage() + "); remove it or give another --checkpoint file", e);
+            throw new ConfigException(
+                    "checkpoint "
+                            + file
+                            + " is not a migrate checkpoint (not JSON: "
+                            + e.getOriginalMessage()
+                            + "); remove it or give another --checkpoint file",
+                    e);
         }
         if (root == null || !root.isObject() || !root.has("format") || !root.has("run")) {
-            throw new ConfigException("checkpoint " + file + " is not a migrate checkpoint (no format/run members);"
-                    + " remove it or give another --checkpoint file");
+            throw new ConfigException(
+                    "checkpoint "
+                            + file
+                            + " is not a migrate checkpoint (no format/run members);"
+                            + " remove it or give another --checkpoint file");
         }
         if (root.get("format").asInt() != FORMAT) {
-            throw new ConfigException("checkpoint " + file + " has format " + root.get("format") + "; this version"
-                    + " reads format " + FORMAT);
+            throw new ConfigException(
+                    "checkpoint "
+                            + file
+                            + " has format "
+                            + root.get("format")
+                            + "; this version"
+                            + " reads format "
+                            + FORMAT);
         }
         RunIdentity recorded = readIdentity(root.get("run"), file);
         List<String> diffs = recorded.differences(identity);
         if (!diffs.isEmpty()) {
-            throw new ConfigException("checkpoint " + file + " belongs to a different run; it was written with "
-                    + String.join("; ", diffs.stream().map(d -> d.replace(" vs ", " (checkpoint) vs ")
-                    + " (now)").toList())
-                    + ". Rerun with the checkpoint's parameters to resume it, or give a new --checkpoint file");
+            throw new ConfigException(
+                    "checkpoint "
+                            + file
+                            + " belongs to a different run; it was written with "
+                            + String.join(
+                                    "; ",
+                                    diffs.stream()
+                                            .map(
+                                                    d ->
+                                                            d.replace(" vs ", " (checkpoint) vs ")
+                                                                    + " (now)")
+                                            .toList())
+                            + ". Rerun with the checkpoint's parameters to resume it, or give a new --checkpoint file");
         }
         JsonNode shards = root.path("shards");
-        for (Iterator<Map.Entry<String, JsonNode>> it = shards.properties().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = shards.properties().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode s = e.getValue();
             State state;
             try {
                 state = State.valueOf(s.path("state").asText());
             } catch (IllegalArgumentException ex) {
-                throw new ConfigException("checkpoint " + file + ": shard " + e.getKey() + " has unknown state "
-                        + s.path("state"), ex);
+                throw new ConfigException(
+                        "checkpoint "
+                                + file
+                                + ": shard "
+                                + e.getKey()
+                                + " has unknown state "
+                                + s.path("state"),
+                        ex);
             }
             String lastKey = s.hasNonNull("lastKey") ? s.get("lastKey").asText() : null;
             c.shards.put(e.getKey(), new Entry(state, lastKey, readStats(s, e.getKey())));
@@ -125,14 +162,23 @@ public final class Checkpoint {
 
     private static RunIdentity readIdentity(JsonNode run, Path file) {
         Map<String, String> tenants = new LinkedHashMap<>();
-        run.path("tenants").properties().forEach(e -> tenants.put(e.getKey(), e.getValue().asText()));
+        run.path("tenants")
+                .properties()
+                .forEach(e -> tenants.put(e.getKey(), e.getValue().asText()));
         List<String> selectors = new ArrayList<>();
         run.path("selectors").forEach(n -> selectors.add(n.asText()));
         if (!run.has("from") || !run.has("to") || !run.has("shardByMs")) {
-            throw new ConfigException("checkpoint " + file + ": the run block lacks from, to or shardByMs");
+            throw new ConfigException(
+                    "checkpoint " + file + ": the run block lacks from, to or shardByMs");
         }
-        return new RunIdentity(run.path("source").asText(), run.path("destination").asText(),
-                run.get("from").asLong(), run.get("to").asLong(), tenants, selectors, run.get("shardByMs").asLong());
+        return new RunIdentity(
+                run.path("source").asText(),
+                run.path("destination").asText(),
+                run.get("from").asLong(),
+                run.get("to").asLong(),
+                tenants,
+                selectors,
+                run.get("shardByMs").asLong());
     }
 
     private static ShardStats readStats(JsonNode s, String shard) {
@@ -147,8 +193,13 @@ public final class Checkpoint {
         st.filtered = s.path("filtered").asLong();
         st.verified = s.path("verified").asLong();
         for (JsonNode f : s.path("failures")) {
-            st.failures.add(new MigrationFailure(shard, textOrNull(f, "sourceKey"), textOrNull(f, "destKey"),
-                    MigrationFailure.Phase.valueOf(f.path("phase").asText("FETCH")), f.path("reason").asText()));
+            st.failures.add(
+                    new MigrationFailure(
+                            shard,
+                            textOrNull(f, "sourceKey"),
+                            textOrNull(f, "destKey"),
+                            MigrationFailure.Phase.valueOf(f.path("phase").asText("FETCH")),
+                            f.path("reason").asText()));
         }
         return st;
     }
@@ -166,7 +217,10 @@ public final class Checkpoint {
         return identity;
     }
 
-    /** How often progress inside a shard is saved at most (finished shards are saved at once); 1 s by default. */
+    /**
+     * How often progress inside a shard is saved at most (finished shards are saved at once); 1 s
+     * by default.
+     */
     public synchronized Checkpoint progressInterval(Duration d) {
         this.progressInterval = Objects.requireNonNull(d, "interval");
         return this;
@@ -179,7 +233,9 @@ public final class Checkpoint {
 
     /** The ids of the finished shards. */
     public synchronized List<String> doneShards() {
-        return shards.entrySet().stream().filter(e -> e.getValue().state == State.DONE).map(Map.Entry::getKey)
+        return shards.entrySet().stream()
+                .filter(e -> e.getValue().state == State.DONE)
+                .map(Map.Entry::getKey)
                 .toList();
     }
 
@@ -200,7 +256,10 @@ public final class Checkpoint {
         return e == null ? new ShardStats() : e.stats.copy();
     }
 
-    /** Records that a shard wrote everything up to {@code lastKey}; saved when the interval has passed. */
+    /**
+     * Records that a shard wrote everything up to {@code lastKey}; saved when the interval has
+     * passed.
+     */
     synchronized void progress(String shardId, String lastKey, ShardStats stats) {
         shards.put(shardId, new Entry(State.PARTIAL, lastKey, stats.copy()));
         dirty = true;
@@ -233,17 +292,23 @@ public final class Checkpoint {
         try {
             bytes = JSON.writeValueAsBytes(toJson());
         } catch (JsonProcessingException e) {
-            throw new StorageException("cannot serialise checkpoint " + file + ": " + e.getMessage(), e);
+            throw new StorageException(
+                    "cannot serialise checkpoint " + file + ": " + e.getMessage(), e);
         }
         Path dir = file.toAbsolutePath().getParent();
         if (dir == null) {
-            throw new StorageException("checkpoint " + file + " names a root directory, not a file in one");
+            throw new StorageException(
+                    "checkpoint " + file + " names a root directory, not a file in one");
         }
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch =
+                    FileChannel.open(
+                            tmp,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -251,7 +316,11 @@ public final class Checkpoint {
                 ch.force(true);
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        tmp,
+                        file,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
@@ -280,31 +349,32 @@ public final class Checkpoint {
         identity.selectors().forEach(selectors::add);
         run.put("shardByMs", identity.shardByMs());
         ObjectNode out = root.putObject("shards");
-        shards.forEach((id, e) -> {
-            ObjectNode s = out.putObject(id);
-            s.put("state", e.state.name());
-            if (e.lastKey != null) {
-                s.put("lastKey", e.lastKey);
-            }
-            ShardStats st = e.stats;
-            s.put("found", st.found);
-            s.put("copied", st.copied);
-            s.put("bytes", st.bytes);
-            s.put("verbatim", st.verbatim);
-            s.put("rekeyed", st.rekeyed);
-            s.put("reencoded", st.reencoded);
-            s.put("skipped", st.skipped);
-            s.put("filtered", st.filtered);
-            s.put("verified", st.verified);
-            ArrayNode fs = s.putArray("failures");
-            for (MigrationFailure f : st.failures) {
-                ObjectNode fn = fs.addObject();
-                fn.put("phase", f.phase().name());
-                fn.put("sourceKey", f.sourceKey());
-                fn.put("destKey", f.destKey());
-                fn.put("reason", f.reason());
-            }
-        });
+        shards.forEach(
+                (id, e) -> {
+                    ObjectNode s = out.putObject(id);
+                    s.put("state", e.state.name());
+                    if (e.lastKey != null) {
+                        s.put("lastKey", e.lastKey);
+                    }
+                    ShardStats st = e.stats;
+                    s.put("found", st.found);
+                    s.put("copied", st.copied);
+                    s.put("bytes", st.bytes);
+                    s.put("verbatim", st.verbatim);
+                    s.put("rekeyed", st.rekeyed);
+                    s.put("reencoded", st.reencoded);
+                    s.put("skipped", st.skipped);
+                    s.put("filtered", st.filtered);
+                    s.put("verified", st.verified);
+                    ArrayNode fs = s.putArray("failures");
+                    for (MigrationFailure f : st.failures) {
+                        ObjectNode fn = fs.addObject();
+                        fn.put("phase", f.phase().name());
+                        fn.put("sourceKey", f.sourceKey());
+                        fn.put("destKey", f.destKey());
+                        fn.put("reason", f.reason());
+                    }
+                });
         return root;
     }
 }

@@ -9,23 +9,28 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The store a migration reads from, as the engine sees it: index lookups and chunk fetches, and nothing that writes.
- * The engine only ever holds this interface for its source, so a migration cannot modify the source by
- * construction.
+ * The store a migration reads from, as the engine sees it: index lookups and chunk fetches, and
+ * nothing that writes. The engine only ever holds this interface for its source, so a migration
+ * cannot modify the source by construction.
  */
 public interface MigrationSource {
 
     /** The source's schema config (for messages and the key forms it wrote). */
     SchemaConfig schemaConfig();
 
-    /** {@link CompositeStore#chunkRefs}: chunks of the matching series overlapping {@code [from, through]}. */
-    List<IndexedChunk> chunkRefs(String userId, long from, long through, List<LabelMatcher> matchers);
+    /**
+     * {@link CompositeStore#chunkRefs}: chunks of the matching series overlapping {@code [from,
+     * through]}.
+     */
+    List<IndexedChunk> chunkRefs(
+            String userId, long from, long through, List<LabelMatcher> matchers);
 
     /**
-     * {@link CompositeStore#fetchEncoded}: the chunks with their stored bytes, verified against their keys.
+     * {@link CompositeStore#fetchEncoded}: the chunks with their stored bytes, verified against
+     * their keys.
      *
-     * @throws io.chunkstore.spi.ChunkFetchException naming each chunk that is missing or does not verify, with the
-     *                                               chunks that were read
+     * @throws io.chunkstore.spi.ChunkFetchException naming each chunk that is missing or does not
+     *     verify, with the chunks that were read
      */
     List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> chunks);
 
@@ -39,7 +44,8 @@ public interface MigrationSource {
             }
 
             @Override
-            public List<IndexedChunk> chunkRefs(String userId, long from, long through, List<LabelMatcher> matchers) {
+            public List<IndexedChunk> chunkRefs(
+                    String userId, long from, long through, List<LabelMatcher> matchers) {
                 return store.chunkRefs(userId, from, through, matchers);
             }
 

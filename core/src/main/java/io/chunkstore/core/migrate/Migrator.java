@@ -41,43 +41,52 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The migration engine: runs a {@link MigrationPlan} from a {@link MigrationSource} to a
- * {@link MigrationDestination}.
+ * The migration engine: runs a {@link MigrationPlan} from a {@link MigrationSource} to a {@link
+ * MigrationDestination}.
  *
- * <p>For each shard (a tenant over a time slice), in parallel up to {@link MigrationPlan#parallel()}:
+ * <p>For each shard (a tenant over a time slice), in parallel up to {@link
+ * MigrationPlan#parallel()}:
+ *
  * <ol>
- *   <li>list the chunk refs of every lookup of the plan from the source index (one {@code chunkRefs} per metric
- *       name), keep those the shard owns (whose {@code from} falls in it), sorted by source key;</li>
- *   <li>fetch them in batches of {@link MigrationPlan#batchSize()}, verified against their keys, and drop those whose
- *       labels fail the plan's matchers;</li>
- *   <li>convert each: a chunk keeping its tenant keeps its stored bytes, under the destination's key form (the same
- *       key when the forms agree: {@link Kind#VERBATIM}; else {@link Kind#REKEYED}, e.g. v11 to v12); a chunk moving
- *       to another tenant is re-encoded with the new tenant in its metadata, so it gets a new checksum and key
- *       ({@link Kind#REENCODED}; its payload, Prometheus samples or a Loki MemChunk, is carried as is, since neither
- *       holds the tenant, and the fingerprint depends on the labels alone);</li>
+ *   <li>list the chunk refs of every lookup of the plan from the source index (one {@code
+ *       chunkRefs} per metric name), keep those the shard owns (whose {@code from} falls in it),
+ *       sorted by source key;
+ *   <li>fetch them in batches of {@link MigrationPlan#batchSize()}, verified against their keys,
+ *       and drop those whose labels fail the plan's matchers;
+ *   <li>convert each: a chunk keeping its tenant keeps its stored bytes, under the destination's
+ *       key form (the same key when the forms agree: {@link Kind#VERBATIM}; else {@link
+ *       Kind#REKEYED}, e.g. v11 to v12); a chunk moving to another tenant is re-encoded with the
+ *       new tenant in its metadata, so it gets a new checksum and key ({@link Kind#REENCODED}; its
+ *       payload, Prometheus samples or a Loki MemChunk, is carried as is, since neither holds the
+ *       tenant, and the fingerprint depends on the labels alone);
  *   <li>write the batch (chunks, then their index entries under the destination's schema), and with
- *       {@link MigrationPlan#verify()} read every chunk back, compare it, and find it through the destination
- *       index;</li>
- *   <li>record progress in the {@link Checkpoint} (the last key written; the whole shard when done).</li>
+ *       {@link MigrationPlan#verify()} read every chunk back, compare it, and find it through the
+ *       destination index;
+ *   <li>record progress in the {@link Checkpoint} (the last key written; the whole shard when
+ *       done).
  * </ol>
  *
- * <p>Failures: a chunk that is missing from the source or does not verify (a corrupt chunk), or that the destination
- * refuses ({@link InvalidRequestException}, {@link InvalidChunkException}), is a failure of that chunk, recorded, and
- * the shard goes on. Retryable errors are retried with back-off; when retries run out, or for other errors, the shard
- * is abandoned: the chunks of the failed batch are listed as failed and the shard stays unfinished, its recorded
- * progress ending before that batch, for the next run to redo from there. Nothing is dropped silently;
- * {@link MigrationSummary#failures()} lists it all.
+ * <p>Failures: a chunk that is missing from the source or does not verify (a corrupt chunk), or
+ * that the destination refuses ({@link InvalidRequestException}, {@link InvalidChunkException}), is
+ * a failure of that chunk, recorded, and the shard goes on. Retryable errors are retried with
+ * back-off; when retries run out, or for other errors, the shard is abandoned: the chunks of the
+ * failed batch are listed as failed and the shard stays unfinished, its recorded progress ending
+ * before that batch, for the next run to redo from there. Nothing is dropped silently; {@link
+ * MigrationSummary#failures()} lists it all.
  *
- * <p>{@link #stop()} (e.g. on Ctrl-C) lets each running shard finish its current batch, saves the checkpoint and
- * makes {@link #run()} return. A run can also be killed outright: the checkpoint on disk is always whole, and what it
- * does not record yet is redone by the next run, harmlessly.
+ * <p>{@link #stop()} (e.g. on Ctrl-C) lets each running shard finish its current batch, saves the
+ * checkpoint and makes {@link #run()} return. A run can also be killed outright: the checkpoint on
+ * disk is always whole, and what it does not record yet is redone by the next run, harmlessly.
  */
 public final class Migrator {
     /** How a chunk is carried over. */
     public enum Kind {
         /** Same tenant, same key form: the stored bytes under the same key. */
         VERBATIM,
-        /** Same tenant, another key form (v12 or not, or a legacy chunk given its checksum): same bytes, new key. */
+        /**
+         * Same tenant, another key form (v12 or not, or a legacy chunk given its checksum): same
+         * bytes, new key.
+         */
         REKEYED,
         /** Another tenant: re-encoded metadata, new checksum, new key; the same payload. */
         REENCODED
@@ -87,7 +96,7 @@ public final class Migrator {
     private final MigrationDestination dest;
     private final MigrationPlan plan;
     private Checkpoint checkpoint;
-    private MigrationListener listener = new MigrationListener() { };
+    private MigrationListener listener = new MigrationListener() {};
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicBoolean limitReached = new AtomicBoolean();
 
@@ -106,7 +115,8 @@ public final class Migrator {
         Objects.requireNonNull(c, "checkpoint");
         List<String> diffs = c.identity().differences(plan.identity());
         if (!diffs.isEmpty()) {
-            throw new IllegalArgumentException("the checkpoint was opened for another run: " + diffs);
+            throw new IllegalArgumentException(
+                    "the checkpoint was opened for another run: " + diffs);
         }
         this.checkpoint = c;
         return this;
@@ -117,21 +127,29 @@ public final class Migrator {
         return this;
     }
 
-    /** Asks the run to stop after the running batches; {@link #run()} then returns with progress saved. */
+    /**
+     * Asks the run to stop after the running batches; {@link #run()} then returns with progress
+     * saved.
+     */
     public void stop() {
         stop.set(true);
     }
 
     /** What one run of a shard produced. */
-    private record ShardRun(ShardStats stats, boolean done) {
-    }
+    private record ShardRun(ShardStats stats, boolean done) {}
 
     /** A chunk ready to be written. */
-    private record Prepared(IndexedChunk source, Chunk sourceChunk, ChunkCodec.Encoded out, String destKey,
-            Kind kind) {
-    }
+    private record Prepared(
+            IndexedChunk source,
+            Chunk sourceChunk,
+            ChunkCodec.Encoded out,
+            String destKey,
+            Kind kind) {}
 
-    /** Thrown inside a shard when it must be abandoned (retries ran out, or an error that is not the chunk's). */
+    /**
+     * Thrown inside a shard when it must be abandoned (retries ran out, or an error that is not the
+     * chunk's).
+     */
     private static final class AbandonShard extends RuntimeException {
         AbandonShard() {
             super(null, null, false, false);
@@ -143,7 +161,7 @@ public final class Migrator {
      *
      * @return the summary over every shard of the plan
      * @throws InvalidRequestException when the range starts before the destination's first period
-     * @throws StorageException        when the checkpoint cannot be written (the run stops)
+     * @throws StorageException when the checkpoint cannot be written (the run stops)
      */
     public MigrationSummary run() {
         long started = System.nanoTime();
@@ -155,10 +173,14 @@ public final class Migrator {
         }
         long destStart = dest.schemaConfig().periods().get(0).fromMs();
         if (plan.from() < destStart) {
-            throw new InvalidRequestException("--from " + Instant.ofEpochMilli(plan.from()) + " is before the"
-                    + " destination's first schema period (" + dest.schemaConfig().periods().get(0).from()
-                    + "): chunks there would have no index period or chunk table; add an earlier period to the"
-                    + " destination's schema config or start later");
+            throw new InvalidRequestException(
+                    "--from "
+                            + Instant.ofEpochMilli(plan.from())
+                            + " is before the"
+                            + " destination's first schema period ("
+                            + dest.schemaConfig().periods().get(0).from()
+                            + "): chunks there would have no index period or chunk table; add an earlier period to the"
+                            + " destination's schema config or start later");
         }
         List<Shard> all = plan.allShards();
         List<Shard> pending = all.stream().filter(s -> !checkpoint.isDone(s.id())).toList();
@@ -169,17 +191,21 @@ public final class Migrator {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger claimed = new AtomicInteger();
         int workers = Math.max(1, Math.min(plan.parallel(), pending.size()));
-        ExecutorService pool = Executors.newFixedThreadPool(workers, DaemonThreads.named("migrate"));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(workers, DaemonThreads.named("migrate"));
         List<Future<?>> futures = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            futures.add(pool.submit(() -> {
-                try {
-                    work(pending, next, claimed, unfinished);
-                } catch (RuntimeException | Error e) {
-                    stop.set(true);   // the other workers end after their current batch
-                    throw e;
-                }
-            }));
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                try {
+                                    work(pending, next, claimed, unfinished);
+                                } catch (RuntimeException | Error e) {
+                                    stop.set(true); // the other workers end after their current
+                                    // batch
+                                    throw e;
+                                }
+                            }));
         }
         pool.shutdown();
         boolean interrupted = false;
@@ -215,8 +241,14 @@ public final class Migrator {
         return summary(all, resumed, unfinished, started);
     }
 
-    /** One worker: takes pending shards in order until none is left, the run stops or the shard limit is hit. */
-    private void work(List<Shard> pending, AtomicInteger next, AtomicInteger claimed,
+    /**
+     * One worker: takes pending shards in order until none is left, the run stops or the shard
+     * limit is hit.
+     */
+    private void work(
+            List<Shard> pending,
+            AtomicInteger next,
+            AtomicInteger claimed,
             Map<String, ShardStats> unfinished) {
         while (!stop.get()) {
             if (plan.maxShards() > 0 && claimed.incrementAndGet() > plan.maxShards()) {
@@ -240,8 +272,8 @@ public final class Migrator {
         }
     }
 
-    private MigrationSummary summary(List<Shard> all, int resumed, Map<String, ShardStats> unfinished,
-            long started) {
+    private MigrationSummary summary(
+            List<Shard> all, int resumed, Map<String, ShardStats> unfinished, long started) {
         ShardStats total = new ShardStats();
         int done = 0;
         for (Shard s : all) {
@@ -253,9 +285,23 @@ public final class Migrator {
             }
         }
         boolean stopped = done < all.size() && (stop.get() || limitReached.get());
-        return new MigrationSummary(all.size(), done, resumed, total.found, total.copied, total.bytes,
-                total.verbatim, total.rekeyed, total.reencoded, total.skipped, total.filtered, total.verified,
-                total.failures, Duration.ofNanos(System.nanoTime() - started), plan.dryRun(), stopped);
+        return new MigrationSummary(
+                all.size(),
+                done,
+                resumed,
+                total.found,
+                total.copied,
+                total.bytes,
+                total.verbatim,
+                total.rekeyed,
+                total.reencoded,
+                total.skipped,
+                total.filtered,
+                total.verified,
+                total.failures,
+                Duration.ofNanos(System.nanoTime() - started),
+                plan.dryRun(),
+                stopped);
     }
 
     private static void awaitQuietly(ExecutorService pool) {
@@ -281,7 +327,7 @@ public final class Migrator {
         listener.shardListed(shard, todo.size());
         if (plan.dryRun()) {
             dryRun(shard, todo, st);
-            checkpoint.done(id, st);   // in memory only: a dry run's checkpoint is read-only
+            checkpoint.done(id, st); // in memory only: a dry run's checkpoint is read-only
             return new ShardRun(st, true);
         }
         boolean tainted = false;
@@ -291,20 +337,23 @@ public final class Migrator {
                     checkpoint.flush();
                     return new ShardRun(st, false);
                 }
-                List<IndexedChunk> batch = todo.subList(i, Math.min(todo.size(), i + plan.batchSize()));
+                List<IndexedChunk> batch =
+                        todo.subList(i, Math.min(todo.size(), i + plan.batchSize()));
                 long copiedBefore = st.copied;
                 long bytesBefore = st.bytes;
                 tainted |= migrateBatch(shard, batch, st);
                 if (!tainted) {
                     checkpoint.progress(id, batch.get(batch.size() - 1).externalKey(), st);
                 }
-                listener.batchWritten(shard, (int) (st.copied - copiedBefore), st.bytes - bytesBefore);
+                listener.batchWritten(
+                        shard, (int) (st.copied - copiedBefore), st.bytes - bytesBefore);
             }
         } catch (AbandonShard e) {
             tainted = true;
         }
         if (tainted) {
-            // Progress stopped advancing at the first batch that failed, so the next run resumes before it.
+            // Progress stopped advancing at the first batch that failed, so the next run resumes
+            // before it.
             checkpoint.flush();
             return new ShardRun(st, false);
         }
@@ -313,8 +362,9 @@ public final class Migrator {
     }
 
     /**
-     * The chunks of a shard still to copy: the union of every lookup's refs, those the shard owns, after
-     * {@code after} (a resumed shard), in source-key order. Counts found and skipped for a fresh shard.
+     * The chunks of a shard still to copy: the union of every lookup's refs, those the shard owns,
+     * after {@code after} (a resumed shard), in source-key order. Counts found and skipped for a
+     * fresh shard.
      */
     private List<IndexedChunk> list(Shard shard, ShardStats st, String after) {
         TreeMap<String, IndexedChunk> owned = new TreeMap<>();
@@ -322,11 +372,28 @@ public final class Migrator {
         for (List<LabelMatcher> lookup : plan.lookups()) {
             List<IndexedChunk> refs;
             try {
-                refs = withRetry(() -> source.chunkRefs(shard.sourceTenant(), shard.from(), shard.through(),
-                        lookup));
+                refs =
+                        withRetry(
+                                () ->
+                                        source.chunkRefs(
+                                                shard.sourceTenant(),
+                                                shard.from(),
+                                                shard.through(),
+                                                lookup));
             } catch (RuntimeException e) {
-                fail(st, shard, null, null, Phase.LOOKUP, "listing " + lookup + " in " + shard + ": " + describe(e)
-                        + "; the shard is left for the next run");
+                fail(
+                        st,
+                        shard,
+                        null,
+                        null,
+                        Phase.LOOKUP,
+                        "listing "
+                                + lookup
+                                + " in "
+                                + shard
+                                + ": "
+                                + describe(e)
+                                + "; the shard is left for the next run");
                 throw new AbandonShard();
             }
             for (IndexedChunk r : refs) {
@@ -370,11 +437,15 @@ public final class Migrator {
         if (!ref.checksumSet() && v12) {
             return Kind.REKEYED;
         }
-        return ref.externalKey(v12 ? KeyFormat.V12 : KeyFormat.CURRENT).equals(r.externalKey()) ? Kind.VERBATIM
+        return ref.externalKey(v12 ? KeyFormat.V12 : KeyFormat.CURRENT).equals(r.externalKey())
+                ? Kind.VERBATIM
                 : Kind.REKEYED;
     }
 
-    /** Fetches, converts, writes and verifies one batch; true when the shard must be redone by a later run. */
+    /**
+     * Fetches, converts, writes and verifies one batch; true when the shard must be redone by a
+     * later run.
+     */
     private boolean migrateBatch(Shard shard, List<IndexedChunk> batch, ShardStats st) {
         Map<String, ChunkCodec.Encoded> fetched = fetch(shard, batch, st);
         List<Prepared> prepared = new ArrayList<>(fetched.size());
@@ -406,7 +477,8 @@ public final class Migrator {
                 case REENCODED -> st.reencoded++;
             }
         }
-        // Chunks missing from written were refused for their own sake (recorded); anything else abandoned the shard.
+        // Chunks missing from written were refused for their own sake (recorded); anything else
+        // abandoned the shard.
         return plan.verify() && !written.isEmpty() && verify(shard, written, st);
     }
 
@@ -415,10 +487,11 @@ public final class Migrator {
     // ---- fetch
 
     /**
-     * The batch's chunks that could be read and verified. Missing and corrupt chunks are recorded as failed;
-     * retryable errors are retried; when retries run out the shard is abandoned.
+     * The batch's chunks that could be read and verified. Missing and corrupt chunks are recorded
+     * as failed; retryable errors are retried; when retries run out the shard is abandoned.
      */
-    private Map<String, ChunkCodec.Encoded> fetch(Shard shard, List<IndexedChunk> batch, ShardStats st) {
+    private Map<String, ChunkCodec.Encoded> fetch(
+            Shard shard, List<IndexedChunk> batch, ShardStats st) {
         Map<String, ChunkCodec.Encoded> out = new LinkedHashMap<>();
         Map<String, IndexedChunk> byKey = new LinkedHashMap<>();
         batch.forEach(r -> byKey.put(r.externalKey(), r));
@@ -429,8 +502,12 @@ public final class Migrator {
             try {
                 List<ChunkCodec.Encoded> got = source.fetchEncoded(left);
                 if (got.size() != left.size()) {
-                    throw new IllegalStateException("the source returned " + got.size() + " chunks for "
-                            + left.size() + " refs");
+                    throw new IllegalStateException(
+                            "the source returned "
+                                    + got.size()
+                                    + " chunks for "
+                                    + left.size()
+                                    + " refs");
                 }
                 for (int i = 0; i < got.size(); i++) {
                     out.put(left.get(i).externalKey(), got.get(i));
@@ -441,21 +518,26 @@ public final class Migrator {
                     IndexedChunk r = byKey.get(c.key());
                     if (r != null) {
                         try {
-                            out.put(c.key(), new ChunkCodec.Encoded(ChunkCodec.decode(r.ref(), c.encoded()),
-                                    c.encoded()));
+                            out.put(
+                                    c.key(),
+                                    new ChunkCodec.Encoded(
+                                            ChunkCodec.decode(r.ref(), c.encoded()), c.encoded()));
                         } catch (InvalidChunkException ex) {
                             fail(st, shard, c.key(), null, Phase.FETCH, describe(ex));
                         }
                     }
                 }
-                e.failures().forEach((k, ex) -> {
-                    if (ex instanceof InvalidChunkException || ex instanceof ChunkNotFoundException
-                            || !ex.isRetryable()) {
-                        fail(st, shard, k, null, Phase.FETCH, describe(ex));
-                    } else {
-                        retryable.put(k, ex);
-                    }
-                });
+                e.failures()
+                        .forEach(
+                                (k, ex) -> {
+                                    if (ex instanceof InvalidChunkException
+                                            || ex instanceof ChunkNotFoundException
+                                            || !ex.isRetryable()) {
+                                        fail(st, shard, k, null, Phase.FETCH, describe(ex));
+                                    } else {
+                                        retryable.put(k, ex);
+                                    }
+                                });
             } catch (StorageException e) {
                 if (!e.isRetryable()) {
                     abandon(st, shard, left, Phase.FETCH, e);
@@ -483,34 +565,56 @@ public final class Migrator {
         if (destTenant.equals(c.userId())) {
             Chunk keyed = c;
             if (!keyed.checksumSet() && dest.schemaConfig().isV12OrLater(c.from())) {
-                // A legacy (pre-checksum) chunk gets the checksum of its stored bytes: v12 keys need one, and the
+                // A legacy (pre-checksum) chunk gets the checksum of its stored bytes: v12 keys
+                // need one, and the
                 // bytes then verify under the new key as they are.
                 keyed = keyed.withChecksum(ChunkCodec.checksum(e.bytes()));
             }
             String key = dest.externalKey(keyed);
-            return new Prepared(r, c, new ChunkCodec.Encoded(keyed, e.bytes()), key,
+            return new Prepared(
+                    r,
+                    c,
+                    new ChunkCodec.Encoded(keyed, e.bytes()),
+                    key,
                     key.equals(r.externalKey()) ? Kind.VERBATIM : Kind.REKEYED);
         }
-        Chunk renamed = Chunk.of(destTenant, c.fingerprint(), c.labels(), c.from(), c.through(), c.encoding(),
-                c.data());
-        // Loki writes its envelope metadata with Go's encoding/json conventions, Cortex with jsoniter's.
-        ChunkCodec.Encoded out = ChunkCodec.encode(renamed,
-                c.encoding().isLogs() ? MetadataStyle.GO_ENCODING_JSON : MetadataStyle.JSONITER);
+        Chunk renamed =
+                Chunk.of(
+                        destTenant,
+                        c.fingerprint(),
+                        c.labels(),
+                        c.from(),
+                        c.through(),
+                        c.encoding(),
+                        c.data());
+        // Loki writes its envelope metadata with Go's encoding/json conventions, Cortex with
+        // jsoniter's.
+        ChunkCodec.Encoded out =
+                ChunkCodec.encode(
+                        renamed,
+                        c.encoding().isLogs()
+                                ? MetadataStyle.GO_ENCODING_JSON
+                                : MetadataStyle.JSONITER);
         return new Prepared(r, c, out, dest.externalKey(out.chunk()), Kind.REENCODED);
     }
 
     private String beforeDestination(long from) {
         SchemaConfig s = dest.schemaConfig();
-        return "the chunk starts at " + Instant.ofEpochMilli(from) + ", before the destination's first schema"
-                + " period (" + s.periods().get(0).from() + "), so it has no chunk table or index period there";
+        return "the chunk starts at "
+                + Instant.ofEpochMilli(from)
+                + ", before the destination's first schema"
+                + " period ("
+                + s.periods().get(0).from()
+                + "), so it has no chunk table or index period there";
     }
 
     // ---- write
 
     /**
-     * Writes the prepared chunks (creating missing tables first when the destination does), retrying retryable
-     * errors. When the destination refuses the batch for a chunk's sake, each chunk is written alone to find which;
-     * those are recorded as failed. Other errors abandon the shard.
+     * Writes the prepared chunks (creating missing tables first when the destination does),
+     * retrying retryable errors. When the destination refuses the batch for a chunk's sake, each
+     * chunk is written alone to find which; those are recorded as failed. Other errors abandon the
+     * shard.
      */
     private List<Prepared> write(Shard shard, List<Prepared> batch, ShardStats st) {
         try {
@@ -518,14 +622,26 @@ public final class Migrator {
             return batch;
         } catch (InvalidRequestException | InvalidChunkException e) {
             if (batch.size() == 1) {
-                fail(st, shard, batch.get(0).source.externalKey(), batch.get(0).destKey, Phase.WRITE,
+                fail(
+                        st,
+                        shard,
+                        batch.get(0).source.externalKey(),
+                        batch.get(0).destKey,
+                        Phase.WRITE,
                         REFUSED + describe(e));
                 return List.of();
             }
         } catch (NotFoundException e) {
-            abandon(st, shard, batch.stream().map(p -> p.source).toList(), Phase.WRITE, new StorageException(
-                    describe(e) + "; create the destination's tables (chunkstore tables sync --config DEST) or"
-                            + " rerun with --create-tables", e));
+            abandon(
+                    st,
+                    shard,
+                    batch.stream().map(p -> p.source).toList(),
+                    Phase.WRITE,
+                    new StorageException(
+                            describe(e)
+                                    + "; create the destination's tables (chunkstore tables sync --config DEST) or"
+                                    + " rerun with --create-tables",
+                            e));
         } catch (RuntimeException e) {
             abandon(st, shard, batch.stream().map(p -> p.source).toList(), Phase.WRITE, e);
         }
@@ -538,19 +654,21 @@ public final class Migrator {
 
     private void put(List<Prepared> batch) {
         List<ChunkCodec.Encoded> chunks = batch.stream().map(Prepared::out).toList();
-        withRetry(() -> {
-            dest.ensureTables(chunks);
-            dest.put(chunks);
-            return null;
-        });
+        withRetry(
+                () -> {
+                    dest.ensureTables(chunks);
+                    dest.put(chunks);
+                    return null;
+                });
     }
 
     // ---- verify
 
     /**
-     * Reads each written chunk back from the destination and compares it (bytes; for re-encoded chunks also the
-     * decoded metadata and payload against the source chunk), then finds each through the destination index (its
-     * series' chunk refs over its range must hold its key). True when something failed (the shard is then redone).
+     * Reads each written chunk back from the destination and compares it (bytes; for re-encoded
+     * chunks also the decoded metadata and payload against the source chunk), then finds each
+     * through the destination index (its series' chunk refs over its range must hold its key). True
+     * when something failed (the shard is then redone).
      */
     private boolean verify(Shard shard, List<Prepared> written, ShardStats st) {
         SchemaConfig ds = dest.schemaConfig();
@@ -559,8 +677,12 @@ public final class Migrator {
         for (Prepared p : written) {
             if (byDestKey.putIfAbsent(p.destKey, p) == null) {
                 long from = p.out.chunk().from();
-                refs.add(new IndexedChunk(p.destKey, ChunkRef.parse(p.destKey), ds.chunkTableFor(from),
-                        ds.periodFor(from)));
+                refs.add(
+                        new IndexedChunk(
+                                p.destKey,
+                                ChunkRef.parse(p.destKey),
+                                ds.chunkTableFor(from),
+                                ds.periodFor(from)));
             }
         }
         Map<String, ChunkCodec.Encoded> read = new LinkedHashMap<>();
@@ -568,8 +690,12 @@ public final class Migrator {
         try {
             List<ChunkCodec.Encoded> got = withRetry(() -> dest.fetchEncoded(refs));
             if (got.size() != refs.size()) {
-                throw new IllegalStateException("the destination returned " + got.size() + " chunks for "
-                        + refs.size() + " keys");
+                throw new IllegalStateException(
+                        "the destination returned "
+                                + got.size()
+                                + " chunks for "
+                                + refs.size()
+                                + " keys");
             }
             for (int i = 0; i < got.size(); i++) {
                 read.put(refs.get(i).externalKey(), got.get(i));
@@ -579,8 +705,11 @@ public final class Migrator {
                 Prepared p = byDestKey.get(c.key());
                 if (p != null) {
                     try {
-                        read.put(c.key(), new ChunkCodec.Encoded(ChunkCodec.decode(ChunkRef.parse(c.key()),
-                                c.encoded()), c.encoded()));
+                        read.put(
+                                c.key(),
+                                new ChunkCodec.Encoded(
+                                        ChunkCodec.decode(ChunkRef.parse(c.key()), c.encoded()),
+                                        c.encoded()));
                     } catch (InvalidChunkException ex) {
                         problems.put(c.key(), "read back: " + describe(ex));
                     }
@@ -608,28 +737,50 @@ public final class Migrator {
                 bySeries.computeIfAbsent(p.out.chunk().labels(), l -> new ArrayList<>()).add(p);
             }
         }
-        bySeries.forEach((labels, chunks) -> {
-            long from = chunks.stream().mapToLong(p -> p.out.chunk().from()).min().orElseThrow();
-            long through = chunks.stream().mapToLong(p -> p.out.chunk().through()).max().orElseThrow();
-            List<LabelMatcher> matchers = new ArrayList<>();
-            for (Label l : labels) {
-                matchers.add(LabelMatcher.equal(l.name(), l.value()));
-            }
-            Set<String> keys = new HashSet<>();
-            try {
-                withRetry(() -> dest.chunkRefs(shard.destTenant(), from, through, matchers))
-                        .forEach(c -> keys.add(c.externalKey()));
-            } catch (RuntimeException e) {
-                chunks.forEach(p -> problems.put(p.destKey, "index lookup of " + labels + ": " + describe(e)));
-                return;
-            }
-            for (Prepared p : chunks) {
-                if (!keys.contains(p.destKey)) {
-                    problems.put(p.destKey, "not found through the destination index: the chunk refs of " + labels
-                            + " for tenant " + shard.destTenant() + " over [" + from + ", " + through + "] lack it");
-                }
-            }
-        });
+        bySeries.forEach(
+                (labels, chunks) -> {
+                    long from =
+                            chunks.stream()
+                                    .mapToLong(p -> p.out.chunk().from())
+                                    .min()
+                                    .orElseThrow();
+                    long through =
+                            chunks.stream()
+                                    .mapToLong(p -> p.out.chunk().through())
+                                    .max()
+                                    .orElseThrow();
+                    List<LabelMatcher> matchers = new ArrayList<>();
+                    for (Label l : labels) {
+                        matchers.add(LabelMatcher.equal(l.name(), l.value()));
+                    }
+                    Set<String> keys = new HashSet<>();
+                    try {
+                        withRetry(() -> dest.chunkRefs(shard.destTenant(), from, through, matchers))
+                                .forEach(c -> keys.add(c.externalKey()));
+                    } catch (RuntimeException e) {
+                        chunks.forEach(
+                                p ->
+                                        problems.put(
+                                                p.destKey,
+                                                "index lookup of " + labels + ": " + describe(e)));
+                        return;
+                    }
+                    for (Prepared p : chunks) {
+                        if (!keys.contains(p.destKey)) {
+                            problems.put(
+                                    p.destKey,
+                                    "not found through the destination index: the chunk refs of "
+                                            + labels
+                                            + " for tenant "
+                                            + shard.destTenant()
+                                            + " over ["
+                                            + from
+                                            + ", "
+                                            + through
+                                            + "] lack it");
+                        }
+                    }
+                });
         for (Prepared p : written) {
             String problem = problems.get(p.destKey);
             if (problem == null) {
@@ -644,7 +795,11 @@ public final class Migrator {
     /** Null when the chunk read back is what was written; else what differs. */
     private static String compare(Prepared p, ChunkCodec.Encoded read) {
         if (!Arrays.equals(read.bytes(), p.out.bytes())) {
-            return "its " + read.bytes().length + " bytes differ from the " + p.out.bytes().length + " written";
+            return "its "
+                    + read.bytes().length
+                    + " bytes differ from the "
+                    + p.out.bytes().length
+                    + " written";
         }
         if (p.kind != Kind.REENCODED) {
             return null;
@@ -670,7 +825,9 @@ public final class Migrator {
         if (!Arrays.equals(got.data(), want.data())) {
             diffs.add("data (" + got.data().length + " bytes)");
         }
-        return diffs.isEmpty() ? null : "decoded " + String.join(", ", diffs) + " differ from the source chunk";
+        return diffs.isEmpty()
+                ? null
+                : "decoded " + String.join(", ", diffs) + " differ from the source chunk";
     }
 
     // ---- helpers
@@ -698,14 +855,31 @@ public final class Migrator {
         }
     }
 
-    private void abandon(ShardStats st, Shard shard, List<IndexedChunk> chunks, Phase phase, RuntimeException e) {
+    private void abandon(
+            ShardStats st,
+            Shard shard,
+            List<IndexedChunk> chunks,
+            Phase phase,
+            RuntimeException e) {
         for (IndexedChunk r : chunks) {
-            fail(st, shard, r.externalKey(), null, phase, describe(e) + "; the shard is left for the next run");
+            fail(
+                    st,
+                    shard,
+                    r.externalKey(),
+                    null,
+                    phase,
+                    describe(e) + "; the shard is left for the next run");
         }
         throw new AbandonShard();
     }
 
-    private void fail(ShardStats st, Shard shard, String sourceKey, String destKey, Phase phase, String reason) {
+    private void fail(
+            ShardStats st,
+            Shard shard,
+            String sourceKey,
+            String destKey,
+            Phase phase,
+            String reason) {
         MigrationFailure f = new MigrationFailure(shard.id(), sourceKey, destKey, phase, reason);
         st.failures.add(f);
         listener.failed(f);

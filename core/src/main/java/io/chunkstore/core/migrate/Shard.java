@@ -3,15 +3,15 @@ package io.chunkstore.core.migrate;
 import java.time.Instant;
 
 /**
- * One unit of migration work: a tenant over {@code [from, to)} (ms). A chunk belongs to the shard its {@code from}
- * falls in (chunks starting before the migrated range belong to the first shard), so a chunk spanning shards is
- * migrated once, by its owner; the other shards that find it skip it.
+ * One unit of migration work: a tenant over {@code [from, to)} (ms). A chunk belongs to the shard
+ * its {@code from} falls in (chunks starting before the migrated range belong to the first shard),
+ * so a chunk spanning shards is migrated once, by its owner; the other shards that find it skip it.
  *
  * @param sourceTenant the tenant read
- * @param destTenant   the tenant written
- * @param index        the shard's position in the tenant's range, from 0
- * @param from         first millisecond (inclusive)
- * @param to           end (exclusive)
+ * @param destTenant the tenant written
+ * @param index the shard's position in the tenant's range, from 0
+ * @param from first millisecond (inclusive)
+ * @param to end (exclusive)
  */
 public record Shard(String sourceTenant, String destTenant, int index, long from, long to) {
 
@@ -25,14 +25,22 @@ public record Shard(String sourceTenant, String destTenant, int index, long from
         return to - 1;
     }
 
-    /** Whether a chunk starting at {@code chunkFrom} (and overlapping this shard) belongs to this shard. */
+    /**
+     * Whether a chunk starting at {@code chunkFrom} (and overlapping this shard) belongs to this
+     * shard.
+     */
     public boolean owns(long chunkFrom) {
         return chunkFrom >= from || index == 0;
     }
 
     @Override
     public String toString() {
-        return sourceTenant + (sourceTenant.equals(destTenant) ? "" : "->" + destTenant) + " ["
-                + Instant.ofEpochMilli(from) + ", " + Instant.ofEpochMilli(to) + ")";
+        return sourceTenant
+                + (sourceTenant.equals(destTenant) ? "" : "->" + destTenant)
+                + " ["
+                + Instant.ofEpochMilli(from)
+                + ", "
+                + Instant.ofEpochMilli(to)
+                + ")";
     }
 }

@@ -3,7 +3,10 @@ package io.chunkstore.core.migrate;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What one shard did so far; mutable, owned by the worker running the shard, copied into the checkpoint. */
+/**
+ * What one shard did so far; mutable, owned by the worker running the shard, copied into the
+ * checkpoint.
+ */
 final class ShardStats {
     long found;
     long copied;

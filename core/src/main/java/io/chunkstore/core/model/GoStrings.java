@@ -6,36 +6,39 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * Go strings in Java: their bytes, their order, and Go's quoting ({@code strconv.Quote}) and unquoting, which Cortex
- * and Loki use in series IDs, label strings and query literals.
+ * Go strings in Java: their bytes, their order, and Go's quoting ({@code strconv.Quote}) and
+ * unquoting, which Cortex and Loki use in series IDs, label strings and query literals.
  *
- * <p><b>Bytes that are not UTF-8.</b> A Go string is any sequence of bytes; a label value written by Go may hold
- * bytes that are not valid UTF-8 (Prometheus 2 accepted them in label values). chunkstore carries such a byte in a
- * Java string as the lone low surrogate {@code U+DC80..U+DCFF} (the byte plus {@code 0xDC00}, the "surrogate escape"
- * of PEP 383): {@link #fromBytes} decodes valid UTF-8 as usual and maps each byte that Go's {@code utf8.DecodeRune}
- * would see as invalid (a rune error of width 1) to its escape, and {@link #bytes} turns the escapes back into the
- * original bytes. Valid UTF-8 never decodes to a lone surrogate, so the mapping is one to one: a label value read
- * from an index entry or a chunk's metadata and written again is the same bytes, so series IDs, fingerprints, index
- * entries and chunk checksums stay Cortex's.
+ * <p><b>Bytes that are not UTF-8.</b> A Go string is any sequence of bytes; a label value written
+ * by Go may hold bytes that are not valid UTF-8 (Prometheus 2 accepted them in label values).
+ * chunkstore carries such a byte in a Java string as the lone low surrogate {@code U+DC80..U+DCFF}
+ * (the byte plus {@code 0xDC00}, the "surrogate escape" of PEP 383): {@link #fromBytes} decodes
+ * valid UTF-8 as usual and maps each byte that Go's {@code utf8.DecodeRune} would see as invalid (a
+ * rune error of width 1) to its escape, and {@link #bytes} turns the escapes back into the original
+ * bytes. Valid UTF-8 never decodes to a lone surrogate, so the mapping is one to one: a label value
+ * read from an index entry or a chunk's metadata and written again is the same bytes, so series
+ * IDs, fingerprints, index entries and chunk checksums stay Cortex's.
  *
- * <p><b>Order.</b> Go compares strings by their bytes; {@link #BYTE_ORDER} is that order ({@link String#compareTo}
- * compares UTF-16 units, which differs for characters above U+FFFF and for escaped bytes).
+ * <p><b>Order.</b> Go compares strings by their bytes; {@link #BYTE_ORDER} is that order ({@link
+ * String#compareTo} compares UTF-16 units, which differs for characters above U+FFFF and for
+ * escaped bytes).
  */
 public final class GoStrings {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final char ESCAPE_BASE = 0xDC00;
 
     /**
-     * Go's string order: by the strings' bytes ({@link #bytes}), as {@code sort.Strings} and {@code <} compare them.
+     * Go's string order: by the strings' bytes ({@link #bytes}), as {@code sort.Strings} and {@code
+     * <} compare them.
      */
     public static final Comparator<String> BYTE_ORDER = GoStrings::compareBytes;
 
-    private GoStrings() {
-    }
+    private GoStrings() {}
 
     /**
-     * The bytes of a Go string: UTF-8, with each escaped byte ({@code U+DC80..U+DCFF} not preceded by a high
-     * surrogate) written as itself; any other lone surrogate has no bytes in Go and becomes U+FFFD's.
+     * The bytes of a Go string: UTF-8, with each escaped byte ({@code U+DC80..U+DCFF} not preceded
+     * by a high surrogate) written as itself; any other lone surrogate has no bytes in Go and
+     * becomes U+FFFD's.
      */
     public static byte[] bytes(String s) {
         if (!hasSurrogate(s)) {
@@ -84,7 +87,8 @@ public final class GoStrings {
             if (sb == null) {
                 sb = new StringBuilder(len + 8);
             }
-            sb.append(new String(b, plain, i - plain, StandardCharsets.UTF_8)).append((char) (ESCAPE_BASE | c));
+            sb.append(new String(b, plain, i - plain, StandardCharsets.UTF_8))
+                    .append((char) (ESCAPE_BASE | c));
             i++;
             plain = i;
         }
@@ -108,8 +112,8 @@ public final class GoStrings {
     }
 
     /**
-     * The raw byte escaped at {@code i} ({@code 0x80..0xFF}), or -1 when the char there is not an escape: a low
-     * surrogate in {@code U+DC80..U+DCFF} that does not end a surrogate pair.
+     * The raw byte escaped at {@code i} ({@code 0x80..0xFF}), or -1 when the char there is not an
+     * escape: a low surrogate in {@code U+DC80..U+DCFF} that does not end a surrogate pair.
      */
     private static int escapedByteAt(String s, int i) {
         char c = s.charAt(i);
@@ -132,8 +136,9 @@ public final class GoStrings {
     }
 
     /**
-     * The length of the valid UTF-8 sequence that starts at {@code i} with a byte {@code >= 0x80}, or 0 when it is
-     * not valid (Go's {@code utf8.DecodeRune} rules: no overlong forms, no surrogates, nothing above U+10FFFF).
+     * The length of the valid UTF-8 sequence that starts at {@code i} with a byte {@code >= 0x80},
+     * or 0 when it is not valid (Go's {@code utf8.DecodeRune} rules: no overlong forms, no
+     * surrogates, nothing above U+10FFFF).
      */
     private static int validSequenceLength(byte[] b, int i, int end) {
         int c = b[i] & 0xFF;
@@ -202,17 +207,20 @@ public final class GoStrings {
                 continue;
             }
             if (!Character.isSurrogate(ca) && !Character.isSurrogate(cb)) {
-                // Below U+D800 and from U+E000 up, UTF-16 order is code point order, which is UTF-8 byte order.
+                // Below U+D800 and from U+E000 up, UTF-16 order is code point order, which is UTF-8
+                // byte order.
                 return ca - cb;
             }
-            // Surrogate pairs and escaped bytes: compare the rest as bytes, from the start of the character.
+            // Surrogate pairs and escaped bytes: compare the rest as bytes, from the start of the
+            // character.
             int from = i > 0 && Character.isHighSurrogate(a.charAt(i - 1)) ? i - 1 : i;
             return Arrays.compareUnsigned(bytes(a.substring(from)), bytes(b.substring(from)));
         }
         if (a.length() == b.length()) {
             return 0;
         }
-        // One is a prefix of the other, so it is smaller: unless it ends in a lone high surrogate (U+FFFD's bytes
+        // One is a prefix of the other, so it is smaller: unless it ends in a lone high surrogate
+        // (U+FFFD's bytes
         // in Go) that the longer one pairs up into another character.
         if (n == 0 || !Character.isHighSurrogate(a.charAt(n - 1))) {
             return a.length() - b.length();
@@ -220,7 +228,10 @@ public final class GoStrings {
         return Arrays.compareUnsigned(bytes(a.substring(n - 1)), bytes(b.substring(n - 1)));
     }
 
-    /** Go's {@code strconv.Quote}; an escaped byte is written {@code \xNN}, as Go writes an invalid byte. */
+    /**
+     * Go's {@code strconv.Quote}; an escaped byte is written {@code \xNN}, as Go writes an invalid
+     * byte.
+     */
     public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); ) {
@@ -258,7 +269,8 @@ public final class GoStrings {
                 if (r < ' ' || r == 0x7f) {
                     sb.append("\\x").append(HEX[(r >> 4) & 0xf]).append(HEX[r & 0xf]);
                 } else if (Character.isSurrogate((char) r) && r < 0x10000) {
-                    // A lone surrogate has no UTF-8 form; Go would see the replacement character's bytes.
+                    // A lone surrogate has no UTF-8 form; Go would see the replacement character's
+                    // bytes.
                     sb.append("\\ufffd");
                 } else if (r < 0x10000) {
                     sb.append("\\u");
@@ -277,28 +289,48 @@ public final class GoStrings {
         }
     }
 
-    /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII space. */
+    /**
+     * Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols and the ASCII
+     * space.
+     */
     public static boolean isPrint(int r) {
         if (r == ' ') {
             return true;
         }
         return switch (Character.getType(r)) {
-            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
-                    Character.MODIFIER_LETTER, Character.OTHER_LETTER, Character.NON_SPACING_MARK,
-                    Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK, Character.DECIMAL_DIGIT_NUMBER,
-                    Character.LETTER_NUMBER, Character.OTHER_NUMBER, Character.CONNECTOR_PUNCTUATION,
-                    Character.DASH_PUNCTUATION, Character.START_PUNCTUATION, Character.END_PUNCTUATION,
-                    Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-                    Character.OTHER_PUNCTUATION, Character.MATH_SYMBOL, Character.CURRENCY_SYMBOL,
-                    Character.MODIFIER_SYMBOL, Character.OTHER_SYMBOL -> true;
+            case Character.UPPERCASE_LETTER,
+                    Character.LOWERCASE_LETTER,
+                    Character.TITLECASE_LETTER,
+                    Character.MODIFIER_LETTER,
+                    Character.OTHER_LETTER,
+                    Character.NON_SPACING_MARK,
+                    Character.ENCLOSING_MARK,
+                    Character.COMBINING_SPACING_MARK,
+                    Character.DECIMAL_DIGIT_NUMBER,
+                    Character.LETTER_NUMBER,
+                    Character.OTHER_NUMBER,
+                    Character.CONNECTOR_PUNCTUATION,
+                    Character.DASH_PUNCTUATION,
+                    Character.START_PUNCTUATION,
+                    Character.END_PUNCTUATION,
+                    Character.INITIAL_QUOTE_PUNCTUATION,
+                    Character.FINAL_QUOTE_PUNCTUATION,
+                    Character.OTHER_PUNCTUATION,
+                    Character.MATH_SYMBOL,
+                    Character.CURRENCY_SYMBOL,
+                    Character.MODIFIER_SYMBOL,
+                    Character.OTHER_SYMBOL ->
+                    true;
             default -> false;
         };
     }
 
     /**
-     * Unquotes a Go / PromQL string literal: {@code "..."} and {@code '...'} with Go escapes, or {@code `...`} raw.
+     * Unquotes a Go / PromQL string literal: {@code "..."} and {@code '...'} with Go escapes, or
+     * {@code `...`} raw.
      *
-     * @throws IllegalArgumentException with the position of the problem when the literal is malformed
+     * @throws IllegalArgumentException with the position of the problem when the literal is
+     *     malformed
      */
     public static String unquote(String literal) {
         if (literal.length() < 2) {
@@ -319,8 +351,13 @@ public final class GoStrings {
         for (int i = 0; i < body.length(); ) {
             char c = body.charAt(i);
             if (c == q || c == '\n') {
-                throw new IllegalArgumentException("unescaped " + (c == '\n' ? "newline" : String.valueOf(c))
-                        + " at offset " + (i + 1) + " in " + literal);
+                throw new IllegalArgumentException(
+                        "unescaped "
+                                + (c == '\n' ? "newline" : String.valueOf(c))
+                                + " at offset "
+                                + (i + 1)
+                                + " in "
+                                + literal);
             }
             if (c != '\\') {
                 int escaped = escapedByteAt(body, i);
@@ -350,7 +387,8 @@ public final class GoStrings {
                 case '\\' -> out.write('\\');
                 case '"', '\'' -> {
                     if (e != q) {
-                        throw new IllegalArgumentException("invalid escape \\" + e + " in " + literal);
+                        throw new IllegalArgumentException(
+                                "invalid escape \\" + e + " in " + literal);
                     }
                     out.write(e);
                 }
@@ -362,8 +400,12 @@ public final class GoStrings {
                     int n = e == 'u' ? 4 : 8;
                     int cp = parseHex(body, i, n, literal);
                     if (!Character.isValidCodePoint(cp) || (cp >= 0xD800 && cp <= 0xDFFF)) {
-                        throw new IllegalArgumentException("invalid code point \\" + e + body.substring(i, i + n)
-                                + " in " + literal);
+                        throw new IllegalArgumentException(
+                                "invalid code point \\"
+                                        + e
+                                        + body.substring(i, i + n)
+                                        + " in "
+                                        + literal);
                     }
                     i += n;
                     writeUtf8(out, cp);
@@ -376,17 +418,21 @@ public final class GoStrings {
                     for (int k = i - 1; k < i + 2; k++) {
                         char d = body.charAt(k);
                         if (d < '0' || d > '7') {
-                            throw new IllegalArgumentException("invalid octal escape in " + literal);
+                            throw new IllegalArgumentException(
+                                    "invalid octal escape in " + literal);
                         }
                         v = v * 8 + (d - '0');
                     }
                     if (v > 255) {
-                        throw new IllegalArgumentException("octal escape out of range in " + literal);
+                        throw new IllegalArgumentException(
+                                "octal escape out of range in " + literal);
                     }
                     out.write(v);
                     i += 2;
                 }
-                default -> throw new IllegalArgumentException("invalid escape \\" + e + " in " + literal);
+                default ->
+                        throw new IllegalArgumentException(
+                                "invalid escape \\" + e + " in " + literal);
             }
         }
         return fromBytes(out.toByteArray());

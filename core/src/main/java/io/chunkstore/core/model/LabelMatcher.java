@@ -5,14 +5,17 @@ import com.google.re2j.PatternSyntaxException;
 import java.util.Objects;
 
 /**
- * A Prometheus label matcher: {@code name = value}, {@code !=}, {@code =~} or {@code !~}. Regular expressions are
- * RE2 (as in Go, via RE2/J) and anchored at both ends, as Prometheus anchors them.
+ * A Prometheus label matcher: {@code name = value}, {@code !=}, {@code =~} or {@code !~}. Regular
+ * expressions are RE2 (as in Go, via RE2/J) and anchored at both ends, as Prometheus anchors them.
  */
 public final class LabelMatcher {
 
     /** The four matcher types, with their PromQL operators. */
     public enum Type {
-        EQUAL("="), NOT_EQUAL("!="), REGEX("=~"), NOT_REGEX("!~");
+        EQUAL("="),
+        NOT_EQUAL("!="),
+        REGEX("=~"),
+        NOT_REGEX("!~");
 
         private final String operator;
 
@@ -39,8 +42,14 @@ public final class LabelMatcher {
                 RegexLimits.check(value);
                 this.pattern = Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("invalid regular expression in matcher " + name
-                        + type.operator() + GoStrings.quote(value) + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "invalid regular expression in matcher "
+                                + name
+                                + type.operator()
+                                + GoStrings.quote(value)
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
         } else {
             this.pattern = null;
@@ -84,7 +93,10 @@ public final class LabelMatcher {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelMatcher m && type == m.type && name.equals(m.name) && value.equals(m.value);
+        return o instanceof LabelMatcher m
+                && type == m.type
+                && name.equals(m.name)
+                && value.equals(m.value);
     }
 
     @Override

@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A label set (a series' identity): labels sorted by name (by their bytes, as Go sorts), names unique, as Prometheus
- * keeps them. Immutable.
- * The metric name is the value of {@value #METRIC_NAME}.
+ * A label set (a series' identity): labels sorted by name (by their bytes, as Go sorts), names
+ * unique, as Prometheus keeps them. Immutable. The metric name is the value of {@value
+ * #METRIC_NAME}.
  */
 public final class Labels implements Iterable<Label> {
     public static final String METRIC_NAME = "__name__";
@@ -150,8 +150,8 @@ public final class Labels implements Iterable<Label> {
     }
 
     /**
-     * Prometheus' {@code labels.Labels.String()}: {@code {a="1", b="2"}}, every label including {@code __name__},
-     * values Go-quoted.
+     * Prometheus' {@code labels.Labels.String()}: {@code {a="1", b="2"}}, every label including
+     * {@code __name__}, values Go-quoted.
      */
     @Override
     public String toString() {
@@ -160,7 +160,9 @@ public final class Labels implements Iterable<Label> {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(labels.get(i).name()).append('=').append(GoStrings.quote(labels.get(i).value()));
+            sb.append(labels.get(i).name())
+                    .append('=')
+                    .append(GoStrings.quote(labels.get(i).value()));
         }
         return sb.append('}').toString();
     }

@@ -5,31 +5,36 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * The limits Go's {@code regexp/syntax} parser puts on a regular expression, checked before RE2/J compiles one that
- * came from a user (a label matcher, a LogQL line filter). RE2/J matches in linear time but compiles without a size
- * limit, so a nested repeat such as {@code ((((a{100}){100}){100}){100})} would build a program of 10^8 instructions
- * and exhaust the heap; Go refuses it with "expression too large", and so do we, with the same three limits:
+ * The limits Go's {@code regexp/syntax} parser puts on a regular expression, checked before RE2/J
+ * compiles one that came from a user (a label matcher, a LogQL line filter). RE2/J matches in
+ * linear time but compiles without a size limit, so a nested repeat such as {@code
+ * ((((a{100}){100}){100}){100})} would build a program of 10^8 instructions and exhaust the heap;
+ * Go refuses it with "expression too large", and so do we, with the same three limits:
+ *
  * <ul>
- *   <li>a repeat count above {@value #MAX_REPEAT} ({@code a{1001}}): "invalid repeat count";</li>
- *   <li>groups nested deeper than {@value #MAX_NESTING}: "expression nests too deeply";</li>
- *   <li>a program over {@value #MAX_PROGRAM_SIZE} instructions (Go's {@code maxSize}, 128 MiB of 40-byte
- *   instructions): "expression too large". The size is estimated as Go's {@code calcSize} does (in
- *   {@code regexp/syntax/parse.go}): a literal or class is 1, a capture adds 2, {@code *} adds 2, {@code +} and
- *   {@code ?} add 1, {@code x{n,m}} is {@code m*size(x) + (m-n)}, {@code x{n,}} is {@code 1 + n*size(x)}, an
- *   alternation adds one per extra branch.</li>
+ *   <li>a repeat count above {@value #MAX_REPEAT} ({@code a{1001}}): "invalid repeat count";
+ *   <li>groups nested deeper than {@value #MAX_NESTING}: "expression nests too deeply";
+ *   <li>a program over {@value #MAX_PROGRAM_SIZE} instructions (Go's {@code maxSize}, 128 MiB of
+ *       40-byte instructions): "expression too large". The size is estimated as Go's {@code
+ *       calcSize} does (in {@code regexp/syntax/parse.go}): a literal or class is 1, a capture adds
+ *       2, {@code *} adds 2, {@code +} and {@code ?} add 1, {@code x{n,m}} is {@code m*size(x) +
+ *       (m-n)}, {@code x{n,}} is {@code 1 + n*size(x)}, an alternation adds one per extra branch.
  * </ul>
- * The scan reads the pattern once, in linear time, and builds nothing (sizes saturate instead of overflowing).
+ *
+ * The scan reads the pattern once, in linear time, and builds nothing (sizes saturate instead of
+ * overflowing).
  */
 public final class RegexLimits {
     /** Go's {@code maxRepeat}: the largest count in {@code {n,m}}. */
     public static final int MAX_REPEAT = 1000;
+
     /** Go's {@code maxHeight}: how deep groups may nest. */
     public static final int MAX_NESTING = 1000;
+
     /** Go's {@code maxSize}: {@code 128 << 20 / 40} program instructions. */
     public static final long MAX_PROGRAM_SIZE = (128L << 20) / 40;
 
-    private RegexLimits() {
-    }
+    private RegexLimits() {}
 
     /**
      * @throws PatternSyntaxException naming the limit the pattern exceeds
@@ -101,8 +106,11 @@ public final class RegexLimits {
                 size = cap(size + stack.pop().size());
             }
             if (size > MAX_PROGRAM_SIZE) {
-                throw new PatternSyntaxException("expression too large: more than " + MAX_PROGRAM_SIZE
-                        + " program instructions (Go's limit)", re.length() > 200 ? re.substring(0, 200) + "..." : re);
+                throw new PatternSyntaxException(
+                        "expression too large: more than "
+                                + MAX_PROGRAM_SIZE
+                                + " program instructions (Go's limit)",
+                        re.length() > 200 ? re.substring(0, 200) + "..." : re);
             }
             return size;
         }
@@ -137,11 +145,21 @@ public final class RegexLimits {
             }
             int comma = body.indexOf(',');
             long min = parseCount(comma < 0 ? body : body.substring(0, comma));
-            long max = comma < 0 ? min : comma == body.length() - 1 ? -1 : parseCount(body.substring(comma + 1));
+            long max =
+                    comma < 0
+                            ? min
+                            : comma == body.length() - 1
+                                    ? -1
+                                    : parseCount(body.substring(comma + 1));
             if (min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && max < min)) {
-                throw new PatternSyntaxException("invalid repeat count", re.substring(i, close + 1));
+                throw new PatternSyntaxException(
+                        "invalid repeat count", re.substring(i, close + 1));
             }
-            repeat(s -> max < 0 ? (min == 0 ? 2 + s : 1 + mul(min, s)) : cap(mul(max, s) + (max - min)),
+            repeat(
+                    s ->
+                            max < 0
+                                    ? (min == 0 ? 2 + s : 1 + mul(min, s))
+                                    : cap(mul(max, s) + (max - min)),
                     close + 1 - i);
         }
 
@@ -158,7 +176,8 @@ public final class RegexLimits {
                     int close = re.indexOf('>', k); // (?P<name>...) and (?<name>...): a capture
                     next = close < 0 ? re.length() : close + 1;
                 } else {
-                    // Flags: (?i) sets them for the rest of the group (no group); (?i:...) is a non-capturing group.
+                    // Flags: (?i) sets them for the rest of the group (no group); (?i:...) is a
+                    // non-capturing group.
                     while (k < re.length() && re.charAt(k) != ')' && re.charAt(k) != ':') {
                         k++;
                     }
@@ -198,13 +217,17 @@ public final class RegexLimits {
             if (e == 'Q') {
                 int end = re.indexOf("\\E", j + 1);
                 String literal = end < 0 ? re.substring(j + 1) : re.substring(j + 1, end);
-                for (int k = 0; k < literal.length(); k += Character.charCount(literal.codePointAt(k))) {
+                for (int k = 0;
+                        k < literal.length();
+                        k += Character.charCount(literal.codePointAt(k))) {
                     atom(1);
                 }
                 i = end < 0 ? re.length() : end + 2;
                 return;
             }
-            if ((e == 'p' || e == 'P' || e == 'x') && j + 1 < re.length() && re.charAt(j + 1) == '{') {
+            if ((e == 'p' || e == 'P' || e == 'x')
+                    && j + 1 < re.length()
+                    && re.charAt(j + 1) == '{') {
                 int end = re.indexOf('}', j + 1);
                 i = end < 0 ? re.length() : end + 1;
             } else if (e == 'x') {

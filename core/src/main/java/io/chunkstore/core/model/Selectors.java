@@ -4,12 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses PromQL / LogQL series selectors: {@code {a="1", b=~"x|y"}} or {@code metric{...}}, and label-set literals
- * {@code {__name__="foo", bar="baz"}}.
+ * Parses PromQL / LogQL series selectors: {@code {a="1", b=~"x|y"}} or {@code metric{...}}, and
+ * label-set literals {@code {__name__="foo", bar="baz"}}.
  */
 public final class Selectors {
-    private Selectors() {
-    }
+    private Selectors() {}
 
     /**
      * Parses a selector into matchers. A leading metric name becomes {@code __name__="name"}.
@@ -31,8 +30,8 @@ public final class Selectors {
         List<Label> labels = new ArrayList<>();
         for (LabelMatcher m : parseMatchers(text)) {
             if (m.type() != LabelMatcher.Type.EQUAL) {
-                throw new IllegalArgumentException("a label set takes only name=\"value\" pairs, not " + m
-                        + " in " + text);
+                throw new IllegalArgumentException(
+                        "a label set takes only name=\"value\" pairs, not " + m + " in " + text);
             }
             labels.add(new Label(m.name(), m.value()));
         }
@@ -44,8 +43,9 @@ public final class Selectors {
     }
 
     /**
-     * A cursor over selector text, for languages that continue after the selector (LogQL line filters):
-     * {@link #selector()} parses one selector and leaves the position after its closing brace.
+     * A cursor over selector text, for languages that continue after the selector (LogQL line
+     * filters): {@link #selector()} parses one selector and leaves the position after its closing
+     * brace.
      */
     public static final class Parser {
         private final String s;

@@ -8,7 +8,10 @@ import java.util.Objects;
 
 /** What every schema shares: its period, its buckets, and the checks of its inputs. */
 abstract class AbstractIndexSchema implements IndexSchema {
-    /** The value of v9+ metric-row and v10+ chunk entries: Cortex's non-empty placeholder {@code "-"}. */
+    /**
+     * The value of v9+ metric-row and v10+ chunk entries: Cortex's non-empty placeholder {@code
+     * "-"}.
+     */
     static final byte[] EMPTY_PLACEHOLDER = {'-'};
 
     private final PeriodConfig period;
@@ -25,7 +28,8 @@ abstract class AbstractIndexSchema implements IndexSchema {
     @Override
     public List<Bucket> buckets(long fromMs, long throughMs, String userId) {
         if (throughMs < fromMs) {
-            throw new InvalidRequestException("time range through " + throughMs + " is before from " + fromMs);
+            throw new InvalidRequestException(
+                    "time range through " + throughMs + " is before from " + fromMs);
         }
         return Buckets.forPeriod(period, fromMs, throughMs, userId);
     }
@@ -33,7 +37,8 @@ abstract class AbstractIndexSchema implements IndexSchema {
     static String metricName(Labels labels) {
         String name = labels.metricName();
         if (name.isEmpty()) {
-            throw new InvalidRequestException("metric name label missing: " + labels + " has no " + Labels.METRIC_NAME);
+            throw new InvalidRequestException(
+                    "metric name label missing: " + labels + " has no " + Labels.METRIC_NAME);
         }
         return name;
     }

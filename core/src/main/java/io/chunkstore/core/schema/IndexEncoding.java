@@ -6,22 +6,25 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * The value encodings of index keys: standard base64 without padding (Go's {@code RawStdEncoding}) for label values
- * of v3-v5, and {@code sha256b64} (base64 of SHA-256) for label values of v9+ and series IDs.
+ * The value encodings of index keys: standard base64 without padding (Go's {@code RawStdEncoding})
+ * for label values of v3-v5, and {@code sha256b64} (base64 of SHA-256) for label values of v9+ and
+ * series IDs.
  */
 public final class IndexEncoding {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
-    private IndexEncoding() {
-    }
+    private IndexEncoding() {}
 
     /** Standard-alphabet base64 without padding. */
     public static String b64(byte[] bytes) {
         return B64.encodeToString(bytes);
     }
 
-    /** Standard-alphabet base64 without padding of the bytes of {@code s} (its Go bytes: {@link GoStrings#bytes}). */
+    /**
+     * Standard-alphabet base64 without padding of the bytes of {@code s} (its Go bytes: {@link
+     * GoStrings#bytes}).
+     */
     public static String b64(String s) {
         return b64(GoStrings.bytes(s));
     }

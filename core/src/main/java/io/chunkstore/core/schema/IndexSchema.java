@@ -8,17 +8,19 @@ import io.chunkstore.spi.IndexQuery;
 import java.util.List;
 
 /**
- * The index schema of one period (Cortex's {@code StoreSchema} and {@code SeriesStoreSchema} in one interface): the
- * index entries a chunk writes and the queries that read them back, byte for byte as Cortex (and Loki for v12).
+ * The index schema of one period (Cortex's {@code StoreSchema} and {@code SeriesStoreSchema} in one
+ * interface): the index entries a chunk writes and the queries that read them back, byte for byte
+ * as Cortex (and Loki for v12).
  *
- * <p>Every method takes an inclusive time range {@code [fromMs, throughMs]} already clipped to this period (see
- * {@link io.chunkstore.core.config.SchemaConfig#split}) and works bucket by bucket ({@link Buckets}). Chunk IDs are
- * external keys as strings. Label sets must carry a metric name ({@code __name__}); its absence is an
- * {@link io.chunkstore.spi.InvalidRequestException}.
+ * <p>Every method takes an inclusive time range {@code [fromMs, throughMs]} already clipped to this
+ * period (see {@link io.chunkstore.core.config.SchemaConfig#split}) and works bucket by bucket
+ * ({@link Buckets}). Chunk IDs are external keys as strings. Label sets must carry a metric name
+ * ({@code __name__}); its absence is an {@link io.chunkstore.spi.InvalidRequestException}.
  *
- * <p>Store schemas (v1-v6) write per chunk only ({@link #writeEntries}); series-store schemas (v9+) split the writes
- * into label entries, written once per series per bucket, and chunk entries, written per chunk. A method the schema
- * does not have throws {@link UnsupportedLookupException} naming the schema.
+ * <p>Store schemas (v1-v6) write per chunk only ({@link #writeEntries}); series-store schemas (v9+)
+ * split the writes into label entries, written once per series per bucket, and chunk entries,
+ * written per chunk. A method the schema does not have throws {@link UnsupportedLookupException}
+ * naming the schema.
  */
 public interface IndexSchema {
 
@@ -34,10 +36,11 @@ public interface IndexSchema {
     List<Bucket> buckets(long fromMs, long throughMs, String userId);
 
     /**
-     * Every index entry one chunk writes: for v1-v6 Cortex's {@code GetWriteEntries}; for v9+ the label entries of
-     * every bucket followed by the chunk entries (no dedupe-cache filtering).
+     * Every index entry one chunk writes: for v1-v6 Cortex's {@code GetWriteEntries}; for v9+ the
+     * label entries of every bucket followed by the chunk entries (no dedupe-cache filtering).
      */
-    List<IndexEntry> writeEntries(long fromMs, long throughMs, String userId, Labels labels, String chunkId);
+    List<IndexEntry> writeEntries(
+            long fromMs, long throughMs, String userId, Labels labels, String chunkId);
 
     /**
      * v9+: the label entries of a series, per bucket with its write-dedupe cache key (Cortex's
@@ -45,29 +48,40 @@ public interface IndexSchema {
      *
      * @throws UnsupportedLookupException for v1-v6
      */
-    List<LabelWriteEntries> labelWriteEntries(long fromMs, long throughMs, String userId, Labels labels);
+    List<LabelWriteEntries> labelWriteEntries(
+            long fromMs, long throughMs, String userId, Labels labels);
 
     /**
      * v9+: the series-to-chunk entries of one chunk (Cortex's {@code GetChunkWriteEntries}).
      *
      * @throws UnsupportedLookupException for v1-v6
      */
-    List<IndexEntry> chunkWriteEntries(long fromMs, long throughMs, String userId, Labels labels, String chunkId);
+    List<IndexEntry> chunkWriteEntries(
+            long fromMs, long throughMs, String userId, Labels labels, String chunkId);
 
-    /** The queries for every series (v9+) or chunk (v1-v6) of a metric; one per bucket (and row shard). */
-    List<IndexQuery> readQueriesForMetric(long fromMs, long throughMs, String userId, String metricName);
+    /**
+     * The queries for every series (v9+) or chunk (v1-v6) of a metric; one per bucket (and row
+     * shard).
+     */
+    List<IndexQuery> readQueriesForMetric(
+            long fromMs, long throughMs, String userId, String metricName);
 
     /** The queries for the series or chunks of a metric that have label {@code labelName}. */
-    List<IndexQuery> readQueriesForMetricLabel(long fromMs, long throughMs, String userId, String metricName,
-            String labelName);
+    List<IndexQuery> readQueriesForMetricLabel(
+            long fromMs, long throughMs, String userId, String metricName, String labelName);
 
     /**
      * The queries for the series or chunks of a metric with {@code labelName = labelValue}.
      *
      * @throws io.chunkstore.spi.InvalidQueryException for v1/v2 when the value contains a null byte
      */
-    List<IndexQuery> readQueriesForMetricLabelValue(long fromMs, long throughMs, String userId, String metricName,
-            String labelName, String labelValue);
+    List<IndexQuery> readQueriesForMetricLabelValue(
+            long fromMs,
+            long throughMs,
+            String userId,
+            String metricName,
+            String labelName,
+            String labelValue);
 
     /**
      * v9+: the queries for the chunks of a series (Cortex's {@code GetChunksForSeries}).
@@ -77,16 +91,20 @@ public interface IndexSchema {
     List<IndexQuery> chunksForSeries(long fromMs, long throughMs, String userId, String seriesId);
 
     /**
-     * v11+: the queries for the label-names rows of a series (Cortex's {@code GetLabelNamesForSeries}); each row's
-     * value is a JSON array of names ({@link RangeValueParser#parseLabelNamesValue}).
+     * v11+: the queries for the label-names rows of a series (Cortex's {@code
+     * GetLabelNamesForSeries}); each row's value is a JSON array of names ({@link
+     * RangeValueParser#parseLabelNamesValue}).
      *
-     * @throws UnsupportedLookupException below v11 (Cortex's {@code ErrNotSupported}: read chunks instead)
+     * @throws UnsupportedLookupException below v11 (Cortex's {@code ErrNotSupported}: read chunks
+     *     instead)
      */
-    List<IndexQuery> labelNamesForSeries(long fromMs, long throughMs, String userId, String seriesId);
+    List<IndexQuery> labelNamesForSeries(
+            long fromMs, long throughMs, String userId, String seriesId);
 
     /**
-     * Keeps the queries of one query shard (Cortex's {@code FilterReadQueries}): for row-sharded schemas (v10+) the
-     * queries whose hash value starts with that row shard; other schemas, or a null shard, keep all.
+     * Keeps the queries of one query shard (Cortex's {@code FilterReadQueries}): for row-sharded
+     * schemas (v10+) the queries whose hash value starts with that row shard; other schemas, or a
+     * null shard, keep all.
      */
     List<IndexQuery> filterReadQueries(List<IndexQuery> queries, QueryShard shard);
 }

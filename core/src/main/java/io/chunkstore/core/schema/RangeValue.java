@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An index range value as a list of components (Cortex's pkg/chunk/schema_util.go). Written range values are components
- * each followed by {@code \0}; full keys end with a {@link RangeValueMarker} component
- * ({@code c1 \0 c2 \0 c3 \0 marker \0}), v1/v2 keys have three components and no marker, and read prefixes are
- * components without a marker. Decoding splits at every {@code \0} and drops bytes after the last one, as Cortex's
- * {@code decodeRangeKey} does.
+ * An index range value as a list of components (Cortex's pkg/chunk/schema_util.go). Written range
+ * values are components each followed by {@code \0}; full keys end with a {@link RangeValueMarker}
+ * component ({@code c1 \0 c2 \0 c3 \0 marker \0}), v1/v2 keys have three components and no marker,
+ * and read prefixes are components without a marker. Decoding splits at every {@code \0} and drops
+ * bytes after the last one, as Cortex's {@code decodeRangeKey} does.
  */
 public final class RangeValue {
     private final List<byte[]> components;
@@ -74,7 +74,10 @@ public final class RangeValue {
         return components.get(i);
     }
 
-    /** Component {@code i} as text (UTF-8; bytes that are not, escaped as {@link GoStrings} describes). */
+    /**
+     * Component {@code i} as text (UTF-8; bytes that are not, escaped as {@link GoStrings}
+     * describes).
+     */
     public String componentText(int i) {
         return GoStrings.fromBytes(components.get(i));
     }
@@ -110,7 +113,8 @@ public final class RangeValue {
     public String toString() {
         StringBuilder sb = new StringBuilder("RangeValue[");
         for (int i = 0; i < components.size(); i++) {
-            sb.append(i == 0 ? "" : ", ").append(io.chunkstore.core.model.GoStrings.quote(componentText(i)));
+            sb.append(i == 0 ? "" : ", ")
+                    .append(io.chunkstore.core.model.GoStrings.quote(componentText(i)));
         }
         return sb.append(']').toString();
     }

@@ -1,6 +1,5 @@
 package io.chunkstore.core.schema;
 
-import io.chunkstore.core.model.GoStrings;
 import static io.chunkstore.core.schema.RangeValueMarker.CHUNK_TIME_V3;
 import static io.chunkstore.core.schema.RangeValueMarker.LABEL_NAMES_V1;
 import static io.chunkstore.core.schema.RangeValueMarker.LABEL_SERIES_V1;
@@ -9,6 +8,7 @@ import static io.chunkstore.core.schema.RangeValueMarker.SERIES_V1;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.core.config.PeriodConfig;
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.spi.IndexEntry;
@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The series-store schemas v9-v12 (Cortex's pkg/chunk/schema.go, Loki's v12): {@code H:M} and {@code H:M:ln} label rows
- * point at series IDs, {@code H:S} rows at chunk IDs. v10+ prefix the label rows with a row shard {@code NN:}, v11+ add
- * a label-names row keyed by the bare series ID, v12 has v11's layout.
+ * The series-store schemas v9-v12 (Cortex's pkg/chunk/schema.go, Loki's v12): {@code H:M} and
+ * {@code H:M:ln} label rows point at series IDs, {@code H:S} rows at chunk IDs. v10+ prefix the
+ * label rows with a row shard {@code NN:}, v11+ add a label-names row keyed by the bare series ID,
+ * v12 has v11's layout.
  */
 final class SeriesStoreSchema extends AbstractIndexSchema {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,17 +36,20 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
         super(period);
         this.v = period.schema().number();
         if (v < 9) {
-            throw new IllegalArgumentException("schema " + period.schema() + " is not a series store schema");
+            throw new IllegalArgumentException(
+                    "schema " + period.schema() + " is not a series store schema");
         }
         this.rowShards = period.schema().hasRowShards() ? period.rowShards() : 0;
         if (period.schema().hasRowShards() && rowShards <= 0) {
-            throw new IllegalArgumentException("schema " + period.schema() + " needs row_shards > 0");
+            throw new IllegalArgumentException(
+                    "schema " + period.schema() + " needs row_shards > 0");
         }
         this.labelValueLookup = labelValueLookup;
     }
 
     @Override
-    public List<IndexEntry> writeEntries(long fromMs, long throughMs, String userId, Labels labels, String chunkId) {
+    public List<IndexEntry> writeEntries(
+            long fromMs, long throughMs, String userId, Labels labels, String chunkId) {
         List<IndexEntry> out = new ArrayList<>();
         for (LabelWriteEntries e : labelWriteEntries(fromMs, throughMs, userId, labels)) {
             out.addAll(e.entries());
@@ -55,7 +59,8 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
     }
 
     @Override
-    public List<LabelWriteEntries> labelWriteEntries(long fromMs, long throughMs, String userId, Labels labels) {
+    public List<LabelWriteEntries> labelWriteEntries(
+            long fromMs, long throughMs, String userId, Labels labels) {
         String m = metricName(labels);
         SeriesId series = SeriesId.of(labels);
         String s = series.value();
@@ -66,42 +71,63 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
             String table = b.tableName();
             String metricRow = b.hashKey() + ":" + m;
             List<IndexEntry> entries = new ArrayList<>(labels.size() + 1);
-            entries.add(new IndexEntry(table, shard + metricRow, RangeValue.encode(SERIES_V1, s, "", ""),
-                    EMPTY_PLACEHOLDER));
+            entries.add(
+                    new IndexEntry(
+                            table,
+                            shard + metricRow,
+                            RangeValue.encode(SERIES_V1, s, "", ""),
+                            EMPTY_PLACEHOLDER));
             if (labelNames != null) {
-                entries.add(new IndexEntry(table, s, RangeValue.encode(LABEL_NAMES_V1, "", "", ""), labelNames));
+                entries.add(
+                        new IndexEntry(
+                                table,
+                                s,
+                                RangeValue.encode(LABEL_NAMES_V1, "", "", ""),
+                                labelNames));
             }
             for (Label l : labels) {
                 if (l.name().equals(Labels.METRIC_NAME)) {
                     continue;
                 }
-                entries.add(new IndexEntry(table, shard + metricRow + ":" + l.name(),
-                        RangeValue.encode(LABEL_SERIES_V1, IndexEncoding.sha256b64(l.value()), s, ""),
-                        GoStrings.bytes(l.value())));
+                entries.add(
+                        new IndexEntry(
+                                table,
+                                shard + metricRow + ":" + l.name(),
+                                RangeValue.encode(
+                                        LABEL_SERIES_V1, IndexEncoding.sha256b64(l.value()), s, ""),
+                                GoStrings.bytes(l.value())));
             }
-            String cacheKey = HexFormat.of().formatHex(
-                    (table + "-" + b.hashKey() + "-" + s).getBytes(StandardCharsets.UTF_8));
+            String cacheKey =
+                    HexFormat.of()
+                            .formatHex(
+                                    (table + "-" + b.hashKey() + "-" + s)
+                                            .getBytes(StandardCharsets.UTF_8));
             out.add(new LabelWriteEntries(b, cacheKey, entries));
         }
         return out;
     }
 
     @Override
-    public List<IndexEntry> chunkWriteEntries(long fromMs, long throughMs, String userId, Labels labels,
-            String chunkId) {
+    public List<IndexEntry> chunkWriteEntries(
+            long fromMs, long throughMs, String userId, Labels labels, String chunkId) {
         metricName(labels);
         String s = SeriesId.of(labels).value();
         byte[] value = v >= 10 ? EMPTY_PLACEHOLDER : null;
         List<IndexEntry> out = new ArrayList<>();
         for (Bucket b : buckets(fromMs, throughMs, userId)) {
-            out.add(new IndexEntry(b.tableName(), b.hashKey() + ":" + s,
-                    RangeValue.encode(CHUNK_TIME_V3, b.hexThrough(), "", chunkId), value));
+            out.add(
+                    new IndexEntry(
+                            b.tableName(),
+                            b.hashKey() + ":" + s,
+                            RangeValue.encode(CHUNK_TIME_V3, b.hexThrough(), "", chunkId),
+                            value));
         }
         return out;
     }
 
     @Override
-    public List<IndexQuery> readQueriesForMetric(long fromMs, long throughMs, String userId, String metricName) {
+    public List<IndexQuery> readQueriesForMetric(
+            long fromMs, long throughMs, String userId, String metricName) {
         List<IndexQuery> out = new ArrayList<>();
         for (Bucket b : buckets(fromMs, throughMs, userId)) {
             for (String shard : shardPrefixes()) {
@@ -112,27 +138,38 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
     }
 
     @Override
-    public List<IndexQuery> readQueriesForMetricLabel(long fromMs, long throughMs, String userId, String metricName,
-            String labelName) {
+    public List<IndexQuery> readQueriesForMetricLabel(
+            long fromMs, long throughMs, String userId, String metricName, String labelName) {
         List<IndexQuery> out = new ArrayList<>();
         for (Bucket b : buckets(fromMs, throughMs, userId)) {
             for (String shard : shardPrefixes()) {
-                out.add(IndexQuery.row(b.tableName(), shard + b.hashKey() + ":" + metricName + ":" + labelName));
+                out.add(
+                        IndexQuery.row(
+                                b.tableName(),
+                                shard + b.hashKey() + ":" + metricName + ":" + labelName));
             }
         }
         return out;
     }
 
     @Override
-    public List<IndexQuery> readQueriesForMetricLabelValue(long fromMs, long throughMs, String userId,
-            String metricName, String labelName, String labelValue) {
+    public List<IndexQuery> readQueriesForMetricLabelValue(
+            long fromMs,
+            long throughMs,
+            String userId,
+            String metricName,
+            String labelName,
+            String labelValue) {
         byte[] hashed = RangeValue.prefix(IndexEncoding.sha256b64(labelValue));
         byte[] value = GoStrings.bytes(labelValue);
         List<IndexQuery> out = new ArrayList<>();
         for (Bucket b : buckets(fromMs, throughMs, userId)) {
             for (String shard : shardPrefixes()) {
-                IndexQuery.Builder q = IndexQuery.builder(b.tableName(),
-                        shard + b.hashKey() + ":" + metricName + ":" + labelName).valueEqual(value);
+                IndexQuery.Builder q =
+                        IndexQuery.builder(
+                                        b.tableName(),
+                                        shard + b.hashKey() + ":" + metricName + ":" + labelName)
+                                .valueEqual(value);
                 if (labelValueLookup == LabelValueLookup.PREFIX) {
                     q.rangeValuePrefix(hashed);
                 } else {
@@ -145,19 +182,24 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
     }
 
     @Override
-    public List<IndexQuery> chunksForSeries(long fromMs, long throughMs, String userId, String seriesId) {
+    public List<IndexQuery> chunksForSeries(
+            long fromMs, long throughMs, String userId, String seriesId) {
         List<IndexQuery> out = new ArrayList<>();
         for (Bucket b : buckets(fromMs, throughMs, userId)) {
-            out.add(IndexQuery.builder(b.tableName(), b.hashKey() + ":" + seriesId)
-                    .rangeValueStart(RangeValue.prefix(b.hexFrom())).build());
+            out.add(
+                    IndexQuery.builder(b.tableName(), b.hashKey() + ":" + seriesId)
+                            .rangeValueStart(RangeValue.prefix(b.hexFrom()))
+                            .build());
         }
         return out;
     }
 
     @Override
-    public List<IndexQuery> labelNamesForSeries(long fromMs, long throughMs, String userId, String seriesId) {
+    public List<IndexQuery> labelNamesForSeries(
+            long fromMs, long throughMs, String userId, String seriesId) {
         if (v < 11) {
-            throw unsupported("label names of a series (v11 and later only; read the series' chunks instead)");
+            throw unsupported(
+                    "label names of a series (v11 and later only; read the series' chunks instead)");
         }
         List<IndexQuery> out = new ArrayList<>();
         for (Bucket b : buckets(fromMs, throughMs, userId)) {

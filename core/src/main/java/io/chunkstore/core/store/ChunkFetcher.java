@@ -20,11 +20,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Cortex's {@code Fetcher} (pkg/chunk/chunk_store_utils.go): chunks through the chunk cache, then from the backend in
- * batches with bounded parallelism; every chunk is decoded and verified against the key it was found under. Fetched
- * bytes are written back to the cache. A chunk that is missing or does not verify makes the whole fetch fail with a
- * {@link ChunkFetchException} naming every failed key and carrying what was read; nothing is dropped silently. A cached
- * copy that does not decode is dropped from the cache and read again from the backend.
+ * Cortex's {@code Fetcher} (pkg/chunk/chunk_store_utils.go): chunks through the chunk cache, then
+ * from the backend in batches with bounded parallelism; every chunk is decoded and verified against
+ * the key it was found under. Fetched bytes are written back to the cache. A chunk that is missing
+ * or does not verify makes the whole fetch fail with a {@link ChunkFetchException} naming every
+ * failed key and carrying what was read; nothing is dropped silently. A cached copy that does not
+ * decode is dropped from the cache and read again from the backend.
  */
 final class ChunkFetcher {
     private final ChunkCache cache;
@@ -33,7 +34,12 @@ final class ChunkFetcher {
     private final int parallelism;
     private final StoreMetrics metrics;
 
-    ChunkFetcher(ChunkCache cache, Executor executor, int batchSize, int parallelism, StoreMetrics metrics) {
+    ChunkFetcher(
+            ChunkCache cache,
+            Executor executor,
+            int batchSize,
+            int parallelism,
+            StoreMetrics metrics) {
         this.cache = cache;
         this.executor = executor;
         this.batchSize = batchSize;
@@ -41,8 +47,7 @@ final class ChunkFetcher {
         this.metrics = metrics;
     }
 
-    private record Batch(ChunkClient client, List<IndexedChunk> refs) {
-    }
+    private record Batch(ChunkClient client, List<IndexedChunk> refs) {}
 
     /**
      * Fetches and decodes the chunks, one per distinct external key, in the order of {@code refs}.
@@ -55,10 +60,11 @@ final class ChunkFetcher {
     }
 
     /**
-     * As {@link #fetch}, keeping the stored bytes next to each decoded chunk (what a copy to another store needs:
-     * the same bytes keep the same checksum, so the same key).
+     * As {@link #fetch}, keeping the stored bytes next to each decoded chunk (what a copy to
+     * another store needs: the same bytes keep the same checksum, so the same key).
      */
-    List<ChunkCodec.Encoded> fetchEncoded(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
+    List<ChunkCodec.Encoded> fetchEncoded(
+            List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
         FetchedChunks f = fetchAll(refs, clientOf);
         if (!f.failures().isEmpty()) {
             Map<String, String> tableOf = new LinkedHashMap<>();
@@ -71,8 +77,9 @@ final class ChunkFetcher {
     }
 
     /**
-     * Fetches and decodes the chunks, one per distinct external key, in the order of {@code refs}; a chunk that is
-     * missing, unreadable or does not verify is a failure of the result, not an exception.
+     * Fetches and decodes the chunks, one per distinct external key, in the order of {@code refs};
+     * a chunk that is missing, unreadable or does not verify is a failure of the result, not an
+     * exception.
      */
     FetchedChunks fetchAll(List<IndexedChunk> refs, Function<IndexedChunk, ChunkClient> clientOf) {
         Map<String, IndexedChunk> byKey = new LinkedHashMap<>();
@@ -112,22 +119,34 @@ final class ChunkFetcher {
         return new FetchedChunks(out, failed);
     }
 
-    private void fetchFromStorage(List<IndexedChunk> misses, Function<IndexedChunk, ChunkClient> clientOf,
-            Map<String, Chunk> decoded, Map<String, byte[]> encoded, Map<String, StorageException> failures) {
+    private void fetchFromStorage(
+            List<IndexedChunk> misses,
+            Function<IndexedChunk, ChunkClient> clientOf,
+            Map<String, Chunk> decoded,
+            Map<String, byte[]> encoded,
+            Map<String, StorageException> failures) {
         Map<ChunkClient, List<IndexedChunk>> byClient = new IdentityHashMap<>();
         for (IndexedChunk r : misses) {
             byClient.computeIfAbsent(clientOf.apply(r), c -> new ArrayList<>()).add(r);
         }
         List<Batch> batches = new ArrayList<>();
-        byClient.forEach((client, list) -> {
-            for (int i = 0; i < list.size(); i += batchSize) {
-                batches.add(new Batch(client, list.subList(i, Math.min(list.size(), i + batchSize))));
-            }
-        });
-        Parallel.forEach(batches, parallelism, executor, b -> fetchBatch(b, decoded, encoded, failures));
+        byClient.forEach(
+                (client, list) -> {
+                    for (int i = 0; i < list.size(); i += batchSize) {
+                        batches.add(
+                                new Batch(
+                                        client,
+                                        list.subList(i, Math.min(list.size(), i + batchSize))));
+                    }
+                });
+        Parallel.forEach(
+                batches, parallelism, executor, b -> fetchBatch(b, decoded, encoded, failures));
     }
 
-    private void fetchBatch(Batch batch, Map<String, Chunk> decoded, Map<String, byte[]> encoded,
+    private void fetchBatch(
+            Batch batch,
+            Map<String, Chunk> decoded,
+            Map<String, byte[]> encoded,
             Map<String, StorageException> failures) {
         Map<String, IndexedChunk> wanted = new LinkedHashMap<>();
         List<ChunkLocation> locations = new ArrayList<>(batch.refs.size());

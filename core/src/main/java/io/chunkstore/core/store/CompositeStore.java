@@ -40,18 +40,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The store across schema periods (Cortex's {@code compositeStore}, pkg/chunk/composite_store.go): one period store per
- * period config, each with the index and chunk clients its resolver gives. A query's time range is validated once
- * (Cortex's validateQueryTimeRange) and split at period boundaries; the periods' chunk refs are concatenated (one per
- * external key) and their label answers unioned. A write is indexed in every period its range touches, with the clipped
- * range; the chunk is stored under the key form of the period owning its {@code from} (Loki's v12 form from v12 on), in
- * {@code chunkTableFor(from)}, once per distinct chunk client, always before the index entries that point at it.
+ * The store across schema periods (Cortex's {@code compositeStore}, pkg/chunk/composite_store.go):
+ * one period store per period config, each with the index and chunk clients its resolver gives. A
+ * query's time range is validated once (Cortex's validateQueryTimeRange) and split at period
+ * boundaries; the periods' chunk refs are concatenated (one per external key) and their label
+ * answers unioned. A write is indexed in every period its range touches, with the clipped range;
+ * the chunk is stored under the key form of the period owning its {@code from} (Loki's v12 form
+ * from v12 on), in {@code chunkTableFor(from)}, once per distinct chunk client, always before the
+ * index entries that point at it.
  *
- * <p>Where it deliberately differs from Cortex: a chunk in the chunk cache skips the whole write, not each period's
- * (Cortex's per-period check can drop a boundary-spanning chunk's later index entries); duplicate chunk refs across
- * periods are merged; the query length and chunk limits apply to the whole query, not per period; the label APIs
- * answer nothing (not just {@code __name__}) for a metric without series; the shard matcher is ignored by v1-v6
- * periods as by v9.
+ * <p>Where it deliberately differs from Cortex: a chunk in the chunk cache skips the whole write,
+ * not each period's (Cortex's per-period check can drop a boundary-spanning chunk's later index
+ * entries); duplicate chunk refs across periods are merged; the query length and chunk limits apply
+ * to the whole query, not per period; the label APIs answer nothing (not just {@code __name__}) for
+ * a metric without series; the shard matcher is ignored by v1-v6 periods as by v9.
  *
  * <p>Thread-safe. {@link #close()} stops the store's own threads; it does not close the clients.
  *
@@ -79,22 +81,51 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         this.chunkCache = b.chunkCache;
         Map<PeriodConfig, PeriodClients> clients = new LinkedHashMap<>();
         for (PeriodConfig p : schemaConfig.periods()) {
-            clients.put(p, Objects.requireNonNull(b.resolver.clientsFor(p),
-                    () -> "the client resolver returned no clients for period " + p));
+            clients.put(
+                    p,
+                    Objects.requireNonNull(
+                            b.resolver.clientsFor(p),
+                            () -> "the client resolver returned no clients for period " + p));
         }
         StoreMetrics metrics = new StoreMetrics(b.registry, b.namespace);
-        this.ownExecutor = b.executor == null
-                ? Executors.newFixedThreadPool(b.config.queryParallelism(), DaemonThreads.named("chunkstore-store")) : null;
+        this.ownExecutor =
+                b.executor == null
+                        ? Executors.newFixedThreadPool(
+                                b.config.queryParallelism(),
+                                DaemonThreads.named("chunkstore-store"))
+                        : null;
         ExecutorService exec = b.executor == null ? ownExecutor : b.executor;
-        ChunkFetcher fetcher = new ChunkFetcher(chunkCache, exec, b.config.fetchBatchSize(),
-                b.config.fetchParallelism(), metrics);
-        this.ctx = new StoreContext(schemaConfig, b.config, b.clock, metrics, exec, b.writeDedupeCache, fetcher);
-        clients.forEach((p, c) -> {
-            IndexSchema schema = IndexSchemas.forPeriod(p, b.labelValueLookup != null ? b.labelValueLookup
-                    : LabelValueLookup.forPeriod(p, schemaConfig.dialect()));
-            stores.put(p, p.schema().isSeriesStore() ? new SeriesStore(schema, c, ctx)
-                    : new LegacyStore(schema, c, ctx));
-        });
+        ChunkFetcher fetcher =
+                new ChunkFetcher(
+                        chunkCache,
+                        exec,
+                        b.config.fetchBatchSize(),
+                        b.config.fetchParallelism(),
+                        metrics);
+        this.ctx =
+                new StoreContext(
+                        schemaConfig,
+                        b.config,
+                        b.clock,
+                        metrics,
+                        exec,
+                        b.writeDedupeCache,
+                        fetcher);
+        clients.forEach(
+                (p, c) -> {
+                    IndexSchema schema =
+                            IndexSchemas.forPeriod(
+                                    p,
+                                    b.labelValueLookup != null
+                                            ? b.labelValueLookup
+                                            : LabelValueLookup.forPeriod(
+                                                    p, schemaConfig.dialect()));
+                    stores.put(
+                            p,
+                            p.schema().isSeriesStore()
+                                    ? new SeriesStore(schema, c, ctx)
+                                    : new LegacyStore(schema, c, ctx));
+                });
     }
 
     /** A builder over a schema config; {@link Builder#clients} is required. */
@@ -112,29 +143,38 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     }
 
     /**
-     * The external key a chunk is stored and indexed under: Loki's v12 form when the period owning its
-     * {@code from} is v12 or later, else the current form.
+     * The external key a chunk is stored and indexed under: Loki's v12 form when the period owning
+     * its {@code from} is v12 or later, else the current form.
      */
     public String externalKey(Chunk chunk) {
-        return chunk.externalKey(schemaConfig.isV12OrLater(chunk.from()) ? KeyFormat.V12 : KeyFormat.CURRENT);
+        return chunk.externalKey(
+                schemaConfig.isV12OrLater(chunk.from()) ? KeyFormat.V12 : KeyFormat.CURRENT);
     }
 
     // ---- reads
 
-    /** A validated time range; null when the query is entirely in the future (the answer is empty). */
-    private record TimeRange(long from, long through) {
-    }
+    /**
+     * A validated time range; null when the query is entirely in the future (the answer is empty).
+     */
+    private record TimeRange(long from, long through) {}
 
     private TimeRange validate(long from, long through) {
         if (through < from) {
-            throw new InvalidQueryException("invalid query, through < from (" + GoFormat.modelTime(through) + " < "
-                    + GoFormat.modelTime(from) + ")");
+            throw new InvalidQueryException(
+                    "invalid query, through < from ("
+                            + GoFormat.modelTime(through)
+                            + " < "
+                            + GoFormat.modelTime(from)
+                            + ")");
         }
         Duration max = ctx.config().maxQueryLength();
         if (!max.isZero() && through - from > max.toMillis()) {
-            throw new InvalidQueryException("the query time range exceeds the limit (query length: "
-                    + GoFormat.duration(Duration.ofMillis(through - from)) + ", limit: " + GoFormat.duration(max)
-                    + ")");
+            throw new InvalidQueryException(
+                    "the query time range exceeds the limit (query length: "
+                            + GoFormat.duration(Duration.ofMillis(through - from))
+                            + ", limit: "
+                            + GoFormat.duration(max)
+                            + ")");
         }
         long now = ctx.clock().millis();
         if (from > now) {
@@ -147,8 +187,7 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     }
 
     /** The parts of a query the period stores need. */
-    private record Lookup(String metricName, List<LabelMatcher> indexMatchers, QueryShard shard) {
-    }
+    private record Lookup(String metricName, List<LabelMatcher> indexMatchers, QueryShard shard) {}
 
     private static Lookup lookup(List<LabelMatcher> matchers) {
         QueryMatchers.MetricQuery mq = QueryMatchers.metricName(matchers);
@@ -162,7 +201,8 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     }
 
     @Override
-    public List<IndexedChunk> chunkRefs(String userId, long from, long through, List<LabelMatcher> matchers) {
+    public List<IndexedChunk> chunkRefs(
+            String userId, long from, long through, List<LabelMatcher> matchers) {
         TimeRange r = validate(from, through);
         if (r == null) {
             return List.of();
@@ -170,8 +210,15 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         Lookup l = lookup(matchers);
         Map<String, IndexedChunk> refs = new LinkedHashMap<>();
         for (PeriodRange pr : schemaConfig.split(r.from, r.through)) {
-            for (IndexedChunk c : store(pr.period()).chunkRefs(userId, pr.fromMs(), pr.throughMs(), l.metricName,
-                    l.indexMatchers, l.shard)) {
+            for (IndexedChunk c :
+                    store(pr.period())
+                            .chunkRefs(
+                                    userId,
+                                    pr.fromMs(),
+                                    pr.throughMs(),
+                                    l.metricName,
+                                    l.indexMatchers,
+                                    l.shard)) {
                 refs.putIfAbsent(c.externalKey(), c);
             }
         }
@@ -184,8 +231,14 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         List<IndexedChunk> refs = chunkRefs(userId, from, through, matchers);
         int max = ctx.config().maxChunksPerQuery();
         if (max > 0 && refs.size() > max) {
-            throw new InvalidQueryException("Query " + QueryMatchers.format(matchers) + " fetched too many chunks ("
-                    + refs.size() + " > " + max + ")");
+            throw new InvalidQueryException(
+                    "Query "
+                            + QueryMatchers.format(matchers)
+                            + " fetched too many chunks ("
+                            + refs.size()
+                            + " > "
+                            + max
+                            + ")");
         }
         if (refs.isEmpty()) {
             return List.of();
@@ -196,9 +249,17 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             String value = matchers.get(s).value();
             List<Chunk> labelled = new ArrayList<>(chunks.size());
             for (Chunk c : chunks) {
-                labelled.add(new Chunk(c.userId(), c.fingerprint(), c.from(), c.through(),
-                        c.labels().with(QueryMatchers.SHARD_LABEL, value), c.encoding(), c.data(), c.checksum(),
-                        c.checksumSet()));
+                labelled.add(
+                        new Chunk(
+                                c.userId(),
+                                c.fingerprint(),
+                                c.from(),
+                                c.through(),
+                                c.labels().with(QueryMatchers.SHARD_LABEL, value),
+                                c.encoding(),
+                                c.data(),
+                                c.checksum(),
+                                c.checksumSet()));
             }
             chunks = labelled;
         }
@@ -227,28 +288,33 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     }
 
     @Override
-    public List<String> labelValuesForMetricName(String userId, long from, long through, String metricName,
-            String labelName) {
+    public List<String> labelValuesForMetricName(
+            String userId, long from, long through, String metricName, String labelName) {
         TimeRange r = validate(from, through);
         if (r == null) {
             return List.of();
         }
         Set<String> values = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (PeriodRange pr : schemaConfig.split(r.from, r.through)) {
-            values.addAll(store(pr.period()).labelValues(userId, pr.fromMs(), pr.throughMs(), metricName, labelName));
+            values.addAll(
+                    store(pr.period())
+                            .labelValues(
+                                    userId, pr.fromMs(), pr.throughMs(), metricName, labelName));
         }
         return List.copyOf(values);
     }
 
     @Override
-    public List<String> labelNamesForMetricName(String userId, long from, long through, String metricName) {
+    public List<String> labelNamesForMetricName(
+            String userId, long from, long through, String metricName) {
         TimeRange r = validate(from, through);
         if (r == null) {
             return List.of();
         }
         Set<String> names = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (PeriodRange pr : schemaConfig.split(r.from, r.through)) {
-            names.addAll(store(pr.period()).labelNames(userId, pr.fromMs(), pr.throughMs(), metricName));
+            names.addAll(
+                    store(pr.period()).labelNames(userId, pr.fromMs(), pr.throughMs(), metricName));
         }
         return List.copyOf(names);
     }
@@ -276,14 +342,14 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
         write(List.of(new Write(from, through, chunk)));
     }
 
-    private record Write(long from, long through, ChunkCodec.Encoded chunk) {
-    }
+    private record Write(long from, long through, ChunkCodec.Encoded chunk) {}
 
     /**
-     * The write path (Cortex's seriesStore.PutOne): skips chunks already in the chunk cache, gathers every period's
-     * index entries (label entries only for buckets missing from the write-dedupe cache), stores every chunk in each
-     * distinct chunk client, then writes each index client's entries in one batch, then remembers the written dedupe
-     * keys and caches the chunks. A failure leaves the caches untouched, so a retry writes everything again.
+     * The write path (Cortex's seriesStore.PutOne): skips chunks already in the chunk cache,
+     * gathers every period's index entries (label entries only for buckets missing from the
+     * write-dedupe cache), stores every chunk in each distinct chunk client, then writes each index
+     * client's entries in one batch, then remembers the written dedupe keys and caches the chunks.
+     * A failure leaves the caches untouched, so a retry writes everything again.
      */
     private void write(List<Write> writes) {
         Map<ChunkClient, Map<String, EncodedChunk>> chunkWrites = new IdentityHashMap<>();
@@ -305,13 +371,21 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             EncodedChunk stored = new EncodedChunk(key, table, w.chunk.bytes());
             List<PeriodRange> parts = schemaConfig.split(w.from, w.through);
             if (parts.isEmpty()) {
-                throw new InvalidRequestException("chunk " + key + " cannot be indexed for [" + w.from + ", "
-                        + w.through + "]: the range is empty or ends before the first schema period ("
-                        + schemaConfig.periods().get(0).from() + ")");
+                throw new InvalidRequestException(
+                        "chunk "
+                                + key
+                                + " cannot be indexed for ["
+                                + w.from
+                                + ", "
+                                + w.through
+                                + "]: the range is empty or ends before the first schema period ("
+                                + schemaConfig.periods().get(0).from()
+                                + ")");
             }
             for (PeriodRange pr : parts) {
                 PeriodStore s = store(pr.period());
-                PeriodStore.PendingIndex p = s.indexEntries(chunk.userId(), pr.fromMs(), pr.throughMs(), chunk, key);
+                PeriodStore.PendingIndex p =
+                        s.indexEntries(chunk.userId(), pr.fromMs(), pr.throughMs(), chunk, key);
                 ChunkClient cc = s.clients.chunks();
                 if (!chunkWrites.containsKey(cc)) {
                     chunkClientOrder.add(cc);
@@ -321,7 +395,8 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
                 if (!indexWrites.containsKey(ic)) {
                     indexClientOrder.add(ic);
                 }
-                Map<String, IndexEntry> cells = indexWrites.computeIfAbsent(ic, c -> new LinkedHashMap<>());
+                Map<String, IndexEntry> cells =
+                        indexWrites.computeIfAbsent(ic, c -> new LinkedHashMap<>());
                 for (IndexEntry e : p.entries()) {
                     cells.putIfAbsent(e.cellKey(), e);
                 }
@@ -361,7 +436,8 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
     private PeriodStore store(PeriodConfig period) {
         PeriodStore s = stores.get(period);
         if (s == null) {
-            throw new IllegalArgumentException("period " + period + " is not one of this store's schema config");
+            throw new IllegalArgumentException(
+                    "period " + period + " is not one of this store's schema config");
         }
         return s;
     }
@@ -408,7 +484,10 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             return this;
         }
 
-        /** The write-dedupe cache (a fresh in-process one by default); null writes label entries with every chunk. */
+        /**
+         * The write-dedupe cache (a fresh in-process one by default); null writes label entries
+         * with every chunk.
+         */
         public Builder writeDedupeCache(WriteDedupeCache c) {
             this.writeDedupeCache = c;
             return this;
@@ -420,22 +499,27 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
             return this;
         }
 
-        /** Registers the store metrics as {@code <namespace>_chunk_store_...} ("" for no prefix). */
+        /**
+         * Registers the store metrics as {@code <namespace>_chunk_store_...} ("" for no prefix).
+         */
         public Builder metrics(MeterRegistry r, String metricsNamespace) {
             this.registry = Objects.requireNonNull(r, "registry");
             this.namespace = metricsNamespace == null ? "" : metricsNamespace;
             return this;
         }
 
-        /** Runs lookups and fetches on this pool instead of the store's own (which it then does not shut down). */
+        /**
+         * Runs lookups and fetches on this pool instead of the store's own (which it then does not
+         * shut down).
+         */
         public Builder executor(ExecutorService e) {
             this.executor = e;
             return this;
         }
 
         /**
-         * How v9+ label-value lookups read (Cortex's start or Loki 2.5's prefix); by default each period's writer's,
-         * from the schema config's dialect ({@link LabelValueLookup#forPeriod}).
+         * How v9+ label-value lookups read (Cortex's start or Loki 2.5's prefix); by default each
+         * period's writer's, from the schema config's dialect ({@link LabelValueLookup#forPeriod}).
          */
         public Builder labelValueLookup(LabelValueLookup l) {
             this.labelValueLookup = Objects.requireNonNull(l, "labelValueLookup");
@@ -448,7 +532,8 @@ public final class CompositeStore implements ChunkStore, AutoCloseable {
          */
         public CompositeStore build() {
             if (resolver == null) {
-                throw new IllegalStateException("CompositeStore.builder(...).clients(...) is required");
+                throw new IllegalStateException(
+                        "CompositeStore.builder(...).clients(...) is required");
             }
             return new CompositeStore(this);
         }

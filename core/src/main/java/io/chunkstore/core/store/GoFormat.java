@@ -5,15 +5,20 @@ import java.time.Duration;
 
 /** How Cortex's error messages print times and durations, so ours read the same. */
 final class GoFormat {
-    private GoFormat() {
-    }
+    private GoFormat() {}
 
-    /** Prometheus' {@code model.Time.String()}: seconds with the fewest decimals ({@code 1557650721.5}, {@code 0}). */
+    /**
+     * Prometheus' {@code model.Time.String()}: seconds with the fewest decimals ({@code
+     * 1557650721.5}, {@code 0}).
+     */
     static String modelTime(long ms) {
         return BigDecimal.valueOf(ms).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
-    /** Go's {@code time.Duration.String()}: {@code 744h0m0s}, {@code 5m0s}, {@code 1.5s}, {@code 2ms}, {@code 0s}. */
+    /**
+     * Go's {@code time.Duration.String()}: {@code 744h0m0s}, {@code 5m0s}, {@code 1.5s}, {@code
+     * 2ms}, {@code 0s}.
+     */
     static String duration(Duration d) {
         long ns;
         try {
@@ -52,6 +57,9 @@ final class GoFormat {
     }
 
     private static String fraction(long value, long unit) {
-        return BigDecimal.valueOf(value).divide(BigDecimal.valueOf(unit)).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(value)
+                .divide(BigDecimal.valueOf(unit))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -6,16 +6,17 @@ import io.chunkstore.spi.ChunkLocation;
 import java.util.Objects;
 
 /**
- * A chunk found in the index, not fetched yet (Cortex's "chunk refs"): its external key exactly as the index holds
- * it, the identity parsed from that key, the chunk table it is stored in ({@code chunkTableFor(from)}) and the period
- * whose index pointed at it (whose chunk client fetches it).
+ * A chunk found in the index, not fetched yet (Cortex's "chunk refs"): its external key exactly as
+ * the index holds it, the identity parsed from that key, the chunk table it is stored in ({@code
+ * chunkTableFor(from)}) and the period whose index pointed at it (whose chunk client fetches it).
  *
  * @param externalKey the key as written in the index (current, v12 or legacy form)
- * @param ref         the parsed key
- * @param tableName   the chunk table ("" for stores without tables)
- * @param period      the period whose index held the entry
+ * @param ref the parsed key
+ * @param tableName the chunk table ("" for stores without tables)
+ * @param period the period whose index held the entry
  */
-public record IndexedChunk(String externalKey, ChunkRef ref, String tableName, PeriodConfig period) {
+public record IndexedChunk(
+        String externalKey, ChunkRef ref, String tableName, PeriodConfig period) {
     public IndexedChunk {
         Objects.requireNonNull(externalKey, "externalKey");
         Objects.requireNonNull(ref, "ref");

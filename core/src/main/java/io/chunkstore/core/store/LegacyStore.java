@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A period of store schema v1-v6 (Cortex's original {@code store}): label rows point straight at chunk IDs, so each
- * matcher's lookup yields chunk IDs, intersected across matchers; every chunk writes all its entries. Query shards
- * do not apply (these schemas have no row shards): the shard matcher is ignored here, as v9's is.
+ * A period of store schema v1-v6 (Cortex's original {@code store}): label rows point straight at
+ * chunk IDs, so each matcher's lookup yields chunk IDs, intersected across matchers; every chunk
+ * writes all its entries. Query shards do not apply (these schemas have no row shards): the shard
+ * matcher is ignored here, as v9's is.
  */
 final class LegacyStore extends PeriodStore {
 
@@ -20,13 +21,26 @@ final class LegacyStore extends PeriodStore {
     }
 
     @Override
-    List<IndexedChunk> chunkRefs(String userId, long from, long through, String metricName,
-            List<LabelMatcher> matchers, QueryShard shard) {
-        return toChunks(userId, lookupChunkIds(userId, from, through, metricName, matchers), from, through);
+    List<IndexedChunk> chunkRefs(
+            String userId,
+            long from,
+            long through,
+            String metricName,
+            List<LabelMatcher> matchers,
+            QueryShard shard) {
+        return toChunks(
+                userId, lookupChunkIds(userId, from, through, metricName, matchers), from, through);
     }
 
-    /** Cortex's {@code lookupChunksByMetricName}: one lookup per matcher (concurrently), intersected. */
-    private List<String> lookupChunkIds(String userId, long from, long through, String metricName,
+    /**
+     * Cortex's {@code lookupChunksByMetricName}: one lookup per matcher (concurrently),
+     * intersected.
+     */
+    private List<String> lookupChunkIds(
+            String userId,
+            long from,
+            long through,
+            String metricName,
             List<LabelMatcher> matchers) {
         StoreMetrics m = ctx.metrics();
         if (matchers.isEmpty()) {
@@ -34,9 +48,12 @@ final class LegacyStore extends PeriodStore {
             return lookupIds(userId, from, through, metricName, null, null);
         }
         m.indexLookupsPerQuery.record(matchers.size());
-        List<Parallel.Outcome<List<String>>> outcomes = Parallel.map(matchers,
-                ctx.config().queryParallelism(), ctx.executor(),
-                matcher -> lookupIds(userId, from, through, metricName, matcher, null));
+        List<Parallel.Outcome<List<String>>> outcomes =
+                Parallel.map(
+                        matchers,
+                        ctx.config().queryParallelism(),
+                        ctx.executor(),
+                        matcher -> lookupIds(userId, from, through, metricName, matcher, null));
         List<String> ids = null;
         for (Parallel.Outcome<List<String>> o : outcomes) {
             if (o.failed()) {
@@ -49,14 +66,20 @@ final class LegacyStore extends PeriodStore {
 
     @Override
     Set<String> labelNames(String userId, long from, long through, String metricName) {
-        return labelNamesFromChunks(toChunks(userId, lookupChunkIds(userId, from, through, metricName, List.of()),
-                from, through));
+        return labelNamesFromChunks(
+                toChunks(
+                        userId,
+                        lookupChunkIds(userId, from, through, metricName, List.of()),
+                        from,
+                        through));
     }
 
     @Override
-    PendingIndex indexEntries(String userId, long from, long through, Chunk chunk, String externalKey) {
+    PendingIndex indexEntries(
+            String userId, long from, long through, Chunk chunk, String externalKey) {
         metricNameOf(chunk);
-        return new PendingIndex(dedupe(schema.writeEntries(from, through, userId, chunk.labels(), externalKey)),
+        return new PendingIndex(
+                dedupe(schema.writeEntries(from, through, userId, chunk.labels(), externalKey)),
                 List.of());
     }
 }

@@ -3,8 +3,9 @@ package io.chunkstore.core.store;
 import io.chunkstore.core.config.PeriodConfig;
 
 /**
- * Which clients serve a schema period. {@link StoreBackends} resolves them by store name through the backend
- * providers; tests and embedders pass a lambda. Called once per period when a store is built.
+ * Which clients serve a schema period. {@link StoreBackends} resolves them by store name through
+ * the backend providers; tests and embedders pass a lambda. Called once per period when a store is
+ * built.
  */
 @FunctionalInterface
 public interface PeriodClientResolver {

@@ -23,10 +23,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The store of one schema period (Cortex's {@code store} / {@code seriesStore} behind the composite store). It reads
- * and writes the period's index through the period's schema; every method takes a range already clipped to the
- * period. Shared parts live here; {@link SeriesStore} (v9+) and {@link LegacyStore} (v1-v6) differ in how matchers
- * become chunk IDs and how writes are split.
+ * The store of one schema period (Cortex's {@code store} / {@code seriesStore} behind the composite
+ * store). It reads and writes the period's index through the period's schema; every method takes a
+ * range already clipped to the period. Shared parts live here; {@link SeriesStore} (v9+) and {@link
+ * LegacyStore} (v1-v6) differ in how matchers become chunk IDs and how writes are split.
  */
 abstract class PeriodStore {
     final PeriodConfig period;
@@ -41,51 +41,85 @@ abstract class PeriodStore {
         this.ctx = ctx;
     }
 
-    /** The index entries one chunk writes in this period, and the write-dedupe keys to remember once written. */
-    record PendingIndex(List<IndexEntry> entries, List<String> dedupeKeys) {
-    }
+    /**
+     * The index entries one chunk writes in this period, and the write-dedupe keys to remember once
+     * written.
+     */
+    record PendingIndex(List<IndexEntry> entries, List<String> dedupeKeys) {}
 
     /**
-     * The chunks of {@code metricName} whose series match {@code matchers} (none of which matches "" and none is the
-     * metric name or the shard), overlapping {@code [from, through]}, sorted by external key.
+     * The chunks of {@code metricName} whose series match {@code matchers} (none of which matches
+     * "" and none is the metric name or the shard), overlapping {@code [from, through]}, sorted by
+     * external key.
      */
-    abstract List<IndexedChunk> chunkRefs(String userId, long from, long through, String metricName,
-            List<LabelMatcher> matchers, QueryShard shard);
+    abstract List<IndexedChunk> chunkRefs(
+            String userId,
+            long from,
+            long through,
+            String metricName,
+            List<LabelMatcher> matchers,
+            QueryShard shard);
 
-    /** The label names of {@code metricName}'s series in the range, {@code __name__} included when any exist. */
+    /**
+     * The label names of {@code metricName}'s series in the range, {@code __name__} included when
+     * any exist.
+     */
     abstract Set<String> labelNames(String userId, long from, long through, String metricName);
 
-    /** What writing {@code chunk} under {@code externalKey} adds to this period's index for {@code [from, through]}. */
-    abstract PendingIndex indexEntries(String userId, long from, long through, Chunk chunk, String externalKey);
+    /**
+     * What writing {@code chunk} under {@code externalKey} adds to this period's index for {@code
+     * [from, through]}.
+     */
+    abstract PendingIndex indexEntries(
+            String userId, long from, long through, Chunk chunk, String externalKey);
 
-    /** Cortex's {@code LabelValuesForMetricName}: the values of {@code labelName} in the metric's label rows. */
-    Set<String> labelValues(String userId, long from, long through, String metricName, String labelName) {
-        List<IndexQuery> queries = immutableIfOld(
-                schema.readQueriesForMetricLabel(from, through, userId, metricName, labelName), through);
+    /**
+     * Cortex's {@code LabelValuesForMetricName}: the values of {@code labelName} in the metric's
+     * label rows.
+     */
+    Set<String> labelValues(
+            String userId, long from, long through, String metricName, String labelName) {
+        List<IndexQuery> queries =
+                immutableIfOld(
+                        schema.readQueriesForMetricLabel(
+                                from, through, userId, metricName, labelName),
+                        through);
         Set<String> values = new TreeSet<>(GoStrings.BYTE_ORDER);
         for (IndexEntry e : lookupEntries(queries)) {
-            values.add(RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value()).labelValue());
+            values.add(
+                    RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value())
+                            .labelValue());
         }
         return values;
     }
 
     /**
-     * The IDs (series IDs for v9+, chunk IDs for v1-v6) of one lookup: the metric's rows when {@code matcher} is
-     * null, the label-value rows for {@code =}, the label rows otherwise, kept by the matcher (Cortex's
-     * {@code lookupIdsByMetricNameMatcher} and {@code parseIndexEntries}). Sorted, unique.
+     * The IDs (series IDs for v9+, chunk IDs for v1-v6) of one lookup: the metric's rows when
+     * {@code matcher} is null, the label-value rows for {@code =}, the label rows otherwise, kept
+     * by the matcher (Cortex's {@code lookupIdsByMetricNameMatcher} and {@code parseIndexEntries}).
+     * Sorted, unique.
      *
-     * @throws CardinalityExceededException naming the metric and label when a row is over the cardinality limit
+     * @throws CardinalityExceededException naming the metric and label when a row is over the
+     *     cardinality limit
      */
-    List<String> lookupIds(String userId, long from, long through, String metricName, LabelMatcher matcher,
+    List<String> lookupIds(
+            String userId,
+            long from,
+            long through,
+            String metricName,
+            LabelMatcher matcher,
             QueryShard shard) {
         List<IndexQuery> queries;
         if (matcher == null) {
             queries = schema.readQueriesForMetric(from, through, userId, metricName);
         } else if (matcher.type() == LabelMatcher.Type.EQUAL) {
-            queries = schema.readQueriesForMetricLabelValue(from, through, userId, metricName, matcher.name(),
-                    matcher.value());
+            queries =
+                    schema.readQueriesForMetricLabelValue(
+                            from, through, userId, metricName, matcher.name(), matcher.value());
         } else {
-            queries = schema.readQueriesForMetricLabel(from, through, userId, metricName, matcher.name());
+            queries =
+                    schema.readQueriesForMetricLabel(
+                            from, through, userId, metricName, matcher.name());
         }
         queries = immutableIfOld(schema.filterReadQueries(queries, shard), through);
         List<IndexEntry> entries;
@@ -97,13 +131,18 @@ abstract class PeriodStore {
         return parseIds(entries, matcher);
     }
 
-    /** Cortex's {@code parseIndexEntries}, with the set-match shortcut for alternations of literals. */
+    /**
+     * Cortex's {@code parseIndexEntries}, with the set-match shortcut for alternations of literals.
+     */
     static List<String> parseIds(List<IndexEntry> entries, LabelMatcher matcher) {
-        Set<String> set = matcher != null && matcher.type() == LabelMatcher.Type.REGEX
-                ? new HashSet<>(QueryMatchers.setMatches(matcher.value())) : Set.of();
+        Set<String> set =
+                matcher != null && matcher.type() == LabelMatcher.Type.REGEX
+                        ? new HashSet<>(QueryMatchers.setMatches(matcher.value()))
+                        : Set.of();
         TreeSet<String> ids = new TreeSet<>();
         for (IndexEntry e : entries) {
-            ParsedRangeValue p = RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value());
+            ParsedRangeValue p =
+                    RangeValueParser.parseChunkTimeRangeValue(e.rangeValue(), e.value());
             if (!set.isEmpty()) {
                 if (set.contains(p.labelValue())) {
                     ids.add(p.id());
@@ -117,23 +156,33 @@ abstract class PeriodStore {
         return new ArrayList<>(ids);
     }
 
-    /** One {@code queryPages} call collecting every entry (Cortex's {@code lookupEntriesByQueries}). */
+    /**
+     * One {@code queryPages} call collecting every entry (Cortex's {@code lookupEntriesByQueries}).
+     */
     List<IndexEntry> lookupEntries(List<IndexQuery> queries) {
         if (queries.isEmpty()) {
             return List.of();
         }
         List<IndexEntry> out = new ArrayList<>();
-        clients.index().queryPages(queries, (q, page) -> {
-            List<IndexEntry> got = new ArrayList<>(page.size());
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                got.add(new IndexEntry(q.tableName(), q.hashValue(), it.rangeValue(), it.value()));
-            }
-            synchronized (out) {
-                out.addAll(got);
-            }
-            return true;
-        });
+        clients.index()
+                .queryPages(
+                        queries,
+                        (q, page) -> {
+                            List<IndexEntry> got = new ArrayList<>(page.size());
+                            ReadBatch.ReadBatchIterator it = page.iterator();
+                            while (it.next()) {
+                                got.add(
+                                        new IndexEntry(
+                                                q.tableName(),
+                                                q.hashValue(),
+                                                it.rangeValue(),
+                                                it.value()));
+                            }
+                            synchronized (out) {
+                                out.addAll(got);
+                            }
+                            return true;
+                        });
         synchronized (out) {
             return out;
         }
@@ -153,11 +202,11 @@ abstract class PeriodStore {
     }
 
     /**
-     * Chunk IDs to chunks overlapping {@code [from, through]} (Cortex's convert + {@code filterChunksByTime}), each with
-     * its chunk table.
+     * Chunk IDs to chunks overlapping {@code [from, through]} (Cortex's convert + {@code
+     * filterChunksByTime}), each with its chunk table.
      *
-     * @throws io.chunkstore.spi.ConfigException for a chunk starting before the first period, which has no chunk table
-     *                                           (Cortex's fetch fails the same way: {@code ChunkTableFor})
+     * @throws io.chunkstore.spi.ConfigException for a chunk starting before the first period, which
+     *     has no chunk table (Cortex's fetch fails the same way: {@code ChunkTableFor})
      */
     List<IndexedChunk> toChunks(String userId, List<String> chunkIds, long from, long through) {
         List<IndexedChunk> out = new ArrayList<>(chunkIds.size());
@@ -166,19 +215,26 @@ abstract class PeriodStore {
             if (ref.through() < from || ref.from() > through) {
                 continue;
             }
-            out.add(new IndexedChunk(id, ref, ctx.schemaConfig().chunkTableFor(ref.from()), period));
+            out.add(
+                    new IndexedChunk(
+                            id, ref, ctx.schemaConfig().chunkTableFor(ref.from()), period));
         }
         return out;
     }
 
-    /** Label names read from one fetched chunk per series (Cortex's {@code lookupLabelNamesByChunks}). */
+    /**
+     * Label names read from one fetched chunk per series (Cortex's {@code
+     * lookupLabelNamesByChunks}).
+     */
     Set<String> labelNamesFromChunks(List<IndexedChunk> chunks) {
         Map<Long, IndexedChunk> onePerSeries = new LinkedHashMap<>();
         for (IndexedChunk c : chunks) {
             onePerSeries.putIfAbsent(c.fingerprint(), c);
         }
         Set<String> names = new TreeSet<>(GoStrings.BYTE_ORDER);
-        for (Chunk c : ctx.fetcher().fetch(new ArrayList<>(onePerSeries.values()), r -> clients.chunks())) {
+        for (Chunk c :
+                ctx.fetcher()
+                        .fetch(new ArrayList<>(onePerSeries.values()), r -> clients.chunks())) {
             names.addAll(c.labels().names());
         }
         return names;
@@ -216,8 +272,13 @@ abstract class PeriodStore {
     static String metricNameOf(Chunk chunk) {
         String name = chunk.labels().metricName();
         if (name.isEmpty()) {
-            throw new io.chunkstore.spi.InvalidRequestException("no MetricNameLabel for chunk " + chunk.externalKey()
-                    + ": its labels " + chunk.labels() + " have no " + Labels.METRIC_NAME);
+            throw new io.chunkstore.spi.InvalidRequestException(
+                    "no MetricNameLabel for chunk "
+                            + chunk.externalKey()
+                            + ": its labels "
+                            + chunk.labels()
+                            + " have no "
+                            + Labels.METRIC_NAME);
         }
         return name;
     }

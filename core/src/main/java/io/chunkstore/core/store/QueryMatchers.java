@@ -9,26 +9,26 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The matcher handling of Cortex's query path: the metric-name matcher, filters versus index matchers, the query
- * shard matcher, the set-match shortcut for regular expressions that are alternations of literals, and the re-check
- * of a fetched chunk's labels against the matchers ({@link #matchesAll}, the one every read path uses).
+ * The matcher handling of Cortex's query path: the metric-name matcher, filters versus index
+ * matchers, the query shard matcher, the set-match shortcut for regular expressions that are
+ * alternations of literals, and the re-check of a fetched chunk's labels against the matchers
+ * ({@link #matchesAll}, the one every read path uses).
  */
 public final class QueryMatchers {
     /** The label of Cortex's query sharding ({@code __cortex_shard__="N_of_M"}). */
     static final String SHARD_LABEL = "__cortex_shard__";
+
     private static final Pattern SHARD_VALUE = Pattern.compile("^[0-9]+_of_[0-9]+$");
     private static final String REGEX_META = ".+*?()|[]{}^$";
 
-    private QueryMatchers() {
-    }
+    private QueryMatchers() {}
 
     /** A query's matchers taken apart: the metric name and the rest. */
-    record MetricQuery(String metricName, List<LabelMatcher> others) {
-    }
+    record MetricQuery(String metricName, List<LabelMatcher> others) {}
 
     /**
-     * Cortex's {@code MetricNameMatcherFromMatchers} plus the equality check: removes the first {@code __name__}
-     * matcher, which must be an equality.
+     * Cortex's {@code MetricNameMatcherFromMatchers} plus the equality check: removes the first
+     * {@code __name__} matcher, which must be an equality.
      *
      * @throws InvalidQueryException "query must contain metric name" otherwise
      */
@@ -47,7 +47,10 @@ public final class QueryMatchers {
         throw new InvalidQueryException("query must contain metric name");
     }
 
-    /** Matchers that match the empty string ({@code a=""}, {@code a!="x"}, {@code a=~".*"}): post-fetch filters. */
+    /**
+     * Matchers that match the empty string ({@code a=""}, {@code a!="x"}, {@code a=~".*"}):
+     * post-fetch filters.
+     */
     static List<LabelMatcher> filters(List<LabelMatcher> matchers) {
         return matchers.stream().filter(m -> m.matches("")).toList();
     }
@@ -71,7 +74,8 @@ public final class QueryMatchers {
     /**
      * The query shard of a {@code __cortex_shard__} value ({@code 3_of_16}).
      *
-     * @throws InvalidQueryException with Cortex's messages for a malformed value or a shard out of bounds
+     * @throws InvalidQueryException with Cortex's messages for a malformed value or a shard out of
+     *     bounds
      */
     static QueryShard parseShard(String value) {
         if (!SHARD_VALUE.matcher(value).matches()) {
@@ -84,18 +88,21 @@ public final class QueryMatchers {
             shard = Integer.parseInt(parts[0]);
             of = Integer.parseInt(parts[2]);
         } catch (NumberFormatException e) {
-            throw new InvalidQueryException("Invalid ShardLabel value: [" + value + "]: " + e.getMessage(), e);
+            throw new InvalidQueryException(
+                    "Invalid ShardLabel value: [" + value + "]: " + e.getMessage(), e);
         }
         if (shard >= of) {
-            throw new InvalidQueryException("Shards out of bounds: [" + shard + "] >= [" + of + "]");
+            throw new InvalidQueryException(
+                    "Shards out of bounds: [" + shard + "] >= [" + of + "]");
         }
         return new QueryShard(shard, of);
     }
 
     /**
-     * Cortex's {@code FindSetMatches}: the literal values of a regular expression that is only an alternation of
-     * literals ({@code a|b|c}, with {@code \} escaping a metacharacter or a backslash), empty alternatives dropped;
-     * an empty list when the pattern uses any other regex feature.
+     * Cortex's {@code FindSetMatches}: the literal values of a regular expression that is only an
+     * alternation of literals ({@code a|b|c}, with {@code \} escaping a metacharacter or a
+     * backslash), empty alternatives dropped; an empty list when the pattern uses any other regex
+     * feature.
      */
     static List<String> setMatches(String pattern) {
         List<StringBuilder> sets = new ArrayList<>();
@@ -136,8 +143,9 @@ public final class QueryMatchers {
     }
 
     /**
-     * Whether a series with {@code labels} passes every matcher (an absent label has the value ""): the re-check of
-     * a fetched chunk, which the index may have selected by a hash or a shard alone.
+     * Whether a series with {@code labels} passes every matcher (an absent label has the value ""):
+     * the re-check of a fetched chunk, which the index may have selected by a hash or a shard
+     * alone.
      */
     public static boolean matchesAll(Labels labels, List<LabelMatcher> matchers) {
         for (LabelMatcher m : matchers) {

@@ -18,9 +18,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A period of schema v9 or later (Cortex's {@code seriesStore}, pkg/chunk/series_store.go): matchers select series IDs
- * from the label rows, one concurrent lookup per matcher, intersected; the series' chunk rows give the chunk IDs. Label
- * entries are written once per series per bucket (the write-dedupe cache), chunk entries per chunk.
+ * A period of schema v9 or later (Cortex's {@code seriesStore}, pkg/chunk/series_store.go):
+ * matchers select series IDs from the label rows, one concurrent lookup per matcher, intersected;
+ * the series' chunk rows give the chunk IDs. Label entries are written once per series per bucket
+ * (the write-dedupe cache), chunk entries per chunk.
  */
 final class SeriesStore extends PeriodStore {
 
@@ -29,18 +30,28 @@ final class SeriesStore extends PeriodStore {
     }
 
     @Override
-    List<IndexedChunk> chunkRefs(String userId, long from, long through, String metricName,
-            List<LabelMatcher> matchers, QueryShard shard) {
+    List<IndexedChunk> chunkRefs(
+            String userId,
+            long from,
+            long through,
+            String metricName,
+            List<LabelMatcher> matchers,
+            QueryShard shard) {
         List<String> series = lookupSeries(userId, from, through, metricName, matchers, shard);
         return toChunks(userId, chunkIdsOfSeries(userId, from, through, series), from, through);
     }
 
     /**
-     * Cortex's {@code lookupSeriesByMetricNameMatchers}: the series of the metric matching every matcher. A lookup
-     * over the cardinality limit is skipped (its matcher is applied to the fetched chunks instead) unless every
-     * lookup was.
+     * Cortex's {@code lookupSeriesByMetricNameMatchers}: the series of the metric matching every
+     * matcher. A lookup over the cardinality limit is skipped (its matcher is applied to the
+     * fetched chunks instead) unless every lookup was.
      */
-    List<String> lookupSeries(String userId, long from, long through, String metricName, List<LabelMatcher> matchers,
+    List<String> lookupSeries(
+            String userId,
+            long from,
+            long through,
+            String metricName,
+            List<LabelMatcher> matchers,
             QueryShard shard) {
         StoreMetrics m = ctx.metrics();
         if (matchers.isEmpty()) {
@@ -51,9 +62,12 @@ final class SeriesStore extends PeriodStore {
             return ids;
         }
         m.indexLookupsPerQuery.record(matchers.size());
-        List<Parallel.Outcome<List<String>>> outcomes = Parallel.map(matchers,
-                ctx.config().queryParallelism(), ctx.executor(),
-                matcher -> lookupIds(userId, from, through, metricName, matcher, shard));
+        List<Parallel.Outcome<List<String>>> outcomes =
+                Parallel.map(
+                        matchers,
+                        ctx.config().queryParallelism(),
+                        ctx.executor(),
+                        matcher -> lookupIds(userId, from, through, metricName, matcher, shard));
         List<String> ids = null;
         long pre = 0;
         int cardinalityErrors = 0;
@@ -102,9 +116,14 @@ final class SeriesStore extends PeriodStore {
             return Set.of();
         }
         if (!schema.version().hasLabelNamesIndex()) {
-            // v9/v10 have no label-names rows (Cortex's ErrNotSupported): read one chunk per series.
-            return labelNamesFromChunks(toChunks(userId, chunkIdsOfSeries(userId, from, through, series), from,
-                    through));
+            // v9/v10 have no label-names rows (Cortex's ErrNotSupported): read one chunk per
+            // series.
+            return labelNamesFromChunks(
+                    toChunks(
+                            userId,
+                            chunkIdsOfSeries(userId, from, through, series),
+                            from,
+                            through));
         }
         List<IndexQuery> queries = new ArrayList<>();
         for (String s : series) {
@@ -119,12 +138,16 @@ final class SeriesStore extends PeriodStore {
     }
 
     @Override
-    PendingIndex indexEntries(String userId, long from, long through, Chunk chunk, String externalKey) {
+    PendingIndex indexEntries(
+            String userId, long from, long through, Chunk chunk, String externalKey) {
         metricNameOf(chunk);
-        List<LabelWriteEntries> labelEntries = schema.labelWriteEntries(from, through, userId, chunk.labels());
+        List<LabelWriteEntries> labelEntries =
+                schema.labelWriteEntries(from, through, userId, chunk.labels());
         List<String> keys = labelEntries.stream().map(LabelWriteEntries::cacheKey).toList();
-        Set<String> missing = ctx.writeDedupeCache() == null ? Set.copyOf(keys)
-                : Set.copyOf(ctx.writeDedupeCache().missing(keys));
+        Set<String> missing =
+                ctx.writeDedupeCache() == null
+                        ? Set.copyOf(keys)
+                        : Set.copyOf(ctx.writeDedupeCache().missing(keys));
         List<IndexEntry> entries = new ArrayList<>();
         List<String> newKeys = new ArrayList<>();
         for (LabelWriteEntries l : labelEntries) {
@@ -133,7 +156,8 @@ final class SeriesStore extends PeriodStore {
                 newKeys.add(l.cacheKey());
             }
         }
-        entries.addAll(schema.chunkWriteEntries(from, through, userId, chunk.labels(), externalKey));
+        entries.addAll(
+                schema.chunkWriteEntries(from, through, userId, chunk.labels(), externalKey));
         return new PendingIndex(dedupe(entries), newKeys);
     }
 }

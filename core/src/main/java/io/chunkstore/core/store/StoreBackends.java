@@ -21,13 +21,15 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The backends a config names, opened once per store name, and the {@link PeriodClientResolver} over them: a
- * period's index comes from its {@code store}, its chunks from its {@code object_store}. Each index client can be
- * wrapped in one {@link CachingIndexClient} (per backend, shared by the periods on it). Backends open lazily, on
- * first use; closing closes every backend opened.
+ * The backends a config names, opened once per store name, and the {@link PeriodClientResolver}
+ * over them: a period's index comes from its {@code store}, its chunks from its {@code
+ * object_store}. Each index client can be wrapped in one {@link CachingIndexClient} (per backend,
+ * shared by the periods on it). Backends open lazily, on first use; closing closes every backend
+ * opened.
  *
- * <p>The cli's {@code query}, {@code labels}, {@code tables} and {@code migrate} commands, the gRPC server and the Loki
- * query path all start here:
+ * <p>The cli's {@code query}, {@code labels}, {@code tables} and {@code migrate} commands, the gRPC
+ * server and the Loki query path all start here:
+ *
  * <pre>{@code
  * try (StoreBackends backends = StoreBackends.open(config, registry, IndexCacheConfig.DEFAULT)) {
  *     CompositeStore store = CompositeStore.builder(config.schemaConfig()).clients(backends).build();
@@ -43,7 +45,8 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
     private boolean closed;
 
     /**
-     * Backends opened by {@code opener} (store name to backend); {@code indexCache} null for no index cache.
+     * Backends opened by {@code opener} (store name to backend); {@code indexCache} null for no
+     * index cache.
      */
     public StoreBackends(Function<String, StorageBackend> opener, IndexCacheConfig indexCache) {
         this.opener = Objects.requireNonNull(opener, "opener");
@@ -51,24 +54,34 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
     }
 
     /**
-     * Backends found by store name among the {@link io.chunkstore.spi.StorageProvider}s on the class path, each
-     * given the config's storage block, {@code registry} and the config's metrics namespace.
+     * Backends found by store name among the {@link io.chunkstore.spi.StorageProvider}s on the
+     * class path, each given the config's storage block, {@code registry} and the config's metrics
+     * namespace.
      *
-     * @param indexCache the index cache of every backend's index client, or null for none (the default of the cli,
-     *                   which should stream; a querier serving repeated queries wants one)
+     * @param indexCache the index cache of every backend's index client, or null for none (the
+     *     default of the cli, which should stream; a querier serving repeated queries wants one)
      */
-    public static StoreBackends open(ChunkstoreConfig config, MeterRegistry registry, IndexCacheConfig indexCache) {
-        return new StoreBackends(store -> StorageProviders.open(new BackendContext(store, config.storage(), registry,
-                config.metricsNamespace())), indexCache);
+    public static StoreBackends open(
+            ChunkstoreConfig config, MeterRegistry registry, IndexCacheConfig indexCache) {
+        return new StoreBackends(
+                store ->
+                        StorageProviders.open(
+                                new BackendContext(
+                                        store,
+                                        config.storage(),
+                                        registry,
+                                        config.metricsNamespace())),
+                indexCache);
     }
 
     /**
-     * The index cache settings a config asks for: the limits block's {@code cardinality_limit} and the storage
-     * block's {@code index_cache_validity} (bound and checked when the config was loaded), over
-     * {@link IndexCacheConfig#DEFAULT}.
+     * The index cache settings a config asks for: the limits block's {@code cardinality_limit} and
+     * the storage block's {@code index_cache_validity} (bound and checked when the config was
+     * loaded), over {@link IndexCacheConfig#DEFAULT}.
      */
     public static IndexCacheConfig indexCacheConfig(ChunkstoreConfig config) {
-        return IndexCacheConfig.DEFAULT.withCardinalityLimit(config.limitsConfig().cardinalityLimit())
+        return IndexCacheConfig.DEFAULT
+                .withCardinalityLimit(config.limitsConfig().cardinalityLimit())
                 .withValidity(config.storageSettings().indexCacheValidity());
     }
 
@@ -79,7 +92,10 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
         }
         StorageBackend b = backends.get(storeName);
         if (b == null) {
-            b = Objects.requireNonNull(opener.apply(storeName), () -> "no backend opened for store " + storeName);
+            b =
+                    Objects.requireNonNull(
+                            opener.apply(storeName),
+                            () -> "no backend opened for store " + storeName);
             backends.put(storeName, b);
         }
         return b;
@@ -91,10 +107,16 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
         if (c == null) {
             StorageBackend b = backend(storeName);
             if (!b.capabilities().has(Feature.INDEX)) {
-                throw new ConfigException("store " + storeName + " keeps no index (it is an object store); use it as"
-                        + " object_store and name an index store in store");
+                throw new ConfigException(
+                        "store "
+                                + storeName
+                                + " keeps no index (it is an object store); use it as"
+                                + " object_store and name an index store in store");
             }
-            c = indexCache == null ? b.indexClient() : new CachingIndexClient(b.indexClient(), indexCache);
+            c =
+                    indexCache == null
+                            ? b.indexClient()
+                            : new CachingIndexClient(b.indexClient(), indexCache);
             indexClients.put(storeName, c);
         }
         return c;
@@ -110,13 +132,16 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
     }
 
     /**
-     * Store names that mean another store when they name where chunks go. In Cortex, {@code aws} as an
-     * {@code object_store} (or as a {@code store} with no {@code object_store}) keeps the index in DynamoDB but the
-     * chunks in S3; {@code aws-dynamo} keeps both in DynamoDB.
+     * Store names that mean another store when they name where chunks go. In Cortex, {@code aws} as
+     * an {@code object_store} (or as a {@code store} with no {@code object_store}) keeps the index
+     * in DynamoDB but the chunks in S3; {@code aws-dynamo} keeps both in DynamoDB.
      */
     public static final Map<String, String> OBJECT_STORE_ALIASES = Map.of("aws", "s3");
 
-    /** The store that holds chunks for a period's {@code object_store}, after {@link #OBJECT_STORE_ALIASES}. */
+    /**
+     * The store that holds chunks for a period's {@code object_store}, after {@link
+     * #OBJECT_STORE_ALIASES}.
+     */
     public static String chunkStoreName(String objectStore) {
         return OBJECT_STORE_ALIASES.getOrDefault(objectStore, objectStore);
     }
@@ -126,8 +151,12 @@ public final class StoreBackends implements PeriodClientResolver, AutoCloseable 
         String name = chunkStoreName(objectStore);
         StorageBackend chunks = backend(name);
         if (!chunks.capabilities().has(Feature.CHUNKS)) {
-            throw new ConfigException("object_store " + objectStore + " cannot store chunks (store " + name
-                    + " keeps no chunks)");
+            throw new ConfigException(
+                    "object_store "
+                            + objectStore
+                            + " cannot store chunks (store "
+                            + name
+                            + " keeps no chunks)");
         }
         return chunks.chunkClient();
     }

@@ -6,6 +6,11 @@ import java.time.Clock;
 import java.util.concurrent.Executor;
 
 /** What every period store of a composite store shares. */
-record StoreContext(SchemaConfig schemaConfig, StoreConfig config, Clock clock, StoreMetrics metrics,
-        Executor executor, WriteDedupeCache writeDedupeCache, ChunkFetcher fetcher) {
-}
+record StoreContext(
+        SchemaConfig schemaConfig,
+        StoreConfig config,
+        Clock clock,
+        StoreMetrics metrics,
+        Executor executor,
+        WriteDedupeCache writeDedupeCache,
+        ChunkFetcher fetcher) {}

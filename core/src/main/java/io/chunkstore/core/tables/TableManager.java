@@ -32,16 +32,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cortex's table manager (pkg/chunk/table_manager.go): from the schema config and the clock it works out which index
- * and chunk tables should exist and how they are provisioned, and brings a store's tables there: creates the missing
- * ones, updates the provisioning of active tables that differ, and, with a retention period, deletes the tables past it
- * (only those whose names start with a configured prefix, and only when retention deletes are enabled).
+ * Cortex's table manager (pkg/chunk/table_manager.go): from the schema config and the clock it
+ * works out which index and chunk tables should exist and how they are provisioned, and brings a
+ * store's tables there: creates the missing ones, updates the provisioning of active tables that
+ * differ, and, with a retention period, deletes the tables past it (only those whose names start
+ * with a configured prefix, and only when retention deletes are enabled).
  *
- * <p>{@link #plan()} says what {@link #sync()} would do without doing it. {@link #loop()} runs syncs every poll
- * interval. Metrics, under the namespace: {@code table_manager_sync_duration_seconds},
- * {@code table_capacity_units}, {@code table_manager_create_failures}, {@code table_manager_delete_failures},
- * {@code table_manager_sync_success_timestamp_seconds} (its gauges are registered once per name: give each manager
- * its own registry, or run one manager per process as Cortex does).
+ * <p>{@link #plan()} says what {@link #sync()} would do without doing it. {@link #loop()} runs
+ * syncs every poll interval. Metrics, under the namespace: {@code
+ * table_manager_sync_duration_seconds}, {@code table_capacity_units}, {@code
+ * table_manager_create_failures}, {@code table_manager_delete_failures}, {@code
+ * table_manager_sync_success_timestamp_seconds} (its gauges are registered once per name: give each
+ * manager its own registry, or run one manager per process as Cortex does).
  *
  * <pre>{@code
  * TableManager tm = TableManager.builder(TableManagerConfig.from(config), config.schemaConfig(),
@@ -52,12 +54,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class TableManager {
-    /** The ingester's max chunk age Cortex's tests and defaults use: tables stay active this long past their end. */
+    /**
+     * The ingester's max chunk age Cortex's tests and defaults use: tables stay active this long
+     * past their end.
+     */
     public static final Duration DEFAULT_MAX_CHUNK_AGE = Duration.ofHours(12);
+
     private static final Logger LOG = LoggerFactory.getLogger(TableManager.class);
     private static final Duration[] DEF_BUCKETS = {
         Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+                Duration.ofSeconds(1),
         Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
     };
 
@@ -85,19 +92,24 @@ public final class TableManager {
         this.ns = b.namespace.isEmpty() ? "" : b.namespace + "_";
         checkRetention(cfg, schema);
         Gauge.builder(ns + "table_manager_create_failures", createFailures, AtomicLong::get)
-                .description("Number of table creation failures during the last table-manager reconciliation")
+                .description(
+                        "Number of table creation failures during the last table-manager reconciliation")
                 .register(registry);
         Gauge.builder(ns + "table_manager_delete_failures", deleteFailures, AtomicLong::get)
-                .description("Number of table deletion failures during the last table-manager reconciliation")
+                .description(
+                        "Number of table deletion failures during the last table-manager reconciliation")
                 .register(registry);
-        Gauge.builder(ns + "table_manager_sync_success_timestamp_seconds", lastSuccessMillis, v -> v.get() / 1000.0)
+        Gauge.builder(
+                        ns + "table_manager_sync_success_timestamp_seconds",
+                        lastSuccessMillis,
+                        v -> v.get() / 1000.0)
                 .description("Timestamp of the last successful table manager sync.")
                 .register(registry);
     }
 
     /**
-     * Cortex's construction check: the retention period must be a multiple of the newest period's index table
-     * period.
+     * Cortex's construction check: the retention period must be a multiple of the newest period's
+     * index table period.
      */
     private static void checkRetention(TableManagerConfig cfg, SchemaConfig schema) {
         Duration retention = cfg.retentionPeriod();
@@ -107,10 +119,16 @@ public final class TableManager {
         PeriodConfig newest = schema.periods().get(schema.periods().size() - 1);
         Duration period = newest.index().period();
         if (!period.isZero() && retention.toMillis() % period.toMillis() != 0) {
-            throw new ConfigException("table_manager.retention_period " + Durations.format(retention)
-                    + " is not a multiple of the index table period " + Durations.format(period) + " of the newest"
-                    + " schema period (from " + newest.from() + "): retention period should now be a multiple of"
-                    + " periodic table duration");
+            throw new ConfigException(
+                    "table_manager.retention_period "
+                            + Durations.format(retention)
+                            + " is not a multiple of the index table period "
+                            + Durations.format(period)
+                            + " of the newest"
+                            + " schema period (from "
+                            + newest.from()
+                            + "): retention period should now be a multiple of"
+                            + " periodic table duration");
         }
     }
 
@@ -119,13 +137,16 @@ public final class TableManager {
     }
 
     /**
-     * A manager for the tables of one store among a config's opened backends: only that store's periods count, and
-     * throughput updates are off unless the store keeps provisioning (DynamoDB) — elsewhere every table would
-     * otherwise look as if it needed an update on every sync.
+     * A manager for the tables of one store among a config's opened backends: only that store's
+     * periods count, and throughput updates are off unless the store keeps provisioning (DynamoDB)
+     * — elsewhere every table would otherwise look as if it needed an update on every sync.
      */
-    public static Builder forStore(TableManagerConfig cfg, SchemaConfig schema, StoreBackends backends, String store) {
-        TableManagerConfig c = backends.backend(store).capabilities().has(Feature.TABLE_PROVISIONING) ? cfg
-                : cfg.withThroughputUpdatesDisabled(true);
+    public static Builder forStore(
+            TableManagerConfig cfg, SchemaConfig schema, StoreBackends backends, String store) {
+        TableManagerConfig c =
+                backends.backend(store).capabilities().has(Feature.TABLE_PROVISIONING)
+                        ? cfg
+                        : cfg.withThroughputUpdatesDisabled(true);
         return new Builder(c, schema, backends.tableClient(store)).onlyStore(store);
     }
 
@@ -136,10 +157,11 @@ public final class TableManager {
     // ---- expected tables
 
     /**
-     * The tables the schema config expects now, sorted by name (Cortex's {@code calculateExpectedTables}): for each
-     * period starting before now + grace, its non-periodic index table, or its periodic index tables (and chunk
-     * tables when it has a chunks prefix) up to now + grace or the next period, no further back than the retention
-     * period keeps, each active or inactive by the clock. When two periods name the same table, the later one's
+     * The tables the schema config expects now, sorted by name (Cortex's {@code
+     * calculateExpectedTables}): for each period starting before now + grace, its non-periodic
+     * index table, or its periodic index tables (and chunk tables when it has a chunks prefix) up
+     * to now + grace or the next period, no further back than the retention period keeps, each
+     * active or inactive by the clock. When two periods name the same table, the later one's
      * description wins.
      */
     public List<TableDesc> expectedTables() {
@@ -156,11 +178,16 @@ public final class TableManager {
             }
             Long nextFrom = i + 1 < periods.size() ? periods.get(i + 1).fromMs() / 1000 : null;
             boolean index = onlyStore == null || onlyStore.equals(p.store());
-            boolean chunks = !p.chunks().prefix().isEmpty() && (onlyStore == null || onlyStore.equals(p.objectStore()));
+            boolean chunks =
+                    !p.chunks().prefix().isEmpty()
+                            && (onlyStore == null || onlyStore.equals(p.objectStore()));
             if (!p.index().isPeriodic()) {
                 // Cortex's non-periodic branch: one index table, and no chunk tables.
                 if (index) {
-                    put(out, nonPeriodic(p.index(), cfg.indexTables(), nextFrom, now, grace, maxAge));
+                    put(
+                            out,
+                            nonPeriodic(
+                                    p.index(), cfg.indexTables(), nextFrom, now, grace, maxAge));
                 }
                 continue;
             }
@@ -169,14 +196,18 @@ public final class TableManager {
                 end = nextFrom;
             }
             if (index) {
-                periodicTables(p.index(), from, end, cfg.indexTables(), now, grace, maxAge).forEach(d -> put(out, d));
+                periodicTables(p.index(), from, end, cfg.indexTables(), now, grace, maxAge)
+                        .forEach(d -> put(out, d));
             }
             if (chunks) {
                 if (p.chunks().isPeriodic()) {
                     periodicTables(p.chunks(), from, end, cfg.chunkTables(), now, grace, maxAge)
                             .forEach(d -> put(out, d));
                 } else {
-                    put(out, nonPeriodic(p.chunks(), cfg.chunkTables(), nextFrom, now, grace, maxAge));
+                    put(
+                            out,
+                            nonPeriodic(
+                                    p.chunks(), cfg.chunkTables(), nextFrom, now, grace, maxAge));
                 }
             }
         }
@@ -188,17 +219,32 @@ public final class TableManager {
         out.put(d.name(), d);
     }
 
-    /** A non-periodic table: active until {@code next.from + grace + maxChunkAge}; inactive ones never autoscale. */
-    private static TableDesc nonPeriodic(PeriodicTableConfig tables, ProvisionConfig prov, Long nextFrom, long now,
-            long grace, long maxAge) {
+    /**
+     * A non-periodic table: active until {@code next.from + grace + maxChunkAge}; inactive ones
+     * never autoscale.
+     */
+    private static TableDesc nonPeriodic(
+            PeriodicTableConfig tables,
+            ProvisionConfig prov,
+            Long nextFrom,
+            long now,
+            long grace,
+            long maxAge) {
         boolean active = nextFrom == null || now < nextFrom + grace + maxAge;
-        return active ? prov.activeTable(tables.prefix(), tables.tags())
+        return active
+                ? prov.activeTable(tables.prefix(), tables.tags())
                 : prov.inactiveTable(tables.prefix(), tables.tags(), true);
     }
 
     /** Cortex's {@code periodicTables}: the tables of {@code [from, through)} in seconds. */
-    private List<TableDesc> periodicTables(PeriodicTableConfig tables, long from, long through, ProvisionConfig prov,
-            long now, long grace, long maxAge) {
+    private List<TableDesc> periodicTables(
+            PeriodicTableConfig tables,
+            long from,
+            long through,
+            ProvisionConfig prov,
+            long now,
+            long grace,
+            long maxAge) {
         long period = tables.periodSeconds();
         long first = from / period;
         long last = through / period;
@@ -226,8 +272,8 @@ public final class TableManager {
     // ---- plan and sync
 
     /**
-     * What {@link #sync()} would do now, without changing anything: lists the tables, describes the expected ones
-     * that exist.
+     * What {@link #sync()} would do now, without changing anything: lists the tables, describes the
+     * expected ones that exist.
      */
     public TablePlan plan() {
         List<TableDesc> expected = expectedTables();
@@ -240,21 +286,41 @@ public final class TableManager {
         List<TableAction> keeps = new ArrayList<>();
         for (TableDesc want : expected) {
             if (!existing.contains(want.name())) {
-                creates.add(new TableAction(TableAction.Kind.CREATE, want.name(), null, want, "missing"));
+                creates.add(
+                        new TableAction(
+                                TableAction.Kind.CREATE, want.name(), null, want, "missing"));
                 continue;
             }
             TableStatus status = client.describeTable(want.name());
             TableDesc current = status.desc();
             if (cfg.throughputUpdatesDisabled()) {
-                keeps.add(new TableAction(TableAction.Kind.KEEP, want.name(), current, want,
-                        "throughput updates are disabled"));
+                keeps.add(
+                        new TableAction(
+                                TableAction.Kind.KEEP,
+                                want.name(),
+                                current,
+                                want,
+                                "throughput updates are disabled"));
             } else if (!status.active()) {
-                keeps.add(new TableAction(TableAction.Kind.KEEP, want.name(), current, want, "not ACTIVE yet"));
+                keeps.add(
+                        new TableAction(
+                                TableAction.Kind.KEEP,
+                                want.name(),
+                                current,
+                                want,
+                                "not ACTIVE yet"));
             } else if (current.satisfies(want)) {
-                keeps.add(new TableAction(TableAction.Kind.KEEP, want.name(), current, want, "as expected"));
+                keeps.add(
+                        new TableAction(
+                                TableAction.Kind.KEEP, want.name(), current, want, "as expected"));
             } else {
-                updates.add(new TableAction(TableAction.Kind.UPDATE, want.name(), current, want,
-                        "provisioning differs"));
+                updates.add(
+                        new TableAction(
+                                TableAction.Kind.UPDATE,
+                                want.name(),
+                                current,
+                                want,
+                                "provisioning differs"));
             }
         }
         if (!cfg.retentionPeriod().isZero()) {
@@ -264,11 +330,22 @@ public final class TableManager {
                     continue;
                 }
                 if (cfg.retentionDeletesEnabled()) {
-                    deletes.add(new TableAction(TableAction.Kind.DELETE, name, null, null,
-                            "past the retention period " + Durations.format(cfg.retentionPeriod())));
+                    deletes.add(
+                            new TableAction(
+                                    TableAction.Kind.DELETE,
+                                    name,
+                                    null,
+                                    null,
+                                    "past the retention period "
+                                            + Durations.format(cfg.retentionPeriod())));
                 } else {
-                    keeps.add(new TableAction(TableAction.Kind.KEEP, name, null, null,
-                            "past the retention period, but retention_deletes_enabled is false"));
+                    keeps.add(
+                            new TableAction(
+                                    TableAction.Kind.KEEP,
+                                    name,
+                                    null,
+                                    null,
+                                    "past the retention period, but retention_deletes_enabled is false"));
                 }
             }
         }
@@ -283,10 +360,12 @@ public final class TableManager {
     private Set<String> managedPrefixes() {
         Set<String> prefixes = new LinkedHashSet<>();
         for (PeriodConfig p : schema.periods()) {
-            if (!p.index().prefix().isEmpty() && (onlyStore == null || onlyStore.equals(p.store()))) {
+            if (!p.index().prefix().isEmpty()
+                    && (onlyStore == null || onlyStore.equals(p.store()))) {
                 prefixes.add(p.index().prefix());
             }
-            if (!p.chunks().prefix().isEmpty() && (onlyStore == null || onlyStore.equals(p.objectStore()))) {
+            if (!p.chunks().prefix().isEmpty()
+                    && (onlyStore == null || onlyStore.equals(p.objectStore()))) {
                 prefixes.add(p.chunks().prefix());
             }
         }
@@ -294,9 +373,10 @@ public final class TableManager {
     }
 
     /**
-     * Brings the tables to the plan (Cortex's {@code SyncTables}): deletes, then creates, then updates, recording
-     * the capacity of every expected table that exists. Every delete and every create is tried; failures are
-     * counted in the failure gauges and the first is thrown after the step.
+     * Brings the tables to the plan (Cortex's {@code SyncTables}): deletes, then creates, then
+     * updates, recording the capacity of every expected table that exists. Every delete and every
+     * create is tried; failures are counted in the failure gauges and the first is thrown after the
+     * step.
      *
      * @return the plan carried out
      * @throws StorageException the first failure; the sync stops after a failed step
@@ -312,14 +392,20 @@ public final class TableManager {
                     capacityGauge("write", a.table()).set(a.current().provisionedWrite());
                 }
             }
-            runStep(plan.of(TableAction.Kind.DELETE), deleteFailures, a -> {
-                LOG.info("deleting table {}: {}", a.table(), a.reason());
-                client.deleteTable(a.table());
-            });
-            runStep(plan.of(TableAction.Kind.CREATE), createFailures, a -> {
-                LOG.info("creating table {}", a.table());
-                client.createTable(a.expected());
-            });
+            runStep(
+                    plan.of(TableAction.Kind.DELETE),
+                    deleteFailures,
+                    a -> {
+                        LOG.info("deleting table {}: {}", a.table(), a.reason());
+                        client.deleteTable(a.table());
+                    });
+            runStep(
+                    plan.of(TableAction.Kind.CREATE),
+                    createFailures,
+                    a -> {
+                        LOG.info("creating table {}", a.table());
+                        client.createTable(a.expected());
+                    });
             for (TableAction a : plan.of(TableAction.Kind.UPDATE)) {
                 LOG.info("updating table {}: {}", a.table(), a.describe());
                 client.updateTable(a.current(), a.expected());
@@ -333,12 +419,13 @@ public final class TableManager {
             status = "200";
             return plan;
         } finally {
-            sample.stop(Timer.builder(ns + "table_manager_sync_duration_seconds")
-                    .description("Time spent synching tables.")
-                    .tag("operation", "TableManager.SyncTables")
-                    .tag("status_code", status)
-                    .serviceLevelObjectives(DEF_BUCKETS)
-                    .register(registry));
+            sample.stop(
+                    Timer.builder(ns + "table_manager_sync_duration_seconds")
+                            .description("Time spent synching tables.")
+                            .tag("operation", "TableManager.SyncTables")
+                            .tag("status_code", status)
+                            .serviceLevelObjectives(DEF_BUCKETS)
+                            .register(registry));
         }
     }
 
@@ -365,16 +452,23 @@ public final class TableManager {
     }
 
     private AtomicLong capacityGauge(String op, String table) {
-        return capacity.computeIfAbsent(op + "\u0000" + table, k -> {
-            AtomicLong v = new AtomicLong();
-            Gauge.builder(ns + "table_capacity_units", v, AtomicLong::get)
-                    .description("Per-table capacity, measured in DynamoDB capacity units.")
-                    .tag("op", op).tag("table", table).register(registry);
-            return v;
-        });
+        return capacity.computeIfAbsent(
+                op + "\u0000" + table,
+                k -> {
+                    AtomicLong v = new AtomicLong();
+                    Gauge.builder(ns + "table_capacity_units", v, AtomicLong::get)
+                            .description("Per-table capacity, measured in DynamoDB capacity units.")
+                            .tag("op", op)
+                            .tag("table", table)
+                            .register(registry);
+                    return v;
+                });
     }
 
-    /** A loop that syncs every poll interval (after a first sync and a random pause), for {@code --loop}. */
+    /**
+     * A loop that syncs every poll interval (after a first sync and a random pause), for {@code
+     * --loop}.
+     */
     public TableSyncLoop loop() {
         return new TableSyncLoop(this, cfg.pollInterval());
     }
@@ -396,7 +490,10 @@ public final class TableManager {
             this.client = Objects.requireNonNull(client, "client");
         }
 
-        /** The ingesters' max chunk age (12h by default): tables stay active this long after their period. */
+        /**
+         * The ingesters' max chunk age (12h by default): tables stay active this long after their
+         * period.
+         */
         public Builder maxChunkAge(Duration d) {
             this.maxChunkAge = Objects.requireNonNull(d, "maxChunkAge");
             return this;
@@ -408,9 +505,9 @@ public final class TableManager {
         }
 
         /**
-         * Manages only the tables of one store: index tables of periods whose {@code store} is {@code storeName},
-         * chunk tables of periods whose {@code object_store} is. Unset, every period's tables go to the one client
-         * (Cortex's behaviour).
+         * Manages only the tables of one store: index tables of periods whose {@code store} is
+         * {@code storeName}, chunk tables of periods whose {@code object_store} is. Unset, every
+         * period's tables go to the one client (Cortex's behaviour).
          */
         public Builder onlyStore(String storeName) {
             this.onlyStore = storeName;
@@ -423,7 +520,10 @@ public final class TableManager {
             return this;
         }
 
-        /** @throws ConfigException when the retention period is not a multiple of the newest index period */
+        /**
+         * @throws ConfigException when the retention period is not a multiple of the newest index
+         *     period
+         */
         public TableManager build() {
             return new TableManager(this);
         }

@@ -9,34 +9,52 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@code table_manager:} block (Cortex's {@code TableManagerConfig}; YAML names and defaults in the parameter
- * docs), bound by {@link ConfigBinder}.
+ * The {@code table_manager:} block (Cortex's {@code TableManagerConfig}; YAML names and defaults in
+ * the parameter docs), bound by {@link ConfigBinder}.
  *
- * @param throughputUpdatesDisabled {@code throughput_updates_disabled} (false): never update provisioning
- * @param retentionDeletesEnabled   {@code retention_deletes_enabled} (false): really delete tables past retention
- * @param retentionPeriod           {@code retention_period} (0 = keep everything); a multiple of the newest period's
- *                                  index table period
- * @param pollInterval              {@code poll_interval} (2m): time between syncs of the loop
- * @param creationGracePeriod       {@code creation_grace_period} (10m): how early a table is created, and how long
- *                                  it stays active after its period
- * @param indexTables               {@code index_tables_provisioning}
- * @param chunkTables               {@code chunk_tables_provisioning}
+ * @param throughputUpdatesDisabled {@code throughput_updates_disabled} (false): never update
+ *     provisioning
+ * @param retentionDeletesEnabled {@code retention_deletes_enabled} (false): really delete tables
+ *     past retention
+ * @param retentionPeriod {@code retention_period} (0 = keep everything); a multiple of the newest
+ *     period's index table period
+ * @param pollInterval {@code poll_interval} (2m): time between syncs of the loop
+ * @param creationGracePeriod {@code creation_grace_period} (10m): how early a table is created, and
+ *     how long it stays active after its period
+ * @param indexTables {@code index_tables_provisioning}
+ * @param chunkTables {@code chunk_tables_provisioning}
  */
 public record TableManagerConfig(
-        @ConfigKey(value = "throughput_updates_disabled", doc = "Never update the provisioning of existing tables.")
-        boolean throughputUpdatesDisabled,
-        @ConfigKey(value = "retention_deletes_enabled", doc = "Really delete tables past the retention period.")
-        boolean retentionDeletesEnabled,
-        @ConfigKey(value = "retention_period", doc = "How long tables are kept; 0 keeps everything. A multiple of"
-                + " the newest period's index table period.") Duration retentionPeriod,
-        @ConfigKey(value = "poll_interval", dflt = "2m", doc = "Time between syncs of the table manager loop.")
-        Duration pollInterval,
-        @ConfigKey(value = "creation_grace_period", dflt = "10m", doc = "How early a table is created, and how long"
-                + " it stays active after its period.") Duration creationGracePeriod,
+        @ConfigKey(
+                        value = "throughput_updates_disabled",
+                        doc = "Never update the provisioning of existing tables.")
+                boolean throughputUpdatesDisabled,
+        @ConfigKey(
+                        value = "retention_deletes_enabled",
+                        doc = "Really delete tables past the retention period.")
+                boolean retentionDeletesEnabled,
+        @ConfigKey(
+                        value = "retention_period",
+                        doc =
+                                "How long tables are kept; 0 keeps everything. A multiple of"
+                                        + " the newest period's index table period.")
+                Duration retentionPeriod,
+        @ConfigKey(
+                        value = "poll_interval",
+                        dflt = "2m",
+                        doc = "Time between syncs of the table manager loop.")
+                Duration pollInterval,
+        @ConfigKey(
+                        value = "creation_grace_period",
+                        dflt = "10m",
+                        doc =
+                                "How early a table is created, and how long"
+                                        + " it stays active after its period.")
+                Duration creationGracePeriod,
         @ConfigKey(value = "index_tables_provisioning", doc = "Provisioning of index tables.")
-        ProvisionConfig indexTables,
+                ProvisionConfig indexTables,
         @ConfigKey(value = "chunk_tables_provisioning", doc = "Provisioning of chunk tables.")
-        ProvisionConfig chunkTables) {
+                ProvisionConfig chunkTables) {
 
     /** Every key at its default (Cortex's flag defaults). */
     public static final TableManagerConfig DEFAULT = fromYaml(Map.of());
@@ -48,11 +66,15 @@ public record TableManagerConfig(
         Objects.requireNonNull(indexTables, "indexTables");
         Objects.requireNonNull(chunkTables, "chunkTables");
         if (retentionPeriod.isNegative() || creationGracePeriod.isNegative()) {
-            throw new ConfigException("table_manager durations must not be negative: retention_period "
-                    + retentionPeriod + ", creation_grace_period " + creationGracePeriod);
+            throw new ConfigException(
+                    "table_manager durations must not be negative: retention_period "
+                            + retentionPeriod
+                            + ", creation_grace_period "
+                            + creationGracePeriod);
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
-            throw new ConfigException("table_manager.poll_interval must be positive, not " + pollInterval);
+            throw new ConfigException(
+                    "table_manager.poll_interval must be positive, not " + pollInterval);
         }
     }
 
@@ -75,27 +97,57 @@ public record TableManagerConfig(
     }
 
     public TableManagerConfig withRetention(Duration period, boolean deletesEnabled) {
-        return new TableManagerConfig(throughputUpdatesDisabled, deletesEnabled, period, pollInterval,
-                creationGracePeriod, indexTables, chunkTables);
+        return new TableManagerConfig(
+                throughputUpdatesDisabled,
+                deletesEnabled,
+                period,
+                pollInterval,
+                creationGracePeriod,
+                indexTables,
+                chunkTables);
     }
 
     public TableManagerConfig withThroughputUpdatesDisabled(boolean disabled) {
-        return new TableManagerConfig(disabled, retentionDeletesEnabled, retentionPeriod, pollInterval,
-                creationGracePeriod, indexTables, chunkTables);
+        return new TableManagerConfig(
+                disabled,
+                retentionDeletesEnabled,
+                retentionPeriod,
+                pollInterval,
+                creationGracePeriod,
+                indexTables,
+                chunkTables);
     }
 
     public TableManagerConfig withCreationGracePeriod(Duration grace) {
-        return new TableManagerConfig(throughputUpdatesDisabled, retentionDeletesEnabled, retentionPeriod,
-                pollInterval, grace, indexTables, chunkTables);
+        return new TableManagerConfig(
+                throughputUpdatesDisabled,
+                retentionDeletesEnabled,
+                retentionPeriod,
+                pollInterval,
+                grace,
+                indexTables,
+                chunkTables);
     }
 
     public TableManagerConfig withPollInterval(Duration poll) {
-        return new TableManagerConfig(throughputUpdatesDisabled, retentionDeletesEnabled, retentionPeriod, poll,
-                creationGracePeriod, indexTables, chunkTables);
+        return new TableManagerConfig(
+                throughputUpdatesDisabled,
+                retentionDeletesEnabled,
+                retentionPeriod,
+                poll,
+                creationGracePeriod,
+                indexTables,
+                chunkTables);
     }
 
     public TableManagerConfig withProvisioning(ProvisionConfig index, ProvisionConfig chunks) {
-        return new TableManagerConfig(throughputUpdatesDisabled, retentionDeletesEnabled, retentionPeriod,
-                pollInterval, creationGracePeriod, index, chunks);
+        return new TableManagerConfig(
+                throughputUpdatesDisabled,
+                retentionDeletesEnabled,
+                retentionPeriod,
+                pollInterval,
+                creationGracePeriod,
+                index,
+                chunks);
     }
 }

@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * What a table-manager sync does (or did): one {@link TableAction} per table it considered, in the order a sync
- * runs them (deletes, creates, updates, then the tables kept), each group sorted by name.
+ * What a table-manager sync does (or did): one {@link TableAction} per table it considered, in the
+ * order a sync runs them (deletes, creates, updates, then the tables kept), each group sorted by
+ * name.
  *
  * @param expected the names of the tables the schema config expects now
- * @param actions  the actions
+ * @param actions the actions
  */
 public record TablePlan(List<String> expected, List<TableAction> actions) {
     public TablePlan {

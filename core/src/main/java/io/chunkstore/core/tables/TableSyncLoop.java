@@ -8,9 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cortex's table-manager loop: a sync at once, a random pause in {@code [0, poll interval)} so that managers started
- * together spread out, then a sync every poll interval. A failed sync is logged and the loop goes on. {@link #run()}
- * blocks the calling thread until {@link #stop()} or an interrupt.
+ * Cortex's table-manager loop: a sync at once, a random pause in {@code [0, poll interval)} so that
+ * managers started together spread out, then a sync every poll interval. A failed sync is logged
+ * and the loop goes on. {@link #run()} blocks the calling thread until {@link #stop()} or an
+ * interrupt.
  */
 public final class TableSyncLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TableSyncLoop.class);
@@ -38,7 +39,8 @@ public final class TableSyncLoop implements Runnable {
         this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         if (pollInterval.isZero() || pollInterval.isNegative()) {
-            throw new IllegalArgumentException("poll interval must be positive, not " + pollInterval);
+            throw new IllegalArgumentException(
+                    "poll interval must be positive, not " + pollInterval);
         }
     }
 
@@ -49,7 +51,8 @@ public final class TableSyncLoop implements Runnable {
             if (stopped) {
                 return;
             }
-            sleeper.sleep(Duration.ofNanos(ThreadLocalRandom.current().nextLong(pollInterval.toNanos())));
+            sleeper.sleep(
+                    Duration.ofNanos(ThreadLocalRandom.current().nextLong(pollInterval.toNanos())));
             while (!stopped && !Thread.currentThread().isInterrupted()) {
                 syncOnce();
                 if (stopped) {
@@ -65,8 +68,11 @@ public final class TableSyncLoop implements Runnable {
     private void syncOnce() {
         try {
             TablePlan done = manager.sync();
-            LOG.info("table sync done: {} created, {} updated, {} deleted", done.of(TableAction.Kind.CREATE).size(),
-                    done.of(TableAction.Kind.UPDATE).size(), done.of(TableAction.Kind.DELETE).size());
+            LOG.info(
+                    "table sync done: {} created, {} updated, {} deleted",
+                    done.of(TableAction.Kind.CREATE).size(),
+                    done.of(TableAction.Kind.UPDATE).size(),
+                    done.of(TableAction.Kind.DELETE).size());
         } catch (RuntimeException e) {
             failures.incrementAndGet();
             LOG.error("error syncing tables", e);

@@ -35,8 +35,10 @@ class CachesTest {
         assertThat(cache.contains("b")).isTrue();
         cache.invalidateAll();
         assertThat(cache.contains("b")).isFalse();
-        assertThatThrownBy(() -> new WriteDedupeCache(0, Duration.ZERO)).isInstanceOf(ConfigException.class);
-        assertThatThrownBy(() -> new WriteDedupeCache(1, Duration.ofSeconds(-1))).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new WriteDedupeCache(0, Duration.ZERO))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> new WriteDedupeCache(1, Duration.ofSeconds(-1)))
+                .isInstanceOf(ConfigException.class);
     }
 
     @Test
@@ -44,7 +46,9 @@ class CachesTest {
         assertThat(IndexCacheConfig.DEFAULT.cardinalityLimit()).isEqualTo(100_000);
         assertThat(IndexCacheConfig.DEFAULT.validity()).isEqualTo(Duration.ofMinutes(5));
         assertThatThrownBy(() -> IndexCacheConfig.DEFAULT.withCardinalityLimit(-1))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("cardinality_limit");
-        assertThatThrownBy(() -> IndexCacheConfig.DEFAULT.withMaxBytes(0)).isInstanceOf(ConfigException.class);
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cardinality_limit");
+        assertThatThrownBy(() -> IndexCacheConfig.DEFAULT.withMaxBytes(0))
+                .isInstanceOf(ConfigException.class);
     }
 }

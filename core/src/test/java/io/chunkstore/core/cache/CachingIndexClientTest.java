@@ -19,12 +19,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Cortex's {@code caching_index_client_test.go} (basic, temp, perm, empty response, collision) and its cardinality
- * limit test, plus paging and early stop.
+ * Cortex's {@code caching_index_client_test.go} (basic, temp, perm, empty response, collision) and
+ * its cardinality limit test, plus paging and early stop.
  */
 class CachingIndexClientTest {
 
-    /** Cortex's {@code mockStore}: every query gets the same fixed rows; counts the queries it sees. */
+    /**
+     * Cortex's {@code mockStore}: every query gets the same fixed rows; counts the queries it sees.
+     */
     static class MockStore implements IndexClient {
         final List<byte[][]> rows = new ArrayList<>();
         final List<IndexQuery> seen = new ArrayList<>();
@@ -51,8 +53,7 @@ class CachingIndexClientTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     static final class ManualTicker implements Ticker {
@@ -80,13 +81,15 @@ class CachingIndexClientTest {
     static Map<IndexQuery, List<String>> run(IndexClient client, List<IndexQuery> queries) {
         Map<IndexQuery, List<String>> got = new IdentityHashMap<>();
         queries.forEach(q -> got.put(q, new ArrayList<>()));
-        client.queryPages(queries, (q, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                got.get(q).add(s(it.rangeValue()) + "=" + s(it.value()));
-            }
-            return true;
-        });
+        client.queryPages(
+                queries,
+                (q, page) -> {
+                    ReadBatch.ReadBatchIterator it = page.iterator();
+                    while (it.next()) {
+                        got.get(q).add(s(it.rangeValue()) + "=" + s(it.value()));
+                    }
+                    return true;
+                });
         return got;
     }
 
@@ -97,8 +100,9 @@ class CachingIndexClientTest {
     @Test
     void basicSecondQueryIsServedFromTheCache() {
         MockStore store = new MockStore().add("foo", "bar");
-        CachingIndexClient client = new CachingIndexClient(store, IndexCacheConfig.DEFAULT.withValidity(
-                Duration.ofSeconds(1)));
+        CachingIndexClient client =
+                new CachingIndexClient(
+                        store, IndexCacheConfig.DEFAULT.withValidity(Duration.ofSeconds(1)));
         List<IndexQuery> queries = List.of(IndexQuery.row("table", "baz"));
         assertThat(count(run(client, queries))).isEqualTo(1);
         assertThat(store.seen).hasSize(1);
@@ -111,10 +115,16 @@ class CachingIndexClientTest {
     void mutableRowsExpireAfterTheValidity() {
         MockStore store = new MockStore().add("foo", "bar");
         ManualTicker ticker = new ManualTicker();
-        CachingIndexClient client = new CachingIndexClient(store,
-                IndexCacheConfig.DEFAULT.withValidity(Duration.ofMillis(100)), ticker);
-        List<IndexQuery> queries = List.of(IndexQuery.row("table", "foo"), IndexQuery.row("table", "bar"),
-                IndexQuery.row("table", "baz"));
+        CachingIndexClient client =
+                new CachingIndexClient(
+                        store,
+                        IndexCacheConfig.DEFAULT.withValidity(Duration.ofMillis(100)),
+                        ticker);
+        List<IndexQuery> queries =
+                List.of(
+                        IndexQuery.row("table", "foo"),
+                        IndexQuery.row("table", "bar"),
+                        IndexQuery.row("table", "baz"));
         assertThat(count(run(client, queries))).isEqualTo(3);
         assertThat(store.seen).hasSize(3);
         assertThat(count(run(client, queries))).isEqualTo(3);
@@ -131,12 +141,16 @@ class CachingIndexClientTest {
     void immutableRowsNeverExpire() {
         MockStore store = new MockStore().add("foo", "bar");
         ManualTicker ticker = new ManualTicker();
-        CachingIndexClient client = new CachingIndexClient(store,
-                IndexCacheConfig.DEFAULT.withValidity(Duration.ofMillis(100)), ticker);
-        List<IndexQuery> queries = List.of(
-                IndexQuery.builder("table", "foo").immutable(true).build(),
-                IndexQuery.builder("table", "bar").immutable(true).build(),
-                IndexQuery.builder("table", "baz").immutable(true).build());
+        CachingIndexClient client =
+                new CachingIndexClient(
+                        store,
+                        IndexCacheConfig.DEFAULT.withValidity(Duration.ofMillis(100)),
+                        ticker);
+        List<IndexQuery> queries =
+                List.of(
+                        IndexQuery.builder("table", "foo").immutable(true).build(),
+                        IndexQuery.builder("table", "bar").immutable(true).build(),
+                        IndexQuery.builder("table", "baz").immutable(true).build());
         assertThat(count(run(client, queries))).isEqualTo(3);
         ticker.advance(Duration.ofDays(365));
         assertThat(count(run(client, queries))).isEqualTo(3);
@@ -157,8 +171,10 @@ class CachingIndexClientTest {
     void queriesOnOneRowShareOneBackendReadAndEachGetsItsOwnEntries() {
         MockStore store = new MockStore().add("bar", "bar").add("baz", "baz");
         CachingIndexClient client = new CachingIndexClient(store, IndexCacheConfig.DEFAULT);
-        IndexQuery barPrefix = IndexQuery.builder("table", "foo").rangeValuePrefix(b("bar")).build();
-        IndexQuery bazPrefix = IndexQuery.builder("table", "foo").rangeValuePrefix(b("baz")).build();
+        IndexQuery barPrefix =
+                IndexQuery.builder("table", "foo").rangeValuePrefix(b("bar")).build();
+        IndexQuery bazPrefix =
+                IndexQuery.builder("table", "foo").rangeValuePrefix(b("baz")).build();
         for (int round = 0; round < 2; round++) {
             Map<IndexQuery, List<String>> got = run(client, List.of(barPrefix, bazPrefix));
             assertThat(got.get(barPrefix)).containsExactly("bar=bar");
@@ -190,16 +206,18 @@ class CachingIndexClientTest {
         for (int i = 0; i < 10; i++) {
             store.add("r" + i, "v");
         }
-        CachingIndexClient client = new CachingIndexClient(store, IndexCacheConfig.DEFAULT.withCardinalityLimit(5));
+        CachingIndexClient client =
+                new CachingIndexClient(store, IndexCacheConfig.DEFAULT.withCardinalityLimit(5));
         List<IndexQuery> queries = List.of(IndexQuery.row("table", "foo"));
         List<String> seen = new ArrayList<>();
-        PageConsumer consumer = (q, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                seen.add(s(it.rangeValue()));
-            }
-            return true;
-        };
+        PageConsumer consumer =
+                (q, page) -> {
+                    ReadBatch.ReadBatchIterator it = page.iterator();
+                    while (it.next()) {
+                        seen.add(s(it.rangeValue()));
+                    }
+                    return true;
+                };
         assertThatThrownBy(() -> client.queryPages(queries, consumer))
                 .isInstanceOf(CardinalityExceededException.class)
                 .hasMessage("cardinality limit exceeded for {}; 10 entries, more than limit of 5");
@@ -213,31 +231,40 @@ class CachingIndexClientTest {
 
     @Test
     void aRowOverTheLimitDoesNotStopTheOtherRows() {
-        MockStore big = new MockStore() {
-            @Override
-            public synchronized void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-                for (IndexQuery q : queries) {
-                    seen.add(q);
-                    ReadBatch.Builder page = new ReadBatch.Builder();
-                    int n = q.hashValue().equals("big") ? 6 : 2;
-                    for (int i = 0; i < n; i++) {
-                        page.add(b("r" + i), b("v"));
+        MockStore big =
+                new MockStore() {
+                    @Override
+                    public synchronized void queryPages(
+                            List<IndexQuery> queries, PageConsumer consumer) {
+                        for (IndexQuery q : queries) {
+                            seen.add(q);
+                            ReadBatch.Builder page = new ReadBatch.Builder();
+                            int n = q.hashValue().equals("big") ? 6 : 2;
+                            for (int i = 0; i < n; i++) {
+                                page.add(b("r" + i), b("v"));
+                            }
+                            consumer.onPage(q, page.build());
+                        }
                     }
-                    consumer.onPage(q, page.build());
-                }
-            }
-        };
-        CachingIndexClient client = new CachingIndexClient(big, IndexCacheConfig.DEFAULT.withCardinalityLimit(5));
+                };
+        CachingIndexClient client =
+                new CachingIndexClient(big, IndexCacheConfig.DEFAULT.withCardinalityLimit(5));
         IndexQuery small = IndexQuery.row("t", "small");
         Map<IndexQuery, List<String>> got = new IdentityHashMap<>();
         got.put(small, new ArrayList<>());
-        assertThatThrownBy(() -> client.queryPages(List.of(IndexQuery.row("t", "big"), small), (q, page) -> {
-            ReadBatch.ReadBatchIterator it = page.iterator();
-            while (it.next()) {
-                got.get(q).add(s(it.rangeValue()));
-            }
-            return true;
-        })).isInstanceOf(CardinalityExceededException.class).hasMessageContaining("6 entries");
+        assertThatThrownBy(
+                        () ->
+                                client.queryPages(
+                                        List.of(IndexQuery.row("t", "big"), small),
+                                        (q, page) -> {
+                                            ReadBatch.ReadBatchIterator it = page.iterator();
+                                            while (it.next()) {
+                                                got.get(q).add(s(it.rangeValue()));
+                                            }
+                                            return true;
+                                        }))
+                .isInstanceOf(CardinalityExceededException.class)
+                .hasMessageContaining("6 entries");
         assertThat(got.get(small)).containsExactly("r0", "r1");
     }
 
@@ -247,7 +274,8 @@ class CachingIndexClientTest {
         for (int i = 0; i < 10; i++) {
             store.add("r" + i, "v");
         }
-        CachingIndexClient client = new CachingIndexClient(store, IndexCacheConfig.DEFAULT.withCardinalityLimit(0));
+        CachingIndexClient client =
+                new CachingIndexClient(store, IndexCacheConfig.DEFAULT.withCardinalityLimit(0));
         assertThat(count(run(client, List.of(IndexQuery.row("t", "h"))))).isEqualTo(10);
     }
 
@@ -263,12 +291,14 @@ class CachingIndexClientTest {
         IndexQuery reader = IndexQuery.row("t", "h");
         Map<IndexQuery, Integer> pages = new IdentityHashMap<>();
         Map<IndexQuery, Integer> entries = new IdentityHashMap<>();
-        client.queryPages(List.of(stopper, reader), (q, page) -> {
-            assertThat(page.size()).isLessThanOrEqualTo(CachingIndexClient.PAGE_SIZE);
-            pages.merge(q, 1, Integer::sum);
-            entries.merge(q, page.size(), Integer::sum);
-            return q != stopper;
-        });
+        client.queryPages(
+                List.of(stopper, reader),
+                (q, page) -> {
+                    assertThat(page.size()).isLessThanOrEqualTo(CachingIndexClient.PAGE_SIZE);
+                    pages.merge(q, 1, Integer::sum);
+                    entries.merge(q, page.size(), Integer::sum);
+                    return q != stopper;
+                });
         assertThat(pages.get(stopper)).isEqualTo(1);
         assertThat(pages.get(reader)).isEqualTo(3);
         assertThat(entries.get(reader)).isEqualTo(n);
@@ -288,7 +318,8 @@ class CachingIndexClientTest {
         MockStore store = new MockStore();
         String big = "x".repeat(10_000);
         store.add("r", big);
-        CachingIndexClient client = new CachingIndexClient(store, IndexCacheConfig.DEFAULT.withMaxBytes(100_000));
+        CachingIndexClient client =
+                new CachingIndexClient(store, IndexCacheConfig.DEFAULT.withMaxBytes(100_000));
         for (int i = 0; i < 50; i++) {
             run(client, List.of(IndexQuery.row("t", "h" + i)));
         }
@@ -305,8 +336,11 @@ class CachingIndexClientTest {
 
     @Test
     void cardinalityErrorNamesTheLookup() {
-        CardinalityExceededException e = new CardinalityExceededException(7, 5).forLookup("foo", "bar");
-        assertThat(e).hasMessage("cardinality limit exceeded for foo{bar}; 7 entries, more than limit of 5");
+        CardinalityExceededException e =
+                new CardinalityExceededException(7, 5).forLookup("foo", "bar");
+        assertThat(e)
+                .hasMessage(
+                        "cardinality limit exceeded for foo{bar}; 7 entries, more than limit of 5");
         assertThat(e.size()).isEqualTo(7);
         assertThat(e.limit()).isEqualTo(5);
         assertThat(e.metricName()).isEqualTo("foo");

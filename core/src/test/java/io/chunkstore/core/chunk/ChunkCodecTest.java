@@ -14,7 +14,10 @@ import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
-/** Cortex's TestChunkCodec and every other check of its Chunk.Decode (pkg/chunk/chunk.go), each as its typed reason. */
+/**
+ * Cortex's TestChunkCodec and every other check of its Chunk.Decode (pkg/chunk/chunk.go), each as
+ * its typed reason.
+ */
 class ChunkCodecTest {
     static final Labels LABELS = GoldenChunkTest.LABELS;
 
@@ -27,11 +30,16 @@ class ChunkCodecTest {
     }
 
     static void assertReason(Reason reason, ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(InvalidChunkException.class,
-                e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        InvalidChunkException.class,
+                        e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));
     }
 
-    /** The bytes with the length word at {@code offset} replaced, and a ref carrying their (new) checksum. */
+    /**
+     * The bytes with the length word at {@code offset} replaced, and a ref carrying their (new)
+     * checksum.
+     */
     static byte[] withWord(byte[] in, int offset, long value) {
         byte[] b = in.clone();
         b[offset] = (byte) (value >>> 24);
@@ -55,8 +63,11 @@ class ChunkCodecTest {
         ChunkRef ref = ChunkRef.parse("userID", e.externalKey());
         Chunk decoded = ChunkCodec.decode(ref, e.bytes());
         assertThat(decoded).isEqualTo(e.chunk());
-        assertThat(decoded.samples()).hasSize(300).isEqualTo(Bigchunk.decode(e.chunk().data(), null));
-        assertThat(ChunkCodec.decode("userID", e.externalKey(KeyFormat.V12), e.bytes())).isEqualTo(e.chunk());
+        assertThat(decoded.samples())
+                .hasSize(300)
+                .isEqualTo(Bigchunk.decode(e.chunk().data(), null));
+        assertThat(ChunkCodec.decode("userID", e.externalKey(KeyFormat.V12), e.bytes()))
+                .isEqualTo(e.chunk());
     }
 
     @Test
@@ -66,30 +77,83 @@ class ChunkCodecTest {
         buf[4]++;
         assertReason(Reason.CHECKSUM, () -> ChunkCodec.decode(e.chunk().ref(), buf));
         assertThatThrownBy(() -> ChunkCodec.decode(e.chunk().ref(), buf))
-                .hasMessageContaining("invalid chunk checksum").hasMessageContaining(e.externalKey());
+                .hasMessageContaining("invalid chunk checksum")
+                .hasMessageContaining(e.externalKey());
     }
 
     @Test
     void wrongChecksumInTheRefFails() {
         ChunkCodec.Encoded e = dummy();
-        assertReason(Reason.CHECKSUM, () -> ChunkCodec.decode(e.chunk().ref().withChecksum(123), e.bytes()));
+        assertReason(
+                Reason.CHECKSUM,
+                () -> ChunkCodec.decode(e.chunk().ref().withChecksum(123), e.bytes()));
     }
 
     @Test
     void refWithOtherFingerprintUserOrTimesIsWrongMetadata() {
         ChunkCodec.Encoded e = dummy();
         ChunkRef r = e.chunk().ref();
-        assertReason(Reason.WRONG_METADATA, () -> ChunkCodec.decode(
-                new ChunkRef(r.userId(), r.fingerprint() + 1, r.from(), r.through(), r.checksum(), true), e.bytes()));
-        assertReason(Reason.WRONG_METADATA, () -> ChunkCodec.decode(
-                new ChunkRef("foo", r.fingerprint(), r.from(), r.through(), r.checksum(), true), e.bytes()));
-        assertReason(Reason.WRONG_METADATA, () -> ChunkCodec.decode(
-                new ChunkRef(r.userId(), r.fingerprint(), r.from() + 1, r.through(), r.checksum(), true), e.bytes()));
-        assertReason(Reason.WRONG_METADATA, () -> ChunkCodec.decode(
-                new ChunkRef(r.userId(), r.fingerprint(), r.from(), r.through() - 1, r.checksum(), true), e.bytes()));
-        assertThatThrownBy(() -> ChunkCodec.decode(
-                new ChunkRef("foo", r.fingerprint(), r.from(), r.through(), r.checksum(), true), e.bytes()))
-                .hasMessageContaining("wrong chunk metadata").hasMessageContaining("user \"userID\"");
+        assertReason(
+                Reason.WRONG_METADATA,
+                () ->
+                        ChunkCodec.decode(
+                                new ChunkRef(
+                                        r.userId(),
+                                        r.fingerprint() + 1,
+                                        r.from(),
+                                        r.through(),
+                                        r.checksum(),
+                                        true),
+                                e.bytes()));
+        assertReason(
+                Reason.WRONG_METADATA,
+                () ->
+                        ChunkCodec.decode(
+                                new ChunkRef(
+                                        "foo",
+                                        r.fingerprint(),
+                                        r.from(),
+                                        r.through(),
+                                        r.checksum(),
+                                        true),
+                                e.bytes()));
+        assertReason(
+                Reason.WRONG_METADATA,
+                () ->
+                        ChunkCodec.decode(
+                                new ChunkRef(
+                                        r.userId(),
+                                        r.fingerprint(),
+                                        r.from() + 1,
+                                        r.through(),
+                                        r.checksum(),
+                                        true),
+                                e.bytes()));
+        assertReason(
+                Reason.WRONG_METADATA,
+                () ->
+                        ChunkCodec.decode(
+                                new ChunkRef(
+                                        r.userId(),
+                                        r.fingerprint(),
+                                        r.from(),
+                                        r.through() - 1,
+                                        r.checksum(),
+                                        true),
+                                e.bytes()));
+        assertThatThrownBy(
+                        () ->
+                                ChunkCodec.decode(
+                                        new ChunkRef(
+                                                "foo",
+                                                r.fingerprint(),
+                                                r.from(),
+                                                r.through(),
+                                                r.checksum(),
+                                                true),
+                                        e.bytes()))
+                .hasMessageContaining("wrong chunk metadata")
+                .hasMessageContaining("user \"userID\"");
     }
 
     @Test
@@ -97,18 +161,27 @@ class ChunkCodecTest {
         byte[] full = dummy().bytes();
         ChunkRef ref = dummy().chunk().ref();
         byte[] truncated = Arrays.copyOf(full, full.length - 1);
-        // Under the original key the checksum catches it first; under the truncated bytes' own checksum, or a
+        // Under the original key the checksum catches it first; under the truncated bytes' own
+        // checksum, or a
         // legacy key, the data length does.
         assertReason(Reason.CHECKSUM, () -> ChunkCodec.decode(ref, truncated));
-        assertReason(Reason.DATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, truncated), truncated));
-        assertReason(Reason.DATA_LENGTH, () -> ChunkCodec.decode(
-                ChunkRef.legacy("userID", ref.fingerprint(), ref.from(), ref.through()), truncated));
+        assertReason(
+                Reason.DATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, truncated), truncated));
+        assertReason(
+                Reason.DATA_LENGTH,
+                () ->
+                        ChunkCodec.decode(
+                                ChunkRef.legacy(
+                                        "userID", ref.fingerprint(), ref.from(), ref.through()),
+                                truncated));
         byte[] longer = Arrays.copyOf(full, full.length + 1);
         assertReason(Reason.DATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, longer), longer));
         byte[] noDataWord = Arrays.copyOf(full, metaLen(full) + 2);
-        assertReason(Reason.DATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, noDataWord), noDataWord));
+        assertReason(
+                Reason.DATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, noDataWord), noDataWord));
         byte[] hugeDataLen = withWord(full, metaLen(full), 0xFFFF_FFFFL);
-        assertReason(Reason.DATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, hugeDataLen), hugeDataLen));
+        assertReason(
+                Reason.DATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, hugeDataLen), hugeDataLen));
     }
 
     @Test
@@ -126,12 +199,24 @@ class ChunkCodecTest {
         ChunkCodec.Encoded e = dummy();
         ChunkRef ref = e.chunk().ref();
         int real = metaLen(e.bytes());
-        for (long bad : new long[] {0, 3, 4, 5, real - 5, real + 1, real + 8, 0x7FFF_FFFFL, 0xFFFF_FFFFL,
-                0xFFFF_FFFBL}) {
+        for (long bad :
+                new long[] {
+                    0,
+                    3,
+                    4,
+                    5,
+                    real - 5,
+                    real + 1,
+                    real + 8,
+                    0x7FFF_FFFFL,
+                    0xFFFF_FFFFL,
+                    0xFFFF_FFFBL
+                }) {
             byte[] b = withWord(e.bytes(), 0, bad);
             assertReason(Reason.METADATA_LENGTH, () -> ChunkCodec.decode(refFor(ref, b), b));
         }
-        // A snappy chunk header claiming 16 MiB in a tiny buffer, with a length word that agrees with it: Go's
+        // A snappy chunk header claiming 16 MiB in a tiny buffer, with a length word that agrees
+        // with it: Go's
         // reader fails on the short chunk, so it is corrupt.
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {0, 0x00, 0x00, 0x00});
@@ -150,11 +235,21 @@ class ChunkCodecTest {
         byte[] framed = SnappyFraming.frame(metadata);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int metaLen = 4 + framed.length;
-        out.writeBytes(new byte[] {(byte) (metaLen >>> 24), (byte) (metaLen >>> 16), (byte) (metaLen >>> 8),
-                (byte) metaLen});
+        out.writeBytes(
+                new byte[] {
+                    (byte) (metaLen >>> 24),
+                    (byte) (metaLen >>> 16),
+                    (byte) (metaLen >>> 8),
+                    (byte) metaLen
+                });
         out.writeBytes(framed);
-        out.writeBytes(new byte[] {(byte) (data.length >>> 24), (byte) (data.length >>> 16),
-                (byte) (data.length >>> 8), (byte) data.length});
+        out.writeBytes(
+                new byte[] {
+                    (byte) (data.length >>> 24),
+                    (byte) (data.length >>> 16),
+                    (byte) (data.length >>> 8),
+                    (byte) data.length
+                });
         out.writeBytes(data);
         return out.toByteArray();
     }
@@ -166,11 +261,23 @@ class ChunkCodecTest {
     @Test
     void unparseableMetadataIsCorrupt() {
         byte[] data = {0, 0};
-        for (String bad : new String[] {"not json\n", "[1,2]\n", "{\"fingerprint\":-1}\n", "{\"fingerprint\":1.5}\n",
-                "{\"from\":\"x\"}\n", "{\"metric\":{\"a\":1}}\n", "{\"metric\":[]}\n", "{\"encoding\":256}\n",
-                "{\"encoding\":-1}\n", "{\"userID\":3}\n", "{\"from\":1e400}\n",
-                "{\"fingerprint\":18446744073709551616}",
-                "{\"from\":1", "{\"metric\":{\"a\":\"1\",\"a\":\"2\"}}"}) {
+        for (String bad :
+                new String[] {
+                    "not json\n",
+                    "[1,2]\n",
+                    "{\"fingerprint\":-1}\n",
+                    "{\"fingerprint\":1.5}\n",
+                    "{\"from\":\"x\"}\n",
+                    "{\"metric\":{\"a\":1}}\n",
+                    "{\"metric\":[]}\n",
+                    "{\"encoding\":256}\n",
+                    "{\"encoding\":-1}\n",
+                    "{\"userID\":3}\n",
+                    "{\"from\":1e400}\n",
+                    "{\"fingerprint\":18446744073709551616}",
+                    "{\"from\":1",
+                    "{\"metric\":{\"a\":\"1\",\"a\":\"2\"}}"
+                }) {
             byte[] b = envelope(utf8(bad), data);
             assertReason(Reason.CORRUPT, () -> ChunkCodec.decodeUnverified(b));
         }
@@ -179,7 +286,8 @@ class ChunkCodecTest {
         byte[] badCrc = good.clone();
         badCrc[4 + 10 + 4]++;
         assertReason(Reason.CORRUPT, () -> ChunkCodec.decodeUnverified(badCrc));
-        assertThatThrownBy(() -> ChunkCodec.decodeUnverified(badCrc)).hasMessageContaining("fails its CRC");
+        assertThatThrownBy(() -> ChunkCodec.decodeUnverified(badCrc))
+                .hasMessageContaining("fails its CRC");
         // No stream identifier.
         for (int i = 4; i < 14; i++) {
             byte[] noId = good.clone();
@@ -195,24 +303,36 @@ class ChunkCodecTest {
     void unknownEncodingIsRejectedAndDeltaIsReadAsDoubleDelta() {
         byte[] seven = envelope(utf8("{\"userID\":\"u\",\"encoding\":7}\n"), new byte[0]);
         assertReason(Reason.UNKNOWN_ENCODING, () -> ChunkCodec.decodeUnverified(seven));
-        Chunk delta = ChunkCodec.decodeUnverified(envelope(utf8("{\"userID\":\"u\",\"encoding\":0}\n"), new byte[5]));
+        Chunk delta =
+                ChunkCodec.decodeUnverified(
+                        envelope(utf8("{\"userID\":\"u\",\"encoding\":0}\n"), new byte[5]));
         assertThat(delta.encoding()).isEqualTo(ChunkEncoding.DOUBLE_DELTA);
-        Chunk absent = ChunkCodec.decodeUnverified(envelope(utf8("{\"userID\":\"u\"}\n"), new byte[5]));
+        Chunk absent =
+                ChunkCodec.decodeUnverified(envelope(utf8("{\"userID\":\"u\"}\n"), new byte[5]));
         assertThat(absent.encoding()).isEqualTo(ChunkEncoding.DOUBLE_DELTA);
-        // Its samples decode as DoubleDelta: five bytes are no DoubleDelta header, a typed error naming the chunk.
-        assertThatThrownBy(absent::samples).isInstanceOfSatisfying(InvalidChunkException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT))
-                .hasMessageContaining("DoubleDelta payload of 5 bytes").hasMessageContaining(absent.externalKey());
+        // Its samples decode as DoubleDelta: five bytes are no DoubleDelta header, a typed error
+        // naming the chunk.
+        assertThatThrownBy(absent::samples)
+                .isInstanceOfSatisfying(
+                        InvalidChunkException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT))
+                .hasMessageContaining("DoubleDelta payload of 5 bytes")
+                .hasMessageContaining(absent.externalKey());
     }
 
     @Test
     void corruptBigchunkFramingIsCaughtAtDecode() {
-        String meta = "{\"fingerprint\":1,\"userID\":\"u\",\"from\":1,\"through\":2,\"metric\":{},\"encoding\":3}\n";
-        for (byte[] data : new byte[][] {{}, {1}, {1, 0}, {1, 0, 5, 0, 0, 1}, {2, 0, 2, 0, 0, 0}, {1, 0, 1, 0, 0}}) {
+        String meta =
+                "{\"fingerprint\":1,\"userID\":\"u\",\"from\":1,\"through\":2,\"metric\":{},\"encoding\":3}\n";
+        for (byte[] data :
+                new byte[][] {
+                    {}, {1}, {1, 0}, {1, 0, 5, 0, 0, 1}, {2, 0, 2, 0, 0, 0}, {1, 0, 1, 0, 0}
+                }) {
             byte[] b = envelope(utf8(meta), data);
             assertReason(Reason.CORRUPT, () -> ChunkCodec.decodeUnverified(b));
         }
-        // An XOR sub-chunk whose bit stream ends before its sample count decodes lazily, as CORRUPT.
+        // An XOR sub-chunk whose bit stream ends before its sample count decodes lazily, as
+        // CORRUPT.
         byte[] xor = XorChunk.encode(List.of(new Sample(1, 1), new Sample(2, 2)));
         xor[1] = 5;
         byte[] data = new byte[4 + xor.length];
@@ -220,14 +340,18 @@ class ChunkCodecTest {
         data[2] = (byte) xor.length;
         System.arraycopy(xor, 0, data, 4, xor.length);
         Chunk c = ChunkCodec.decodeUnverified(envelope(utf8(meta), data));
-        assertThatThrownBy(c::samples).isInstanceOfSatisfying(InvalidChunkException.class,
-                e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT)).hasMessageContaining("of its 5 samples");
+        assertThatThrownBy(c::samples)
+                .isInstanceOfSatisfying(
+                        InvalidChunkException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT))
+                .hasMessageContaining("of its 5 samples");
     }
 
     @Test
     void aTenantWithASlashCannotBeKeyed() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> ChunkRef.of("a/b", 1, 2, 3, 4)).withMessageContaining("'/'");
+                .isThrownBy(() -> ChunkRef.of("a/b", 1, 2, 3, 4))
+                .withMessageContaining("'/'");
         byte[] b = envelope(utf8("{\"userID\":\"a/b\",\"encoding\":3}\n"), new byte[] {0, 0});
         assertReason(Reason.CORRUPT, () -> ChunkCodec.decodeUnverified(b));
     }
@@ -241,8 +365,14 @@ class ChunkCodecTest {
         assertThat(c.userId()).isEqualTo("userID");
         assertThat(c.fingerprint()).isEqualTo(e.chunk().fingerprint());
         assertThat(c.from()).isEqualTo(e.chunk().from());
-        assertThat(c.externalKey()).isEqualTo("userID/" + Long.toUnsignedString(c.fingerprint()) + ":"
-                + c.from() + ":" + c.through());
+        assertThat(c.externalKey())
+                .isEqualTo(
+                        "userID/"
+                                + Long.toUnsignedString(c.fingerprint())
+                                + ":"
+                                + c.from()
+                                + ":"
+                                + c.through());
     }
 
     @Test
@@ -254,7 +384,8 @@ class ChunkCodecTest {
     @Test
     void metadataIsCompressedOnlyWhenThatSavesAnEighth() {
         Labels big = Labels.of("__name__", "m", "a", "x".repeat(400), "b", "y".repeat(400));
-        ChunkCodec.Encoded e = ChunkCodec.encode(Chunk.fromSamples("u", big, List.of(new Sample(5, 1))));
+        ChunkCodec.Encoded e =
+                ChunkCodec.encode(Chunk.fromSamples("u", big, List.of(new Sample(5, 1))));
         assertThat(e.bytes()[14]).isEqualTo((byte) 0x00);
         assertThat(metaLen(e.bytes())).isLessThan(400);
         assertThat(ChunkCodec.decode(e.chunk().ref(), e.bytes())).isEqualTo(e.chunk());
@@ -268,7 +399,8 @@ class ChunkCodecTest {
             random.append((char) ('!' + r.nextInt(90)));
         }
         Labels big = Labels.of("__name__", "m", "v", random.toString());
-        ChunkCodec.Encoded e = ChunkCodec.encode(Chunk.fromSamples("u", big, List.of(new Sample(5, 1))));
+        ChunkCodec.Encoded e =
+                ChunkCodec.encode(Chunk.fromSamples("u", big, List.of(new Sample(5, 1))));
         assertThat(ChunkCodec.decode(e.chunk().ref(), e.bytes())).isEqualTo(e.chunk());
         byte[] old = withWord(e.bytes(), 0, metaLen(e.bytes()) - 4L);
         assertThat(ChunkCodec.decode(refFor(e.chunk().ref(), old), old).labels()).isEqualTo(big);
@@ -278,14 +410,25 @@ class ChunkCodecTest {
     void lokiLogChunksCarryTheirDataUndecoded() {
         byte[] memchunk = {(byte) 0x01, 0x2e, (byte) 0xe5, 0x6a, 0x02, 0x04, 9, 9, 9};
         Labels labels = Labels.of("__name__", "logs", "job", "varlogs");
-        ChunkCodec.Encoded e = ChunkCodec.encode(Chunk.of("fake", 77, labels, 1_700_000_000_000L,
-                1_700_000_007_001L, ChunkEncoding.LOG, memchunk));
+        ChunkCodec.Encoded e =
+                ChunkCodec.encode(
+                        Chunk.of(
+                                "fake",
+                                77,
+                                labels,
+                                1_700_000_000_000L,
+                                1_700_000_007_001L,
+                                ChunkEncoding.LOG,
+                                memchunk));
         Chunk c = ChunkCodec.decode("fake", e.externalKey(KeyFormat.V12), e.bytes());
         assertThat(c.encoding()).isEqualTo(ChunkEncoding.LOG);
         assertThat(c.data()).isEqualTo(memchunk);
         assertThat(new String(e.bytes(), StandardCharsets.ISO_8859_1))
-                .contains("\"from\":1700000000,\"through\":1700000007.001,").contains("\"encoding\":129}");
-        assertThatThrownBy(c::samples).isInstanceOf(InvalidChunkException.class).hasMessageContaining("loki");
+                .contains("\"from\":1700000000,\"through\":1700000007.001,")
+                .contains("\"encoding\":129}");
+        assertThatThrownBy(c::samples)
+                .isInstanceOf(InvalidChunkException.class)
+                .hasMessageContaining("loki");
     }
 
     @Test
@@ -295,9 +438,11 @@ class ChunkCodecTest {
         ChunkCodec.Encoded jsoniter = ChunkCodec.encode(chunk, MetadataStyle.JSONITER);
         ChunkCodec.Encoded go = ChunkCodec.encode(chunk, MetadataStyle.GO_ENCODING_JSON);
         assertThat(new String(jsoniter.bytes(), StandardCharsets.ISO_8859_1))
-                .contains("\"from\":1600000000.120,").contains("\"a<b>&c\"");
+                .contains("\"from\":1600000000.120,")
+                .contains("\"a<b>&c\"");
         assertThat(new String(go.bytes(), StandardCharsets.ISO_8859_1))
-                .contains("\"from\":1600000000.12,").contains("\"a\\u003cb\\u003e\\u0026c\"");
+                .contains("\"from\":1600000000.12,")
+                .contains("\"a\\u003cb\\u003e\\u0026c\"");
         assertThat(ChunkCodec.decode(go.chunk().ref(), go.bytes())).isEqualTo(go.chunk());
         assertThat(go.chunk().checksum()).isNotEqualTo(jsoniter.chunk().checksum());
     }

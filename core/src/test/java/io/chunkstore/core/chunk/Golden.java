@@ -8,15 +8,16 @@ import java.nio.file.Paths;
 
 /** Finds testdata/golden: the surefire property, else walking up from the working directory. */
 final class Golden {
-    private Golden() {
-    }
+    private Golden() {}
 
     static Path dir() {
         String prop = System.getProperty("chunkstore.golden.dir");
         if (prop != null && Files.isDirectory(Paths.get(prop))) {
             return Paths.get(prop);
         }
-        for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+        for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+                p != null;
+                p = p.getParent()) {
             Path candidate = p.resolve("testdata/golden");
             if (Files.isDirectory(candidate)) {
                 return candidate;

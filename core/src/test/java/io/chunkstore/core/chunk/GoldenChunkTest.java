@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The golden chunks of testdata/golden (Cortex v1.10) and the Loki envelopes of testdata/golden/loki. */
+/**
+ * The golden chunks of testdata/golden (Cortex v1.10) and the Loki envelopes of
+ * testdata/golden/loki.
+ */
 class GoldenChunkTest {
     static final String USER = "userID";
     static final Labels LABELS = Labels.of("__name__", "foo", "bar", "baz", "toms", "code");
@@ -51,8 +54,15 @@ class GoldenChunkTest {
     @Test
     void encoderReproducesTheGoldenBytes() {
         byte[] golden = Golden.bytes("chunk-d97c78e1.bin");
-        Chunk chunk = Chunk.of(USER, Fingerprints.fingerprint(LABELS), LABELS, FROM, THROUGH, ChunkEncoding.BIGCHUNK,
-                Bigchunk.encode(List.of(new Sample(THROUGH, 0))));
+        Chunk chunk =
+                Chunk.of(
+                        USER,
+                        Fingerprints.fingerprint(LABELS),
+                        LABELS,
+                        FROM,
+                        THROUGH,
+                        ChunkEncoding.BIGCHUNK,
+                        Bigchunk.encode(List.of(new Sample(THROUGH, 0))));
         ChunkCodec.Encoded e = ChunkCodec.encode(chunk);
         assertThat(HexFormat.of().formatHex(e.bytes())).isEqualTo(HexFormat.of().formatHex(golden));
         assertThat(e.externalKey()).isEqualTo(KEY_D97);
@@ -74,7 +84,8 @@ class GoldenChunkTest {
         assertThat(c.through()).isEqualTo(THROUGH);
         assertThat(c.samples()).containsExactly(new Sample(THROUGH, 0.0));
         assertThat(c.externalKey()).isEqualTo(KEY_38E);
-        // Cortex's test: re-encoding gives the current encoder's bytes (sorted labels), so the d97c78e1 chunk.
+        // Cortex's test: re-encoding gives the current encoder's bytes (sorted labels), so the
+        // d97c78e1 chunk.
         ChunkCodec.Encoded again = ChunkCodec.encode(c);
         assertThat(again.bytes()).isEqualTo(Golden.bytes("chunk-d97c78e1.bin"));
         assertThat(again.externalKey()).isEqualTo(KEY_D97);
@@ -82,7 +93,8 @@ class GoldenChunkTest {
 
     static List<Path> lokiChunks() throws IOException {
         List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Golden.dir().resolve("loki"), "*.bin")) {
+        try (DirectoryStream<Path> ds =
+                Files.newDirectoryStream(Golden.dir().resolve("loki"), "*.bin")) {
             ds.forEach(out::add);
         }
         out.sort(null);
@@ -90,32 +102,53 @@ class GoldenChunkTest {
     }
 
     /**
-     * Every Loki golden chunk: the envelope decodes under both key forms to the sidecar's metadata with the MemChunk
-     * bytes untouched, and re-encoding the same metadata and data gives Loki's bytes back exactly.
+     * Every Loki golden chunk: the envelope decodes under both key forms to the sidecar's metadata
+     * with the MemChunk bytes untouched, and re-encoding the same metadata and data gives Loki's
+     * bytes back exactly.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("lokiChunks")
     void lokiEnvelopesDecodeAndReencodeByteForByte(Path bin) throws IOException {
-        JsonNode meta = new ObjectMapper().readTree(
-                bin.resolveSibling(bin.getFileName().toString().replace(".bin", ".json")).toFile());
+        JsonNode meta =
+                new ObjectMapper()
+                        .readTree(
+                                bin.resolveSibling(
+                                                bin.getFileName()
+                                                        .toString()
+                                                        .replace(".bin", ".json"))
+                                        .toFile());
         byte[] bytes = Files.readAllBytes(bin);
-        Chunk c = ChunkCodec.decode(meta.get("user").asText(), meta.get("external_key").asText(), bytes);
+        Chunk c =
+                ChunkCodec.decode(
+                        meta.get("user").asText(), meta.get("external_key").asText(), bytes);
         Map<String, String> labels = new TreeMap<>();
         meta.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         assertThat(c.labels()).isEqualTo(Labels.of(labels));
-        assertThat(Long.toUnsignedString(c.fingerprint())).isEqualTo(meta.get("fingerprint_dec").asText());
+        assertThat(Long.toUnsignedString(c.fingerprint()))
+                .isEqualTo(meta.get("fingerprint_dec").asText());
         assertThat(c.from()).isEqualTo(meta.get("from_ms").asLong());
         assertThat(c.through()).isEqualTo(meta.get("through_ms").asLong());
         assertThat(c.encoding().code()).isEqualTo(meta.get("envelope_encoding").asInt());
         int dataOffset = meta.get("data_offset").asInt();
-        assertThat(c.data()).hasSize(meta.get("memchunk_len").asInt())
+        assertThat(c.data())
+                .hasSize(meta.get("memchunk_len").asInt())
                 .isEqualTo(java.util.Arrays.copyOfRange(bytes, dataOffset, bytes.length));
         assertThat(c.externalKey(KeyFormat.V12)).isEqualTo(meta.get("external_key").asText());
-        assertThat(c.externalKey(KeyFormat.CURRENT)).isEqualTo(meta.get("external_key_pre_v12").asText());
-        assertThat(ChunkCodec.decode(c.userId(), meta.get("external_key_pre_v12").asText(), bytes)).isEqualTo(c);
+        assertThat(c.externalKey(KeyFormat.CURRENT))
+                .isEqualTo(meta.get("external_key_pre_v12").asText());
+        assertThat(ChunkCodec.decode(c.userId(), meta.get("external_key_pre_v12").asText(), bytes))
+                .isEqualTo(c);
 
-        ChunkCodec.Encoded again = ChunkCodec.encode(Chunk.of(c.userId(), c.fingerprint(), c.labels(), c.from(),
-                c.through(), c.encoding(), c.data()));
+        ChunkCodec.Encoded again =
+                ChunkCodec.encode(
+                        Chunk.of(
+                                c.userId(),
+                                c.fingerprint(),
+                                c.labels(),
+                                c.from(),
+                                c.through(),
+                                c.encoding(),
+                                c.data()));
         assertThat(again.bytes()).isEqualTo(bytes);
         assertThat(again.externalKey(KeyFormat.V12)).isEqualTo(meta.get("external_key").asText());
     }

@@ -19,8 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The 24 chunks of testdata/golden/cortex-encodings, written by Cortex v1.13.2's own DoubleDelta and Varbit
- * encoders: each decodes under its key to the sidecar's metadata and to every sample's time and raw value bits.
+ * The 24 chunks of testdata/golden/cortex-encodings, written by Cortex v1.13.2's own DoubleDelta
+ * and Varbit encoders: each decodes under its key to the sidecar's metadata and to every sample's
+ * time and raw value bits.
  */
 class GoldenCortexEncodingsTest {
     /** One golden chunk: its stored bytes and sidecar. */
@@ -33,8 +34,8 @@ class GoldenCortexEncodingsTest {
 
     static List<GoldenChunk> goldens() throws IOException {
         List<Path> bins = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(
-                Golden.dir().resolve("cortex-encodings"), "*.bin")) {
+        try (DirectoryStream<Path> ds =
+                Files.newDirectoryStream(Golden.dir().resolve("cortex-encodings"), "*.bin")) {
             ds.forEach(bins::add);
         }
         bins.sort(null);
@@ -42,8 +43,11 @@ class GoldenCortexEncodingsTest {
         List<GoldenChunk> out = new ArrayList<>();
         for (Path bin : bins) {
             String name = bin.getFileName().toString().replace(".bin", "");
-            out.add(new GoldenChunk(name, Files.readAllBytes(bin),
-                    json.readTree(bin.resolveSibling(name + ".json").toFile())));
+            out.add(
+                    new GoldenChunk(
+                            name,
+                            Files.readAllBytes(bin),
+                            json.readTree(bin.resolveSibling(name + ".json").toFile())));
         }
         return out;
     }
@@ -56,7 +60,10 @@ class GoldenCortexEncodingsTest {
         }
     }
 
-    /** The chunk as decoded under the sidecar's key (legacy keys carry no tenant: the sidecar's user is it). */
+    /**
+     * The chunk as decoded under the sidecar's key (legacy keys carry no tenant: the sidecar's user
+     * is it).
+     */
     static Chunk decode(GoldenChunk g) {
         return ChunkCodec.decode(g.meta.get("user").asText(), g.meta.get("key").asText(), g.bytes);
     }
@@ -73,7 +80,8 @@ class GoldenCortexEncodingsTest {
     @MethodSource("goldens")
     void metadataKeyAndChecksumMatchTheSidecar(GoldenChunk g) {
         JsonNode m = g.meta;
-        assertThat(Integer.toUnsignedString(ChunkCodec.checksum(g.bytes))).isEqualTo(m.get("checksum").asText());
+        assertThat(Integer.toUnsignedString(ChunkCodec.checksum(g.bytes)))
+                .isEqualTo(m.get("checksum").asText());
         Chunk c = decode(g);
         assertThat(c.userId()).isEqualTo(m.get("user").asText());
         assertThat(Long.toUnsignedString(c.fingerprint())).isEqualTo(m.get("fingerprint").asText());
@@ -89,8 +97,13 @@ class GoldenCortexEncodingsTest {
         switch (m.get("key_form").asText()) {
             case "legacy-bare" -> {
                 assertThat(c.checksumSet()).isFalse();
-                assertThat(key).isEqualTo(Long.toUnsignedString(c.fingerprint()) + ":" + c.from() + ":"
-                        + c.through());
+                assertThat(key)
+                        .isEqualTo(
+                                Long.toUnsignedString(c.fingerprint())
+                                        + ":"
+                                        + c.from()
+                                        + ":"
+                                        + c.through());
             }
             case "current" -> {
                 assertThat(c.checksum()).isEqualTo(ChunkCodec.checksum(g.bytes));
@@ -102,11 +115,20 @@ class GoldenCortexEncodingsTest {
             }
             default -> throw new AssertionError("unknown key form " + m.get("key_form"));
         }
-        // Re-encoding metadata and payload as they are gives Cortex's bytes back (Delta chunks excepted: the
+        // Re-encoding metadata and payload as they are gives Cortex's bytes back (Delta chunks
+        // excepted: the
         // decoded encoding is DoubleDelta, so the metadata says 1).
         if (!g.name.equals("doubledelta-07")) {
-            ChunkCodec.Encoded again = ChunkCodec.encode(Chunk.of(c.userId(), c.fingerprint(), c.labels(), c.from(),
-                    c.through(), c.encoding(), c.data()));
+            ChunkCodec.Encoded again =
+                    ChunkCodec.encode(
+                            Chunk.of(
+                                    c.userId(),
+                                    c.fingerprint(),
+                                    c.labels(),
+                                    c.from(),
+                                    c.through(),
+                                    c.encoding(),
+                                    c.data()));
             assertThat(again.bytes()).isEqualTo(g.bytes);
         }
     }
@@ -125,9 +147,16 @@ class GoldenCortexEncodingsTest {
         }
         assertThat(got).containsExactlyElementsOf(want);
         // The list form holds the same bits (a Sample keeps its double's raw bits).
-        List<String> listed = decode(g).samples().stream()
-                .map(s -> s.timestamp() + " " + String.format("%016x", Double.doubleToRawLongBits(s.value())))
-                .toList();
+        List<String> listed =
+                decode(g).samples().stream()
+                        .map(
+                                s ->
+                                        s.timestamp()
+                                                + " "
+                                                + String.format(
+                                                        "%016x",
+                                                        Double.doubleToRawLongBits(s.value())))
+                        .toList();
         assertThat(listed).containsExactlyElementsOf(want);
         assertThat(it.next()).isFalse();
     }
@@ -136,7 +165,8 @@ class GoldenCortexEncodingsTest {
     void theDeltaChunkSaysEncodingZeroInItsMetadata() {
         GoldenChunk g = named("doubledelta-07");
         assertThat(g.meta.get("variant").asText()).isEqualTo("doubledelta-as-delta0");
-        assertThat(new String(g.bytes, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("\"encoding\":0}");
+        assertThat(new String(g.bytes, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("\"encoding\":0}");
         assertThat(decode(g).encoding()).isEqualTo(ChunkEncoding.DOUBLE_DELTA);
     }
 

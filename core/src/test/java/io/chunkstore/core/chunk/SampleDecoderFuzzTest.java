@@ -15,12 +15,16 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * Damaged input for every sample decoder: the 24 golden Cortex chunks (and a Bigchunk and an XOR chunk) truncated
- * and with bits flipped, and arbitrary bytes. Decoding either finishes or throws {@link InvalidChunkException}
- * naming the chunk; never anything else, and never more samples than the bytes can hold (so it cannot run away).
+ * Damaged input for every sample decoder: the 24 golden Cortex chunks (and a Bigchunk and an XOR
+ * chunk) truncated and with bits flipped, and arbitrary bytes. Decoding either finishes or throws
+ * {@link InvalidChunkException} naming the chunk; never anything else, and never more samples than
+ * the bytes can hold (so it cannot run away).
  */
 class SampleDecoderFuzzTest {
-    /** Far more samples than any payload up to this size can hold (Varbit's best case is 128 per 8 bits). */
+    /**
+     * Far more samples than any payload up to this size can hold (Varbit's best case is 128 per 8
+     * bits).
+     */
     static final int SAMPLE_CAP = 1 << 20;
 
     /** A stored chunk to damage: its bytes and the key they verify under. */
@@ -35,17 +39,35 @@ class SampleDecoderFuzzTest {
 
     static List<Stored> stored() {
         try {
-            List<Stored> out = new java.util.ArrayList<>(GoldenCortexEncodingsTest.goldens().stream()
-                    .map(g -> new Stored(g.name(), g.meta().get("user").asText(), g.meta().get("key").asText(),
-                            g.bytes())).toList());
+            List<Stored> out =
+                    new java.util.ArrayList<>(
+                            GoldenCortexEncodingsTest.goldens().stream()
+                                    .map(
+                                            g ->
+                                                    new Stored(
+                                                            g.name(),
+                                                            g.meta().get("user").asText(),
+                                                            g.meta().get("key").asText(),
+                                                            g.bytes()))
+                                    .toList());
             List<Sample> samples = new java.util.ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                samples.add(new Sample(1_600_000_000_000L + i * 15_000L + (i % 7), i % 11 == 0
-                        ? Double.longBitsToDouble(Sample.STALE_NAN_BITS) : i * 1.5));
+                samples.add(
+                        new Sample(
+                                1_600_000_000_000L + i * 15_000L + (i % 7),
+                                i % 11 == 0
+                                        ? Double.longBitsToDouble(Sample.STALE_NAN_BITS)
+                                        : i * 1.5));
             }
             for (ChunkEncoding e : List.of(ChunkEncoding.BIGCHUNK, ChunkEncoding.PROMETHEUS_XOR)) {
-                ChunkCodec.Encoded enc = ChunkCodec.encode(Chunk.fromSamples("fuzz", 1,
-                        io.chunkstore.core.model.Labels.of("__name__", "m"), e, samples));
+                ChunkCodec.Encoded enc =
+                        ChunkCodec.encode(
+                                Chunk.fromSamples(
+                                        "fuzz",
+                                        1,
+                                        io.chunkstore.core.model.Labels.of("__name__", "m"),
+                                        e,
+                                        samples));
                 out.add(new Stored(e.goName(), "fuzz", enc.externalKey(), enc.bytes()));
             }
             return out;
@@ -54,7 +76,10 @@ class SampleDecoderFuzzTest {
         }
     }
 
-    /** Decodes every sample of the payload; true when it decoded, false on the typed error (checked here). */
+    /**
+     * Decodes every sample of the payload; true when it decoded, false on the typed error (checked
+     * here).
+     */
     static boolean drain(ChunkEncoding encoding, byte[] payload, String key) {
         try {
             SampleIterator it = SampleData.iterator(encoding, payload, key);
@@ -86,14 +111,20 @@ class SampleDecoderFuzzTest {
 
     @Provide
     Arbitrary<int[]> flips() {
-        return Arbitraries.integers().between(0, Integer.MAX_VALUE).array(int[].class).ofMinSize(1).ofMaxSize(8);
+        return Arbitraries.integers()
+                .between(0, Integer.MAX_VALUE)
+                .array(int[].class)
+                .ofMinSize(1)
+                .ofMaxSize(8);
     }
 
     @Property(tries = 3000)
-    void bitFlippedPayloadsDecodeOrFailTyped(@ForAll("chunks") Stored s, @ForAll("flips") int[] flips) {
+    void bitFlippedPayloadsDecodeOrFailTyped(
+            @ForAll("chunks") Stored s, @ForAll("flips") int[] flips) {
         Chunk c = ChunkCodec.decode(s.user, s.key, s.bytes);
         byte[] data = c.data().clone();
-        // Flips land in the header and the used part of the payload most of the time: that is where they matter.
+        // Flips land in the header and the used part of the payload most of the time: that is where
+        // they matter.
         int span = Math.min(data.length, 700);
         for (int f : flips) {
             int bit = f % (span * 8);
@@ -103,8 +134,8 @@ class SampleDecoderFuzzTest {
     }
 
     @Property(tries = 1000)
-    void damagedStoredChunksDecodeOrFailTyped(@ForAll("chunks") Stored s, @ForAll("flips") int[] flips,
-                                              @ForAll double fraction) {
+    void damagedStoredChunksDecodeOrFailTyped(
+            @ForAll("chunks") Stored s, @ForAll("flips") int[] flips, @ForAll double fraction) {
         byte[] bytes = s.bytes.clone();
         for (int f : flips) {
             int bit = f % (bytes.length * 8);
@@ -126,26 +157,33 @@ class SampleDecoderFuzzTest {
 
     @Provide
     Arbitrary<byte[]> payloads() {
-        return Arbitraries.oneOf(Arbitraries.bytes().array(byte[].class).ofMaxSize(1100),
+        return Arbitraries.oneOf(
+                Arbitraries.bytes().array(byte[].class).ofMaxSize(1100),
                 Combinators.combine(Arbitraries.integers().between(0, 1100), Arbitraries.longs())
-                        .as((n, seed) -> {
-                            byte[] b = new byte[n];
-                            new java.util.SplittableRandom(seed).nextBytes(b);
-                            return b;
-                        }));
+                        .as(
+                                (n, seed) -> {
+                                    byte[] b = new byte[n];
+                                    new java.util.SplittableRandom(seed).nextBytes(b);
+                                    return b;
+                                }));
     }
 
     @Property(tries = 2000)
     void arbitraryBytesDecodeOrFailTyped(@ForAll("payloads") byte[] payload) {
-        for (ChunkEncoding e : List.of(ChunkEncoding.DELTA, ChunkEncoding.DOUBLE_DELTA, ChunkEncoding.VARBIT,
-                ChunkEncoding.BIGCHUNK, ChunkEncoding.PROMETHEUS_XOR)) {
+        for (ChunkEncoding e :
+                List.of(
+                        ChunkEncoding.DELTA,
+                        ChunkEncoding.DOUBLE_DELTA,
+                        ChunkEncoding.VARBIT,
+                        ChunkEncoding.BIGCHUNK,
+                        ChunkEncoding.PROMETHEUS_XOR)) {
             drain(e, payload, "u/1:2:3:4");
         }
     }
 
     @Property(tries = 300)
-    void validVarbitAndDoubleDeltaHeadersWithRandomPayloadsDecodeOrFailTyped(@ForAll("chunks") Stored s,
-                                                                              @ForAll("payloads") byte[] noise) {
+    void validVarbitAndDoubleDeltaHeadersWithRandomPayloadsDecodeOrFailTyped(
+            @ForAll("chunks") Stored s, @ForAll("payloads") byte[] noise) {
         Chunk c = ChunkCodec.decode(s.user, s.key, s.bytes);
         byte[] data = c.data().clone();
         // Keep the header (first 38 bytes), replace what follows with noise.

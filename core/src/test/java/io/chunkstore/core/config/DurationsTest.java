@@ -22,21 +22,28 @@ class DurationsTest {
         assertThat(Durations.parse("5ms")).isEqualTo(Duration.ofMillis(5));
         assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(Durations.parse("1w2d3h4m5s6ms"))
-                .isEqualTo(Duration.ofDays(9).plusHours(3).plusMinutes(4).plusSeconds(5).plusMillis(6));
+                .isEqualTo(
+                        Duration.ofDays(9)
+                                .plusHours(3)
+                                .plusMinutes(4)
+                                .plusSeconds(5)
+                                .plusMillis(6));
         assertThat(Durations.parse("24h0m0s")).isEqualTo(Duration.ofDays(1));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1.5h", "h", "-1h", "1h1w", "10", "1 h", "1H", "1hh", "5x"})
     void rejectsWhatPrometheusRejects(String text) {
-        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> Durations.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not a valid duration string: \"" + text + "\"");
     }
 
     @Test
     void rejectsEmptyAndOverflow() {
         assertThatThrownBy(() -> Durations.parse("")).hasMessage("empty duration string");
-        assertThatThrownBy(() -> Durations.parse("99999999999999999999y")).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> Durations.parse("99999999999999999999y"))
+                .hasMessageContaining("out of range");
     }
 
     @Test

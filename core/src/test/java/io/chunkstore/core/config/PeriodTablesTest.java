@@ -7,10 +7,11 @@ import org.junit.jupiter.api.Test;
 /** Which periods own a table name. */
 class PeriodTablesTest {
     /**
-     * 2020-01-02 (a Thursday, a 168h table boundary: week 2609) switches from store mem-a to mem-b; the last period
-     * (2021-01-07, week 2662) has its own prefix and no periodic index.
+     * 2020-01-02 (a Thursday, a 168h table boundary: week 2609) switches from store mem-a to mem-b;
+     * the last period (2021-01-07, week 2662) has its own prefix and no periodic index.
      */
-    static final String TWO_STORES = """
+    static final String TWO_STORES =
+            """
             schema_config:
               configs:
                 - from: 2019-01-03
@@ -40,16 +41,30 @@ class PeriodTablesTest {
     @Test
     void tablesAreOwnedByThePeriodsTheyOverlap() {
         PeriodTables t = new PeriodTables(schema(TWO_STORES));
-        assertThat(t.indexPeriods("index_2557")).extracting(p -> p.store()).containsExactly("mem-a");
-        assertThat(t.indexPeriods("index_2608")).extracting(p -> p.store()).containsExactly("mem-a");
-        assertThat(t.indexPeriods("index_2609")).extracting(p -> p.store()).containsExactly("mem-b");
-        assertThat(t.indexPeriods("index_2661")).extracting(p -> p.store()).containsExactly("mem-b");
+        assertThat(t.indexPeriods("index_2557"))
+                .extracting(p -> p.store())
+                .containsExactly("mem-a");
+        assertThat(t.indexPeriods("index_2608"))
+                .extracting(p -> p.store())
+                .containsExactly("mem-a");
+        assertThat(t.indexPeriods("index_2609"))
+                .extracting(p -> p.store())
+                .containsExactly("mem-b");
+        assertThat(t.indexPeriods("index_2661"))
+                .extracting(p -> p.store())
+                .containsExactly("mem-b");
         assertThat(t.indexPeriods("index_2662")).isEmpty(); // the last period's index is "single"
         assertThat(t.indexPeriods("index_2556")).isEmpty(); // before the first period
-        assertThat(t.indexPeriods("single")).extracting(p -> p.schema().number()).containsExactly(12);
+        assertThat(t.indexPeriods("single"))
+                .extracting(p -> p.schema().number())
+                .containsExactly(12);
         assertThat(t.indexPeriods("index_02600")).isEmpty(); // not how Go writes numbers
         assertThat(t.indexPeriods("index_x")).isEmpty();
-        assertThat(t.chunkPeriods("chunks_2700")).extracting(p -> p.objectStore()).containsExactly("mem-a");
-        assertThat(t.chunkPeriods("chunks_2650")).extracting(p -> p.objectStore()).containsExactly("mem-b");
+        assertThat(t.chunkPeriods("chunks_2700"))
+                .extracting(p -> p.objectStore())
+                .containsExactly("mem-a");
+        assertThat(t.chunkPeriods("chunks_2650"))
+                .extracting(p -> p.objectStore())
+                .containsExactly("mem-b");
     }
 }

@@ -7,7 +7,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
 
-/** Cortex's pkg/chunk/schema_config.go: periodic table names, and Cortex's TestChunkTableFor vectors. */
+/**
+ * Cortex's pkg/chunk/schema_config.go: periodic table names, and Cortex's TestChunkTableFor
+ * vectors.
+ */
 class PeriodicTableConfigTest {
     static long ms(String instant) {
         return Instant.parse(instant).toEpochMilli();
@@ -36,10 +39,11 @@ class PeriodicTableConfigTest {
     @Test
     void chunkTableForVectors() {
         Duration week = Duration.ofHours(168);
-        SchemaConfig cfg = SchemaConfig.of(
-                period("1970-01-01", "index_1_", "chunks_1_", week),
-                period("2019-01-02", "index_2_", "chunks_2_", week),
-                period("2019-03-06", "index_3_", "chunks_3_", week));
+        SchemaConfig cfg =
+                SchemaConfig.of(
+                        period("1970-01-01", "index_1_", "chunks_1_", week),
+                        period("2019-01-02", "index_2_", "chunks_2_", week),
+                        period("2019-03-06", "index_3_", "chunks_3_", week));
         assertThat(cfg.chunkTableFor(ms("1970-01-01T00:00:00Z"))).isEqualTo("chunks_1_0");
         assertThat(cfg.chunkTableFor(ms("2019-01-01T00:00:00Z"))).isEqualTo("chunks_1_2556");
         assertThat(cfg.chunkTableFor(ms("2019-01-02T00:00:00Z"))).isEqualTo("chunks_2_2556");
@@ -48,7 +52,13 @@ class PeriodicTableConfigTest {
     }
 
     static PeriodConfig period(String from, String index, String chunks, Duration period) {
-        return new PeriodConfig(LocalDate.parse(from), "cassandra", "", SchemaVersion.V11,
-                PeriodicTableConfig.of(index, period), PeriodicTableConfig.of(chunks, period), 0);
+        return new PeriodConfig(
+                LocalDate.parse(from),
+                "cassandra",
+                "",
+                SchemaVersion.V11,
+                PeriodicTableConfig.of(index, period),
+                PeriodicTableConfig.of(chunks, period),
+                0);
     }
 }

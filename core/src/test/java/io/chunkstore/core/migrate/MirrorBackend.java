@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A {@link MemoryBackend} whose full contents can be snapshot (every index cell and every chunk, as sorted strings) and
- * whose writes are counted and can be made to fail: the migration tests compare whole destinations and check that a
- * source saw no write at all.
+ * A {@link MemoryBackend} whose full contents can be snapshot (every index cell and every chunk, as
+ * sorted strings) and whose writes are counted and can be made to fail: the migration tests compare
+ * whole destinations and check that a source saw no write at all.
  */
 final class MirrorBackend implements IndexClient, ChunkClient, TableClient {
     private static final HexFormat HEX = HexFormat.of();
@@ -38,14 +38,23 @@ final class MirrorBackend implements IndexClient, ChunkClient, TableClient {
     final AtomicInteger deletes = new AtomicInteger();
     final AtomicInteger tablesCreated = new AtomicInteger();
     final Map<String, AtomicInteger> putsPerKey = new ConcurrentHashMap<>();
-    /** Runs before each putChunks call; may throw to inject a failure (or an Error, to simulate a crash). */
-    volatile Consumer<List<EncodedChunk>> beforePutChunks = c -> { };
+
+    /**
+     * Runs before each putChunks call; may throw to inject a failure (or an Error, to simulate a
+     * crash).
+     */
+    volatile Consumer<List<EncodedChunk>> beforePutChunks = c -> {};
+
     /** Index writes silently lost (a broken destination, for verification tests). */
     volatile boolean loseIndexWrites;
+
     /** Changes chunk bytes on their way in (a broken destination, for verification tests). */
     volatile java.util.function.UnaryOperator<EncodedChunk> alterChunk = c -> c;
 
-    /** Every index cell ({@code table|hash|range hex -> value hex}) and chunk ({@code table|key -> bytes hex}). */
+    /**
+     * Every index cell ({@code table|hash|range hex -> value hex}) and chunk ({@code table|key ->
+     * bytes hex}).
+     */
     Map<String, String> snapshot() {
         Map<String, String> out = new TreeMap<>();
         cells.forEach((k, v) -> out.put("index " + k, v));
@@ -107,7 +116,10 @@ final class MirrorBackend implements IndexClient, ChunkClient, TableClient {
         }
     }
 
-    /** Replaces a stored chunk's bytes behind the store's back (corruption), without counting a write. */
+    /**
+     * Replaces a stored chunk's bytes behind the store's back (corruption), without counting a
+     * write.
+     */
     void corrupt(String table, String key, byte[] bytes) {
         memory.corrupt(new ChunkLocation(key, table), bytes);
         chunks.put(table + "|" + key, HEX.formatHex(bytes));
@@ -153,6 +165,5 @@ final class MirrorBackend implements IndexClient, ChunkClient, TableClient {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

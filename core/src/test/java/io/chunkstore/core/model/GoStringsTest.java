@@ -13,7 +13,8 @@ class GoStringsTest {
         // Go's strconv quoting as Cortex's labelsString uses it, verified by running Go:
         // tab\there\n"q" \ é \x01 U+00A0
         String in = "tab\there\n\"q\" \\ é \u0001 \u00a0";
-        assertThat(GoStrings.quote(in)).isEqualTo("\"tab\\there\\n\\\"q\\\" \\\\ é \\x01 \\u00a0\"");
+        assertThat(GoStrings.quote(in))
+                .isEqualTo("\"tab\\there\\n\\\"q\\\" \\\\ é \\x01 \\u00a0\"");
     }
 
     @Test
@@ -26,17 +27,26 @@ class GoStringsTest {
 
     @Test
     void unquoteHandlesAllGoEscapes() {
-        assertThat(GoStrings.unquote("\"a\\tb\\n\\\"\\\\\\x41\\101\\u00e9\\U0001F680\"")).isEqualTo("a\tb\n\"\\AAé🚀");
+        assertThat(GoStrings.unquote("\"a\\tb\\n\\\"\\\\\\x41\\101\\u00e9\\U0001F680\""))
+                .isEqualTo("a\tb\n\"\\AAé🚀");
         assertThat(GoStrings.unquote("'it\\'s'")).isEqualTo("it's");
         assertThat(GoStrings.unquote("`raw\\n`")).isEqualTo("raw\\n");
-        assertThatThrownBy(() -> GoStrings.unquote("\"bad\\q\"")).hasMessageContaining("invalid escape");
-        assertThatThrownBy(() -> GoStrings.unquote("\"open")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GoStrings.unquote("\"bad\\q\""))
+                .hasMessageContaining("invalid escape");
+        assertThatThrownBy(() -> GoStrings.unquote("\"open"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Property
     void unquoteInvertsQuote(@ForAll String s) {
-        String valid = s.codePoints().filter(cp -> cp < 0xD800 || cp > 0xDFFF)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String valid =
+                s.codePoints()
+                        .filter(cp -> cp < 0xD800 || cp > 0xDFFF)
+                        .collect(
+                                StringBuilder::new,
+                                StringBuilder::appendCodePoint,
+                                StringBuilder::append)
+                        .toString();
         assertThat(GoStrings.unquote(GoStrings.quote(valid))).isEqualTo(valid);
     }
 }

@@ -18,12 +18,14 @@ class TenantIdsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "/", "..", ".", "a/b", "a|b", "a b", "ténant", "a:b", "a\\b"})
     void refusedAsCortexRefusesThem(String tenant) {
-        assertThatThrownBy(() -> TenantIds.validate(tenant)).isInstanceOf(InvalidRequestException.class);
+        assertThatThrownBy(() -> TenantIds.validate(tenant))
+                .isInstanceOf(InvalidRequestException.class);
     }
 
     @org.junit.jupiter.api.Test
     void atMost150Characters() {
         assertThat(TenantIds.validate("a".repeat(150))).hasSize(150);
-        assertThatThrownBy(() -> TenantIds.validate("a".repeat(5000))).hasMessageContaining("max 150");
+        assertThatThrownBy(() -> TenantIds.validate("a".repeat(5000)))
+                .hasMessageContaining("max 150");
     }
 }

@@ -19,7 +19,8 @@ class SchemaInputErrorsTest {
     void aMetricNameIsRequired() {
         for (SchemaVersion v : SchemaVersion.values()) {
             assertThatThrownBy(() -> schema(v).writeEntries(0, 1, "u", Labels.of("a", "b"), "c"))
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("metric name label missing");
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("metric name label missing");
         }
     }
 
@@ -28,26 +29,41 @@ class SchemaInputErrorsTest {
         Labels nul = Labels.of("__name__", "m", "a", "x\0y");
         for (SchemaVersion v : new SchemaVersion[] {SchemaVersion.V1, SchemaVersion.V2}) {
             assertThatThrownBy(() -> schema(v).writeEntries(0, 1, "u", nul, "c"))
-                    .isInstanceOf(InvalidRequestException.class).hasMessageContaining("cannot contain null byte");
-            assertThatThrownBy(() -> schema(v).readQueriesForMetricLabelValue(0, 1, "u", "m", "a", "x\0y"))
-                    .isInstanceOf(InvalidQueryException.class).hasMessageContaining("cannot contain null byte");
+                    .isInstanceOf(InvalidRequestException.class)
+                    .hasMessageContaining("cannot contain null byte");
+            assertThatThrownBy(
+                            () ->
+                                    schema(v)
+                                            .readQueriesForMetricLabelValue(
+                                                    0, 1, "u", "m", "a", "x\0y"))
+                    .isInstanceOf(InvalidQueryException.class)
+                    .hasMessageContaining("cannot contain null byte");
         }
         // Later schemas encode the value, so it round-trips.
         IndexSchema v3 = schema(SchemaVersion.V3);
-        assertThat(RangeValueParser.parseChunkTimeRangeValue(v3.writeEntries(0, 1, "u", nul, "c").get(0)
-                .rangeValue(), null).labelValue()).isEqualTo("x\0y");
+        assertThat(
+                        RangeValueParser.parseChunkTimeRangeValue(
+                                        v3.writeEntries(0, 1, "u", nul, "c").get(0).rangeValue(),
+                                        null)
+                                .labelValue())
+                .isEqualTo("x\0y");
     }
 
     @Test
     void aReversedRangeIsRejected() {
         assertThatThrownBy(() -> schema(SchemaVersion.V11).readQueriesForMetric(10, 5, "u", "m"))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("before from");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("before from");
     }
 
     @Test
     void seriesOperationsOnStoreSchemasNameTheSchema() {
-        assertThatThrownBy(() -> schema(SchemaVersion.V6).chunkWriteEntries(0, 1, "u",
-                Labels.of("__name__", "m"), "c")).isInstanceOf(UnsupportedLookupException.class)
+        assertThatThrownBy(
+                        () ->
+                                schema(SchemaVersion.V6)
+                                        .chunkWriteEntries(
+                                                0, 1, "u", Labels.of("__name__", "m"), "c"))
+                .isInstanceOf(UnsupportedLookupException.class)
                 .hasMessageStartingWith("schema v6 does not support chunk write entries");
         assertThatThrownBy(() -> schema(SchemaVersion.V10).labelNamesForSeries(0, 1, "u", "s"))
                 .isInstanceOf(UnsupportedLookupException.class)

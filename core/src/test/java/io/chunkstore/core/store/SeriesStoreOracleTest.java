@@ -34,10 +34,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * 1,000 series with chunks over 3 days across two schema periods (v10, then v11 from the second day), written
- * through the store's write path and queried by many matcher combinations and time ranges; every answer is compared
- * with a brute-force oracle over the generated data (the same chunk ids, the same samples, the same label values and
- * names). Runs against a plain store and against one with the index cache and the chunk cache.
+ * 1,000 series with chunks over 3 days across two schema periods (v10, then v11 from the second
+ * day), written through the store's write path and queried by many matcher combinations and time
+ * ranges; every answer is compared with a brute-force oracle over the generated data (the same
+ * chunk ids, the same samples, the same label values and names). Runs against a plain store and
+ * against one with the index cache and the chunk cache.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SeriesStoreOracleTest {
@@ -61,23 +62,43 @@ class SeriesStoreOracleTest {
 
     @BeforeAll
     void write() {
-        schema = SchemaConfig.of(
-                new PeriodConfig(V10_FROM, "memory", "memory", SchemaVersion.V10,
-                        PeriodicTableConfig.of("index_a_", Duration.ofDays(7)),
-                        PeriodicTableConfig.of("chunks_a_", Duration.ofDays(7)), 16),
-                new PeriodConfig(V11_FROM, "memory", "memory", SchemaVersion.V11,
-                        PeriodicTableConfig.of("index_b_", Duration.ofDays(7)),
-                        PeriodicTableConfig.of("chunks_b_", Duration.ofDays(7)), 16));
+        schema =
+                SchemaConfig.of(
+                        new PeriodConfig(
+                                V10_FROM,
+                                "memory",
+                                "memory",
+                                SchemaVersion.V10,
+                                PeriodicTableConfig.of("index_a_", Duration.ofDays(7)),
+                                PeriodicTableConfig.of("chunks_a_", Duration.ofDays(7)),
+                                16),
+                        new PeriodConfig(
+                                V11_FROM,
+                                "memory",
+                                "memory",
+                                SchemaVersion.V11,
+                                PeriodicTableConfig.of("index_b_", Duration.ofDays(7)),
+                                PeriodicTableConfig.of("chunks_b_", Duration.ofDays(7)),
+                                16));
         data = SeriesData.generate(schema, USER, 1000, START, END, 42);
         Clock clock = Clock.fixed(Instant.parse("2019-05-20T00:00:00Z"), ZoneOffset.UTC);
 
         plainBackend = new MemoryBackend();
-        plain = CompositeStore.builder(schema).clients(PeriodClientResolver.of(
-                new PeriodClients(plainBackend, plainBackend))).clock(clock).build();
+        plain =
+                CompositeStore.builder(schema)
+                        .clients(
+                                PeriodClientResolver.of(
+                                        new PeriodClients(plainBackend, plainBackend)))
+                        .clock(clock)
+                        .build();
         cachedBackend = new MemoryBackend();
         CachingIndexClient index = new CachingIndexClient(cachedBackend, IndexCacheConfig.DEFAULT);
-        cached = CompositeStore.builder(schema).clients(PeriodClientResolver.of(
-                new PeriodClients(index, cachedBackend))).clock(clock).chunkCache(new ChunkCache(64L << 20)).build();
+        cached =
+                CompositeStore.builder(schema)
+                        .clients(PeriodClientResolver.of(new PeriodClients(index, cachedBackend)))
+                        .clock(clock)
+                        .chunkCache(new ChunkCache(64L << 20))
+                        .build();
 
         // One store gets every chunk on its own (putOne), the other in batches (put).
         for (ChunkCodec.Encoded c : data.allChunks()) {
@@ -97,15 +118,22 @@ class SeriesStoreOracleTest {
 
     @Test
     void theDataCrossesThePeriodBoundary() {
-        long spanning = data.allChunks().stream()
-                .filter(c -> c.chunk().from() < BOUNDARY && c.chunk().through() >= BOUNDARY).count();
+        long spanning =
+                data.allChunks().stream()
+                        .filter(c -> c.chunk().from() < BOUNDARY && c.chunk().through() >= BOUNDARY)
+                        .count();
         assertThat(data.allChunks()).hasSizeGreaterThan(5000);
         assertThat(spanning).isGreaterThan(50);
         // Stored once each, in chunkTableFor(from).
         assertThat(plainBackend.chunkCount()).isEqualTo(data.allChunks().size());
         assertThat(cachedBackend.chunkCount()).isEqualTo(data.allChunks().size());
-        assertThat(plainBackend.chunkLocations()).allSatisfy(l -> assertThat(l.tableName())
-                .isEqualTo(schema.chunkTableFor(data.chunk(l.key()).chunk().from())));
+        assertThat(plainBackend.chunkLocations())
+                .allSatisfy(
+                        l ->
+                                assertThat(l.tableName())
+                                        .isEqualTo(
+                                                schema.chunkTableFor(
+                                                        data.chunk(l.key()).chunk().from())));
         // Both ways of writing give the same index.
         assertThat(cachedBackend.totalCells()).isEqualTo(plainBackend.totalCells());
     }
@@ -174,8 +202,12 @@ class SeriesStoreOracleTest {
     @MethodSource("queries")
     void getMatchesTheOracle(String which, String selector, long from, long through) {
         List<LabelMatcher> matchers = Selectors.parseMatchers(selector);
-        Integer shard = matchers.stream().filter(m -> m.name().equals("__cortex_shard__")).findFirst()
-                .map(m -> Integer.parseInt(m.value().split("_")[0])).orElse(null);
+        Integer shard =
+                matchers.stream()
+                        .filter(m -> m.name().equals("__cortex_shard__"))
+                        .findFirst()
+                        .map(m -> Integer.parseInt(m.value().split("_")[0]))
+                        .orElse(null);
         Set<String> expected = data.expectedKeys(from, through, matchers, shard, 16);
 
         List<Chunk> got = store(which).get(USER, from, through, matchers);
@@ -187,26 +219,36 @@ class SeriesStoreOracleTest {
             assertThat(want).as("unknown chunk %s", key).isNotNull();
             assertThat(c.samples()).isEqualTo(want.chunk().samples());
             if (shard != null) {
-                assertThat(c.labels()).isEqualTo(want.chunk().labels().with("__cortex_shard__", shard + "_of_16"));
+                assertThat(c.labels())
+                        .isEqualTo(
+                                want.chunk().labels().with("__cortex_shard__", shard + "_of_16"));
             } else {
                 assertThat(c.labels()).isEqualTo(want.chunk().labels());
             }
         }
         assertSameKeys(keys, expected);
-        if (!selector.contains("__cortex_shard__") && !selector.contains("nosuch")
-                && !selector.contains("foo=\"bar\"") && !selector.contains("nope\"}")) {
+        if (!selector.contains("__cortex_shard__")
+                && !selector.contains("nosuch")
+                && !selector.contains("foo=\"bar\"")
+                && !selector.contains("nope\"}")) {
             // The query is a real one: the oracle is not vacuous for the whole range.
             assertThat(data.expectedKeys(START, END, matchers, null, 16)).isNotEmpty();
         }
 
-        // chunkRefs answers from the index alone: the matchers that match "" are filters applied to fetched chunks.
+        // chunkRefs answers from the index alone: the matchers that match "" are filters applied to
+        // fetched chunks.
         List<LabelMatcher> indexMatchers = matchers.stream().filter(m -> !m.matches("")).toList();
         Set<String> refs = new TreeSet<>();
-        store(which).chunkRefs(USER, from, through, matchers).forEach(r -> refs.add(r.externalKey()));
+        store(which)
+                .chunkRefs(USER, from, through, matchers)
+                .forEach(r -> refs.add(r.externalKey()));
         assertSameKeys(refs, data.expectedKeys(from, through, indexMatchers, shard, 16));
     }
 
-    /** Compares key sets naming what is missing and what is extra, with each chunk's labels and times. */
+    /**
+     * Compares key sets naming what is missing and what is extra, with each chunk's labels and
+     * times.
+     */
     private void assertSameKeys(Set<String> got, Set<String> expected) {
         Set<String> missing = new TreeSet<>(expected);
         missing.removeAll(got);
@@ -220,8 +262,16 @@ class SeriesStoreOracleTest {
         List<String> out = new ArrayList<>();
         for (String k : keys) {
             ChunkCodec.Encoded c = data.chunk(k);
-            out.add(k + " " + (c == null ? "?" : c.chunk().labels() + " " + Instant.ofEpochMilli(c.chunk().from())
-                    + ".." + Instant.ofEpochMilli(c.chunk().through())));
+            out.add(
+                    k
+                            + " "
+                            + (c == null
+                                    ? "?"
+                                    : c.chunk().labels()
+                                            + " "
+                                            + Instant.ofEpochMilli(c.chunk().from())
+                                            + ".."
+                                            + Instant.ofEpochMilli(c.chunk().through())));
         }
         return out;
     }
@@ -242,7 +292,8 @@ class SeriesStoreOracleTest {
 
     @ParameterizedTest(name = "{0} {1} {2} [{3}, {4}]")
     @MethodSource("labelQueries")
-    void labelValuesMatchTheOracle(String which, String metric, String label, long from, long through) {
+    void labelValuesMatchTheOracle(
+            String which, String metric, String label, long from, long through) {
         assertThat(store(which).labelValuesForMetricName(USER, from, through, metric, label))
                 .containsExactlyElementsOf(data.expectedLabelValues(from, through, metric, label));
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** Opening a config's backends through the provider SPI and building a store on them. */
 class StoreBackendsTest {
-    static final String CONFIG = """
+    static final String CONFIG =
+            """
             schema:
               configs:
               - from: 2019-01-01
@@ -56,17 +57,34 @@ class StoreBackendsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         long t = LocalDate.of(2019, 5, 11).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
         Labels s = Labels.of("__name__", "foo", "a", "b");
-        Chunk c = Chunk.fromSamples("u", s, List.of(new Sample(t + 1000, 1), new Sample(t + 2 * 86_400_000L, 2)));
-        try (StoreBackends backends = StoreBackends.open(config, registry, StoreBackends.indexCacheConfig(config));
-             CompositeStore store = CompositeStore.builder(config.schemaConfig()).clients(backends)
-                     .config(StoreConfig.fromLimits(config.limits())).metrics(registry, config.metricsNamespace())
-                     .build()) {
-            assertThat(backends.openedStores()).containsExactlyInAnyOrder("memory-a", "memory-b", "objects");
+        Chunk c =
+                Chunk.fromSamples(
+                        "u",
+                        s,
+                        List.of(new Sample(t + 1000, 1), new Sample(t + 2 * 86_400_000L, 2)));
+        try (StoreBackends backends =
+                        StoreBackends.open(
+                                config, registry, StoreBackends.indexCacheConfig(config));
+                CompositeStore store =
+                        CompositeStore.builder(config.schemaConfig())
+                                .clients(backends)
+                                .config(StoreConfig.fromLimits(config.limits()))
+                                .metrics(registry, config.metricsNamespace())
+                                .build()) {
+            assertThat(backends.openedStores())
+                    .containsExactlyInAnyOrder("memory-a", "memory-b", "objects");
             assertThat(store.clientsFor(config.schemaConfig().periods().get(0)).index())
                     .isInstanceOf(CachingIndexClient.class);
             store.put(c);
-            assertThat(store.get("u", t, t + 3 * 86_400_000L, Selectors.parseMatchers("foo{a=\"b\"}"))).hasSize(1);
-            // memory-a holds period 1's index and chunks, memory-b period 2's index, objects period 2's chunks.
+            assertThat(
+                            store.get(
+                                    "u",
+                                    t,
+                                    t + 3 * 86_400_000L,
+                                    Selectors.parseMatchers("foo{a=\"b\"}")))
+                    .hasSize(1);
+            // memory-a holds period 1's index and chunks, memory-b period 2's index, objects period
+            // 2's chunks.
             MemoryProvider.Backend a = opened("memory-a");
             MemoryProvider.Backend b = opened("memory-b");
             MemoryProvider.Backend objects = opened("objects");
@@ -76,11 +94,15 @@ class StoreBackendsTest {
             assertThat(a.memory.totalCells()).isPositive();
             assertThat(b.memory.totalCells()).isPositive();
             assertThat(objects.memory.totalCells()).isZero();
-            assertThat(MemoryProvider.OPENED.get(0).context().metricsNamespace()).isEqualTo("cortex");
-            assertThat(MemoryProvider.OPENED.get(0).context().block("memory-a")).containsEntry("anything", 1);
+            assertThat(MemoryProvider.OPENED.get(0).context().metricsNamespace())
+                    .isEqualTo("cortex");
+            assertThat(MemoryProvider.OPENED.get(0).context().block("memory-a"))
+                    .containsEntry("anything", 1);
             assertThat(backends.tableClient("memory-a")).isSameAs(a.memory);
-            assertThatThrownBy(() -> backends.tableClient("objects")).isInstanceOf(ConfigException.class);
-            assertThatThrownBy(() -> backends.indexClient("objects")).isInstanceOf(ConfigException.class)
+            assertThatThrownBy(() -> backends.tableClient("objects"))
+                    .isInstanceOf(ConfigException.class);
+            assertThatThrownBy(() -> backends.indexClient("objects"))
+                    .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("keeps no index");
         }
         assertThat(MemoryProvider.OPENED).allSatisfy(o -> assertThat(o.backend().closed).isTrue());
@@ -96,10 +118,18 @@ class StoreBackendsTest {
         assertThat(limits.maxQueryLength()).isEqualTo(Duration.ofHours(721));
         assertThat(limits.maxChunksPerQuery()).isEqualTo(7);
         assertThat(StoreConfig.fromLimits(java.util.Map.of())).isEqualTo(StoreConfig.DEFAULT);
-        assertThatThrownBy(() -> StoreConfig.fromLimits(java.util.Map.of("max_chunks_per_query", "lots")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("max_chunks_per_query");
-        assertThatThrownBy(() -> StoreConfig.fromLimits(java.util.Map.of("max_query_length", "forever")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("max_query_length");
+        assertThatThrownBy(
+                        () ->
+                                StoreConfig.fromLimits(
+                                        java.util.Map.of("max_chunks_per_query", "lots")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("max_chunks_per_query");
+        assertThatThrownBy(
+                        () ->
+                                StoreConfig.fromLimits(
+                                        java.util.Map.of("max_query_length", "forever")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("max_query_length");
     }
 
     @Test
@@ -107,8 +137,13 @@ class StoreBackendsTest {
         String yaml = CONFIG.replace("store: memory-b", "store: nosuchstore");
         ChunkstoreConfig config = ChunkstoreConfig.parse(yaml, "test.yaml");
         try (StoreBackends backends = StoreBackends.open(config, new SimpleMeterRegistry(), null)) {
-            assertThatThrownBy(() -> CompositeStore.builder(config.schemaConfig()).clients(backends).build())
-                    .isInstanceOf(ConfigException.class).hasMessageContaining("no backend for store 'nosuchstore'")
+            assertThatThrownBy(
+                            () ->
+                                    CompositeStore.builder(config.schemaConfig())
+                                            .clients(backends)
+                                            .build())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("no backend for store 'nosuchstore'")
                     .hasMessageContaining("memory-a");
         }
         assertThat(MemoryProvider.OPENED).allSatisfy(o -> assertThat(o.backend().closed).isTrue());
@@ -124,13 +159,18 @@ class StoreBackendsTest {
     }
 
     private static MemoryProvider.Backend opened(String name) {
-        return MemoryProvider.OPENED.stream().filter(o -> o.context().storeName().equals(name)).findFirst()
-                .orElseThrow().backend();
+        return MemoryProvider.OPENED.stream()
+                .filter(o -> o.context().storeName().equals(name))
+                .findFirst()
+                .orElseThrow()
+                .backend();
     }
 
     @Test
     void awsAsAnObjectStoreMeansS3() {
-        ChunkstoreConfig config = ChunkstoreConfig.parse("""
+        ChunkstoreConfig config =
+                ChunkstoreConfig.parse(
+                        """
                 schema:
                   configs:
                   - from: 2019-01-01
@@ -138,14 +178,20 @@ class StoreBackendsTest {
                     schema: v11
                     index: {prefix: index_, period: 168h}
                     chunks: {prefix: chunks_, period: 168h}
-                """, "aws.yaml");
+                """,
+                        "aws.yaml");
         java.util.List<String> opened = new java.util.ArrayList<>();
-        io.chunkstore.core.testing.MemoryBackend dynamo = new io.chunkstore.core.testing.MemoryBackend("aws");
-        io.chunkstore.core.testing.MemoryBackend s3 = new io.chunkstore.core.testing.MemoryBackend("s3");
-        try (StoreBackends backends = new StoreBackends(name -> {
-            opened.add(name);
-            return name.equals("aws") ? dynamo : s3;
-        }, null)) {
+        io.chunkstore.core.testing.MemoryBackend dynamo =
+                new io.chunkstore.core.testing.MemoryBackend("aws");
+        io.chunkstore.core.testing.MemoryBackend s3 =
+                new io.chunkstore.core.testing.MemoryBackend("s3");
+        try (StoreBackends backends =
+                new StoreBackends(
+                        name -> {
+                            opened.add(name);
+                            return name.equals("aws") ? dynamo : s3;
+                        },
+                        null)) {
             PeriodClients clients = backends.clientsFor(config.schemaConfig().periods().get(0));
             assertThat(clients.index()).isSameAs(dynamo);
             assertThat(clients.chunks()).isSameAs(s3);

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Binding of the {@code table_manager:} block: every key, Cortex's defaults, and the errors. */
 class TableManagerConfigTest {
-    static final String SCHEMA = """
+    static final String SCHEMA =
+            """
             schema:
               configs:
               - from: 2020-01-01
@@ -25,7 +26,8 @@ class TableManagerConfigTest {
             """;
 
     static TableManagerConfig parse(String tableManager) {
-        return TableManagerConfig.from(ChunkstoreConfig.parse(SCHEMA + tableManager, "cortex.yaml"));
+        return TableManagerConfig.from(
+                ChunkstoreConfig.parse(SCHEMA + tableManager, "cortex.yaml"));
     }
 
     @Test
@@ -51,13 +53,15 @@ class TableManagerConfigTest {
             assertThat(p.inactiveWriteScaleLastN()).isEqualTo(4);
             assertThat(p.inactiveReadScaleLastN()).isEqualTo(4);
         }
-        assertThat(AutoScalingConfig.DISABLED).isEqualTo(new AutoScalingConfig(false, "", 3000, 6000, 1800, 1800,
-                80));
+        assertThat(AutoScalingConfig.DISABLED)
+                .isEqualTo(new AutoScalingConfig(false, "", 3000, 6000, 1800, 1800, 80));
     }
 
     @Test
     void bindsEveryKey() {
-        TableManagerConfig c = parse("""
+        TableManagerConfig c =
+                parse(
+                        """
                 table_manager:
                   throughput_updates_disabled: true
                   retention_deletes_enabled: true
@@ -87,44 +91,96 @@ class TableManagerConfigTest {
         assertThat(c.pollInterval()).isEqualTo(Duration.ofMinutes(90));
         assertThat(c.creationGracePeriod()).isEqualTo(Duration.ofMinutes(90));
         ProvisionConfig i = c.indexTables();
-        assertThat(i).isEqualTo(new ProvisionConfig(true, 11, 12,
-                new AutoScalingConfig(true, "arn:aws:iam::1:role/x", 1, 2, 3, 4, 55.5),
-                new AutoScalingConfig(true, "", 3000, 6000, 1800, 1800, 80), true, 13, 14,
-                new AutoScalingConfig(true, "", 7, 6000, 1800, 1800, 80),
-                new AutoScalingConfig(false, "", 3000, 9, 1800, 1800, 80), 2, 3));
-        assertThat(c.chunkTables()).isEqualTo(new ProvisionConfig(false, 21, 300, AutoScalingConfig.DISABLED,
-                AutoScalingConfig.DISABLED, false, 1, 300, AutoScalingConfig.DISABLED, AutoScalingConfig.DISABLED,
-                4, 4));
+        assertThat(i)
+                .isEqualTo(
+                        new ProvisionConfig(
+                                true,
+                                11,
+                                12,
+                                new AutoScalingConfig(
+                                        true, "arn:aws:iam::1:role/x", 1, 2, 3, 4, 55.5),
+                                new AutoScalingConfig(true, "", 3000, 6000, 1800, 1800, 80),
+                                true,
+                                13,
+                                14,
+                                new AutoScalingConfig(true, "", 7, 6000, 1800, 1800, 80),
+                                new AutoScalingConfig(false, "", 3000, 9, 1800, 1800, 80),
+                                2,
+                                3));
+        assertThat(c.chunkTables())
+                .isEqualTo(
+                        new ProvisionConfig(
+                                false,
+                                21,
+                                300,
+                                AutoScalingConfig.DISABLED,
+                                AutoScalingConfig.DISABLED,
+                                false,
+                                1,
+                                300,
+                                AutoScalingConfig.DISABLED,
+                                AutoScalingConfig.DISABLED,
+                                4,
+                                4));
     }
 
     @Test
     void unknownKeysAndWrongTypesAreErrorsNamingTheKey() {
         assertThatThrownBy(() -> parse("table_manager:\n  retention: 1w\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("cortex.yaml")
-                .hasMessageContaining("table_manager.retention").hasMessageContaining("retention_period");
-        assertThatThrownBy(() -> parse("table_manager:\n  index_tables_provisioning:\n    write_scale: {bogus: 1}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cortex.yaml")
+                .hasMessageContaining("table_manager.retention")
+                .hasMessageContaining("retention_period");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "table_manager:\n  index_tables_provisioning:\n    write_scale: {bogus: 1}\n"))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("table_manager.index_tables_provisioning.write_scale.bogus");
         assertThatThrownBy(() -> parse("table_manager:\n  retention_deletes_enabled: yes please\n"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("table_manager.retention_deletes_enabled must be true or false");
-        assertThatThrownBy(() -> parse("table_manager:\n  chunk_tables_provisioning:\n"
-                + "    provisioned_read_throughput: 1.5\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "table_manager.retention_deletes_enabled must be true or false");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "table_manager:\n  chunk_tables_provisioning:\n"
+                                                + "    provisioned_read_throughput: 1.5\n"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("provisioned_read_throughput must be a whole number");
-        assertThatThrownBy(() -> parse("table_manager:\n  chunk_tables_provisioning:\n"
-                + "    inactive_write_throughput: -1\n")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "table_manager:\n  chunk_tables_provisioning:\n"
+                                                + "    inactive_write_throughput: -1\n"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("must not be negative");
-        assertThatThrownBy(() -> parse("table_manager:\n  poll_interval: soon\n")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse("table_manager:\n  poll_interval: soon\n"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("table_manager.poll_interval");
-        assertThatThrownBy(() -> parse("table_manager:\n  poll_interval: 0s\n")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> parse("table_manager:\n  poll_interval: 0s\n"))
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("poll_interval must be positive");
         assertThatThrownBy(() -> parse("table_manager:\n  index_tables_provisioning: 5\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("must be a mapping");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("must be a mapping");
     }
 
     @ParameterizedTest
-    @CsvSource({"2m, 120000", "10m, 600000", "1h30m, 5400000", "1.5h, 5400000", "500ms, 500", "168h, 604800000",
-        "1w, 604800000", "7d, 604800000", "0, 0", "0s, 0", "90s, 90000", "1h0m0s, 3600000"})
+    @CsvSource({
+        "2m, 120000",
+        "10m, 600000",
+        "1h30m, 5400000",
+        "1.5h, 5400000",
+        "500ms, 500",
+        "168h, 604800000",
+        "1w, 604800000",
+        "7d, 604800000",
+        "0, 0",
+        "0s, 0",
+        "90s, 90000",
+        "1h0m0s, 3600000"
+    })
     void durationsInGoOrPrometheusForm(String text, long millis) {
         assertThat(TableManagerConfig.fromYaml(Map.of("retention_period", text)).retentionPeriod())
                 .isEqualTo(Duration.ofMillis(millis));
@@ -132,14 +188,28 @@ class TableManagerConfigTest {
 
     @Test
     void aManagerFromAConfigFile() {
-        ChunkstoreConfig config = ChunkstoreConfig.parse(SCHEMA + "table_manager:\n  retention_period: 3w\n",
-                "c.yaml");
-        TableManager tm = TableManager.builder(TableManagerConfig.from(config), config.schemaConfig(),
-                new TableManagerTest.MockTableClient()).build();
+        ChunkstoreConfig config =
+                ChunkstoreConfig.parse(
+                        SCHEMA + "table_manager:\n  retention_period: 3w\n", "c.yaml");
+        TableManager tm =
+                TableManager.builder(
+                                TableManagerConfig.from(config),
+                                config.schemaConfig(),
+                                new TableManagerTest.MockTableClient())
+                        .build();
         assertThat(tm.config().retentionPeriod()).isEqualTo(Duration.ofDays(21));
-        ChunkstoreConfig bad = ChunkstoreConfig.parse(SCHEMA + "table_manager:\n  retention_period: 10d\n", "c.yaml");
-        assertThatThrownBy(() -> TableManager.builder(TableManagerConfig.from(bad), bad.schemaConfig(),
-                new TableManagerTest.MockTableClient()).build()).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("retention period should now be a multiple of periodic table duration");
+        ChunkstoreConfig bad =
+                ChunkstoreConfig.parse(
+                        SCHEMA + "table_manager:\n  retention_period: 10d\n", "c.yaml");
+        assertThatThrownBy(
+                        () ->
+                                TableManager.builder(
+                                                TableManagerConfig.from(bad),
+                                                bad.schemaConfig(),
+                                                new TableManagerTest.MockTableClient())
+                                        .build())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "retention period should now be a multiple of periodic table duration");
     }
 }

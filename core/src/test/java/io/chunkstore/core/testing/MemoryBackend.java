@@ -20,16 +20,22 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The SPI's reference {@link InMemoryBackend} as core's unit tests want it: index tables spring into existence on
- * first write (a query of a missing one finds nothing) unless {@link #strictTables} is set, pages of 100 entries so
- * paging is exercised by small data, and counts of the calls for assertions.
+ * The SPI's reference {@link InMemoryBackend} as core's unit tests want it: index tables spring
+ * into existence on first write (a query of a missing one finds nothing) unless {@link
+ * #strictTables} is set, pages of 100 entries so paging is exercised by small data, and counts of
+ * the calls for assertions.
  */
 public final class MemoryBackend implements StorageBackend, IndexClient, ChunkClient, TableClient {
     public static final int PAGE_SIZE = 100;
 
     private final InMemoryBackend store;
-    /** When set, writes and queries of a missing index table fail with {@link TableNotFoundException}. */
+
+    /**
+     * When set, writes and queries of a missing index table fail with {@link
+     * TableNotFoundException}.
+     */
     public volatile boolean strictTables;
+
     public final AtomicInteger batchWrites = new AtomicInteger();
     public final AtomicInteger putChunkCalls = new AtomicInteger();
     public final AtomicInteger getChunkCalls = new AtomicInteger();

@@ -12,13 +12,13 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A provider found through {@link java.util.ServiceLoader} in core's tests: {@code memory-a} and {@code memory-b}
- * open {@link MemoryBackend}s; {@code objects} opens one that declares chunks only. Records what it opened.
+ * A provider found through {@link java.util.ServiceLoader} in core's tests: {@code memory-a} and
+ * {@code memory-b} open {@link MemoryBackend}s; {@code objects} opens one that declares chunks
+ * only. Records what it opened.
  */
 public final class MemoryProvider implements StorageProvider {
     /** Every backend opened, with the context it got. */
-    public record Opened(BackendContext context, Backend backend) {
-    }
+    public record Opened(BackendContext context, Backend backend) {}
 
     public static final List<Opened> OPENED = new CopyOnWriteArrayList<>();
 
@@ -45,7 +45,8 @@ public final class MemoryProvider implements StorageProvider {
 
     @Override
     public Capabilities capabilities(String storeName) {
-        return storeName.equals("objects") ? Capabilities.of(Feature.CHUNKS)
+        return storeName.equals("objects")
+                ? Capabilities.of(Feature.CHUNKS)
                 : Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES);
     }
 
@@ -54,7 +55,9 @@ public final class MemoryProvider implements StorageProvider {
         if (!storeNames().contains(context.storeName())) {
             throw new ConfigException("not mine: " + context.storeName());
         }
-        Backend b = new Backend(new MemoryBackend(context.storeName()), capabilities(context.storeName()));
+        Backend b =
+                new Backend(
+                        new MemoryBackend(context.storeName()), capabilities(context.storeName()));
         OPENED.add(new Opened(context, b));
         return b;
     }

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Index and chunk clients that record what reaches them (in one shared event log) and pass it on. */
+/**
+ * Index and chunk clients that record what reaches them (in one shared event log) and pass it on.
+ */
 public final class Recording {
     public final List<String> events = Collections.synchronizedList(new ArrayList<>());
     public final List<IndexQuery> queries = Collections.synchronizedList(new ArrayList<>());

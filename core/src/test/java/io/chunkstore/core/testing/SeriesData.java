@@ -20,17 +20,17 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Generated series with chunks over a time span, and a brute-force oracle over them: which chunks, label values and
- * label names a store must answer for a query, computed from the generated data alone (Cortex's semantics: matchers
- * see an absent label as "", chunks overlap the range, label rows exist per series per day bucket of each chunk).
+ * Generated series with chunks over a time span, and a brute-force oracle over them: which chunks,
+ * label values and label names a store must answer for a query, computed from the generated data
+ * alone (Cortex's semantics: matchers see an absent label as "", chunks overlap the range, label
+ * rows exist per series per day bucket of each chunk).
  */
 public final class SeriesData {
     public static final long DAY = 86_400_000L;
     public static final long HOUR = 3_600_000L;
 
     /** One generated series with its chunks. */
-    public record Series(Labels labels, List<ChunkCodec.Encoded> chunks) {
-    }
+    public record Series(Labels labels, List<ChunkCodec.Encoded> chunks) {}
 
     private final SchemaConfig schema;
     private final String user;
@@ -49,20 +49,28 @@ public final class SeriesData {
     }
 
     /**
-     * {@code count} series of two metrics with labels job (5 values), instance (count/10 values), env (absent for a
-     * third), path (with regex metacharacters, on every seventh series); each has consecutive chunks of 2-14 hours
-     * with small gaps from {@code from} to {@code through}, 5-40 samples each.
+     * {@code count} series of two metrics with labels job (5 values), instance (count/10 values),
+     * env (absent for a third), path (with regex metacharacters, on every seventh series); each has
+     * consecutive chunks of 2-14 hours with small gaps from {@code from} to {@code through}, 5-40
+     * samples each.
      */
-    public static SeriesData generate(SchemaConfig schema, String user, int count, long from, long through,
-            long seed) {
+    public static SeriesData generate(
+            SchemaConfig schema, String user, int count, long from, long through, long seed) {
         Random rnd = new Random(seed);
         String[] metrics = {"cpu_usage", "mem_bytes"};
         String[] jobs = {"api", "web", "db", "cache", "batch.worker"};
         String[] paths = {"a.b|c", "x\\y", "/var/log", "é"};
         List<Series> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            List<String> kv = new ArrayList<>(List.of(Labels.METRIC_NAME, metrics[i % 2], "job", jobs[i % 5],
-                    "instance", "inst-" + (i / 10)));
+            List<String> kv =
+                    new ArrayList<>(
+                            List.of(
+                                    Labels.METRIC_NAME,
+                                    metrics[i % 2],
+                                    "job",
+                                    jobs[i % 5],
+                                    "instance",
+                                    "inst-" + (i / 10)));
             if (i % 3 != 0) {
                 kv.addAll(List.of("env", (i / 3) % 2 == 0 ? "prod" : "dev"));
             }
@@ -107,7 +115,8 @@ public final class SeriesData {
 
     /** The key a store writes a chunk under (v12 form when the period owning its from is v12+). */
     public String key(ChunkCodec.Encoded c) {
-        return c.externalKey(schema.isV12OrLater(c.chunk().from()) ? KeyFormat.V12 : KeyFormat.CURRENT);
+        return c.externalKey(
+                schema.isV12OrLater(c.chunk().from()) ? KeyFormat.V12 : KeyFormat.CURRENT);
     }
 
     public ChunkCodec.Encoded chunk(String key) {
@@ -115,8 +124,8 @@ public final class SeriesData {
     }
 
     /** The keys of the chunks of matching series that overlap {@code [from, through]}. */
-    public Set<String> expectedKeys(long from, long through, List<LabelMatcher> matchers, Integer rowShard,
-            int rowShards) {
+    public Set<String> expectedKeys(
+            long from, long through, List<LabelMatcher> matchers, Integer rowShard, int rowShards) {
         Set<String> out = new TreeSet<>();
         for (Series s : series) {
             if (!matches(s.labels, matchers)) {
@@ -147,8 +156,8 @@ public final class SeriesData {
     }
 
     /**
-     * Whether the series has label rows read by a query of {@code [from, through]}: some chunk of it is indexed in
-     * a (period, day bucket) the query reads.
+     * Whether the series has label rows read by a query of {@code [from, through]}: some chunk of
+     * it is indexed in a (period, day bucket) the query reads.
      */
     private boolean inBuckets(Series s, long from, long through) {
         Set<String> query = buckets(from, through);
@@ -166,18 +175,25 @@ public final class SeriesData {
         Set<String> out = new HashSet<>();
         for (PeriodRange r : schema.split(from, through)) {
             long size = r.period().schema().bucketMillis();
-            for (long d = (r.fromMs() / 1000) / (size / 1000); d <= (r.throughMs() / 1000) / (size / 1000); d++) {
+            for (long d = (r.fromMs() / 1000) / (size / 1000);
+                    d <= (r.throughMs() / 1000) / (size / 1000);
+                    d++) {
                 out.add(r.period().from() + "/" + d);
             }
         }
         return out;
     }
 
-    /** The values of {@code label} among series of the metric with label rows in the range's buckets. */
+    /**
+     * The values of {@code label} among series of the metric with label rows in the range's
+     * buckets.
+     */
     public Set<String> expectedLabelValues(long from, long through, String metric, String label) {
         Set<String> out = new TreeSet<>();
         for (Series s : series) {
-            if (s.labels.metricName().equals(metric) && s.labels.has(label) && inBuckets(s, from, through)) {
+            if (s.labels.metricName().equals(metric)
+                    && s.labels.has(label)
+                    && inBuckets(s, from, through)) {
                 out.add(s.labels.get(label));
             }
         }
@@ -185,8 +201,9 @@ public final class SeriesData {
     }
 
     /**
-     * Label names: in periods with label-names rows (v11+) the names of series with label rows in the period's
-     * buckets; below v11 the names of series with a chunk overlapping the period's part of the range.
+     * Label names: in periods with label-names rows (v11+) the names of series with label rows in
+     * the period's buckets; below v11 the names of series with a chunk overlapping the period's
+     * part of the range.
      */
     public Set<String> expectedLabelNames(long from, long through, String metric) {
         Set<String> out = new TreeSet<>();
@@ -200,8 +217,12 @@ public final class SeriesData {
                 if (p.schema().hasLabelNamesIndex()) {
                     present = inBuckets(s, r.fromMs(), r.throughMs());
                 } else {
-                    present = s.chunks.stream().anyMatch(c -> c.chunk().through() >= r.fromMs()
-                            && c.chunk().from() <= r.throughMs());
+                    present =
+                            s.chunks.stream()
+                                    .anyMatch(
+                                            c ->
+                                                    c.chunk().through() >= r.fromMs()
+                                                            && c.chunk().from() <= r.throughMs());
                 }
                 if (present) {
                     out.addAll(s.labels.names());

@@ -2,10 +2,12 @@ package io.chunkstore.loki.chunkenc;
 
 import io.chunkstore.loki.EntryIterator;
 import io.chunkstore.loki.LogEntry;
-
 import java.util.NoSuchElementException;
 
-/** Look-ahead plumbing for the chunk iterators: subclasses produce entries one at a time and release resources. */
+/**
+ * Look-ahead plumbing for the chunk iterators: subclasses produce entries one at a time and release
+ * resources.
+ */
 abstract class AbstractEntryIterator implements EntryIterator {
     private LogEntry next;
     private boolean finished;
@@ -15,8 +17,7 @@ abstract class AbstractEntryIterator implements EntryIterator {
     protected abstract LogEntry advance();
 
     /** Releases what the iterator holds; called once. */
-    protected void release() {
-    }
+    protected void release() {}
 
     @Override
     public final boolean hasNext() {

@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * A buffered reader over one block's decompressed stream: Go varints, raw byte runs, end-of-block detection and a
- * count of bytes consumed. Byte runs of untrusted length are read incrementally, so a bogus length costs at most the
- * bytes the stream really holds.
+ * A buffered reader over one block's decompressed stream: Go varints, raw byte runs, end-of-block
+ * detection and a count of bytes consumed. Byte runs of untrusted length are read incrementally, so
+ * a bogus length costs at most the bytes the stream really holds.
  */
 final class BlockInput implements AutoCloseable {
     /** A block's content that does not parse; the caller adds the chunk and block. */
@@ -22,6 +22,7 @@ final class BlockInput implements AutoCloseable {
     }
 
     private static final int BUFFER = 16 * 1024;
+
     /** Byte runs up to this size are allocated at once; longer ones grow as data arrives. */
     private static final int EAGER_ALLOCATION = 1 << 20;
 
@@ -81,7 +82,9 @@ final class BlockInput implements AutoCloseable {
 
     private int readByte(String what) throws IOException {
         if (!fill()) {
-            throw new Malformed(LokiChunkException.Problem.MALFORMED_BLOCK, "data ends in the middle of " + what);
+            throw new Malformed(
+                    LokiChunkException.Problem.MALFORMED_BLOCK,
+                    "data ends in the middle of " + what);
         }
         consumed++;
         return buf[pos++] & 0xFF;
@@ -101,7 +104,8 @@ final class BlockInput implements AutoCloseable {
             x |= (long) (c & 0x7F) << shift;
             shift += 7;
         }
-        throw new Malformed(LokiChunkException.Problem.MALFORMED_BLOCK, what + " varint overflows 64 bits");
+        throw new Malformed(
+                LokiChunkException.Problem.MALFORMED_BLOCK, what + " varint overflows 64 bits");
     }
 
     long varint(String what) throws IOException {
@@ -117,7 +121,8 @@ final class BlockInput implements AutoCloseable {
         int got = 0;
         while (got < n) {
             if (!fill()) {
-                throw new Malformed(LokiChunkException.Problem.MALFORMED_BLOCK,
+                throw new Malformed(
+                        LokiChunkException.Problem.MALFORMED_BLOCK,
                         "data ends in the middle of " + what + " (" + got + " of " + n + " bytes)");
             }
             if (got == out.length) {

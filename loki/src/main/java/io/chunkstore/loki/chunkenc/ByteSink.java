@@ -2,7 +2,10 @@ package io.chunkstore.loki.chunkenc;
 
 import java.util.Arrays;
 
-/** A growable byte buffer with the big-endian and varint writes the MemChunk format needs. Not thread-safe. */
+/**
+ * A growable byte buffer with the big-endian and varint writes the MemChunk format needs. Not
+ * thread-safe.
+ */
 final class ByteSink {
     private byte[] buf;
     private int size;
@@ -25,7 +28,11 @@ final class ByteSink {
             throw new IllegalStateException("buffer would exceed 2 GiB");
         }
         if (need > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(need, (int) Math.min(Integer.MAX_VALUE - 8L, buf.length * 2L)));
+            buf =
+                    Arrays.copyOf(
+                            buf,
+                            Math.max(
+                                    need, (int) Math.min(Integer.MAX_VALUE - 8L, buf.length * 2L)));
         }
     }
 

@@ -1,9 +1,10 @@
 package io.chunkstore.loki.chunkenc;
 
 /**
- * The MemChunk format version (byte 4 of the chunk). v1: Loki 0.1-1.2, gzip only, no codec byte. v2: adds the codec
- * byte (Loki 1.3-2.1). v3: adds each block's uncompressed size to the metas (Loki 2.2+, schema up to v12). v4: adds
- * structured metadata, a symbol table and a section trailer (Loki 2.9+, schema v13+).
+ * The MemChunk format version (byte 4 of the chunk). v1: Loki 0.1-1.2, gzip only, no codec byte.
+ * v2: adds the codec byte (Loki 1.3-2.1). v3: adds each block's uncompressed size to the metas
+ * (Loki 2.2+, schema up to v12). v4: adds structured metadata, a symbol table and a section trailer
+ * (Loki 2.9+, schema v13+).
  */
 public enum ChunkFormat {
     V1(1),
@@ -29,8 +30,9 @@ public enum ChunkFormat {
             case 2 -> V2;
             case 3 -> V3;
             case 4 -> V4;
-            default -> throw new IllegalArgumentException("no Loki chunk format version " + version
-                    + " (known: 1, 2, 3, 4)");
+            default ->
+                    throw new IllegalArgumentException(
+                            "no Loki chunk format version " + version + " (known: 1, 2, 3, 4)");
         };
     }
 

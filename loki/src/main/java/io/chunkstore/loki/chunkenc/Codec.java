@@ -3,9 +3,6 @@ package io.chunkstore.loki.chunkenc;
 import com.github.luben.zstd.RecyclingBufferPool;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
-import org.xerial.snappy.SnappyFramedInputStream;
-import org.xerial.snappy.SnappyFramedOutputStream;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,11 +17,13 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
+import org.xerial.snappy.SnappyFramedInputStream;
+import org.xerial.snappy.SnappyFramedOutputStream;
 
 /**
- * A MemChunk block codec: the codec byte (byte 5 of a v2+ chunk) and the stream format each block (and the v4 symbol
- * table) is compressed in. Every block is one independent stream. Id 2 ("dumb") is a Loki test fake and never stored,
- * so it has no constant here.
+ * A MemChunk block codec: the codec byte (byte 5 of a v2+ chunk) and the stream format each block
+ * (and the v4 symbol table) is compressed in. Every block is one independent stream. Id 2 ("dumb")
+ * is a Loki test fake and never stored, so it has no constant here.
  */
 public enum Codec {
     /** Raw bytes. */
@@ -33,7 +32,9 @@ public enum Codec {
     GZIP(1, "gzip"),
     /** LZ4 frame format, 64 KiB maximum block size (BD 0x40). */
     LZ4_64K(3, "lz4-64k"),
-    /** Snappy framing format (stream identifier, masked CRC-32C per chunk), not raw snappy blocks. */
+    /**
+     * Snappy framing format (stream identifier, masked CRC-32C per chunk), not raw snappy blocks.
+     */
     SNAPPY(4, "snappy"),
     /** LZ4 frame format, 256 KiB blocks (BD 0x50). */
     LZ4_256K(5, "lz4-256k"),
@@ -75,7 +76,8 @@ public enum Codec {
     }
 
     /**
-     * The codec for a Loki {@code -ingester.chunk-encoding} name (case-insensitive; "lz4-4M" is accepted for "lz4").
+     * The codec for a Loki {@code -ingester.chunk-encoding} name (case-insensitive; "lz4-4M" is
+     * accepted for "lz4").
      *
      * @throws IllegalArgumentException for a name Loki does not know
      */
@@ -89,8 +91,10 @@ public enum Codec {
                 return c;
             }
         }
-        throw new IllegalArgumentException("unknown Loki chunk encoding '" + name
-                + "' (known: none, gzip, lz4-64k, snappy, lz4-256k, lz4-1M, lz4, flate, zstd)");
+        throw new IllegalArgumentException(
+                "unknown Loki chunk encoding '"
+                        + name
+                        + "' (known: none, gzip, lz4-64k, snappy, lz4-256k, lz4-1M, lz4, flate, zstd)");
     }
 
     /** The LZ4 frame's maximum block size for the lz4 codecs, 0 for the others. */
@@ -105,7 +109,8 @@ public enum Codec {
     }
 
     /**
-     * A stream of the decompressed bytes of {@code compressed}. Closing it releases native or inflater resources.
+     * A stream of the decompressed bytes of {@code compressed}. Closing it releases native or
+     * inflater resources.
      *
      * @throws IOException when the stream's header is already malformed
      */
@@ -120,7 +125,10 @@ public enum Codec {
         };
     }
 
-    /** Decompresses a whole buffer (convenience for small streams such as the symbol table and for tests). */
+    /**
+     * Decompresses a whole buffer (convenience for small streams such as the symbol table and for
+     * tests).
+     */
     public byte[] decompress(byte[] compressed) throws IOException {
         try (InputStream in = decompress(new ByteArrayInputStream(compressed))) {
             return in.readAllBytes();
@@ -128,9 +136,9 @@ public enum Codec {
     }
 
     /**
-     * Compresses {@code raw[off, off+len)} as one complete stream in this codec, as Loki's writer does with each block:
-     * a gzip member (default level), an LZ4 frame (FLG 0x60: independent blocks, no checksums; blocks that do not
-     * shrink are stored), a snappy framed stream, raw
+     * Compresses {@code raw[off, off+len)} as one complete stream in this codec, as Loki's writer
+     * does with each block: a gzip member (default level), an LZ4 frame (FLG 0x60: independent
+     * blocks, no checksums; blocks that do not shrink are stored), a snappy framed stream, raw
      * DEFLATE with a final block, or a zstd frame with a content checksum.
      */
     public byte[] compress(byte[] raw, int off, int len) {
@@ -163,7 +171,8 @@ public enum Codec {
                     }
                 }
                 case ZSTD -> {
-                    try (ZstdOutputStreamNoFinalizer out = new ZstdOutputStreamNoFinalizer(bos, RecyclingBufferPool.INSTANCE)) {
+                    try (ZstdOutputStreamNoFinalizer out =
+                            new ZstdOutputStreamNoFinalizer(bos, RecyclingBufferPool.INSTANCE)) {
                         out.setChecksum(true);
                         out.write(raw, off, len);
                     }
@@ -186,7 +195,10 @@ public enum Codec {
         return lokiName + " (" + id + ")";
     }
 
-    /** Raw DEFLATE reader that ends its Inflater on close (InflaterInputStream does not for a caller's Inflater). */
+    /**
+     * Raw DEFLATE reader that ends its Inflater on close (InflaterInputStream does not for a
+     * caller's Inflater).
+     */
     private static final class RawInflaterStream extends InflaterInputStream {
         RawInflaterStream(InputStream in) {
             super(in, new Inflater(true), 8192);

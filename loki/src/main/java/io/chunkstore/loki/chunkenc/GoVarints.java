@@ -1,16 +1,15 @@
 package io.chunkstore.loki.chunkenc;
 
 /**
- * Go's {@code encoding/binary} variable-length integers as Loki writes them: {@code PutUvarint} (unsigned LEB128, at
- * most 10 bytes) and {@code PutVarint} (zig-zag, then LEB128). Reading is done by {@link SliceReader} and
- * {@link BlockInput}; this class writes and holds the shared limits.
+ * Go's {@code encoding/binary} variable-length integers as Loki writes them: {@code PutUvarint}
+ * (unsigned LEB128, at most 10 bytes) and {@code PutVarint} (zig-zag, then LEB128). Reading is done
+ * by {@link SliceReader} and {@link BlockInput}; this class writes and holds the shared limits.
  */
 final class GoVarints {
     /** The most bytes a 64-bit varint takes. */
     static final int MAX_LEN = 10;
 
-    private GoVarints() {
-    }
+    private GoVarints() {}
 
     /** Writes {@code v} as an unsigned varint (the 64 bits taken as unsigned). */
     static void putUvarint(ByteSink out, long v) {
@@ -42,8 +41,8 @@ final class GoVarints {
     }
 
     /**
-     * Accumulates one varint byte. Go rejects a varint longer than 10 bytes and a 10th byte above 1 (overflow); so do
-     * we. Returns false when {@code i} and {@code b} describe an overflow.
+     * Accumulates one varint byte. Go rejects a varint longer than 10 bytes and a 10th byte above 1
+     * (overflow); so do we. Returns false when {@code i} and {@code b} describe an overflow.
      */
     static boolean fits(int i, int b) {
         return i < MAX_LEN - 1 || (i == MAX_LEN - 1 && b <= 1);

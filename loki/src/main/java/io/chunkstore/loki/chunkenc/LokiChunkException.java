@@ -4,8 +4,9 @@ import io.chunkstore.spi.InvalidChunkException;
 
 /**
  * A Loki MemChunk that does not decode. It names the chunk (the key or label the caller passed in
- * {@link ReadOptions#chunkName()}, or none), the block when the problem is in one ({@link #blockIndex()}, the block's
- * position in the chunk's metas, or -1), and which check failed ({@link #problem()}).
+ * {@link ReadOptions#chunkName()}, or none), the block when the problem is in one ({@link
+ * #blockIndex()}, the block's position in the chunk's metas, or -1), and which check failed ({@link
+ * #problem()}).
  */
 public class LokiChunkException extends InvalidChunkException {
     private static final long serialVersionUID = 1L;
@@ -16,7 +17,10 @@ public class LokiChunkException extends InvalidChunkException {
         BAD_MAGIC,
         /** The format version byte is not 1, 2, 3 or 4. */
         UNKNOWN_VERSION,
-        /** The codec byte names no block compression Loki stores (including 2, "dumb", which is test-only). */
+        /**
+         * The codec byte names no block compression Loki stores (including 2, "dumb", which is
+         * test-only).
+         */
         UNKNOWN_CODEC,
         /** The chunk is shorter than its header and trailer. */
         TRUNCATED,
@@ -28,7 +32,10 @@ public class LokiChunkException extends InvalidChunkException {
         SYMBOLS_CHECKSUM,
         /** A block's CRC-32C does not match, even at the repaired offset. */
         BLOCK_CHECKSUM,
-        /** A block's offset and length point outside the chunk's block area, even at the repaired offset. */
+        /**
+         * A block's offset and length point outside the chunk's block area, even at the repaired
+         * offset.
+         */
         BLOCK_OUT_OF_RANGE,
         /** The block metas do not parse. */
         MALFORMED_METAS,
@@ -43,9 +50,13 @@ public class LokiChunkException extends InvalidChunkException {
     private final Problem problem;
     private final int blockIndex;
 
-    public LokiChunkException(Problem problem, String chunkName, int blockIndex, String detail, Throwable cause) {
-        super(problem == Problem.UNKNOWN_CODEC ? Reason.UNKNOWN_ENCODING : Reason.CORRUPT, chunkName,
-                "Loki MemChunk" + (blockIndex >= 0 ? " block " + blockIndex : "") + ": " + detail, cause);
+    public LokiChunkException(
+            Problem problem, String chunkName, int blockIndex, String detail, Throwable cause) {
+        super(
+                problem == Problem.UNKNOWN_CODEC ? Reason.UNKNOWN_ENCODING : Reason.CORRUPT,
+                chunkName,
+                "Loki MemChunk" + (blockIndex >= 0 ? " block " + blockIndex : "") + ": " + detail,
+                cause);
         this.problem = problem;
         this.blockIndex = blockIndex;
     }

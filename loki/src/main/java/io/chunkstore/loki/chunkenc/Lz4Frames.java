@@ -1,5 +1,7 @@
 package io.chunkstore.loki.chunkenc;
 
+import java.io.IOException;
+import java.io.InputStream;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -8,16 +10,14 @@ import net.jpountz.xxhash.StreamingXXHash32;
 import net.jpountz.xxhash.XXHash32;
 import net.jpountz.xxhash.XXHashFactory;
 
-import java.io.IOException;
-import java.io.InputStream;
-
 /**
- * The LZ4 frame format (lz4_Frame_format.md v1.6) around lz4-java's block compressor, decompressor and xxHash32.
- * lz4-java's own frame streams allocate two buffers of the frame's maximum block size (up to 4 MiB each for Loki's
- * "lz4" codec) for every stream, i.e. for every Loki block; these size their buffers to the data instead.
- * Reading accepts what Loki's writers produce and more: independent blocks, stored ("uncompressed") blocks, block and
- * content checksums, a content size, skippable frames and concatenated frames; dependent blocks and dictionaries are
- * refused, as lz4-java refuses them.
+ * The LZ4 frame format (lz4_Frame_format.md v1.6) around lz4-java's block compressor, decompressor
+ * and xxHash32. lz4-java's own frame streams allocate two buffers of the frame's maximum block size
+ * (up to 4 MiB each for Loki's "lz4" codec) for every stream, i.e. for every Loki block; these size
+ * their buffers to the data instead. Reading accepts what Loki's writers produce and more:
+ * independent blocks, stored ("uncompressed") blocks, block and content checksums, a content size,
+ * skippable frames and concatenated frames; dependent blocks and dictionaries are refused, as
+ * lz4-java refuses them.
  */
 final class Lz4Frames {
     static final int MAGIC = 0x184D2204;
@@ -27,8 +27,7 @@ final class Lz4Frames {
     private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     private static final XXHashFactory XXHASH = XXHashFactory.fastestInstance();
 
-    private Lz4Frames() {
-    }
+    private Lz4Frames() {}
 
     /** The BD byte's block-size code (4..7) for a maximum block size. */
     static int blockSizeCode(int maxBlockSize) {
@@ -42,13 +41,19 @@ final class Lz4Frames {
     }
 
     /**
-     * One frame holding {@code raw[off, off+len)}: FLG 0x60 (version 1, independent blocks, no checksums, no content
-     * size), BD for {@code maxBlockSize}, blocks that do not shrink stored uncompressed, and the end mark.
+     * One frame holding {@code raw[off, off+len)}: FLG 0x60 (version 1, independent blocks, no
+     * checksums, no content size), BD for {@code maxBlockSize}, blocks that do not shrink stored
+     * uncompressed, and the end mark.
      */
     static byte[] compress(byte[] raw, int off, int len, int maxBlockSize) {
         LZ4Compressor compressor = LZ4.fastCompressor();
         int blocks = Math.max(1, (len + maxBlockSize - 1) / maxBlockSize);
-        ByteSink out = new ByteSink(7 + 4 + compressor.maxCompressedLength(Math.min(len, maxBlockSize)) + blocks * 4);
+        ByteSink out =
+                new ByteSink(
+                        7
+                                + 4
+                                + compressor.maxCompressedLength(Math.min(len, maxBlockSize))
+                                + blocks * 4);
         putLE32(out, MAGIC);
         byte flg = 0x60;
         byte bd = (byte) (blockSizeCode(maxBlockSize) << 4);
@@ -84,9 +89,10 @@ final class Lz4Frames {
     }
 
     /**
-     * The decoded length of an LZ4 block (the block format: sequences of a token, literal-length bytes, literals, a
-     * 2-byte offset and match-length bytes; the last sequence has literals only), or -1 when the headers run past the
-     * block's end. Matches are not followed, so this is cheap and trusts nothing.
+     * The decoded length of an LZ4 block (the block format: sequences of a token, literal-length
+     * bytes, literals, a 2-byte offset and match-length bytes; the last sequence has literals
+     * only), or -1 when the headers run past the block's end. Matches are not followed, so this is
+     * cheap and trusts nothing.
      */
     static int decodedLength(byte[] b, int len) {
         long total = 0;
@@ -164,10 +170,16 @@ final class Lz4Frames {
 
         private int readLE32(String what) throws IOException {
             readFully(small, 0, 4, what);
-            return (small[0] & 0xFF) | (small[1] & 0xFF) << 8 | (small[2] & 0xFF) << 16 | (small[3] & 0xFF) << 24;
+            return (small[0] & 0xFF)
+                    | (small[1] & 0xFF) << 8
+                    | (small[2] & 0xFF) << 16
+                    | (small[3] & 0xFF) << 24;
         }
 
-        /** Reads the next frame's header; false at a clean end of input (allowed after the first frame). */
+        /**
+         * Reads the next frame's header; false at a clean end of input (allowed after the first
+         * frame).
+         */
         private boolean startFrame(boolean first) throws IOException {
             while (true) {
                 int got = in.readNBytes(small, 0, 4);
@@ -177,8 +189,11 @@ final class Lz4Frames {
                 if (got < 4) {
                     throw new IOException("LZ4 stream ends inside a frame magic number");
                 }
-                int magic = (small[0] & 0xFF) | (small[1] & 0xFF) << 8 | (small[2] & 0xFF) << 16
-                        | (small[3] & 0xFF) << 24;
+                int magic =
+                        (small[0] & 0xFF)
+                                | (small[1] & 0xFF) << 8
+                                | (small[2] & 0xFF) << 16
+                                | (small[3] & 0xFF) << 24;
                 if ((magic & SKIPPABLE_MASK) == SKIPPABLE) {
                     long skip = readLE32("a skippable frame size") & 0xFFFFFFFFL;
                     in.skipNBytes(skip);
@@ -194,8 +209,10 @@ final class Lz4Frames {
                     throw new IOException("LZ4 frame version " + (flg >>> 6) + " is not 1");
                 }
                 if ((flg & 0x02) != 0 || (bd & 0x8F) != 0) {
-                    throw new IOException(String.format("LZ4 frame descriptor has reserved bits set (FLG %02x, BD %02x)",
-                            flg, bd));
+                    throw new IOException(
+                            String.format(
+                                    "LZ4 frame descriptor has reserved bits set (FLG %02x, BD %02x)",
+                                    flg, bd));
                 }
                 if ((flg & 0x20) == 0) {
                     throw new IOException("LZ4 frames with dependent blocks are not supported");
@@ -245,11 +262,15 @@ final class Lz4Frames {
                 boolean stored = size < 0;
                 int len = size & 0x7FFFFFFF;
                 if (len > maxBlockSize) {
-                    throw new IOException("LZ4 block of " + len + " bytes exceeds the frame's maximum "
-                            + maxBlockSize);
+                    throw new IOException(
+                            "LZ4 block of "
+                                    + len
+                                    + " bytes exceeds the frame's maximum "
+                                    + maxBlockSize);
                 }
                 if (compressed.length < len) {
-                    compressed = new byte[Math.max(len, Math.min(maxBlockSize, compressed.length * 2))];
+                    compressed =
+                            new byte[Math.max(len, Math.min(maxBlockSize, compressed.length * 2))];
                 }
                 readFully(compressed, 0, len, "a block");
                 if (blockChecksum) {
@@ -282,21 +303,28 @@ final class Lz4Frames {
         }
 
         /**
-         * Decompresses one block into a destination of exactly its decoded size, found by walking the block's
-         * sequence headers (no copying); lz4-java's safe decompressor then checks every bound.
+         * Decompresses one block into a destination of exactly its decoded size, found by walking
+         * the block's sequence headers (no copying); lz4-java's safe decompressor then checks every
+         * bound.
          */
         private int decompress(int len) throws IOException {
             int size = decodedLength(compressed, len);
             if (size < 0 || size > maxBlockSize) {
-                throw new IOException("malformed LZ4 block: its sequences "
-                        + (size < 0 ? "run past its " + len + " bytes" : "decode to " + size
-                        + " bytes, more than the frame's maximum " + maxBlockSize));
+                throw new IOException(
+                        "malformed LZ4 block: its sequences "
+                                + (size < 0
+                                        ? "run past its " + len + " bytes"
+                                        : "decode to "
+                                                + size
+                                                + " bytes, more than the frame's maximum "
+                                                + maxBlockSize));
             }
             ensureOut(size);
             try {
                 int n = decompressor.decompress(compressed, 0, len, out, 0, size);
                 if (n != size) {
-                    throw new IOException("malformed LZ4 block: decoded " + n + " bytes, expected " + size);
+                    throw new IOException(
+                            "malformed LZ4 block: decoded " + n + " bytes, expected " + size);
                 }
                 return n;
             } catch (LZ4Exception e) {

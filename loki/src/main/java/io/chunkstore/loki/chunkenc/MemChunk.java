@@ -5,9 +5,6 @@ import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.EntryIterator;
 import io.chunkstore.loki.LogEntry;
 import io.chunkstore.loki.chunkenc.LokiChunkException.Problem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,21 +14,25 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A decoded Loki MemChunk (the data section of a stored Loki chunk, formats v1-v4): its header, block metas and, for
- * v4, the structured-metadata symbol table. Decoding checks the header, the metas CRC, the symbol table's CRC and
- * every block's CRC (repairing bad block offsets as Loki 3.x does) but decompresses no block; blocks are decompressed
- * only when an iterator reaches them, one at a time.
+ * A decoded Loki MemChunk (the data section of a stored Loki chunk, formats v1-v4): its header,
+ * block metas and, for v4, the structured-metadata symbol table. Decoding checks the header, the
+ * metas CRC, the symbol table's CRC and every block's CRC (repairing bad block offsets as Loki 3.x
+ * does) but decompresses no block; blocks are decompressed only when an iterator reaches them, one
+ * at a time.
  *
- * <p>Immutable and safe to share between threads. The chunk keeps a reference to the caller's byte array, which must
- * not be modified afterwards.
+ * <p>Immutable and safe to share between threads. The chunk keeps a reference to the caller's byte
+ * array, which must not be modified afterwards.
  */
 public final class MemChunk {
     /** The MemChunk magic number, bytes {@code 01 2e e5 6a}. */
     public static final int MAGIC = 0x012EE56A;
 
     private static final Logger LOG = LoggerFactory.getLogger(MemChunk.class);
+
     /** The smallest possible encoding of one block meta: five one-byte varints (v1/v2). */
     private static final int MIN_META_BYTES = 5;
 
@@ -45,8 +46,16 @@ public final class MemChunk {
     private final List<CorruptBlock> skipped;
     private final ReadOptions options;
 
-    private MemChunk(byte[] data, int base, int length, ChunkFormat format, Codec codec, List<String> symbols,
-                     List<BlockMeta> blocks, List<CorruptBlock> skipped, ReadOptions options) {
+    private MemChunk(
+            byte[] data,
+            int base,
+            int length,
+            ChunkFormat format,
+            Codec codec,
+            List<String> symbols,
+            List<BlockMeta> blocks,
+            List<CorruptBlock> skipped,
+            ReadOptions options) {
         this.data = data;
         this.base = base;
         this.length = length;
@@ -58,7 +67,10 @@ public final class MemChunk {
         this.options = options;
     }
 
-    /** Decodes a whole array as one MemChunk with the default options (a corrupt block fails the chunk). */
+    /**
+     * Decodes a whole array as one MemChunk with the default options (a corrupt block fails the
+     * chunk).
+     */
     public static MemChunk decode(byte[] memChunk) {
         return decode(memChunk, 0, memChunk.length, ReadOptions.DEFAULT);
     }
@@ -69,16 +81,20 @@ public final class MemChunk {
     }
 
     /**
-     * Decodes the MemChunk in {@code data[offset, offset+length)} (for example the data section of a stored chunk).
+     * Decodes the MemChunk in {@code data[offset, offset+length)} (for example the data section of
+     * a stored chunk).
      *
-     * @throws LokiChunkException when the header, trailer, metas, symbol table or a block's checksum is bad (a bad
-     *                            block checksum only without {@link ReadOptions#skipCorruptBlocks()})
+     * @throws LokiChunkException when the header, trailer, metas, symbol table or a block's
+     *     checksum is bad (a bad block checksum only without {@link
+     *     ReadOptions#skipCorruptBlocks()})
      */
     public static MemChunk decode(byte[] data, int offset, int length, ReadOptions options) {
         if (offset < 0 || length < 0 || offset > data.length - length) {
-            throw new IndexOutOfBoundsException("slice [" + offset + ", +" + length + ") of " + data.length + " bytes");
+            throw new IndexOutOfBoundsException(
+                    "slice [" + offset + ", +" + length + ") of " + data.length + " bytes");
         }
-        return new Decoder(data, offset, length, options == null ? ReadOptions.DEFAULT : options).decode();
+        return new Decoder(data, offset, length, options == null ? ReadOptions.DEFAULT : options)
+                .decode();
     }
 
     public ChunkFormat format() {
@@ -104,17 +120,25 @@ public final class MemChunk {
         return Arrays.copyOfRange(data, base, base + length);
     }
 
-    /** The readable blocks in metas order (blocks skipped as corrupt are not in it; see {@link #skippedBlocks()}). */
+    /**
+     * The readable blocks in metas order (blocks skipped as corrupt are not in it; see {@link
+     * #skippedBlocks()}).
+     */
     public List<BlockMeta> blocks() {
         return blocks;
     }
 
-    /** The blocks left out because their CRC did not match (only with {@link ReadOptions#skipCorruptBlocks()}). */
+    /**
+     * The blocks left out because their CRC did not match (only with {@link
+     * ReadOptions#skipCorruptBlocks()}).
+     */
     public List<CorruptBlock> skippedBlocks() {
         return skipped;
     }
 
-    /** The v4 symbol table (structured-metadata names and values in index order); empty before v4. */
+    /**
+     * The v4 symbol table (structured-metadata names and values in index order); empty before v4.
+     */
     public List<String> symbols() {
         return symbols;
     }
@@ -138,7 +162,10 @@ public final class MemChunk {
         return blocks.stream().mapToLong(BlockMeta::maxt).max().orElse(0);
     }
 
-    /** The blocks Loki would open for the window {@code [from, through)}: inclusive tests on both block bounds. */
+    /**
+     * The blocks Loki would open for the window {@code [from, through)}: inclusive tests on both
+     * block bounds.
+     */
     public List<BlockMeta> blocksOverlapping(long from, long through) {
         List<BlockMeta> out = new ArrayList<>();
         for (BlockMeta b : blocks) {
@@ -164,10 +191,11 @@ public final class MemChunk {
     }
 
     /**
-     * The entries with {@code from <= ts < through} (ns), as Loki's {@code MemChunk.Iterator} yields them. Only blocks
-     * overlapping the window are decompressed, lazily. FORWARD: blocks in order, one open at a time (merged by time
-     * when blocks overlap; ties go to the earlier block). BACKWARD: each block's window entries are loaded and
-     * reversed, blocks in reverse order, so entries come out in exactly the reverse of FORWARD.
+     * The entries with {@code from <= ts < through} (ns), as Loki's {@code MemChunk.Iterator}
+     * yields them. Only blocks overlapping the window are decompressed, lazily. FORWARD: blocks in
+     * order, one open at a time (merged by time when blocks overlap; ties go to the earlier block).
+     * BACKWARD: each block's window entries are loaded and reversed, blocks in reverse order, so
+     * entries come out in exactly the reverse of FORWARD.
      */
     public EntryIterator iterator(long from, long through, Direction direction) {
         return iterator(new Window(from, through, false), direction);
@@ -185,15 +213,18 @@ public final class MemChunk {
             lastMax = b.maxt();
         }
         if (ordered) {
-            return direction == Direction.FORWARD ? new ForwardBlocks(selected, w) : new BackwardBlocks(selected, w);
+            return direction == Direction.FORWARD
+                    ? new ForwardBlocks(selected, w)
+                    : new BackwardBlocks(selected, w);
         }
         return new OverlappingBlocks(groupOverlapping(selected), w, direction);
     }
 
     /**
-     * Splits blocks that overlap in time into groups that do not: blocks sorted by (mint, index), a new group starting
-     * only when a block's mint is above every maxt so far. Merging within groups and concatenating the groups gives
-     * the same order as merging everything, with memory bounded by one group.
+     * Splits blocks that overlap in time into groups that do not: blocks sorted by (mint, index), a
+     * new group starting only when a block's mint is above every maxt so far. Merging within groups
+     * and concatenating the groups gives the same order as merging everything, with memory bounded
+     * by one group.
      */
     private static List<List<BlockMeta>> groupOverlapping(List<BlockMeta> selected) {
         List<BlockMeta> sorted = new ArrayList<>(selected);
@@ -249,8 +280,13 @@ public final class MemChunk {
             try {
                 if (in == null) {
                     int off = base + meta.offset();
-                    in = codec == Codec.NONE ? BlockInput.over(data, off, meta.length())
-                            : new BlockInput(codec.decompress(new ByteArrayInputStream(data, off, meta.length())));
+                    in =
+                            codec == Codec.NONE
+                                    ? BlockInput.over(data, off, meta.length())
+                                    : new BlockInput(
+                                            codec.decompress(
+                                                    new ByteArrayInputStream(
+                                                            data, off, meta.length())));
                 }
                 while (!in.atEnd()) {
                     LogEntry e = readEntry();
@@ -270,12 +306,17 @@ public final class MemChunk {
                 if (e instanceof LokiChunkException lce) {
                     throw lce;
                 }
-                throw blockError(Problem.MALFORMED_BLOCK, "does not decompress as " + codec + ": " + e, e);
+                throw blockError(
+                        Problem.MALFORMED_BLOCK, "does not decompress as " + codec + ": " + e, e);
             }
         }
 
         private LokiChunkException blockError(Problem p, String detail, Throwable cause) {
-            return new LokiChunkException(p, options.chunkName(), meta.index(), "entry " + entryNo + ": " + detail,
+            return new LokiChunkException(
+                    p,
+                    options.chunkName(),
+                    meta.index(),
+                    "entry " + entryNo + ": " + detail,
                     cause);
         }
 
@@ -283,8 +324,13 @@ public final class MemChunk {
             long ts = in.varint("an entry timestamp");
             long lineLen = in.uvarint("a line length");
             if (lineLen < 0 || lineLen > options.maxLineLength()) {
-                throw new BlockInput.Malformed(Problem.LINE_TOO_LONG, "line length " + Long.toUnsignedString(lineLen)
-                        + " exceeds the limit of " + options.maxLineLength() + " bytes");
+                throw new BlockInput.Malformed(
+                        Problem.LINE_TOO_LONG,
+                        "line length "
+                                + Long.toUnsignedString(lineLen)
+                                + " exceeds the limit of "
+                                + options.maxLineLength()
+                                + " bytes");
             }
             byte[] line = in.bytes((int) lineLen, "a line");
             if (!format.hasStructuredMetadata()) {
@@ -294,8 +340,12 @@ public final class MemChunk {
             long start = in.consumed();
             long pairs = in.uvarint("a structured metadata pair count");
             if (pairs < 0 || pairs > sectionLen / 2) {
-                throw new BlockInput.Malformed(Problem.MALFORMED_BLOCK, Long.toUnsignedString(pairs)
-                        + " structured metadata pairs cannot fit in a " + sectionLen + "-byte section");
+                throw new BlockInput.Malformed(
+                        Problem.MALFORMED_BLOCK,
+                        Long.toUnsignedString(pairs)
+                                + " structured metadata pairs cannot fit in a "
+                                + sectionLen
+                                + "-byte section");
             }
             List<Label> sm = pairs == 0 ? List.of() : new ArrayList<>((int) pairs);
             for (long i = 0; i < pairs; i++) {
@@ -305,16 +355,25 @@ public final class MemChunk {
             }
             long used = in.consumed() - start;
             if (used != sectionLen) {
-                throw new BlockInput.Malformed(Problem.MALFORMED_BLOCK, "structured metadata section holds " + used
-                        + " bytes but its length says " + Long.toUnsignedString(sectionLen));
+                throw new BlockInput.Malformed(
+                        Problem.MALFORMED_BLOCK,
+                        "structured metadata section holds "
+                                + used
+                                + " bytes but its length says "
+                                + Long.toUnsignedString(sectionLen));
             }
             return new LogEntry(ts, line, sm);
         }
 
         private String symbol(long index) throws BlockInput.Malformed {
             if (index < 0 || index >= symbols.size()) {
-                throw new BlockInput.Malformed(Problem.MALFORMED_BLOCK, "symbol index " + Long.toUnsignedString(index)
-                        + " is outside the symbol table (" + symbols.size() + " symbols)");
+                throw new BlockInput.Malformed(
+                        Problem.MALFORMED_BLOCK,
+                        "symbol index "
+                                + Long.toUnsignedString(index)
+                                + " is outside the symbol table ("
+                                + symbols.size()
+                                + " symbols)");
             }
             return symbols.get((int) index);
         }
@@ -334,7 +393,9 @@ public final class MemChunk {
 
     /** All window entries of one block, in memory. */
     private List<LogEntry> load(BlockMeta meta, Window w) {
-        List<LogEntry> out = new ArrayList<>(meta.entries() > 0 && meta.entries() < 65536 ? (int) meta.entries() : 16);
+        List<LogEntry> out =
+                new ArrayList<>(
+                        meta.entries() > 0 && meta.entries() < 65536 ? (int) meta.entries() : 16);
         try (BlockEntries it = new BlockEntries(meta, w)) {
             it.forEachRemaining(out::add);
         }
@@ -441,8 +502,10 @@ public final class MemChunk {
                     return null;
                 }
                 for (BlockMeta b : groups.get(nextGroup++)) {
-                    open.add(direction == Direction.FORWARD ? new Cursor(b.index(), new BlockEntries(b, window))
-                            : new Cursor(b.index(), load(b, window)));
+                    open.add(
+                            direction == Direction.FORWARD
+                                    ? new Cursor(b.index(), new BlockEntries(b, window))
+                                    : new Cursor(b.index(), load(b, window)));
                 }
             }
         }
@@ -458,7 +521,10 @@ public final class MemChunk {
         }
     }
 
-    /** One block's position in an overlapping merge: a streaming iterator (forward) or a loaded list read backward. */
+    /**
+     * One block's position in an overlapping merge: a streaming iterator (forward) or a loaded list
+     * read backward.
+     */
     private static final class Cursor {
         final int blockIndex;
         final BlockEntries it;
@@ -507,9 +573,19 @@ public final class MemChunk {
 
     @Override
     public String toString() {
-        return "MemChunk{" + (options.chunkName() == null ? "" : options.chunkName() + ", ") + "v" + format.version()
-                + ", " + codec.lokiName() + ", " + length + " bytes, " + blocks.size() + " blocks"
-                + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped") + "}";
+        return "MemChunk{"
+                + (options.chunkName() == null ? "" : options.chunkName() + ", ")
+                + "v"
+                + format.version()
+                + ", "
+                + codec.lokiName()
+                + ", "
+                + length
+                + " bytes, "
+                + blocks.size()
+                + " blocks"
+                + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped")
+                + "}";
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -544,16 +620,24 @@ public final class MemChunk {
 
         MemChunk decode() {
             if (length < 5) {
-                throw fail(Problem.TRUNCATED, -1, "chunk is " + length + " bytes, shorter than its 5-byte header");
+                throw fail(
+                        Problem.TRUNCATED,
+                        -1,
+                        "chunk is " + length + " bytes, shorter than its 5-byte header");
             }
             int magic = be32(0);
             if (magic != MAGIC) {
-                throw fail(Problem.BAD_MAGIC, -1, String.format("magic number is 0x%08x, want 0x%08x", magic, MAGIC));
+                throw fail(
+                        Problem.BAD_MAGIC,
+                        -1,
+                        String.format("magic number is 0x%08x, want 0x%08x", magic, MAGIC));
             }
             int version = data[base + 4] & 0xFF;
             if (version < 1 || version > 4) {
-                throw fail(Problem.UNKNOWN_VERSION, -1, "format version " + version
-                        + " is not one Loki writes (1, 2, 3 or 4)");
+                throw fail(
+                        Problem.UNKNOWN_VERSION,
+                        -1,
+                        "format version " + version + " is not one Loki writes (1, 2, 3 or 4)");
             }
             ChunkFormat format = ChunkFormat.ofVersion(version);
             int header = format.headerLength();
@@ -563,9 +647,18 @@ public final class MemChunk {
                     throw fail(Problem.TRUNCATED, -1, "chunk ends before its codec byte");
                 }
                 int id = data[base + 5] & 0xFF;
-                codec = Codec.byId(id).orElseThrow(() -> fail(Problem.UNKNOWN_CODEC, -1, "block codec " + id
-                        + (id == 2 ? " (\"dumb\") is Loki's in-memory test codec and never stored"
-                        : " is not one Loki stores (0, 1, 3-9)")));
+                codec =
+                        Codec.byId(id)
+                                .orElseThrow(
+                                        () ->
+                                                fail(
+                                                        Problem.UNKNOWN_CODEC,
+                                                        -1,
+                                                        "block codec "
+                                                                + id
+                                                                + (id == 2
+                                                                        ? " (\"dumb\") is Loki's in-memory test codec and never stored"
+                                                                        : " is not one Loki stores (0, 1, 3-9)")));
             }
 
             long metasOffset;
@@ -576,8 +669,13 @@ public final class MemChunk {
             if (format.hasStructuredMetadata()) {
                 int trailer = 32;
                 if (length < header + 4 + 4 + trailer) {
-                    throw fail(Problem.TRUNCATED, -1, "chunk is " + length + " bytes, too short for a v4 header,"
-                            + " two checksums and the 32-byte trailer");
+                    throw fail(
+                            Problem.TRUNCATED,
+                            -1,
+                            "chunk is "
+                                    + length
+                                    + " bytes, too short for a v4 header,"
+                                    + " two checksums and the 32-byte trailer");
                 }
                 int t = length - trailer;
                 smLen = SliceReader.be64(data, base + t);
@@ -590,14 +688,28 @@ public final class MemChunk {
             } else {
                 int trailer = 12;
                 if (length < header + trailer) {
-                    throw fail(Problem.TRUNCATED, -1, "chunk is " + length + " bytes, too short for the header,"
-                            + " the metas checksum and the 8-byte metas offset");
+                    throw fail(
+                            Problem.TRUNCATED,
+                            -1,
+                            "chunk is "
+                                    + length
+                                    + " bytes, too short for the header,"
+                                    + " the metas checksum and the 8-byte metas offset");
                 }
                 metasOffset = SliceReader.be64(data, base + length - 8);
                 if (metasOffset < header || metasOffset > length - trailer) {
-                    throw fail(Problem.BAD_TRAILER, -1, "metas offset " + Long.toUnsignedString(metasOffset)
-                            + " is outside [" + header + ", " + (length - trailer) + "] for a " + length
-                            + "-byte chunk");
+                    throw fail(
+                            Problem.BAD_TRAILER,
+                            -1,
+                            "metas offset "
+                                    + Long.toUnsignedString(metasOffset)
+                                    + " is outside ["
+                                    + header
+                                    + ", "
+                                    + (length - trailer)
+                                    + "] for a "
+                                    + length
+                                    + "-byte chunk");
                 }
                 metasLen = length - trailer - metasOffset;
                 blocksStart = header;
@@ -606,9 +718,12 @@ public final class MemChunk {
             int storedMetasCrc = be32(metasOffset + metasLen);
             int metasCrc = crc(metasOffset, metasLen);
             if (storedMetasCrc != metasCrc) {
-                throw fail(Problem.METAS_CHECKSUM, -1, String.format(
-                        "block metas checksum mismatch: stored CRC-32C %08x, computed %08x (invalid checksum)",
-                        storedMetasCrc, metasCrc));
+                throw fail(
+                        Problem.METAS_CHECKSUM,
+                        -1,
+                        String.format(
+                                "block metas checksum mismatch: stored CRC-32C %08x, computed %08x (invalid checksum)",
+                                storedMetasCrc, metasCrc));
             }
 
             List<String> symbols = List.of();
@@ -616,26 +731,60 @@ public final class MemChunk {
                 int storedSmCrc = be32(smOffset + smLen);
                 int smCrc = crc(smOffset, smLen);
                 if (storedSmCrc != smCrc) {
-                    throw fail(Problem.SYMBOLS_CHECKSUM, -1, String.format(
-                            "structured metadata symbol table checksum mismatch: stored CRC-32C %08x, computed %08x",
-                            storedSmCrc, smCrc));
+                    throw fail(
+                            Problem.SYMBOLS_CHECKSUM,
+                            -1,
+                            String.format(
+                                    "structured metadata symbol table checksum mismatch: stored CRC-32C %08x, computed %08x",
+                                    storedSmCrc, smCrc));
                 }
                 symbols = readSymbols(codec, (int) smOffset, (int) smLen);
             }
 
             List<BlockMeta> blocks = new ArrayList<>();
             List<CorruptBlock> skipped = new ArrayList<>();
-            readMetas(format, (int) metasOffset, (int) metasLen, blocksStart, metasOffset, blocks, skipped);
-            return new MemChunk(data, base, length, format, codec, symbols, Collections.unmodifiableList(blocks),
-                    Collections.unmodifiableList(skipped), options);
+            readMetas(
+                    format,
+                    (int) metasOffset,
+                    (int) metasLen,
+                    blocksStart,
+                    metasOffset,
+                    blocks,
+                    skipped);
+            return new MemChunk(
+                    data,
+                    base,
+                    length,
+                    format,
+                    codec,
+                    symbols,
+                    Collections.unmodifiableList(blocks),
+                    Collections.unmodifiableList(skipped),
+                    options);
         }
 
         /** A v4 section (len, offset) plus its CRC must lie between the header and the trailer. */
-        private void checkSection(String name, long offset, long len, int header, int trailerStart) {
-            if (offset < header || len < 0 || offset > trailerStart || len > trailerStart - offset - 4) {
-                throw fail(Problem.BAD_TRAILER, -1, name + " section at offset " + Long.toUnsignedString(offset)
-                        + " with length " + Long.toUnsignedString(len) + " (plus its 4-byte checksum) does not fit in ["
-                        + header + ", " + trailerStart + ") of a " + length + "-byte chunk");
+        private void checkSection(
+                String name, long offset, long len, int header, int trailerStart) {
+            if (offset < header
+                    || len < 0
+                    || offset > trailerStart
+                    || len > trailerStart - offset - 4) {
+                throw fail(
+                        Problem.BAD_TRAILER,
+                        -1,
+                        name
+                                + " section at offset "
+                                + Long.toUnsignedString(offset)
+                                + " with length "
+                                + Long.toUnsignedString(len)
+                                + " (plus its 4-byte checksum) does not fit in ["
+                                + header
+                                + ", "
+                                + trailerStart
+                                + ") of a "
+                                + length
+                                + "-byte chunk");
             }
         }
 
@@ -646,18 +795,27 @@ public final class MemChunk {
                 throw fail(Problem.MALFORMED_SYMBOLS, -1, "symbol count: " + r.failed());
             }
             if (count < 0 || count > Integer.MAX_VALUE) {
-                throw fail(Problem.MALFORMED_SYMBOLS, -1, "symbol count " + Long.toUnsignedString(count)
-                        + " is impossible");
+                throw fail(
+                        Problem.MALFORMED_SYMBOLS,
+                        -1,
+                        "symbol count " + Long.toUnsignedString(count) + " is impossible");
             }
             List<String> out = new ArrayList<>((int) Math.min(count, 1024));
             int start = r.position();
-            try (BlockInput in = codec == Codec.NONE ? BlockInput.over(data, start, r.remaining())
-                    : new BlockInput(codec.decompress(new ByteArrayInputStream(data, start, r.remaining())))) {
+            try (BlockInput in =
+                    codec == Codec.NONE
+                            ? BlockInput.over(data, start, r.remaining())
+                            : new BlockInput(
+                                    codec.decompress(
+                                            new ByteArrayInputStream(
+                                                    data, start, r.remaining())))) {
                 for (long i = 0; i < count; i++) {
                     long len = in.uvarint("a symbol length");
                     if (len < 0 || len > options.maxLineLength()) {
-                        throw fail(Problem.MALFORMED_SYMBOLS, -1, "symbol " + i + " claims "
-                                + Long.toUnsignedString(len) + " bytes");
+                        throw fail(
+                                Problem.MALFORMED_SYMBOLS,
+                                -1,
+                                "symbol " + i + " claims " + Long.toUnsignedString(len) + " bytes");
                     }
                     out.add(new String(in.bytes((int) len, "a symbol"), StandardCharsets.UTF_8));
                 }
@@ -665,31 +823,54 @@ public final class MemChunk {
                 if (e instanceof LokiChunkException lce) {
                     throw lce;
                 }
-                throw new LokiChunkException(Problem.MALFORMED_SYMBOLS, options.chunkName(), -1,
-                        "structured metadata symbol table (" + count + " symbols, " + codec + ") does not decode: "
-                                + e.getMessage(), e);
+                throw new LokiChunkException(
+                        Problem.MALFORMED_SYMBOLS,
+                        options.chunkName(),
+                        -1,
+                        "structured metadata symbol table ("
+                                + count
+                                + " symbols, "
+                                + codec
+                                + ") does not decode: "
+                                + e.getMessage(),
+                        e);
             }
             return Collections.unmodifiableList(out);
         }
 
         /** Why a block at (offset, len) is unusable: null when fine. */
         private Problem validateBlock(long offset, long len, long blocksStart, long blocksEnd) {
-            if (offset < blocksStart || len < 0 || offset > blocksEnd || len > blocksEnd - offset - 4) {
+            if (offset < blocksStart
+                    || len < 0
+                    || offset > blocksEnd
+                    || len > blocksEnd - offset - 4) {
                 return Problem.BLOCK_OUT_OF_RANGE;
             }
             return be32(offset + len) == crc(offset, len) ? null : Problem.BLOCK_CHECKSUM;
         }
 
-        private void readMetas(ChunkFormat format, int metasOffset, int metasLen, long blocksStart, long blocksEnd,
-                               List<BlockMeta> blocks, List<CorruptBlock> skipped) {
+        private void readMetas(
+                ChunkFormat format,
+                int metasOffset,
+                int metasLen,
+                long blocksStart,
+                long blocksEnd,
+                List<BlockMeta> blocks,
+                List<CorruptBlock> skipped) {
             SliceReader r = new SliceReader(data, base + metasOffset, metasLen);
             long count = r.uvarint();
             if (r.failed() != null) {
                 throw fail(Problem.MALFORMED_METAS, -1, "block count: " + r.failed());
             }
             if (count < 0 || count > r.remaining() / MIN_META_BYTES) {
-                throw fail(Problem.MALFORMED_METAS, -1, "block count " + Long.toUnsignedString(count)
-                        + " cannot fit in " + metasLen + " bytes of metas");
+                throw fail(
+                        Problem.MALFORMED_METAS,
+                        -1,
+                        "block count "
+                                + Long.toUnsignedString(count)
+                                + " cannot fit in "
+                                + metasLen
+                                + " bytes of metas");
             }
             long expected = blocksStart;
             for (int i = 0; i < count; i++) {
@@ -703,31 +884,58 @@ public final class MemChunk {
                     throw fail(Problem.MALFORMED_METAS, i, "block meta: " + r.failed());
                 }
                 if (entries < 0) {
-                    throw fail(Problem.MALFORMED_METAS, i, "entry count " + Long.toUnsignedString(entries)
-                            + " is impossible");
+                    throw fail(
+                            Problem.MALFORMED_METAS,
+                            i,
+                            "entry count " + Long.toUnsignedString(entries) + " is impossible");
                 }
                 Problem problem = validateBlock(offset, len, blocksStart, blocksEnd);
                 long storedOffset = offset;
-                if (problem != null && offset != expected
+                if (problem != null
+                        && offset != expected
                         && validateBlock(expected, len, blocksStart, blocksEnd) == null) {
-                    LOG.warn("Loki chunk {} block {}: stored offset {} is bad ({}); the block is intact at the expected"
-                            + " offset {}, reading it there", options.chunkName(), i,
-                            Long.toUnsignedString(offset), problem, expected);
+                    LOG.warn(
+                            "Loki chunk {} block {}: stored offset {} is bad ({}); the block is intact at the expected"
+                                    + " offset {}, reading it there",
+                            options.chunkName(),
+                            i,
+                            Long.toUnsignedString(offset),
+                            problem,
+                            expected);
                     offset = expected;
                     problem = null;
                 }
                 if (problem == Problem.BLOCK_OUT_OF_RANGE) {
-                    throw fail(problem, i, "offset " + Long.toUnsignedString(storedOffset) + " with length "
-                            + Long.toUnsignedString(len) + " (plus its 4-byte checksum) is outside the block area ["
-                            + blocksStart + ", " + blocksEnd + "), and the block is not intact at the expected offset "
-                            + expected + " either");
+                    throw fail(
+                            problem,
+                            i,
+                            "offset "
+                                    + Long.toUnsignedString(storedOffset)
+                                    + " with length "
+                                    + Long.toUnsignedString(len)
+                                    + " (plus its 4-byte checksum) is outside the block area ["
+                                    + blocksStart
+                                    + ", "
+                                    + blocksEnd
+                                    + "), and the block is not intact at the expected offset "
+                                    + expected
+                                    + " either");
                 }
                 if (problem == Problem.BLOCK_CHECKSUM) {
                     int stored = be32(offset + len);
-                    LokiChunkException err = fail(problem, i, String.format(
-                            "checksum mismatch: stored CRC-32C %08x, computed %08x over %d bytes at offset %d%s", stored,
-                            crc(offset, len), len, offset, options.skipCorruptBlocks() ? "; block skipped"
-                                    : "; read with skipCorruptBlocks to read the other blocks"));
+                    LokiChunkException err =
+                            fail(
+                                    problem,
+                                    i,
+                                    String.format(
+                                            "checksum mismatch: stored CRC-32C %08x, computed %08x over %d bytes at offset %d%s",
+                                            stored,
+                                            crc(offset, len),
+                                            len,
+                                            offset,
+                                            options.skipCorruptBlocks()
+                                                    ? "; block skipped"
+                                                    : "; read with skipCorruptBlocks to read the other blocks"));
                     if (!options.skipCorruptBlocks()) {
                         throw err;
                     }
@@ -741,8 +949,16 @@ public final class MemChunk {
                     continue;
                 }
                 expected = offset + len + 4;
-                blocks.add(new BlockMeta(i, entries, mint, maxt, (int) offset, uncompressed, (int) len,
-                        be32(offset + len)));
+                blocks.add(
+                        new BlockMeta(
+                                i,
+                                entries,
+                                mint,
+                                maxt,
+                                (int) offset,
+                                uncompressed,
+                                (int) len,
+                                be32(offset + len)));
             }
         }
     }

@@ -3,7 +3,6 @@ package io.chunkstore.loki.chunkenc;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.loki.LogEntry;
 import io.chunkstore.spi.InvalidRequestException;
-
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -19,14 +18,16 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * Builds a Loki MemChunk (formats v1-v4, any codec) the way Loki's ingester does: entries go into a head block, which
- * is cut into a compressed block after the append that brings its size (line bytes, plus 8 per structured-metadata
- * pair in v4) to {@code blockSize} or more; {@link #encode()} cuts the last head block and writes the chunk.
+ * Builds a Loki MemChunk (formats v1-v4, any codec) the way Loki's ingester does: entries go into a
+ * head block, which is cut into a compressed block after the append that brings its size (line
+ * bytes, plus 8 per structured-metadata pair in v4) to {@code blockSize} or more; {@link #encode()}
+ * cuts the last head block and writes the chunk.
  *
- * <p>Entries must be appended in non-decreasing timestamp order (Loki's ordered head block rule, {@code
- * ErrOutOfOrder}); an older entry is rejected, not sorted. Equal timestamps keep their append order, and duplicates
- * are kept (Loki's unordered head would drop an entry with the same timestamp and line). Structured metadata is
- * accepted only for format v4; its symbol table lists names and values in order of first appearance.
+ * <p>Entries must be appended in non-decreasing timestamp order (Loki's ordered head block rule,
+ * {@code ErrOutOfOrder}); an older entry is rejected, not sorted. Equal timestamps keep their
+ * append order, and duplicates are kept (Loki's unordered head would drop an entry with the same
+ * timestamp and line). Structured metadata is accepted only for format v4; its symbol table lists
+ * names and values in order of first appearance.
  *
  * <p>Not thread-safe. After {@link #encode()} the writer is closed.
  */
@@ -48,8 +49,11 @@ public final class MemChunkWriter {
 
     private final Map<String, Integer> symbolIndex = new HashMap<>();
     private final List<byte[]> symbols = new ArrayList<>();
-    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetEncoder utf8 =
+            StandardCharsets.UTF_8
+                    .newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     private long entries;
     private long minTime;
@@ -57,19 +61,20 @@ public final class MemChunkWriter {
     private boolean closed;
 
     /** A cut block: its compressed bytes and its meta fields. */
-    record CutBlock(byte[] compressed, long entries, long mint, long maxt, long uncompressedSize) {
-    }
+    record CutBlock(byte[] compressed, long entries, long mint, long maxt, long uncompressedSize) {}
 
     /**
-     * @param format    the chunk format; v1 allows only {@link Codec#GZIP}
-     * @param codec     the block codec
-     * @param blockSize the head block is cut once its size reaches this many bytes (Loki's default is 262144)
+     * @param format the chunk format; v1 allows only {@link Codec#GZIP}
+     * @param codec the block codec
+     * @param blockSize the head block is cut once its size reaches this many bytes (Loki's default
+     *     is 262144)
      */
     public MemChunkWriter(ChunkFormat format, Codec codec, int blockSize) {
         this.format = Objects.requireNonNull(format, "format");
         this.codec = Objects.requireNonNull(codec, "codec");
         if (format == ChunkFormat.V1 && codec != Codec.GZIP) {
-            throw new InvalidRequestException("Loki chunk format v1 has no codec byte and is always gzip, not " + codec);
+            throw new InvalidRequestException(
+                    "Loki chunk format v1 has no codec byte and is always gzip, not " + codec);
         }
         if (blockSize <= 0) {
             throw new InvalidRequestException("block size must be positive, got " + blockSize);
@@ -78,7 +83,8 @@ public final class MemChunkWriter {
     }
 
     /** Encodes {@code entries} (in non-decreasing timestamp order) as one MemChunk. */
-    public static byte[] encode(ChunkFormat format, Codec codec, int blockSize, Iterable<LogEntry> entries) {
+    public static byte[] encode(
+            ChunkFormat format, Codec codec, int blockSize, Iterable<LogEntry> entries) {
         MemChunkWriter w = new MemChunkWriter(format, codec, blockSize);
         for (LogEntry e : entries) {
             w.append(e);
@@ -111,11 +117,13 @@ public final class MemChunkWriter {
     /**
      * Appends an entry.
      *
-     * @param timestamp          Unix ns, not older than the last appended entry's
-     * @param line               the raw line bytes (copied into the head block)
-     * @param structuredMetadata name/value pairs, stored in this order; must be empty before format v4
-     * @throws InvalidRequestException when the entry is out of order, carries structured metadata in a format that has
-     *                                 none, or its line is 1 GiB or longer (Loki refuses to read such lines)
+     * @param timestamp Unix ns, not older than the last appended entry's
+     * @param line the raw line bytes (copied into the head block)
+     * @param structuredMetadata name/value pairs, stored in this order; must be empty before format
+     *     v4
+     * @throws InvalidRequestException when the entry is out of order, carries structured metadata
+     *     in a format that has none, or its line is 1 GiB or longer (Loki refuses to read such
+     *     lines)
      */
     public MemChunkWriter append(long timestamp, byte[] line, List<Label> structuredMetadata) {
         if (closed) {
@@ -124,16 +132,24 @@ public final class MemChunkWriter {
         Objects.requireNonNull(line, "line");
         List<Label> sm = structuredMetadata == null ? List.of() : structuredMetadata;
         if (entries > 0 && timestamp < lastTs) {
-            throw new InvalidRequestException("entry out of order: timestamp " + timestamp
-                    + " ns is older than the previous entry's " + lastTs
-                    + " ns; append entries in non-decreasing time order");
+            throw new InvalidRequestException(
+                    "entry out of order: timestamp "
+                            + timestamp
+                            + " ns is older than the previous entry's "
+                            + lastTs
+                            + " ns; append entries in non-decreasing time order");
         }
         if (!sm.isEmpty() && !format.hasStructuredMetadata()) {
-            throw new InvalidRequestException("Loki chunk format v" + format.version()
-                    + " cannot store structured metadata (" + sm.size() + " pairs); use format v4 or drop them");
+            throw new InvalidRequestException(
+                    "Loki chunk format v"
+                            + format.version()
+                            + " cannot store structured metadata ("
+                            + sm.size()
+                            + " pairs); use format v4 or drop them");
         }
         if (line.length > ReadOptions.LOKI_MAX_LINE_LENGTH) {
-            throw new InvalidRequestException("line of " + line.length + " bytes: Loki refuses lines of 1 GiB or more");
+            throw new InvalidRequestException(
+                    "line of " + line.length + " bytes: Loki refuses lines of 1 GiB or more");
         }
         int[] pairs = new int[sm.size() * 2];
         for (int i = 0; i < sm.size(); i++) {
@@ -181,11 +197,21 @@ public final class MemChunkWriter {
         byte[] bytes;
         try {
             ByteBuffer bb = utf8.reset().encode(CharBuffer.wrap(s));
-            bytes = Arrays.copyOfRange(bb.array(), bb.arrayOffset() + bb.position(), bb.arrayOffset() + bb.limit());
+            bytes =
+                    Arrays.copyOfRange(
+                            bb.array(),
+                            bb.arrayOffset() + bb.position(),
+                            bb.arrayOffset() + bb.limit());
         } catch (CharacterCodingException e) {
-            throw new InvalidRequestException("structured metadata string is not valid Unicode (unpaired surrogate): "
-                    + s.codePoints().limit(64).collect(StringBuilder::new, StringBuilder::appendCodePoint,
-                    StringBuilder::append), e);
+            throw new InvalidRequestException(
+                    "structured metadata string is not valid Unicode (unpaired surrogate): "
+                            + s.codePoints()
+                                    .limit(64)
+                                    .collect(
+                                            StringBuilder::new,
+                                            StringBuilder::appendCodePoint,
+                                            StringBuilder::append),
+                    e);
         }
         int i = symbols.size();
         symbols.add(bytes);
@@ -214,7 +240,10 @@ public final class MemChunkWriter {
         return cut.size();
     }
 
-    /** The head block's size as Loki counts it: line bytes, plus 8 per structured-metadata pair in v4. */
+    /**
+     * The head block's size as Loki counts it: line bytes, plus 8 per structured-metadata pair in
+     * v4.
+     */
     public long headSize() {
         return headSize;
     }
@@ -245,12 +274,18 @@ public final class MemChunkWriter {
     }
 
     /**
-     * Writes a MemChunk from already compressed blocks: header, v4 symbol table, blocks with CRCs, metas with CRC and
-     * the trailer. Package-private so tests can frame hand-made block contents.
+     * Writes a MemChunk from already compressed blocks: header, v4 symbol table, blocks with CRCs,
+     * metas with CRC and the trailer. Package-private so tests can frame hand-made block contents.
      */
-    static byte[] assemble(ChunkFormat format, Codec codec, List<byte[]> symbols, List<CutBlock> cut) {
+    static byte[] assemble(
+            ChunkFormat format, Codec codec, List<byte[]> symbols, List<CutBlock> cut) {
         long blockBytes = cut.stream().mapToLong(b -> b.compressed().length).sum();
-        ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 64L, 64L + 32L * cut.size() + blockBytes));
+        ByteSink out =
+                new ByteSink(
+                        (int)
+                                Math.min(
+                                        Integer.MAX_VALUE - 64L,
+                                        64L + 32L * cut.size() + blockBytes));
         out.putBE32(MemChunk.MAGIC);
         out.write(format.version());
         if (format.hasCodecByte()) {

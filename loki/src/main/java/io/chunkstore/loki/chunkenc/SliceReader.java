@@ -1,8 +1,9 @@
 package io.chunkstore.loki.chunkenc;
 
 /**
- * Reads Go varints from a bounded slice of a byte array (the metas and the symbol-table count). Every read checks the
- * slice end; running past it returns a sentinel through {@link #failed()} rather than reading outside the slice.
+ * Reads Go varints from a bounded slice of a byte array (the metas and the symbol-table count).
+ * Every read checks the slice end; running past it returns a sentinel through {@link #failed()}
+ * rather than reading outside the slice.
  */
 final class SliceReader {
     private final byte[] b;
@@ -57,7 +58,10 @@ final class SliceReader {
     }
 
     static int be32(byte[] b, int off) {
-        return ((b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+        return ((b[off] & 0xFF) << 24)
+                | ((b[off + 1] & 0xFF) << 16)
+                | ((b[off + 2] & 0xFF) << 8)
+                | (b[off + 3] & 0xFF);
     }
 
     static long be64(byte[] b, int off) {

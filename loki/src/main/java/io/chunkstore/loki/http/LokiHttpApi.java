@@ -13,6 +13,14 @@ import io.chunkstore.loki.query.QueryOptions;
 import io.chunkstore.loki.query.TailOptions;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.StorageException;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -28,30 +36,24 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
-
 /**
- * Loki's read-only HTTP API over a {@link LogQuerier}, so Grafana's Loki data source and logcli can query a chunk
- * store with no Loki running: {@code /loki/api/v1/query_range}, {@code /query} (log queries only),
- * {@code /labels}, {@code /label/<name>/values}, {@code /series}, the {@code /tail} websocket,
- * {@code /loki/api/v1/status/buildinfo} and {@code /ready}. The tenant comes from {@code X-Scope-OrgID}.
- * Anything else under {@code /loki/} and {@code /api/prom/} answers 400 naming what is not supported; other paths
- * are left to the next handler, so {@code serve} can mount {@code /metrics} next to it.
+ * Loki's read-only HTTP API over a {@link LogQuerier}, so Grafana's Loki data source and logcli can
+ * query a chunk store with no Loki running: {@code /loki/api/v1/query_range}, {@code /query} (log
+ * queries only), {@code /labels}, {@code /label/<name>/values}, {@code /series}, the {@code /tail}
+ * websocket, {@code /loki/api/v1/status/buildinfo} and {@code /ready}. The tenant comes from {@code
+ * X-Scope-OrgID}. Anything else under {@code /loki/} and {@code /api/prom/} answers 400 naming what
+ * is not supported; other paths are left to the next handler, so {@code serve} can mount {@code
+ * /metrics} next to it.
  */
 public final class LokiHttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(LokiHttpApi.class);
 
     /** The tenant header Loki and Cortex use. */
     public static final String TENANT_HEADER = "X-Scope-OrgID";
+
     /** Loki 3's header asking for structured metadata as a third element of each value. */
     public static final String ENCODING_FLAGS_HEADER = "X-Loki-Response-Encoding-Flags";
+
     public static final String TAIL_PATH = "/loki/api/v1/tail";
     private static final String V1 = "/loki/api/v1/";
     private static final long HOUR_NS = 3_600_000_000_000L;
@@ -72,18 +74,22 @@ public final class LokiHttpApi {
     }
 
     /**
-     * The API as one Jetty handler for {@code server}: the websocket upgrade for {@value #TAIL_PATH} around the HTTP
-     * endpoints. It returns false (not handled) for paths outside {@code /loki/}, {@code /api/prom/} and
-     * {@code /ready}, so put it first in a {@link Handler.Sequence} with the other handlers of the port.
+     * The API as one Jetty handler for {@code server}: the websocket upgrade for {@value
+     * #TAIL_PATH} around the HTTP endpoints. It returns false (not handled) for paths outside
+     * {@code /loki/}, {@code /api/prom/} and {@code /ready}, so put it first in a {@link
+     * Handler.Sequence} with the other handlers of the port.
      */
     public Handler handler(Server server) {
-        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server,
-                container -> container.addMapping(TAIL_PATH, this::createTail));
+        WebSocketUpgradeHandler ws =
+                WebSocketUpgradeHandler.from(
+                        server, container -> container.addMapping(TAIL_PATH, this::createTail));
         ws.setHandler(new Http());
         return ws;
     }
 
-    /** A request error with its HTTP status and plain-text message (Loki answers errors as text). */
+    /**
+     * A request error with its HTTP status and plain-text message (Loki answers errors as text).
+     */
     static final class HttpError extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final int status;
@@ -99,7 +105,12 @@ public final class LokiHttpApi {
         public boolean handle(Request rq, Response rs, Callback cb) {
             String path = Request.getPathInContext(rq);
             if (path.equals("/ready")) {
-                send(rs, cb, 200, "text/plain; charset=utf-8", "ready\n".getBytes(StandardCharsets.UTF_8));
+                send(
+                        rs,
+                        cb,
+                        200,
+                        "text/plain; charset=utf-8",
+                        "ready\n".getBytes(StandardCharsets.UTF_8));
                 return true;
             }
             if (!path.startsWith("/loki/") && !path.startsWith("/api/prom/")) {
@@ -125,15 +136,22 @@ public final class LokiHttpApi {
 
     private byte[] route(Request rq, String path) {
         if (path.startsWith("/api/prom/")) {
-            throw new HttpError(400, "the legacy " + path + " endpoint is not supported; use " + V1
-                    + "query_range, labels, label/<name>/values, series or tail");
+            throw new HttpError(
+                    400,
+                    "the legacy "
+                            + path
+                            + " endpoint is not supported; use "
+                            + V1
+                            + "query_range, labels, label/<name>/values, series or tail");
         }
         String method = rq.getMethod();
         if (path.equals(V1 + "push")) {
-            throw new HttpError(400, "pushing logs is not supported: chunkstore serves Loki's read API only");
+            throw new HttpError(
+                    400, "pushing logs is not supported: chunkstore serves Loki's read API only");
         }
         if (path.equals(TAIL_PATH)) {
-            throw new HttpError(400, TAIL_PATH + " is a websocket: connect with an Upgrade: websocket request");
+            throw new HttpError(
+                    400, TAIL_PATH + " is a websocket: connect with an Upgrade: websocket request");
         }
         if (path.equals(V1 + "status/buildinfo")) {
             return LokiJson.buildInfo(config.lokiVersion(), chunkstoreVersion);
@@ -161,8 +179,13 @@ public final class LokiHttpApi {
                 if (path.startsWith(V1 + "label/") && path.endsWith("/values")) {
                     yield labelValues(params, tenant, now, path);
                 }
-                throw new HttpError(400, path + " is not supported; chunkstore serves " + V1 + "query_range, query"
-                        + " (log queries), labels, label/<name>/values, series, tail and status/buildinfo");
+                throw new HttpError(
+                        400,
+                        path
+                                + " is not supported; chunkstore serves "
+                                + V1
+                                + "query_range, query"
+                                + " (log queries), labels, label/<name>/values, series, tail and status/buildinfo");
             }
         };
     }
@@ -173,12 +196,17 @@ public final class LokiHttpApi {
             if (config.defaultTenant() != null) {
                 return config.defaultTenant();
             }
-            throw new HttpError(401, "no org id: set the " + TENANT_HEADER + " header to the tenant to query");
+            throw new HttpError(
+                    401, "no org id: set the " + TENANT_HEADER + " header to the tenant to query");
         }
         String t = header.strip();
         if (t.contains("|")) {
-            throw new HttpError(400, "multi-tenant queries (" + t + ") are not supported; query one tenant at a"
-                    + " time");
+            throw new HttpError(
+                    400,
+                    "multi-tenant queries ("
+                            + t
+                            + ") are not supported; query one tenant at a"
+                            + " time");
         }
         try {
             return TenantIds.validate(t);
@@ -190,7 +218,9 @@ public final class LokiHttpApi {
     private byte[] queryRange(Request rq, Fields p, String tenant, long now, boolean instant) {
         String text = p.getValue("query");
         if (text == null || text.isBlank()) {
-            throw new HttpError(400, "the query parameter is missing; give a log query such as {job=\"varlogs\"}");
+            throw new HttpError(
+                    400,
+                    "the query parameter is missing; give a log query such as {job=\"varlogs\"}");
         }
         LogQuery query = LogQuery.parse(text);
         String regexp = p.getValue("regexp");
@@ -218,11 +248,16 @@ public final class LokiHttpApi {
         }
         boolean skip = config.skipCorrupt() || Boolean.parseBoolean(p.getValue("skip_corrupt"));
         QueryOptions opts = querier.options().withSkipCorrupt(skip);
-        LogQueryResult r = querier.query(new LogQueryRequest(tenant, query, start, end, direction, limit, interval),
-                opts);
+        LogQueryResult r =
+                querier.query(
+                        new LogQueryRequest(tenant, query, start, end, direction, limit, interval),
+                        opts);
         boolean categorized = categorized(rq.getHeaders());
-        return LokiJson.streamsResponse(LokiJson.resultStreams(r.streams(), categorized,
-                direction == Direction.BACKWARD), categorized, r.stats(), r.skipped());
+        return LokiJson.streamsResponse(
+                LokiJson.resultStreams(r.streams(), categorized, direction == Direction.BACKWARD),
+                categorized,
+                r.stats(),
+                r.skipped());
     }
 
     private static boolean categorized(HttpFields headers) {
@@ -243,14 +278,20 @@ public final class LokiHttpApi {
         try {
             limit = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new HttpError(400, "cannot parse \"" + value + "\" as the limit: give a whole number");
+            throw new HttpError(
+                    400, "cannot parse \"" + value + "\" as the limit: give a whole number");
         }
         if (limit <= 0) {
             throw new HttpError(400, "limit must be a positive value");
         }
         if (limit > config.maxEntriesLimit()) {
-            throw new HttpError(400, "max entries limit per query exceeded, limit > max_entries_limit (" + limit
-                    + " > " + config.maxEntriesLimit() + ")");
+            throw new HttpError(
+                    400,
+                    "max entries limit per query exceeded, limit > max_entries_limit ("
+                            + limit
+                            + " > "
+                            + config.maxEntriesLimit()
+                            + ")");
         }
         return limit;
     }
@@ -262,7 +303,9 @@ public final class LokiHttpApi {
         return switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "forward" -> Direction.FORWARD;
             case "backward" -> Direction.BACKWARD;
-            default -> throw new HttpError(400, "invalid direction \"" + value + "\": use forward or backward");
+            default ->
+                    throw new HttpError(
+                            400, "invalid direction \"" + value + "\": use forward or backward");
         };
     }
 
@@ -274,12 +317,19 @@ public final class LokiHttpApi {
         try {
             return LokiTimes.duration("since", s).toNanos();
         } catch (ArithmeticException e) {
-            throw new HttpError(400, "since=" + s + " is longer than a query range can be (about 292 years of"
-                    + " nanoseconds)");
+            throw new HttpError(
+                    400,
+                    "since="
+                            + s
+                            + " is longer than a query range can be (about 292 years of"
+                            + " nanoseconds)");
         }
     }
 
-    /** Loki's label and series APIs: end defaults to now, start to 6 hours before end (or {@code since}). */
+    /**
+     * Loki's label and series APIs: end defaults to now, start to 6 hours before end (or {@code
+     * since}).
+     */
     private static long[] labelRange(Fields p, long now) {
         long end = LokiTimes.parse("end", p.getValue("end"), now);
         long start = LokiTimes.parse("start", p.getValue("start"), end - since(p, 6 * HOUR_NS));
@@ -312,8 +362,10 @@ public final class LokiHttpApi {
             }
         }
         if (match.isEmpty()) {
-            throw new HttpError(400, "the series API needs at least one match[] stream selector, such as"
-                    + " match[]={job=\"varlogs\"}");
+            throw new HttpError(
+                    400,
+                    "the series API needs at least one match[] stream selector, such as"
+                            + " match[]={job=\"varlogs\"}");
         }
         List<List<LabelMatcher>> selectors = new ArrayList<>();
         for (String m : match) {
@@ -326,8 +378,11 @@ public final class LokiHttpApi {
     private static List<LabelMatcher> selector(String text) {
         LogQuery q = LogQuery.parse(text);
         if (!q.lineFilters().isEmpty()) {
-            throw new UnsupportedQueryException("line filters are not supported here (" + text.strip() + "): give a"
-                    + " stream selector only");
+            throw new UnsupportedQueryException(
+                    "line filters are not supported here ("
+                            + text.strip()
+                            + "): give a"
+                            + " stream selector only");
         }
         return q.matchers();
     }
@@ -340,8 +395,10 @@ public final class LokiHttpApi {
             Fields p = Request.extractQueryParameters(rq);
             String text = p.getValue("query");
             if (text == null || text.isBlank()) {
-                throw new HttpError(400, "the query parameter is missing; give a log query such as"
-                        + " {job=\"varlogs\"}");
+                throw new HttpError(
+                        400,
+                        "the query parameter is missing; give a log query such as"
+                                + " {job=\"varlogs\"}");
             }
             LogQuery query = LogQuery.parse(text);
             TailOptions opts = config.tail();
@@ -371,13 +428,19 @@ public final class LokiHttpApi {
 
     // ---- responses
 
-    private static void send(Response rs, Callback cb, int status, String contentType, byte[] body) {
+    private static void send(
+            Response rs, Callback cb, int status, String contentType, byte[] body) {
         rs.setStatus(status);
         rs.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         rs.write(true, ByteBuffer.wrap(body), cb);
     }
 
     private static void sendText(Response rs, Callback cb, int status, String message) {
-        send(rs, cb, status, "text/plain; charset=utf-8", (message + "\n").getBytes(StandardCharsets.UTF_8));
+        send(
+                rs,
+                cb,
+                status,
+                "text/plain; charset=utf-8",
+                (message + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -1,5 +1,9 @@
 package io.chunkstore.loki.http;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.eclipse.jetty.http.pathmap.PathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -7,14 +11,9 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 /**
- * A small Jetty 12 server for the Loki API on one port, with room for more handlers on exact paths (the
- * {@code serve} command adds {@code /metrics}). Threads are daemons. Close it to stop.
+ * A small Jetty 12 server for the Loki API on one port, with room for more handlers on exact paths
+ * (the {@code serve} command adds {@code /metrics}). Threads are daemons. Close it to stop.
  */
 public final class LokiHttpServer implements AutoCloseable {
     private final Server server;
@@ -28,10 +27,11 @@ public final class LokiHttpServer implements AutoCloseable {
     /**
      * Starts a server on {@code host:port} (port 0 picks a free one).
      *
-     * @param extra handlers for other paths (Jetty path specs such as {@code /metrics}), tried after the API
+     * @param extra handlers for other paths (Jetty path specs such as {@code /metrics}), tried
+     *     after the API
      */
-    public static LokiHttpServer start(String host, int port, LokiHttpApi api, Map<String, Handler> extra)
-            throws Exception {
+    public static LokiHttpServer start(
+            String host, int port, LokiHttpApi api, Map<String, Handler> extra) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("chunkstore-http");
         pool.setDaemon(true);
@@ -68,7 +68,10 @@ public final class LokiHttpServer implements AutoCloseable {
 
     /** {@code http://host:port}. */
     public URI uri() {
-        String host = connector.getHost() == null || connector.getHost().isEmpty() ? "127.0.0.1" : connector.getHost();
+        String host =
+                connector.getHost() == null || connector.getHost().isEmpty()
+                        ? "127.0.0.1"
+                        : connector.getHost();
         return URI.create("http://" + host + ":" + port());
     }
 
@@ -78,7 +81,8 @@ public final class LokiHttpServer implements AutoCloseable {
         try {
             server.stop();
         } catch (Exception e) {
-            throw new IllegalStateException("the HTTP server did not stop cleanly: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "the HTTP server did not stop cleanly: " + e.getMessage(), e);
         }
     }
 }

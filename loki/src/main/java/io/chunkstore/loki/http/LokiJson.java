@@ -12,7 +12,6 @@ import io.chunkstore.loki.query.LokiTimes;
 import io.chunkstore.loki.query.QueryStats;
 import io.chunkstore.loki.query.SkippedChunk;
 import io.chunkstore.loki.query.StreamEntry;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,18 +23,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON bodies of Loki's read API (v1): query results of result type {@code streams} with their {@code stats},
- * label and series lists, and tail messages. Lines are written as UTF-8 text (invalid bytes become U+FFFD, as Go's
- * encoder does); timestamps as strings of Unix nanoseconds.
+ * The JSON bodies of Loki's read API (v1): query results of result type {@code streams} with their
+ * {@code stats}, label and series lists, and tail messages. Lines are written as UTF-8 text
+ * (invalid bytes become U+FFFD, as Go's encoder does); timestamps as strings of Unix nanoseconds.
  */
 public final class LokiJson {
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** Loki's {@code _extracted} suffix for a structured-metadata name that is also a stream label. */
+    /**
+     * Loki's {@code _extracted} suffix for a structured-metadata name that is also a stream label.
+     */
     static final String EXTRACTED_SUFFIX = "_extracted";
 
-    private LokiJson() {
-    }
+    private LokiJson() {}
 
     @FunctionalInterface
     interface Body {
@@ -52,19 +52,21 @@ public final class LokiJson {
         return out.toByteArray();
     }
 
-    /** One result stream: its labels and entries (each with the structured metadata to write, if any). */
-    record ResultStream(Labels labels, List<LogEntry> entries) {
-    }
+    /**
+     * One result stream: its labels and entries (each with the structured metadata to write, if
+     * any).
+     */
+    record ResultStream(Labels labels, List<LogEntry> entries) {}
 
     /**
-     * The streams of a result as Loki 3 returns them. Without categorized labels an entry's structured metadata joins
-     * its stream's labels (a name already in the stream gets {@code _extracted}), so entries that differ in metadata
-     * land in different result streams, sorted by labels string (descending for backward queries, as Loki); with
-     * them, streams keep their labels and each value
-     * carries a third element {@code {"structuredMetadata": {...}}}.
+     * The streams of a result as Loki 3 returns them. Without categorized labels an entry's
+     * structured metadata joins its stream's labels (a name already in the stream gets {@code
+     * _extracted}), so entries that differ in metadata land in different result streams, sorted by
+     * labels string (descending for backward queries, as Loki); with them, streams keep their
+     * labels and each value carries a third element {@code {"structuredMetadata": {...}}}.
      */
-    static List<ResultStream> resultStreams(List<LogQueryResult.Stream> streams, boolean categorized,
-                                            boolean backward) {
+    static List<ResultStream> resultStreams(
+            List<LogQueryResult.Stream> streams, boolean categorized, boolean backward) {
         if (categorized) {
             List<ResultStream> out = new ArrayList<>();
             for (LogQueryResult.Stream s : streams) {
@@ -72,7 +74,8 @@ public final class LokiJson {
             }
             return out;
         }
-        Comparator<String> order = LogQuerier.streamOrder(backward ? Direction.BACKWARD : Direction.FORWARD);
+        Comparator<String> order =
+                LogQuerier.streamOrder(backward ? Direction.BACKWARD : Direction.FORWARD);
         Map<String, Labels> labels = new TreeMap<>(order);
         Map<String, List<LogEntry>> entries = new TreeMap<>(order);
         Map<String, Integer> sources = new LinkedHashMap<>();
@@ -88,7 +91,10 @@ public final class LokiJson {
         List<ResultStream> out = new ArrayList<>();
         for (Map.Entry<String, Labels> e : labels.entrySet()) {
             List<LogEntry> list = entries.get(e.getKey());
-            long fromStreams = sources.keySet().stream().filter(k -> k.startsWith(e.getKey() + "\u0000")).count();
+            long fromStreams =
+                    sources.keySet().stream()
+                            .filter(k -> k.startsWith(e.getKey() + "\u0000"))
+                            .count();
             if (fromStreams > 1) {
                 Comparator<LogEntry> byTs = Comparator.comparingLong(LogEntry::timestamp);
                 list.sort(backward ? byTs.reversed() : byTs);
@@ -111,38 +117,44 @@ public final class LokiJson {
         return out;
     }
 
-    /** {@code {"status":"success","data":{"resultType":"streams","result":[...],"stats":{...}}}}. */
-    static byte[] streamsResponse(List<ResultStream> streams, boolean categorized, QueryStats stats,
-                                  List<SkippedChunk> skipped) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("status", "success");
-            g.writeObjectFieldStart("data");
-            g.writeStringField("resultType", "streams");
-            if (categorized) {
-                g.writeArrayFieldStart("encodingFlags");
-                g.writeString("categorize-labels");
-                g.writeEndArray();
-            }
-            g.writeArrayFieldStart("result");
-            for (ResultStream s : streams) {
-                g.writeStartObject();
-                g.writeFieldName("stream");
-                labels(g, s.labels());
-                g.writeArrayFieldStart("values");
-                for (LogEntry e : s.entries()) {
-                    value(g, e, categorized);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeFieldName("stats");
-            stats(g, stats);
-            g.writeEndObject();
-            warnings(g, skipped);
-            g.writeEndObject();
-        });
+    /**
+     * {@code {"status":"success","data":{"resultType":"streams","result":[...],"stats":{...}}}}.
+     */
+    static byte[] streamsResponse(
+            List<ResultStream> streams,
+            boolean categorized,
+            QueryStats stats,
+            List<SkippedChunk> skipped) {
+        return write(
+                g -> {
+                    g.writeStartObject();
+                    g.writeStringField("status", "success");
+                    g.writeObjectFieldStart("data");
+                    g.writeStringField("resultType", "streams");
+                    if (categorized) {
+                        g.writeArrayFieldStart("encodingFlags");
+                        g.writeString("categorize-labels");
+                        g.writeEndArray();
+                    }
+                    g.writeArrayFieldStart("result");
+                    for (ResultStream s : streams) {
+                        g.writeStartObject();
+                        g.writeFieldName("stream");
+                        labels(g, s.labels());
+                        g.writeArrayFieldStart("values");
+                        for (LogEntry e : s.entries()) {
+                            value(g, e, categorized);
+                        }
+                        g.writeEndArray();
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeFieldName("stats");
+                    stats(g, stats);
+                    g.writeEndObject();
+                    warnings(g, skipped);
+                    g.writeEndObject();
+                });
     }
 
     private static void value(JsonGenerator g, LogEntry e, boolean categorized) throws IOException {
@@ -176,19 +188,31 @@ public final class LokiJson {
         }
         g.writeArrayFieldStart("warnings");
         for (SkippedChunk s : skipped) {
-            g.writeString("skipped " + (s.blockIndex() < 0 ? "chunk " + s.externalKey()
-                    : "block " + s.blockIndex() + " of chunk " + s.externalKey()) + ": " + s.reason());
+            g.writeString(
+                    "skipped "
+                            + (s.blockIndex() < 0
+                                    ? "chunk " + s.externalKey()
+                                    : "block " + s.blockIndex() + " of chunk " + s.externalKey())
+                            + ": "
+                            + s.reason());
         }
         g.writeEndArray();
     }
 
-    /** Loki's statistics block; chunkstore fills the store counters it has and zeros the ingester side. */
+    /**
+     * Loki's statistics block; chunkstore fills the store counters it has and zeros the ingester
+     * side.
+     */
     private static void stats(JsonGenerator g, QueryStats s) throws IOException {
         double execSeconds = s.execNanos() / 1e9;
         g.writeStartObject();
         g.writeObjectFieldStart("summary");
-        g.writeNumberField("bytesProcessedPerSecond", execSeconds > 0 ? (long) (s.bytesScanned() / execSeconds) : 0);
-        g.writeNumberField("linesProcessedPerSecond", execSeconds > 0 ? (long) (s.linesScanned() / execSeconds) : 0);
+        g.writeNumberField(
+                "bytesProcessedPerSecond",
+                execSeconds > 0 ? (long) (s.bytesScanned() / execSeconds) : 0);
+        g.writeNumberField(
+                "linesProcessedPerSecond",
+                execSeconds > 0 ? (long) (s.linesScanned() / execSeconds) : 0);
         g.writeNumberField("totalBytesProcessed", s.bytesScanned());
         g.writeNumberField("totalLinesProcessed", s.linesScanned());
         g.writeNumberField("execTime", execSeconds);
@@ -200,8 +224,15 @@ public final class LokiJson {
         g.writeEndObject();
         g.writeObjectFieldStart("querier");
         g.writeFieldName("store");
-        store(g, s.chunksRef(), s.chunksDownloaded(), s.downloadNanos(), s.bytesScanned(), s.linesScanned(),
-                s.compressedBytes(), s.duplicates());
+        store(
+                g,
+                s.chunksRef(),
+                s.chunksDownloaded(),
+                s.downloadNanos(),
+                s.bytesScanned(),
+                s.linesScanned(),
+                s.compressedBytes(),
+                s.duplicates());
         g.writeEndObject();
         g.writeObjectFieldStart("ingester");
         g.writeNumberField("totalReached", 0);
@@ -214,8 +245,16 @@ public final class LokiJson {
         g.writeEndObject();
     }
 
-    private static void store(JsonGenerator g, long refs, long downloaded, long downloadNs, long bytes, long lines,
-                              long compressed, long dups) throws IOException {
+    private static void store(
+            JsonGenerator g,
+            long refs,
+            long downloaded,
+            long downloadNs,
+            long bytes,
+            long lines,
+            long compressed,
+            long dups)
+            throws IOException {
         g.writeStartObject();
         g.writeNumberField("totalChunksRef", refs);
         g.writeNumberField("totalChunksDownloaded", downloaded);
@@ -233,35 +272,38 @@ public final class LokiJson {
 
     /** {@code {"status":"success","data":["a","b"]}}. */
     static byte[] stringList(List<String> values) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("status", "success");
-            g.writeArrayFieldStart("data");
-            for (String v : values) {
-                g.writeString(v);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        return write(
+                g -> {
+                    g.writeStartObject();
+                    g.writeStringField("status", "success");
+                    g.writeArrayFieldStart("data");
+                    for (String v : values) {
+                        g.writeString(v);
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                });
     }
 
     /** {@code {"status":"success","data":[{"a":"1"},...]}}. */
     static byte[] series(List<Labels> series) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("status", "success");
-            g.writeArrayFieldStart("data");
-            for (Labels l : series) {
-                labels(g, l);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        return write(
+                g -> {
+                    g.writeStartObject();
+                    g.writeStringField("status", "success");
+                    g.writeArrayFieldStart("data");
+                    for (Labels l : series) {
+                        labels(g, l);
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                });
     }
 
     /**
-     * A Loki 2.x tail message: {@code {"streams":[{"stream":{...},"values":[["<ns>","line"]]}],"dropped_entries":[]}}
-     * for entries in order, grouped into streams in order of first appearance. Polling the store drops nothing.
+     * A Loki 2.x tail message: {@code
+     * {"streams":[{"stream":{...},"values":[["<ns>","line"]]}],"dropped_entries":[]}} for entries
+     * in order, grouped into streams in order of first appearance. Polling the store drops nothing.
      */
     public static byte[] tailMessage(List<StreamEntry> entries) {
         Map<String, Labels> labels = new LinkedHashMap<>();
@@ -271,39 +313,41 @@ public final class LokiJson {
             labels.putIfAbsent(l.toString(), l);
             grouped.computeIfAbsent(l.toString(), k -> new ArrayList<>()).add(e.entry());
         }
-        return write(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("streams");
-            for (Map.Entry<String, Labels> s : labels.entrySet()) {
-                g.writeStartObject();
-                g.writeFieldName("stream");
-                labels(g, s.getValue());
-                g.writeArrayFieldStart("values");
-                for (LogEntry e : grouped.get(s.getKey())) {
-                    value(g, e, false);
-                }
-                g.writeEndArray();
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("dropped_entries");
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        return write(
+                g -> {
+                    g.writeStartObject();
+                    g.writeArrayFieldStart("streams");
+                    for (Map.Entry<String, Labels> s : labels.entrySet()) {
+                        g.writeStartObject();
+                        g.writeFieldName("stream");
+                        labels(g, s.getValue());
+                        g.writeArrayFieldStart("values");
+                        for (LogEntry e : grouped.get(s.getKey())) {
+                            value(g, e, false);
+                        }
+                        g.writeEndArray();
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                    g.writeArrayFieldStart("dropped_entries");
+                    g.writeEndArray();
+                    g.writeEndObject();
+                });
     }
 
     /** Loki's build info, which Grafana's data source reads. */
     static byte[] buildInfo(String lokiVersion, String chunkstoreVersion) {
-        return write(g -> {
-            g.writeStartObject();
-            g.writeStringField("version", lokiVersion);
-            g.writeStringField("revision", "chunkstore-" + chunkstoreVersion);
-            g.writeStringField("branch", "chunkstore");
-            g.writeStringField("buildUser", "chunkstore");
-            g.writeStringField("buildDate", "");
-            g.writeStringField("goVersion", "");
-            g.writeEndObject();
-        });
+        return write(
+                g -> {
+                    g.writeStartObject();
+                    g.writeStringField("version", lokiVersion);
+                    g.writeStringField("revision", "chunkstore-" + chunkstoreVersion);
+                    g.writeStringField("branch", "chunkstore");
+                    g.writeStringField("buildUser", "chunkstore");
+                    g.writeStringField("buildDate", "");
+                    g.writeStringField("goVersion", "");
+                    g.writeEndObject();
+                });
     }
 
     /** RFC3339Nano of a timestamp, for the cli's JSON lines. */

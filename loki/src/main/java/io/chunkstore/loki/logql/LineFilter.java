@@ -6,20 +6,23 @@ import com.google.re2j.PatternSyntaxException;
 import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.RegexLimits;
 import io.chunkstore.spi.InvalidQueryException;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * One LogQL line filter: {@code |= "s"} (the line contains s, Go's {@code strings.Contains} on bytes), {@code != "s"},
- * {@code |~ "re"} (an unanchored RE2 match anywhere in the line, as Go's {@code regexp.MatchString}; RE2/J on the
- * line's UTF-8 bytes) or {@code !~ "re"}. Immutable and thread-safe.
+ * One LogQL line filter: {@code |= "s"} (the line contains s, Go's {@code strings.Contains} on
+ * bytes), {@code != "s"}, {@code |~ "re"} (an unanchored RE2 match anywhere in the line, as Go's
+ * {@code regexp.MatchString}; RE2/J on the line's UTF-8 bytes) or {@code !~ "re"}. Immutable and
+ * thread-safe.
  */
 public final class LineFilter {
 
     /** The four operators. */
     public enum Type {
-        CONTAINS("|="), NOT_CONTAINS("!="), MATCHES("|~"), NOT_MATCHES("!~");
+        CONTAINS("|="),
+        NOT_CONTAINS("!="),
+        MATCHES("|~"),
+        NOT_MATCHES("!~");
 
         private final String operator;
 
@@ -55,8 +58,14 @@ public final class LineFilter {
                 RegexLimits.check(value);
                 this.pattern = Pattern.compile(value);
             } catch (PatternSyntaxException e) {
-                throw new InvalidQueryException("invalid regular expression in line filter " + type.operator + " "
-                        + GoStrings.quote(value) + ": " + e.getMessage(), e);
+                throw new InvalidQueryException(
+                        "invalid regular expression in line filter "
+                                + type.operator
+                                + " "
+                                + GoStrings.quote(value)
+                                + ": "
+                                + e.getMessage(),
+                        e);
             }
             this.needle = null;
         } else {

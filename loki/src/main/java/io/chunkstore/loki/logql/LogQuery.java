@@ -3,34 +3,47 @@ package io.chunkstore.loki.logql;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Selectors;
 import io.chunkstore.spi.InvalidQueryException;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * The LogQL subset chunkstore answers: a stream selector ({@code {job="varlogs", level=~"warn|error"}}, Prometheus
- * matchers with anchored RE2 regexes) followed by line filters ({@code |= != |~ !~} with Go-quoted or backquoted
- * strings), applied left to right. Everything else LogQL has is rejected by {@link #parse} with an
- * {@link UnsupportedQueryException} naming it: metric queries ({@code rate(...)}, {@code count_over_time},
- * aggregations), parsers and formatters ({@code | json}, {@code | logfmt}, {@code | line_format}, ...), label filters,
- * pattern line filters ({@code |>}), {@code or} between filter values and {@code ip(...)}.
+ * The LogQL subset chunkstore answers: a stream selector ({@code {job="varlogs",
+ * level=~"warn|error"}}, Prometheus matchers with anchored RE2 regexes) followed by line filters
+ * ({@code |= != |~ !~} with Go-quoted or backquoted strings), applied left to right. Everything
+ * else LogQL has is rejected by {@link #parse} with an {@link UnsupportedQueryException} naming it:
+ * metric queries ({@code rate(...)}, {@code count_over_time}, aggregations), parsers and formatters
+ * ({@code | json}, {@code | logfmt}, {@code | line_format}, ...), label filters, pattern line
+ * filters ({@code |>}), {@code or} between filter values and {@code ip(...)}.
  *
- * @param matchers    the stream selector, never empty
+ * @param matchers the stream selector, never empty
  * @param lineFilters in the order they apply
  */
 public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters) {
 
     /** Parser stages of LogQL's log pipeline that chunkstore does not run. */
-    private static final Set<String> STAGES = Set.of("json", "logfmt", "regexp", "pattern", "unpack", "line_format",
-            "label_format", "decolorize", "drop", "keep", "unwrap", "distinct");
+    private static final Set<String> STAGES =
+            Set.of(
+                    "json",
+                    "logfmt",
+                    "regexp",
+                    "pattern",
+                    "unpack",
+                    "line_format",
+                    "label_format",
+                    "decolorize",
+                    "drop",
+                    "keep",
+                    "unwrap",
+                    "distinct");
 
     public LogQuery {
         matchers = List.copyOf(matchers);
         lineFilters = List.copyOf(lineFilters);
         if (matchers.isEmpty()) {
-            throw new InvalidQueryException("a log query needs a stream selector with at least one matcher");
+            throw new InvalidQueryException(
+                    "a log query needs a stream selector with at least one matcher");
         }
     }
 
@@ -38,14 +51,15 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
      * Parses a log query.
      *
      * @throws UnsupportedQueryException for LogQL outside the subset, naming what is not supported
-     * @throws InvalidQueryException     for text that is not LogQL (with the offset of the problem), a selector that
-     *                                   matches every stream, or an invalid regular expression
+     * @throws InvalidQueryException for text that is not LogQL (with the offset of the problem), a
+     *     selector that matches every stream, or an invalid regular expression
      */
     public static LogQuery parse(String text) {
         Objects.requireNonNull(text, "query");
         String trimmed = text.strip();
         if (trimmed.isEmpty()) {
-            throw new InvalidQueryException("the query is empty; give a stream selector such as {job=\"varlogs\"}");
+            throw new InvalidQueryException(
+                    "the query is empty; give a stream selector such as {job=\"varlogs\"}");
         }
         if (trimmed.charAt(0) != '{') {
             throw notALogQuery(trimmed);
@@ -71,11 +85,19 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
                 if (p.peek() != '"' && p.peek() != '`' && p.peek() != '\'') {
                     String word = word(text, p.position());
                     if (word.equals("ip")) {
-                        throw new UnsupportedQueryException("the ip() line filter (" + op + " ip(...)) is not"
-                                + " supported; only string and regex line filters |= != |~ !~ are");
+                        throw new UnsupportedQueryException(
+                                "the ip() line filter ("
+                                        + op
+                                        + " ip(...)) is not"
+                                        + " supported; only string and regex line filters |= != |~ !~ are");
                     }
-                    throw new InvalidQueryException("parse error at offset " + p.position() + ": line filter " + op
-                            + " needs a quoted string in " + text);
+                    throw new InvalidQueryException(
+                            "parse error at offset "
+                                    + p.position()
+                                    + ": line filter "
+                                    + op
+                                    + " needs a quoted string in "
+                                    + text);
                 }
                 String value;
                 try {
@@ -86,8 +108,11 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
                 filters.add(LineFilter.of(LineFilter.Type.of(op), value));
                 p.skipSpace();
                 if (word(text, p.position()).equals("or")) {
-                    throw new UnsupportedQueryException("'or' between line filter values (" + op + " \"a\" or \"b\")"
-                            + " is not supported; write one regex filter such as |~ \"a|b\"");
+                    throw new UnsupportedQueryException(
+                            "'or' between line filter values ("
+                                    + op
+                                    + " \"a\" or \"b\")"
+                                    + " is not supported; write one regex filter such as |~ \"a|b\"");
                 }
                 continue;
             }
@@ -96,7 +121,9 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
         return new LogQuery(matchers, filters);
     }
 
-    /** The query with one more line filter applied last (Loki's legacy {@code regexp} parameter). */
+    /**
+     * The query with one more line filter applied last (Loki's legacy {@code regexp} parameter).
+     */
     public LogQuery withLineFilter(LineFilter filter) {
         List<LineFilter> f = new ArrayList<>(lineFilters);
         f.add(filter);
@@ -132,22 +159,27 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
     }
 
     /**
-     * Loki's rule: at least one {@code =} or {@code =~} matcher must not match the empty string, or the selector
-     * would select every stream of the tenant.
+     * Loki's rule: at least one {@code =} or {@code =~} matcher must not match the empty string, or
+     * the selector would select every stream of the tenant.
      */
     private static void validateSelector(List<LabelMatcher> matchers, String text) {
         if (matchers.isEmpty()) {
-            throw new InvalidQueryException("the stream selector {} is empty; name at least one label, such as"
-                    + " {job=\"varlogs\"}");
+            throw new InvalidQueryException(
+                    "the stream selector {} is empty; name at least one label, such as"
+                            + " {job=\"varlogs\"}");
         }
         for (LabelMatcher m : matchers) {
-            if ((m.type() == LabelMatcher.Type.EQUAL || m.type() == LabelMatcher.Type.REGEX) && !m.matches("")) {
+            if ((m.type() == LabelMatcher.Type.EQUAL || m.type() == LabelMatcher.Type.REGEX)
+                    && !m.matches("")) {
                 return;
             }
         }
-        throw new InvalidQueryException("queries require at least one regexp or equality matcher that does not"
-                + " have an empty-compatible value. For instance, app=~\".*\" does not meet this requirement, but"
-                + " app=~\".+\" will (in " + text.strip() + ")");
+        throw new InvalidQueryException(
+                "queries require at least one regexp or equality matcher that does not"
+                        + " have an empty-compatible value. For instance, app=~\".*\" does not meet this requirement, but"
+                        + " app=~\".+\" will (in "
+                        + text.strip()
+                        + ")");
     }
 
     private static String filterOperator(Selectors.Parser p) {
@@ -162,8 +194,9 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
     private static InvalidQueryException unsupportedAt(String text, int at) {
         String rest = text.substring(at);
         if (rest.startsWith("|>") || rest.startsWith("!>")) {
-            return new UnsupportedQueryException("pattern line filters (|> and !>) are not supported; only line"
-                    + " filters |= != |~ !~ are");
+            return new UnsupportedQueryException(
+                    "pattern line filters (|> and !>) are not supported; only line"
+                            + " filters |= != |~ !~ are");
         }
         if (rest.startsWith("|")) {
             int i = at + 1;
@@ -172,22 +205,40 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
             }
             String w = word(text, i);
             if (STAGES.contains(w)) {
-                return new UnsupportedQueryException("the pipeline stage | " + w + " is not supported; chunkstore"
-                        + " answers a stream selector with line filters |= != |~ !~ only");
+                return new UnsupportedQueryException(
+                        "the pipeline stage | "
+                                + w
+                                + " is not supported; chunkstore"
+                                + " answers a stream selector with line filters |= != |~ !~ only");
             }
             if (!w.isEmpty()) {
-                return new UnsupportedQueryException("label filters (| " + w + " ...) are not supported; chunkstore"
-                        + " answers a stream selector with line filters |= != |~ !~ only");
+                return new UnsupportedQueryException(
+                        "label filters (| "
+                                + w
+                                + " ...) are not supported; chunkstore"
+                                + " answers a stream selector with line filters |= != |~ !~ only");
             }
-            return new UnsupportedQueryException("the pipeline stage at offset " + at + " (" + abbreviate(rest)
-                    + ") is not supported; only line filters |= != |~ !~ are");
+            return new UnsupportedQueryException(
+                    "the pipeline stage at offset "
+                            + at
+                            + " ("
+                            + abbreviate(rest)
+                            + ") is not supported; only line filters |= != |~ !~ are");
         }
         if (rest.startsWith("[")) {
-            return new UnsupportedQueryException("range vectors (" + abbreviate(rest) + ") belong to metric queries,"
-                    + " which are not supported; only log queries are");
+            return new UnsupportedQueryException(
+                    "range vectors ("
+                            + abbreviate(rest)
+                            + ") belong to metric queries,"
+                            + " which are not supported; only log queries are");
         }
-        return new InvalidQueryException("parse error at offset " + at + ": unexpected " + abbreviate(rest)
-                + " after the stream selector in " + text.strip());
+        return new InvalidQueryException(
+                "parse error at offset "
+                        + at
+                        + ": unexpected "
+                        + abbreviate(rest)
+                        + " after the stream selector in "
+                        + text.strip());
     }
 
     private static InvalidQueryException notALogQuery(String trimmed) {
@@ -197,20 +248,37 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
             after++;
         }
         boolean call = after < trimmed.length() && trimmed.charAt(after) == '(';
-        boolean grouping = w.equals("sum") || w.equals("avg") || w.equals("min") || w.equals("max")
-                || w.equals("count") || w.equals("topk") || w.equals("bottomk") || w.equals("stddev")
-                || w.equals("stdvar") || w.equals("sort") || w.equals("sort_desc");
+        boolean grouping =
+                w.equals("sum")
+                        || w.equals("avg")
+                        || w.equals("min")
+                        || w.equals("max")
+                        || w.equals("count")
+                        || w.equals("topk")
+                        || w.equals("bottomk")
+                        || w.equals("stddev")
+                        || w.equals("stdvar")
+                        || w.equals("sort")
+                        || w.equals("sort_desc");
         if (!w.isEmpty() && (call || grouping)) {
-            return new UnsupportedQueryException("metric queries are not supported (" + w + "(...)); chunkstore"
-                    + " answers log queries only: a stream selector such as {job=\"varlogs\"} with optional line"
-                    + " filters |= != |~ !~");
+            return new UnsupportedQueryException(
+                    "metric queries are not supported ("
+                            + w
+                            + "(...)); chunkstore"
+                            + " answers log queries only: a stream selector such as {job=\"varlogs\"} with optional line"
+                            + " filters |= != |~ !~");
         }
-        if (!trimmed.isEmpty() && (Character.isDigit(trimmed.charAt(0)) || trimmed.charAt(0) == '(')) {
-            return new UnsupportedQueryException("metric and scalar expressions are not supported ("
-                    + abbreviate(trimmed) + "); chunkstore answers log queries only");
+        if (!trimmed.isEmpty()
+                && (Character.isDigit(trimmed.charAt(0)) || trimmed.charAt(0) == '(')) {
+            return new UnsupportedQueryException(
+                    "metric and scalar expressions are not supported ("
+                            + abbreviate(trimmed)
+                            + "); chunkstore answers log queries only");
         }
-        return new InvalidQueryException("parse error at offset 0: a log query starts with a stream selector such as"
-                + " {job=\"varlogs\"}, not " + abbreviate(trimmed));
+        return new InvalidQueryException(
+                "parse error at offset 0: a log query starts with a stream selector such as"
+                        + " {job=\"varlogs\"}, not "
+                        + abbreviate(trimmed));
     }
 
     private static String word(String s, int from) {

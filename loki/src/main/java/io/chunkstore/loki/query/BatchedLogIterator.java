@@ -4,7 +4,6 @@ import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
 import io.chunkstore.loki.logql.LogQuery;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -15,21 +14,23 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The store side of Loki's querier ({@code batchChunkIterator} in {@code pkg/storage/batch.go}): chunk references in
- * query order (by {@code from} FORWARD, by {@code through} descending BACKWARD) are fetched in batches, and the query
- * window is cut into consecutive time windows so that each window needs only the chunks of one batch plus those
- * carried over from the previous one.
+ * The store side of Loki's querier ({@code batchChunkIterator} in {@code pkg/storage/batch.go}):
+ * chunk references in query order (by {@code from} FORWARD, by {@code through} descending BACKWARD)
+ * are fetched in batches, and the query window is cut into consecutive time windows so that each
+ * window needs only the chunks of one batch plus those carried over from the previous one.
  *
- * <p>FORWARD, a batch's window ends at the {@code from} of the first chunk not taken yet (every later chunk starts
- * there or after); chunks that reach past it are carried into the next window. A batch takes {@code batchSize}
- * chunks, and more while the next chunk starts at or before the window's start, so every window is non-empty.
- * BACKWARD mirrors this with {@code through}: the window starts just after the {@code through} of the next chunk.
- * Windows are disjoint, so entries with equal timestamps always meet in one window and de-duplication is exact.
+ * <p>FORWARD, a batch's window ends at the {@code from} of the first chunk not taken yet (every
+ * later chunk starts there or after); chunks that reach past it are carried into the next window. A
+ * batch takes {@code batchSize} chunks, and more while the next chunk starts at or before the
+ * window's start, so every window is non-empty. BACKWARD mirrors this with {@code through}: the
+ * window starts just after the {@code through} of the next chunk. Windows are disjoint, so entries
+ * with equal timestamps always meet in one window and de-duplication is exact.
  *
- * <p>In each window the chunks are grouped by stream; per stream, sorted by {@code from} and partitioned into lists
- * of non-overlapping chunks (Loki's {@code partitionOverlappingChunks}); each list is read by a concatenating
- * iterator (reversed BACKWARD), the lists are merged with de-duplication, and the streams with a heap. The next batch
- * is prefetched while the current one is read.
+ * <p>In each window the chunks are grouped by stream; per stream, sorted by {@code from} and
+ * partitioned into lists of non-overlapping chunks (Loki's {@code partitionOverlappingChunks});
+ * each list is read by a concatenating iterator (reversed BACKWARD), the lists are merged with
+ * de-duplication, and the streams with a heap. The next batch is prefetched while the current one
+ * is read.
  */
 final class BatchedLogIterator implements LogIterator {
     private static final long NS_PER_MS = 1_000_000L;
@@ -53,8 +54,15 @@ final class BatchedLogIterator implements LogIterator {
     private int prefetchTo;
     private boolean closed;
 
-    BatchedLogIterator(List<LogChunkRef> refs, LogQuery query, long start, long end, Direction direction,
-                       QueryOptions options, ChunkLoader loader, QueryContext ctx) {
+    BatchedLogIterator(
+            List<LogChunkRef> refs,
+            LogQuery query,
+            long start,
+            long end,
+            Direction direction,
+            QueryOptions options,
+            ChunkLoader loader,
+            QueryContext ctx) {
         this.query = query;
         this.start = start;
         this.end = end;
@@ -66,11 +74,16 @@ final class BatchedLogIterator implements LogIterator {
         List<LogChunkRef> sorted = new ArrayList<>(refs);
         Comparator<LogChunkRef> byKey = Comparator.comparing(LogChunkRef::externalKey);
         if (direction == Direction.FORWARD) {
-            sorted.sort(Comparator.comparingLong(LogChunkRef::from).thenComparingLong(LogChunkRef::through)
-                    .thenComparing(byKey));
+            sorted.sort(
+                    Comparator.comparingLong(LogChunkRef::from)
+                            .thenComparingLong(LogChunkRef::through)
+                            .thenComparing(byKey));
         } else {
-            sorted.sort(Comparator.comparingLong(LogChunkRef::through).reversed()
-                    .thenComparing(Comparator.comparingLong(LogChunkRef::from).reversed()).thenComparing(byKey));
+            sorted.sort(
+                    Comparator.comparingLong(LogChunkRef::through)
+                            .reversed()
+                            .thenComparing(Comparator.comparingLong(LogChunkRef::from).reversed())
+                            .thenComparing(byKey));
         }
         this.refs = sorted;
         this.bound = direction == Direction.FORWARD ? start : end;
@@ -143,7 +156,10 @@ final class BatchedLogIterator implements LogIterator {
             hi = takeTo < refs.size() ? Math.min(end, msToNs(refs.get(takeTo).from())) : end;
         } else {
             hi = bound;
-            lo = takeTo < refs.size() ? Math.max(start, satAdd(msToNs(refs.get(takeTo).through()), 1)) : start;
+            lo =
+                    takeTo < refs.size()
+                            ? Math.max(start, satAdd(msToNs(refs.get(takeTo).through()), 1))
+                            : start;
         }
         List<OpenChunk> batch = new ArrayList<>(carried);
         batch.addAll(load(nextRef, takeTo));
@@ -170,9 +186,13 @@ final class BatchedLogIterator implements LogIterator {
         return true;
     }
 
-    /** Whether a chunk not taken yet lies past the current bound, so the window up to it is not empty. */
+    /**
+     * Whether a chunk not taken yet lies past the current bound, so the window up to it is not
+     * empty.
+     */
     private boolean beyond(LogChunkRef r) {
-        return direction == Direction.FORWARD ? msToNs(r.from()) > bound
+        return direction == Direction.FORWARD
+                ? msToNs(r.from()) > bound
                 : satAdd(msToNs(r.through()), 1) < bound;
     }
 
@@ -227,23 +247,29 @@ final class BatchedLogIterator implements LogIterator {
                 if (direction == Direction.BACKWARD) {
                     Collections.reverse(list);
                 }
-                lists.add(new ConcatIterator(list,
-                        c -> new ChunkWindowIterator(c, lo, hi, direction, query, ctx)));
+                lists.add(
+                        new ConcatIterator(
+                                list,
+                                c -> new ChunkWindowIterator(c, lo, hi, direction, query, ctx)));
             }
-            Peeking<LogEntry> merged = new DedupeMergeIterator(lists, direction, dedupeMetadata, ctx);
+            Peeking<LogEntry> merged =
+                    new DedupeMergeIterator(lists, direction, dedupeMetadata, ctx);
             sources.add(new StreamHeapIterator.Source(streamChunks.get(0).stream(), merged));
         }
         return new StreamHeapIterator(sources, direction);
     }
 
     /**
-     * Loki's {@code partitionOverlappingChunks}: chunks sorted by {@code from}; each joins the first list whose last
-     * chunk's {@code through} is before its {@code from}, or starts a new list.
+     * Loki's {@code partitionOverlappingChunks}: chunks sorted by {@code from}; each joins the
+     * first list whose last chunk's {@code through} is before its {@code from}, or starts a new
+     * list.
      */
     static List<List<OpenChunk>> partitionOverlapping(List<OpenChunk> chunks) {
         List<OpenChunk> sorted = new ArrayList<>(chunks);
-        sorted.sort(Comparator.comparingLong((OpenChunk c) -> c.ref().from())
-                .thenComparingLong(c -> c.ref().through()).thenComparing(OpenChunk::key));
+        sorted.sort(
+                Comparator.comparingLong((OpenChunk c) -> c.ref().from())
+                        .thenComparingLong(c -> c.ref().through())
+                        .thenComparing(OpenChunk::key));
         List<List<OpenChunk>> lists = new ArrayList<>();
         outer:
         for (OpenChunk c : sorted) {

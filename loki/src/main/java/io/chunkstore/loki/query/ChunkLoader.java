@@ -8,7 +8,6 @@ import io.chunkstore.loki.LokiChunk;
 import io.chunkstore.loki.chunkenc.ReadOptions;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.StorageException;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,17 +17,16 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
- * Fetches a batch of chunks, split into {@code fetchParallelism} concurrent fetches, and decodes them (the MemChunk's
- * header, metas and block checksums; blocks are decompressed later, when iterated). Chunks whose labels do not match
- * every matcher are dropped; chunks that are missing or do not verify fail the query, or are skipped and reported.
+ * Fetches a batch of chunks, split into {@code fetchParallelism} concurrent fetches, and decodes
+ * them (the MemChunk's header, metas and block checksums; blocks are decompressed later, when
+ * iterated). Chunks whose labels do not match every matcher are dropped; chunks that are missing or
+ * do not verify fail the query, or are skipped and reported.
  */
 final class ChunkLoader {
     /** A loaded batch: the chunks by key, and the errors to report on the consumer's thread. */
-    record Loaded(Map<String, OpenChunk> chunks, List<Failure> failures) {
-    }
+    record Loaded(Map<String, OpenChunk> chunks, List<Failure> failures) {}
 
-    record Failure(String key, int block, StorageException error) {
-    }
+    record Failure(String key, int block, StorageException error) {}
 
     private final LogChunkSource source;
     private final Executor executor;
@@ -36,8 +34,12 @@ final class ChunkLoader {
     private final List<LabelMatcher> matchers;
     private final QueryContext ctx;
 
-    ChunkLoader(LogChunkSource source, Executor executor, int parallelism, List<LabelMatcher> matchers,
-                QueryContext ctx) {
+    ChunkLoader(
+            LogChunkSource source,
+            Executor executor,
+            int parallelism,
+            List<LabelMatcher> matchers,
+            QueryContext ctx) {
         this.source = source;
         this.executor = executor;
         this.parallelism = parallelism;
@@ -57,19 +59,24 @@ final class ChunkLoader {
             List<LogChunkRef> group = List.copyOf(refs.subList(i, Math.min(refs.size(), i + per)));
             parts.add(CompletableFuture.supplyAsync(() -> fetchGroup(group), executor));
         }
-        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            Map<String, OpenChunk> chunks = new HashMap<>();
-            List<Failure> failures = new ArrayList<>();
-            for (CompletableFuture<Loaded> p : parts) {
-                Loaded l = p.join();
-                chunks.putAll(l.chunks);
-                failures.addAll(l.failures);
-            }
-            return new Loaded(chunks, failures);
-        });
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
+                .thenApply(
+                        v -> {
+                            Map<String, OpenChunk> chunks = new HashMap<>();
+                            List<Failure> failures = new ArrayList<>();
+                            for (CompletableFuture<Loaded> p : parts) {
+                                Loaded l = p.join();
+                                chunks.putAll(l.chunks);
+                                failures.addAll(l.failures);
+                            }
+                            return new Loaded(chunks, failures);
+                        });
     }
 
-    /** Waits for a load, reports its failures (throwing the first unless skipping) and returns its chunks. */
+    /**
+     * Waits for a load, reports its failures (throwing the first unless skipping) and returns its
+     * chunks.
+     */
     Map<String, OpenChunk> await(CompletableFuture<Loaded> f) {
         Loaded l;
         try {
@@ -97,21 +104,32 @@ final class ChunkLoader {
             StorageException failed = fetched.failures().get(key);
             Chunk chunk = fetched.chunk(key);
             if (failed != null || chunk == null) {
-                failures.add(new Failure(key, -1, failed != null ? failed
-                        : new StorageException("chunk " + key + " was not returned by the store's fetch")));
+                failures.add(
+                        new Failure(
+                                key,
+                                -1,
+                                failed != null
+                                        ? failed
+                                        : new StorageException(
+                                                "chunk "
+                                                        + key
+                                                        + " was not returned by the store's fetch")));
                 continue;
             }
             ctx.stats.chunksDownloaded.incrementAndGet();
             ctx.stats.compressedBytes.addAndGet(chunk.data().length);
             ReadOptions opts = ReadOptions.named(key);
             if (ctx.skipCorrupt()) {
-                opts = opts.skippingCorruptBlocks(b -> failures.add(new Failure(key, b.blockIndex(), b.error())));
+                opts =
+                        opts.skippingCorruptBlocks(
+                                b -> failures.add(new Failure(key, b.blockIndex(), b.error())));
             }
             LokiChunk lc;
             try {
                 lc = LokiChunk.of(chunk, key, opts);
             } catch (InvalidChunkException e) {
-                // The whole chunk is unreadable (a LokiChunkException names the block, if one is at fault).
+                // The whole chunk is unreadable (a LokiChunkException names the block, if one is at
+                // fault).
                 failures.add(new Failure(key, -1, e));
                 continue;
             }

@@ -9,12 +9,14 @@ import io.chunkstore.loki.logql.LogQuery;
 import io.chunkstore.spi.InvalidChunkException;
 
 /**
- * The entries of one chunk in {@code [from, to)}, in the query direction, that pass the line filters (the filters run
- * here, per entry, before any merge). The chunk decompresses only the blocks that overlap the window, lazily.
+ * The entries of one chunk in {@code [from, to)}, in the query direction, that pass the line
+ * filters (the filters run here, per entry, before any merge). The chunk decompresses only the
+ * blocks that overlap the window, lazily.
  *
- * <p>A block that fails while it is read (it does not decompress or parse) fails the query with the chunk's
- * {@link LokiChunkException}, naming the chunk and block; with "skip corrupt" the block is reported with the time
- * range left unread, and reading goes on past it (FORWARD: from its maxt + 1 ns; BACKWARD: below its mint - 1 ns).
+ * <p>A block that fails while it is read (it does not decompress or parse) fails the query with the
+ * chunk's {@link LokiChunkException}, naming the chunk and block; with "skip corrupt" the block is
+ * reported with the time range left unread, and reading goes on past it (FORWARD: from its maxt + 1
+ * ns; BACKWARD: below its mint - 1 ns).
  */
 final class ChunkWindowIterator extends Peeking<LogEntry> {
     private final OpenChunk chunk;
@@ -25,7 +27,13 @@ final class ChunkWindowIterator extends Peeking<LogEntry> {
     private long to;
     private EntryIterator it;
 
-    ChunkWindowIterator(OpenChunk chunk, long from, long to, Direction direction, LogQuery query, QueryContext ctx) {
+    ChunkWindowIterator(
+            OpenChunk chunk,
+            long from,
+            long to,
+            Direction direction,
+            LogQuery query,
+            QueryContext ctx) {
         this.chunk = chunk;
         this.from = from;
         this.to = to;
@@ -63,9 +71,20 @@ final class ChunkWindowIterator extends Peeking<LogEntry> {
                 }
                 long skipFrom = direction == Direction.FORWARD ? meta.mint() : meta.mint() - 1;
                 long skipThrough = meta.maxt();
-                ctx.skipOrThrow(chunk.key(), block, new LokiChunkException(e.problem(), e.chunkName(), block,
-                        "entries from " + skipFrom + " to " + skipThrough + " ns were not read: " + e.getMessage(),
-                        e));
+                ctx.skipOrThrow(
+                        chunk.key(),
+                        block,
+                        new LokiChunkException(
+                                e.problem(),
+                                e.chunkName(),
+                                block,
+                                "entries from "
+                                        + skipFrom
+                                        + " to "
+                                        + skipThrough
+                                        + " ns were not read: "
+                                        + e.getMessage(),
+                                e));
                 if (!resumeAfter(meta)) {
                     return null;
                 }
@@ -86,10 +105,11 @@ final class ChunkWindowIterator extends Peeking<LogEntry> {
     }
 
     /**
-     * Narrows the window past a failed block so that Loki's inclusive block selection no longer picks it; false when
-     * nothing is left to read. FORWARD goes on from its maxt + 1 ns; BACKWARD below its mint - 1 ns (a block may
-     * start at the previous block's maxt, so entries of a neighbour block at exactly those nanoseconds are lost with
-     * it; the skip report gives the range).
+     * Narrows the window past a failed block so that Loki's inclusive block selection no longer
+     * picks it; false when nothing is left to read. FORWARD goes on from its maxt + 1 ns; BACKWARD
+     * below its mint - 1 ns (a block may start at the previous block's maxt, so entries of a
+     * neighbour block at exactly those nanoseconds are lost with it; the skip report gives the
+     * range).
      */
     private boolean resumeAfter(BlockMeta meta) {
         if (direction == Direction.FORWARD) {

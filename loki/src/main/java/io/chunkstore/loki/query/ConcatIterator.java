@@ -1,13 +1,13 @@
 package io.chunkstore.loki.query;
 
 import io.chunkstore.loki.LogEntry;
-
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Loki's non-overlapping iterator: the chunks of one list (none overlaps the next) read one after the other, each
- * opened only when the previous one is exhausted. The list is already in query order (reversed for BACKWARD).
+ * Loki's non-overlapping iterator: the chunks of one list (none overlaps the next) read one after
+ * the other, each opened only when the previous one is exhausted. The list is already in query
+ * order (reversed for BACKWARD).
  */
 final class ConcatIterator extends Peeking<LogEntry> {
     private final List<OpenChunk> chunks;

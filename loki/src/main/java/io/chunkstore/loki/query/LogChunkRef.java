@@ -2,12 +2,12 @@ package io.chunkstore.loki.query;
 
 import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.store.IndexedChunk;
-
 import java.util.Objects;
 
 /**
- * A chunk the index points at, not fetched yet: the series store's {@link IndexedChunk} (its external key exactly as
- * the index holds it, the identity parsed from the key, its chunk table and period), which is what a fetch needs.
+ * A chunk the index points at, not fetched yet: the series store's {@link IndexedChunk} (its
+ * external key exactly as the index holds it, the identity parsed from the key, its chunk table and
+ * period), which is what a fetch needs.
  *
  * @param indexed the chunk as the index found it
  */

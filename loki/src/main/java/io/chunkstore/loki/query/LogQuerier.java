@@ -9,7 +9,6 @@ import io.chunkstore.loki.LokiChunk;
 import io.chunkstore.loki.logql.LogQuery;
 import io.chunkstore.spi.InvalidQueryException;
 import io.chunkstore.spi.support.DaemonThreads;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -23,11 +22,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Loki's querier over a chunk store, for log queries: the index yields chunk references for the stream selector plus
- * {@code __name__="logs"}, chunks are fetched in batches and read block by block, entries are filtered by the line
- * filters, merged across the replicas of a stream with de-duplication and across streams with a heap, in time order
- * forward or backward. Also the label and series lookups of Loki's API. Thread-safe; one instance serves many
- * queries. Close it to stop its fetch threads.
+ * Loki's querier over a chunk store, for log queries: the index yields chunk references for the
+ * stream selector plus {@code __name__="logs"}, chunks are fetched in batches and read block by
+ * block, entries are filtered by the line filters, merged across the replicas of a stream with
+ * de-duplication and across streams with a heap, in time order forward or backward. Also the label
+ * and series lookups of Loki's API. Thread-safe; one instance serves many queries. Close it to stop
+ * its fetch threads.
  */
 public final class LogQuerier implements AutoCloseable {
     private static final long NS_PER_MS = 1_000_000L;
@@ -55,29 +55,47 @@ public final class LogQuerier implements AutoCloseable {
     }
 
     /**
-     * The entries of streams matching the query in {@code [startNs, endNs)}, in query order, read lazily: only as many
-     * chunks are fetched as the caller reads entries for. Close the iterator when stopping early.
+     * The entries of streams matching the query in {@code [startNs, endNs)}, in query order, read
+     * lazily: only as many chunks are fetched as the caller reads entries for. Close the iterator
+     * when stopping early.
      */
-    public LogIterator select(String userId, LogQuery query, long startNs, long endNs, Direction direction) {
+    public LogIterator select(
+            String userId, LogQuery query, long startNs, long endNs, Direction direction) {
         return select(userId, query, startNs, endNs, direction, options);
     }
 
-    /** {@link #select(String, LogQuery, long, long, Direction)} with other options for this query. */
-    public LogIterator select(String userId, LogQuery query, long startNs, long endNs, Direction direction,
-                              QueryOptions queryOptions) {
+    /**
+     * {@link #select(String, LogQuery, long, long, Direction)} with other options for this query.
+     */
+    public LogIterator select(
+            String userId,
+            LogQuery query,
+            long startNs,
+            long endNs,
+            Direction direction,
+            QueryOptions queryOptions) {
         if (endNs < startNs) {
-            throw new InvalidQueryException("the end of the query (" + endNs + " ns) is before its start ("
-                    + startNs + " ns)");
+            throw new InvalidQueryException(
+                    "the end of the query ("
+                            + endNs
+                            + " ns) is before its start ("
+                            + startNs
+                            + " ns)");
         }
         QueryContext ctx = new QueryContext(queryOptions.skipCorrupt());
         List<LabelMatcher> matchers = storeMatchers(query.matchers());
         List<LogChunkRef> refs = refs(userId, startNs, endNs, matchers);
         ctx.stats.chunksRef.addAndGet(refs.size());
-        ChunkLoader loader = new ChunkLoader(source, executor, queryOptions.fetchParallelism(), matchers, ctx);
-        return new BatchedLogIterator(refs, query, startNs, endNs, direction, queryOptions, loader, ctx);
+        ChunkLoader loader =
+                new ChunkLoader(source, executor, queryOptions.fetchParallelism(), matchers, ctx);
+        return new BatchedLogIterator(
+                refs, query, startNs, endNs, direction, queryOptions, loader, ctx);
     }
 
-    /** Runs a query and groups up to {@code limit} entries into streams, as Loki's {@code readStreams}. */
+    /**
+     * Runs a query and groups up to {@code limit} entries into streams, as Loki's {@code
+     * readStreams}.
+     */
     public LogQueryResult query(LogQueryRequest request) {
         return query(request, options);
     }
@@ -85,23 +103,31 @@ public final class LogQuerier implements AutoCloseable {
     /** {@link #query(LogQueryRequest)} with other options for this query. */
     public LogQueryResult query(LogQueryRequest request, QueryOptions queryOptions) {
         long t0 = System.nanoTime();
-        try (LogIterator it = select(request.userId(), request.query(), request.startNs(), request.endNs(),
-                request.direction(), queryOptions)) {
-            LogQueryResult r = readStreams(it, request.limit(), request.direction(), request.intervalNs());
+        try (LogIterator it =
+                select(
+                        request.userId(),
+                        request.query(),
+                        request.startNs(),
+                        request.endNs(),
+                        request.direction(),
+                        queryOptions)) {
+            LogQueryResult r =
+                    readStreams(it, request.limit(), request.direction(), request.intervalNs());
             it.stats().execNanos.set(System.nanoTime() - t0);
             return r;
         }
     }
 
     /**
-     * Loki's {@code readStreams}: takes up to {@code limit} entries (with {@code intervalNs} > 0, only entries at
-     * least that far from the previous one taken, in query direction), groups them by stream and sorts the streams
-     * by labels string: ascending forward, descending backward, as Loki's query frontend returns them (its
-     * {@code mergeOrderedNonOverlappingStreams} in {@code pkg/querier/queryrange/codec.go}). Entries of one stream
-     * keep the order the merge gave them (time in query direction; equal times in the order of {@link
-     * StreamHeapIterator}).
+     * Loki's {@code readStreams}: takes up to {@code limit} entries (with {@code intervalNs} > 0,
+     * only entries at least that far from the previous one taken, in query direction), groups them
+     * by stream and sorts the streams by labels string: ascending forward, descending backward, as
+     * Loki's query frontend returns them (its {@code mergeOrderedNonOverlappingStreams} in {@code
+     * pkg/querier/queryrange/codec.go}). Entries of one stream keep the order the merge gave them
+     * (time in query direction; equal times in the order of {@link StreamHeapIterator}).
      */
-    static LogQueryResult readStreams(LogIterator it, int limit, Direction direction, long intervalNs) {
+    static LogQueryResult readStreams(
+            LogIterator it, int limit, Direction direction, long intervalNs) {
         Comparator<String> order = streamOrder(direction);
         Map<String, LogStream> streams = new TreeMap<>(order);
         Map<String, List<LogEntry>> entries = new TreeMap<>(order);
@@ -111,7 +137,10 @@ public final class LogQuerier implements AutoCloseable {
         while (n < limit && it.hasNext()) {
             StreamEntry e = it.next();
             if (intervalNs > 0 && any) {
-                long gap = direction == Direction.FORWARD ? e.timestamp() - last : last - e.timestamp();
+                long gap =
+                        direction == Direction.FORWARD
+                                ? e.timestamp() - last
+                                : last - e.timestamp();
                 if (gap < intervalNs) {
                     continue;
                 }
@@ -119,7 +148,8 @@ public final class LogQuerier implements AutoCloseable {
             any = true;
             last = e.timestamp();
             streams.putIfAbsent(e.stream().labelsString(), e.stream());
-            entries.computeIfAbsent(e.stream().labelsString(), k -> new ArrayList<>()).add(e.entry());
+            entries.computeIfAbsent(e.stream().labelsString(), k -> new ArrayList<>())
+                    .add(e.entry());
             n++;
         }
         it.stats().entriesReturned.set(n);
@@ -128,14 +158,22 @@ public final class LogQuerier implements AutoCloseable {
         return new LogQueryResult(out, it.stats(), it.skipped());
     }
 
-    /** The order of result streams by labels string: Go's byte order, reversed for backward queries. */
+    /**
+     * The order of result streams by labels string: Go's byte order, reversed for backward queries.
+     */
     public static Comparator<String> streamOrder(Direction direction) {
-        return direction == Direction.FORWARD ? GoStrings.BYTE_ORDER : GoStrings.BYTE_ORDER.reversed();
+        return direction == Direction.FORWARD
+                ? GoStrings.BYTE_ORDER
+                : GoStrings.BYTE_ORDER.reversed();
     }
 
-    /** Label names of the tenant's log streams in {@code [startNs, endNs]}, sorted, without {@code __name__}. */
+    /**
+     * Label names of the tenant's log streams in {@code [startNs, endNs]}, sorted, without {@code
+     * __name__}.
+     */
     public List<String> labelNames(String userId, long startNs, long endNs) {
-        List<String> names = new ArrayList<>(source.labelNames(userId, fromMs(startNs), throughMs(endNs)));
+        List<String> names =
+                new ArrayList<>(source.labelNames(userId, fromMs(startNs), throughMs(endNs)));
         names.remove(Labels.METRIC_NAME);
         return names;
     }
@@ -146,11 +184,15 @@ public final class LogQuerier implements AutoCloseable {
     }
 
     /**
-     * Values of a label among the streams matching a selector (Loki's {@code query} parameter of the label values
-     * API), sorted; from the chunks' labels.
+     * Values of a label among the streams matching a selector (Loki's {@code query} parameter of
+     * the label values API), sorted; from the chunks' labels.
      */
-    public List<String> labelValues(String userId, long startNs, long endNs, String labelName,
-                                    List<LabelMatcher> selector) {
+    public List<String> labelValues(
+            String userId,
+            long startNs,
+            long endNs,
+            String labelName,
+            List<LabelMatcher> selector) {
         Set<String> values = new java.util.TreeSet<>(GoStrings.BYTE_ORDER);
         for (Labels l : series(userId, startNs, endNs, List.of(selector))) {
             if (l.has(labelName)) {
@@ -161,10 +203,12 @@ public final class LogQuerier implements AutoCloseable {
     }
 
     /**
-     * The label sets of the streams matching any of the selectors in {@code [startNs, endNs]} (Loki's series API), each
-     * once, sorted by labels string. One chunk per stream is fetched to read its labels.
+     * The label sets of the streams matching any of the selectors in {@code [startNs, endNs]}
+     * (Loki's series API), each once, sorted by labels string. One chunk per stream is fetched to
+     * read its labels.
      */
-    public List<Labels> series(String userId, long startNs, long endNs, List<List<LabelMatcher>> selectors) {
+    public List<Labels> series(
+            String userId, long startNs, long endNs, List<List<LabelMatcher>> selectors) {
         Map<String, Labels> out = new TreeMap<>(GoStrings.BYTE_ORDER);
         for (List<LabelMatcher> selector : selectors) {
             List<LabelMatcher> matchers = storeMatchers(selector);
@@ -173,10 +217,12 @@ public final class LogQuerier implements AutoCloseable {
                 onePerSeries.putIfAbsent(r.fingerprint(), r);
             }
             QueryContext ctx = new QueryContext(false);
-            ChunkLoader loader = new ChunkLoader(source, executor, options.fetchParallelism(), matchers, ctx);
+            ChunkLoader loader =
+                    new ChunkLoader(source, executor, options.fetchParallelism(), matchers, ctx);
             List<LogChunkRef> all = new ArrayList<>(onePerSeries.values());
             for (int i = 0; i < all.size(); i += options.batchSize()) {
-                List<LogChunkRef> batch = all.subList(i, Math.min(all.size(), i + options.batchSize()));
+                List<LogChunkRef> batch =
+                        all.subList(i, Math.min(all.size(), i + options.batchSize()));
                 for (OpenChunk c : loader.await(loader.start(batch)).values()) {
                     out.putIfAbsent(c.stream().labelsString(), c.stream().labels());
                 }
@@ -191,16 +237,23 @@ public final class LogQuerier implements AutoCloseable {
         m.add(LabelMatcher.equal(Labels.METRIC_NAME, LokiChunk.METRIC_NAME_VALUE));
         for (LabelMatcher l : selector) {
             if (l.name().equals(Labels.METRIC_NAME)) {
-                throw new InvalidQueryException("a log stream selector cannot match on " + Labels.METRIC_NAME
-                        + " (every Loki stream is stored as __name__=\"logs\"): " + l);
+                throw new InvalidQueryException(
+                        "a log stream selector cannot match on "
+                                + Labels.METRIC_NAME
+                                + " (every Loki stream is stored as __name__=\"logs\"): "
+                                + l);
             }
             m.add(l);
         }
         return List.copyOf(m);
     }
 
-    /** The chunk references overlapping the window: Loki drops a chunk when {@code through < from || to < from}. */
-    private List<LogChunkRef> refs(String userId, long startNs, long endNs, List<LabelMatcher> matchers) {
+    /**
+     * The chunk references overlapping the window: Loki drops a chunk when {@code through < from ||
+     * to < from}.
+     */
+    private List<LogChunkRef> refs(
+            String userId, long startNs, long endNs, List<LabelMatcher> matchers) {
         long from = fromMs(startNs);
         long through = throughMs(endNs);
         Map<String, LogChunkRef> unique = new LinkedHashMap<>();

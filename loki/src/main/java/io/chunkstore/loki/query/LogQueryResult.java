@@ -1,15 +1,15 @@
 package io.chunkstore.loki.query;
 
 import io.chunkstore.loki.LogEntry;
-
 import java.util.List;
 
 /**
- * The result of a log query as Loki's engine returns it ({@code readStreams}): at most {@code limit} entries, grouped
- * into streams sorted by labels string, each stream's entries in query direction.
+ * The result of a log query as Loki's engine returns it ({@code readStreams}): at most {@code
+ * limit} entries, grouped into streams sorted by labels string, each stream's entries in query
+ * direction.
  *
  * @param streams the streams with at least one entry
- * @param stats   counters of the query
+ * @param stats counters of the query
  * @param skipped what "skip corrupt" left out (empty otherwise)
  */
 public record LogQueryResult(List<Stream> streams, QueryStats stats, List<SkippedChunk> skipped) {

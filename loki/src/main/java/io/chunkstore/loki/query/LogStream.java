@@ -2,14 +2,13 @@ package io.chunkstore.loki.query;
 
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.LokiFingerprint;
-
 import java.util.Objects;
 
 /**
  * A log stream as queries see it: the stored labels without {@code __name__}, Loki's labels string
- * ({@code {filename="/var/log/syslog", job="varlogs"}}) and its stream hash (Prometheus {@code labels.Hash()} of those
- * labels, which is also the fingerprint Loki's ingesters give the stream), which orders equal timestamps across
- * streams.
+ * ({@code {filename="/var/log/syslog", job="varlogs"}}) and its stream hash (Prometheus {@code
+ * labels.Hash()} of those labels, which is also the fingerprint Loki's ingesters give the stream),
+ * which orders equal timestamps across streams.
  */
 public record LogStream(Labels labels, String labelsString, long hash) {
     public LogStream {

@@ -2,7 +2,6 @@ package io.chunkstore.loki.query;
 
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.logql.LogQuery;
-
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,13 +15,14 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Follows a log query as new chunks land in the store, by polling it in windows (Loki v0.1's store tail; Loki 2.x
- * instead has ingesters push live entries). The tail starts at now − (delay + window) unless told otherwise; each poll
- * reads {@code [start, start + window)} once {@code start + window <= now − delay}, FORWARD, and moves {@code start}
- * to the window's end, so it makes progress when nothing arrives. Entries come out in order, each once: when a poll
- * stops at its limit, the next one resumes at the last entry's timestamp and skips the (stream, line) pairs already
- * emitted at that timestamp. A chunk that lands at most {@code delay} after its entries is seen; later ones are
- * missed, as in Loki.
+ * Follows a log query as new chunks land in the store, by polling it in windows (Loki v0.1's store
+ * tail; Loki 2.x instead has ingesters push live entries). The tail starts at now − (delay +
+ * window) unless told otherwise; each poll reads {@code [start, start + window)} once {@code start
+ * + window <= now − delay}, FORWARD, and moves {@code start} to the window's end, so it makes
+ * progress when nothing arrives. Entries come out in order, each once: when a poll stops at its
+ * limit, the next one resumes at the last entry's timestamp and skips the (stream, line) pairs
+ * already emitted at that timestamp. A chunk that lands at most {@code delay} after its entries is
+ * seen; later ones are missed, as in Loki.
  *
  * <p>Not thread-safe: one caller polls. The clock is injected, so tests are deterministic.
  */
@@ -41,13 +41,16 @@ public final class LogTailer {
     private final long delayNs;
     private final long windowNs;
     private long start;
+
     /** The end of a window a poll stopped inside (at its limit), or Long.MIN_VALUE. */
     private long pendingEnd = Long.MIN_VALUE;
+
     private long boundaryTs = Long.MIN_VALUE;
     private final Set<Object> boundary = new HashSet<>();
     private final List<SkippedChunk> skipped = new ArrayList<>();
 
-    public LogTailer(LogQuerier querier, String userId, LogQuery query, TailOptions options, Clock clock) {
+    public LogTailer(
+            LogQuerier querier, String userId, LogQuery query, TailOptions options, Clock clock) {
         this.querier = Objects.requireNonNull(querier, "querier");
         this.userId = Objects.requireNonNull(userId, "userId");
         this.query = Objects.requireNonNull(query, "query");
@@ -80,8 +83,8 @@ public final class LogTailer {
     }
 
     /**
-     * Reads the next window if it is ready: its new entries in FORWARD order (at most the per-poll limit), or an
-     * empty list when the window is not ready yet or held nothing new.
+     * Reads the next window if it is ready: its new entries in FORWARD order (at most the per-poll
+     * limit), or an empty list when the window is not ready yet or held nothing new.
      */
     private long end() {
         return pendingEnd != Long.MIN_VALUE ? pendingEnd : start + windowNs;
@@ -133,8 +136,8 @@ public final class LogTailer {
     }
 
     /**
-     * Polls until {@code stop} says so, handing each non-empty batch to {@code sink} and sleeping until the next
-     * window is ready in between.
+     * Polls until {@code stop} says so, handing each non-empty batch to {@code sink} and sleeping
+     * until the next window is ready in between.
      *
      * @throws InterruptedException when the sleeper is interrupted
      */

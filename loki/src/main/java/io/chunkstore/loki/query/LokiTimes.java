@@ -2,7 +2,6 @@ package io.chunkstore.loki.query;
 
 import io.chunkstore.core.config.Durations;
 import io.chunkstore.spi.InvalidQueryException;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -14,16 +13,16 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Times and durations as Loki's HTTP API and the cli take them. Timestamps: an integer of up to 10 digits is Unix
- * seconds, a longer one Unix nanoseconds, a decimal number is seconds with a fraction (Loki's
- * {@code parseTimestamp}), and RFC 3339 text with or without fractional seconds. The cli also takes {@code now},
- * {@code now-1h} and {@code now+30m}. Durations: Prometheus form ({@code 1h30m}, {@code 500ms}) or seconds.
+ * Times and durations as Loki's HTTP API and the cli take them. Timestamps: an integer of up to 10
+ * digits is Unix seconds, a longer one Unix nanoseconds, a decimal number is seconds with a
+ * fraction (Loki's {@code parseTimestamp}), and RFC 3339 text with or without fractional seconds.
+ * The cli also takes {@code now}, {@code now-1h} and {@code now+30m}. Durations: Prometheus form
+ * ({@code 1h30m}, {@code 500ms}) or seconds.
  */
 public final class LokiTimes {
     private static final long NS = 1_000_000_000L;
 
-    private LokiTimes() {
-    }
+    private LokiTimes() {}
 
     /** Unix ns of an instant. */
     public static long nanos(Instant i) {
@@ -38,7 +37,8 @@ public final class LokiTimes {
     /**
      * Loki's HTTP timestamp: null or empty gives {@code defaultNs}.
      *
-     * @throws InvalidQueryException naming the parameter when the text is none of the accepted forms
+     * @throws InvalidQueryException naming the parameter when the text is none of the accepted
+     *     forms
      */
     public static long parse(String param, String value, long defaultNs) {
         if (value == null || value.isEmpty()) {
@@ -53,34 +53,52 @@ public final class LokiTimes {
                 BigDecimal secs = new BigDecimal(value).setScale(3, RoundingMode.HALF_EVEN);
                 return secs.movePointRight(9).longValueExact();
             }
-            return nanos(OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant());
+            return nanos(
+                    OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                            .toInstant());
         } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-            throw new InvalidQueryException("cannot parse \"" + value + "\" to a valid timestamp for " + param
-                    + ": use Unix seconds, Unix nanoseconds or RFC 3339 (2006-01-02T15:04:05.999999999Z)", e);
+            throw new InvalidQueryException(
+                    "cannot parse \""
+                            + value
+                            + "\" to a valid timestamp for "
+                            + param
+                            + ": use Unix seconds, Unix nanoseconds or RFC 3339 (2006-01-02T15:04:05.999999999Z)",
+                    e);
         }
     }
 
     /**
-     * A duration: Prometheus form ({@code 5m}, {@code 1h30m}, {@code 250ms}) or a number of seconds ({@code 10},
-     * {@code 0.5}).
+     * A duration: Prometheus form ({@code 5m}, {@code 1h30m}, {@code 250ms}) or a number of seconds
+     * ({@code 10}, {@code 0.5}).
      */
     public static Duration duration(String param, String value) {
         try {
             if (value.matches("\\d+(\\.\\d*)?")) {
-                return Duration.ofNanos(new BigDecimal(value).movePointRight(9).setScale(0, RoundingMode.HALF_EVEN)
-                        .longValueExact());
+                return Duration.ofNanos(
+                        new BigDecimal(value)
+                                .movePointRight(9)
+                                .setScale(0, RoundingMode.HALF_EVEN)
+                                .longValueExact());
             }
             return Durations.parse(value);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new InvalidQueryException("cannot parse \"" + value + "\" to a valid duration for " + param
-                    + ": use 5m, 1h30m, 250ms or a number of seconds", e);
+            throw new InvalidQueryException(
+                    "cannot parse \""
+                            + value
+                            + "\" to a valid duration for "
+                            + param
+                            + ": use 5m, 1h30m, 250ms or a number of seconds",
+                    e);
         }
     }
 
     /** Go's RFC3339Nano in UTC: fractional seconds without trailing zeros, none when whole. */
     public static String rfc3339Nano(long ns) {
         Instant i = Instant.ofEpochSecond(Math.floorDiv(ns, NS), Math.floorMod(ns, NS));
-        String base = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC).format(i);
+        String base =
+                DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+                        .withZone(ZoneOffset.UTC)
+                        .format(i);
         int nano = i.getNano();
         if (nano == 0) {
             return base + "Z";

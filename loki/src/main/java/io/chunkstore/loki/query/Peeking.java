@@ -39,6 +39,5 @@ abstract class Peeking<T> implements Iterator<T>, AutoCloseable {
 
     /** Releases resources; idempotent; called at the end too. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

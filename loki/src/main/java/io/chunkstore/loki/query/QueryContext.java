@@ -1,11 +1,10 @@
 package io.chunkstore.loki.query;
 
 import io.chunkstore.spi.StorageException;
-
 import java.util.ArrayList;
-import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Per-query state shared by the iterators and fetch threads: stats and what was skipped. */
 final class QueryContext {
@@ -26,7 +25,9 @@ final class QueryContext {
         if (!skipCorrupt) {
             throw error;
         }
-        skipped.putIfAbsent(key + "#" + String.format("%011d", block + 1), new SkippedChunk(key, block, error.getMessage()));
+        skipped.putIfAbsent(
+                key + "#" + String.format("%011d", block + 1),
+                new SkippedChunk(key, block, error.getMessage()));
     }
 
     synchronized List<SkippedChunk> skipped() {

@@ -3,7 +3,8 @@ package io.chunkstore.loki.query;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counters of one query, for Loki's {@code stats} block and the cli. Thread-safe (fetches run in parallel).
+ * Counters of one query, for Loki's {@code stats} block and the cli. Thread-safe (fetches run in
+ * parallel).
  */
 public final class QueryStats {
     final AtomicLong chunksRef = new AtomicLong();
@@ -63,8 +64,20 @@ public final class QueryStats {
 
     @Override
     public String toString() {
-        return "QueryStats{chunksRef=" + chunksRef + ", downloaded=" + chunksDownloaded + ", compressedBytes="
-                + compressedBytes + ", linesScanned=" + linesScanned + ", bytesScanned=" + bytesScanned
-                + ", duplicates=" + duplicates + ", returned=" + entriesReturned + "}";
+        return "QueryStats{chunksRef="
+                + chunksRef
+                + ", downloaded="
+                + chunksDownloaded
+                + ", compressedBytes="
+                + compressedBytes
+                + ", linesScanned="
+                + linesScanned
+                + ", bytesScanned="
+                + bytesScanned
+                + ", duplicates="
+                + duplicates
+                + ", returned="
+                + entriesReturned
+                + "}";
     }
 }

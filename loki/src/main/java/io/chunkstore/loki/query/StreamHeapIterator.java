@@ -2,19 +2,18 @@ package io.chunkstore.loki.query;
 
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Loki's non-de-duplicating heap merge across streams: min-heap on the timestamp FORWARD, max-heap BACKWARD, equal
- * timestamps ordered by stream hash ascending (unsigned, in both directions), then by labels string.
+ * Loki's non-de-duplicating heap merge across streams: min-heap on the timestamp FORWARD, max-heap
+ * BACKWARD, equal timestamps ordered by stream hash ascending (unsigned, in both directions), then
+ * by labels string.
  */
 final class StreamHeapIterator extends Peeking<StreamEntry> {
     /** One stream's entries. */
-    record Source(LogStream stream, Peeking<LogEntry> entries) {
-    }
+    record Source(LogStream stream, Peeking<LogEntry> entries) {}
 
     private final PriorityQueue<Source> heap;
     private final List<Source> sources;
@@ -29,7 +28,10 @@ final class StreamHeapIterator extends Peeking<StreamEntry> {
         }
     }
 
-    /** The order of heads: time in the direction, then stream hash (unsigned) and labels string ascending. */
+    /**
+     * The order of heads: time in the direction, then stream hash (unsigned) and labels string
+     * ascending.
+     */
     static Comparator<Source> order(Direction direction) {
         return (a, b) -> {
             long ta = a.entries.peek().timestamp();

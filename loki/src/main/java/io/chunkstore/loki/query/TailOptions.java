@@ -6,18 +6,20 @@ import java.util.Objects;
 /**
  * How {@link LogTailer} follows a store.
  *
- * @param delay        how far behind "now" the tail stays, so chunks flushed up to this late are still seen (Loki
- *                     v0.1's {@code delayQuerying}, 10 s); entries that land in the store later than this are missed
- * @param window       the length of each polled window (Loki v0.1's {@code tailIteratorIncrement}, 10 s)
- * @param startNs      where the tail starts, in Unix ns; null for now − (delay + window), as Loki v0.1
- * @param limitPerPoll at most this many entries per poll; the next poll goes on from the last one (at least 1)
+ * @param delay how far behind "now" the tail stays, so chunks flushed up to this late are still
+ *     seen (Loki v0.1's {@code delayQuerying}, 10 s); entries that land in the store later than
+ *     this are missed
+ * @param window the length of each polled window (Loki v0.1's {@code tailIteratorIncrement}, 10 s)
+ * @param startNs where the tail starts, in Unix ns; null for now − (delay + window), as Loki v0.1
+ * @param limitPerPoll at most this many entries per poll; the next poll goes on from the last one
+ *     (at least 1)
  */
 public record TailOptions(Duration delay, Duration window, Long startNs, int limitPerPoll) {
     public static final Duration DEFAULT_DELAY = Duration.ofSeconds(10);
     public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(10);
     public static final int DEFAULT_LIMIT_PER_POLL = 1000;
-    public static final TailOptions DEFAULT = new TailOptions(DEFAULT_DELAY, DEFAULT_WINDOW, null,
-            DEFAULT_LIMIT_PER_POLL);
+    public static final TailOptions DEFAULT =
+            new TailOptions(DEFAULT_DELAY, DEFAULT_WINDOW, null, DEFAULT_LIMIT_PER_POLL);
 
     public TailOptions {
         Objects.requireNonNull(delay, "delay");
@@ -29,7 +31,8 @@ public record TailOptions(Duration delay, Duration window, Long startNs, int lim
             throw new IllegalArgumentException("the tail window must be positive: " + window);
         }
         if (limitPerPoll < 1) {
-            throw new IllegalArgumentException("limitPerPoll must be at least 1, got " + limitPerPoll);
+            throw new IllegalArgumentException(
+                    "limitPerPoll must be at least 1, got " + limitPerPoll);
         }
     }
 

@@ -5,10 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
-/** Hand damage for MemChunks: read and rewrite the metas (with a valid CRC), fix a block's CRC, craft blocks. */
+/**
+ * Hand damage for MemChunks: read and rewrite the metas (with a valid CRC), fix a block's CRC,
+ * craft blocks.
+ */
 final class ChunkSurgery {
-    private ChunkSurgery() {
-    }
+    private ChunkSurgery() {}
 
     record Meta(long entries, long mint, long maxt, long offset, long uncompressed, long len) {
         Meta withOffset(long o) {
@@ -25,7 +27,9 @@ final class ChunkSurgery {
     }
 
     static int metasLen(byte[] mc) {
-        return version(mc) >= 4 ? (int) SliceReader.be64(mc, mc.length - 16) : mc.length - 12 - metasOffset(mc);
+        return version(mc) >= 4
+                ? (int) SliceReader.be64(mc, mc.length - 16)
+                : mc.length - 12 - metasOffset(mc);
     }
 
     static int smOffset(byte[] mc) {
@@ -41,8 +45,14 @@ final class ChunkSurgery {
         long n = r.uvarint();
         List<Meta> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Meta(r.uvarint(), r.varint(), r.varint(), r.uvarint(), version(mc) >= 3 ? r.uvarint() : -1,
-                    r.uvarint()));
+            out.add(
+                    new Meta(
+                            r.uvarint(),
+                            r.varint(),
+                            r.varint(),
+                            r.uvarint(),
+                            version(mc) >= 3 ? r.uvarint() : -1,
+                            r.uvarint()));
         }
         return out;
     }
@@ -80,7 +90,10 @@ final class ChunkSurgery {
         return (int) c.getValue();
     }
 
-    /** Overwrites a block's bytes with {@code fill} and stores a matching CRC, so only decompression can notice. */
+    /**
+     * Overwrites a block's bytes with {@code fill} and stores a matching CRC, so only decompression
+     * can notice.
+     */
     static byte[] garbleBlockKeepingCrc(byte[] mc, BlockMeta b, byte fill) {
         byte[] out = mc.clone();
         Arrays.fill(out, b.offset(), b.offset() + b.length(), fill);
@@ -93,7 +106,10 @@ final class ChunkSurgery {
         return out;
     }
 
-    /** The raw (uncompressed) encoding of one entry; {@code pairs} are symbol indexes for v4, null before v4. */
+    /**
+     * The raw (uncompressed) encoding of one entry; {@code pairs} are symbol indexes for v4, null
+     * before v4.
+     */
     static byte[] rawEntry(long ts, byte[] line, int[] pairs) {
         ByteSink s = new ByteSink(16 + line.length);
         s.putVarint(ts);
@@ -111,12 +127,13 @@ final class ChunkSurgery {
         return s.toByteArray();
     }
 
-    static MemChunkWriter.CutBlock block(Codec codec, long entries, long mint, long maxt, byte[]... rawEntries) {
+    static MemChunkWriter.CutBlock block(
+            Codec codec, long entries, long mint, long maxt, byte[]... rawEntries) {
         ByteSink raw = new ByteSink(64);
         for (byte[] e : rawEntries) {
             raw.write(e);
         }
-        return new MemChunkWriter.CutBlock(codec.compress(raw.array(), 0, raw.size()), entries, mint, maxt,
-                raw.size());
+        return new MemChunkWriter.CutBlock(
+                codec.compress(raw.array(), 0, raw.size()), entries, mint, maxt, raw.size());
     }
 }

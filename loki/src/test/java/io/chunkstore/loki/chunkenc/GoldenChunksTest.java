@@ -1,23 +1,24 @@
 package io.chunkstore.loki.chunkenc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.EntryIterator;
 import io.chunkstore.loki.LogEntry;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Every golden Loki chunk (Loki 2.7.5 and 3.4.0 output) decodes to its sidecar's metas and entries. */
+/**
+ * Every golden Loki chunk (Loki 2.7.5 and 3.4.0 output) decodes to its sidecar's metas and entries.
+ */
 class GoldenChunksTest {
     static List<GoldenLoki> goldens() {
         return GoldenLoki.all();
@@ -44,7 +45,9 @@ class GoldenChunksTest {
             BlockMeta b = c.blocks().get(i);
             JsonNode w = want.get(i);
             assertThat(b.index()).isEqualTo(i);
-            assertThat(b.entries()).as("entries of block %d", i).isEqualTo(w.get("entries").asLong());
+            assertThat(b.entries())
+                    .as("entries of block %d", i)
+                    .isEqualTo(w.get("entries").asLong());
             assertThat(b.mint()).as("mint of block %d", i).isEqualTo(w.get("mint").asLong());
             assertThat(b.maxt()).as("maxt of block %d", i).isEqualTo(w.get("maxt").asLong());
             assertThat(b.offset()).as("offset of block %d", i).isEqualTo(w.get("offset").asInt());
@@ -93,7 +96,8 @@ class GoldenChunksTest {
         }
         // the empty line, and the unicode line decoded as UTF-8
         assertThat(got.get(1).line()).isEmpty();
-        assertThat(got.get(2).lineString()).isEqualTo(g.sidecar().get("entries_forward").get(2).get("line").asText());
+        assertThat(got.get(2).lineString())
+                .isEqualTo(g.sidecar().get("entries_forward").get(2).get("line").asText());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -115,20 +119,23 @@ class GoldenChunksTest {
         MemChunk c = MemChunk.decode(g.memChunk());
         LogEntry unicode = c.entries().get(2);
         if (g.formatVersion() == 4) {
-            assertThat(unicode.structuredMetadata()).containsExactly(new Label("user", "zoë"),
-                    new Label("trace_id", "0242ac120003"));
-            assertThat(unicode.sortedStructuredMetadata()).containsExactly(new Label("trace_id", "0242ac120003"),
-                    new Label("user", "zoë"));
-            assertThat(c.entries().get(9).sortedStructuredMetadata()).containsExactly(new Label("pod", "web-2"),
-                    new Label("trace_id", "0242ac120002"));
+            assertThat(unicode.structuredMetadata())
+                    .containsExactly(
+                            new Label("user", "zoë"), new Label("trace_id", "0242ac120003"));
+            assertThat(unicode.sortedStructuredMetadata())
+                    .containsExactly(
+                            new Label("trace_id", "0242ac120003"), new Label("user", "zoë"));
+            assertThat(c.entries().get(9).sortedStructuredMetadata())
+                    .containsExactly(
+                            new Label("pod", "web-2"), new Label("trace_id", "0242ac120002"));
         } else {
             assertThat(c.entries()).allSatisfy(e -> assertThat(e.structuredMetadata()).isEmpty());
         }
     }
 
     /**
-     * Every window whose bounds are an entry's timestamp, one ns after it, or one ns before a block's mint, in both
-     * directions, against a brute-force filter of the sidecar's entries.
+     * Every window whose bounds are an entry's timestamp, one ns after it, or one ns before a
+     * block's mint, in both directions, against a brute-force filter of the sidecar's entries.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldens")
@@ -147,14 +154,18 @@ class GoldenChunksTest {
         points.add(Long.MAX_VALUE);
         for (long from : points) {
             for (long through : points.tailSet(from, true)) {
-                List<LogEntry> want = all.stream().filter(e -> e.timestamp() >= from && e.timestamp() < through)
-                        .toList();
+                List<LogEntry> want =
+                        all.stream()
+                                .filter(e -> e.timestamp() >= from && e.timestamp() < through)
+                                .toList();
                 assertThat(drain(c.iterator(from, through, Direction.FORWARD)))
-                        .as("[%d, %d) forward", from, through).containsExactlyElementsOf(want);
+                        .as("[%d, %d) forward", from, through)
+                        .containsExactlyElementsOf(want);
                 List<LogEntry> rev = new ArrayList<>(want);
                 Collections.reverse(rev);
                 assertThat(drain(c.iterator(from, through, Direction.BACKWARD)))
-                        .as("[%d, %d) backward", from, through).containsExactlyElementsOf(rev);
+                        .as("[%d, %d) backward", from, through)
+                        .containsExactlyElementsOf(rev);
             }
         }
     }
@@ -166,25 +177,33 @@ class GoldenChunksTest {
         List<BlockMeta> blocks = c.blocks();
         BlockMeta b0 = blocks.get(0);
         BlockMeta b1 = blocks.get(1);
-        // a window starting exactly at block 0's last entry selects block 0 (inclusive bounds) and yields that entry;
-        // ending exactly at block 1's first entry still selects block 1 (inclusive), which yields nothing
+        // a window starting exactly at block 0's last entry selects block 0 (inclusive bounds) and
+        // yields that entry;
+        // ending exactly at block 1's first entry still selects block 1 (inclusive), which yields
+        // nothing
         assertThat(c.blocksOverlapping(b0.maxt(), b1.mint())).containsExactly(b0, b1);
         assertThat(c.blocksOverlapping(b0.maxt(), b1.mint() - 1)).containsExactly(b0);
         assertThat(c.blocksOverlapping(b0.maxt() + 1, b1.mint() - 1)).isEmpty();
         assertThat(drain(c.iterator(b0.maxt(), b1.mint(), Direction.FORWARD)))
-                .extracting(LogEntry::lineString).containsExactly("héllo wörld — ünïcödé ✓ 日本語 🚀");
-        // ... and through block 1's first entry: that one is excluded (end is exclusive) though the block is opened
+                .extracting(LogEntry::lineString)
+                .containsExactly("héllo wörld — ünïcödé ✓ 日本語 🚀");
+        // ... and through block 1's first entry: that one is excluded (end is exclusive) though the
+        // block is opened
         assertThat(c.blocksOverlapping(b0.maxt(), b1.mint() + 1)).containsExactly(b0, b1);
         assertThat(drain(c.iterator(b0.maxt(), b1.mint() + 1, Direction.BACKWARD)))
-                .extracting(LogEntry::timestamp).containsExactly(b1.mint(), b0.maxt());
-        // a window ending exactly at a block's mint still selects that block but yields none of its entries
+                .extracting(LogEntry::timestamp)
+                .containsExactly(b1.mint(), b0.maxt());
+        // a window ending exactly at a block's mint still selects that block but yields none of its
+        // entries
         assertThat(c.blocksOverlapping(b1.mint() - 5, b1.mint())).containsExactly(b1);
         assertThat(drain(c.iterator(b1.mint() - 5, b1.mint(), Direction.FORWARD))).isEmpty();
         // the same-timestamp pair in block 1: a window [t, t+1) gives both, in order and reversed
         long same = 1700000003000000000L;
-        assertThat(drain(c.iterator(same, same + 1, Direction.FORWARD))).extracting(LogEntry::lineString)
+        assertThat(drain(c.iterator(same, same + 1, Direction.FORWARD)))
+                .extracting(LogEntry::lineString)
                 .containsExactly("same-ts first", "same-ts second");
-        assertThat(drain(c.iterator(same, same + 1, Direction.BACKWARD))).extracting(LogEntry::lineString)
+        assertThat(drain(c.iterator(same, same + 1, Direction.BACKWARD)))
+                .extracting(LogEntry::lineString)
                 .containsExactly("same-ts second", "same-ts first");
         // an empty window and one past the chunk select nothing
         assertThat(drain(c.iterator(same, same, Direction.FORWARD))).isEmpty();

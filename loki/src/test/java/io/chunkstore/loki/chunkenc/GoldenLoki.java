@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.loki.LogEntry;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +15,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The golden Loki chunks of testdata/golden/loki: each .bin (a whole stored chunk) with its .json sidecar. */
+/**
+ * The golden Loki chunks of testdata/golden/loki: each .bin (a whole stored chunk) with its .json
+ * sidecar.
+ */
 public record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,13 +27,16 @@ public record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
         if (prop != null && Files.isDirectory(Paths.get(prop, "loki"))) {
             return Paths.get(prop, "loki");
         }
-        for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+        for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+                p != null;
+                p = p.getParent()) {
             Path candidate = p.resolve("testdata/golden/loki");
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("testdata/golden/loki not found (set -Dchunkstore.golden.dir)");
+        throw new IllegalStateException(
+                "testdata/golden/loki not found (set -Dchunkstore.golden.dir)");
     }
 
     public static List<GoldenLoki> all() {
@@ -39,8 +44,11 @@ public record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
             List<GoldenLoki> out = new ArrayList<>();
             for (Path bin : files.filter(p -> p.toString().endsWith(".bin")).sorted().toList()) {
                 String name = bin.getFileName().toString().replace(".bin", "");
-                out.add(new GoldenLoki(name, Files.readAllBytes(bin),
-                        JSON.readTree(bin.resolveSibling(name + ".json").toFile())));
+                out.add(
+                        new GoldenLoki(
+                                name,
+                                Files.readAllBytes(bin),
+                                JSON.readTree(bin.resolveSibling(name + ".json").toFile())));
             }
             return out;
         } catch (IOException e) {
@@ -49,7 +57,9 @@ public record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
     }
 
     public static GoldenLoki named(String name) {
-        return all().stream().filter(g -> g.name.equals(name)).findFirst()
+        return all().stream()
+                .filter(g -> g.name.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no golden " + name));
     }
 
@@ -90,7 +100,11 @@ public record GoldenLoki(String name, byte[] stored, JsonNode sidecar) {
             for (JsonNode pair : e.get("structured_metadata")) {
                 sm.add(new Label(pair.get(0).asText(), pair.get(1).asText()));
             }
-            out.add(new LogEntry(e.get("ts").asLong(), HexFormat.of().parseHex(e.get("line_hex").asText()), sm));
+            out.add(
+                    new LogEntry(
+                            e.get("ts").asLong(),
+                            HexFormat.of().parseHex(e.get("line_hex").asText()),
+                            sm));
         }
         return out;
     }

@@ -1,21 +1,20 @@
 package io.chunkstore.loki.chunkenc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.loki.LogEntry;
 import io.chunkstore.spi.InvalidRequestException;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MemChunkWriterTest {
     static List<GoldenLoki> goldens() {
@@ -23,31 +22,41 @@ class MemChunkWriterTest {
     }
 
     /**
-     * With codec none the writer reproduces Loki's bytes exactly (the golden vectors of testdata/golden/loki, made by
-     * Loki's own encoder).
+     * With codec none the writer reproduces Loki's bytes exactly (the golden vectors of
+     * testdata/golden/loki, made by Loki's own encoder).
      */
     @ParameterizedTest
     @ValueSource(strings = {"v2-none", "v3-none", "v4-none"})
     void codecNoneIsByteIdenticalToLoki(String name) {
         GoldenLoki g = GoldenLoki.named(name);
-        byte[] ours = MemChunkWriter.encode(ChunkFormat.ofVersion(g.formatVersion()), Codec.NONE,
-                g.sidecar().get("block_size_param").asInt(), g.entriesForward());
-        assertThat(HexFormat.of().formatHex(ours)).isEqualTo(HexFormat.of().formatHex(g.memChunk()));
+        byte[] ours =
+                MemChunkWriter.encode(
+                        ChunkFormat.ofVersion(g.formatVersion()),
+                        Codec.NONE,
+                        g.sidecar().get("block_size_param").asInt(),
+                        g.entriesForward());
+        assertThat(HexFormat.of().formatHex(ours))
+                .isEqualTo(HexFormat.of().formatHex(g.memChunk()));
     }
 
-    /** Every golden re-encoded in its own format and codec: same cut points, metas, symbols and entries. */
+    /**
+     * Every golden re-encoded in its own format and codec: same cut points, metas, symbols and
+     * entries.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("goldens")
     void reEncodingEveryGoldenGivesTheSameBlocksAndEntries(GoldenLoki g) {
         ChunkFormat format = ChunkFormat.ofVersion(g.formatVersion());
         Codec codec = Codec.byId(g.codecId()).orElseThrow();
-        MemChunkWriter w = new MemChunkWriter(format, codec, g.sidecar().get("block_size_param").asInt());
+        MemChunkWriter w =
+                new MemChunkWriter(format, codec, g.sidecar().get("block_size_param").asInt());
         g.entriesForward().forEach(w::append);
         assertThat(w.blockCount()).as("blocks cut before encode").isEqualTo(2);
         assertThat(w.minTime()).isEqualTo(g.entriesForward().get(0).timestamp());
         assertThat(w.maxTime()).isEqualTo(g.entriesForward().get(9).timestamp());
         byte[] ours = w.encode();
-        assertThatThrownBy(() -> w.append(1, new byte[0])).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> w.append(1, new byte[0]))
+                .isInstanceOf(IllegalStateException.class);
 
         MemChunk c = MemChunk.decode(ours);
         assertThat(c.format()).isEqualTo(format);
@@ -62,11 +71,17 @@ class MemChunkWriterTest {
             assertThat(b.mint()).isEqualTo(want.get(i).get("mint").asLong());
             assertThat(b.maxt()).isEqualTo(want.get(i).get("maxt").asLong());
             if (format.hasUncompressedSize()) {
-                assertThat(b.uncompressedSize()).isEqualTo(want.get(i).get("uncompressed_size").asLong());
+                assertThat(b.uncompressedSize())
+                        .isEqualTo(want.get(i).get("uncompressed_size").asLong());
             }
         }
         if (codec == Codec.GZIP) {
-            assertThat(HexFormat.of().formatHex(ours, c.blocks().get(0).offset(), c.blocks().get(0).offset() + 4))
+            assertThat(
+                            HexFormat.of()
+                                    .formatHex(
+                                            ours,
+                                            c.blocks().get(0).offset(),
+                                            c.blocks().get(0).offset() + 4))
                     .isEqualTo("1f8b0800");
         }
     }
@@ -102,7 +117,9 @@ class MemChunkWriterTest {
         w.append(6, bytes("x"));
         MemChunk c = MemChunk.decode(w.encode());
         assertThat(c.blocks()).extracting(BlockMeta::entries).containsExactly(4L, 1L, 1L);
-        assertThat(c.blocks()).extracting(BlockMeta::uncompressedSize).containsExactly(10L, 13L, 1L);
+        assertThat(c.blocks())
+                .extracting(BlockMeta::uncompressedSize)
+                .containsExactly(10L, 13L, 1L);
     }
 
     @Test
@@ -126,32 +143,38 @@ class MemChunkWriterTest {
         assertThat(w.symbolCount()).isEqualTo(4);
         MemChunk c = MemChunk.decode(w.encode());
         assertThat(c.symbols()).containsExactly("pod", "web-1", "trace", "web-2");
-        assertThat(c.entries().get(1).structuredMetadata()).containsExactly(new Label("trace", "pod"),
-                new Label("pod", "web-2"));
+        assertThat(c.entries().get(1).structuredMetadata())
+                .containsExactly(new Label("trace", "pod"), new Label("pod", "web-2"));
     }
 
     @Test
     void entriesOutOfOrderAreRejectedEqualTimestampsAreKept() {
         MemChunkWriter w = new MemChunkWriter(ChunkFormat.V3, Codec.SNAPPY, 100);
         w.append(10, bytes("a")).append(10, bytes("a")).append(11, bytes("b"));
-        assertThatThrownBy(() -> w.append(9, bytes("c"))).isInstanceOf(InvalidRequestException.class)
-                .hasMessageContaining("out of order").hasMessageContaining("non-decreasing");
-        assertThat(MemChunk.decode(w.encode()).entries()).extracting(LogEntry::lineString)
+        assertThatThrownBy(() -> w.append(9, bytes("c")))
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("out of order")
+                .hasMessageContaining("non-decreasing");
+        assertThat(MemChunk.decode(w.encode()).entries())
+                .extracting(LogEntry::lineString)
                 .containsExactly("a", "a", "b");
     }
 
     @Test
     void invalidWriterRequestsAreRefused() {
         assertThatThrownBy(() -> new MemChunkWriter(ChunkFormat.V1, Codec.SNAPPY, 100))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("always gzip");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("always gzip");
         assertThatThrownBy(() -> new MemChunkWriter(ChunkFormat.V3, Codec.NONE, 0))
                 .isInstanceOf(InvalidRequestException.class);
         MemChunkWriter v3 = new MemChunkWriter(ChunkFormat.V3, Codec.NONE, 100);
         assertThatThrownBy(() -> v3.append(1, bytes("a"), List.of(new Label("k", "v"))))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("use format v4");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("use format v4");
         MemChunkWriter v4 = new MemChunkWriter(ChunkFormat.V4, Codec.NONE, 100);
         assertThatThrownBy(() -> v4.append(1, bytes("a"), List.of(new Label("k", "bad\uD800"))))
-                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("unpaired surrogate");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessageContaining("unpaired surrogate");
     }
 
     @Test
@@ -170,8 +193,14 @@ class MemChunkWriterTest {
     void theV4TrailerNamesBothSections() {
         byte[] mc = GoldenLoki.named("v4-none").memChunk();
         int t = mc.length - 32;
-        assertThat(new long[] {SliceReader.be64(mc, t), SliceReader.be64(mc, t + 8), SliceReader.be64(mc, t + 16),
-                SliceReader.be64(mc, t + 24)}).containsExactly(62, 6, 73, 530);
+        assertThat(
+                        new long[] {
+                            SliceReader.be64(mc, t),
+                            SliceReader.be64(mc, t + 8),
+                            SliceReader.be64(mc, t + 16),
+                            SliceReader.be64(mc, t + 24)
+                        })
+                .containsExactly(62, 6, 73, 530);
         assertThat(MemChunk.decode(mc).blocks().get(0).offset()).isEqualTo(72);
     }
 

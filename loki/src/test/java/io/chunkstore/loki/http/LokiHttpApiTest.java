@@ -1,5 +1,8 @@
 package io.chunkstore.loki.http;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.chunkstore.core.config.SchemaConfig;
@@ -14,14 +17,6 @@ import io.chunkstore.loki.query.LogQuerier;
 import io.chunkstore.loki.query.LokiTimes;
 import io.chunkstore.loki.query.QueryTestAccess;
 import io.chunkstore.loki.query.TailOptions;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,13 +34,17 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
- * The Loki HTTP API on a real Jetty server, its JSON checked field by field against Loki's documented shapes, and the
- * errors Loki's clients see for what is outside the subset.
+ * The Loki HTTP API on a real Jetty server, its JSON checked field by field against Loki's
+ * documented shapes, and the errors Loki's clients see for what is outside the subset.
  */
 class LokiHttpApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,20 +69,34 @@ class LokiHttpApiTest {
         v4 = g4.entriesForward();
         QueryTestAccess.putGolden(store, config, g3);
         // The v4 golden as another stream, so its structured metadata is not de-duplicated away.
-        QueryTestAccess.put(store, LokiChunk.encode("fake", Labels.of("job", "sm"), ChunkFormat.V4, Codec.NONE, 100,
-                v4));
+        QueryTestAccess.put(
+                store,
+                LokiChunk.encode(
+                        "fake", Labels.of("job", "sm"), ChunkFormat.V4, Codec.NONE, 100, v4));
         querier = new LogQuerier(QueryTestAccess.source(store));
-        Handler metrics = new Handler.Abstract() {
-            @Override
-            public boolean handle(Request rq, Response rs, Callback cb) {
-                rs.write(true, ByteBuffer.wrap("# metrics\n".getBytes(StandardCharsets.UTF_8)), cb);
-                return true;
-            }
-        };
-        server = LokiHttpServer.start("127.0.0.1", 0, new LokiHttpApi(querier, LokiApiConfig.DEFAULT),
-                Map.of("/metrics", metrics));
-        singleTenant = LokiHttpServer.start("127.0.0.1", 0, new LokiHttpApi(querier,
-                LokiApiConfig.DEFAULT.withDefaultTenant("fake")), Map.of());
+        Handler metrics =
+                new Handler.Abstract() {
+                    @Override
+                    public boolean handle(Request rq, Response rs, Callback cb) {
+                        rs.write(
+                                true,
+                                ByteBuffer.wrap("# metrics\n".getBytes(StandardCharsets.UTF_8)),
+                                cb);
+                        return true;
+                    }
+                };
+        server =
+                LokiHttpServer.start(
+                        "127.0.0.1",
+                        0,
+                        new LokiHttpApi(querier, LokiApiConfig.DEFAULT),
+                        Map.of("/metrics", metrics));
+        singleTenant =
+                LokiHttpServer.start(
+                        "127.0.0.1",
+                        0,
+                        new LokiHttpApi(querier, LokiApiConfig.DEFAULT.withDefaultTenant("fake")),
+                        Map.of());
     }
 
     @AfterAll
@@ -93,16 +106,19 @@ class LokiHttpApiTest {
         querier.close();
     }
 
-    private static HttpResponse<String> get(LokiHttpServer s, String pathAndQuery, String... headers)
-            throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.uri() + pathAndQuery)).timeout(Duration.ofSeconds(30));
+    private static HttpResponse<String> get(
+            LokiHttpServer s, String pathAndQuery, String... headers) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(s.uri() + pathAndQuery))
+                        .timeout(Duration.ofSeconds(30));
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
+    private static HttpResponse<String> get(String pathAndQuery, String... headers)
+            throws Exception {
         String[] h = new String[headers.length + 2];
         h[0] = "X-Scope-OrgID";
         h[1] = "fake";
@@ -116,7 +132,8 @@ class LokiHttpApiTest {
 
     private static JsonNode ok(HttpResponse<String> r) throws Exception {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(r.headers().firstValue("content-type").orElse("")).startsWith("application/json");
+        assertThat(r.headers().firstValue("content-type").orElse(""))
+                .startsWith("application/json");
         JsonNode n = JSON.readTree(r.body());
         assertThat(n.get("status").asText()).isEqualTo("success");
         return n;
@@ -130,8 +147,16 @@ class LokiHttpApiTest {
 
     @Test
     void queryRangeReturnsLokisStreamsShape() throws Exception {
-        JsonNode n = ok(get("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&start=" + T0 + "&end="
-                + END + "&limit=100&direction=forward"));
+        JsonNode n =
+                ok(
+                        get(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"}")
+                                        + "&start="
+                                        + T0
+                                        + "&end="
+                                        + END
+                                        + "&limit=100&direction=forward"));
         assertThat(fieldNames(n)).containsExactly("status", "data");
         JsonNode data = n.get("data");
         assertThat(fieldNames(data)).containsExactly("resultType", "result", "stats");
@@ -141,7 +166,8 @@ class LokiHttpApiTest {
         assertThat(result).hasSize(1);
         JsonNode stream = result.get(0);
         assertThat(fieldNames(stream)).containsExactly("stream", "values");
-        assertThat(stream.get("stream")).isEqualTo(JSON.readTree("{\"filename\":\"/var/log/syslog\",\"job\":\"varlogs\"}"));
+        assertThat(stream.get("stream"))
+                .isEqualTo(JSON.readTree("{\"filename\":\"/var/log/syslog\",\"job\":\"varlogs\"}"));
         JsonNode values = stream.get("values");
         assertThat(values).hasSize(10);
         for (int i = 0; i < 10; i++) {
@@ -154,9 +180,16 @@ class LokiHttpApiTest {
         }
         JsonNode stats = data.get("stats");
         assertThat(fieldNames(stats)).containsExactly("summary", "querier", "ingester");
-        assertThat(fieldNames(stats.get("summary"))).contains("bytesProcessedPerSecond", "linesProcessedPerSecond",
-                "totalBytesProcessed", "totalLinesProcessed", "execTime", "queueTime", "subqueries",
-                "totalEntriesReturned");
+        assertThat(fieldNames(stats.get("summary")))
+                .contains(
+                        "bytesProcessedPerSecond",
+                        "linesProcessedPerSecond",
+                        "totalBytesProcessed",
+                        "totalLinesProcessed",
+                        "execTime",
+                        "queueTime",
+                        "subqueries",
+                        "totalEntriesReturned");
         assertThat(stats.at("/summary/totalEntriesReturned").asLong()).isEqualTo(10);
         assertThat(stats.at("/summary/totalLinesProcessed").asLong()).isEqualTo(10);
         assertThat(stats.at("/querier/store/totalChunksRef").asLong()).isEqualTo(1);
@@ -169,29 +202,59 @@ class LokiHttpApiTest {
     void defaultsAreBackwardAndRfc3339TimesWork() throws Exception {
         String start = Instant.ofEpochSecond(0, T0).toString();
         String end = "2023-11-14T22:13:28Z";
-        JsonNode values = ok(get("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"} |= \"same-ts\"")
-                + "&start=" + start + "&end=" + end)).at("/data/result/0/values");
+        JsonNode values =
+                ok(get(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"} |= \"same-ts\"")
+                                        + "&start="
+                                        + start
+                                        + "&end="
+                                        + end))
+                        .at("/data/result/0/values");
         assertThat(values).hasSize(2);
         assertThat(values.get(0).get(1).asText()).isEqualTo("same-ts second");
         assertThat(values.get(1).get(1).asText()).isEqualTo("same-ts first");
         // Unix seconds (10 digits), a limit.
-        JsonNode limited = ok(get("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&start=1700000000"
-                + "&end=1700000008&limit=3")).at("/data/result/0/values");
+        JsonNode limited =
+                ok(get(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"}")
+                                        + "&start=1700000000"
+                                        + "&end=1700000008&limit=3"))
+                        .at("/data/result/0/values");
         assertThat(limited).hasSize(3);
         assertThat(limited.get(0).get(1).asText()).isEqualTo("last");
         // POST with a form body, as Grafana may send.
-        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(server.uri()
-                        + "/loki/api/v1/query_range")).header("X-Scope-OrgID", "fake")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("query=" + enc("{job=\"varlogs\"}") + "&start=" + T0
-                        + "&end=" + END + "&limit=2&direction=forward")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(server.uri() + "/loki/api/v1/query_range"))
+                                .header("X-Scope-OrgID", "fake")
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "query="
+                                                        + enc("{job=\"varlogs\"}")
+                                                        + "&start="
+                                                        + T0
+                                                        + "&end="
+                                                        + END
+                                                        + "&limit=2&direction=forward"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(ok(post).at("/data/result/0/values")).hasSize(2);
     }
 
     @Test
     void structuredMetadataJoinsStreamLabelsOrIsCategorized() throws Exception {
-        String q = "/loki/api/v1/query_range?query=" + enc("{job=\"sm\"}") + "&start=" + T0 + "&end=" + END
-                + "&direction=forward";
+        String q =
+                "/loki/api/v1/query_range?query="
+                        + enc("{job=\"sm\"}")
+                        + "&start="
+                        + T0
+                        + "&end="
+                        + END
+                        + "&direction=forward";
         JsonNode result = ok(get(q)).at("/data/result");
         int total = 0;
         List<String> streamStrings = new ArrayList<>();
@@ -206,11 +269,16 @@ class LokiHttpApiTest {
         }
         assertThat(total).isEqualTo(10);
         assertThat(streamStrings).isSorted();
-        assertThat(streamStrings).contains("{job=\"sm\"}", "{job=\"sm\", trace_id=\"0242ac120002\"}",
-                "{job=\"sm\", pod=\"web-2\", trace_id=\"0242ac120002\"}",
-                "{job=\"sm\", trace_id=\"0242ac120003\", user=\"zoë\"}", "{job=\"sm\", pod=\"web-1\"}");
+        assertThat(streamStrings)
+                .contains(
+                        "{job=\"sm\"}",
+                        "{job=\"sm\", trace_id=\"0242ac120002\"}",
+                        "{job=\"sm\", pod=\"web-2\", trace_id=\"0242ac120002\"}",
+                        "{job=\"sm\", trace_id=\"0242ac120003\", user=\"zoë\"}",
+                        "{job=\"sm\", pod=\"web-1\"}");
 
-        JsonNode cat = ok(get(q, "X-Loki-Response-Encoding-Flags", "categorize-labels")).get("data");
+        JsonNode cat =
+                ok(get(q, "X-Loki-Response-Encoding-Flags", "categorize-labels")).get("data");
         assertThat(cat.get("encodingFlags")).isEqualTo(JSON.readTree("[\"categorize-labels\"]"));
         assertThat(cat.get("result")).hasSize(1);
         JsonNode values = cat.at("/result/0/values");
@@ -223,20 +291,29 @@ class LokiHttpApiTest {
                 assertThat(values.get(i)).hasSize(3);
                 Map<String, String> sm = new java.util.TreeMap<>();
                 e.sortedStructuredMetadata().forEach(l -> sm.put(l.name(), l.value()));
-                assertThat(values.get(i).get(2)).isEqualTo(JSON.valueToTree(Map.of("structuredMetadata", sm)));
+                assertThat(values.get(i).get(2))
+                        .isEqualTo(JSON.valueToTree(Map.of("structuredMetadata", sm)));
             }
         }
     }
 
     @Test
     void instantQueryAnswersLogQueriesUpToTime() throws Exception {
-        JsonNode values = ok(get("/loki/api/v1/query?query=" + enc("{job=\"varlogs\"}") + "&time=" + END
-                + "&limit=1")).at("/data/result/0/values");
+        JsonNode values =
+                ok(get(
+                                "/loki/api/v1/query?query="
+                                        + enc("{job=\"varlogs\"}")
+                                        + "&time="
+                                        + END
+                                        + "&limit=1"))
+                        .at("/data/result/0/values");
         assertThat(values).hasSize(1);
         assertThat(values.get(0).get(1).asText()).isEqualTo("last");
-        HttpResponse<String> metric = get("/loki/api/v1/query?query=" + enc("count_over_time({job=\"varlogs\"}[5m])"));
+        HttpResponse<String> metric =
+                get("/loki/api/v1/query?query=" + enc("count_over_time({job=\"varlogs\"}[5m])"));
         assertThat(metric.statusCode()).isEqualTo(400);
-        assertThat(metric.body()).contains("metric queries are not supported (count_over_time(...))");
+        assertThat(metric.body())
+                .contains("metric queries are not supported (count_over_time(...))");
     }
 
     @Test
@@ -247,15 +324,36 @@ class LokiHttpApiTest {
         assertThat(labels.get("data")).isEqualTo(JSON.readTree("[\"filename\",\"job\"]"));
         assertThat(ok(get("/loki/api/v1/label/job/values?x=1" + range)).get("data"))
                 .isEqualTo(JSON.readTree("[\"sm\",\"varlogs\"]"));
-        assertThat(ok(get("/loki/api/v1/label/filename/values?query=" + enc("{job=\"varlogs\"}") + range))
-                .get("data")).isEqualTo(JSON.readTree("[\"/var/log/syslog\"]"));
-        assertThat(ok(get("/loki/api/v1/label/job/values?query=" + enc("{job=\"nothing\"}") + range)).get("data"))
+        assertThat(
+                        ok(get(
+                                        "/loki/api/v1/label/filename/values?query="
+                                                + enc("{job=\"varlogs\"}")
+                                                + range))
+                                .get("data"))
+                .isEqualTo(JSON.readTree("[\"/var/log/syslog\"]"));
+        assertThat(
+                        ok(get(
+                                        "/loki/api/v1/label/job/values?query="
+                                                + enc("{job=\"nothing\"}")
+                                                + range))
+                                .get("data"))
                 .isEmpty();
-        JsonNode series = ok(get("/loki/api/v1/series?match[]=" + enc("{job=~\".+\"}") + range)).get("data");
-        assertThat(series).isEqualTo(JSON.readTree("[{\"filename\":\"/var/log/syslog\",\"job\":\"varlogs\"},"
-                + "{\"job\":\"sm\"}]"));
-        assertThat(ok(get("/loki/api/v1/series?match[]=" + enc("{job=\"sm\"}") + "&match[]="
-                + enc("{filename=\"/var/log/syslog\"}") + range)).get("data")).hasSize(2);
+        JsonNode series =
+                ok(get("/loki/api/v1/series?match[]=" + enc("{job=~\".+\"}") + range)).get("data");
+        assertThat(series)
+                .isEqualTo(
+                        JSON.readTree(
+                                "[{\"filename\":\"/var/log/syslog\",\"job\":\"varlogs\"},"
+                                        + "{\"job\":\"sm\"}]"));
+        assertThat(
+                        ok(get(
+                                        "/loki/api/v1/series?match[]="
+                                                + enc("{job=\"sm\"}")
+                                                + "&match[]="
+                                                + enc("{filename=\"/var/log/syslog\"}")
+                                                + range))
+                                .get("data"))
+                .hasSize(2);
         // Defaults: the last 6 hours, which hold nothing here.
         assertThat(ok(get("/loki/api/v1/labels")).get("data")).isEmpty();
         HttpResponse<String> noMatch = get("/loki/api/v1/series?start=" + T0);
@@ -265,30 +363,63 @@ class LokiHttpApiTest {
 
     @Test
     void requestsOutsideTheSubsetGetClear4xx() throws Exception {
-        record Case(String path, int status, String message) {
-        }
-        List<Case> cases = List.of(
-                new Case("/loki/api/v1/query_range?query=" + enc("rate({job=\"varlogs\"}[5m])"), 400,
-                        "metric queries are not supported (rate(...))"),
-                new Case("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"} | json"), 400,
-                        "the pipeline stage | json is not supported"),
-                new Case("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"} | logfmt | level=\"x\""), 400,
-                        "| logfmt"),
-                new Case("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\""), 400, "parse error"),
-                new Case("/loki/api/v1/query_range", 400, "the query parameter is missing"),
-                new Case("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&limit=5001", 400,
-                        "max entries limit per query exceeded, limit > max_entries_limit (5001 > 5000)"),
-                new Case("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&direction=sideways", 400,
-                        "invalid direction"),
-                new Case("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&start=yesterday", 400,
-                        "cannot parse \"yesterday\" to a valid timestamp for start"),
-                new Case("/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&start=20&end=10", 400,
-                        "end timestamp must not be before start time"),
-                new Case("/loki/api/v1/index/stats?query=" + enc("{job=\"varlogs\"}"), 400,
-                        "/loki/api/v1/index/stats is not supported"),
-                new Case("/loki/api/v1/push", 400, "pushing logs is not supported"),
-                new Case("/api/prom/query?query=" + enc("{job=\"varlogs\"}"), 400, "legacy"),
-                new Case("/loki/api/v1/tail?query=" + enc("{job=\"varlogs\"}"), 400, "websocket"));
+        record Case(String path, int status, String message) {}
+        List<Case> cases =
+                List.of(
+                        new Case(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("rate({job=\"varlogs\"}[5m])"),
+                                400,
+                                "metric queries are not supported (rate(...))"),
+                        new Case(
+                                "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"} | json"),
+                                400,
+                                "the pipeline stage | json is not supported"),
+                        new Case(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"} | logfmt | level=\"x\""),
+                                400,
+                                "| logfmt"),
+                        new Case(
+                                "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\""),
+                                400,
+                                "parse error"),
+                        new Case("/loki/api/v1/query_range", 400, "the query parameter is missing"),
+                        new Case(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"}")
+                                        + "&limit=5001",
+                                400,
+                                "max entries limit per query exceeded, limit > max_entries_limit (5001 > 5000)"),
+                        new Case(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"}")
+                                        + "&direction=sideways",
+                                400,
+                                "invalid direction"),
+                        new Case(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"}")
+                                        + "&start=yesterday",
+                                400,
+                                "cannot parse \"yesterday\" to a valid timestamp for start"),
+                        new Case(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"}")
+                                        + "&start=20&end=10",
+                                400,
+                                "end timestamp must not be before start time"),
+                        new Case(
+                                "/loki/api/v1/index/stats?query=" + enc("{job=\"varlogs\"}"),
+                                400,
+                                "/loki/api/v1/index/stats is not supported"),
+                        new Case("/loki/api/v1/push", 400, "pushing logs is not supported"),
+                        new Case(
+                                "/api/prom/query?query=" + enc("{job=\"varlogs\"}"), 400, "legacy"),
+                        new Case(
+                                "/loki/api/v1/tail?query=" + enc("{job=\"varlogs\"}"),
+                                400,
+                                "websocket"));
         for (Case c : cases) {
             HttpResponse<String> r = get(c.path);
             assertThat(r.statusCode()).as(c.path + ": " + r.body()).isEqualTo(c.status);
@@ -300,9 +431,16 @@ class LokiHttpApiTest {
     @Test
     void aRegexOverGosSizeLimitIsA400NamingTheLimitNotAnOutOfMemory() throws Exception {
         String hostile = "((((a{100}){100}){100}){100})";
-        for (String query : List.of("{job=\"varlogs\"} |~ \"" + hostile + "\"", "{job=~\"" + hostile + "\"}")) {
-            HttpResponse<String> r = get("/loki/api/v1/query_range?query=" + enc(query) + "&start=" + T0 + "&end="
-                    + END);
+        for (String query :
+                List.of("{job=\"varlogs\"} |~ \"" + hostile + "\"", "{job=~\"" + hostile + "\"}")) {
+            HttpResponse<String> r =
+                    get(
+                            "/loki/api/v1/query_range?query="
+                                    + enc(query)
+                                    + "&start="
+                                    + T0
+                                    + "&end="
+                                    + END);
             assertThat(r.statusCode()).as(query).isEqualTo(400);
             assertThat(r.body()).as(query).contains("expression too large");
         }
@@ -312,20 +450,33 @@ class LokiHttpApiTest {
 
     @Test
     void theTenantComesFromTheHeaderOrTheConfiguredDefault() throws Exception {
-        String q = "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}") + "&start=" + T0 + "&end=" + END;
+        String q =
+                "/loki/api/v1/query_range?query="
+                        + enc("{job=\"varlogs\"}")
+                        + "&start="
+                        + T0
+                        + "&end="
+                        + END;
         HttpResponse<String> missing = get(server, q);
         assertThat(missing.statusCode()).isEqualTo(401);
         assertThat(missing.body()).contains("no org id").contains("X-Scope-OrgID");
         assertThat(ok(get(server, q, "X-Scope-OrgID", "other")).at("/data/result")).isEmpty();
         assertThat(get(server, q, "X-Scope-OrgID", "a|b").statusCode()).isEqualTo(400);
-        // Tenants Cortex and Loki refuse, and a since that overflows: 400s with the reason, not 500s.
+        // Tenants Cortex and Loki refuse, and a since that overflows: 400s with the reason, not
+        // 500s.
         for (String bad : List.of("..", "a/b", "a b", "x".repeat(151))) {
             HttpResponse<String> r = get(server, q, "X-Scope-OrgID", bad);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
             assertThat(r.body()).as(bad).contains("tenant ID");
         }
-        HttpResponse<String> since = get(server, "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"}")
-                + "&since=99999999h", "X-Scope-OrgID", "fake");
+        HttpResponse<String> since =
+                get(
+                        server,
+                        "/loki/api/v1/query_range?query="
+                                + enc("{job=\"varlogs\"}")
+                                + "&since=99999999h",
+                        "X-Scope-OrgID",
+                        "fake");
         assertThat(since.statusCode()).isEqualTo(400);
         assertThat(since.body()).contains("since=99999999h");
         assertThat(ok(get(singleTenant, q)).at("/data/result/0/values")).hasSize(10);
@@ -337,9 +488,11 @@ class LokiHttpApiTest {
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).isEqualTo("ready\n");
         JsonNode info = JSON.readTree(get(server, "/loki/api/v1/status/buildinfo").body());
-        assertThat(fieldNames(info)).containsExactly("version", "revision", "branch", "buildUser", "buildDate",
-                "goVersion");
-        // The Loki API version matched, not a newer one Grafana would pick features by; chunkstore's own version in
+        assertThat(fieldNames(info))
+                .containsExactly(
+                        "version", "revision", "branch", "buildUser", "buildDate", "goVersion");
+        // The Loki API version matched, not a newer one Grafana would pick features by;
+        // chunkstore's own version in
         // the revision.
         assertThat(info.get("version").asText()).isEqualTo("2.7.5");
         assertThat(info.get("revision").asText()).startsWith("chunkstore-");
@@ -353,15 +506,41 @@ class LokiHttpApiTest {
         Object st = QueryTestAccess.store(QueryTestAccess.single(SchemaVersion.V12));
         long t = 1_700_000_000_000_000_000L;
         for (String app : List.of("b", "c", "a", "\u00e9", "z")) {
-            QueryTestAccess.put(st, LokiChunk.encode("t", Labels.of("app", app), ChunkFormat.V3, Codec.NONE, 100,
-                    List.of(LogEntry.of(t, app + "-1"), LogEntry.of(t, app + "-2"), LogEntry.of(t + 1, app + "-3"))));
+            QueryTestAccess.put(
+                    st,
+                    LokiChunk.encode(
+                            "t",
+                            Labels.of("app", app),
+                            ChunkFormat.V3,
+                            Codec.NONE,
+                            100,
+                            List.of(
+                                    LogEntry.of(t, app + "-1"),
+                                    LogEntry.of(t, app + "-2"),
+                                    LogEntry.of(t + 1, app + "-3"))));
         }
         try (LogQuerier q = new LogQuerier(QueryTestAccess.source(st));
-             LokiHttpServer s = LokiHttpServer.start("127.0.0.1", 0, new LokiHttpApi(q, LokiApiConfig.DEFAULT),
-                     Map.of())) {
+                LokiHttpServer s =
+                        LokiHttpServer.start(
+                                "127.0.0.1",
+                                0,
+                                new LokiHttpApi(q, LokiApiConfig.DEFAULT),
+                                Map.of())) {
             for (String dir : List.of("forward", "backward")) {
-                JsonNode r = ok(get(s, "/loki/api/v1/query_range?query=" + enc("{app=~\".+\"}") + "&start=" + (t - 1)
-                        + "&end=" + (t + 10) + "&direction=" + dir, "X-Scope-OrgID", "t"));
+                JsonNode r =
+                        ok(
+                                get(
+                                        s,
+                                        "/loki/api/v1/query_range?query="
+                                                + enc("{app=~\".+\"}")
+                                                + "&start="
+                                                + (t - 1)
+                                                + "&end="
+                                                + (t + 10)
+                                                + "&direction="
+                                                + dir,
+                                        "X-Scope-OrgID",
+                                        "t"));
                 List<String> apps = new ArrayList<>();
                 r.at("/data/result").forEach(x -> apps.add(x.at("/stream/app").asText()));
                 // By labels string in Go's byte order ("é" is c3 a9, after "z"), reversed backward.
@@ -369,12 +548,17 @@ class LokiHttpApiTest {
                 List<String> backward = new ArrayList<>(expected);
                 java.util.Collections.reverse(backward);
                 assertThat(apps).as(dir).isEqualTo(dir.equals("forward") ? expected : backward);
-                // Within a stream: time in query direction; equal times keep the chunk's order forward and its
+                // Within a stream: time in query direction; equal times keep the chunk's order
+                // forward and its
                 // reverse backward (the documented stable order).
                 List<String> lines = new ArrayList<>();
                 r.at("/data/result/0/values").forEach(v -> lines.add(v.get(1).asText()));
-                assertThat(lines).as(dir).isEqualTo(dir.equals("forward") ? List.of("a-1", "a-2", "a-3")
-                        : List.of("\u00e9-3", "\u00e9-2", "\u00e9-1"));
+                assertThat(lines)
+                        .as(dir)
+                        .isEqualTo(
+                                dir.equals("forward")
+                                        ? List.of("a-1", "a-2", "a-3")
+                                        : List.of("\u00e9-3", "\u00e9-2", "\u00e9-1"));
             }
         }
     }
@@ -400,18 +584,42 @@ class LokiHttpApiTest {
     void tailSendsLoki2MessagesOverAWebsocket() throws Exception {
         Object tailStore = QueryTestAccess.store(QueryTestAccess.single(SchemaVersion.V12));
         long now = LokiTimes.now(java.time.Clock.systemUTC());
-        QueryTestAccess.put(tailStore, LokiChunk.encode("t", Labels.of("app", "live"), ChunkFormat.V3, Codec.GZIP,
-                100, List.of(LogEntry.of(now - 2_000_000_000L, "first"), LogEntry.of(now - 1_000_000_000L,
-                        "second"))));
-        TailOptions fast = TailOptions.DEFAULT.withDelay(Duration.ofMillis(200)).withWindow(Duration.ofMillis(300));
+        QueryTestAccess.put(
+                tailStore,
+                LokiChunk.encode(
+                        "t",
+                        Labels.of("app", "live"),
+                        ChunkFormat.V3,
+                        Codec.GZIP,
+                        100,
+                        List.of(
+                                LogEntry.of(now - 2_000_000_000L, "first"),
+                                LogEntry.of(now - 1_000_000_000L, "second"))));
+        TailOptions fast =
+                TailOptions.DEFAULT
+                        .withDelay(Duration.ofMillis(200))
+                        .withWindow(Duration.ofMillis(300));
         try (LogQuerier q = new LogQuerier(QueryTestAccess.source(tailStore));
-             LokiHttpServer s = LokiHttpServer.start("127.0.0.1", 0, new LokiHttpApi(q,
-                     LokiApiConfig.DEFAULT.withTail(fast)), Map.of())) {
-            URI ws = URI.create("ws://127.0.0.1:" + s.port() + "/loki/api/v1/tail?query=" + enc("{app=\"live\"}")
-                    + "&start=" + (now - 5_000_000_000L));
+                LokiHttpServer s =
+                        LokiHttpServer.start(
+                                "127.0.0.1",
+                                0,
+                                new LokiHttpApi(q, LokiApiConfig.DEFAULT.withTail(fast)),
+                                Map.of())) {
+            URI ws =
+                    URI.create(
+                            "ws://127.0.0.1:"
+                                    + s.port()
+                                    + "/loki/api/v1/tail?query="
+                                    + enc("{app=\"live\"}")
+                                    + "&start="
+                                    + (now - 5_000_000_000L));
             Messages messages = new Messages();
-            WebSocket socket = HTTP.newWebSocketBuilder().header("X-Scope-OrgID", "t").buildAsync(ws, messages)
-                    .get(10, TimeUnit.SECONDS);
+            WebSocket socket =
+                    HTTP.newWebSocketBuilder()
+                            .header("X-Scope-OrgID", "t")
+                            .buildAsync(ws, messages)
+                            .get(10, TimeUnit.SECONDS);
             List<String> lines = new ArrayList<>();
             JsonNode first = null;
             while (lines.size() < 2) {
@@ -419,35 +627,63 @@ class LokiHttpApiTest {
                 assertThat(m).as("a tail message").isNotNull();
                 JsonNode n = JSON.readTree(m);
                 first = first == null ? n : first;
-                n.get("streams").forEach(st -> st.get("values").forEach(v -> lines.add(v.get(1).asText())));
+                n.get("streams")
+                        .forEach(st -> st.get("values").forEach(v -> lines.add(v.get(1).asText())));
             }
             assertThat(fieldNames(first)).containsExactly("streams", "dropped_entries");
             assertThat(first.get("dropped_entries")).isEmpty();
             JsonNode st = first.get("streams").get(0);
             assertThat(fieldNames(st)).containsExactly("stream", "values");
             assertThat(st.get("stream")).isEqualTo(JSON.readTree("{\"app\":\"live\"}"));
-            assertThat(st.get("values").get(0).get(0).asText()).isEqualTo(Long.toString(now - 2_000_000_000L));
+            assertThat(st.get("values").get(0).get(0).asText())
+                    .isEqualTo(Long.toString(now - 2_000_000_000L));
             // Written after the tail started: delivered once, after the ones before.
             long later = LokiTimes.now(java.time.Clock.systemUTC());
-            QueryTestAccess.put(tailStore, LokiChunk.encode("t", Labels.of("app", "live"), ChunkFormat.V3,
-                    Codec.NONE, 100, List.of(LogEntry.of(later, "third"))));
+            QueryTestAccess.put(
+                    tailStore,
+                    LokiChunk.encode(
+                            "t",
+                            Labels.of("app", "live"),
+                            ChunkFormat.V3,
+                            Codec.NONE,
+                            100,
+                            List.of(LogEntry.of(later, "third"))));
             while (lines.size() < 3) {
                 String m = messages.queue.poll(20, TimeUnit.SECONDS);
                 assertThat(m).as("the new entry").isNotNull();
-                JSON.readTree(m).get("streams").forEach(x -> x.get("values").forEach(v -> lines.add(v.get(1)
-                        .asText())));
+                JSON.readTree(m)
+                        .get("streams")
+                        .forEach(x -> x.get("values").forEach(v -> lines.add(v.get(1).asText())));
             }
             assertThat(lines).containsExactly("first", "second", "third");
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
 
-            URI noTenant = URI.create("ws://127.0.0.1:" + s.port() + "/loki/api/v1/tail?query="
-                    + enc("{app=\"live\"}"));
-            assertThatThrownBy(() -> HTTP.newWebSocketBuilder().buildAsync(noTenant, new Messages()).join())
-                    .isInstanceOf(CompletionException.class).hasStackTraceContaining("401");
-            URI metric = URI.create("ws://127.0.0.1:" + s.port() + "/loki/api/v1/tail?query="
-                    + enc("rate({app=\"live\"}[1m])"));
-            assertThatThrownBy(() -> HTTP.newWebSocketBuilder().header("X-Scope-OrgID", "t")
-                    .buildAsync(metric, new Messages()).join()).hasStackTraceContaining("400");
+            URI noTenant =
+                    URI.create(
+                            "ws://127.0.0.1:"
+                                    + s.port()
+                                    + "/loki/api/v1/tail?query="
+                                    + enc("{app=\"live\"}"));
+            assertThatThrownBy(
+                            () ->
+                                    HTTP.newWebSocketBuilder()
+                                            .buildAsync(noTenant, new Messages())
+                                            .join())
+                    .isInstanceOf(CompletionException.class)
+                    .hasStackTraceContaining("401");
+            URI metric =
+                    URI.create(
+                            "ws://127.0.0.1:"
+                                    + s.port()
+                                    + "/loki/api/v1/tail?query="
+                                    + enc("rate({app=\"live\"}[1m])"));
+            assertThatThrownBy(
+                            () ->
+                                    HTTP.newWebSocketBuilder()
+                                            .header("X-Scope-OrgID", "t")
+                                            .buildAsync(metric, new Messages())
+                                            .join())
+                    .hasStackTraceContaining("400");
         }
     }
 }

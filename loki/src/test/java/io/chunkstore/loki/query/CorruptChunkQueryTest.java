@@ -1,5 +1,8 @@
 package io.chunkstore.loki.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.chunk.ChunkEncoding;
@@ -19,20 +22,16 @@ import io.chunkstore.loki.chunkenc.ReadOptions;
 import io.chunkstore.loki.logql.LogQuery;
 import io.chunkstore.spi.ChunkNotFoundException;
 import io.chunkstore.spi.InvalidChunkException;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
- * Corrupt chunks and blocks in a query: by default a typed error naming the chunk and the block; with "skip corrupt"
- * the rest of the query goes on and the result lists what was left out.
+ * Corrupt chunks and blocks in a query: by default a typed error naming the chunk and the block;
+ * with "skip corrupt" the rest of the query goes on and the result lists what was left out.
  */
 class CorruptChunkQueryTest {
     private static final long T = 1_700_000_000_000_000_000L;
@@ -48,11 +47,20 @@ class CorruptChunkQueryTest {
         return out;
     }
 
-    /** A chunk whose MemChunk is {@code memChunk} (which may be corrupt), stored with its index entries. */
+    /**
+     * A chunk whose MemChunk is {@code memChunk} (which may be corrupt), stored with its index
+     * entries.
+     */
     private String putRaw(List<LogEntry> entries, byte[] memChunk) {
-        Chunk c = Chunk.of("u", LokiFingerprint.of(STREAM), STREAM.with(Labels.METRIC_NAME, "logs"),
-                LokiChunk.fromMillis(entries.get(0).timestamp()),
-                LokiChunk.throughMillis(entries.get(entries.size() - 1).timestamp()), ChunkEncoding.LOG, memChunk);
+        Chunk c =
+                Chunk.of(
+                        "u",
+                        LokiFingerprint.of(STREAM),
+                        STREAM.with(Labels.METRIC_NAME, "logs"),
+                        LokiChunk.fromMillis(entries.get(0).timestamp()),
+                        LokiChunk.throughMillis(entries.get(entries.size() - 1).timestamp()),
+                        ChunkEncoding.LOG,
+                        memChunk);
         return store.put(ChunkCodec.encode(c));
     }
 
@@ -67,7 +75,10 @@ class CorruptChunkQueryTest {
         return out;
     }
 
-    /** Replaces block {@code i}'s compressed bytes with garbage and fixes its CRC: it fails only when read. */
+    /**
+     * Replaces block {@code i}'s compressed bytes with garbage and fixes its CRC: it fails only
+     * when read.
+     */
     private static byte[] garbleKeepingCrc(byte[] mc, int i) {
         BlockMeta b = block(mc, i);
         byte[] out = mc.clone();
@@ -80,12 +91,18 @@ class CorruptChunkQueryTest {
 
     private static List<LogEntry> withoutBlock(List<LogEntry> all, byte[] mc, int i) {
         BlockMeta b = block(mc, i);
-        return all.stream().filter(e -> e.timestamp() < b.mint() || e.timestamp() > b.maxt()).toList();
+        return all.stream()
+                .filter(e -> e.timestamp() < b.mint() || e.timestamp() > b.maxt())
+                .toList();
     }
 
     private LogQueryResult query(boolean skip, Direction d) {
-        try (LogQuerier q = new LogQuerier(store, QueryOptions.DEFAULT.withSkipCorrupt(skip).withBatchSize(2))) {
-            return q.query(LogQueryRequest.of("u", LogQuery.parse("{job=\"c\"}"), T, T + 60_000_000_000L, d, 1000));
+        try (LogQuerier q =
+                new LogQuerier(
+                        store, QueryOptions.DEFAULT.withSkipCorrupt(skip).withBatchSize(2))) {
+            return q.query(
+                    LogQueryRequest.of(
+                            "u", LogQuery.parse("{job=\"c\"}"), T, T + 60_000_000_000L, d, 1000));
         }
     }
 
@@ -95,16 +112,20 @@ class CorruptChunkQueryTest {
         store.put(LokiChunk.encode("u", STREAM, ChunkFormat.V3, Codec.NONE, 100, good));
         List<LogEntry> badEntries = entries(T + 20_000_000_000L, "b");
         byte[] mc = MemChunkWriter.encode(ChunkFormat.V3, Codec.NONE, 100, badEntries);
-        assertThat(MemChunk.decode(mc, ReadOptions.DEFAULT).blocks()).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(MemChunk.decode(mc, ReadOptions.DEFAULT).blocks())
+                .hasSizeGreaterThanOrEqualTo(3);
         String badKey = putRaw(badEntries, breakCrc(mc, 1));
 
-        assertThatThrownBy(() -> query(false, Direction.FORWARD)).isInstanceOfSatisfying(LokiChunkException.class,
-                e -> {
-                    assertThat(e.chunkName()).isEqualTo(badKey);
-                    assertThat(e.blockIndex()).isEqualTo(1);
-                    assertThat(e.problem()).isEqualTo(LokiChunkException.Problem.BLOCK_CHECKSUM);
-                    assertThat(e.getMessage()).contains(badKey).contains("block 1");
-                });
+        assertThatThrownBy(() -> query(false, Direction.FORWARD))
+                .isInstanceOfSatisfying(
+                        LokiChunkException.class,
+                        e -> {
+                            assertThat(e.chunkName()).isEqualTo(badKey);
+                            assertThat(e.blockIndex()).isEqualTo(1);
+                            assertThat(e.problem())
+                                    .isEqualTo(LokiChunkException.Problem.BLOCK_CHECKSUM);
+                            assertThat(e.getMessage()).contains(badKey).contains("block 1");
+                        });
         for (Direction d : Direction.values()) {
             LogQueryResult r = query(true, d);
             List<LogEntry> expected = new ArrayList<>(good);
@@ -113,11 +134,14 @@ class CorruptChunkQueryTest {
                 java.util.Collections.reverse(expected);
             }
             assertThat(r.streams().get(0).entries()).isEqualTo(expected);
-            assertThat(r.skipped()).singleElement().satisfies(s -> {
-                assertThat(s.externalKey()).isEqualTo(badKey);
-                assertThat(s.blockIndex()).isEqualTo(1);
-                assertThat(s.reason()).contains("block 1");
-            });
+            assertThat(r.skipped())
+                    .singleElement()
+                    .satisfies(
+                            s -> {
+                                assertThat(s.externalKey()).isEqualTo(badKey);
+                                assertThat(s.blockIndex()).isEqualTo(1);
+                                assertThat(s.reason()).contains("block 1");
+                            });
         }
     }
 
@@ -127,12 +151,15 @@ class CorruptChunkQueryTest {
         byte[] mc = MemChunkWriter.encode(ChunkFormat.V3, Codec.GZIP, 100, all);
         String key = putRaw(all, garbleKeepingCrc(mc, 1));
 
-        assertThatThrownBy(() -> query(false, Direction.BACKWARD)).isInstanceOfSatisfying(LokiChunkException.class,
-                e -> {
-                    assertThat(e.chunkName()).isEqualTo(key);
-                    assertThat(e.blockIndex()).isEqualTo(1);
-                    assertThat(e.problem()).isEqualTo(LokiChunkException.Problem.MALFORMED_BLOCK);
-                });
+        assertThatThrownBy(() -> query(false, Direction.BACKWARD))
+                .isInstanceOfSatisfying(
+                        LokiChunkException.class,
+                        e -> {
+                            assertThat(e.chunkName()).isEqualTo(key);
+                            assertThat(e.blockIndex()).isEqualTo(1);
+                            assertThat(e.problem())
+                                    .isEqualTo(LokiChunkException.Problem.MALFORMED_BLOCK);
+                        });
         for (Direction d : Direction.values()) {
             LogQueryResult r = query(true, d);
             List<LogEntry> expected = new ArrayList<>(withoutBlock(all, mc, 1));
@@ -140,7 +167,8 @@ class CorruptChunkQueryTest {
                 java.util.Collections.reverse(expected);
             }
             assertThat(r.streams().get(0).entries()).as("%s", d).isEqualTo(expected);
-            assertThat(r.skipped()).extracting(SkippedChunk::externalKey, SkippedChunk::blockIndex)
+            assertThat(r.skipped())
+                    .extracting(SkippedChunk::externalKey, SkippedChunk::blockIndex)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(key, 1));
         }
     }
@@ -150,35 +178,58 @@ class CorruptChunkQueryTest {
         List<LogEntry> good = entries(T, "ok");
         store.put(LokiChunk.encode("u", STREAM, ChunkFormat.V3, Codec.NONE, 100, good));
         List<LogEntry> flipped = entries(T + 20_000_000_000L, "flipped");
-        ChunkCodec.Encoded enc = LokiChunk.encode("u", STREAM, ChunkFormat.V3, Codec.NONE, 100, flipped);
+        ChunkCodec.Encoded enc =
+                LokiChunk.encode("u", STREAM, ChunkFormat.V3, Codec.NONE, 100, flipped);
         String flippedKey = store.put(enc);
         byte[] bad = enc.bytes().clone();
         bad[bad.length - 20] ^= 1;
         store.putBytes(enc.chunk().from(), flippedKey, bad);
         List<LogEntry> lost = entries(T + 40_000_000_000L, "lost");
-        ChunkCodec.Encoded missing = LokiChunk.encode("u", STREAM, ChunkFormat.V3, Codec.NONE, 100, lost);
+        ChunkCodec.Encoded missing =
+                LokiChunk.encode("u", STREAM, ChunkFormat.V3, Codec.NONE, 100, lost);
         String missingKey = missing.externalKey(io.chunkstore.core.chunk.KeyFormat.V12);
-        store.index("u", missing.chunk().labels(), missing.chunk().from(), missing.chunk().through(), missingKey);
+        store.index(
+                "u",
+                missing.chunk().labels(),
+                missing.chunk().from(),
+                missing.chunk().through(),
+                missingKey);
 
-        assertThatThrownBy(() -> query(false, Direction.FORWARD)).isInstanceOfSatisfying(InvalidChunkException.class,
-                e -> {
-                    // The envelope check names the chunk by its parsed reference (either key form).
-                    assertThat(io.chunkstore.core.chunk.ChunkRef.parse(e.key()))
-                            .isEqualTo(io.chunkstore.core.chunk.ChunkRef.parse(flippedKey));
-                    assertThat(e.reason()).isEqualTo(InvalidChunkException.Reason.CHECKSUM);
-                });
+        assertThatThrownBy(() -> query(false, Direction.FORWARD))
+                .isInstanceOfSatisfying(
+                        InvalidChunkException.class,
+                        e -> {
+                            // The envelope check names the chunk by its parsed reference (either
+                            // key form).
+                            assertThat(io.chunkstore.core.chunk.ChunkRef.parse(e.key()))
+                                    .isEqualTo(io.chunkstore.core.chunk.ChunkRef.parse(flippedKey));
+                            assertThat(e.reason()).isEqualTo(InvalidChunkException.Reason.CHECKSUM);
+                        });
         LogQueryResult r = query(true, Direction.FORWARD);
         assertThat(r.streams().get(0).entries()).isEqualTo(good);
-        assertThat(r.skipped()).extracting(SkippedChunk::externalKey).containsExactlyInAnyOrder(flippedKey,
-                missingKey);
+        assertThat(r.skipped())
+                .extracting(SkippedChunk::externalKey)
+                .containsExactlyInAnyOrder(flippedKey, missingKey);
         assertThat(r.skipped()).allSatisfy(s -> assertThat(s.blockIndex()).isEqualTo(-1));
-        assertThat(r.skipped()).filteredOn(s -> s.externalKey().equals(missingKey)).singleElement()
+        assertThat(r.skipped())
+                .filteredOn(s -> s.externalKey().equals(missingKey))
+                .singleElement()
                 .satisfies(s -> assertThat(s.reason()).contains(missingKey));
         // Reading only the good chunk's time range does not touch the others.
         try (LogQuerier q = new LogQuerier(store)) {
-            assertThat(q.query(LogQueryRequest.of("u", LogQuery.parse("{job=\"c\"}"), T, T + 10_000_000_000L,
-                    Direction.BACKWARD, 100)).entryCount()).isEqualTo(9);
+            assertThat(
+                            q.query(
+                                            LogQueryRequest.of(
+                                                    "u",
+                                                    LogQuery.parse("{job=\"c\"}"),
+                                                    T,
+                                                    T + 10_000_000_000L,
+                                                    Direction.BACKWARD,
+                                                    100))
+                                    .entryCount())
+                    .isEqualTo(9);
         }
-        assertThat(ChunkNotFoundException.class).isAssignableTo(io.chunkstore.spi.StorageException.class);
+        assertThat(ChunkNotFoundException.class)
+                .isAssignableTo(io.chunkstore.spi.StorageException.class);
     }
 }

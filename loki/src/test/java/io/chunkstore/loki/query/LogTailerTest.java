@@ -1,5 +1,7 @@
 package io.chunkstore.loki.query;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.chunkstore.core.config.SchemaVersion;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.LogEntry;
@@ -7,8 +9,6 @@ import io.chunkstore.loki.LokiChunk;
 import io.chunkstore.loki.chunkenc.ChunkFormat;
 import io.chunkstore.loki.chunkenc.Codec;
 import io.chunkstore.loki.logql.LogQuery;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +16,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Tail over a store with a fake clock: entries written after it started, in order, once; progress when idle. */
+/**
+ * Tail over a store with a fake clock: entries written after it started, in order, once; progress
+ * when idle.
+ */
 class LogTailerTest {
     private static final long S = 1_000_000_000L;
     private static final long T0 = 1_700_000_100L * S;
@@ -68,9 +70,14 @@ class LogTailerTest {
     void followsNewChunksInOrderOnceWithLokisDelay() {
         FakeClock clock = new FakeClock(T0);
         try (LogQuerier q = new LogQuerier(store)) {
-            LogTailer tail = new LogTailer(q, "u", LogQuery.parse("{job=\"t\"}"), TailOptions.DEFAULT, clock);
+            LogTailer tail =
+                    new LogTailer(
+                            q, "u", LogQuery.parse("{job=\"t\"}"), TailOptions.DEFAULT, clock);
             assertThat(tail.position()).isEqualTo(T0 - 20 * S);
-            write(A, LogEntry.of(T0 - 25 * S, "before the start"), LogEntry.of(T0 - 15 * S, "a1"),
+            write(
+                    A,
+                    LogEntry.of(T0 - 25 * S, "before the start"),
+                    LogEntry.of(T0 - 15 * S, "a1"),
                     LogEntry.of(T0 - 12 * S, "a2"));
             assertThat(lines(tail.poll())).containsExactly("a1", "a2");
             assertThat(tail.poll()).as("the next window is not old enough yet").isEmpty();
@@ -83,9 +90,14 @@ class LogTailerTest {
             clock.advance(6 * S);
             assertThat(lines(tail.poll())).containsExactly("b1");
 
-            // Another replica of B lands late (but within the delay) with one more entry: b2 still comes once.
+            // Another replica of B lands late (but within the delay) with one more entry: b2 still
+            // comes once.
             clock.advance(4 * S);
-            write(B, LogEntry.of(T0 - 5 * S, "b1"), LogEntry.of(T0 + 3 * S, "b2"), LogEntry.of(T0 + 5 * S, "b3"));
+            write(
+                    B,
+                    LogEntry.of(T0 - 5 * S, "b1"),
+                    LogEntry.of(T0 + 3 * S, "b2"),
+                    LogEntry.of(T0 + 5 * S, "b3"));
             write(A, LogEntry.of(T0 + 3 * S, "a3"));
             clock.advance(6 * S);
             List<StreamEntry> w = tail.poll();
@@ -120,12 +132,21 @@ class LogTailerTest {
     @Test
     void aPollLimitResumesAtTheLastTimestampWithoutRepeats() {
         FakeClock clock = new FakeClock(T0);
-        write(A, LogEntry.of(T0 - 15 * S, "a1"), LogEntry.of(T0 - 15 * S, "a2"), LogEntry.of(T0 - 15 * S, "a3"),
+        write(
+                A,
+                LogEntry.of(T0 - 15 * S, "a1"),
+                LogEntry.of(T0 - 15 * S, "a2"),
+                LogEntry.of(T0 - 15 * S, "a3"),
                 LogEntry.of(T0 - 14 * S, "a4"));
         write(B, LogEntry.of(T0 - 15 * S, "b1"), LogEntry.of(T0 - 15 * S, "b2"));
         try (LogQuerier q = new LogQuerier(store)) {
-            LogTailer tail = new LogTailer(q, "u", LogQuery.parse("{job=\"t\"}"),
-                    TailOptions.DEFAULT.withLimitPerPoll(2), clock);
+            LogTailer tail =
+                    new LogTailer(
+                            q,
+                            "u",
+                            LogQuery.parse("{job=\"t\"}"),
+                            TailOptions.DEFAULT.withLimitPerPoll(2),
+                            clock);
             List<String> all = new ArrayList<>();
             List<Integer> sizes = new ArrayList<>();
             while (tail.untilNextPoll().isZero()) {
@@ -138,24 +159,39 @@ class LogTailerTest {
             assertThat(all.get(5)).isEqualTo("a4");
             assertThat(sizes).allMatch(n -> n <= 2);
             // One-stream order within the equal timestamp is the write order.
-            assertThat(all.stream().filter(l -> l.startsWith("a")).toList()).containsExactly("a1", "a2", "a3", "a4");
+            assertThat(all.stream().filter(l -> l.startsWith("a")).toList())
+                    .containsExactly("a1", "a2", "a3", "a4");
         }
     }
 
     @Test
     void runSleepsUntilTheNextWindowAndStartsWhereAsked() throws InterruptedException {
         FakeClock clock = new FakeClock(T0);
-        write(A, LogEntry.of(T0 - 100 * S, "old"), LogEntry.of(T0 + 1 * S, "new1"), LogEntry.of(T0 + 25 * S, "new2"));
+        write(
+                A,
+                LogEntry.of(T0 - 100 * S, "old"),
+                LogEntry.of(T0 + 1 * S, "new1"),
+                LogEntry.of(T0 + 25 * S, "new2"));
         List<Duration> sleeps = new ArrayList<>();
         List<String> got = new ArrayList<>();
         try (LogQuerier q = new LogQuerier(store)) {
-            LogTailer tail = new LogTailer(q, "u", LogQuery.parse("{pod=\"a\"}"),
-                    TailOptions.DEFAULT.withStartNs(T0 - 101 * S).withDelay(Duration.ofSeconds(5))
-                            .withWindow(Duration.ofSeconds(30)), clock);
-            tail.run(batch -> got.addAll(lines(batch)), () -> got.size() >= 3, d -> {
-                sleeps.add(d);
-                clock.advance(d.toNanos());
-            });
+            LogTailer tail =
+                    new LogTailer(
+                            q,
+                            "u",
+                            LogQuery.parse("{pod=\"a\"}"),
+                            TailOptions.DEFAULT
+                                    .withStartNs(T0 - 101 * S)
+                                    .withDelay(Duration.ofSeconds(5))
+                                    .withWindow(Duration.ofSeconds(30)),
+                            clock);
+            tail.run(
+                    batch -> got.addAll(lines(batch)),
+                    () -> got.size() >= 3,
+                    d -> {
+                        sleeps.add(d);
+                        clock.advance(d.toNanos());
+                    });
         }
         assertThat(got).containsExactly("old", "new1", "new2");
         assertThat(sleeps).isNotEmpty().allSatisfy(d -> assertThat(d).isPositive());

@@ -7,8 +7,7 @@ import io.chunkstore.loki.chunkenc.GoldenLoki;
 
 /** The query package's test store, for tests in other packages (http, cli). */
 public final class QueryTestAccess {
-    private QueryTestAccess() {
-    }
+    private QueryTestAccess() {}
 
     public static SchemaConfig single(SchemaVersion v) {
         return TestStores.single(v);

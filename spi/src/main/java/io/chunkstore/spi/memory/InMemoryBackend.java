@@ -38,22 +38,27 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The reference semantics of the SPI in a few maps (Cortex's {@code MockStorage}, without its quirks): for unit tests
- * of the layers above the store, and certified by the conformance suite like every backend. Not a backend users run:
- * nothing is persisted, and no provider opens it by store name. Index tables must be created first (unless it
- * was made to create them on write); chunk tables need not exist. Thread-safe: the queries of a call run on up to
- * {@link #QUERY_PARALLELISM} threads, and each streams its row lazily in pages of at most {@link #pageSize()} entries
- * (weakly consistent with concurrent writes), so streaming and early stop are exercised.
+ * The reference semantics of the SPI in a few maps (Cortex's {@code MockStorage}, without its
+ * quirks): for unit tests of the layers above the store, and certified by the conformance suite
+ * like every backend. Not a backend users run: nothing is persisted, and no provider opens it by
+ * store name. Index tables must be created first (unless it was made to create them on write);
+ * chunk tables need not exist. Thread-safe: the queries of a call run on up to {@link
+ * #QUERY_PARALLELISM} threads, and each streams its row lazily in pages of at most {@link
+ * #pageSize()} entries (weakly consistent with concurrent writes), so streaming and early stop are
+ * exercised.
  *
- * <p>It lives in the SPI module so that every module's tests use the same one: core's tests below the conformance
- * module and the conformance suite above it.
+ * <p>It lives in the SPI module so that every module's tests use the same one: core's tests below
+ * the conformance module and the conformance suite above it.
  */
-public final class InMemoryBackend implements StorageBackend, IndexClient, ChunkClient, TableClient {
+public final class InMemoryBackend
+        implements StorageBackend, IndexClient, ChunkClient, TableClient {
     public static final int DEFAULT_PAGE_SIZE = 1000;
     public static final int QUERY_PARALLELISM = 8;
 
     /** table -> hash -> range (unsigned order) -> value. */
-    private final Map<String, Map<String, NavigableMap<byte[], byte[]>>> tables = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, NavigableMap<byte[], byte[]>>> tables =
+            new ConcurrentHashMap<>();
+
     private final Map<String, TableDesc> descs = new ConcurrentHashMap<>();
     private final Map<ChunkLocation, byte[]> chunks = new ConcurrentHashMap<>();
     private final ExecutorService queryPool;
@@ -62,17 +67,20 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
     private final boolean createTablesOnWrite;
     private final Capabilities capabilities;
 
-    /** Store name {@code inmemory}, pages of {@value #DEFAULT_PAGE_SIZE}, missing index tables are errors. */
+    /**
+     * Store name {@code inmemory}, pages of {@value #DEFAULT_PAGE_SIZE}, missing index tables are
+     * errors.
+     */
     public InMemoryBackend() {
         this("inmemory", DEFAULT_PAGE_SIZE, false);
     }
 
     /**
-     * @param storeName           the name it reports
-     * @param pageSize            entries per page of a query
-     * @param createTablesOnWrite a write to a missing index table creates it, and a query of a missing table finds
-     *                            nothing (as a store whose tables a table manager already made); otherwise both are
-     *                            {@link TableNotFoundException}s
+     * @param storeName the name it reports
+     * @param pageSize entries per page of a query
+     * @param createTablesOnWrite a write to a missing index table creates it, and a query of a
+     *     missing table finds nothing (as a store whose tables a table manager already made);
+     *     otherwise both are {@link TableNotFoundException}s
      */
     public InMemoryBackend(String storeName, int pageSize, boolean createTablesOnWrite) {
         if (pageSize < 1) {
@@ -81,12 +89,24 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
         this.storeName = storeName;
         this.pageSize = pageSize;
         this.createTablesOnWrite = createTablesOnWrite;
-        this.capabilities = createTablesOnWrite
-                ? Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.CHUNK_DELETE)
-                : Capabilities.of(Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.MISSING_TABLE_ERRORS,
-                        Feature.CHUNK_DELETE);
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(QUERY_PARALLELISM - 1, QUERY_PARALLELISM - 1, 10,
-                TimeUnit.SECONDS, new LinkedBlockingQueue<>(), DaemonThreads.named("inmemory-query"));
+        this.capabilities =
+                createTablesOnWrite
+                        ? Capabilities.of(
+                                Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.CHUNK_DELETE)
+                        : Capabilities.of(
+                                Feature.INDEX,
+                                Feature.CHUNKS,
+                                Feature.TABLES,
+                                Feature.MISSING_TABLE_ERRORS,
+                                Feature.CHUNK_DELETE);
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(
+                        QUERY_PARALLELISM - 1,
+                        QUERY_PARALLELISM - 1,
+                        10,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(),
+                        DaemonThreads.named("inmemory-query"));
         pool.allowCoreThreadTimeOut(true);
         this.queryPool = pool;
     }
@@ -128,8 +148,10 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
             writableTable(e.tableName());
         }
         for (IndexEntry e : batch.puts()) {
-            table(e.tableName()).computeIfAbsent(e.hashValue(),
-                    h -> new ConcurrentSkipListMap<>(Arrays::compareUnsigned))
+            table(e.tableName())
+                    .computeIfAbsent(
+                            e.hashValue(),
+                            h -> new ConcurrentSkipListMap<>(Arrays::compareUnsigned))
                     .put(e.rangeValue().clone(), e.value().clone());
         }
         for (IndexEntry e : batch.deletes()) {
@@ -171,8 +193,10 @@ public final class InMemoryBackend implements StorageBackend, IndexClient, Chunk
         NavigableMap<byte[], byte[]> range = row;
         if (q.hasPrefix()) {
             byte[] end = Bytes.nextPrefix(q.rangeValuePrefix());
-            range = end == null ? row.tailMap(q.rangeValuePrefix(), true)
-                    : row.subMap(q.rangeValuePrefix(), true, end, false);
+            range =
+                    end == null
+                            ? row.tailMap(q.rangeValuePrefix(), true)
+                            : row.subMap(q.rangeValuePrefix(), true, end, false);
         } else if (q.hasStart()) {
             range = row.tailMap(q.rangeValueStart(), true);
         }

@@ -4,19 +4,21 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Cortex's exponential back-off with jitter: the n-th wait is drawn uniformly from {@code [d, 2d)} where
- * {@code d = min * 2^n}, capped at {@code max}. {@code maxRetries} 0 means no limit. Not thread-safe: one per
- * operation.
+ * Cortex's exponential back-off with jitter: the n-th wait is drawn uniformly from {@code [d, 2d)}
+ * where {@code d = min * 2^n}, capped at {@code max}. {@code maxRetries} 0 means no limit. Not
+ * thread-safe: one per operation.
  */
 public final class Backoff {
 
     /** The settings: {@code min_period}, {@code max_period}, {@code max_retries}. */
     public record Config(Duration min, Duration max, int maxRetries) {
-        public static final Config DEFAULT = new Config(Duration.ofMillis(100), Duration.ofSeconds(10), 10);
+        public static final Config DEFAULT =
+                new Config(Duration.ofMillis(100), Duration.ofSeconds(10), 10);
 
         public Config {
             if (min.isNegative() || max.isNegative() || max.compareTo(min) < 0) {
-                throw new IllegalArgumentException("back-off needs 0 <= min <= max, got min " + min + ", max " + max);
+                throw new IllegalArgumentException(
+                        "back-off needs 0 <= min <= max, got min " + min + ", max " + max);
             }
             if (maxRetries < 0) {
                 throw new IllegalArgumentException("max retries must be >= 0, got " + maxRetries);

@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A {@link StorageBackend} assembled from separate clients: combinations (an index from one store, chunks from
- * another, such as Cortex's "S3 chunks" fixture), a store that has only some of the clients, or a test backend with
- * one client wrapped. Asking for a client that was not given throws {@link UnsupportedOperationException}; closing
- * closes each given client once, then the extra resources in reverse order of adding them.
+ * A {@link StorageBackend} assembled from separate clients: combinations (an index from one store,
+ * chunks from another, such as Cortex's "S3 chunks" fixture), a store that has only some of the
+ * clients, or a test backend with one client wrapped. Asking for a client that was not given throws
+ * {@link UnsupportedOperationException}; closing closes each given client once, then the extra
+ * resources in reverse order of adding them.
  */
 public final class ComposedBackend extends SimpleBackend {
     private final List<AutoCloseable> toClose;
@@ -44,7 +45,8 @@ public final class ComposedBackend extends SimpleBackend {
             try {
                 c.close();
             } catch (Exception e) {
-                RuntimeException r = e instanceof RuntimeException re ? re : new IllegalStateException(e);
+                RuntimeException r =
+                        e instanceof RuntimeException re ? re : new IllegalStateException(e);
                 if (first == null) {
                     first = r;
                 } else {
@@ -86,7 +88,10 @@ public final class ComposedBackend extends SimpleBackend {
             return this;
         }
 
-        /** Something else to close with the backend, after its clients (a server connection, a temp directory). */
+        /**
+         * Something else to close with the backend, after its clients (a server connection, a temp
+         * directory).
+         */
         public Builder alsoClose(AutoCloseable c) {
             alsoClose.add(Objects.requireNonNull(c));
             return this;

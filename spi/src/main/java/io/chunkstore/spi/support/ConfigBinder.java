@@ -17,38 +17,41 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Binds a YAML block (already parsed into maps, lists and scalars) to a record whose components carry
- * {@link ConfigKey}s, with one rule per kind of value for every config of chunkstore:
+ * Binds a YAML block (already parsed into maps, lists and scalars) to a record whose components
+ * carry {@link ConfigKey}s, with one rule per kind of value for every config of chunkstore:
  *
  * <ul>
- *   <li>a string is any scalar; {@link ConfigKey#oneOf()} lists the values it may take;</li>
+ *   <li>a string is any scalar; {@link ConfigKey#oneOf()} lists the values it may take;
  *   <li>a whole number ({@code int}, {@code long}) is a YAML integer or a string of digits, or with
- *       {@link ConfigKey#bytes()} a {@link ByteSize}; a number ({@code double}) is any YAML number or numeric
- *       string;</li>
- *   <li>a boolean is {@code true} or {@code false}, as a YAML boolean or a string in any case, nothing else;</li>
- *   <li>a {@link Duration} is a {@link GoDuration} ({@code 2s}, {@code 1h30m}, {@code 7d}); a bare number other than
- *       0 is refused, since its unit would be a guess; it is never negative;</li>
- *   <li>a list of strings is a YAML list or one comma-separated string; a map has string keys;</li>
- *   <li>a record is a nested block; {@code Object} takes any value (keys accepted for compatibility, unused);</li>
- *   <li>a key that is absent or has no value takes its {@link ConfigKey#dflt() default}.</li>
+ *       {@link ConfigKey#bytes()} a {@link ByteSize}; a number ({@code double}) is any YAML number
+ *       or numeric string;
+ *   <li>a boolean is {@code true} or {@code false}, as a YAML boolean or a string in any case,
+ *       nothing else;
+ *   <li>a {@link Duration} is a {@link GoDuration} ({@code 2s}, {@code 1h30m}, {@code 7d}); a bare
+ *       number other than 0 is refused, since its unit would be a guess; it is never negative;
+ *   <li>a list of strings is a YAML list or one comma-separated string; a map has string keys;
+ *   <li>a record is a nested block; {@code Object} takes any value (keys accepted for
+ *       compatibility, unused);
+ *   <li>a key that is absent or has no value takes its {@link ConfigKey#dflt() default}.
  * </ul>
  *
- * <p>Errors are {@link ConfigException}s that name the full key path ({@code aws.dynamodb.backoff_config.max_period})
- * and what is allowed; unknown keys are refused with the closest known key as a suggestion. The record's own
- * constructor checks what spans keys. {@link #describe} lists every key with its default and description.
+ * <p>Errors are {@link ConfigException}s that name the full key path ({@code
+ * aws.dynamodb.backoff_config.max_period}) and what is allowed; unknown keys are refused with the
+ * closest known key as a suggestion. The record's own constructor checks what spans keys. {@link
+ * #describe} lists every key with its default and description.
  */
 public final class ConfigBinder {
 
-    private ConfigBinder() {
-    }
+    private ConfigBinder() {}
 
     /**
      * Binds {@code block} to {@code type}.
      *
-     * @param block the block as parsed: a map, or null for an absent block (every key at its default)
-     * @param path  the block's key path in messages, like {@code aws.dynamodb}
-     * @throws ConfigException naming the key path, for an unknown key, a value of the wrong kind, or a record whose
-     *                         constructor refuses the values
+     * @param block the block as parsed: a map, or null for an absent block (every key at its
+     *     default)
+     * @param path the block's key path in messages, like {@code aws.dynamodb}
+     * @throws ConfigException naming the key path, for an unknown key, a value of the wrong kind,
+     *     or a record whose constructor refuses the values
      */
     public static <R extends Record> R bind(Class<R> type, Object block, String path) {
         Map<String, Object> map = mapping(block, path);
@@ -62,9 +65,10 @@ public final class ConfigBinder {
     }
 
     /**
-     * Binds a block that chunkstore shares with Cortex or Loki components it does not implement (a limits block):
-     * keys other than the record's are accepted, unless one is so close to a key of the record that it is surely a
-     * misspelling of it ({@code max_query_lenght}), which is refused.
+     * Binds a block that chunkstore shares with Cortex or Loki components it does not implement (a
+     * limits block): keys other than the record's are accepted, unless one is so close to a key of
+     * the record that it is surely a misspelling of it ({@code max_query_lenght}), which is
+     * refused.
      */
     public static <R extends Record> R bindShared(Class<R> type, Object block, String path) {
         Map<String, Object> map = mapping(block, path);
@@ -79,10 +83,17 @@ public final class ConfigBinder {
 
     /** "unknown key 'path.key'; did you mean 'close'? known keys: ..." */
     public static ConfigException unknownKey(String path, String key, Collection<String> known) {
-        String suggestion = closest(key, known, Math.max(2, key.length() / 3))
-                .map(k -> "; did you mean '" + k + "'?").orElse(";");
-        return new ConfigException("unknown key '" + join(path, key) + "'" + suggestion + " known keys: "
-                + String.join(", ", new TreeSet<>(known)));
+        String suggestion =
+                closest(key, known, Math.max(2, key.length() / 3))
+                        .map(k -> "; did you mean '" + k + "'?")
+                        .orElse(";");
+        return new ConfigException(
+                "unknown key '"
+                        + join(path, key)
+                        + "'"
+                        + suggestion
+                        + " known keys: "
+                        + String.join(", ", new TreeSet<>(known)));
     }
 
     /** The known key nearest to {@code key} in edit distance, if within {@code maxDistance}. */
@@ -90,7 +101,10 @@ public final class ConfigBinder {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : new TreeSet<>(known)) {
-            int d = editDistance(key.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+            int d =
+                    editDistance(
+                            key.toLowerCase(java.util.Locale.ROOT),
+                            k.toLowerCase(java.util.Locale.ROOT));
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;
@@ -122,15 +136,16 @@ public final class ConfigBinder {
     /**
      * One key of a block for the docs.
      *
-     * @param key         the key path inside the block ({@code backoff_config.min_period})
-     * @param kind        what it takes: {@code string}, {@code duration}, {@code block}, ...
-     * @param dflt        the default as written in YAML ("" for the zero value)
+     * @param key the key path inside the block ({@code backoff_config.min_period})
+     * @param kind what it takes: {@code string}, {@code duration}, {@code block}, ...
+     * @param dflt the default as written in YAML ("" for the zero value)
      * @param description what it does, with the allowed values
      */
-    public record KeyDoc(String key, String kind, String dflt, String description) {
-    }
+    public record KeyDoc(String key, String kind, String dflt, String description) {}
 
-    /** Every key of a record, nested blocks' keys after the block's own line, in declaration order. */
+    /**
+     * Every key of a record, nested blocks' keys after the block's own line, in declaration order.
+     */
     public static List<KeyDoc> describe(Class<? extends Record> type) {
         List<KeyDoc> out = new ArrayList<>();
         describe(type, "", out);
@@ -155,7 +170,9 @@ public final class ConfigBinder {
 
     /** The allowed values of a string key, the empty one written as "". */
     private static String allowed(ConfigKey k) {
-        return String.join(", ", java.util.Arrays.stream(k.oneOf()).map(v -> v.isEmpty() ? "\"\"" : v).toList());
+        return String.join(
+                ", ",
+                java.util.Arrays.stream(k.oneOf()).map(v -> v.isEmpty() ? "\"\"" : v).toList());
     }
 
     private static String kind(Type t, ConfigKey k) {
@@ -179,7 +196,8 @@ public final class ConfigBinder {
             return "list of strings";
         }
         if (c == Map.class) {
-            return "map of string to " + kind(((ParameterizedType) t).getActualTypeArguments()[1], k);
+            return "map of string to "
+                    + kind(((ParameterizedType) t).getActualTypeArguments()[1], k);
         }
         if (c.isRecord()) {
             return "block";
@@ -203,13 +221,16 @@ public final class ConfigBinder {
     private static ConfigKey key(RecordComponent c) {
         ConfigKey k = c.getAnnotation(ConfigKey.class);
         if (k == null) {
-            throw new IllegalArgumentException(c.getDeclaringRecord().getName() + "." + c.getName()
-                    + " has no @ConfigKey");
+            throw new IllegalArgumentException(
+                    c.getDeclaringRecord().getName() + "." + c.getName() + " has no @ConfigKey");
         }
         return k;
     }
 
-    private static <R> R construct(Class<R> type, Map<String, Object> map, Map<String, RecordComponent> byKey,
+    private static <R> R construct(
+            Class<R> type,
+            Map<String, Object> map,
+            Map<String, RecordComponent> byKey,
             String path) {
         RecordComponent[] components = type.getRecordComponents();
         Object[] args = new Object[components.length];
@@ -220,7 +241,10 @@ public final class ConfigBinder {
             ConfigKey k = key(c);
             Object v = map.get(e.getKey());
             String where = join(path, e.getKey());
-            args[i] = v == null ? defaultOf(c.getGenericType(), k, where) : convert(c.getGenericType(), k, v, where);
+            args[i] =
+                    v == null
+                            ? defaultOf(c.getGenericType(), k, where)
+                            : convert(c.getGenericType(), k, v, where);
             types[i] = c.getType();
             i++;
         }
@@ -280,15 +304,20 @@ public final class ConfigBinder {
         if (c == String.class) {
             String s = scalar(v, where, "a string");
             if (k.oneOf().length > 0 && !List.of(k.oneOf()).contains(s)) {
-                throw new ConfigException(where + " must be one of " + allowed(k) + ", not '" + s + "'");
+                throw new ConfigException(
+                        where + " must be one of " + allowed(k) + ", not '" + s + "'");
             }
             return s;
         }
         if (c == int.class || c == Integer.class) {
             long n = whole(v, k, where);
             if (n > Integer.MAX_VALUE || n < Integer.MIN_VALUE) {
-                throw new ConfigException(where + " must be a whole number up to " + Integer.MAX_VALUE + ", not "
-                        + v);
+                throw new ConfigException(
+                        where
+                                + " must be a whole number up to "
+                                + Integer.MAX_VALUE
+                                + ", not "
+                                + v);
             }
             return (int) n;
         }
@@ -310,8 +339,18 @@ public final class ConfigBinder {
         if (c == Map.class) {
             Type valueType = ((ParameterizedType) t).getActualTypeArguments()[1];
             Map<String, Object> out = new LinkedHashMap<>();
-            mapping(v, where).forEach((key, value) -> out.put(key, value == null ? null
-                    : convert(valueType, k, value, join(where, key))));
+            mapping(v, where)
+                    .forEach(
+                            (key, value) ->
+                                    out.put(
+                                            key,
+                                            value == null
+                                                    ? null
+                                                    : convert(
+                                                            valueType,
+                                                            k,
+                                                            value,
+                                                            join(where, key))));
             return java.util.Collections.unmodifiableMap(out);
         }
         throw new IllegalArgumentException("no binding for " + t + " at " + where);
@@ -366,12 +405,21 @@ public final class ConfigBinder {
                 throw new ConfigException(where + ": " + e.getMessage(), e);
             }
         } else {
-            throw new ConfigException(where + " must be a whole number" + (k.bytes() ? " of bytes or a size like 64KB"
-                    : "") + ", not " + describe(v));
+            throw new ConfigException(
+                    where
+                            + " must be a whole number"
+                            + (k.bytes() ? " of bytes or a size like 64KB" : "")
+                            + ", not "
+                            + describe(v));
         }
         if (n < k.min()) {
-            throw new ConfigException(where + (k.min() == 0 ? " must not be negative" : " must be at least "
-                    + k.min()) + ", got " + n);
+            throw new ConfigException(
+                    where
+                            + (k.min() == 0
+                                    ? " must not be negative"
+                                    : " must be at least " + k.min())
+                            + ", got "
+                            + n);
         }
         return n;
     }
@@ -400,7 +448,8 @@ public final class ConfigBinder {
         if (v instanceof Boolean b) {
             return b;
         }
-        if (v instanceof String s && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
+        if (v instanceof String s
+                && (s.strip().equalsIgnoreCase("true") || s.strip().equalsIgnoreCase("false"))) {
             return Boolean.parseBoolean(s.strip());
         }
         throw new ConfigException(where + " must be true or false, not " + describe(v));
@@ -411,8 +460,12 @@ public final class ConfigBinder {
             if (n.doubleValue() == 0) {
                 return Duration.ZERO;
             }
-            throw new ConfigException(where + ": " + v + " has no unit; write a duration with a unit, like 2s, 100ms,"
-                    + " 1h30m or 7d");
+            throw new ConfigException(
+                    where
+                            + ": "
+                            + v
+                            + " has no unit; write a duration with a unit, like 2s, 100ms,"
+                            + " 1h30m or 7d");
         }
         Duration d;
         try {
@@ -437,7 +490,8 @@ public final class ConfigBinder {
             }
             return List.copyOf(out);
         }
-        for (String part : scalar(v, where, "a list of strings or a comma-separated string").split(",")) {
+        for (String part :
+                scalar(v, where, "a list of strings or a comma-separated string").split(",")) {
             if (!part.isBlank()) {
                 out.add(part.strip());
             }

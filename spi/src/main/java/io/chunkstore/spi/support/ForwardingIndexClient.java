@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An index client that passes every call to another: a decorator overrides only the calls it changes (counting,
- * recording, injecting a fault, creating tables on the way). Closing it closes the delegate.
+ * An index client that passes every call to another: a decorator overrides only the calls it
+ * changes (counting, recording, injecting a fault, creating tables on the way). Closing it closes
+ * the delegate.
  */
 public class ForwardingIndexClient implements IndexClient {
     private final IndexClient delegate;

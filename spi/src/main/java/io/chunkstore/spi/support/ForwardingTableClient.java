@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A table client that passes every call to another: a decorator overrides only the calls it changes. Closing it
- * closes the delegate.
+ * A table client that passes every call to another: a decorator overrides only the calls it
+ * changes. Closing it closes the delegate.
  */
 public class ForwardingTableClient implements TableClient {
     private final TableClient delegate;

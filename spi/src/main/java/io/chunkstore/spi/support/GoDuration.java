@@ -6,19 +6,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one duration form of chunkstore's config: Go's {@code time.ParseDuration} text (Go's time/format.go), as Cortex
- * and Loki YAML writes timeouts and back-offs, plus the day, week and year units of Prometheus' durations (Prometheus
- * common/model/time.go), which Cortex's and Loki's period and retention keys take: a sequence of decimal numbers, each
- * with an optional fraction and a unit ({@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s}, {@code m},
- * {@code h}, {@code d} = 24h, {@code w} = 7d, {@code y} = 365d), like {@code 2s}, {@code 100ms}, {@code 1m30s},
- * {@code 1.5h}, {@code 168h}, {@code 1w}; {@code 0} alone is zero. Every Prometheus duration ({@code 1w2d},
- * {@code 7d}) is one of these.
+ * The one duration form of chunkstore's config: Go's {@code time.ParseDuration} text (Go's
+ * time/format.go), as Cortex and Loki YAML writes timeouts and back-offs, plus the day, week and
+ * year units of Prometheus' durations (Prometheus common/model/time.go), which Cortex's and Loki's
+ * period and retention keys take: a sequence of decimal numbers, each with an optional fraction and
+ * a unit ({@code ns}, {@code us}/{@code µs}, {@code ms}, {@code s}, {@code m}, {@code h}, {@code d}
+ * = 24h, {@code w} = 7d, {@code y} = 365d), like {@code 2s}, {@code 100ms}, {@code 1m30s}, {@code
+ * 1.5h}, {@code 168h}, {@code 1w}; {@code 0} alone is zero. Every Prometheus duration ({@code
+ * 1w2d}, {@code 7d}) is one of these.
  */
 public final class GoDuration {
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h|d|w|y)");
+    private static final Pattern PART =
+            Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h|d|w|y)");
 
-    private GoDuration() {
-    }
+    private GoDuration() {}
 
     /** Parses the text. @throws IllegalArgumentException with a message a user can act on */
     public static Duration parse(String text) {
@@ -41,12 +42,18 @@ public final class GoDuration {
             if (!m.find(at) || m.start() != at) {
                 throw invalid(text);
             }
-            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
+            nanos =
+                    nanos.add(
+                            new BigDecimal(m.group(1))
+                                    .multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
             at = m.end();
         }
         if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException("duration \"" + text + "\" is too long (Go durations end at about"
-                    + " 2562047h)");
+            throw new IllegalArgumentException(
+                    "duration \""
+                            + text
+                            + "\" is too long (Go durations end at about"
+                            + " 2562047h)");
         }
         long total = nanos.longValue();
         return Duration.ofNanos(negative ? -total : total);
@@ -68,8 +75,10 @@ public final class GoDuration {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("not a valid duration string: \"" + text
-                + "\" is an invalid duration; write a number with a unit (ns, us, ms, s, m, h, d, w, y), like 2s, 100ms, 1m30s or 168h");
+        return new IllegalArgumentException(
+                "not a valid duration string: \""
+                        + text
+                        + "\" is an invalid duration; write a number with a unit (ns, us, ms, s, m, h, d, w, y), like 2s, 100ms, 1m30s or 168h");
     }
 
     /** Go's {@code Duration.String}: {@code 100ms}, {@code 1.5s}, {@code 1m30s}, {@code 1h0m0s}. */

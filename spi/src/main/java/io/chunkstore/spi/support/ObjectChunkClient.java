@@ -23,15 +23,17 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Chunks in any {@link ObjectClient} (Cortex's {@code objectclient.Client}): each chunk is one object named by its
- * external key, optionally transformed by a {@link KeyEncoder} (the filesystem store uses {@link KeyEncoder#BASE64}).
- * Table names are ignored: object stores have no chunk tables.
+ * Chunks in any {@link ObjectClient} (Cortex's {@code objectclient.Client}): each chunk is one
+ * object named by its external key, optionally transformed by a {@link KeyEncoder} (the filesystem
+ * store uses {@link KeyEncoder#BASE64}). Table names are ignored: object stores have no chunk
+ * tables.
  *
- * <p>Puts and gets run concurrently on up to {@code parallelism} threads of this client (Cortex uses up to 1000 for
- * gets). Every chunk of a call is attempted even when some fail: a get returns the chunks it read and reports each
- * failed key with its own typed error in a {@link ChunkFetchException} (a missing object becomes a
- * {@link ChunkNotFoundException}); a put that stored some chunks and not others throws a {@link ChunkWriteException}
- * naming both (see {@link ChunkWriteException#check}). Thread-safe; closing it closes the object client.
+ * <p>Puts and gets run concurrently on up to {@code parallelism} threads of this client (Cortex
+ * uses up to 1000 for gets). Every chunk of a call is attempted even when some fail: a get returns
+ * the chunks it read and reports each failed key with its own typed error in a {@link
+ * ChunkFetchException} (a missing object becomes a {@link ChunkNotFoundException}); a put that
+ * stored some chunks and not others throws a {@link ChunkWriteException} naming both (see {@link
+ * ChunkWriteException#check}). Thread-safe; closing it closes the object client.
  */
 public final class ObjectChunkClient implements ChunkClient {
 
@@ -44,11 +46,13 @@ public final class ObjectChunkClient implements ChunkClient {
         KeyEncoder IDENTITY = key -> key;
 
         /**
-         * Standard base64 with {@code =} padding of the UTF-8 key (Cortex's {@code Base64Encoder}, used by the
-         * filesystem store): {@code userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1} becomes
-         * {@code dXNlcklEL2ZkMzQ3NzY2NmRhY2Y5MmE6MTZhYWIzN2M4ZTg6MTZhYWI2ZWI3Njg6ZDk3Yzc4ZTE=}.
+         * Standard base64 with {@code =} padding of the UTF-8 key (Cortex's {@code Base64Encoder},
+         * used by the filesystem store): {@code
+         * userID/fd3477666dacf92a:16aab37c8e8:16aab6eb768:d97c78e1} becomes {@code
+         * dXNlcklEL2ZkMzQ3NzY2NmRhY2Y5MmE6MTZhYWIzN2M4ZTg6MTZhYWI2ZWI3Njg6ZDk3Yzc4ZTE=}.
          */
-        KeyEncoder BASE64 = key -> Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+        KeyEncoder BASE64 =
+                key -> Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Default bound on concurrent object reads and writes of one call. */
@@ -65,19 +69,26 @@ public final class ObjectChunkClient implements ChunkClient {
     }
 
     /**
-     * @param objects     the object store; closed with this client
-     * @param encoder     maps external keys to object names
+     * @param objects the object store; closed with this client
+     * @param encoder maps external keys to object names
      * @param parallelism how many objects one call reads or writes at once (at least 1)
      */
     public ObjectChunkClient(ObjectClient objects, KeyEncoder encoder, int parallelism) {
         this.objects = Objects.requireNonNull(objects, "objects");
         this.encoder = Objects.requireNonNull(encoder, "encoder");
         if (parallelism < 1) {
-            throw new IllegalArgumentException("chunk parallelism must be at least 1, got " + parallelism);
+            throw new IllegalArgumentException(
+                    "chunk parallelism must be at least 1, got " + parallelism);
         }
         this.parallelism = parallelism;
-        ThreadPoolExecutor tpe = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), DaemonThreads.named("chunkstore-object-chunks"));
+        ThreadPoolExecutor tpe =
+                new ThreadPoolExecutor(
+                        parallelism,
+                        parallelism,
+                        30,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(),
+                        DaemonThreads.named("chunkstore-object-chunks"));
         tpe.allowCoreThreadTimeOut(true);
         this.pool = tpe;
     }
@@ -93,15 +104,19 @@ public final class ObjectChunkClient implements ChunkClient {
 
     @Override
     public void putChunks(List<EncodedChunk> chunks) {
-        List<Parallel.Outcome<EncodedChunk>> outcomes = run(chunks, c -> {
-            objects.putObject(objectName(c.key()), c.encoded());
-            return c;
-        });
+        List<Parallel.Outcome<EncodedChunk>> outcomes =
+                run(
+                        chunks,
+                        c -> {
+                            objects.putObject(objectName(c.key()), c.encoded());
+                            return c;
+                        });
         Map<String, StorageException> notWritten = new LinkedHashMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
             if (outcomes.get(i).failed()) {
-                notWritten.putIfAbsent(chunks.get(i).key(), typed(outcomes.get(i).error(), "writing chunk "
-                        + chunks.get(i).key()));
+                notWritten.putIfAbsent(
+                        chunks.get(i).key(),
+                        typed(outcomes.get(i).error(), "writing chunk " + chunks.get(i).key()));
             }
         }
         ChunkWriteException.check("putChunks to the object store", chunks, notWritten);
@@ -109,8 +124,14 @@ public final class ObjectChunkClient implements ChunkClient {
 
     @Override
     public List<EncodedChunk> getChunks(List<ChunkLocation> chunks) {
-        List<Parallel.Outcome<EncodedChunk>> outcomes = run(chunks,
-                l -> new EncodedChunk(l.key(), l.tableName(), objects.getObject(objectName(l.key()))));
+        List<Parallel.Outcome<EncodedChunk>> outcomes =
+                run(
+                        chunks,
+                        l ->
+                                new EncodedChunk(
+                                        l.key(),
+                                        l.tableName(),
+                                        objects.getObject(objectName(l.key()))));
         List<EncodedChunk> out = new ArrayList<>(chunks.size());
         Map<String, StorageException> failures = new LinkedHashMap<>();
         for (int i = 0; i < outcomes.size(); i++) {
@@ -131,7 +152,9 @@ public final class ObjectChunkClient implements ChunkClient {
     }
 
     private static StorageException typed(RuntimeException e, String doing) {
-        return e instanceof StorageException s ? s : new StorageException(doing + " failed: " + e, e);
+        return e instanceof StorageException s
+                ? s
+                : new StorageException(doing + " failed: " + e, e);
     }
 
     @Override
@@ -150,7 +173,8 @@ public final class ObjectChunkClient implements ChunkClient {
     }
 
     /** Runs the task on every item, on up to {@code parallelism} threads (the caller being one). */
-    private <T, R> List<Parallel.Outcome<R>> run(List<T> items, java.util.function.Function<T, R> task) {
+    private <T, R> List<Parallel.Outcome<R>> run(
+            List<T> items, java.util.function.Function<T, R> task) {
         try {
             return Parallel.map(items, parallelism, pool, task);
         } catch (RejectedExecutionException e) {

@@ -13,9 +13,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Runs one task per item with bounded parallelism (Cortex's {@code DoParallelQueries} shape): one item runs inline on
- * the caller's thread; more run on up to {@code parallelism} workers, the caller being one of them. Every item runs
- * even when others fail. Each item is handled by one thread from start to end.
+ * Runs one task per item with bounded parallelism (Cortex's {@code DoParallelQueries} shape): one
+ * item runs inline on the caller's thread; more run on up to {@code parallelism} workers, the
+ * caller being one of them. Every item runs even when others fail. Each item is handled by one
+ * thread from start to end.
  */
 public final class Parallel {
 
@@ -26,42 +27,55 @@ public final class Parallel {
         }
     }
 
-    private Parallel() {
-    }
+    private Parallel() {}
 
     /** Runs {@code task} on every item, then throws the first failure, if any. */
-    public static <T> void forEach(List<T> items, int parallelism, Executor executor, Consumer<T> task) {
+    public static <T> void forEach(
+            List<T> items, int parallelism, Executor executor, Consumer<T> task) {
         AtomicReference<RuntimeException> first = new AtomicReference<>();
-        runAll(items.size(), parallelism, executor, i -> {
-            try {
-                task.accept(items.get(i));
-            } catch (RuntimeException e) {
-                first.compareAndSet(null, e);
-            }
-        }, first);
+        runAll(
+                items.size(),
+                parallelism,
+                executor,
+                i -> {
+                    try {
+                        task.accept(items.get(i));
+                    } catch (RuntimeException e) {
+                        first.compareAndSet(null, e);
+                    }
+                },
+                first);
         RuntimeException e = first.get();
         if (e != null) {
             throw e;
         }
     }
 
-    /** Runs {@code task} on every item; the outcomes are in item order, each a value or the item's failure. */
-    public static <T, R> List<Outcome<R>> map(List<T> items, int parallelism, Executor executor,
-            Function<T, R> task) {
+    /**
+     * Runs {@code task} on every item; the outcomes are in item order, each a value or the item's
+     * failure.
+     */
+    public static <T, R> List<Outcome<R>> map(
+            List<T> items, int parallelism, Executor executor, Function<T, R> task) {
         @SuppressWarnings("unchecked")
         Outcome<R>[] out = (Outcome<R>[]) new Outcome<?>[items.size()];
         AtomicReference<RuntimeException> interrupted = new AtomicReference<>();
-        runAll(items.size(), parallelism, executor, i -> {
-            Outcome<R> o;
-            try {
-                o = new Outcome<>(task.apply(items.get(i)), null);
-            } catch (RuntimeException e) {
-                o = new Outcome<>(null, e);
-            }
-            synchronized (out) {
-                out[i] = o;
-            }
-        }, interrupted);
+        runAll(
+                items.size(),
+                parallelism,
+                executor,
+                i -> {
+                    Outcome<R> o;
+                    try {
+                        o = new Outcome<>(task.apply(items.get(i)), null);
+                    } catch (RuntimeException e) {
+                        o = new Outcome<>(null, e);
+                    }
+                    synchronized (out) {
+                        out[i] = o;
+                    }
+                },
+                interrupted);
         if (interrupted.get() != null) {
             throw interrupted.get();
         }
@@ -74,7 +88,11 @@ public final class Parallel {
         void run(int index);
     }
 
-    private static void runAll(int n, int parallelism, Executor executor, IndexTask task,
+    private static void runAll(
+            int n,
+            int parallelism,
+            Executor executor,
+            IndexTask task,
             AtomicReference<RuntimeException> firstError) {
         if (n == 0) {
             return;
@@ -84,16 +102,17 @@ public final class Parallel {
             return;
         }
         AtomicInteger next = new AtomicInteger();
-        Runnable worker = () -> {
-            for (int i; (i = next.getAndIncrement()) < n; ) {
-                if (Thread.currentThread().isInterrupted()) {
-                    firstError.compareAndSet(null, new StorageException("interrupted"));
-                    next.set(n);
-                    return;
-                }
-                task.run(i);
-            }
-        };
+        Runnable worker =
+                () -> {
+                    for (int i; (i = next.getAndIncrement()) < n; ) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            firstError.compareAndSet(null, new StorageException("interrupted"));
+                            next.set(n);
+                            return;
+                        }
+                        task.run(i);
+                    }
+                };
         int workers = Math.max(1, Math.min(parallelism, n));
         CompletableFuture<?>[] others = new CompletableFuture<?>[workers - 1];
         for (int w = 0; w < others.length; w++) {
@@ -107,7 +126,8 @@ public final class Parallel {
             next.set(n);
             throw new StorageException("interrupted while waiting for parallel work", e);
         } catch (ExecutionException e) {
-            firstError.compareAndSet(null, new StorageException("parallel worker failed", e.getCause()));
+            firstError.compareAndSet(
+                    null, new StorageException("parallel worker failed", e.getCause()));
         }
     }
 }

@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
- * Runs the queries of one {@code queryPages} call with bounded parallelism (Cortex's {@code DoParallelQueries}): one
- * query runs inline on the caller's thread; more run on up to {@code parallelism} workers, the caller being one of
- * them. Every query runs even when another fails; the first error is thrown at the end. Each query is handled by one
- * worker from start to end, so the consumer is never called concurrently for the same query.
+ * Runs the queries of one {@code queryPages} call with bounded parallelism (Cortex's {@code
+ * DoParallelQueries}): one query runs inline on the caller's thread; more run on up to {@code
+ * parallelism} workers, the caller being one of them. Every query runs even when another fails; the
+ * first error is thrown at the end. Each query is handled by one worker from start to end, so the
+ * consumer is never called concurrently for the same query.
  */
 public final class ParallelQueries {
 
@@ -19,10 +20,13 @@ public final class ParallelQueries {
         void run(IndexQuery query, PageConsumer consumer);
     }
 
-    private ParallelQueries() {
-    }
+    private ParallelQueries() {}
 
-    public static void run(List<IndexQuery> queries, int parallelism, Executor executor, SingleQuery single,
+    public static void run(
+            List<IndexQuery> queries,
+            int parallelism,
+            Executor executor,
+            SingleQuery single,
             PageConsumer consumer) {
         Parallel.forEach(queries, parallelism, executor, q -> single.run(q, consumer));
     }

@@ -9,11 +9,11 @@ import io.chunkstore.spi.TableClient;
 import java.util.Objects;
 
 /**
- * The part every {@link StorageBackend} shares: its store name, capabilities and up to three clients, handed over
- * once when it is opened. A backend extends it, passes what it built to the constructor and writes only
- * {@link #close()} (and any accessors of its own). A client it lacks is {@code null}: asking for it throws
- * {@link UnsupportedOperationException} with {@link #lacking}'s message, which a backend overrides to say what to
- * use instead.
+ * The part every {@link StorageBackend} shares: its store name, capabilities and up to three
+ * clients, handed over once when it is opened. A backend extends it, passes what it built to the
+ * constructor and writes only {@link #close()} (and any accessors of its own). A client it lacks is
+ * {@code null}: asking for it throws {@link UnsupportedOperationException} with {@link #lacking}'s
+ * message, which a backend overrides to say what to use instead.
  */
 public abstract class SimpleBackend implements StorageBackend {
     private final String storeName;
@@ -23,7 +23,11 @@ public abstract class SimpleBackend implements StorageBackend {
     private final TableClient tables;
 
     /** The clients may be null where the store lacks them. */
-    protected SimpleBackend(String storeName, Capabilities capabilities, IndexClient index, ChunkClient chunks,
+    protected SimpleBackend(
+            String storeName,
+            Capabilities capabilities,
+            IndexClient index,
+            ChunkClient chunks,
             TableClient tables) {
         this.storeName = Objects.requireNonNull(storeName, "storeName");
         this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
@@ -70,11 +74,12 @@ public abstract class SimpleBackend implements StorageBackend {
      * @param client {@link Feature#INDEX}, {@link Feature#CHUNKS} or {@link Feature#TABLES}
      */
     protected String lacking(Feature client) {
-        String what = switch (client) {
-            case INDEX -> "index client";
-            case CHUNKS -> "chunk client";
-            default -> "table client";
-        };
+        String what =
+                switch (client) {
+                    case INDEX -> "index client";
+                    case CHUNKS -> "chunk client";
+                    default -> "table client";
+                };
         return "store '" + storeName + "' has no " + what;
     }
 }

@@ -8,8 +8,11 @@ import org.junit.jupiter.api.Test;
 class BackoffTest {
     @Test
     void delaysDoubleWithinJitterAndCap() {
-        Backoff b = new Backoff(new Backoff.Config(Duration.ofMillis(100), Duration.ofMillis(1000), 6));
-        long[][] bounds = {{100, 200}, {200, 400}, {400, 800}, {800, 1000}, {1000, 1000}, {1000, 1000}};
+        Backoff b =
+                new Backoff(new Backoff.Config(Duration.ofMillis(100), Duration.ofMillis(1000), 6));
+        long[][] bounds = {
+            {100, 200}, {200, 400}, {400, 800}, {800, 1000}, {1000, 1000}, {1000, 1000}
+        };
         for (long[] bound : bounds) {
             assertThat(b.ongoing()).isTrue();
             long ms = b.nextDelay().toMillis();

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
-import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.memory.InMemoryBackend;
 import java.util.ArrayList;
@@ -20,21 +19,23 @@ class ComposedBackendTest {
         InMemoryBackend m = new InMemoryBackend();
         ComposedBackend b = ComposedBackend.builder("chunky", CHUNKS).chunks(m).build();
         assertThat(b.chunkClient()).isSameAs(m);
-        assertThatThrownBy(b::indexClient).isInstanceOf(UnsupportedOperationException.class)
+        assertThatThrownBy(b::indexClient)
+                .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessage("store 'chunky' has no index client");
         assertThatThrownBy(b::tableClient).hasMessage("store 'chunky' has no table client");
 
-        SimpleBackend own = new SimpleBackend("objects", CHUNKS, null, m, null) {
-            @Override
-            protected String lacking(Feature client) {
-                return "store 'objects' holds chunks only; pair it with an index store";
-            }
+        SimpleBackend own =
+                new SimpleBackend("objects", CHUNKS, null, m, null) {
+                    @Override
+                    protected String lacking(Feature client) {
+                        return "store 'objects' holds chunks only; pair it with an index store";
+                    }
 
-            @Override
-            public void close() {
-            }
-        };
-        assertThatThrownBy(own::indexClient).hasMessage("store 'objects' holds chunks only; pair it with an index store");
+                    @Override
+                    public void close() {}
+                };
+        assertThatThrownBy(own::indexClient)
+                .hasMessage("store 'objects' holds chunks only; pair it with an index store");
         assertThat(own.storeName()).isEqualTo("objects");
         assertThat(own.capabilities()).isEqualTo(CHUNKS);
     }
@@ -43,30 +44,45 @@ class ComposedBackendTest {
     void closesEachClientOnceThenTheExtrasInReverseAndReportsTheFirstFailure() {
         List<String> closed = new ArrayList<>();
         InMemoryBackend m = new InMemoryBackend();
-        ForwardingChunkClient chunks = new ForwardingChunkClient(m) {
-            @Override
-            public void close() {
-                closed.add("chunks");
-                throw new IllegalStateException("chunks");
-            }
-        };
-        ForwardingIndexClient index = new ForwardingIndexClient(m) {
-            @Override
-            public void close() {
-                closed.add("index+tables");
-            }
-        };
-        ComposedBackend b = ComposedBackend.builder("x", CHUNKS).index(index).chunks(chunks)
-                .tables(new ForwardingTableClient(m) {
+        ForwardingChunkClient chunks =
+                new ForwardingChunkClient(m) {
                     @Override
                     public void close() {
-                        closed.add("tables");
-                        throw new IllegalStateException("tables");
+                        closed.add("chunks");
+                        throw new IllegalStateException("chunks");
                     }
-                }).alsoClose(() -> closed.add("first extra")).alsoClose(() -> closed.add("second extra")).build();
-        assertThatThrownBy(b::close).hasMessage("tables")
-                .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage).containsExactly("chunks"));
-        assertThat(closed).containsExactly("tables", "chunks", "index+tables", "second extra", "first extra");
+                };
+        ForwardingIndexClient index =
+                new ForwardingIndexClient(m) {
+                    @Override
+                    public void close() {
+                        closed.add("index+tables");
+                    }
+                };
+        ComposedBackend b =
+                ComposedBackend.builder("x", CHUNKS)
+                        .index(index)
+                        .chunks(chunks)
+                        .tables(
+                                new ForwardingTableClient(m) {
+                                    @Override
+                                    public void close() {
+                                        closed.add("tables");
+                                        throw new IllegalStateException("tables");
+                                    }
+                                })
+                        .alsoClose(() -> closed.add("first extra"))
+                        .alsoClose(() -> closed.add("second extra"))
+                        .build();
+        assertThatThrownBy(b::close)
+                .hasMessage("tables")
+                .satisfies(
+                        e ->
+                                assertThat(e.getSuppressed())
+                                        .extracting(Throwable::getMessage)
+                                        .containsExactly("chunks"));
+        assertThat(closed)
+                .containsExactly("tables", "chunks", "index+tables", "second extra", "first extra");
     }
 
     @Test
@@ -86,12 +102,14 @@ class ComposedBackendTest {
         ForwardingIndexClient index = new ForwardingIndexClient(m);
         index.batchWrite(index.newWriteBatch().add("index_1", "h", new byte[] {1}, new byte[] {9}));
         List<byte[]> values = new ArrayList<>();
-        index.queryPages(List.of(io.chunkstore.spi.IndexQuery.row("index_1", "h")), (q, page) -> {
-            for (var it = page.iterator(); it.next(); ) {
-                values.add(it.value());
-            }
-            return true;
-        });
+        index.queryPages(
+                List.of(io.chunkstore.spi.IndexQuery.row("index_1", "h")),
+                (q, page) -> {
+                    for (var it = page.iterator(); it.next(); ) {
+                        values.add(it.value());
+                    }
+                    return true;
+                });
         assertThat(values).containsExactly(new byte[] {9});
         tables.deleteTable("index_1");
         assertThat(m.listTables()).isEmpty();
@@ -100,13 +118,15 @@ class ComposedBackendTest {
     @Test
     void daemonThreadsAreNumberedDaemons() throws Exception {
         var factory = DaemonThreads.named("chunkstore-test");
-        Thread one = factory.newThread(() -> { });
-        Thread two = factory.newThread(() -> { });
+        Thread one = factory.newThread(() -> {});
+        Thread two = factory.newThread(() -> {});
         assertThat(one.getName()).isEqualTo("chunkstore-test-1");
         assertThat(two.getName()).isEqualTo("chunkstore-test-2");
         assertThat(one.isDaemon()).isTrue();
         List<String> ran = new ArrayList<>();
-        Thread started = DaemonThreads.start("chunkstore-once", () -> ran.add(Thread.currentThread().getName()));
+        Thread started =
+                DaemonThreads.start(
+                        "chunkstore-once", () -> ran.add(Thread.currentThread().getName()));
         started.join();
         assertThat(started.isDaemon()).isTrue();
         assertThat(ran).containsExactly("chunkstore-once");

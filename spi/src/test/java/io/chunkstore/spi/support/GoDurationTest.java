@@ -26,7 +26,10 @@ class GoDurationTest {
         assertThat(GoDuration.parse("+3s")).isEqualTo(Duration.ofSeconds(3));
     }
 
-    /** Prometheus' units beside Go's, as Cortex's period and retention keys take them (issue 15: one rule). */
+    /**
+     * Prometheus' units beside Go's, as Cortex's period and retention keys take them (issue 15: one
+     * rule).
+     */
     @Test
     void parsesPrometheusDaysWeeksAndYears() {
         assertThat(GoDuration.parse("1d")).isEqualTo(Duration.ofHours(24));
@@ -39,10 +42,14 @@ class GoDurationTest {
     @Test
     void rejectsWhatGoRejects() {
         for (String bad : new String[] {"", "100", "ms", "10 s", "1s2", "1x", "abc", "--1s", "-"}) {
-            assertThatThrownBy(() -> GoDuration.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("invalid duration").hasMessageContaining("like 2s");
+            assertThatThrownBy(() -> GoDuration.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("invalid duration")
+                    .hasMessageContaining("like 2s");
         }
-        assertThatThrownBy(() -> GoDuration.parse(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GoDuration.parse(null))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> GoDuration.parse("3000000h")).hasMessageContaining("too long");
     }
 
@@ -63,7 +70,10 @@ class GoDurationTest {
 
     @Test
     void formatParsesBack() {
-        for (long nanos : new long[] {1, 999, 1_234, 5_000_000, 1_000_000_000, 61_500_000_000L, 7_384_000_000_123L}) {
+        for (long nanos :
+                new long[] {
+                    1, 999, 1_234, 5_000_000, 1_000_000_000, 61_500_000_000L, 7_384_000_000_123L
+                }) {
             Duration d = Duration.ofNanos(nanos);
             assertThat(GoDuration.parse(GoDuration.format(d))).isEqualTo(d);
         }

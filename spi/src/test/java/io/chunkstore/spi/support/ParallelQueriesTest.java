@@ -33,35 +33,52 @@ class ParallelQueriesTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         Map<IndexQuery, Integer> pages = new ConcurrentHashMap<>();
-        ParallelQueries.run(queries, 7, pool, (q, c) -> {
-            int now = running.incrementAndGet();
-            maxRunning.accumulateAndGet(now, Math::max);
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            running.decrementAndGet();
-            c.onPage(q, ReadBatch.empty());
-        }, (q, page) -> {
-            pages.merge(q, 1, Integer::sum);
-            return true;
-        });
+        ParallelQueries.run(
+                queries,
+                7,
+                pool,
+                (q, c) -> {
+                    int now = running.incrementAndGet();
+                    maxRunning.accumulateAndGet(now, Math::max);
+                    try {
+                        Thread.sleep(1);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    running.decrementAndGet();
+                    c.onPage(q, ReadBatch.empty());
+                },
+                (q, page) -> {
+                    pages.merge(q, 1, Integer::sum);
+                    return true;
+                });
         assertThat(pages).hasSize(200).allSatisfy((q, n) -> assertThat(n).isEqualTo(1));
         assertThat(maxRunning.get()).isLessThanOrEqualTo(7);
     }
 
     @Test
     void allQueriesRunAndTheFirstErrorIsThrown() {
-        List<IndexQuery> queries = List.of(IndexQuery.row("t", "a"), IndexQuery.row("t", "b"),
-                IndexQuery.row("t", "c"));
+        List<IndexQuery> queries =
+                List.of(
+                        IndexQuery.row("t", "a"),
+                        IndexQuery.row("t", "b"),
+                        IndexQuery.row("t", "c"));
         AtomicInteger ran = new AtomicInteger();
-        assertThatThrownBy(() -> ParallelQueries.run(queries, 2, pool, (q, c) -> {
-            ran.incrementAndGet();
-            if (q.hashValue().equals("b")) {
-                throw new UnavailableException("boom");
-            }
-        }, (q, p) -> true)).isInstanceOf(UnavailableException.class).hasMessage("boom");
+        assertThatThrownBy(
+                        () ->
+                                ParallelQueries.run(
+                                        queries,
+                                        2,
+                                        pool,
+                                        (q, c) -> {
+                                            ran.incrementAndGet();
+                                            if (q.hashValue().equals("b")) {
+                                                throw new UnavailableException("boom");
+                                            }
+                                        },
+                                        (q, p) -> true))
+                .isInstanceOf(UnavailableException.class)
+                .hasMessage("boom");
         assertThat(ran.get()).isEqualTo(3);
     }
 }

@@ -22,12 +22,17 @@ class ParallelTest {
     @Test
     void mapKeepsItemOrderAndEveryFailure() {
         List<Integer> items = IntStream.range(0, 100).boxed().toList();
-        List<Parallel.Outcome<Integer>> out = Parallel.map(items, 5, pool, i -> {
-            if (i % 10 == 3) {
-                throw new IllegalStateException("item " + i);
-            }
-            return i * 2;
-        });
+        List<Parallel.Outcome<Integer>> out =
+                Parallel.map(
+                        items,
+                        5,
+                        pool,
+                        i -> {
+                            if (i % 10 == 3) {
+                                throw new IllegalStateException("item " + i);
+                            }
+                            return i * 2;
+                        });
         assertThat(out).hasSize(100);
         for (int i = 0; i < 100; i++) {
             if (i % 10 == 3) {
@@ -42,15 +47,26 @@ class ParallelTest {
     @Test
     void forEachRunsEverythingThenThrowsTheFirstFailure() {
         AtomicInteger ran = new AtomicInteger();
-        assertThatThrownBy(() -> Parallel.forEach(List.of(1, 2, 3, 4), 2, pool, i -> {
-            ran.incrementAndGet();
-            if (i == 2) {
-                throw new IllegalArgumentException("two");
-            }
-        })).hasMessage("two");
+        assertThatThrownBy(
+                        () ->
+                                Parallel.forEach(
+                                        List.of(1, 2, 3, 4),
+                                        2,
+                                        pool,
+                                        i -> {
+                                            ran.incrementAndGet();
+                                            if (i == 2) {
+                                                throw new IllegalArgumentException("two");
+                                            }
+                                        }))
+                .hasMessage("two");
         assertThat(ran.get()).isEqualTo(4);
-        Parallel.forEach(List.of(), 2, pool, i -> {
-            throw new AssertionError("no items, no calls");
-        });
+        Parallel.forEach(
+                List.of(),
+                2,
+                pool,
+                i -> {
+                    throw new AssertionError("no items, no calls");
+                });
     }
 }
