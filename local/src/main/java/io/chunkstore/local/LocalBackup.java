@@ -203,14 +203,18 @@ public final class LocalBackup {
                         @Override
                         public FileVisitResult visitFile(Path f, BasicFileAttributes attrs)
                                 throws IOException {
+                            Path name = f.getFileName();
                             if (!attrs.isRegularFile()
-                                    || f.getFileName()
-                                            .toString()
+                                    || name == null
+                                    || name.toString()
                                             .startsWith(FilesystemObjectClient.TEMP_PREFIX)) {
                                 return FileVisitResult.CONTINUE;
                             }
                             Path t = targetChunks.resolve(chunks.relativize(f).toString());
-                            Files.createDirectories(t.getParent());
+                            Path parent = t.getParent();
+                            if (parent != null) {
+                                Files.createDirectories(parent);
+                            }
                             try {
                                 Files.createLink(t, f);
                                 counts[0]++;
@@ -250,8 +254,11 @@ public final class LocalBackup {
         try (DirectoryStream<Path> entries =
                 Files.newDirectoryStream(dataDir, Files::isRegularFile)) {
             for (Path f : entries) {
-                Files.copy(f, target.resolve(f.getFileName().toString()));
-                n++;
+                Path name = f.getFileName();
+                if (name != null) {
+                    Files.copy(f, target.resolve(name.toString()));
+                    n++;
+                }
             }
         } catch (IOException e) {
             throw new StorageException(
@@ -266,9 +273,17 @@ public final class LocalBackup {
         return n;
     }
 
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // best effort: a leftover of the secondary instance's temporary folder costs nothing
+        }
+    }
+
     private static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(LocalBackup::deleteQuietly);
         } catch (IOException e) {
             // a temporary folder of RocksDB's secondary instance: its info log only
         }

@@ -33,9 +33,6 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  *
  * With {@code loadTables=0} only the table operations run.
- *
- * <pre>
- * </pre>
  */
 public final class LocalScaleBench {
     private static final int EDGE = 100;
@@ -99,7 +96,7 @@ public final class LocalScaleBench {
             for (int i = 0; i < 10; i++) {
                 listed = t.listTables().size();
             }
-            report("list %d tables: %.2f ms per call", listed, (System.nanoTime() - s) / 10 / 1e6);
+            report("list %d tables: %.2f ms per call", listed, (System.nanoTime() - s) / 1e7);
             s = System.nanoTime();
             for (String name : names) {
                 t.describeTable(name);
