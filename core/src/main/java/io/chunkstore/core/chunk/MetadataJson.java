@@ -225,12 +225,10 @@ final class MetadataJson {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 32);
         for (int i = 0; i < decoded.length(); i++) {
-            char c = decoded.charAt(i);
-            if (c >= 0xDC80
-                    && c <= 0xDCFF
-                    && (i == 0 || !Character.isHighSurrogate(decoded.charAt(i - 1)))) {
+            int escaped = GoStrings.escapedByteAt(decoded, i);
+            if (escaped >= 0) {
                 out.writeBytes(
-                        ("\\udc" + (char) HEX[(c >> 4) & 0xF] + (char) HEX[c & 0xF])
+                        ("\\udc" + (char) HEX[escaped >> 4] + (char) HEX[escaped & 0xF])
                                 .getBytes(StandardCharsets.US_ASCII));
             } else {
                 int cp = decoded.codePointAt(i);
@@ -356,11 +354,9 @@ final class MetadataJson {
         Out string(String s, boolean htmlSafe) {
             write('"');
             for (int i = 0; i < s.length(); ) {
-                char ch = s.charAt(i);
-                if (ch >= 0xDC80
-                        && ch <= 0xDCFF
-                        && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
-                    write(ch & 0xFF);
+                int escaped = GoStrings.escapedByteAt(s, i);
+                if (escaped >= 0) {
+                    write(escaped);
                     i++;
                     continue;
                 }

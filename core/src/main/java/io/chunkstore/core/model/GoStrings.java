@@ -115,7 +115,7 @@ public final class GoStrings {
      * The raw byte escaped at {@code i} ({@code 0x80..0xFF}), or -1 when the char there is not an
      * escape: a low surrogate in {@code U+DC80..U+DCFF} that does not end a surrogate pair.
      */
-    private static int escapedByteAt(String s, int i) {
+    public static int escapedByteAt(String s, int i) {
         char c = s.charAt(i);
         if (c < 0xDC80 || c > 0xDCFF) {
             return -1;
