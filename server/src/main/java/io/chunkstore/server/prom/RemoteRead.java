@@ -3,6 +3,7 @@ package io.chunkstore.server.prom;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
+import com.google.protobuf.WireFormat;
 import io.chunkstore.core.chunk.MergedSamples;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.LabelMatcher;
@@ -191,32 +192,46 @@ public final class RemoteRead {
         return out;
     }
 
+    /**
+     * The {@code ReadResponse}, serialized series by series: each {@code TimeSeries} is built and
+     * written on its own (a repeated message field on the wire is its elements one after another,
+     * each tag, length, bytes), so the heap holds the serialized answer rather than an object per
+     * sample.
+     */
     private Answer samples(ReadRequest request, String tenant, ReadLimits.Budget budget) {
-        ReadResponse.Builder response = ReadResponse.newBuilder();
+        ByteArrayOutputStream response = new ByteArrayOutputStream(1 << 16);
         long seriesOut = 0;
-        for (Query q : request.getQueriesList()) {
-            QueryResult.Builder result = QueryResult.newBuilder();
-            for (SeriesChunks s : read(q, tenant, budget)) {
-                TimeSeries.Builder ts = TimeSeries.newBuilder().addAllLabels(labels(s.labels()));
-                MergedSamples it = s.samples(q.getStartTimestampMs(), q.getEndTimestampMs());
-                long n = 0;
-                while (it.next()) {
-                    ts.addSamples(
-                            Sample.newBuilder()
-                                    .setTimestamp(it.timestamp())
-                                    .setValue(Double.longBitsToDouble(it.valueBits())));
-                    n++;
-                }
-                budget.addSamples(n);
-                if (n > 0) {
-                    result.addTimeseries(ts);
-                    seriesOut++;
-                }
-            }
-            response.addResults(result);
-        }
         try {
-            byte[] body = Snappy.compress(response.build().toByteArray());
+            for (Query q : request.getQueriesList()) {
+                ByteArrayOutputStream result = new ByteArrayOutputStream(1 << 12);
+                CodedOutputStream r = CodedOutputStream.newInstance(result);
+                for (SeriesChunks s : read(q, tenant, budget)) {
+                    TimeSeries.Builder ts =
+                            TimeSeries.newBuilder().addAllLabels(labels(s.labels()));
+                    MergedSamples it = s.samples(q.getStartTimestampMs(), q.getEndTimestampMs());
+                    long n = 0;
+                    while (it.next()) {
+                        ts.addSamples(
+                                Sample.newBuilder()
+                                        .setTimestamp(it.timestamp())
+                                        .setValue(Double.longBitsToDouble(it.valueBits())));
+                        n++;
+                    }
+                    budget.addSamples(n);
+                    if (n > 0) {
+                        r.writeMessage(QueryResult.TIMESERIES_FIELD_NUMBER, ts.build());
+                        seriesOut++;
+                    }
+                }
+                r.flush();
+                CodedOutputStream out = CodedOutputStream.newInstance(response);
+                out.writeTag(
+                        ReadResponse.RESULTS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                out.writeUInt32NoTag(result.size());
+                out.flush();
+                result.writeTo(response);
+            }
+            byte[] body = Snappy.compress(response.toByteArray());
             return new Answer(SAMPLES_CONTENT_TYPE, "snappy", body, seriesOut, budget.samples());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
