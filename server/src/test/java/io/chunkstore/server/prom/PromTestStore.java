@@ -216,6 +216,23 @@ final class PromTestStore {
                         0);
             }
             goldens(tenant);
+            // A chunk whose XOR payload ends before the samples its header counts: it verifies
+            // (the checksum covers what was stored) but does not decode.
+            Labels broken = Labels.of("__name__", "broken_samples", "job", "api");
+            List<Sample> few = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                few.add(new Sample(start + i * STEP, i));
+            }
+            byte[] xor = io.chunkstore.core.chunk.XorChunk.encode(few);
+            chunks.add(
+                    Chunk.of(
+                            tenant,
+                            Fingerprints.fingerprint(broken),
+                            broken,
+                            start,
+                            start + 9 * STEP,
+                            ChunkEncoding.PROMETHEUS_XOR,
+                            java.util.Arrays.copyOf(xor, 12)));
         }
     }
 

@@ -313,6 +313,18 @@ class RemoteReadTest {
         assertThat(get.statusCode()).isEqualTo(405);
     }
 
+    @Test
+    void aChunkThatDoesNotDecodeIsNamedInBothTypes() throws Exception {
+        var q = List.of(query(data.start, data.end, "EQ", "__name__", "broken_samples"));
+        for (ResponseType type : List.of(ResponseType.SAMPLES, ResponseType.STREAMED_XOR_CHUNKS)) {
+            Exchange e = client.read(request(q, type), PromTestStore.TENANT);
+            assertThat(e.status()).as(e.text()).isEqualTo(500);
+            assertThat(e.text())
+                    .contains("XOR chunk of 12 bytes ends after")
+                    .contains(PromTestStore.TENANT + "/");
+        }
+    }
+
     /** A reader over the running server's store, as serve's mount builds one. */
     private <T> T withReader(java.util.function.Function<SeriesReader, T> f) {
         ChunkstoreConfig config = server.config();
