@@ -100,6 +100,16 @@ class CallGuardTest {
             assertThat(del.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
 
             assertThat(readChunk(withHeader(h.raw, "Bearer " + TOKEN))).isEqualTo("chunk");
+            // The Java client: without its token a typed error naming the code, with it the data.
+            assertThat(catchThrowable(() -> h.client.tableClient().listTables()))
+                    .isInstanceOf(io.chunkstore.spi.StorageException.class)
+                    .hasMessageContaining("UNAUTHENTICATED");
+            try (GrpcStoreClient withToken =
+                    GrpcStoreClient.builder("127.0.0.1:" + h.server.port())
+                            .bearerToken(TOKEN)
+                            .build()) {
+                assertThat(withToken.tableClient().listTables()).contains("index_1");
+            }
             assertThat(readChunk(withHeader(h.raw, "bearer  " + TOKEN + " "))).isEqualTo("chunk");
 
             // Health stays open for probes.

@@ -237,6 +237,11 @@ public final class ChunkstoreServer implements AutoCloseable {
         return settings.config();
     }
 
+    /** How the server was started. */
+    public ServeSettings settings() {
+        return settings;
+    }
+
     /** What is served, in words: {@code store 'local' (index + chunks + tables)}. */
     public String served() {
         return served;
