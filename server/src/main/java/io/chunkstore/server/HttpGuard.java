@@ -245,7 +245,7 @@ final class HttpGuard extends Handler.Wrapper {
     @Override
     protected void doStop() throws Exception {
         super.doStop();
-        queryPool.shutdownNow();
+        queryPool.shutdown(); // no interrupts: a query thread may be inside a backend call
         timer.shutdownNow();
     }
 
