@@ -6,11 +6,13 @@ import io.chunkstore.core.config.SchemaConfig;
 import io.chunkstore.core.read.ReadLimits;
 import io.chunkstore.loki.http.LokiApiConfig;
 import io.chunkstore.server.ChunkstoreServer;
+import io.chunkstore.server.Credentials;
 import io.chunkstore.server.EmbeddedStore;
 import io.chunkstore.server.HttpMount;
 import io.chunkstore.server.LokiApiMount;
 import io.chunkstore.server.PromApiMount;
 import io.chunkstore.server.QuerierYaml;
+import io.chunkstore.server.ServeSecurity;
 import io.chunkstore.server.ServeSettings;
 import io.chunkstore.server.prom.PromApiConfig;
 import java.io.PrintWriter;
@@ -177,6 +179,67 @@ public final class ServeCommand implements Callable<Integer> {
                             + " what bounds serve's memory per request. Default: ${DEFAULT-VALUE}.")
     long promMaxChunkBytes;
 
+    @Option(
+            names = "--auth-file",
+            paramLabel = "FILE",
+            description = {
+                "Credentials both ports require (YAML: credentials: [{name, token | username +"
+                        + " password, tenants}]); secrets stay in the file, never on the command line."
+                        + " HTTP: Authorization: Bearer or Basic, X-Scope-OrgID kept to the credential's"
+                        + " tenants; gRPC: metadata authorization: Bearer. Default: none (see"
+                        + " docs/operations.md, Security)."
+            })
+    Path authFile;
+
+    @Option(
+            names = "--read-only",
+            description =
+                    "Refuse every write, delete and table change on the gRPC port (PERMISSION_DENIED).")
+    boolean readOnly;
+
+    @Option(
+            names = "--allow-table-deletion",
+            description =
+                    "Accept DeleteTable on the gRPC port (a table manager with retention deletes old"
+                            + " tables). Default: refused, as one call empties a table of every tenant.")
+    boolean allowTableDeletion;
+
+    @Option(
+            names = "--grpc-max-request-size",
+            paramLabel = "SIZE",
+            defaultValue = "16MiB",
+            converter = SizeConverter.class,
+            description =
+                    "Largest gRPC request (PutChunks, GetChunks, WriteIndex); larger ones are refused"
+                            + " (RESOURCE_EXHAUSTED) before they are read. Default: ${DEFAULT-VALUE}.")
+    int grpcMaxRequestSize;
+
+    @Option(
+            names = "--max-concurrent-queries",
+            paramLabel = "N",
+            defaultValue = "" + ServeSecurity.DEFAULT_MAX_CONCURRENT_QUERIES,
+            description =
+                    "HTTP queries running at once; more are answered 429. /ready and /metrics are"
+                            + " never held up by queries. Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentQueries;
+
+    @Option(
+            names = "--max-concurrent-tails",
+            paramLabel = "N",
+            defaultValue = "" + ServeSecurity.DEFAULT_MAX_CONCURRENT_TAILS,
+            description =
+                    "Loki tail websockets open at once; more are answered 429. Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentTails;
+
+    @Option(
+            names = "--query-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
+            description =
+                    "An HTTP query still running after this is answered 504. Default: ${DEFAULT-VALUE}.")
+    Duration queryTimeout;
+
     /**
      * The APIs on the HTTP port after /metrics and /ready: Loki's read API and Prometheus' remote
      * read over the served stores. Further HTTP APIs are added to this list.
@@ -204,6 +267,32 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--client-ca needs --tls-cert and --tls-key");
         }
+        if (readOnly && allowTableDeletion) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--read-only refuses every table change: drop --allow-table-deletion");
+        }
+        if (readOnly && tableManager != null && tableManager) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--table-manager creates tables: it cannot run with --read-only");
+        }
+        ServeSecurity security;
+        try {
+            security =
+                    ServeSecurity.DEFAULT
+                            .withReadOnly(readOnly)
+                            .withAllowTableDeletion(allowTableDeletion)
+                            .withMaxGrpcRequestBytes(grpcMaxRequestSize)
+                            .withMaxConcurrentQueries(maxConcurrentQueries)
+                            .withMaxConcurrentTails(maxConcurrentTails)
+                            .withQueryTimeout(queryTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (authFile != null) {
+            security = security.withCredentials(Credentials.load(authFile));
+        }
         boolean embedded = config == null;
         ChunkstoreConfig cfg =
                 embedded ? EmbeddedStore.prepare(data) : ChunkstoreConfig.load(config);
@@ -213,7 +302,8 @@ public final class ServeCommand implements Callable<Integer> {
                         .withTableManager(tableManager != null && tableManager)
                         .withLazyTables(embedded)
                         .withGrace(grace)
-                        .withMounts(httpMounts());
+                        .withMounts(httpMounts())
+                        .withSecurity(security);
         ChunkstoreServer server = ChunkstoreServer.start(settings);
         Thread hook = new Thread(server::close, "chunkstore-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -255,6 +345,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .append(", HTTP on ")
                 .append(server.httpAddress())
                 .append(" (/metrics, /ready, /loki/api/v1, /api/v1/read)\n");
+        sb.append(accessLine(server.settings().security())).append('\n');
         sb.append("serving ").append(server.served()).append(" from ").append(source).append('\n');
         if (server.tls()) {
             sb.append(
@@ -269,6 +360,25 @@ public final class ServeCommand implements Callable<Integer> {
         }
         sb.append("# Loki (2.x, 3.x): merge into the querier's and ingester's config\n");
         sb.append(QuerierYaml.loki(schema, addr));
+        return sb.toString();
+    }
+
+    /** Who may do what, in one line (names the credentials file, never a secret). */
+    static String accessLine(ServeSecurity s) {
+        StringBuilder sb = new StringBuilder("access: ");
+        sb.append(
+                s.credentials() == null
+                        ? "no authentication (anyone who reaches the ports)"
+                        : s.credentials().size()
+                                + " credential(s) from "
+                                + s.credentials().source());
+        sb.append(s.readOnly() ? "; read-only" : "; writes allowed");
+        sb.append(
+                s.readOnly()
+                        ? ""
+                        : s.allowTableDeletion()
+                                ? "; table deletion allowed"
+                                : "; no table deletion");
         return sb.toString();
     }
 
@@ -307,15 +417,28 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** A byte size: {@code 512MiB}, {@code 1GB}, or a number of bytes. */
+    /** A byte size as Cortex and Loki write them ({@code 512MiB}, {@code 1GB}) or bytes. */
     static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
             try {
                 return io.chunkstore.spi.support.ByteSize.parse(value);
-            } catch (RuntimeException e) {
+            } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** A message size: a {@link ByteSizeConverter byte size} between 1 KiB and 2 GiB. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long n = new ByteSizeConverter().convert(value);
+            if (n < 1024 || n > Integer.MAX_VALUE) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not between 1KiB and 2GiB");
+            }
+            return (int) n;
         }
     }
 
