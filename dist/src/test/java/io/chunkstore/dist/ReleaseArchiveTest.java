@@ -291,8 +291,52 @@ class ReleaseArchiveTest {
         assertThat(r.out.trim()).isEqualTo("serve");
     }
 
+    /**
+     * The script of deploy/kubernetes/migrate-job.yaml, as pod 1 of the Indexed Job runs it (its
+     * paths moved into the temp folder): between two embedded stores, the second range of RANGES.
+     */
     @Test
     @Order(7)
+    void theMigrateJobsScriptRunsFromTheArchive() throws IOException, InterruptedException {
+        JsonNode job =
+                KubernetesManifestsTest.documents(Repo.path("deploy/kubernetes/migrate-job.yaml"))
+                        .get(0);
+        JsonNode container = job.at("/spec/template/spec/containers/0");
+        Path etc = Files.createDirectories(root.resolve("job/etc"));
+        Path state = Files.createDirectories(root.resolve("job/state"));
+        for (String side : List.of("source", "dest")) {
+            Files.writeString(
+                    etc.resolve(side + ".yaml"),
+                    "schema_config:\n  configs:\n    - from: 2019-01-01\n      store: local\n"
+                            + "      object_store: local\n      schema: v11\n"
+                            + "      index: {prefix: index_, period: 168h}\n"
+                            + "      chunks: {prefix: chunks_, period: 168h}\n      row_shards: 16\n"
+                            + "storage_config:\n  local:\n    directory: "
+                            + root.resolve("job/" + side + "-data")
+                            + "\n");
+        }
+        String script =
+                container
+                        .at("/args/0")
+                        .asText()
+                        .replace("/opt/chunkstore", home.toString())
+                        .replace("/etc/chunkstore", etc.toString())
+                        .replace("/var/lib/chunkstore", state.toString());
+        Map<String, String> env = new java.util.HashMap<>();
+        container.get("env").forEach(e -> env.put(e.get("name").asText(), e.get("value").asText()));
+        env.put("JOB_COMPLETION_INDEX", "1");
+        List<String> command = new ArrayList<>();
+        container.get("command").forEach(c -> command.add(c.asText()));
+        assertThat(command).containsExactly("/bin/sh", "-c");
+        command.set(0, "sh");
+        command.add(script);
+        Result r = run(root, command, env, COMMAND_TIMEOUT);
+        assertThat(r.exit).as(r.toString()).isZero();
+        assertThat(state.resolve("migrate-1.checkpoint")).exists();
+    }
+
+    @Test
+    @Order(8)
     void serveOnTheEmbeddedDefaultIsReady() throws Exception {
         Path log = root.resolve("serve.out");
         serve =
@@ -361,7 +405,7 @@ class ReleaseArchiveTest {
      * DynamoDB or S3 here: their names are checked against the backends' sources instead).
      */
     @Test
-    @Order(8)
+    @Order(9)
     void everyMetricOfTheDashboardAndTheRulesIsExported() throws Exception {
         assertThat(httpAddress).as("serve started").isNotNull();
         Path grpc = root.resolve("user/grpc.yaml");
@@ -477,7 +521,7 @@ class ReleaseArchiveTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void promtoolAcceptsTheRules() throws IOException, InterruptedException {
         Path promtool = Path.of("/usr/bin/promtool");
         assertThat(promtool)
@@ -501,7 +545,7 @@ class ReleaseArchiveTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void serveStopsOnSigterm() throws InterruptedException {
         assertThat(serve).isNotNull();
         serve.destroy();
