@@ -315,6 +315,10 @@ class ReleaseArchiveTest {
                             + root.resolve("job/" + side + "-data")
                             + "\n");
         }
+        // The source's tables, as a real source has them (an absent table fails its shards).
+        Result tables =
+                chunkstore("tables", "sync", "--config", etc.resolve("source.yaml").toString());
+        assertThat(tables.exit).as(tables.toString()).isZero();
         String script =
                 container
                         .at("/args/0")

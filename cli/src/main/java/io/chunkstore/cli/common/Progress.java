@@ -34,6 +34,11 @@ public final class Progress implements AutoCloseable {
                 && env.get("CHUNKSTORE_NO_PROGRESS") == null;
     }
 
+    /** The bar's style in this process's environment (for bars built elsewhere, e.g. migrate's). */
+    public static ProgressBarStyle style() {
+        return style(System.getenv());
+    }
+
     /** The bar's style for an environment: no color where NO_COLOR asks for none. */
     static ProgressBarStyle style(Map<String, String> env) {
         String noColor = env.get("NO_COLOR");
@@ -57,7 +62,7 @@ public final class Progress implements AutoCloseable {
                 new ProgressBarBuilder()
                         .setTaskName(task)
                         .setInitialMax(total)
-                        .setStyle(style(System.getenv()))
+                        .setStyle(style())
                         .setConsumer(new ConsoleProgressBarConsumer(out))
                         .setUpdateIntervalMillis(200)
                         .showSpeed()
