@@ -3,13 +3,16 @@ package io.chunkstore.cli;
 import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
+import io.chunkstore.core.read.ReadLimits;
 import io.chunkstore.loki.http.LokiApiConfig;
 import io.chunkstore.server.ChunkstoreServer;
 import io.chunkstore.server.EmbeddedStore;
 import io.chunkstore.server.HttpMount;
 import io.chunkstore.server.LokiApiMount;
+import io.chunkstore.server.PromApiMount;
 import io.chunkstore.server.QuerierYaml;
 import io.chunkstore.server.ServeSettings;
+import io.chunkstore.server.prom.PromApiConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -37,8 +40,10 @@ import picocli.CommandLine.Option;
             "Without --config: the embedded local store under --data, with the schema in DATA/schema.yaml (written"
                     + " on first start; edit it to add periods). Its tables are made on first write.",
             "On start it prints the Cortex and Loki YAML that points a querier at this server.",
-            "HTTP (--http-listen): GET /metrics (Prometheus), GET /ready, and Loki's read API (/loki/api/v1/query_range,"
-                    + " /labels, /series, /tail, ...) over the same stores, for Grafana and logcli."
+            "HTTP (--http-listen): GET /metrics (Prometheus), GET /ready, Loki's read API (/loki/api/v1/query_range,"
+                    + " /labels, /series, /tail, ...) over the same stores, for Grafana and logcli, and Prometheus' remote"
+                    + " read (POST /api/v1/read) with /api/v1/labels, /api/v1/label/NAME/values and /api/v1/series, for a"
+                    + " Prometheus with remote_read pointed here (see docs/prometheus.md)."
         })
 public final class ServeCommand implements Callable<Integer> {
     /** Default gRPC port (Cortex's grpc-store examples use 9966). */
@@ -137,12 +142,56 @@ public final class ServeCommand implements Callable<Integer> {
                             + " uses fake). Default: the header is required.")
     String lokiTenant;
 
+    @Option(
+            names = "--prom-tenant",
+            parameterConsumer = TenantText.class,
+            paramLabel = "TENANT",
+            description =
+                    "Tenant of Prometheus API requests (remote read, labels, series) without an X-Scope-OrgID"
+                            + " header. Default: the header is required (a request without it is a 400).")
+    String promTenant;
+
+    @Option(
+            names = "--prom-max-series",
+            paramLabel = "N",
+            defaultValue = "" + ReadLimits.DEFAULT_MAX_SERIES,
+            description =
+                    "max_series_per_request of a remote read or series request (0: none). Default: ${DEFAULT-VALUE}.")
+    long promMaxSeries;
+
+    @Option(
+            names = "--prom-max-samples",
+            paramLabel = "N",
+            defaultValue = "" + ReadLimits.DEFAULT_MAX_SAMPLES,
+            description =
+                    "max_samples_per_request of a remote read (0: none). Default: ${DEFAULT-VALUE}.")
+    long promMaxSamples;
+
+    @Option(
+            names = "--prom-max-chunk-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "512MiB",
+            converter = ByteSizeConverter.class,
+            description =
+                    "max_chunk_bytes_per_request: bytes of chunks one Prometheus API request may fetch (0: none);"
+                            + " what bounds serve's memory per request. Default: ${DEFAULT-VALUE}.")
+    long promMaxChunkBytes;
+
     /**
-     * The APIs on the HTTP port after /metrics and /ready: Loki's read API over the served stores.
-     * Further HTTP APIs are added to this list.
+     * The APIs on the HTTP port after /metrics and /ready: Loki's read API and Prometheus' remote
+     * read over the served stores. Further HTTP APIs are added to this list.
      */
     List<HttpMount> httpMounts() {
-        return List.of(new LokiApiMount(LokiApiConfig.DEFAULT.withDefaultTenant(lokiTenant)));
+        return List.of(
+                new LokiApiMount(LokiApiConfig.DEFAULT.withDefaultTenant(lokiTenant)),
+                new PromApiMount(
+                        PromApiConfig.DEFAULT
+                                .withDefaultTenant(promTenant)
+                                .withLimits(
+                                        new ReadLimits(
+                                                promMaxSeries,
+                                                promMaxSamples,
+                                                promMaxChunkBytes))));
     }
 
     @Override
@@ -205,7 +254,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .append(server.tls() ? " (TLS)" : " (plaintext)")
                 .append(", HTTP on ")
                 .append(server.httpAddress())
-                .append(" (/metrics, /ready, /loki/api/v1)\n");
+                .append(" (/metrics, /ready, /loki/api/v1, /api/v1/read)\n");
         sb.append("serving ").append(server.served()).append(" from ").append(source).append('\n');
         if (server.tls()) {
             sb.append(
@@ -255,6 +304,18 @@ public final class ServeCommand implements Callable<Integer> {
                         "port of '" + value + "' is not in 0..65535");
             }
             return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        }
+    }
+
+    /** A byte size: {@code 512MiB}, {@code 1GB}, or a number of bytes. */
+    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return io.chunkstore.spi.support.ByteSize.parse(value);
+            } catch (RuntimeException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -159,7 +159,10 @@ final class HttpEndpoints implements AutoCloseable {
                     callback,
                     404,
                     "not found; this port serves /metrics and /ready"
-                            + (mounted ? " and the Loki API under /loki/api/v1/" : "")
+                            + (mounted
+                                    ? ", Loki's API under /loki/api/v1/ and Prometheus' remote read"
+                                            + " at /api/v1/read"
+                                    : "")
                             + "\n");
         }
     }
