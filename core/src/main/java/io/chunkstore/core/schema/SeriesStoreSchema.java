@@ -15,6 +15,7 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +104,66 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
                                     (table + "-" + b.hashKey() + "-" + s)
                                             .getBytes(StandardCharsets.UTF_8));
             out.add(new LabelWriteEntries(b, cacheKey, entries));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean sharedByTable(IndexEntry labelEntry) {
+        return v >= 11
+                && Arrays.equals(
+                        labelEntry.rangeValue(), RangeValue.encode(LABEL_NAMES_V1, "", "", ""));
+    }
+
+    @Override
+    public String seriesOfChunkEntry(IndexEntry entry) {
+        byte[] r = entry.rangeValue();
+        if (r.length < 2 || r[r.length - 2] != CHUNK_TIME_V3.marker() || r[r.length - 1] != 0) {
+            return null;
+        }
+        // A chunk row's hash value is <user>:d<day>:<seriesID> (chunkWriteEntries).
+        String h = entry.hashValue();
+        int last = h.lastIndexOf(':');
+        return last < 0 || h.indexOf(':') == last ? null : h.substring(last + 1);
+    }
+
+    @Override
+    public boolean isTenantRow(String hashValue, String userId) {
+        String own = userId + ":";
+        if (rowShards == 0) {
+            // v9: <user>:d<day>:<metric>[:<label>] and <user>:d<day>:<seriesID>.
+            return hashValue.startsWith(own);
+        }
+        // v10+: chunk rows <user>:d<day>:<seriesID> (three parts: series IDs hold no ':'), label
+        // rows <shard>:<user>:d<day>:<metric>[:<label>] (at least four). A tenant named like a
+        // shard ("01") shares the prefix of shard 01's label rows, hence the shape checks.
+        String[] parts = hashValue.split(":", -1);
+        if (parts.length == 3 && parts[0].equals(userId) && isDay(parts[1])) {
+            return true;
+        }
+        return parts.length >= 4 && parts[1].equals(userId) && isDay(parts[2]) && isShard(parts[0]);
+    }
+
+    private static boolean isDay(String s) {
+        return s.length() > 1 && s.charAt(0) == 'd' && digits(s.substring(1));
+    }
+
+    private boolean isShard(String s) {
+        return digits(s) && shardPrefixes().contains(s + ":");
+    }
+
+    private static boolean digits(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    @Override
+    public List<String> tenantHashPrefixes(String userId) {
+        List<String> out = new ArrayList<>();
+        out.add(userId + ":");
+        if (rowShards > 0) {
+            for (String shard : shardPrefixes()) {
+                out.add(shard + userId + ":");
+            }
         }
         return out;
     }

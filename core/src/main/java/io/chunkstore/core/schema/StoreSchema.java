@@ -135,6 +135,17 @@ final class StoreSchema extends AbstractIndexSchema {
     }
 
     @Override
+    public boolean isTenantRow(String hashValue, String userId) {
+        // Every v1-v6 hash value starts with <user>:, and tenant IDs hold no ':'.
+        return hashValue.startsWith(userId + ":");
+    }
+
+    @Override
+    public List<String> tenantHashPrefixes(String userId) {
+        return List.of(userId + ":");
+    }
+
+    @Override
     public List<LabelWriteEntries> labelWriteEntries(
             long fromMs, long throughMs, String userId, Labels labels) {
         throw unsupported(
