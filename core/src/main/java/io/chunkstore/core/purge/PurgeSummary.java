@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * deleted after its last checkpoint save are missed and entries already gone may be counted again.
  *
  * @param dryRun nothing was written or deleted; the counts are what a real run would do
- * @param series series matched (delete series) or series rows seen (delete tenant)
+ * @param series series matched (delete series), or series of the tenant's v9+ chunk rows counted
+ *     once per index table (delete tenant)
  * @param chunksFound chunks looked at
  * @param chunksDeleted chunks removed, with every index entry their writes produced
  * @param chunksRewritten chunks that straddled the range, replaced by a chunk without the deleted

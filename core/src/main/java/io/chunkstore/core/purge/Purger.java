@@ -745,12 +745,23 @@ public final class Purger {
                                 rows.add(e);
                                 String s = schema.seriesOfChunkEntry(e);
                                 if (s != null || !schema.version().isSeriesStore()) {
-                                    chunkIds.add(
-                                            RangeValueParser.parseChunkTimeRangeValue(
-                                                            e.rangeValue(), e.value())
-                                                    .id());
+                                    try {
+                                        chunkIds.add(
+                                                RangeValueParser.parseChunkTimeRangeValue(
+                                                                e.rangeValue(), e.value())
+                                                        .id());
+                                    } catch (RuntimeException bad) {
+                                        t.notes.add(
+                                                "an entry of row "
+                                                        + e.hashValue()
+                                                        + " in table "
+                                                        + ts.table
+                                                        + " names no chunk ("
+                                                        + bad.getMessage()
+                                                        + "); the entry is deleted");
+                                    }
                                 }
-                                if (s != null && labelNames) {
+                                if (s != null) {
                                     series.add(s);
                                 }
                             }
@@ -765,7 +776,7 @@ public final class Purger {
         }
         t.series += series.size();
         List<PurgeCheckpoint.SharedRow> shared = new ArrayList<>();
-        for (String s : series) {
+        for (String s : labelNames ? series : Set.<String>of()) {
             for (IndexQuery q : schema.labelNamesForSeries(ts.fromMs, ts.fromMs, tenant, s)) {
                 if (!q.tableName().equals(ts.table)) {
                     continue;
