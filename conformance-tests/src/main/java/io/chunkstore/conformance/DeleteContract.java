@@ -283,7 +283,11 @@ public interface DeleteContract extends BackendContract {
                                 "",
                                 page -> {
                                     for (IndexEntry e : page) {
-                                        if (schema.isTenantRow(e.hashValue(), s.userId())) {
+                                        if (schema.isTenantRow(
+                                                e.hashValue(),
+                                                s.userId(),
+                                                START - DAY,
+                                                END + DAY)) {
                                             left.add(e.hashValue());
                                         }
                                     }

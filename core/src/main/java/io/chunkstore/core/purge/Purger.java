@@ -560,7 +560,11 @@ public final class Purger {
                         "",
                         page -> {
                             for (IndexEntry e : page) {
-                                if (schema.isTenantRow(e.hashValue(), tenant)) {
+                                if (schema.isTenantRow(
+                                        e.hashValue(),
+                                        tenant,
+                                        Long.MIN_VALUE / 4,
+                                        Long.MAX_VALUE / 4)) {
                                     continue;
                                 }
                                 String s = schema.seriesOfChunkEntry(e);
@@ -739,7 +743,8 @@ public final class Purger {
                         prefix,
                         page -> {
                             for (IndexEntry e : page) {
-                                if (!schema.isTenantRow(e.hashValue(), tenant)) {
+                                if (!schema.isTenantRow(
+                                        e.hashValue(), tenant, ts.fromMs, ts.throughMs)) {
                                     continue;
                                 }
                                 rows.add(e);

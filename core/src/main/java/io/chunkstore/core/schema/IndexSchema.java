@@ -88,11 +88,14 @@ public interface IndexSchema {
     List<String> tenantHashPrefixes(String userId);
 
     /**
-     * Whether a hash value of this schema's tables is one of the tenant's rows. A prefix of {@link
-     * #tenantHashPrefixes} is not enough from v10 on: tenant {@code 01}'s prefix {@code 01:} also
-     * starts row shard 01's label rows of every tenant, so the row's shape decides.
+     * Whether a hash value is one of the tenant's rows of this schema with a bucket in {@code
+     * [fromMs, throughMs]}, judged by the row's whole shape ({@code <user>:<bucket>:...}, and from
+     * v10 {@code <shard>:<user>:<bucket>:...}), not by a prefix of {@link #tenantHashPrefixes}
+     * alone: tenant {@code 01}'s prefix {@code 01:} also starts row shard 01's label rows of every
+     * tenant, and one index table may hold rows of several schemas (periods sharing a prefix). The
+     * one ambiguity left is a tenant named like a bucket of the range ({@code d19800}).
      */
-    boolean isTenantRow(String hashValue, String userId);
+    boolean isTenantRow(String hashValue, String userId, long fromMs, long throughMs);
 
     /**
      * The queries for every series (v9+) or chunk (v1-v6) of a metric; one per bucket (and row

@@ -128,24 +128,23 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
     }
 
     @Override
-    public boolean isTenantRow(String hashValue, String userId) {
-        String own = userId + ":";
-        if (rowShards == 0) {
-            // v9: <user>:d<day>:<metric>[:<label>] and <user>:d<day>:<seriesID>.
-            return hashValue.startsWith(own);
-        }
-        // v10+: chunk rows <user>:d<day>:<seriesID> (three parts: series IDs hold no ':'), label
-        // rows <shard>:<user>:d<day>:<metric>[:<label>] (at least four). A tenant named like a
-        // shard ("01") shares the prefix of shard 01's label rows, hence the shape checks.
-        String[] parts = hashValue.split(":", -1);
-        if (parts.length == 3 && parts[0].equals(userId) && isDay(parts[1])) {
+    public boolean isTenantRow(String hashValue, String userId, long fromMs, long throughMs) {
+        // Metric and label rows [<shard>:]<user>:d<day>:<metric>[:<label>] (metric names may hold
+        // ':'), chunk rows <user>:d<day>:<seriesID>.
+        String[] parts = hashValue.split(":", 3);
+        if (parts.length == 3
+                && parts[0].equals(userId)
+                && isBucketIn(parts[1], fromMs, throughMs)) {
             return true;
         }
-        return parts.length >= 4 && parts[1].equals(userId) && isDay(parts[2]) && isShard(parts[0]);
-    }
-
-    private static boolean isDay(String s) {
-        return s.length() > 1 && s.charAt(0) == 'd' && digits(s.substring(1));
+        if (rowShards == 0) {
+            return false;
+        }
+        String[] sharded = hashValue.split(":", 4);
+        return sharded.length == 4
+                && isShard(sharded[0])
+                && sharded[1].equals(userId)
+                && isBucketIn(sharded[2], fromMs, throughMs);
     }
 
     private boolean isShard(String s) {

@@ -135,9 +135,12 @@ final class StoreSchema extends AbstractIndexSchema {
     }
 
     @Override
-    public boolean isTenantRow(String hashValue, String userId) {
-        // Every v1-v6 hash value starts with <user>:, and tenant IDs hold no ':'.
-        return hashValue.startsWith(userId + ":");
+    public boolean isTenantRow(String hashValue, String userId, long fromMs, long throughMs) {
+        // <user>:<bucket>:<metric>[:<label>]; tenant IDs hold no ':'.
+        String[] parts = hashValue.split(":", 3);
+        return parts.length == 3
+                && parts[0].equals(userId)
+                && isBucketIn(parts[1], fromMs, throughMs);
     }
 
     @Override
