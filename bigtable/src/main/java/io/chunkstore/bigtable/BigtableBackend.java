@@ -57,6 +57,7 @@ public final class BigtableBackend extends SimpleBackend {
                             Feature.TABLES,
                             Feature.MISSING_TABLE_ERRORS,
                             Feature.CHUNK_DELETE,
+                            Feature.INDEX_SCAN,
                             Feature.PERSISTENT)
                     .withMaxChunkSize(MAX_CELL_BYTES);
 

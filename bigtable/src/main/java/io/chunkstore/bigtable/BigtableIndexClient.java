@@ -1,14 +1,19 @@
 package io.chunkstore.bigtable;
 
+import static com.google.cloud.bigtable.data.v2.models.Filters.FILTERS;
+
 import com.google.api.gax.rpc.ServerStream;
 import com.google.cloud.bigtable.data.v2.BigtableDataClient;
 import com.google.cloud.bigtable.data.v2.models.Query;
+import com.google.cloud.bigtable.data.v2.models.Range.ByteStringRange;
 import com.google.cloud.bigtable.data.v2.models.Row;
 import com.google.cloud.bigtable.data.v2.models.RowCell;
+import com.google.cloud.bigtable.data.v2.models.TableId;
 import com.google.protobuf.ByteString;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.PageConsumer;
@@ -16,6 +21,7 @@ import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.Parallel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -245,6 +251,80 @@ final class BigtableIndexClient implements IndexClient {
     }
 
     /** A ReadRows stream whose errors surface as typed errors of {@code table}. */
+    // ---- scans
+
+    /**
+     * Reads the table's rows with the prefix ({@code gcp}, {@code gcp-columnkey}, {@code bigtable}:
+     * row keys start with the hash value, so the prefix is a row range) or all of them ({@code
+     * bigtable-hashed}: row keys start with a hash of the hash value), latest cell per column.
+     */
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        Query query =
+                Query.create(TableId.of(tableName))
+                        .filter(
+                                FILTERS.chain()
+                                        .filter(FILTERS.family().exactMatch(IndexLayout.FAMILY))
+                                        .filter(FILTERS.limit().cellsPerColumn(1)));
+        if (layout != IndexLayout.HASHED && !hashPrefix.isEmpty()) {
+            query.range(ByteStringRange.prefix(ByteString.copyFromUtf8(hashPrefix)));
+        }
+        List<IndexEntry> page = new ArrayList<>();
+        try (Rows rows = new Rows(query, tableName)) {
+            for (Row row; (row = rows.next()) != null; ) {
+                byte[] key = row.getKey().toByteArray();
+                String hash;
+                int hashEnd = key.length;
+                int hashStart = 0;
+                if (layout == IndexLayout.GCP) {
+                    hashEnd = indexOf(key, IndexLayout.SEPARATOR);
+                } else if (layout == IndexLayout.HASHED) {
+                    hashStart = key.length > 16 && key[16] == '-' ? 17 : -1;
+                }
+                if (hashEnd < 0 || hashStart < 0) {
+                    continue;
+                }
+                hash = new String(key, hashStart, hashEnd - hashStart, StandardCharsets.UTF_8);
+                if (!hash.startsWith(hashPrefix)) {
+                    continue;
+                }
+                for (RowCell cell : row.getCells()) {
+                    byte[] range =
+                            layout == IndexLayout.GCP
+                                    ? java.util.Arrays.copyOfRange(key, hashEnd + 1, key.length)
+                                    : cell.getQualifier().toByteArray();
+                    page.add(new IndexEntry(tableName, hash, range, cell.getValue().toByteArray()));
+                    if (layout == IndexLayout.GCP) {
+                        break;
+                    }
+                }
+                if (page.size() >= pageCells) {
+                    if (!consumer.onPage(List.copyOf(page))) {
+                        return;
+                    }
+                    page.clear();
+                }
+            }
+        }
+        if (!page.isEmpty()) {
+            consumer.onPage(List.copyOf(page));
+        }
+    }
+
+    private static int indexOf(byte[] b, byte v) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return layout == IndexLayout.HASHED ? IndexScan.Mode.WHOLE_TABLE : IndexScan.Mode.PREFIX;
+    }
+
     private final class Rows implements AutoCloseable {
         private final ServerStream<Row> stream;
         private final Iterator<Row> it;

@@ -9,6 +9,7 @@ import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
@@ -206,6 +207,56 @@ public final class CassandraIndexClient implements IndexClient {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;
+    }
+
+    /**
+     * A full-table {@code SELECT} paged by the driver: the partitioner places rows by a hash of the
+     * hash value, so rows of a prefix are scattered and are kept here, on the client.
+     */
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        String table = CqlIdentifiers.table(tableName);
+        String cql = Cql.scanEntries(session.qualified(table));
+        String what = "index scan of table " + tableName;
+        ByteBuffer pagingState = null;
+        while (true) {
+            ByteBuffer state = pagingState;
+            Function<PreparedStatement, BoundStatement> bind =
+                    ps -> {
+                        BoundStatementBuilder b =
+                                ps.boundStatementBuilder().setPageSize(session.config().pageSize());
+                        if (state != null) {
+                            b.setPagingState(state);
+                        }
+                        return b.build();
+                    };
+            AsyncResultSet rs =
+                    CassandraSession.await(session.run(cql, bind, false, what, tableName));
+            List<IndexEntry> page = new ArrayList<>();
+            for (Row row : rs.currentPage()) {
+                String hash = row.getString(0);
+                if (hash != null && hash.startsWith(hashPrefix)) {
+                    page.add(
+                            new IndexEntry(
+                                    tableName,
+                                    hash,
+                                    bytes(row.getByteBuffer(1)),
+                                    bytes(row.getByteBuffer(2))));
+                }
+            }
+            if (!page.isEmpty() && !consumer.onPage(page)) {
+                return;
+            }
+            if (!rs.hasMorePages()) {
+                return;
+            }
+            pagingState = rs.getExecutionInfo().getPagingState();
+        }
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return IndexScan.Mode.WHOLE_TABLE;
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class CassandraStorageProvider implements StorageProvider {
                             Feature.TABLES,
                             Feature.MISSING_TABLE_ERRORS,
                             Feature.CHUNK_DELETE,
+                            Feature.INDEX_SCAN,
                             Feature.PERSISTENT)
                     .withMaxChunkSize(CassandraChunkClient.MAX_CHUNK_SIZE);
 

@@ -82,6 +82,11 @@ final class Cql {
         return "DELETE FROM " + t + " WHERE hash = ?";
     }
 
+    /** Every entry of a table, in token order (partitions by the hash of their key). */
+    static String scanEntries(String t) {
+        return "SELECT hash, range, value FROM " + t;
+    }
+
     /** The shape of an index read: which bounds it binds after the hash value. */
     enum ReadShape {
         /** {@code hash = ?}. */

@@ -28,4 +28,5 @@ public interface ConformanceSuite
                 IndexStreamingContract,
                 ChunkContract,
                 TableContract,
-                SeriesStoreContract {}
+                SeriesStoreContract,
+                DeleteContract {}

@@ -96,10 +96,21 @@ final class SeriesStoreFixture {
      * backend has tables).
      */
     static SeriesStoreFixture write(TestScope s, int count) {
-        SchemaConfig schema = schema(s);
-        SeriesStoreFixture f =
-                new SeriesStoreFixture(s, schema, generate(s.random(), s.userId(), count));
-        if (s.has(Feature.TABLES)) {
+        return write(s, schema(s), s.userId(), count, true);
+    }
+
+    /**
+     * Another tenant's series in this fixture's tables: the same labels as this fixture's first
+     * {@code count} series (so rows keyed by the series alone are shared), other samples.
+     */
+    SeriesStoreFixture alsoFor(String user, int count) {
+        return write(scope, schema, user, count, false);
+    }
+
+    private static SeriesStoreFixture write(
+            TestScope s, SchemaConfig schema, String user, int count, boolean createTables) {
+        SeriesStoreFixture f = new SeriesStoreFixture(s, schema, generate(s.random(), user, count));
+        if (createTables && s.has(Feature.TABLES)) {
             TableManager tm =
                     TableManager.builder(TableManagerConfig.DEFAULT, schema, s.tables())
                             .clock(CLOCK)
@@ -171,6 +182,11 @@ final class SeriesStoreFixture {
             out.add(new Series(labels, SeriesId.of(labels).value(), chunks));
         }
         return out;
+    }
+
+    /** The series ID of a series of this fixture. */
+    String seriesIdOf(Labels labels) {
+        return io.chunkstore.core.schema.SeriesId.of(labels).value();
     }
 
     List<ChunkCodec.Encoded> allChunks() {

@@ -3,6 +3,7 @@ package io.chunkstore.dynamodb;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.InvalidQueryException;
 import io.chunkstore.spi.InvalidRequestException;
@@ -20,6 +21,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The index on DynamoDB: one item per cell ({@code h}, {@code r}, {@code c}), written with
@@ -179,6 +183,62 @@ final class DynamoIndexClient implements IndexClient {
             b.add(Layout.bytes(item.get(Layout.RANGE)), Layout.bytes(item.get(Layout.VALUE)));
         }
         return b.build();
+    }
+
+    /**
+     * A paged Scan of the whole table: DynamoDB places items by a hash of the partition key, so a
+     * hash-value prefix cannot be a key condition; rows of the prefix are kept on the client. Each
+     * page is one Scan call (up to 1 MB); the next is fetched only after the consumer returned.
+     */
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        TableNames.check(tableName);
+        ScanRequest.Builder first =
+                ScanRequest.builder()
+                        .tableName(tableName)
+                        .consistentRead(consistentReads)
+                        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+        if (pageLimit > 0) {
+            first.limit(pageLimit);
+        }
+        ScanRequest current = first.build();
+        while (true) {
+            ScanRequest req = current;
+            ScanResponse resp =
+                    calls.call(
+                            DynamoMetrics.SCAN_PAGES,
+                            tableName,
+                            calls.issue(DynamoMetrics.SCAN_PAGES, () -> client.scan(req)),
+                            () -> client.scan(req),
+                            null);
+            calls.metrics().consumed(DynamoMetrics.SCAN_PAGES, resp.consumedCapacity());
+            List<IndexEntry> page = new ArrayList<>();
+            if (resp.hasItems()) {
+                for (Map<String, AttributeValue> item : resp.items()) {
+                    String hash = item.get(Layout.HASH).s();
+                    if (hash != null && hash.startsWith(hashPrefix)) {
+                        page.add(
+                                new IndexEntry(
+                                        tableName,
+                                        hash,
+                                        Layout.bytes(item.get(Layout.RANGE)),
+                                        Layout.bytes(item.get(Layout.VALUE))));
+                    }
+                }
+            }
+            if (!page.isEmpty() && !consumer.onPage(page)) {
+                return;
+            }
+            if (!resp.hasLastEvaluatedKey() || resp.lastEvaluatedKey().isEmpty()) {
+                return;
+            }
+            current = req.toBuilder().exclusiveStartKey(resp.lastEvaluatedKey()).build();
+        }
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return IndexScan.Mode.WHOLE_TABLE;
     }
 
     @Override

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
  */
 final class DynamoMetrics {
     static final String QUERY_PAGES = "DynamoDB.QueryPages";
+    static final String SCAN_PAGES = "DynamoDB.ScanPages";
     static final String BATCH_WRITE = "DynamoDB.BatchWriteItem";
     static final String BATCH_GET = "DynamoDB.BatchGetItemPages";
     static final String CREATE_TABLE = "DynamoDB.CreateTable";

@@ -37,6 +37,7 @@ public final class DynamoStorageProvider implements StorageProvider {
         EnumSet<Feature> f =
                 EnumSet.of(
                         Feature.INDEX,
+                        Feature.INDEX_SCAN,
                         Feature.TABLES,
                         Feature.MISSING_TABLE_ERRORS,
                         Feature.TABLE_PROVISIONING,

@@ -29,6 +29,7 @@ public final class LocalBackend extends SimpleBackend {
                             Feature.TABLES,
                             Feature.MISSING_TABLE_ERRORS,
                             Feature.CHUNK_DELETE,
+                            Feature.INDEX_SCAN,
                             Feature.PERSISTENT)
                     .withMaxChunkSize(MAX_CHUNK_SIZE);
     static final Capabilities FILESYSTEM =

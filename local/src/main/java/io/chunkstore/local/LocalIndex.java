@@ -4,6 +4,7 @@ import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.PageConsumer;
@@ -774,6 +775,71 @@ public final class LocalIndex implements IndexClient, TableClient {
             entriesScanned.increment(scanned);
             table.release();
         }
+    }
+
+    /**
+     * Keys are ordered by hash length before hash (see {@link IndexKeys}), so the rows of a prefix
+     * are not contiguous: a scan walks the whole table in key order and keeps the prefix's rows.
+     */
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        enter();
+        try {
+            Table table = acquire(tableName);
+            long scanned = 0;
+            try (Slice upperSlice = new Slice(IndexKeys.upperBound(table.prefix));
+                    ReadOptions ro = new ReadOptions().setIterateUpperBound(upperSlice);
+                    RocksIterator it = db.newIterator(entries, ro)) {
+                List<IndexEntry> page = new ArrayList<>();
+                for (it.seek(table.prefix); it.isValid(); it.next()) {
+                    scanned++;
+                    byte[] key = it.key();
+                    byte[] inTable = Arrays.copyOfRange(key, table.prefix.length, key.length);
+                    String hash = IndexKeys.hashValue(inTable);
+                    if (!hash.startsWith(hashPrefix)) {
+                        continue;
+                    }
+                    int rowLength = IndexKeys.rowPrefix(hash).length;
+                    page.add(
+                            new IndexEntry(
+                                    tableName,
+                                    hash,
+                                    IndexKeys.rangeValue(inTable, rowLength),
+                                    it.value()));
+                    if (page.size() >= config.queryPageSize()) {
+                        if (!consumer.onPage(List.copyOf(page))) {
+                            return;
+                        }
+                        page.clear();
+                    }
+                }
+                try {
+                    it.status();
+                } catch (RocksDBException e) {
+                    throw new StorageException(
+                            "scanning table "
+                                    + tableName
+                                    + " of the local index in "
+                                    + directory
+                                    + " failed: "
+                                    + e.getMessage(),
+                            e);
+                }
+                if (!page.isEmpty()) {
+                    consumer.onPage(List.copyOf(page));
+                }
+            } finally {
+                entriesScanned.increment(scanned);
+                table.release();
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return IndexScan.Mode.WHOLE_TABLE;
     }
 
     // ---- tables

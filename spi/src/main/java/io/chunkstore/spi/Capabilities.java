@@ -30,6 +30,8 @@ public record Capabilities(Set<Feature> features, long maxChunkSize) {
         TABLE_PROVISIONING,
         /** Tables carry tags (DynamoDB). */
         TABLE_TAGS,
+        /** {@link IndexClient#scan} lists a table's entries (by hash-value prefix). */
+        INDEX_SCAN,
         /** Chunks can be deleted. */
         CHUNK_DELETE,
         /** Data survives closing and reopening the clients. */

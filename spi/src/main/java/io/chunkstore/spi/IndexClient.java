@@ -34,6 +34,30 @@ public interface IndexClient extends AutoCloseable {
 
     void queryPages(List<IndexQuery> queries, PageConsumer consumer);
 
+    /**
+     * Streams every entry of {@code tableName} whose hash value starts with {@code hashPrefix}
+     * ({@code ""}: the whole table) to {@code consumer}, in bounded memory; {@link #scanMode()}
+     * says whether the backend reads only those rows or the whole table. Optional: a backend that
+     * declares {@link Capabilities.Feature#INDEX_SCAN} implements it and {@link #scanMode()}; the
+     * default throws {@link UnsupportedOperationException} naming the client. For whole-tenant
+     * deletes ({@code chunkstore delete tenant}) and tools; the query path never scans.
+     *
+     * @throws TableNotFoundException when the table does not exist
+     */
+    default void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        throw new UnsupportedOperationException(
+                getClass().getSimpleName()
+                        + " cannot list the rows of a table (the backend has no index scan)");
+    }
+
+    /**
+     * How {@link #scan} reads a prefix; {@link IndexScan.Mode#NONE} (no scan) unless the backend
+     * implements it.
+     */
+    default IndexScan.Mode scanMode() {
+        return IndexScan.Mode.NONE;
+    }
+
     /** Releases connections and threads. */
     @Override
     void close();

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
@@ -136,6 +137,17 @@ public final class CachingIndexClient implements IndexClient {
     @Override
     public void batchWrite(WriteBatch batch) {
         delegate.batchWrite(batch);
+    }
+
+    /** Scans read the backend, never the cache (a scan is not a query). */
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        delegate.scan(tableName, hashPrefix, consumer);
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return delegate.scanMode();
     }
 
     @Override

@@ -34,6 +34,26 @@ abstract class AbstractIndexSchema implements IndexSchema {
         return Buckets.forPeriod(period, fromMs, throughMs, userId);
     }
 
+    /**
+     * Whether a hash-value part is a bucket of this schema ({@code <hour>} for v1, {@code d<day>}
+     * otherwise) that overlaps {@code [fromMs, throughMs]}.
+     */
+    boolean isBucketIn(String part, long fromMs, long throughMs) {
+        boolean hourly = period.schema().hasHourlyBuckets();
+        String digits = hourly ? part : part.startsWith("d") ? part.substring(1) : "";
+        if (digits.isEmpty() || digits.length() > 9) {
+            return false;
+        }
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return false;
+            }
+        }
+        long size = hourly ? Buckets.HOUR_MS : Buckets.DAY_MS;
+        long start = Long.parseLong(digits) * size;
+        return start <= throughMs && start + size > fromMs;
+    }
+
     static String metricName(Labels labels) {
         String name = labels.metricName();
         if (name.isEmpty()) {

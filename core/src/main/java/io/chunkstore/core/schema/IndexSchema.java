@@ -60,6 +60,44 @@ public interface IndexSchema {
             long fromMs, long throughMs, String userId, Labels labels, String chunkId);
 
     /**
+     * Whether a label entry (one of {@link #labelWriteEntries}) is shared by every bucket of its
+     * table rather than belonging to one bucket: v11+'s label-names row, keyed by the series ID
+     * alone (so also shared by every tenant with that series). The purger removes a bucket's label
+     * entries once no chunk of the series remains in the bucket, and a shared one only once none
+     * remains in the whole table.
+     */
+    default boolean sharedByTable(IndexEntry labelEntry) {
+        return false;
+    }
+
+    /**
+     * v9+: the series ID of a chunk entry (one {@link #chunkWriteEntries} writes, in a series'
+     * chunk row), or null for any other entry. The purger uses it to tell, from a table scan,
+     * whether any tenant still has chunks of a series whose {@link #sharedByTable} rows it removes.
+     */
+    default String seriesOfChunkEntry(IndexEntry entry) {
+        return null;
+    }
+
+    /**
+     * The prefixes of every hash value this schema writes for a tenant: {@code <user>:} and, with
+     * row shards, {@code <shard>:<user>:} for each shard. The {@link #sharedByTable} rows, keyed by
+     * the series alone, have none of them. Tenant IDs hold no {@code :}, so a prefix belongs to one
+     * tenant only.
+     */
+    List<String> tenantHashPrefixes(String userId);
+
+    /**
+     * Whether a hash value is one of the tenant's rows of this schema with a bucket in {@code
+     * [fromMs, throughMs]}, judged by the row's whole shape ({@code <user>:<bucket>:...}, and from
+     * v10 {@code <shard>:<user>:<bucket>:...}), not by a prefix of {@link #tenantHashPrefixes}
+     * alone: tenant {@code 01}'s prefix {@code 01:} also starts row shard 01's label rows of every
+     * tenant, and one index table may hold rows of several schemas (periods sharing a prefix). The
+     * one ambiguity left is a tenant named like a bucket of the range ({@code d19800}).
+     */
+    boolean isTenantRow(String hashValue, String userId, long fromMs, long throughMs);
+
+    /**
      * The queries for every series (v9+) or chunk (v1-v6) of a metric; one per bucket (and row
      * shard).
      */

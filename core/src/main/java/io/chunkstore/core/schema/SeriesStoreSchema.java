@@ -15,6 +15,7 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +104,65 @@ final class SeriesStoreSchema extends AbstractIndexSchema {
                                     (table + "-" + b.hashKey() + "-" + s)
                                             .getBytes(StandardCharsets.UTF_8));
             out.add(new LabelWriteEntries(b, cacheKey, entries));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean sharedByTable(IndexEntry labelEntry) {
+        return v >= 11
+                && Arrays.equals(
+                        labelEntry.rangeValue(), RangeValue.encode(LABEL_NAMES_V1, "", "", ""));
+    }
+
+    @Override
+    public String seriesOfChunkEntry(IndexEntry entry) {
+        byte[] r = entry.rangeValue();
+        if (r.length < 2 || r[r.length - 2] != CHUNK_TIME_V3.marker() || r[r.length - 1] != 0) {
+            return null;
+        }
+        // A chunk row's hash value is <user>:d<day>:<seriesID> (chunkWriteEntries).
+        String h = entry.hashValue();
+        int last = h.lastIndexOf(':');
+        return last < 0 || h.indexOf(':') == last ? null : h.substring(last + 1);
+    }
+
+    @Override
+    public boolean isTenantRow(String hashValue, String userId, long fromMs, long throughMs) {
+        // Metric and label rows [<shard>:]<user>:d<day>:<metric>[:<label>] (metric names may hold
+        // ':'), chunk rows <user>:d<day>:<seriesID>.
+        String[] parts = hashValue.split(":", 3);
+        if (parts.length == 3
+                && parts[0].equals(userId)
+                && isBucketIn(parts[1], fromMs, throughMs)) {
+            return true;
+        }
+        if (rowShards == 0) {
+            return false;
+        }
+        String[] sharded = hashValue.split(":", 4);
+        return sharded.length == 4
+                && isShard(sharded[0])
+                && sharded[1].equals(userId)
+                && isBucketIn(sharded[2], fromMs, throughMs);
+    }
+
+    private boolean isShard(String s) {
+        return digits(s) && shardPrefixes().contains(s + ":");
+    }
+
+    private static boolean digits(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
+    @Override
+    public List<String> tenantHashPrefixes(String userId) {
+        List<String> out = new ArrayList<>();
+        out.add(userId + ":");
+        if (rowShards > 0) {
+            for (String shard : shardPrefixes()) {
+                out.add(shard + userId + ":");
+            }
         }
         return out;
     }

@@ -135,6 +135,20 @@ final class StoreSchema extends AbstractIndexSchema {
     }
 
     @Override
+    public boolean isTenantRow(String hashValue, String userId, long fromMs, long throughMs) {
+        // <user>:<bucket>:<metric>[:<label>]; tenant IDs hold no ':'.
+        String[] parts = hashValue.split(":", 3);
+        return parts.length == 3
+                && parts[0].equals(userId)
+                && isBucketIn(parts[1], fromMs, throughMs);
+    }
+
+    @Override
+    public List<String> tenantHashPrefixes(String userId) {
+        return List.of(userId + ":");
+    }
+
+    @Override
     public List<LabelWriteEntries> labelWriteEntries(
             long fromMs, long throughMs, String userId, Labels labels) {
         throw unsupported(

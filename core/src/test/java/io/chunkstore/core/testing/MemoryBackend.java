@@ -7,6 +7,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.TableClient;
@@ -99,6 +100,16 @@ public final class MemoryBackend implements StorageBackend, IndexClient, ChunkCl
         if (!store.listTables().contains(table)) {
             throw new TableNotFoundException(table);
         }
+    }
+
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        store.scan(tableName, hashPrefix, consumer);
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return store.scanMode();
     }
 
     public int cellCount(String table) {

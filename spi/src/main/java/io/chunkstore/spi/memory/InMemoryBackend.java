@@ -11,6 +11,7 @@ import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageBackend;
@@ -92,13 +93,18 @@ public final class InMemoryBackend
         this.capabilities =
                 createTablesOnWrite
                         ? Capabilities.of(
-                                Feature.INDEX, Feature.CHUNKS, Feature.TABLES, Feature.CHUNK_DELETE)
+                                Feature.INDEX,
+                                Feature.CHUNKS,
+                                Feature.TABLES,
+                                Feature.CHUNK_DELETE,
+                                Feature.INDEX_SCAN)
                         : Capabilities.of(
                                 Feature.INDEX,
                                 Feature.CHUNKS,
                                 Feature.TABLES,
                                 Feature.MISSING_TABLE_ERRORS,
-                                Feature.CHUNK_DELETE);
+                                Feature.CHUNK_DELETE,
+                                Feature.INDEX_SCAN);
         ThreadPoolExecutor pool =
                 new ThreadPoolExecutor(
                         QUERY_PARALLELISM - 1,
@@ -216,6 +222,49 @@ public final class InMemoryBackend
         if (!page.isEmpty()) {
             consumer.onPage(q, page.build());
         }
+    }
+
+    /**
+     * Rows in hash-value order (the rows of a table are sorted for the scan), pages of {@link
+     * #pageSize()} entries.
+     */
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        if (createTablesOnWrite && !tables.containsKey(tableName)) {
+            return;
+        }
+        Map<String, NavigableMap<byte[], byte[]>> t = table(tableName);
+        List<String> hashes = new ArrayList<>();
+        for (String h : t.keySet()) {
+            if (h.startsWith(hashPrefix)) {
+                hashes.add(h);
+            }
+        }
+        Collections.sort(hashes);
+        List<IndexEntry> page = new ArrayList<>();
+        for (String h : hashes) {
+            NavigableMap<byte[], byte[]> row = t.get(h);
+            if (row == null) {
+                continue;
+            }
+            for (Map.Entry<byte[], byte[]> e : row.entrySet()) {
+                page.add(new IndexEntry(tableName, h, e.getKey().clone(), e.getValue().clone()));
+                if (page.size() == pageSize) {
+                    if (!consumer.onPage(List.copyOf(page))) {
+                        return;
+                    }
+                    page.clear();
+                }
+            }
+        }
+        if (!page.isEmpty()) {
+            consumer.onPage(List.copyOf(page));
+        }
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return IndexScan.Mode.PREFIX;
     }
 
     /** Entries per page of a query. */

@@ -2,6 +2,7 @@ package io.chunkstore.spi.support;
 
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.WriteBatch;
 import java.util.List;
@@ -37,6 +38,16 @@ public class ForwardingIndexClient implements IndexClient {
     @Override
     public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
         delegate.queryPages(queries, consumer);
+    }
+
+    @Override
+    public void scan(String tableName, String hashPrefix, IndexScan consumer) {
+        delegate.scan(tableName, hashPrefix, consumer);
+    }
+
+    @Override
+    public IndexScan.Mode scanMode() {
+        return delegate.scanMode();
     }
 
     @Override
