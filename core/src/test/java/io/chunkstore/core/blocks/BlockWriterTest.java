@@ -1,0 +1,163 @@
+package io.chunkstore.core.blocks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chunkstore.core.chunk.Sample;
+import io.chunkstore.core.chunk.SampleIterator;
+import io.chunkstore.core.model.Labels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A block of random series written by {@link BlockWriter}, checked against the generated samples
+ * (the oracle) by Prometheus' own promtool ({@code tsdb analyze}, {@code tsdb dump}) and by {@link
+ * BlockReader}.
+ */
+class BlockWriterTest {
+    @TempDir Path tmp;
+
+    /** Random series: some long (several chunks), some with stale markers, odd label values. */
+    static Map<Labels, List<Sample>> randomSeries(Random r, int n, long start) {
+        Map<Labels, List<Sample>> out = new TreeMap<>(Labels.ORDER);
+        for (int i = 0; i < n; i++) {
+            Labels l =
+                    Labels.of(
+                            "__name__", i % 3 == 0 ? "up" : "http_requests_total",
+                            "instance", "host-" + i + (i % 5 == 0 ? "-ü\"q\\" : ""),
+                            "job", "job" + (i % 4));
+            List<Sample> s = new ArrayList<>();
+            long t = start + r.nextInt(1000);
+            int count = 1 + r.nextInt(i % 7 == 0 ? 700 : 130);
+            for (int k = 0; k < count; k++) {
+                double v =
+                        k % 97 == 13
+                                ? Double.longBitsToDouble(Sample.STALE_NAN_BITS)
+                                : (r.nextBoolean() ? r.nextInt(1000) : r.nextGaussian() * 1e6);
+                s.add(new Sample(t, v));
+                t += 1 + r.nextInt(30_000);
+            }
+            out.put(l, s);
+        }
+        return out;
+    }
+
+    static SampleIterator iterator(List<Sample> samples) {
+        return new SampleIterator() {
+            int i = -1;
+
+            @Override
+            public boolean next() {
+                return ++i < samples.size();
+            }
+
+            @Override
+            public long timestamp() {
+                return samples.get(i).timestamp();
+            }
+
+            @Override
+            public long valueBits() {
+                return Double.doubleToRawLongBits(samples.get(i).value());
+            }
+        };
+    }
+
+    @Test
+    void promtoolReadsTheBlockAsGenerated() throws Exception {
+        Map<Labels, List<Sample>> oracle = randomSeries(new Random(7), 300, 1_700_000_000_000L);
+        String ulid = Ulid.create(System.currentTimeMillis());
+        Path blockDir = tmp.resolve("db").resolve(ulid);
+        BlockWriter.Result result;
+        try (BlockWriter w = new BlockWriter(blockDir, ulid, 64 << 10)) {
+            // Added out of order: the writer sorts.
+            List<Labels> keys = new ArrayList<>(oracle.keySet());
+            java.util.Collections.shuffle(keys, new Random(1));
+            for (Labels l : keys) {
+                w.addSeries(l, iterator(oracle.get(l)));
+            }
+            result = w.finish(Map.of(BlockMeta.ORG_ID_LABEL, "tenant-a"), "chunkstore");
+        }
+        assertThat(result.meta().numSeries()).isEqualTo(300);
+        assertThat(result.meta().segmentFiles().size()).isGreaterThan(1); // 64 KiB segments
+        long samples = oracle.values().stream().mapToLong(List::size).sum();
+        assertThat(result.meta().numSamples()).isEqualTo(samples);
+
+        String analyze = PromtoolDump.run("tsdb", "analyze", tmp.resolve("db").toString(), ulid);
+        assertThat(analyze).contains("Block ID: " + ulid).contains("Series: 300");
+
+        Map<String, List<Sample>> dump = PromtoolDump.dump(tmp.resolve("db"));
+        Map<String, List<Sample>> expected = new TreeMap<>();
+        oracle.forEach(
+                (l, s) -> {
+                    List<Sample> norm = new ArrayList<>();
+                    for (Sample x : s) {
+                        // promtool prints every NaN as NaN.
+                        norm.add(Double.isNaN(x.value()) ? new Sample(x.timestamp(), Double.longBitsToDouble(Sample.STALE_NAN_BITS)) : x);
+                    }
+                    expected.put(PromtoolDump.seriesText(l), norm);
+                });
+        assertThat(dump.keySet()).containsExactlyElementsOf(expected.keySet());
+        assertThat(dump).isEqualTo(expected);
+
+        // Our reader: the same series in Prometheus order, digests as the oracle's, stale bits kept.
+        Path chunks = blockDir.resolve("chunks");
+        BlockReader reader =
+                new BlockReader(
+                        Files.readAllBytes(blockDir.resolve("index")),
+                        seg -> read(chunks.resolve(String.format("%06d", seg + 1))));
+        List<BlockReader.ReadSeries> read = reader.series();
+        assertThat(read).extracting(BlockReader.ReadSeries::labels).containsExactlyElementsOf(oracle.keySet());
+        for (BlockReader.ReadSeries s : read) {
+            SeriesDigest d = new SeriesDigest();
+            oracle.get(s.labels()).forEach(x -> d.add(x.timestamp(), Double.doubleToRawLongBits(x.value())));
+            assertThat(s.samples()).isEqualTo(d.count());
+            assertThat(s.checksum()).as("digest of %s", s.labels()).isEqualTo(d.checksum());
+            assertThat(s.chunks()).allSatisfy(c -> assertThat(c.maxTime()).isGreaterThanOrEqualTo(c.minTime()));
+        }
+        BlockMeta back = BlockMeta.parse(Files.readAllBytes(blockDir.resolve("meta.json")));
+        assertThat(back).isEqualTo(result.meta());
+    }
+
+    @Test
+    void aCorruptedIndexIsReportedNotMisread() throws Exception {
+        String ulid = Ulid.create(1);
+        Path dir = tmp.resolve(ulid);
+        try (BlockWriter w = new BlockWriter(dir, ulid)) {
+            w.addSeries(Labels.of("__name__", "a"), iterator(List.of(new Sample(1, 1), new Sample(2, 2))));
+            w.finish(Map.of(), "chunkstore");
+        }
+        byte[] index = Files.readAllBytes(dir.resolve("index"));
+        index[20] ^= 1;
+        assertThatThrownBy(() -> new BlockReader(index, s -> new byte[0]).series())
+                .isInstanceOf(BlockReader.CorruptBlockException.class)
+                .hasMessageContaining("CRC32C");
+    }
+
+    @Test
+    void ulidsHaveTheirTimeAndSortByIt() {
+        String a = Ulid.create(1_700_000_000_000L);
+        String b = Ulid.create(1_700_000_000_001L);
+        assertThat(Ulid.isUlid(a)).isTrue();
+        assertThat(Ulid.timestamp(a)).isEqualTo(1_700_000_000_000L);
+        assertThat(a.compareTo(b)).isLessThan(0);
+        // The spec's example: time 1469918176385 starts with 01ARYZ6S41.
+        assertThat(Ulid.encode(1469918176385L, new byte[10])).startsWith("01ARYZ6S41").endsWith("0000000000000000");
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
