@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
             MigrateCommand.class,
             BenchCommand.class,
             BackupCommand.class,
+            ConvertCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,4 +1,4 @@
-package io.chunkstore.core.blocks;
+package io.chunkstore.cli;
 
 import io.chunkstore.core.chunk.Sample;
 import java.io.IOException;
