@@ -10,10 +10,13 @@ import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.cli.convert.BlocksStorageConfig;
 import io.chunkstore.core.blocks.BlockConverter;
+import io.chunkstore.core.blocks.BlockWriter;
 import io.chunkstore.core.blocks.ConversionUnit;
 import io.chunkstore.core.blocks.UnitResult;
+import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.migrate.MigrationPlan;
 import io.chunkstore.server.ConfigStores;
+import io.chunkstore.spi.ConfigException;
 import io.chunkstore.spi.ObjectClient;
 import io.chunkstore.spi.ObjectNotFoundException;
 import io.chunkstore.spi.support.ByteSize;
@@ -148,6 +151,15 @@ public final class ConvertCommand implements Runnable {
         String segmentSize;
 
         @Option(
+                names = "--spill-series",
+                paramLabel = "N",
+                defaultValue = "" + BlockWriter.DEFAULT_SPILL_SERIES,
+                description =
+                        "Series of a unit kept in memory before the sorted series list spills to --work-dir"
+                                + " (default ${DEFAULT-VALUE}).")
+        int spillSeries;
+
+        @Option(
                 names = "--batch",
                 paramLabel = "N",
                 defaultValue = "2000",
@@ -199,6 +211,13 @@ public final class ConvertCommand implements Runnable {
             if (toMs <= fromMs) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--to must be after --from");
             }
+            if (store.load().dialect() == ConfigDialect.LOKI) {
+                throw new ConfigException(
+                        "--config "
+                                + store.path()
+                                + " is a Loki config: its chunks hold log lines, not samples; convert blocks"
+                                + " reads Cortex metrics stores");
+            }
             // The selectors mean what they mean to migrate: one lookup per metric name, every matcher
             // applied to the fetched chunks.
             MigrationPlan.Builder pb = MigrationPlan.builder(fromMs, toMs);
@@ -249,7 +268,8 @@ public final class ConvertCommand implements Runnable {
                                     .verify(verify)
                                     .skipCorrupt(skipCorrupt)
                                     .segmentSize(segBytes)
-                                    .batchChunks(batch);
+                                    .batchChunks(batch)
+                                    .spillSeries(spillSeries);
                     int n = 0;
                     for (ConversionUnit u : units) {
                         UnitResult r = converter.convert(u);

@@ -24,8 +24,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -62,11 +64,12 @@ public final class BlockConverter {
     private boolean verify;
     private long segmentSize = ChunkSegmentWriter.DEFAULT_SEGMENT_SIZE;
     private int batchChunks = 2000;
+    private int spillSeries = BlockWriter.DEFAULT_SPILL_SERIES;
 
     /**
      * @param source the chunk store read
      * @param dest where blocks go
-     * @param lookups index lookups, each with {@code __name__="..."} (see {@link
+     * @param lookups index lookups, each with {@code __name__="..."} first (see {@link
      *     io.chunkstore.core.migrate.MigrationPlan#lookups})
      * @param selects whether a fetched chunk's series is converted (all matchers of a selector)
      * @param workDir a local folder where blocks are built before upload
@@ -108,6 +111,15 @@ public final class BlockConverter {
             throw new IllegalArgumentException("batch must be at least 1, not " + n);
         }
         this.batchChunks = n;
+        return this;
+    }
+
+    /** Series of a unit kept in memory before its sorted series list spills to disk. */
+    public BlockConverter spillSeries(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("spill limit must be at least 1, not " + n);
+        }
+        this.spillSeries = n;
         return this;
     }
 
@@ -167,48 +179,60 @@ public final class BlockConverter {
             // a fresh unit
         }
         long through = unit.to() - 1;
-        // Every chunk ref of the unit, once, grouped by fingerprint.
-        Map<String, IndexedChunk> refs = new LinkedHashMap<>();
-        for (List<LabelMatcher> lookup : lookups) {
-            for (IndexedChunk c : source.chunkRefs(unit.tenant(), unit.from(), through, lookup)) {
-                refs.putIfAbsent(c.externalKey(), c);
-            }
-        }
-        List<IndexedChunk> sorted = new ArrayList<>(refs.values());
-        refs.clear();
-        sorted.sort(Comparator.comparingLong(IndexedChunk::fingerprint).thenComparing(IndexedChunk::externalKey));
-
         String ulid = Ulid.create(System.currentTimeMillis());
         Path blockDir = workDir.resolve(ulid);
         List<String> skipped = new ArrayList<>();
-        BlockWriter.Result result;
-        try (BlockWriter writer = new BlockWriter(blockDir, ulid, segmentSize)) {
-            int i = 0;
-            while (i < sorted.size()) {
-                int j = Math.min(sorted.size(), i + batchChunks);
-                while (j < sorted.size() && sorted.get(j).fingerprint() == sorted.get(j - 1).fingerprint()) {
-                    j++;
+        // Lookups of one metric name may select the same series: their refs are united. Lookups of
+        // different names never do (a series has one name).
+        Map<String, List<List<LabelMatcher>>> byMetric = new LinkedHashMap<>();
+        for (List<LabelMatcher> lookup : lookups) {
+            byMetric.computeIfAbsent(lookup.get(0).value(), k -> new ArrayList<>()).add(lookup);
+        }
+        try (BlockWriter writer = new BlockWriter(blockDir, ulid, segmentSize, spillSeries)) {
+            for (List<List<LabelMatcher>> metricLookups : byMetric.values()) {
+                // The metric's chunk refs, once each, grouped by fingerprint.
+                Map<String, IndexedChunk> refs = new LinkedHashMap<>();
+                for (List<LabelMatcher> lookup : metricLookups) {
+                    for (IndexedChunk c : source.chunkRefs(unit.tenant(), unit.from(), through, lookup)) {
+                        refs.putIfAbsent(c.externalKey(), c);
+                    }
                 }
-                writeBatch(unit, writer, sorted.subList(i, j), skipped);
-                i = j;
+                List<IndexedChunk> sorted = new ArrayList<>(refs.values());
+                refs.clear();
+                sorted.sort(
+                        Comparator.comparingLong(IndexedChunk::fingerprint)
+                                .thenComparing(IndexedChunk::externalKey));
+                int i = 0;
+                while (i < sorted.size()) {
+                    int j = Math.min(sorted.size(), i + batchChunks);
+                    while (j < sorted.size()
+                            && sorted.get(j).fingerprint() == sorted.get(j - 1).fingerprint()) {
+                        j++;
+                    }
+                    writeBatch(unit, writer, sorted.subList(i, j), skipped);
+                    i = j;
+                }
             }
-            result = writer.finish(Map.of(BlockMeta.ORG_ID_LABEL, unit.tenant()), SOURCE);
+            BlockWriter.Result result =
+                    writer.finish(Map.of(BlockMeta.ORG_ID_LABEL, unit.tenant()), SOURCE);
             if (result == null) {
                 putProgress(unit, null, 0, 0, 0, false);
-                return new UnitResult(unit, UnitResult.Status.EMPTY, null, 0, 0, 0, skipped, List.of(), false, null, ms(t0));
+                return new UnitResult(
+                        unit, UnitResult.Status.EMPTY, null, 0, 0, 0, skipped, List.of(), false,
+                        null, ms(t0));
             }
             upload(unit, blockDir, result.meta());
+            List<String> differences = verify ? verify(unit, result) : List.of();
+            BlockMeta m = result.meta();
+            if (differences.isEmpty()) {
+                putProgress(unit, ulid, m.numSeries(), m.numSamples(), m.numChunks(), verify);
+            }
+            return new UnitResult(
+                    unit, UnitResult.Status.CONVERTED, ulid, m.numSeries(), m.numSamples(),
+                    m.numChunks(), skipped, differences, verify, null, ms(t0));
         } finally {
             deleteLocal(blockDir);
         }
-        List<String> differences = verify ? verify(unit, result) : List.of();
-        BlockMeta m = result.meta();
-        if (differences.isEmpty()) {
-            putProgress(unit, ulid, m.numSeries(), m.numSamples(), m.numChunks(), verify);
-        }
-        return new UnitResult(
-                unit, UnitResult.Status.CONVERTED, ulid, m.numSeries(), m.numSamples(), m.numChunks(),
-                skipped, differences, verify, null, ms(t0));
     }
 
     private void writeBatch(
@@ -270,41 +294,53 @@ public final class BlockConverter {
     private List<String> verify(ConversionUnit unit, BlockWriter.Result written) {
         String prefix = unit.tenant() + "/" + written.meta().ulid() + "/";
         List<String> diffs = new ArrayList<>();
-        List<BlockReader.ReadSeries> read;
+        Iterator<BlockWriter.WrittenSeries> expected = written.series().iterator();
+        long[] read = {0};
         try {
             BlockMeta back = BlockMeta.parse(dest.getObject(prefix + "meta.json"));
             if (!back.equals(written.meta())) {
                 diffs.add("meta.json differs: " + back + " vs " + written.meta());
             }
             Map<Integer, byte[]> cache = new HashMap<>();
-            read =
-                    new BlockReader(
-                                    dest.getObject(prefix + "index"),
-                                    seg -> {
-                                        if (!cache.containsKey(seg)) {
-                                            cache.clear(); // one segment in memory at a time
-                                            cache.put(seg, dest.getObject(prefix + "chunks/" + String.format(java.util.Locale.ROOT, "%06d", seg + 1)));
-                                        }
-                                        return cache.get(seg);
-                                    })
-                            .series();
+            new BlockReader(
+                            dest.getObject(prefix + "index"),
+                            seg -> {
+                                if (!cache.containsKey(seg)) {
+                                    cache.clear(); // one segment in memory at a time
+                                    cache.put(
+                                            seg,
+                                            dest.getObject(
+                                                    prefix
+                                                            + "chunks/"
+                                                            + String.format(Locale.ROOT, "%06d", seg + 1)));
+                                }
+                                return cache.get(seg);
+                            })
+                    .forEachSeries(
+                            r -> {
+                                read[0]++;
+                                if (!expected.hasNext()) {
+                                    diffs.add("series " + r.labels() + " is in the block but was not written");
+                                    return;
+                                }
+                                BlockWriter.WrittenSeries w = expected.next();
+                                if (!r.labels().equals(w.labels())
+                                        || r.samples() != w.samples()
+                                        || r.checksum() != w.checksum()) {
+                                    diffs.add(
+                                            "series " + w.labels() + ": " + w.samples()
+                                                    + " samples read from the store (crc32c "
+                                                    + Integer.toHexString(w.checksum()) + "), block has "
+                                                    + r.labels() + " with " + r.samples() + " (crc32c "
+                                                    + Integer.toHexString(r.checksum()) + ")");
+                                }
+                            });
         } catch (BlockReader.CorruptBlockException | StorageException | IllegalArgumentException e) {
             diffs.add("block " + prefix + " does not read back: " + e.getMessage());
             return diffs;
         }
-        List<BlockWriter.WrittenSeries> expected = written.series();
-        if (read.size() != expected.size()) {
-            diffs.add("series: " + read.size() + " read back, " + expected.size() + " written");
-        }
-        for (int k = 0; k < Math.min(read.size(), expected.size()); k++) {
-            BlockReader.ReadSeries r = read.get(k);
-            BlockWriter.WrittenSeries w = expected.get(k);
-            if (!r.labels().equals(w.labels()) || r.samples() != w.samples() || r.checksum() != w.checksum()) {
-                diffs.add(
-                        "series " + w.labels() + ": " + w.samples() + " samples read from the store (crc32c "
-                                + Integer.toHexString(w.checksum()) + "), block has " + r.labels() + " with "
-                                + r.samples() + " (crc32c " + Integer.toHexString(r.checksum()) + ")");
-            }
+        while (expected.hasNext()) {
+            diffs.add("series " + expected.next().labels() + " was written but is not in the block");
         }
         return diffs;
     }

@@ -7,6 +7,7 @@ import io.chunkstore.core.model.Labels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 
 /**
@@ -55,10 +56,15 @@ public final class BlockReader {
     /** Every series in index order, its chunks decoded and digested. */
     public List<ReadSeries> series() {
         List<ReadSeries> out = new ArrayList<>();
-        for (int id : allPostings()) {
-            out.add(readSeries(id));
-        }
+        forEachSeries(out::add);
         return out;
+    }
+
+    /** Each series in index order, one at a time (bounded memory), to {@code consumer}. */
+    public void forEachSeries(Consumer<ReadSeries> consumer) {
+        for (int id : allPostings()) {
+            consumer.accept(readSeries(id));
+        }
     }
 
     private int[] allPostings() {

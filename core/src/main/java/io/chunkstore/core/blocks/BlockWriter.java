@@ -8,17 +8,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Builds one Prometheus TSDB block in a local directory, series by series: each series' samples
  * are cut into XOR chunks of at most {@value #SAMPLES_PER_CHUNK} samples (Prometheus' head cuts at
  * 120, prometheus/prometheus {@code tsdb/head_append.go}), which go to the chunk segments at once;
- * only the series' labels, chunk metas and digest stay in memory until {@link #finish} sorts them
- * and writes the {@code index} and {@code meta.json}.
+ * only the series' labels, chunk metas and digest stay, in memory up to a limit and beyond it in
+ * sorted runs on disk ({@link SeriesRuns}), until {@link #finish} merges them into the {@code index}
+ * and writes {@code meta.json}.
  *
  * <p>No {@code tombstones} file is written: Prometheus reads a missing one as no tombstones
  * ({@code tombstones.ReadTombstones} in prometheus/prometheus {@code tsdb/tombstones/tombstones.go})
@@ -31,25 +31,33 @@ public final class BlockWriter implements AutoCloseable {
     /** One written series with what --verify compares. */
     public record WrittenSeries(Labels labels, long samples, int checksum) {}
 
-    private record Entry(Labels labels, List<ChunkMeta> chunks, long samples, int checksum) {}
-
     private final Path dir;
     private final String ulid;
     private final ChunkSegmentWriter segments;
-    private final List<Entry> series = new ArrayList<>();
-    private final Set<Labels> seen = new HashSet<>();
+    private final SeriesRuns series;
     private long minTime = Long.MAX_VALUE;
     private long maxTime = Long.MIN_VALUE;
     private long numSamples;
     private long numChunks;
 
+    /** Series kept in memory before the sorted list spills to disk: {@value}. */
+    public static final int DEFAULT_SPILL_SERIES = 100_000;
+
     /**
      * A writer of block {@code ulid} in {@code dir} (created; its {@code chunks/} subdirectory holds
-     * the segments).
+     * the segments), spilling the series list every {@value #DEFAULT_SPILL_SERIES} series.
      *
      * @param segmentSize largest chunk segment file, bytes (Prometheus: 512 MiB)
      */
     public BlockWriter(Path dir, String ulid, long segmentSize) {
+        this(dir, ulid, segmentSize, DEFAULT_SPILL_SERIES);
+    }
+
+    /**
+     * A writer as above whose sorted series list spills to run files in {@code <dir>.series} every
+     * {@code spillSeries} series (the index is then written from their merge).
+     */
+    public BlockWriter(Path dir, String ulid, long segmentSize, int spillSeries) {
         if (!Ulid.isUlid(ulid)) {
             throw new IllegalArgumentException("block id is not a ULID: " + ulid);
         }
@@ -60,8 +68,8 @@ public final class BlockWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create block directory " + dir + ": " + e, e);
         }
-        this.segments =
-                new ChunkSegmentWriter(dir.resolve("chunks"), segmentSize);
+        this.segments = new ChunkSegmentWriter(dir.resolve("chunks"), segmentSize);
+        this.series = new SeriesRuns(dir.resolveSibling(dir.getFileName() + ".series"), spillSeries);
     }
 
     /** A writer with Prometheus' segment size. */
@@ -79,14 +87,12 @@ public final class BlockWriter implements AutoCloseable {
      * series without samples is left out of the block.
      *
      * @return the series with its sample count and checksum
-     * @throws IllegalArgumentException when the series was added before or times do not increase
+     * @throws IllegalArgumentException when times do not increase (a series added twice is refused
+     *     by {@link #finish})
      * @throws io.chunkstore.spi.InvalidChunkException from the iterator, when a source chunk does
      *     not decode (the chunks written so far for this series are then unreferenced)
      */
     public WrittenSeries addSeries(Labels labels, SampleIterator samples) {
-        if (!seen.add(labels)) {
-            throw new IllegalArgumentException("series added twice: " + labels);
-        }
         SeriesDigest digest = new SeriesDigest();
         List<ChunkMeta> metas = new ArrayList<>();
         XorChunk.Appender app = null;
@@ -115,7 +121,7 @@ public final class BlockWriter implements AutoCloseable {
             metas.add(new ChunkMeta(first, last, segments.write(app.toByteArray(), app.length())));
         }
         if (!metas.isEmpty()) {
-            series.add(new Entry(labels, metas, digest.count(), digest.checksum()));
+            series.add(new SeriesRuns.Entry(labels, metas, digest.count(), digest.checksum()));
             minTime = Math.min(minTime, metas.get(0).minTime());
             maxTime = Math.max(maxTime, last);
             numSamples += digest.count();
@@ -125,26 +131,26 @@ public final class BlockWriter implements AutoCloseable {
     }
 
     /** Series with samples written so far. */
-    public int seriesCount() {
+    public long seriesCount() {
         return series.size();
+    }
+
+    /** Run files the series list spilled to so far. */
+    public int spilledRuns() {
+        return series.runCount();
     }
 
     /**
      * Sorts the series, writes the index and meta.json, and returns the block's meta and series
-     * (in index order), or null when no series had samples (then nothing is left in the
-     * directory's index or meta).
+     * (in index order, read again from the spilled runs on each iteration until {@link #close}), or
+     * null when no series had samples (then no index or meta.json is written).
+     *
+     * @throws IllegalArgumentException when a series was added twice
      */
     public Result finish(Map<String, String> externalLabels, String source) {
         segments.close();
-        if (series.isEmpty()) {
+        if (series.size() == 0) {
             return null;
-        }
-        series.sort((a, b) -> Labels.ORDER.compare(a.labels(), b.labels()));
-        List<IndexWriter.Series> idx = new ArrayList<>(series.size());
-        List<WrittenSeries> written = new ArrayList<>(series.size());
-        for (Entry e : series) {
-            idx.add(new IndexWriter.Series(e.labels(), e.chunks()));
-            written.add(new WrittenSeries(e.labels(), e.samples(), e.checksum()));
         }
         List<String> segmentNames = new ArrayList<>();
         segments.files().forEach(f -> segmentNames.add(f.getFileName().toString()));
@@ -160,11 +166,27 @@ public final class BlockWriter implements AutoCloseable {
                         source,
                         segmentNames);
         try {
-            IndexWriter.write(dir.resolve("index"), idx);
+            IndexWriter.write(dir.resolve("index"), series);
             Files.write(dir.resolve("meta.json"), meta.toJson());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write block " + dir + ": " + e, e);
         }
+        Iterable<WrittenSeries> written =
+                () -> {
+                    Iterator<SeriesRuns.Entry> it = series.iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return it.hasNext();
+                        }
+
+                        @Override
+                        public WrittenSeries next() {
+                            SeriesRuns.Entry e = it.next();
+                            return new WrittenSeries(e.labels(), e.samples(), e.checksum());
+                        }
+                    };
+                };
         return new Result(meta, written);
     }
 
@@ -172,16 +194,15 @@ public final class BlockWriter implements AutoCloseable {
      * A finished block.
      *
      * @param meta its meta.json
-     * @param series its series in index order with sample counts and checksums
+     * @param series its series in index order with sample counts and checksums (valid until the
+     *     writer is closed)
      */
-    public record Result(BlockMeta meta, List<WrittenSeries> series) {
-        public Result {
-            series = List.copyOf(series);
-        }
-    }
+    public record Result(BlockMeta meta, Iterable<WrittenSeries> series) {}
 
+    /** Closes the segments and deletes the spilled series runs (the block's files stay). */
     @Override
     public void close() {
         segments.close();
+        series.close();
     }
 }

@@ -33,20 +33,17 @@ final class IndexWriter {
     static final int MAGIC = 0xBAAAD700;
     static final int FORMAT_V2 = 2;
 
-    /** A series of the index: its labels and chunk metas in time order. */
-    record Series(Labels labels, List<ChunkMeta> chunks) {}
-
     private IndexWriter() {}
 
     /**
-     * Writes {@code series} (already sorted by {@link Labels#ORDER}, each label set once) to
-     * {@code file}.
+     * Writes {@code series} (sorted by {@link Labels#ORDER}, each label set once; iterated twice:
+     * for the symbols, then for the series) to {@code file}.
      *
      * @throws IllegalArgumentException when the series are not sorted or repeat
      */
-    static void write(Path file, List<Series> series) throws IOException {
+    static void write(Path file, Iterable<SeriesRuns.Entry> series) throws IOException {
         TreeSet<String> symbolSet = new TreeSet<>(GoStrings.BYTE_ORDER);
-        for (Series s : series) {
+        for (SeriesRuns.Entry s : series) {
             for (Label l : s.labels()) {
                 symbolSet.add(l.name());
                 symbolSet.add(l.value());
@@ -76,12 +73,11 @@ final class IndexWriter {
             // Series, each at a multiple of 16; postings collected on the way.
             out.align(16);
             long seriesOff = out.pos;
-            int[] all = new int[series.size()];
+            IntList all = new IntList();
             Map<String, TreeMap<String, IntList>> postings = new TreeMap<>(GoStrings.BYTE_ORDER);
             Bytes content = new Bytes(256);
             Labels previous = null;
-            for (int i = 0; i < series.size(); i++) {
-                Series s = series.get(i);
+            for (SeriesRuns.Entry s : series) {
                 if (previous != null && Labels.ORDER.compare(previous, s.labels()) >= 0) {
                     throw new IllegalArgumentException(
                             "series must be sorted and distinct: " + s.labels() + " after " + previous);
@@ -93,7 +89,7 @@ final class IndexWriter {
                     throw new IllegalArgumentException(
                             "the index's series section exceeds 64 GiB (series ids are 32 bits)");
                 }
-                all[i] = (int) id;
+                all.add((int) id);
                 content.reset();
                 content.putUvarint(s.labels().size());
                 for (Label l : s.labels()) {
@@ -147,7 +143,7 @@ final class IndexWriter {
             long postingsOff = out.pos;
             List<Object[]> postingOffsets = new ArrayList<>();
             postingOffsets.add(new Object[] {"", "", out.pos});
-            writePostings(out, b, all, all.length);
+            writePostings(out, b, all.values, all.size);
             for (Map.Entry<String, TreeMap<String, IntList>> e : postings.entrySet()) {
                 for (Map.Entry<String, IntList> v : e.getValue().entrySet()) {
                     out.align(4);

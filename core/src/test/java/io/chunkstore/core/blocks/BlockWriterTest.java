@@ -111,6 +111,44 @@ class BlockWriterTest {
     }
 
     @Test
+    void aSpilledSeriesListGivesTheSameBlockAsOneInMemory() throws Exception {
+        Map<Labels, List<Sample>> oracle = randomSeries(new Random(11), 250, 1_700_000_000_000L);
+        List<Labels> keys = new ArrayList<>(oracle.keySet());
+        java.util.Collections.shuffle(keys, new Random(2));
+        String ulid = Ulid.create(1_700_000_000_000L);
+        byte[][] indexes = new byte[2][];
+        for (int spill : new int[] {1_000_000, 7}) {
+            Path dir = tmp.resolve("spill-" + spill).resolve(ulid);
+            try (BlockWriter w = new BlockWriter(dir, ulid, 1 << 20, spill)) {
+                for (Labels l : keys) {
+                    w.addSeries(l, iterator(oracle.get(l)));
+                }
+                assertThat(w.spilledRuns()).isEqualTo(spill == 7 ? 250 / 7 : 0);
+                BlockWriter.Result r = w.finish(Map.of(), "chunkstore");
+                List<Labels> written = new ArrayList<>();
+                r.series().forEach(s -> written.add(s.labels()));
+                assertThat(written).containsExactlyElementsOf(oracle.keySet());
+            }
+            assertThat(dir.resolveSibling(ulid + ".series")).doesNotExist();
+            indexes[spill == 7 ? 1 : 0] = Files.readAllBytes(dir.resolve("index"));
+        }
+        assertThat(indexes[1]).isEqualTo(indexes[0]);
+    }
+
+    @Test
+    void aSeriesAddedTwiceIsRefused() {
+        String ulid = Ulid.create(1);
+        try (BlockWriter w = new BlockWriter(tmp.resolve(ulid), ulid, 1 << 20, 2)) {
+            for (int i = 0; i < 3; i++) {
+                w.addSeries(Labels.of("__name__", "a", "i", "" + (i % 2)), iterator(List.of(new Sample(i, 1))));
+            }
+            assertThatThrownBy(() -> w.finish(Map.of(), "chunkstore"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("series added twice");
+        }
+    }
+
+    @Test
     void aCorruptedIndexIsReportedNotMisread() throws Exception {
         String ulid = Ulid.create(1);
         Path dir = tmp.resolve(ulid);
