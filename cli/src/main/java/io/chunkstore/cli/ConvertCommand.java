@@ -97,7 +97,11 @@ public final class ConvertCommand implements Runnable {
                         "Start (inclusive): RFC 3339, a date (UTC midnight), or Unix seconds or ms.")
         String from;
 
-        @Option(names = "--to", required = true, paramLabel = "TIME", description = "End (exclusive).")
+        @Option(
+                names = "--to",
+                required = true,
+                paramLabel = "TIME",
+                description = "End (exclusive).")
         String to;
 
         @Option(
@@ -123,23 +127,28 @@ public final class ConvertCommand implements Runnable {
                 description = "Convert units I, I+N, I+2N, ... of the plan (0 <= I < N).")
         String shard;
 
-        @Option(names = "--plan-only", description = "Print the units (and whether each is done); convert nothing.")
+        @Option(
+                names = "--plan-only",
+                description = "Print the units (and whether each is done); convert nothing.")
         boolean planOnly;
 
         @Option(
                 names = "--verify",
-                description = "Read every written block back and compare each series' samples with the store's.")
+                description =
+                        "Read every written block back and compare each series' samples with the store's.")
         boolean verify;
 
         @Option(
                 names = "--skip-corrupt",
-                description = "Skip (and list) series with a missing or undecodable chunk instead of failing the unit.")
+                description =
+                        "Skip (and list) series with a missing or undecodable chunk instead of failing the unit.")
         boolean skipCorrupt;
 
         @Option(
                 names = "--work-dir",
                 paramLabel = "DIR",
-                description = "Local folder where a block is built before its upload (default: a temporary folder).")
+                description =
+                        "Local folder where a block is built before its upload (default: a temporary folder).")
         Path workDir;
 
         @Option(
@@ -181,7 +190,8 @@ public final class ConvertCommand implements Runnable {
                         case "json" -> true;
                         default ->
                                 throw new CommandLine.ParameterException(
-                                        spec.commandLine(), "--output must be text or json, not '" + output + "'");
+                                        spec.commandLine(),
+                                        "--output must be text or json, not '" + output + "'");
                     };
             long fromMs = CliTime.parseMillis("--from", from, Clock.systemUTC());
             long toMs = CliTime.parseMillis("--to", to, Clock.systemUTC());
@@ -206,10 +216,12 @@ public final class ConvertCommand implements Runnable {
                 segBytes = ByteSize.parse(segmentSize);
             } catch (RuntimeException e) {
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--segment-size " + segmentSize + ": " + e.getMessage());
+                        spec.commandLine(),
+                        "--segment-size " + segmentSize + ": " + e.getMessage());
             }
             if (toMs <= fromMs) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--to must be after --from");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--to must be after --from");
             }
             if (store.load().dialect() == ConfigDialect.LOKI) {
                 throw new ConfigException(
@@ -218,14 +230,16 @@ public final class ConvertCommand implements Runnable {
                                 + " is a Loki config: its chunks hold log lines, not samples; convert blocks"
                                 + " reads Cortex metrics stores");
             }
-            // The selectors mean what they mean to migrate: one lookup per metric name, every matcher
+            // The selectors mean what they mean to migrate: one lookup per metric name, every
+            // matcher
             // applied to the fetched chunks.
             MigrationPlan.Builder pb = MigrationPlan.builder(fromMs, toMs);
             users.forEach(u -> pb.tenant(u, u));
             matches.forEach(pb::match);
             MigrationPlan selection = pb.build();
             List<ConversionUnit> units =
-                    ConversionUnit.shard(ConversionUnit.plan(users, fromMs, toMs), shardIndex, shardCount);
+                    ConversionUnit.shard(
+                            ConversionUnit.plan(users, fromMs, toMs), shardIndex, shardCount);
             BlocksStorageConfig dest = BlocksStorageConfig.load(destConfig);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
@@ -252,7 +266,8 @@ public final class ConvertCommand implements Runnable {
                     out.flush();
                     return ExitCodes.OK;
                 }
-                Path work = workDir != null ? workDir : Files.createTempDirectory("chunkstore-convert");
+                Path work =
+                        workDir != null ? workDir : Files.createTempDirectory("chunkstore-convert");
                 Files.createDirectories(work);
                 List<UnitResult> results = new ArrayList<>();
                 long t0 = System.nanoTime();
@@ -288,8 +303,10 @@ public final class ConvertCommand implements Runnable {
                     }
                 }
                 long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
-                ObjectNode summary = summary(mapper, results, dest, shardIndex, shardCount, elapsedMs);
-                out.print(json ? mapper.writeValueAsString(summary) + "\n" : text(results, summary));
+                ObjectNode summary =
+                        summary(mapper, results, dest, shardIndex, shardCount, elapsedMs);
+                out.print(
+                        json ? mapper.writeValueAsString(summary) + "\n" : text(results, summary));
                 out.flush();
                 return results.stream().allMatch(UnitResult::ok) ? ExitCodes.OK : ExitCodes.FAILED;
             }
@@ -322,7 +339,13 @@ public final class ConvertCommand implements Runnable {
                             r.unit().id(),
                             r.status().name().toLowerCase(Locale.ROOT).replace('_', ' '));
             if (r.ulid() != null) {
-                s += String.format(Locale.ROOT, " block %s: %,d series, %,d samples", r.ulid(), r.series(), r.samples());
+                s +=
+                        String.format(
+                                Locale.ROOT,
+                                " block %s: %,d series, %,d samples",
+                                r.ulid(),
+                                r.series(),
+                                r.samples());
             }
             if (r.error() != null) {
                 s += ": " + r.error();
@@ -334,7 +357,12 @@ public final class ConvertCommand implements Runnable {
         }
 
         static ObjectNode summary(
-                ObjectMapper mapper, List<UnitResult> results, BlocksStorageConfig dest, int shardIndex, int shardCount, long elapsedMs) {
+                ObjectMapper mapper,
+                List<UnitResult> results,
+                BlocksStorageConfig dest,
+                int shardIndex,
+                int shardCount,
+                long elapsedMs) {
             ObjectNode s = mapper.createObjectNode();
             s.put("destination", dest.describe());
             s.put("shard", shardIndex + "/" + shardCount);
@@ -361,11 +389,15 @@ public final class ConvertCommand implements Runnable {
                     differing++;
                 }
             }
-            s.put("converted", converted).put("alreadyDone", done).put("empty", empty).put("failed", failed);
+            s.put("converted", converted)
+                    .put("alreadyDone", done)
+                    .put("empty", empty)
+                    .put("failed", failed);
             s.put("verifyDifferences", differing);
             s.put("series", series).put("samples", samples).put("elapsedMs", elapsedMs);
             double secs = Math.max(elapsedMs, 1) / 1000.0;
-            s.put("samplesPerSecond", Math.round(samples / secs)).put("seriesPerSecond", Math.round(series / secs));
+            s.put("samplesPerSecond", Math.round(samples / secs))
+                    .put("seriesPerSecond", Math.round(series / secs));
             ArrayNode arr = s.putArray("results");
             for (UnitResult r : results) {
                 ObjectNode o = arr.addObject();
@@ -396,7 +428,9 @@ public final class ConvertCommand implements Runnable {
                             Locale.ROOT,
                             "convert blocks %s: %d units (shard %s) to %s: %d converted, %d already done, %d empty,"
                                     + " %d failed; %,d series, %,d samples in %d ms%n",
-                            s.get("failed").asInt() == 0 && s.get("verifyDifferences").asInt() == 0 ? "complete" : "failed",
+                            s.get("failed").asInt() == 0 && s.get("verifyDifferences").asInt() == 0
+                                    ? "complete"
+                                    : "failed",
                             results.size(),
                             s.get("shard").asText(),
                             s.get("destination").asText(),
@@ -419,10 +453,10 @@ public final class ConvertCommand implements Runnable {
                 }
             }
             if (s.get("failed").asInt() > 0) {
-                b.append("rerun with the same arguments: finished units are skipped, failed ones rebuilt\n");
+                b.append(
+                        "rerun with the same arguments: finished units are skipped, failed ones rebuilt\n");
             }
             return b.toString();
         }
     }
-
 }

@@ -38,7 +38,9 @@ class ConvertBlocksTest {
                     for (Sample x : s) {
                         norm.add(
                                 Double.isNaN(x.value())
-                                        ? new Sample(x.timestamp(), Double.longBitsToDouble(Sample.STALE_NAN_BITS))
+                                        ? new Sample(
+                                                x.timestamp(),
+                                                Double.longBitsToDouble(Sample.STALE_NAN_BITS))
                                         : x);
                     }
                     out.put(PromtoolDump.seriesText(l), norm);
@@ -53,7 +55,9 @@ class ConvertBlocksTest {
             Map<String, List<Sample>> dump = PromtoolDump.dump(db);
             Map<String, List<Sample>> want =
                     expectedDump(f.oracle(tenant, ConvertFixture.FROM_MS, ConvertFixture.TO_MS));
-            assertThat(dump.keySet()).as("series of " + tenant).containsExactlyElementsOf(want.keySet());
+            assertThat(dump.keySet())
+                    .as("series of " + tenant)
+                    .containsExactlyElementsOf(want.keySet());
             for (String s : want.keySet()) {
                 assertThat(dump.get(s)).as(tenant + " " + s).containsExactlyElementsOf(want.get(s));
             }
@@ -94,9 +98,13 @@ class ConvertBlocksTest {
                 Map<Labels, List<Sample>> want =
                         f.oracle(tenant, day * ConvertFixture.DAY, (day + 1) * ConvertFixture.DAY);
                 assertThat(meta.numSeries()).isEqualTo(want.size());
-                assertThat(meta.numSamples()).isEqualTo(want.values().stream().mapToLong(List::size).sum());
-                String analyze = PromtoolDump.run("tsdb", "analyze", b.getParent().toString(), ulid);
-                assertThat(analyze).contains("Block ID: " + ulid).contains("Series: " + want.size());
+                assertThat(meta.numSamples())
+                        .isEqualTo(want.values().stream().mapToLong(List::size).sum());
+                String analyze =
+                        PromtoolDump.run("tsdb", "analyze", b.getParent().toString(), ulid);
+                assertThat(analyze)
+                        .contains("Block ID: " + ulid)
+                        .contains("Series: " + want.size());
             }
             assertThat(f.destDir.resolve(tenant).resolve("chunkstore-convert")).isDirectory();
         }
@@ -116,15 +124,25 @@ class ConvertBlocksTest {
         assertThat(plan.exit()).as(plan.toString()).isZero();
         assertThat(plan.out().lines().toList())
                 .containsExactly(
-                        "t1/2024-03-04 todo", "t1/2024-03-05 todo", "t1/2024-03-06 todo",
-                        "t2/2024-03-04 todo", "t2/2024-03-05 todo", "t2/2024-03-06 todo");
+                        "t1/2024-03-04 todo",
+                        "t1/2024-03-05 todo",
+                        "t1/2024-03-06 todo",
+                        "t2/2024-03-04 todo",
+                        "t2/2024-03-05 todo",
+                        "t2/2024-03-06 todo");
         List<String> converted = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             // The last shard spills its series lists to disk every 3 series: the same blocks.
             CliRun r =
                     CliRun.run(
                             i == 2
-                                    ? f.args("--shard", i + "/3", "--spill-series", "3", "--output", "json")
+                                    ? f.args(
+                                            "--shard",
+                                            i + "/3",
+                                            "--spill-series",
+                                            "3",
+                                            "--output",
+                                            "json")
                                     : f.args("--shard", i + "/3", "--output", "json"));
             assertThat(r.exit()).as(r.toString()).isZero();
             assertThat(r.json().get("units").asInt()).isEqualTo(2);
@@ -149,7 +167,12 @@ class ConvertBlocksTest {
         // "t1/..." is "dDEv...").
         Path chunkFile;
         try (Stream<Path> s = Files.walk(tmp.resolve("store/chunks"))) {
-            chunkFile = s.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().startsWith("dDEv")).sorted().findFirst().orElseThrow();
+            chunkFile =
+                    s.filter(Files::isRegularFile)
+                            .filter(p -> p.getFileName().toString().startsWith("dDEv"))
+                            .sorted()
+                            .findFirst()
+                            .orElseThrow();
         }
         byte[] b = Files.readAllBytes(chunkFile);
         b[b.length - 3] ^= 0x55;
@@ -164,7 +187,9 @@ class ConvertBlocksTest {
             }
         }
         assertThat(failed).as(r.out()).isNotNull();
-        assertThat(failed.get("error").asText()).contains("cannot be read").contains("--skip-corrupt");
+        assertThat(failed.get("error").asText())
+                .contains("cannot be read")
+                .contains("--skip-corrupt");
 
         CliRun skip = CliRun.run(f.args("--skip-corrupt", "--verify", "--output", "json"));
         assertThat(skip.exit()).as(skip.toString()).isZero();
@@ -180,7 +205,9 @@ class ConvertBlocksTest {
     @Test
     void destinationConfigErrorsNameTheKey() throws IOException {
         ConvertFixture f = new ConvertFixture(tmp, 1);
-        Files.writeString(f.destConfig, "blocks_storage:\n  backend: filesystem\n  filesystem: {directory: /x}\n");
+        Files.writeString(
+                f.destConfig,
+                "blocks_storage:\n  backend: filesystem\n  filesystem: {directory: /x}\n");
         CliRun r = CliRun.run(f.args());
         assertThat(r.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("blocks_storage.filesystem.directory").contains("dir");

@@ -24,10 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * An embedded store for {@code convert blocks} tests and its oracle: two tenants, three UTC days
- * across two schema periods (v9 then v11 from the second day), two metrics, each series written
- * as Cortex's three ingesters did: three replicas of every stretch, cut at different places so
- * they overlap, in Bigchunk and XOR encodings, with stale markers. The oracle is the generated
- * samples, kept independently of any reader.
+ * across two schema periods (v9 then v11 from the second day), two metrics, each series written as
+ * Cortex's three ingesters did: three replicas of every stretch, cut at different places so they
+ * overlap, in Bigchunk and XOR encodings, with stale markers. The oracle is the generated samples,
+ * kept independently of any reader.
  */
 final class ConvertFixture {
     static final String FROM = "2024-03-04T00:00:00Z";
@@ -42,6 +42,7 @@ final class ConvertFixture {
     final Path config;
     final Path destDir;
     final Path destConfig;
+
     /** tenant -> series -> every sample in [FROM, TO), in time order. */
     final Map<String, Map<Labels, List<Sample>>> oracle = new LinkedHashMap<>();
 
@@ -87,10 +88,14 @@ final class ConvertFixture {
                 for (int i = 0; i < seriesPerMetric; i++) {
                     Labels l =
                             Labels.of(
-                                    "__name__", metric,
-                                    "instance", "host-" + i + (i == 1 ? "-ü\"q\\" : ""),
-                                    "job", tenant.equals("t1") ? "api" : "db",
-                                    "zone", "z" + (i % 3));
+                                    "__name__",
+                                    metric,
+                                    "instance",
+                                    "host-" + i + (i == 1 ? "-ü\"q\\" : ""),
+                                    "job",
+                                    tenant.equals("t1") ? "api" : "db",
+                                    "zone",
+                                    "z" + (i % 3));
                     List<Sample> samples = samples(r, i);
                     series.put(l, samples);
                     chunks.addAll(replicas(tenant, l, samples, r));
@@ -100,7 +105,8 @@ final class ConvertFixture {
         }
         ChunkstoreConfig cfg = ChunkstoreConfig.load(config);
         try (StoreBackends b = StoreBackends.open(cfg, null, null);
-                CompositeStore store = CompositeStore.builder(cfg.schemaConfig()).clients(b).build()) {
+                CompositeStore store =
+                        CompositeStore.builder(cfg.schemaConfig()).clients(b).build()) {
             for (String t : List.of("index_a", "chunks_a", "index_b", "chunks_b")) {
                 b.tableClient("local").createTable(TableDesc.named(t));
             }
@@ -109,8 +115,8 @@ final class ConvertFixture {
     }
 
     /**
-     * A series' samples over the three days (a few starting late, some with a gap), values of
-     * every kind, a stale marker now and then.
+     * A series' samples over the three days (a few starting late, some with a gap), values of every
+     * kind, a stale marker now and then.
      */
     private static List<Sample> samples(Random r, int i) {
         List<Sample> out = new ArrayList<>();
@@ -122,7 +128,10 @@ final class ConvertFixture {
                 t += 3_600_000; // a gap over an hour
                 continue;
             }
-            v = r.nextInt(20) == 0 ? Double.longBitsToDouble(Sample.STALE_NAN_BITS) : v + r.nextInt(100) / 4.0;
+            v =
+                    r.nextInt(20) == 0
+                            ? Double.longBitsToDouble(Sample.STALE_NAN_BITS)
+                            : v + r.nextInt(100) / 4.0;
             if (Double.isNaN(v)) {
                 out.add(new Sample(t, v));
                 v = 0;
@@ -162,7 +171,13 @@ final class ConvertFixture {
         oracle.get(tenant)
                 .forEach(
                         (l, s) -> {
-                            List<Sample> in = s.stream().filter(x -> x.timestamp() >= from && x.timestamp() < to).toList();
+                            List<Sample> in =
+                                    s.stream()
+                                            .filter(
+                                                    x ->
+                                                            x.timestamp() >= from
+                                                                    && x.timestamp() < to)
+                                            .toList();
                             if (!in.isEmpty()) {
                                 out.put(l, in);
                             }
@@ -213,9 +228,24 @@ final class ConvertFixture {
         List<String> a =
                 new ArrayList<>(
                         List.of(
-                                "convert", "blocks", "--config", config.toString(), "--dest-config",
-                                destConfig.toString(), "--from", FROM, "--to", TO, "--user", "t1", "--user",
-                                "t2", "--match", MATCH, "--work-dir", dir.resolve("work").toString()));
+                                "convert",
+                                "blocks",
+                                "--config",
+                                config.toString(),
+                                "--dest-config",
+                                destConfig.toString(),
+                                "--from",
+                                FROM,
+                                "--to",
+                                TO,
+                                "--user",
+                                "t1",
+                                "--user",
+                                "t2",
+                                "--match",
+                                MATCH,
+                                "--work-dir",
+                                dir.resolve("work").toString()));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
     }

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every golden DoubleDelta and Varbit chunk of testdata/golden/cortex-encodings (written by Cortex)
- * converted into blocks: promtool's dump holds each chunk's samples as its sidecar lists them,
- * and {@code --verify}'s reader their exact bits (stale markers included).
+ * converted into blocks: promtool's dump holds each chunk's samples as its sidecar lists them, and
+ * {@code --verify}'s reader their exact bits (stale markers included).
  */
 class ConvertGoldenEncodingsTest {
     static final String TENANT = "golden";
@@ -63,13 +63,29 @@ class ConvertGoldenEncodingsTest {
         Set<Long> days = new LinkedHashSet<>();
         for (Path bin : LegacyEncodingsCliTest.goldenBins()) {
             JsonNode meta = LegacyEncodingsCliTest.sidecar(bin);
-            Chunk g = ChunkCodec.decode(meta.get("user").asText(), meta.get("key").asText(), Files.readAllBytes(bin));
+            Chunk g =
+                    ChunkCodec.decode(
+                            meta.get("user").asText(),
+                            meta.get("key").asText(),
+                            Files.readAllBytes(bin));
             String name = bin.getFileName().toString().replace(".bin", "");
             Labels l = Labels.of("__name__", "golden", "chunk", name);
-            chunks.add(Chunk.of(TENANT, Fingerprints.fingerprint(l), l, g.from(), g.through(), g.encoding(), g.data()));
+            chunks.add(
+                    Chunk.of(
+                            TENANT,
+                            Fingerprints.fingerprint(l),
+                            l,
+                            g.from(),
+                            g.through(),
+                            g.encoding(),
+                            g.data()));
             List<Sample> samples = new ArrayList<>();
             for (JsonNode s : meta.get("samples")) {
-                samples.add(new Sample(s.get("t").asLong(), Double.longBitsToDouble(HexFormat.fromHexDigitsToLong(s.get("bits").asText()))));
+                samples.add(
+                        new Sample(
+                                s.get("t").asLong(),
+                                Double.longBitsToDouble(
+                                        HexFormat.fromHexDigitsToLong(s.get("bits").asText()))));
             }
             oracle.put(l, samples);
             for (long d = Math.floorDiv(g.from(), DAY); d <= Math.floorDiv(g.through(), DAY); d++) {
@@ -79,21 +95,31 @@ class ConvertGoldenEncodingsTest {
         assertThat(chunks).hasSize(24); // 12 DoubleDelta, 12 Varbit
         ChunkstoreConfig cfg = ChunkstoreConfig.load(config);
         try (StoreBackends b = StoreBackends.open(cfg, null, null);
-                CompositeStore store = CompositeStore.builder(cfg.schemaConfig()).clients(b).build()) {
+                CompositeStore store =
+                        CompositeStore.builder(cfg.schemaConfig()).clients(b).build()) {
             b.tableClient("local").createTable(TableDesc.named("index"));
             b.tableClient("local").createTable(TableDesc.named("chunks"));
             chunks.forEach(store::put);
         }
         MigrationPlan selection =
-                MigrationPlan.builder(0, Long.MAX_VALUE).tenant(TENANT, TENANT).match("{__name__=\"golden\"}").build();
+                MigrationPlan.builder(0, Long.MAX_VALUE)
+                        .tenant(TENANT, TENANT)
+                        .match("{__name__=\"golden\"}")
+                        .build();
         Path bucket = tmp.resolve("bucket");
         try (ConfigStores stores = ConfigStores.open(cfg, new SimpleMeterRegistry());
                 FilesystemObjectClient dest = new FilesystemObjectClient(bucket, false)) {
             BlockConverter c =
-                    new BlockConverter(stores.unlimited(), dest, selection.lookups(), selection::selects, tmp.resolve("work"))
+                    new BlockConverter(
+                                    stores.unlimited(),
+                                    dest,
+                                    selection.lookups(),
+                                    selection::selects,
+                                    tmp.resolve("work"))
                             .verify(true);
             for (long d : days) {
-                for (ConversionUnit u : ConversionUnit.plan(List.of(TENANT), d * DAY, (d + 1) * DAY)) {
+                for (ConversionUnit u :
+                        ConversionUnit.plan(List.of(TENANT), d * DAY, (d + 1) * DAY)) {
                     UnitResult r = c.convert(u);
                     assertThat(r.ok()).as(r.toString()).isTrue();
                     assertThat(r.status()).isEqualTo(UnitResult.Status.CONVERTED);

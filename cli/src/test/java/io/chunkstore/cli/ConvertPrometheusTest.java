@@ -28,16 +28,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus (Debian's 2.42, {@code apt-get install -y prometheus}) started on a folder of
- * converted blocks, answering PromQL as the generated samples say it must. Prometheus opens
- * foreign blocks found in its {@code --storage.tsdb.path} at start (an empty {@code wal/} beside
- * them; the tenant prefix flattened away); its retention is raised so that it keeps blocks of
- * 2024.
+ * converted blocks, answering PromQL as the generated samples say it must. Prometheus opens foreign
+ * blocks found in its {@code --storage.tsdb.path} at start (an empty {@code wal/} beside them; the
+ * tenant prefix flattened away); its retention is raised so that it keeps blocks of 2024.
  */
 @RealServer
 class ConvertPrometheusTest {
     @TempDir Path tmp;
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void prometheusAnswersPromqlOverConvertedBlocksAsTheOracle() throws Exception {
@@ -66,7 +66,8 @@ class ConvertPrometheusTest {
             String base = "http://127.0.0.1:" + port;
             awaitReady(base, p, log);
             long toSec = ConvertFixture.TO_MS / 1000;
-            Map<Labels, List<Sample>> oracle = f.oracle("t1", ConvertFixture.FROM_MS, ConvertFixture.TO_MS);
+            Map<Labels, List<Sample>> oracle =
+                    f.oracle("t1", ConvertFixture.FROM_MS, ConvertFixture.TO_MS);
 
             // Raw samples: a 4d range selector at the end holds every sample but the stale markers,
             // which PromQL drops from range vectors.
@@ -78,12 +79,16 @@ class ConvertPrometheusTest {
                 metric.fieldNames().forEachRemaining(k -> labels.put(k, metric.get(k).asText()));
                 List<Sample> samples = new ArrayList<>();
                 for (JsonNode v : series.get("values")) {
-                    samples.add(new Sample(Math.round(v.get(0).asDouble() * 1000), Double.parseDouble(v.get(1).asText())));
+                    samples.add(
+                            new Sample(
+                                    Math.round(v.get(0).asDouble() * 1000),
+                                    Double.parseDouble(v.get(1).asText())));
                 }
                 got.put(Labels.of(labels), samples);
             }
             Map<Labels, List<Sample>> want = new TreeMap<>(Labels.ORDER);
-            oracle.forEach((l, s) -> want.put(l, s.stream().filter(x -> !x.isStaleMarker()).toList()));
+            oracle.forEach(
+                    (l, s) -> want.put(l, s.stream().filter(x -> !x.isStaleMarker()).toList()));
             assertThat(got.keySet()).containsExactlyElementsOf(want.keySet());
             for (Labels l : want.keySet()) {
                 assertThat(got.get(l)).as(l.toString()).containsExactlyElementsOf(want.get(l));
@@ -96,7 +101,17 @@ class ConvertPrometheusTest {
             oracle.forEach(
                     (l, s) -> {
                         if (l.metricName().equals("up")) {
-                            long n = s.stream().filter(x -> !x.isStaleMarker() && x.timestamp() >= at - ConvertFixture.DAY && x.timestamp() <= at).count();
+                            long n =
+                                    s.stream()
+                                            .filter(
+                                                    x ->
+                                                            !x.isStaleMarker()
+                                                                    && x.timestamp()
+                                                                            >= at
+                                                                                    - ConvertFixture
+                                                                                            .DAY
+                                                                    && x.timestamp() <= at)
+                                            .count();
                             if (n > 0) {
                                 wantCounts.merge(l.get("zone"), n, Long::sum);
                             }
@@ -104,7 +119,9 @@ class ConvertPrometheusTest {
                     });
             Map<String, Long> gotCounts = new TreeMap<>();
             for (JsonNode v : counts) {
-                gotCounts.put(v.get("metric").get("zone").asText(), Long.parseLong(v.get("value").get(1).asText()));
+                gotCounts.put(
+                        v.get("metric").get("zone").asText(),
+                        Long.parseLong(v.get("value").get(1).asText()));
             }
             assertThat(gotCounts).isEqualTo(wantCounts);
         } finally {
@@ -119,11 +136,14 @@ class ConvertPrometheusTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                throw new IllegalStateException("prometheus exited " + p.exitValue() + ":\n" + Files.readString(log));
+                throw new IllegalStateException(
+                        "prometheus exited " + p.exitValue() + ":\n" + Files.readString(log));
             }
             try {
                 HttpResponse<String> r =
-                        HTTP.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                        HTTP.send(
+                                HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
+                                HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -136,8 +156,16 @@ class ConvertPrometheusTest {
     }
 
     private static JsonNode query(String base, String promql, long timeSec) throws Exception {
-        String url = base + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + timeSec;
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        String url =
+                base
+                        + "/api/v1/query?query="
+                        + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+                        + "&time="
+                        + timeSec;
+        HttpResponse<String> r =
+                HTTP.send(
+                        HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return new ObjectMapper().readTree(r.body()).get("data").get("result");
     }

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConvertResumeTest {
     @TempDir Path tmp;
 
-    /** An object client whose {@code n}-th put of an {@code index} object fails, as a crash would. */
+    /**
+     * An object client whose {@code n}-th put of an {@code index} object fails, as a crash would.
+     */
     static final class CrashingClient extends FilesystemObjectClient {
         private final AtomicInteger indexPuts = new AtomicInteger();
         private final int crashAt;
@@ -56,17 +58,24 @@ class ConvertResumeTest {
     @Test
     void aCrashedUnitIsRebuiltFromScratchAndTheRestSkipped() throws Exception {
         ConvertFixture f = new ConvertFixture(tmp, 3);
-        MigrationPlan.Builder pb = MigrationPlan.builder(ConvertFixture.FROM_MS, ConvertFixture.TO_MS);
+        MigrationPlan.Builder pb =
+                MigrationPlan.builder(ConvertFixture.FROM_MS, ConvertFixture.TO_MS);
         ConvertFixture.TENANTS.forEach(t -> pb.tenant(t, t));
         MigrationPlan selection = pb.match(ConvertFixture.MATCH).build();
         List<ConversionUnit> units =
-                ConversionUnit.plan(ConvertFixture.TENANTS, ConvertFixture.FROM_MS, ConvertFixture.TO_MS);
+                ConversionUnit.plan(
+                        ConvertFixture.TENANTS, ConvertFixture.FROM_MS, ConvertFixture.TO_MS);
         try (ConfigStores stores =
-                        ConfigStores.open(ChunkstoreConfig.load(f.config), new SimpleMeterRegistry());
+                        ConfigStores.open(
+                                ChunkstoreConfig.load(f.config), new SimpleMeterRegistry());
                 ObjectClient crashing = new CrashingClient(f.destDir, 4)) {
             BlockConverter c =
                     new BlockConverter(
-                            stores.unlimited(), crashing, selection.lookups(), selection::selects, tmp.resolve("w1"));
+                            stores.unlimited(),
+                            crashing,
+                            selection.lookups(),
+                            selection::selects,
+                            tmp.resolve("w1"));
             for (ConversionUnit u : units) {
                 UnitResult r = c.convert(u);
                 if (r.status() == UnitResult.Status.FAILED) {
@@ -76,12 +85,15 @@ class ConvertResumeTest {
                 }
             }
         }
-        // What the crash left: three finished blocks of t1, and in t2 a block without index or meta.json.
+        // What the crash left: three finished blocks of t1, and in t2 a block without index or
+        // meta.json.
         assertThat(f.blocks("t1")).hasSize(3);
         assertThat(f.blocks("t2")).isEmpty();
         List<Path> partial;
         try (Stream<Path> s = Files.list(f.destDir.resolve("t2"))) {
-            partial = s.filter(p -> !p.getFileName().toString().equals("chunkstore-convert")).toList();
+            partial =
+                    s.filter(p -> !p.getFileName().toString().equals("chunkstore-convert"))
+                            .toList();
         }
         assertThat(partial).hasSize(1);
         assertThat(partial.get(0).resolve("chunks/000001")).isRegularFile();
@@ -93,14 +105,23 @@ class ConvertResumeTest {
         assertThat(rerun.json().get("converted").asInt()).isEqualTo(3);
         assertThat(partial.get(0)).doesNotExist();
         try (Stream<Path> s = Files.list(f.destDir.resolve("t2"))) {
-            assertThat(s.filter(p -> !p.getFileName().toString().equals("chunkstore-convert")).count()).isEqualTo(3);
+            assertThat(
+                            s.filter(p -> !p.getFileName().toString().equals("chunkstore-convert"))
+                                    .count())
+                    .isEqualTo(3);
         }
         ConvertBlocksTest.assertDumpsEqualTheOracle(f, tmp);
 
         // The same contents as one uninterrupted run into another bucket: index and chunks byte for
         // byte, meta.json but for the block id.
         Path otherBucket = tmp.resolve("bucket2");
-        Path otherDest = CliRun.write(tmp, "dest2.yaml", "blocks_storage:\n  backend: filesystem\n  filesystem: {dir: " + otherBucket + "}\n");
+        Path otherDest =
+                CliRun.write(
+                        tmp,
+                        "dest2.yaml",
+                        "blocks_storage:\n  backend: filesystem\n  filesystem: {dir: "
+                                + otherBucket
+                                + "}\n");
         String[] args = f.args();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals(f.destConfig.toString())) {
@@ -110,7 +131,8 @@ class ConvertResumeTest {
         CliRun clean = CliRun.run(args);
         assertThat(clean.exit()).as(clean.toString()).isZero();
         for (String tenant : ConvertFixture.TENANTS) {
-            assertThat(byDay(otherBucket.resolve(tenant))).isEqualTo(byDay(f.destDir.resolve(tenant)));
+            assertThat(byDay(otherBucket.resolve(tenant)))
+                    .isEqualTo(byDay(f.destDir.resolve(tenant)));
         }
     }
 
@@ -120,13 +142,19 @@ class ConvertResumeTest {
         try (Stream<Path> s = Files.list(tenantDir)) {
             for (Path b : s.filter(p -> Files.exists(p.resolve("meta.json"))).toList()) {
                 BlockMeta m = BlockMeta.parse(Files.readAllBytes(b.resolve("meta.json")));
-                String day = Instant.ofEpochMilli(m.minTime()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+                String day =
+                        Instant.ofEpochMilli(m.minTime())
+                                .atZone(ZoneOffset.UTC)
+                                .toLocalDate()
+                                .toString();
                 String ulid = b.getFileName().toString();
                 out.put(
                         day,
                         Files.readString(b.resolve("meta.json")).replace(ulid, "ULID")
-                                + java.util.HexFormat.of().formatHex(Files.readAllBytes(b.resolve("index")))
-                                + java.util.HexFormat.of().formatHex(Files.readAllBytes(b.resolve("chunks/000001"))));
+                                + java.util.HexFormat.of()
+                                        .formatHex(Files.readAllBytes(b.resolve("index")))
+                                + java.util.HexFormat.of()
+                                        .formatHex(Files.readAllBytes(b.resolve("chunks/000001"))));
             }
         }
         return out;

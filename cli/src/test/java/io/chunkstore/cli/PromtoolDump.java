@@ -50,7 +50,12 @@ public final class PromtoolDump {
             String text = Files.readString(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 throw new IllegalStateException(
-                        "promtool " + String.join(" ", args) + " exited " + p.exitValue() + ":\n" + text);
+                        "promtool "
+                                + String.join(" ", args)
+                                + " exited "
+                                + p.exitValue()
+                                + ":\n"
+                                + text);
             }
             return text;
         } finally {
@@ -60,10 +65,11 @@ public final class PromtoolDump {
 
     /**
      * {@code promtool tsdb dump DIR}: series text (promtool's label set form) to samples in time
-     * order. A NaN value (the stale marker among them) is returned as the stale marker's bits, since
-     * promtool prints every NaN as "NaN".
+     * order. A NaN value (the stale marker among them) is returned as the stale marker's bits,
+     * since promtool prints every NaN as "NaN".
      */
-    public static Map<String, List<Sample>> dump(Path dbDir) throws IOException, InterruptedException {
+    public static Map<String, List<Sample>> dump(Path dbDir)
+            throws IOException, InterruptedException {
         // promtool opens the folder as a database: it wants a WAL directory, even an empty one.
         Files.createDirectories(dbDir.resolve("wal"));
         String text = run("tsdb", "dump", dbDir.toString());
@@ -76,7 +82,8 @@ public final class PromtoolDump {
             String series = line.substring(0, close + 1);
             String[] rest = line.substring(close + 2).trim().split(" ");
             double v = parseGoFloat(rest[0]);
-            out.computeIfAbsent(series, k -> new ArrayList<>()).add(new Sample(Long.parseLong(rest[1]), v));
+            out.computeIfAbsent(series, k -> new ArrayList<>())
+                    .add(new Sample(Long.parseLong(rest[1]), v));
         }
         return out;
     }
@@ -99,7 +106,10 @@ public final class PromtoolDump {
                     if (b.length() > 1) {
                         b.append(", ");
                     }
-                    b.append(l.name()).append("=\"").append(l.value().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                    b.append(l.name())
+                            .append("=\"")
+                            .append(l.value().replace("\\", "\\\\").replace("\"", "\\\""))
+                            .append('"');
                 });
         return b.append('}').toString();
     }

@@ -64,23 +64,34 @@ public record BlocksStorageConfig(
      * @param http accepted, unused
      */
     public record S3(
-            @ConfigKey(value = "endpoint", doc = "host[:port] of an S3-compatible store; empty for AWS.")
+            @ConfigKey(
+                            value = "endpoint",
+                            doc = "host[:port] of an S3-compatible store; empty for AWS.")
                     String endpoint,
-            @ConfigKey(value = "region", doc = "Signing region (us-east-1 with an endpoint when empty).")
+            @ConfigKey(
+                            value = "region",
+                            doc = "Signing region (us-east-1 with an endpoint when empty).")
                     String region,
             @ConfigKey(value = "bucket_name", doc = "The bucket.") String bucketName,
-            @ConfigKey(value = "access_key_id", doc = "Static credentials; empty for the AWS default chain.")
+            @ConfigKey(
+                            value = "access_key_id",
+                            doc = "Static credentials; empty for the AWS default chain.")
                     String accessKeyId,
             @ConfigKey(value = "secret_access_key", doc = "Secret of the static credentials.")
                     String secretAccessKey,
             @ConfigKey(value = "insecure", doc = "Plain http to the endpoint.") boolean insecure,
-            @ConfigKey(value = "signature_version", dflt = "v4", oneOf = {"v4"}, doc = "Only v4.")
+            @ConfigKey(
+                            value = "signature_version",
+                            dflt = "v4",
+                            oneOf = {"v4"},
+                            doc = "Only v4.")
                     String signatureVersion,
             @ConfigKey(
                             value = "bucket_lookup_type",
                             dflt = "auto",
                             oneOf = {"auto", "virtual-hosted", "path"},
-                            doc = "Path-style (path, or auto with an endpoint) or virtual-hosted URLs.")
+                            doc =
+                                    "Path-style (path, or auto with an endpoint) or virtual-hosted URLs.")
                     String bucketLookupType,
             @ConfigKey(value = "sse", doc = "Accepted, unused.") Object sse,
             @ConfigKey(value = "http", doc = "Accepted, unused.") Object http) {}
@@ -90,7 +101,8 @@ public record BlocksStorageConfig(
      *
      * @param dir the folder blocks go to
      */
-    public record Filesystem(@ConfigKey(value = "dir", doc = "The folder blocks go to.") String dir) {}
+    public record Filesystem(
+            @ConfigKey(value = "dir", doc = "The folder blocks go to.") String dir) {}
 
     /**
      * Reads {@code blocks_storage:} from a YAML file.
@@ -102,7 +114,8 @@ public record BlocksStorageConfig(
         try {
             root = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), Object.class);
         } catch (IOException e) {
-            throw new ConfigException("cannot read --dest-config " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(
+                    "cannot read --dest-config " + file + ": " + e.getMessage(), e);
         }
         if (!(root instanceof Map<?, ?> m) || !(m.get(BLOCK) instanceof Map)) {
             throw new ConfigException(
@@ -119,14 +132,17 @@ public record BlocksStorageConfig(
     public String describe() {
         return backend.equals("filesystem")
                 ? "filesystem " + filesystem.dir()
-                : "s3 bucket " + s3.bucketName() + (s3.endpoint().isEmpty() ? "" : " at " + s3.endpoint());
+                : "s3 bucket "
+                        + s3.bucketName()
+                        + (s3.endpoint().isEmpty() ? "" : " at " + s3.endpoint());
     }
 
     /** Opens the destination's object client. */
     public ObjectClient open() {
         if (backend.equals("filesystem")) {
             if (filesystem.dir().isBlank()) {
-                throw new ConfigException("blocks_storage.filesystem.dir is needed with backend: filesystem");
+                throw new ConfigException(
+                        "blocks_storage.filesystem.dir is needed with backend: filesystem");
             }
             return new FilesystemObjectClient(Path.of(filesystem.dir()), true);
         }

@@ -141,10 +141,22 @@ public final class BlockConverter {
                 return done;
             }
             return build(unit, t0);
-        } catch (UnitFailure | StorageException | UncheckedIOException | IllegalArgumentException e) {
+        } catch (UnitFailure
+                | StorageException
+                | UncheckedIOException
+                | IllegalArgumentException e) {
             return new UnitResult(
-                    unit, UnitResult.Status.FAILED, null, 0, 0, 0, List.of(), List.of(), false,
-                    e.getMessage(), ms(t0));
+                    unit,
+                    UnitResult.Status.FAILED,
+                    null,
+                    0,
+                    0,
+                    0,
+                    List.of(),
+                    List.of(),
+                    false,
+                    e.getMessage(),
+                    ms(t0));
         }
     }
 
@@ -193,7 +205,8 @@ public final class BlockConverter {
                 // The metric's chunk refs, once each, grouped by fingerprint.
                 Map<String, IndexedChunk> refs = new LinkedHashMap<>();
                 for (List<LabelMatcher> lookup : metricLookups) {
-                    for (IndexedChunk c : source.chunkRefs(unit.tenant(), unit.from(), through, lookup)) {
+                    for (IndexedChunk c :
+                            source.chunkRefs(unit.tenant(), unit.from(), through, lookup)) {
                         refs.putIfAbsent(c.externalKey(), c);
                     }
                 }
@@ -218,8 +231,17 @@ public final class BlockConverter {
             if (result == null) {
                 putProgress(unit, null, 0, 0, 0, false);
                 return new UnitResult(
-                        unit, UnitResult.Status.EMPTY, null, 0, 0, 0, skipped, List.of(), false,
-                        null, ms(t0));
+                        unit,
+                        UnitResult.Status.EMPTY,
+                        null,
+                        0,
+                        0,
+                        0,
+                        skipped,
+                        List.of(),
+                        false,
+                        null,
+                        ms(t0));
             }
             upload(unit, blockDir, result.meta());
             List<String> differences = verify ? verify(unit, result) : List.of();
@@ -228,15 +250,27 @@ public final class BlockConverter {
                 putProgress(unit, ulid, m.numSeries(), m.numSamples(), m.numChunks(), verify);
             }
             return new UnitResult(
-                    unit, UnitResult.Status.CONVERTED, ulid, m.numSeries(), m.numSamples(),
-                    m.numChunks(), skipped, differences, verify, null, ms(t0));
+                    unit,
+                    UnitResult.Status.CONVERTED,
+                    ulid,
+                    m.numSeries(),
+                    m.numSamples(),
+                    m.numChunks(),
+                    skipped,
+                    differences,
+                    verify,
+                    null,
+                    ms(t0));
         } finally {
             deleteLocal(blockDir);
         }
     }
 
     private void writeBatch(
-            ConversionUnit unit, BlockWriter writer, List<IndexedChunk> batch, List<String> skipped) {
+            ConversionUnit unit,
+            BlockWriter writer,
+            List<IndexedChunk> batch,
+            List<String> skipped) {
         FetchedChunks fetched = source.fetchAll(batch);
         Map<Long, String> badFingerprints = new HashMap<>();
         fetched.failures()
@@ -244,7 +278,11 @@ public final class BlockConverter {
                         (key, err) -> {
                             if (!skipCorrupt) {
                                 throw new UnitFailure(
-                                        "unit " + unit.id() + ": chunk " + key + " cannot be read: "
+                                        "unit "
+                                                + unit.id()
+                                                + ": chunk "
+                                                + key
+                                                + " cannot be read: "
                                                 + err.getMessage()
                                                 + " (--skip-corrupt skips its series)");
                             }
@@ -258,7 +296,9 @@ public final class BlockConverter {
         List<Chunk> chunks = new ArrayList<>();
         for (IndexedChunk c : batch) {
             Chunk ch = fetched.chunk(c.externalKey());
-            if (ch != null && !badFingerprints.containsKey(c.fingerprint()) && selects.test(ch.labels())) {
+            if (ch != null
+                    && !badFingerprints.containsKey(c.fingerprint())
+                    && selects.test(ch.labels())) {
                 chunks.add(ch);
             }
         }
@@ -268,7 +308,12 @@ public final class BlockConverter {
             } catch (InvalidChunkException e) {
                 if (!skipCorrupt) {
                     throw new UnitFailure(
-                            "unit " + unit.id() + ": series " + s.labels() + ": " + e.getMessage()
+                            "unit "
+                                    + unit.id()
+                                    + ": series "
+                                    + s.labels()
+                                    + ": "
+                                    + e.getMessage()
                                     + " (--skip-corrupt skips the series)");
                 }
                 skipped.add(s.labels() + ": " + e.getMessage());
@@ -279,10 +324,14 @@ public final class BlockConverter {
     private void upload(ConversionUnit unit, Path blockDir, BlockMeta meta) {
         String prefix = unit.tenant() + "/" + meta.ulid() + "/";
         ObjectNode started = JSON.createObjectNode().put("ulid", meta.ulid());
-        dest.putObject(startedKey(unit), started.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        dest.putObject(
+                startedKey(unit),
+                started.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
             for (String seg : meta.segmentFiles()) {
-                dest.putObject(prefix + "chunks/" + seg, Files.readAllBytes(blockDir.resolve("chunks").resolve(seg)));
+                dest.putObject(
+                        prefix + "chunks/" + seg,
+                        Files.readAllBytes(blockDir.resolve("chunks").resolve(seg)));
             }
             dest.putObject(prefix + "index", Files.readAllBytes(blockDir.resolve("index")));
             dest.putObject(prefix + "meta.json", Files.readAllBytes(blockDir.resolve("meta.json")));
@@ -312,7 +361,8 @@ public final class BlockConverter {
                                             dest.getObject(
                                                     prefix
                                                             + "chunks/"
-                                                            + String.format(Locale.ROOT, "%06d", seg + 1)));
+                                                            + String.format(
+                                                                    Locale.ROOT, "%06d", seg + 1)));
                                 }
                                 return cache.get(seg);
                             })
@@ -320,7 +370,10 @@ public final class BlockConverter {
                             r -> {
                                 read[0]++;
                                 if (!expected.hasNext()) {
-                                    diffs.add("series " + r.labels() + " is in the block but was not written");
+                                    diffs.add(
+                                            "series "
+                                                    + r.labels()
+                                                    + " is in the block but was not written");
                                     return;
                                 }
                                 BlockWriter.WrittenSeries w = expected.next();
@@ -328,33 +381,57 @@ public final class BlockConverter {
                                         || r.samples() != w.samples()
                                         || r.checksum() != w.checksum()) {
                                     diffs.add(
-                                            "series " + w.labels() + ": " + w.samples()
+                                            "series "
+                                                    + w.labels()
+                                                    + ": "
+                                                    + w.samples()
                                                     + " samples read from the store (crc32c "
-                                                    + Integer.toHexString(w.checksum()) + "), block has "
-                                                    + r.labels() + " with " + r.samples() + " (crc32c "
-                                                    + Integer.toHexString(r.checksum()) + ")");
+                                                    + Integer.toHexString(w.checksum())
+                                                    + "), block has "
+                                                    + r.labels()
+                                                    + " with "
+                                                    + r.samples()
+                                                    + " (crc32c "
+                                                    + Integer.toHexString(r.checksum())
+                                                    + ")");
                                 }
                             });
-        } catch (BlockReader.CorruptBlockException | StorageException | IllegalArgumentException e) {
+        } catch (BlockReader.CorruptBlockException
+                | StorageException
+                | IllegalArgumentException e) {
             diffs.add("block " + prefix + " does not read back: " + e.getMessage());
             return diffs;
         }
         while (expected.hasNext()) {
-            diffs.add("series " + expected.next().labels() + " was written but is not in the block");
+            diffs.add(
+                    "series " + expected.next().labels() + " was written but is not in the block");
         }
         return diffs;
     }
 
-    private void putProgress(ConversionUnit unit, String ulid, long series, long samples, long chunks, boolean verified) {
+    private void putProgress(
+            ConversionUnit unit,
+            String ulid,
+            long series,
+            long samples,
+            long chunks,
+            boolean verified) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("tenant", unit.tenant()).put("day", unit.day().toString()).put("from", unit.from()).put("to", unit.to());
+        n.put("tenant", unit.tenant())
+                .put("day", unit.day().toString())
+                .put("from", unit.from())
+                .put("to", unit.to());
         if (ulid == null) {
             n.putNull("ulid");
         } else {
             n.put("ulid", ulid);
         }
-        n.put("series", series).put("samples", samples).put("chunks", chunks).put("verified", verified);
-        dest.putObject(doneKey(unit), n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        n.put("series", series)
+                .put("samples", samples)
+                .put("chunks", chunks)
+                .put("verified", verified);
+        dest.putObject(
+                doneKey(unit), n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         try {
             dest.deleteObject(startedKey(unit));
         } catch (ObjectNotFoundException e) {
@@ -393,13 +470,15 @@ public final class BlockConverter {
                     dir,
                     new SimpleFileVisitor<>() {
                         @Override
-                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                                throws IOException {
                             Files.delete(file);
                             return FileVisitResult.CONTINUE;
                         }
 
                         @Override
-                        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                        public FileVisitResult postVisitDirectory(Path d, IOException exc)
+                                throws IOException {
                             Files.delete(d);
                             return FileVisitResult.CONTINUE;
                         }

@@ -124,7 +124,11 @@ public final class BlockReader {
             while (it.next()) {
                 if (it.timestamp() < m.minTime() || it.timestamp() > m.maxTime()) {
                     throw new CorruptBlockException(
-                            "chunk " + m.ref() + " of " + ls + " holds a sample outside its time range");
+                            "chunk "
+                                    + m.ref()
+                                    + " of "
+                                    + ls
+                                    + " holds a sample outside its time range");
                 }
                 d.add(it.timestamp(), it.valueBits());
             }
@@ -143,7 +147,8 @@ public final class BlockReader {
         int len = (int) c.uvarint();
         int start = c.pos;
         if (b[start] != ChunkSegmentWriter.ENCODING_XOR) {
-            throw new CorruptBlockException("chunk " + ref + ": encoding " + b[start] + ", not XOR");
+            throw new CorruptBlockException(
+                    "chunk " + ref + ": encoding " + b[start] + ", not XOR");
         }
         int crc = Bytes.crc32c(b, start, len + 1);
         if (crc != be32(b, start + 1 + len)) {
@@ -169,7 +174,10 @@ public final class BlockReader {
     }
 
     private static int be32(byte[] b, int p) {
-        return ((b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
+        return ((b[p] & 0xFF) << 24)
+                | ((b[p + 1] & 0xFF) << 16)
+                | ((b[p + 2] & 0xFF) << 8)
+                | (b[p + 3] & 0xFF);
     }
 
     private static long be64(byte[] b, int p) {

@@ -13,16 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Builds one Prometheus TSDB block in a local directory, series by series: each series' samples
- * are cut into XOR chunks of at most {@value #SAMPLES_PER_CHUNK} samples (Prometheus' head cuts at
- * 120, prometheus/prometheus {@code tsdb/head_append.go}), which go to the chunk segments at once;
- * only the series' labels, chunk metas and digest stay, in memory up to a limit and beyond it in
- * sorted runs on disk ({@link SeriesRuns}), until {@link #finish} merges them into the {@code index}
- * and writes {@code meta.json}.
+ * Builds one Prometheus TSDB block in a local directory, series by series: each series' samples are
+ * cut into XOR chunks of at most {@value #SAMPLES_PER_CHUNK} samples (Prometheus' head cuts at 120,
+ * prometheus/prometheus {@code tsdb/head_append.go}), which go to the chunk segments at once; only
+ * the series' labels, chunk metas and digest stay, in memory up to a limit and beyond it in sorted
+ * runs on disk ({@link SeriesRuns}), until {@link #finish} merges them into the {@code index} and
+ * writes {@code meta.json}.
  *
- * <p>No {@code tombstones} file is written: Prometheus reads a missing one as no tombstones
- * ({@code tombstones.ReadTombstones} in prometheus/prometheus {@code tsdb/tombstones/tombstones.go})
- * and Thanos does not upload it.
+ * <p>No {@code tombstones} file is written: Prometheus reads a missing one as no tombstones ({@code
+ * tombstones.ReadTombstones} in prometheus/prometheus {@code tsdb/tombstones/tombstones.go}) and
+ * Thanos does not upload it.
  */
 public final class BlockWriter implements AutoCloseable {
     /** Samples per XOR chunk, as Prometheus' head writes them. */
@@ -44,8 +44,8 @@ public final class BlockWriter implements AutoCloseable {
     public static final int DEFAULT_SPILL_SERIES = 100_000;
 
     /**
-     * A writer of block {@code ulid} in {@code dir} (created; its {@code chunks/} subdirectory holds
-     * the segments), spilling the series list every {@value #DEFAULT_SPILL_SERIES} series.
+     * A writer of block {@code ulid} in {@code dir} (created; its {@code chunks/} subdirectory
+     * holds the segments), spilling the series list every {@value #DEFAULT_SPILL_SERIES} series.
      *
      * @param segmentSize largest chunk segment file, bytes (Prometheus: 512 MiB)
      */
@@ -69,7 +69,8 @@ public final class BlockWriter implements AutoCloseable {
             throw new UncheckedIOException("cannot create block directory " + dir + ": " + e, e);
         }
         this.segments = new ChunkSegmentWriter(dir.resolve("chunks"), segmentSize);
-        this.series = new SeriesRuns(dir.resolveSibling(dir.getFileName() + ".series"), spillSeries);
+        this.series =
+                new SeriesRuns(dir.resolveSibling(dir.getFileName() + ".series"), spillSeries);
     }
 
     /** A writer with Prometheus' segment size. */
@@ -83,8 +84,8 @@ public final class BlockWriter implements AutoCloseable {
     }
 
     /**
-     * Writes one series' samples (in strictly increasing time order, raw value bits kept). A
-     * series without samples is left out of the block.
+     * Writes one series' samples (in strictly increasing time order, raw value bits kept). A series
+     * without samples is left out of the block.
      *
      * @return the series with its sample count and checksum
      * @throws IllegalArgumentException when times do not increase (a series added twice is refused
@@ -113,7 +114,9 @@ public final class BlockWriter implements AutoCloseable {
             digest.add(t, bits);
             last = t;
             if (app.count() == SAMPLES_PER_CHUNK) {
-                metas.add(new ChunkMeta(first, last, segments.write(app.toByteArray(), app.length())));
+                metas.add(
+                        new ChunkMeta(
+                                first, last, segments.write(app.toByteArray(), app.length())));
                 app = null;
             }
         }
@@ -141,8 +144,8 @@ public final class BlockWriter implements AutoCloseable {
     }
 
     /**
-     * Sorts the series, writes the index and meta.json, and returns the block's meta and series
-     * (in index order, read again from the spilled runs on each iteration until {@link #close}), or
+     * Sorts the series, writes the index and meta.json, and returns the block's meta and series (in
+     * index order, read again from the spilled runs on each iteration until {@link #close}), or
      * null when no series had samples (then no index or meta.json is written).
      *
      * @throws IllegalArgumentException when a series was added twice

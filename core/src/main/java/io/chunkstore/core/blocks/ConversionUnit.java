@@ -31,7 +31,9 @@ public record ConversionUnit(String tenant, LocalDate day, long from, long to) {
     public static List<ConversionUnit> plan(List<String> tenants, long from, long to) {
         if (to <= from) {
             throw new IllegalArgumentException(
-                    "the range is empty: --to " + Instant.ofEpochMilli(to) + " is not after --from "
+                    "the range is empty: --to "
+                            + Instant.ofEpochMilli(to)
+                            + " is not after --from "
                             + Instant.ofEpochMilli(from));
         }
         List<ConversionUnit> out = new ArrayList<>();
@@ -55,7 +57,8 @@ public record ConversionUnit(String tenant, LocalDate day, long from, long to) {
                     "--shard I/N needs 0 <= I < N, not " + index + "/" + count);
         }
         List<ConversionUnit> sorted = new ArrayList<>(units);
-        sorted.sort(Comparator.comparing(ConversionUnit::tenant).thenComparing(ConversionUnit::day));
+        sorted.sort(
+                Comparator.comparing(ConversionUnit::tenant).thenComparing(ConversionUnit::day));
         List<ConversionUnit> out = new ArrayList<>();
         for (int i = index; i < sorted.size(); i += count) {
             out.add(sorted.get(i));

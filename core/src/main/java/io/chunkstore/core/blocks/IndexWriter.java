@@ -22,9 +22,9 @@ import java.util.TreeSet;
  * and version 2, the symbol table (sorted strings, referenced by their position), the series (each
  * at a 16-byte boundary, its id being offset/16, sorted by label set), one label index per label
  * name, one postings list per label pair plus the all-postings list under the empty pair {@code
- * ""=""} ({@code index.AllPostingsKey}), the label offset table, the postings offset table (sorted by
- * name then value) and the table of contents. Every section ends with the CRC-32C (Castagnoli) of
- * its {@code len} bytes.
+ * ""=""} ({@code index.AllPostingsKey}), the label offset table, the postings offset table (sorted
+ * by name then value) and the table of contents. Every section ends with the CRC-32C (Castagnoli)
+ * of its {@code len} bytes.
  *
  * <p>Memory: the symbols and one int per (series, label) for the postings; the series themselves
  * stream through.
@@ -80,7 +80,10 @@ final class IndexWriter {
             for (SeriesRuns.Entry s : series) {
                 if (previous != null && Labels.ORDER.compare(previous, s.labels()) >= 0) {
                     throw new IllegalArgumentException(
-                            "series must be sorted and distinct: " + s.labels() + " after " + previous);
+                            "series must be sorted and distinct: "
+                                    + s.labels()
+                                    + " after "
+                                    + previous);
                 }
                 previous = s.labels();
                 out.align(16);

@@ -72,7 +72,8 @@ final class SeriesRuns implements Iterable<SeriesRuns.Entry>, AutoCloseable {
             Files.createDirectories(dir);
             Path f = dir.resolve("run-" + runs.size());
             try (DataOutputStream out =
-                    new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f), 1 << 16))) {
+                    new DataOutputStream(
+                            new BufferedOutputStream(Files.newOutputStream(f), 1 << 16))) {
                 for (Entry e : buffer) {
                     out.writeBoolean(true);
                     out.writeInt(e.labels().size());
@@ -156,7 +157,9 @@ final class SeriesRuns implements Iterable<SeriesRuns.Entry>, AutoCloseable {
         RunReader(Path file) {
             this.file = file;
             try {
-                in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+                in =
+                        new DataInputStream(
+                                new BufferedInputStream(Files.newInputStream(file), 1 << 16));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file + ": " + e, e);
             }
@@ -207,7 +210,8 @@ final class SeriesRuns implements Iterable<SeriesRuns.Entry>, AutoCloseable {
         private record Head(Entry entry, Iterator<Entry> source) {}
 
         private final PriorityQueue<Head> heap =
-                new PriorityQueue<>((a, b) -> Labels.ORDER.compare(a.entry().labels(), b.entry().labels()));
+                new PriorityQueue<>(
+                        (a, b) -> Labels.ORDER.compare(a.entry().labels(), b.entry().labels()));
         private Labels previous;
 
         Merge(List<Iterator<Entry>> sources) {

@@ -5,8 +5,9 @@ import java.util.regex.Pattern;
 
 /**
  * ULIDs, the names of TSDB block directories: 48 bits of Unix milliseconds then 80 random bits, in
- * 26 characters of Crockford's base32 (the spec at github.com/ulid/spec, used by prometheus/prometheus
- * {@code tsdb/compact.go} through oklog/ulid). Lexicographic order is time order.
+ * 26 characters of Crockford's base32 (the spec at github.com/ulid/spec, used by
+ * prometheus/prometheus {@code tsdb/compact.go} through oklog/ulid). Lexicographic order is time
+ * order.
  */
 public final class Ulid {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A block of random series written by {@link BlockWriter}, checked against the generated samples
- * (the oracle) by {@link BlockReader}; cli's {@code BlockPromtoolTest} has Prometheus' promtool read
- * the same kind of block.
+ * (the oracle) by {@link BlockReader}; cli's {@code BlockPromtoolTest} has Prometheus' promtool
+ * read the same kind of block.
  */
 class BlockWriterTest {
     @TempDir Path tmp;
@@ -91,20 +91,25 @@ class BlockWriterTest {
         long samples = oracle.values().stream().mapToLong(List::size).sum();
         assertThat(result.meta().numSamples()).isEqualTo(samples);
 
-        // Our reader: the same series in Prometheus order, digests as the oracle's, stale bits kept.
+        // Our reader: the same series in Prometheus order, digests as the oracle's, stale bits
+        // kept.
         Path chunks = blockDir.resolve("chunks");
         BlockReader reader =
                 new BlockReader(
                         Files.readAllBytes(blockDir.resolve("index")),
                         seg -> read(chunks.resolve(String.format("%06d", seg + 1))));
         List<BlockReader.ReadSeries> read = reader.series();
-        assertThat(read).extracting(BlockReader.ReadSeries::labels).containsExactlyElementsOf(oracle.keySet());
+        assertThat(read)
+                .extracting(BlockReader.ReadSeries::labels)
+                .containsExactlyElementsOf(oracle.keySet());
         for (BlockReader.ReadSeries s : read) {
             SeriesDigest d = new SeriesDigest();
-            oracle.get(s.labels()).forEach(x -> d.add(x.timestamp(), Double.doubleToRawLongBits(x.value())));
+            oracle.get(s.labels())
+                    .forEach(x -> d.add(x.timestamp(), Double.doubleToRawLongBits(x.value())));
             assertThat(s.samples()).isEqualTo(d.count());
             assertThat(s.checksum()).as("digest of %s", s.labels()).isEqualTo(d.checksum());
-            assertThat(s.chunks()).allSatisfy(c -> assertThat(c.maxTime()).isGreaterThanOrEqualTo(c.minTime()));
+            assertThat(s.chunks())
+                    .allSatisfy(c -> assertThat(c.maxTime()).isGreaterThanOrEqualTo(c.minTime()));
         }
         BlockMeta back = BlockMeta.parse(Files.readAllBytes(blockDir.resolve("meta.json")));
         assertThat(back).isEqualTo(result.meta());
@@ -140,7 +145,9 @@ class BlockWriterTest {
         String ulid = Ulid.create(1);
         try (BlockWriter w = new BlockWriter(tmp.resolve(ulid), ulid, 1 << 20, 2)) {
             for (int i = 0; i < 3; i++) {
-                w.addSeries(Labels.of("__name__", "a", "i", "" + (i % 2)), iterator(List.of(new Sample(i, 1))));
+                w.addSeries(
+                        Labels.of("__name__", "a", "i", "" + (i % 2)),
+                        iterator(List.of(new Sample(i, 1))));
             }
             assertThatThrownBy(() -> w.finish(Map.of(), "chunkstore"))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -153,7 +160,9 @@ class BlockWriterTest {
         String ulid = Ulid.create(1);
         Path dir = tmp.resolve(ulid);
         try (BlockWriter w = new BlockWriter(dir, ulid)) {
-            w.addSeries(Labels.of("__name__", "a"), iterator(List.of(new Sample(1, 1), new Sample(2, 2))));
+            w.addSeries(
+                    Labels.of("__name__", "a"),
+                    iterator(List.of(new Sample(1, 1), new Sample(2, 2))));
             w.finish(Map.of(), "chunkstore");
         }
         byte[] index = Files.readAllBytes(dir.resolve("index"));
@@ -171,7 +180,9 @@ class BlockWriterTest {
         assertThat(Ulid.timestamp(a)).isEqualTo(1_700_000_000_000L);
         assertThat(a.compareTo(b)).isLessThan(0);
         // The spec's example: time 1469918176385 starts with 01ARYZ6S41.
-        assertThat(Ulid.encode(1469918176385L, new byte[10])).startsWith("01ARYZ6S41").endsWith("0000000000000000");
+        assertThat(Ulid.encode(1469918176385L, new byte[10]))
+                .startsWith("01ARYZ6S41")
+                .endsWith("0000000000000000");
     }
 
     private static byte[] read(Path p) {
