@@ -3,13 +3,18 @@ package io.chunkstore.cli;
 import io.chunkstore.cli.common.TenantText;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.SchemaConfig;
+import io.chunkstore.core.read.ReadLimits;
 import io.chunkstore.loki.http.LokiApiConfig;
 import io.chunkstore.server.ChunkstoreServer;
+import io.chunkstore.server.Credentials;
 import io.chunkstore.server.EmbeddedStore;
 import io.chunkstore.server.HttpMount;
 import io.chunkstore.server.LokiApiMount;
+import io.chunkstore.server.PromApiMount;
 import io.chunkstore.server.QuerierYaml;
+import io.chunkstore.server.ServeSecurity;
 import io.chunkstore.server.ServeSettings;
+import io.chunkstore.server.prom.PromApiConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -37,8 +42,10 @@ import picocli.CommandLine.Option;
             "Without --config: the embedded local store under --data, with the schema in DATA/schema.yaml (written"
                     + " on first start; edit it to add periods). Its tables are made on first write.",
             "On start it prints the Cortex and Loki YAML that points a querier at this server.",
-            "HTTP (--http-listen): GET /metrics (Prometheus), GET /ready, and Loki's read API (/loki/api/v1/query_range,"
-                    + " /labels, /series, /tail, ...) over the same stores, for Grafana and logcli."
+            "HTTP (--http-listen): GET /metrics (Prometheus), GET /ready, Loki's read API (/loki/api/v1/query_range,"
+                    + " /labels, /series, /tail, ...) over the same stores, for Grafana and logcli, and Prometheus' remote"
+                    + " read (POST /api/v1/read) with /api/v1/labels, /api/v1/label/NAME/values and /api/v1/series, for a"
+                    + " Prometheus with remote_read pointed here (see docs/prometheus.md)."
         })
 public final class ServeCommand implements Callable<Integer> {
     /** Default gRPC port (Cortex's grpc-store examples use 9966). */
@@ -137,12 +144,117 @@ public final class ServeCommand implements Callable<Integer> {
                             + " uses fake). Default: the header is required.")
     String lokiTenant;
 
+    @Option(
+            names = "--prom-tenant",
+            parameterConsumer = TenantText.class,
+            paramLabel = "TENANT",
+            description =
+                    "Tenant of Prometheus API requests (remote read, labels, series) without an X-Scope-OrgID"
+                            + " header. Default: the header is required (a request without it is a 400).")
+    String promTenant;
+
+    @Option(
+            names = "--prom-max-series",
+            paramLabel = "N",
+            defaultValue = "" + ReadLimits.DEFAULT_MAX_SERIES,
+            description =
+                    "max_series_per_request of a remote read or series request (0: none). Default: ${DEFAULT-VALUE}.")
+    long promMaxSeries;
+
+    @Option(
+            names = "--prom-max-samples",
+            paramLabel = "N",
+            defaultValue = "" + ReadLimits.DEFAULT_MAX_SAMPLES,
+            description =
+                    "max_samples_per_request of a remote read (0: none). Default: ${DEFAULT-VALUE}.")
+    long promMaxSamples;
+
+    @Option(
+            names = "--prom-max-chunk-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "512MiB",
+            converter = ByteSizeConverter.class,
+            description =
+                    "max_chunk_bytes_per_request: bytes of chunks one Prometheus API request may fetch (0: none);"
+                            + " what bounds serve's memory per request. Default: ${DEFAULT-VALUE}.")
+    long promMaxChunkBytes;
+
+    @Option(
+            names = "--auth-file",
+            paramLabel = "FILE",
+            description = {
+                "Credentials both ports require (YAML: credentials: [{name, token | username +"
+                        + " password, tenants}]); secrets stay in the file, never on the command line."
+                        + " HTTP: Authorization: Bearer or Basic, X-Scope-OrgID kept to the credential's"
+                        + " tenants; gRPC: metadata authorization: Bearer. Default: none (see"
+                        + " docs/operations.md, Security)."
+            })
+    Path authFile;
+
+    @Option(
+            names = "--read-only",
+            description =
+                    "Refuse every write, delete and table change on the gRPC port (PERMISSION_DENIED).")
+    boolean readOnly;
+
+    @Option(
+            names = "--allow-table-deletion",
+            description =
+                    "Accept DeleteTable on the gRPC port (a table manager with retention deletes old"
+                            + " tables). Default: refused, as one call empties a table of every tenant.")
+    boolean allowTableDeletion;
+
+    @Option(
+            names = "--grpc-max-request-size",
+            paramLabel = "SIZE",
+            defaultValue = "16MiB",
+            converter = SizeConverter.class,
+            description =
+                    "Largest gRPC request (PutChunks, GetChunks, WriteIndex); larger ones are refused"
+                            + " (RESOURCE_EXHAUSTED) before they are read. Default: ${DEFAULT-VALUE}.")
+    int grpcMaxRequestSize;
+
+    @Option(
+            names = "--max-concurrent-queries",
+            paramLabel = "N",
+            defaultValue = "" + ServeSecurity.DEFAULT_MAX_CONCURRENT_QUERIES,
+            description =
+                    "HTTP queries running at once; more are answered 429. /ready and /metrics are"
+                            + " never held up by queries. Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentQueries;
+
+    @Option(
+            names = "--max-concurrent-tails",
+            paramLabel = "N",
+            defaultValue = "" + ServeSecurity.DEFAULT_MAX_CONCURRENT_TAILS,
+            description =
+                    "Loki tail websockets open at once; more are answered 429. Default: ${DEFAULT-VALUE}.")
+    int maxConcurrentTails;
+
+    @Option(
+            names = "--query-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "1m",
+            converter = DurationConverter.class,
+            description =
+                    "An HTTP query still running after this is answered 504. Default: ${DEFAULT-VALUE}.")
+    Duration queryTimeout;
+
     /**
-     * The APIs on the HTTP port after /metrics and /ready: Loki's read API over the served stores.
-     * Further HTTP APIs are added to this list.
+     * The APIs on the HTTP port after /metrics and /ready: Loki's read API and Prometheus' remote
+     * read over the served stores. Further HTTP APIs are added to this list.
      */
     List<HttpMount> httpMounts() {
-        return List.of(new LokiApiMount(LokiApiConfig.DEFAULT.withDefaultTenant(lokiTenant)));
+        return List.of(
+                new LokiApiMount(LokiApiConfig.DEFAULT.withDefaultTenant(lokiTenant)),
+                new PromApiMount(
+                        PromApiConfig.DEFAULT
+                                .withDefaultTenant(promTenant)
+                                .withLimits(
+                                        new ReadLimits(
+                                                promMaxSeries,
+                                                promMaxSamples,
+                                                promMaxChunkBytes))));
     }
 
     @Override
@@ -155,6 +267,32 @@ public final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--client-ca needs --tls-cert and --tls-key");
         }
+        if (readOnly && allowTableDeletion) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--read-only refuses every table change: drop --allow-table-deletion");
+        }
+        if (readOnly && tableManager != null && tableManager) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--table-manager creates tables: it cannot run with --read-only");
+        }
+        ServeSecurity security;
+        try {
+            security =
+                    ServeSecurity.DEFAULT
+                            .withReadOnly(readOnly)
+                            .withAllowTableDeletion(allowTableDeletion)
+                            .withMaxGrpcRequestBytes(grpcMaxRequestSize)
+                            .withMaxConcurrentQueries(maxConcurrentQueries)
+                            .withMaxConcurrentTails(maxConcurrentTails)
+                            .withQueryTimeout(queryTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (authFile != null) {
+            security = security.withCredentials(Credentials.load(authFile));
+        }
         boolean embedded = config == null;
         ChunkstoreConfig cfg =
                 embedded ? EmbeddedStore.prepare(data) : ChunkstoreConfig.load(config);
@@ -164,7 +302,8 @@ public final class ServeCommand implements Callable<Integer> {
                         .withTableManager(tableManager != null && tableManager)
                         .withLazyTables(embedded)
                         .withGrace(grace)
-                        .withMounts(httpMounts());
+                        .withMounts(httpMounts())
+                        .withSecurity(security);
         ChunkstoreServer server = ChunkstoreServer.start(settings);
         Thread hook = new Thread(server::close, "chunkstore-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -205,7 +344,8 @@ public final class ServeCommand implements Callable<Integer> {
                 .append(server.tls() ? " (TLS)" : " (plaintext)")
                 .append(", HTTP on ")
                 .append(server.httpAddress())
-                .append(" (/metrics, /ready, /loki/api/v1)\n");
+                .append(" (/metrics, /ready, /loki/api/v1, /api/v1/read)\n");
+        sb.append(accessLine(server.settings().security())).append('\n');
         sb.append("serving ").append(server.served()).append(" from ").append(source).append('\n');
         if (server.tls()) {
             sb.append(
@@ -220,6 +360,25 @@ public final class ServeCommand implements Callable<Integer> {
         }
         sb.append("# Loki (2.x, 3.x): merge into the querier's and ingester's config\n");
         sb.append(QuerierYaml.loki(schema, addr));
+        return sb.toString();
+    }
+
+    /** Who may do what, in one line (names the credentials file, never a secret). */
+    static String accessLine(ServeSecurity s) {
+        StringBuilder sb = new StringBuilder("access: ");
+        sb.append(
+                s.credentials() == null
+                        ? "no authentication (anyone who reaches the ports)"
+                        : s.credentials().size()
+                                + " credential(s) from "
+                                + s.credentials().source());
+        sb.append(s.readOnly() ? "; read-only" : "; writes allowed");
+        sb.append(
+                s.readOnly()
+                        ? ""
+                        : s.allowTableDeletion()
+                                ? "; table deletion allowed"
+                                : "; no table deletion");
         return sb.toString();
     }
 
@@ -255,6 +414,31 @@ public final class ServeCommand implements Callable<Integer> {
                         "port of '" + value + "' is not in 0..65535");
             }
             return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+        }
+    }
+
+    /** A byte size as Cortex and Loki write them ({@code 512MiB}, {@code 1GB}) or bytes. */
+    static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return io.chunkstore.spi.support.ByteSize.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A message size: a {@link ByteSizeConverter byte size} between 1 KiB and 2 GiB. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            long n = new ByteSizeConverter().convert(value);
+            if (n < 1024 || n > Integer.MAX_VALUE) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not between 1KiB and 2GiB");
+            }
+            return (int) n;
         }
     }
 

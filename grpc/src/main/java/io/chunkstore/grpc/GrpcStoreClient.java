@@ -236,6 +236,17 @@ public final class GrpcStoreClient extends SimpleBackend {
             return this;
         }
 
+        /**
+         * Sends {@code authorization: Bearer <token>} on every call, for a server started with
+         * tokens ({@code chunkstore serve --auth-file}). Over plaintext the token is readable on
+         * the network path: outside loopback, use {@link #credentials} with TLS.
+         */
+        public Builder bearerToken(String token) {
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            headers.put(CallGuard.AUTHORIZATION, "Bearer " + Objects.requireNonNull(token));
+            return intercept(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+        }
+
         /** Interceptors on every call (metrics, tracing, auth headers), in gRPC's order. */
         public Builder intercept(ClientInterceptor... interceptors) {
             this.interceptors.addAll(List.of(interceptors));

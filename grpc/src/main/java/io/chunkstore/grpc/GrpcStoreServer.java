@@ -69,6 +69,16 @@ public final class GrpcStoreServer implements AutoCloseable {
      */
     public static final int GO_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+    /**
+     * The default largest request, 16 MiB: over the largest chunk this server takes ({@link
+     * #GO_MAX_RECEIVE_MESSAGE_BYTES}, as every chunk must fit in one response) with room for what
+     * the Go client puts in one message: all chunks of one {@code Put} (an ingester flushing a few
+     * full chunks of one stream; Cortex's pkg/chunk/grpc/storage_client.go sends them as one
+     * PutChunks) and all keys of one GetChunks (about 140,000 chunk keys). A larger request is
+     * refused from its 5-byte gRPC frame header, before its body is buffered.
+     */
+    public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 16 << 20;
+
     /** The fully-qualified service name, also registered with the health service. */
     public static final String SERVICE_NAME = grpc_storeGrpc.SERVICE_NAME;
 
@@ -102,7 +112,12 @@ public final class GrpcStoreServer implements AutoCloseable {
                 .permitKeepAliveTime(b.permitKeepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(b.maxInboundMessageBytes)
-                .addService(ServerInterceptors.intercept(service, new ChunkTableHeader(), metrics))
+                .addService(
+                        ServerInterceptors.intercept(
+                                service,
+                                new ChunkTableHeader(),
+                                new CallGuard(b.tokens, b.readOnly, b.allowTableDeletion),
+                                metrics))
                 .addService(health.getHealthService());
         if (b.reflection) {
             nb.addService(ProtoReflectionServiceV1.newInstance());
@@ -169,13 +184,18 @@ public final class GrpcStoreServer implements AutoCloseable {
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(SERVICE_NAME, ServingStatus.SERVING);
         log.info(
-                "grpc_store server for store '{}' listening on {}:{}{}",
+                "grpc_store server for store '{}' listening on {}:{}{}{}{}; requests up to {} bytes",
                 config.storeName,
                 address().getAddress().getHostAddress(),
                 port(),
                 config.certChain == null
                         ? " (plaintext)"
-                        : config.clientCa == null ? " (TLS)" : " (mutual TLS)");
+                        : config.clientCa == null ? " (TLS)" : " (mutual TLS)",
+                config.tokens == null ? "" : ", bearer tokens required",
+                config.readOnly
+                        ? ", read-only"
+                        : config.allowTableDeletion ? ", table deletion allowed" : "",
+                config.maxInboundMessageBytes);
         return this;
     }
 
@@ -255,13 +275,16 @@ public final class GrpcStoreServer implements AutoCloseable {
         private Path clientCa;
         private int maxResponseMessageBytes = GO_MAX_RECEIVE_MESSAGE_BYTES;
         private int messageTargetBytes = 1024 * 1024;
-        private int maxInboundMessageBytes = 256 * 1024 * 1024;
+        private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
         private int chunkFetchBatchSize = 1000;
         private Duration permitKeepAliveTime = Duration.ofSeconds(10);
         private Duration shutdownGracePeriod = Duration.ofSeconds(30);
         private MeterRegistry meterRegistry;
         private String metricsNamespace = "chunkstore";
         private boolean reflection = true;
+        private TokenCheck tokens;
+        private boolean readOnly;
+        private boolean allowTableDeletion;
 
         private Builder() {}
 
@@ -356,8 +379,9 @@ public final class GrpcStoreServer implements AutoCloseable {
         }
 
         /**
-         * The largest request accepted, in bytes; default 256 MiB, because the Go client sends each
-         * PutChunks and WriteIndex as one message of any size.
+         * The largest request accepted, in bytes; default {@link
+         * #DEFAULT_MAX_INBOUND_MESSAGE_BYTES}. A larger one is refused with RESOURCE_EXHAUSTED as
+         * soon as its frame header arrives, so it is never buffered.
          */
         public Builder maxInboundMessageBytes(int bytes) {
             this.maxInboundMessageBytes = positive(bytes, "maxInboundMessageBytes");
@@ -406,6 +430,36 @@ public final class GrpcStoreServer implements AutoCloseable {
          */
         public Builder metricsNamespace(String namespace) {
             this.metricsNamespace = namespace == null ? "" : namespace;
+            return this;
+        }
+
+        /**
+         * Require a bearer token (metadata {@code authorization: Bearer <token>}) on every
+         * grpc_store call; null (default) for none. Calls without a known token end with
+         * UNAUTHENTICATED. The health and reflection services stay open. Note that the Go
+         * grpc_store client of Cortex and Loki sends no token: for it, use mutual TLS ({@link
+         * #clientCa}) through a TLS proxy, or a network policy.
+         */
+        public Builder tokens(TokenCheck check) {
+            this.tokens = check;
+            return this;
+        }
+
+        /**
+         * Refuse every write, delete and table change (WriteIndex, DeleteIndex, PutChunks,
+         * DeleteChunks, CreateTable, UpdateTable, DeleteTable) with PERMISSION_DENIED; default off.
+         */
+        public Builder readOnly(boolean on) {
+            this.readOnly = on;
+            return this;
+        }
+
+        /**
+         * Accept DeleteTable; default off (refused with PERMISSION_DENIED), since one call empties
+         * a table of every tenant. Cortex's table manager deletes tables only with retention on.
+         */
+        public Builder allowTableDeletion(boolean on) {
+            this.allowTableDeletion = on;
             return this;
         }
 

@@ -33,6 +33,7 @@ class GrpcConformanceTest implements ConformanceSuite {
         // never be needed.
         GrpcStoreServer server =
                 GrpcStoreServer.builder()
+                        .allowTableDeletion(true) // the suite drops its tables
                         .backend(local)
                         .chunkTableResolver(
                                 key -> {

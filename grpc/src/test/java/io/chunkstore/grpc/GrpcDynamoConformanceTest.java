@@ -49,6 +49,7 @@ class GrpcDynamoConformanceTest implements ConformanceSuite {
                         new BackendContext("aws-dynamo", Map.of("aws", aws), null, "cortex"));
         GrpcStoreServer server =
                 GrpcStoreServer.builder()
+                        .allowTableDeletion(true) // the suite drops its tables
                         .backend(dynamo)
                         // The Java client names the chunk table on every delete, so the Go-style
                         // resolver is never needed.

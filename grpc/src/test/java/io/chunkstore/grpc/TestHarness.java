@@ -43,6 +43,7 @@ final class TestHarness implements AutoCloseable {
         GrpcStoreServer.Builder sb =
                 GrpcStoreServer.builder()
                         .chunkTableResolver(BY_USER)
+                        .allowTableDeletion(true)
                         .shutdownGracePeriod(java.time.Duration.ofSeconds(5));
         server.accept(sb);
         GrpcStoreServer s = sb.build().start();

@@ -84,7 +84,13 @@ public final class ChunkstoreServer implements AutoCloseable {
                             .listen(s.grpc())
                             .shutdownGracePeriod(s.grace())
                             .meterRegistry(registry)
-                            .metricsNamespace(config.metricsNamespace());
+                            .metricsNamespace(config.metricsNamespace())
+                            .readOnly(s.security().readOnly())
+                            .allowTableDeletion(s.security().allowTableDeletion())
+                            .maxInboundMessageBytes(s.security().maxGrpcRequestBytes());
+            if (s.security().credentials() != null) {
+                b.tokens(s.security().credentials().grpcTokens());
+            }
             this.served = serve(b);
             ctx = new ServeContext(config, backends, servedClients, registry);
             if (s.tlsCert() != null) {
@@ -96,7 +102,9 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             g.start();
             serving = true;
-            h = HttpEndpoints.start(s.http(), registry, () -> serving, s.mounts(), ctx);
+            h =
+                    HttpEndpoints.start(
+                            s.http(), registry, () -> serving, s.mounts(), ctx, s.security());
         } catch (RuntimeException e) {
             serving = false;
             stopLoops();
@@ -227,6 +235,11 @@ public final class ChunkstoreServer implements AutoCloseable {
 
     public ChunkstoreConfig config() {
         return settings.config();
+    }
+
+    /** How the server was started. */
+    public ServeSettings settings() {
+        return settings;
     }
 
     /** What is served, in words: {@code store 'local' (index + chunks + tables)}. */

@@ -37,7 +37,7 @@ final class HttpEndpoints implements AutoCloseable {
     }
 
     /**
-     * Starts serving.
+     * Starts serving with {@link ServeSecurity#DEFAULT}.
      *
      * @throws UnavailableException when the address cannot be bound
      */
@@ -47,6 +47,22 @@ final class HttpEndpoints implements AutoCloseable {
             BooleanSupplier ready,
             List<HttpMount> mounts,
             ServeContext context) {
+        return start(address, registry, ready, mounts, context, ServeSecurity.DEFAULT);
+    }
+
+    /**
+     * Starts serving, every handler but {@code /ready} behind an {@link HttpGuard} (credentials,
+     * concurrency limits, query time-out).
+     *
+     * @throws UnavailableException when the address cannot be bound
+     */
+    static HttpEndpoints start(
+            InetSocketAddress address,
+            PrometheusMeterRegistry registry,
+            BooleanSupplier ready,
+            List<HttpMount> mounts,
+            ServeContext context,
+            ServeSecurity security) {
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
         pool.setName("serve-http");
         pool.setDaemon(true);
@@ -61,7 +77,9 @@ final class HttpEndpoints implements AutoCloseable {
             handlers.add(m.handler(server, context));
         }
         handlers.add(new NotFound(!mounts.isEmpty()));
-        server.setHandler(new Handler.Sequence(handlers));
+        HttpGuard guard = new HttpGuard(security, new Handler.Sequence(handlers));
+        connector.addEventListener(guard.tailCounter());
+        server.setHandler(guard);
         server.setStopTimeout(2000);
         try {
             server.start();
@@ -159,7 +177,10 @@ final class HttpEndpoints implements AutoCloseable {
                     callback,
                     404,
                     "not found; this port serves /metrics and /ready"
-                            + (mounted ? " and the Loki API under /loki/api/v1/" : "")
+                            + (mounted
+                                    ? ", Loki's API under /loki/api/v1/ and Prometheus' remote read"
+                                            + " at /api/v1/read"
+                                    : "")
                             + "\n");
         }
     }

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param mounts extra handlers on the HTTP port, tried in order before the built-in endpoints
  * @param lazyTables create the schema's tables on first write and read missing ones as empty (for a
  *     store this process owns alone, the embedded one; see {@link LazyTables})
+ * @param security credentials, read-only mode, table deletion and resource limits of both ports
  */
 public record ServeSettings(
         ChunkstoreConfig config,
@@ -33,7 +34,8 @@ public record ServeSettings(
         boolean tableManager,
         Duration grace,
         List<HttpMount> mounts,
-        boolean lazyTables) {
+        boolean lazyTables,
+        ServeSecurity security) {
 
     public ServeSettings {
         Objects.requireNonNull(config, "config");
@@ -41,9 +43,12 @@ public record ServeSettings(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(grace, "grace");
         mounts = List.copyOf(mounts);
+        Objects.requireNonNull(security, "security");
     }
 
-    /** Plaintext, no table manager, a 30 s grace period, no mounts. */
+    /**
+     * Plaintext, no table manager, a 30 s grace period, no mounts, {@link ServeSecurity#DEFAULT}.
+     */
     public static ServeSettings of(
             ChunkstoreConfig config, InetSocketAddress grpc, InetSocketAddress http) {
         return new ServeSettings(
@@ -56,31 +61,98 @@ public record ServeSettings(
                 false,
                 Duration.ofSeconds(30),
                 List.of(),
-                false);
+                false,
+                ServeSecurity.DEFAULT);
     }
 
     public ServeSettings withTableManager(boolean on) {
         return new ServeSettings(
-                config, grpc, http, tlsCert, tlsKey, clientCa, on, grace, mounts, lazyTables);
+                config,
+                grpc,
+                http,
+                tlsCert,
+                tlsKey,
+                clientCa,
+                on,
+                grace,
+                mounts,
+                lazyTables,
+                security);
     }
 
     public ServeSettings withGrace(Duration d) {
         return new ServeSettings(
-                config, grpc, http, tlsCert, tlsKey, clientCa, tableManager, d, mounts, lazyTables);
+                config,
+                grpc,
+                http,
+                tlsCert,
+                tlsKey,
+                clientCa,
+                tableManager,
+                d,
+                mounts,
+                lazyTables,
+                security);
     }
 
     public ServeSettings withTls(Path cert, Path key, Path ca) {
         return new ServeSettings(
-                config, grpc, http, cert, key, ca, tableManager, grace, mounts, lazyTables);
+                config,
+                grpc,
+                http,
+                cert,
+                key,
+                ca,
+                tableManager,
+                grace,
+                mounts,
+                lazyTables,
+                security);
     }
 
     public ServeSettings withLazyTables(boolean on) {
         return new ServeSettings(
-                config, grpc, http, tlsCert, tlsKey, clientCa, tableManager, grace, mounts, on);
+                config,
+                grpc,
+                http,
+                tlsCert,
+                tlsKey,
+                clientCa,
+                tableManager,
+                grace,
+                mounts,
+                on,
+                security);
     }
 
     public ServeSettings withMounts(List<HttpMount> m) {
         return new ServeSettings(
-                config, grpc, http, tlsCert, tlsKey, clientCa, tableManager, grace, m, lazyTables);
+                config,
+                grpc,
+                http,
+                tlsCert,
+                tlsKey,
+                clientCa,
+                tableManager,
+                grace,
+                m,
+                lazyTables,
+                security);
+    }
+
+    /** With these credentials, switches and limits. */
+    public ServeSettings withSecurity(ServeSecurity s) {
+        return new ServeSettings(
+                config,
+                grpc,
+                http,
+                tlsCert,
+                tlsKey,
+                clientCa,
+                tableManager,
+                grace,
+                mounts,
+                lazyTables,
+                s);
     }
 }

@@ -1,8 +1,8 @@
 package io.chunkstore.core.blocks;
 
 import io.chunkstore.core.chunk.SampleIterator;
-import io.chunkstore.core.chunk.XorChunk;
 import io.chunkstore.core.model.Labels;
+import io.chunkstore.core.read.XorChunkCutter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +26,9 @@ import java.util.Map;
  */
 public final class BlockWriter implements AutoCloseable {
     /** Samples per XOR chunk, as Prometheus' head writes them. */
-    public static final int SAMPLES_PER_CHUNK = 120;
+    public static final int SAMPLES_PER_CHUNK = XorChunkCutter.DEFAULT_SAMPLES_PER_CHUNK;
+
+    private static final XorChunkCutter CUTTER = new XorChunkCutter(SAMPLES_PER_CHUNK);
 
     /** One written series with what --verify compares. */
     public record WrittenSeries(Labels labels, long samples, int checksum) {}
@@ -96,33 +98,46 @@ public final class BlockWriter implements AutoCloseable {
     public WrittenSeries addSeries(Labels labels, SampleIterator samples) {
         SeriesDigest digest = new SeriesDigest();
         List<ChunkMeta> metas = new ArrayList<>();
-        XorChunk.Appender app = null;
-        long first = 0;
-        long last = Long.MIN_VALUE;
-        while (samples.next()) {
-            long t = samples.timestamp();
-            long bits = samples.valueBits();
-            if (digest.count() > 0 && t <= last) {
-                throw new IllegalArgumentException(
-                        "sample times of " + labels + " must increase: " + t + " after " + last);
-            }
-            if (app == null) {
-                app = new XorChunk.Appender();
-                first = t;
-            }
-            app.append(t, Double.longBitsToDouble(bits));
-            digest.add(t, bits);
-            last = t;
-            if (app.count() == SAMPLES_PER_CHUNK) {
-                metas.add(
-                        new ChunkMeta(
-                                first, last, segments.write(app.toByteArray(), app.length())));
-                app = null;
-            }
-        }
-        if (app != null) {
-            metas.add(new ChunkMeta(first, last, segments.write(app.toByteArray(), app.length())));
-        }
+        // Each sample is checked and digested on its way into core's XOR chunk cutter.
+        SampleIterator checked =
+                new SampleIterator() {
+                    private long last = Long.MIN_VALUE;
+
+                    @Override
+                    public boolean next() {
+                        if (!samples.next()) {
+                            return false;
+                        }
+                        long t = samples.timestamp();
+                        if (digest.count() > 0 && t <= last) {
+                            throw new IllegalArgumentException(
+                                    "sample times of "
+                                            + labels
+                                            + " must increase: "
+                                            + t
+                                            + " after "
+                                            + last);
+                        }
+                        last = t;
+                        digest.add(t, samples.valueBits());
+                        return true;
+                    }
+
+                    @Override
+                    public long timestamp() {
+                        return samples.timestamp();
+                    }
+
+                    @Override
+                    public long valueBits() {
+                        return samples.valueBits();
+                    }
+                };
+        CUTTER.cut(
+                checked,
+                (min, max, n, data) ->
+                        metas.add(new ChunkMeta(min, max, segments.write(data, data.length))));
+        long last = metas.isEmpty() ? 0 : metas.get(metas.size() - 1).maxTime();
         if (!metas.isEmpty()) {
             series.add(new SeriesRuns.Entry(labels, metas, digest.count(), digest.checksum()));
             minTime = Math.min(minTime, metas.get(0).minTime());
