@@ -63,9 +63,9 @@ public final class ServeSoak {
                         storage:
                           engine: chunks
                           grpc_store:
-                            server_address: %s
+                            server_address: ADDRESS
                         """
-                                .formatted(address),
+                                .replace("ADDRESS", address),
                         "soak");
         long start2020 = Instant.parse("2020-01-06T00:00:00Z").toEpochMilli();
         Random random = new Random(21);
