@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.cli.common.FreeText;
+import io.chunkstore.cli.common.Progress;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.config.Durations;
@@ -52,7 +53,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -509,14 +509,13 @@ public final class MigrateCommand implements Callable<Integer> {
 
         Reporter(PrintWriter err, MigrationPlan plan) {
             this.err = err;
-            boolean tty =
-                    System.console() != null && System.getenv("CHUNKSTORE_NO_PROGRESS") == null;
+            boolean tty = Progress.enabled();
             if (tty) {
                 bar =
                         new ProgressBarBuilder()
                                 .setTaskName(plan.dryRun() ? "listing" : "migrate")
                                 .setInitialMax(-1)
-                                .setStyle(ProgressBarStyle.ASCII)
+                                .setStyle(Progress.style())
                                 .setConsumer(new ConsoleProgressBarConsumer(System.err))
                                 .setUnit(" chunks", 1)
                                 .showSpeed()

@@ -17,6 +17,8 @@ import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.ParallelQueries;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +50,9 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.SstFileManager;
+import org.rocksdb.Statistics;
 import org.rocksdb.Status;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 
@@ -160,6 +164,10 @@ public final class LocalIndex implements IndexClient, TableClient {
     private final LRUCache blockCache;
     private final WriteBufferManager writeBuffers;
     private final SstFileManager sstFiles;
+
+    /** RocksDB's counters (its block cache's hits and misses are exported). */
+    private final Statistics statistics;
+
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions writeOptions;
@@ -213,12 +221,14 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         this.disk = fileStore(directory);
         LocalConfig.Memory memory = config.memory();
+        this.statistics = new Statistics();
         this.blockCache = new LRUCache(memory.blockCacheBytes());
         this.writeBuffers = new WriteBufferManager(memory.writeBufferBytes(), blockCache);
         try {
             this.sstFiles = new SstFileManager(Env.getDefault());
         } catch (RocksDBException e) {
             blockCache.close();
+            statistics.close();
             writeBuffers.close();
             throw new StorageException(
                     "cannot set up the local index in " + directory + ": " + e.getMessage(), e);
@@ -236,6 +246,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                         .setCreateMissingColumnFamilies(true)
                         .setWriteBufferManager(writeBuffers)
                         .setSstFileManager(sstFiles)
+                        .setStatistics(statistics)
                         .setMaxOpenFiles(memory.maxOpenFiles())
                         .setMaxTotalWalSize(memory.writeBufferBytes())
                         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
@@ -341,6 +352,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                         .description(
                                 "Pages of index entries the local store delivered to query consumers")
                         .register(metrics);
+        registerGauges(metrics, metricPrefix);
         LOG.info(
                 "opened the local index in {} in {} ms ({} tables)",
                 directory,
@@ -905,5 +917,91 @@ public final class LocalIndex implements IndexClient, TableClient {
         sstFiles.close();
         writeBuffers.close();
         blockCache.close();
+        statistics.close();
+    }
+
+    /**
+     * The store's size, its disk's room and its block cache's hit counts, read when /metrics is
+     * scraped (the dashboard's "embedded store" row and the disk alert of deploy/): {@code
+     * local_index_size_bytes} (the SST files RocksDB tracks), {@code
+     * local_disk_{free,capacity}_bytes} (the file system of the index folder, as a write's free
+     * space check sees it), {@code local_index_block_cache_{hits,misses}_total}. A closed index
+     * reads NaN, never its freed native handles.
+     */
+    private void registerGauges(MeterRegistry metrics, String metricPrefix) {
+        String where = directory.toString();
+        Gauge.builder(
+                        metricPrefix + "local_index_size_bytes",
+                        this,
+                        i -> i.guarded(i.sstFiles::getTotalSize))
+                .description("Bytes of the local index's SST files on disk")
+                .tag("directory", where)
+                .baseUnit("bytes")
+                .register(metrics);
+        if (disk != null) {
+            Gauge.builder(metricPrefix + "local_disk_free_bytes", disk, LocalIndex::usable)
+                    .description(
+                            "Free bytes (usable by chunkstore) on the disk holding the local index")
+                    .tag("directory", where)
+                    .register(metrics);
+            Gauge.builder(metricPrefix + "local_disk_capacity_bytes", disk, LocalIndex::total)
+                    .description("Size in bytes of the disk holding the local index")
+                    .tag("directory", where)
+                    .register(metrics);
+        }
+        FunctionCounter.builder(
+                        metricPrefix + "local_index_block_cache_hits",
+                        this,
+                        i ->
+                                i.guarded(
+                                        () ->
+                                                i.statistics.getTickerCount(
+                                                        TickerType.BLOCK_CACHE_HIT)))
+                .description("Reads of the local index served from its block cache")
+                .tag("directory", where)
+                .register(metrics);
+        FunctionCounter.builder(
+                        metricPrefix + "local_index_block_cache_misses",
+                        this,
+                        i ->
+                                i.guarded(
+                                        () ->
+                                                i.statistics.getTickerCount(
+                                                        TickerType.BLOCK_CACHE_MISS)))
+                .description(
+                        "Reads of the local index that missed its block cache and read the disk")
+                .tag("directory", where)
+                .register(metrics);
+    }
+
+    /** A native reading, or NaN once the index is closed (its handles are freed then). */
+    private double guarded(java.util.function.LongSupplier reading) {
+        synchronized (guard) {
+            if (closed) {
+                return Double.NaN;
+            }
+            inFlight++;
+        }
+        try {
+            return reading.getAsLong();
+        } finally {
+            exit();
+        }
+    }
+
+    private static double usable(FileStore store) {
+        try {
+            return store.getUsableSpace();
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static double total(FileStore store) {
+        try {
+            return store.getTotalSpace();
+        } catch (IOException e) {
+            return Double.NaN;
+        }
     }
 }

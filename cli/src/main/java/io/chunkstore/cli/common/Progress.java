@@ -1,6 +1,7 @@
 package io.chunkstore.cli.common;
 
 import java.io.PrintStream;
+import java.util.Map;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -8,8 +9,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * A progress bar on stderr for long work (me.tongfei:progressbar), shown only when a person
- * watches: stderr is a terminal and {@code CHUNKSTORE_NO_PROGRESS} is unset. Otherwise every call
- * is a no-op, so output piped to a file or read by tests stays clean.
+ * watches: the process has a terminal (Java 17's {@link System#console()}: none when stdin or
+ * stdout is redirected), {@code TERM} is not {@code dumb} and {@code CHUNKSTORE_NO_PROGRESS} is
+ * unset. Otherwise every call is a no-op, so output piped to a file or read by tests stays clean.
+ * The bar is drawn in color with Unicode blocks, or in plain ASCII without escape codes when {@code
+ * NO_COLOR} is set to anything but the empty string (no-color.org) or the terminal is dumb.
  */
 public final class Progress implements AutoCloseable {
     private final ProgressBar bar;
@@ -20,7 +24,26 @@ public final class Progress implements AutoCloseable {
 
     /** Whether bars are shown in this process. */
     public static boolean enabled() {
-        return System.console() != null && System.getenv("CHUNKSTORE_NO_PROGRESS") == null;
+        return enabled(System.console() != null, System.getenv());
+    }
+
+    /** Whether bars are shown, given whether there is a terminal and the environment. */
+    static boolean enabled(boolean terminal, Map<String, String> env) {
+        return terminal
+                && !"dumb".equals(env.get("TERM"))
+                && env.get("CHUNKSTORE_NO_PROGRESS") == null;
+    }
+
+    /** The bar's style in this process's environment (for bars built elsewhere, e.g. migrate's). */
+    public static ProgressBarStyle style() {
+        return style(System.getenv());
+    }
+
+    /** The bar's style for an environment: no color where NO_COLOR asks for none. */
+    static ProgressBarStyle style(Map<String, String> env) {
+        String noColor = env.get("NO_COLOR");
+        boolean plain = (noColor != null && !noColor.isEmpty()) || "dumb".equals(env.get("TERM"));
+        return plain ? ProgressBarStyle.ASCII : ProgressBarStyle.COLORFUL_UNICODE_BLOCK;
     }
 
     /**
@@ -39,7 +62,7 @@ public final class Progress implements AutoCloseable {
                 new ProgressBarBuilder()
                         .setTaskName(task)
                         .setInitialMax(total)
-                        .setStyle(ProgressBarStyle.ASCII)
+                        .setStyle(style())
                         .setConsumer(new ConsoleProgressBarConsumer(out))
                         .setUpdateIntervalMillis(200)
                         .showSpeed()
