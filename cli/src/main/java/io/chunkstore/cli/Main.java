@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             BackupCommand.class,
             DeleteCommand.class,
+            ConvertCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
