@@ -385,6 +385,9 @@ public final class LogQL {
         }
         LogRange range = logRange();
         skip();
+        if (range.rangeNs() == 0) {
+            throw error("syntax error: expected a range such as [5m] in " + op + "(...)");
+        }
         expect(')');
         skip();
         Grouping grouping = grouping();

@@ -39,6 +39,8 @@ public final class PipelineLogIterator implements LogIterator {
             if (++sinceCheck >= 256) {
                 sinceCheck = 0;
                 guard.check(in.stats());
+            } else {
+                guard.checkBytes(in.stats());
             }
             if (!in.hasNext()) {
                 guard.check(in.stats());

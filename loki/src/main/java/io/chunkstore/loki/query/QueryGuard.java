@@ -33,6 +33,13 @@ public final class QueryGuard {
         cancelled = why;
     }
 
+    /** Throws when the query read more bytes than {@code max_query_bytes_read}. */
+    public void checkBytes(QueryStats stats) {
+        if (limits.maxQueryBytesRead() > 0 && stats.bytesScanned() > limits.maxQueryBytesRead()) {
+            check(stats);
+        }
+    }
+
     /**
      * Throws when the query must stop.
      *
