@@ -45,12 +45,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loki's read-only HTTP API over a {@link LogQuerier}, so Grafana's Loki data source and logcli can
- * query a chunk store with no Loki running: {@code /loki/api/v1/query_range}, {@code /query} (log
- * queries only), {@code /labels}, {@code /label/<name>/values}, {@code /series}, the {@code /tail}
+ * query a chunk store with no Loki running: {@code /loki/api/v1/query_range} and {@code /query}
+ * (LogQL log and metric queries), {@code /labels}, {@code /label/<name>/values}, {@code /series},
+ * {@code /index/stats}, {@code /index/volume}, {@code /index/volume_range}, the {@code /tail}
  * websocket, {@code /loki/api/v1/status/buildinfo} and {@code /ready}. The tenant comes from {@code
- * X-Scope-OrgID}. Anything else under {@code /loki/} and {@code /api/prom/} answers 400 naming what
- * is not supported; other paths are left to the next handler, so {@code serve} can mount {@code
- * /metrics} next to it.
+ * X-Scope-OrgID}. Unknown paths under {@code /loki/} answer 404, {@code push} and {@code
+ * /api/prom/} 400 naming what is not supported; other paths are left to the next handler, so {@code
+ * serve} can mount {@code /metrics} next to it.
  */
 public final class LokiHttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(LokiHttpApi.class);

@@ -87,6 +87,7 @@ public final class MetricQuerier {
                     false);
         }
         Ctx ctx = new Ctx(tenant, options, guard, startNs, endNs);
+        long t0 = System.nanoTime();
         try {
             Node root = build(expr, ctx);
             boolean scalar = root instanceof ScalarNode;
@@ -145,6 +146,7 @@ public final class MetricQuerier {
                     instant ? "scalar" : "matrix", series, ctx.stats, ctx.skipped());
         } finally {
             ctx.close();
+            ctx.stats.execNanos.set(System.nanoTime() - t0);
         }
     }
 
@@ -204,7 +206,7 @@ public final class MetricQuerier {
     }
 
     /** Per-query state. */
-    private final class Ctx implements AutoCloseable {
+    private static final class Ctx implements AutoCloseable {
         final String tenant;
         final QueryOptions options;
         final QueryGuard guard;
@@ -545,7 +547,6 @@ public final class MetricQuerier {
             long firstMs = Math.floorDiv(t[h], 1_000_000L);
             long lastMs = Math.floorDiv(t[h + n - 1], 1_000_000L);
             long rangeStart = firstMs - (long) (rangeSeconds * 1000);
-            long rangeEnd = lastMs;
             double result = v[h + n - 1] - v[h];
             double lastValue = 0;
             for (int k = 0; k < n; k++) {
@@ -555,7 +556,8 @@ public final class MetricQuerier {
                 lastValue = v[h + k];
             }
             double toStart = (firstMs - rangeStart) / 1000.0;
-            double toEnd = (rangeEnd - lastMs) / 1000.0;
+            // Loki's range ends at the last sample itself, so nothing is left to its end
+            double toEnd = 0;
             double sampled = (lastMs - firstMs) / 1000.0;
             double avg = sampled / (n - 1);
             if (result > 0 && v[h] >= 0) {
