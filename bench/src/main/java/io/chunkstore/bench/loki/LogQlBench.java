@@ -77,7 +77,7 @@ public final class LogQlBench {
         try (LocalBackend backend = LocalBackend.open(dir.resolve("data"))) {
             for (PeriodConfig p : cfg.schemaConfig().periods()) {
                 for (String t :
-                        p.index().tablesFor(START / 1_000_000L, (START + DAY_NS) / 1_000_000L)) {
+                        p.index().tablesFor((START - DAY_NS) / 1_000_000L, (START + 2 * DAY_NS) / 1_000_000L)) {
                     if (!backend.tableClient().listTables().contains(t)) {
                         backend.tableClient().createTable(TableDesc.named(t));
                     }
@@ -154,7 +154,7 @@ public final class LogQlBench {
     }
 
     /** Samples the used heap every 10 ms while a query runs. */
-    private static final class HeapSampler implements AutoCloseable {
+    private static final class HeapSampler {
         private final AtomicBoolean stop = new AtomicBoolean();
         private final AtomicLong max = new AtomicLong();
         private final Thread thread;
@@ -183,10 +183,13 @@ public final class LogQlBench {
             return max.get() >> 20;
         }
 
-        @Override
-        public void close() throws InterruptedException {
+        void stop() {
             stop.set(true);
-            thread.join();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -195,8 +198,8 @@ public final class LogQlBench {
         long t0 = System.nanoTime();
         long matched = 0;
         long scanned;
-        try (HeapSampler heap = new HeapSampler();
-                LogIterator it =
+        HeapSampler heap = new HeapSampler();
+        try (LogIterator it =
                         new PipelineLogIterator(
                                 q.select(
                                         "fake",
@@ -212,7 +215,7 @@ public final class LogQlBench {
             }
             scanned = it.stats().linesScanned();
             double s = (System.nanoTime() - t0) / 1e9;
-            heap.close();
+            heap.stop();
             System.out.printf(
                     Locale.ROOT,
                     "filter |= \"error\": %,d lines scanned, %,d matched, %.1f"
@@ -231,7 +234,8 @@ public final class LogQlBench {
         long end = START + DAY_NS;
         long step = Math.max(DAY_NS / 250 / 1_000_000_000L, 1) * 1_000_000_000L;
         long t0 = System.nanoTime();
-        try (HeapSampler heap = new HeapSampler()) {
+        HeapSampler heap = new HeapSampler();
+        try {
             MetricResult r =
                     new MetricQuerier(q)
                             .query(
@@ -244,7 +248,7 @@ public final class LogQlBench {
                                     QueryOptions.DEFAULT,
                                     QueryGuard.unlimited());
             double s = (System.nanoTime() - t0) / 1e9;
-            heap.close();
+            heap.stop();
             System.out.printf(
                     Locale.ROOT,
                     "sum by (app) (rate(... |= \"e\" [1m])), step %d s: %d"
@@ -257,6 +261,8 @@ public final class LogQlBench {
                     s,
                     r.stats().linesScanned() / s,
                     heap.maxMiB());
+        } finally {
+            heap.stop();
         }
     }
 }
