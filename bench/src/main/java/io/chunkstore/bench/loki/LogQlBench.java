@@ -77,7 +77,10 @@ public final class LogQlBench {
         try (LocalBackend backend = LocalBackend.open(dir.resolve("data"))) {
             for (PeriodConfig p : cfg.schemaConfig().periods()) {
                 for (String t :
-                        p.index().tablesFor((START - DAY_NS) / 1_000_000L, (START + 2 * DAY_NS) / 1_000_000L)) {
+                        p.index()
+                                .tablesFor(
+                                        (START - DAY_NS) / 1_000_000L,
+                                        (START + 2 * DAY_NS) / 1_000_000L)) {
                     if (!backend.tableClient().listTables().contains(t)) {
                         backend.tableClient().createTable(TableDesc.named(t));
                     }
@@ -200,15 +203,11 @@ public final class LogQlBench {
         long scanned;
         HeapSampler heap = new HeapSampler();
         try (LogIterator it =
-                        new PipelineLogIterator(
-                                q.select(
-                                        "fake",
-                                        e.selector(),
-                                        START,
-                                        START + DAY_NS + 1,
-                                        Direction.FORWARD),
-                                e.pipeline(),
-                                QueryGuard.unlimited())) {
+                new PipelineLogIterator(
+                        q.select(
+                                "fake", e.selector(), START, START + DAY_NS + 1, Direction.FORWARD),
+                        e.pipeline(),
+                        QueryGuard.unlimited())) {
             while (it.hasNext()) {
                 it.next();
                 matched++;
