@@ -71,7 +71,7 @@ public final class LogQlBench {
                   local:
                     directory: %s
                 """
-                        .formatted(dir.resolve("data")));
+                        .replace("%s", dir.resolve("data").toString()));
         ChunkstoreConfig cfg = ChunkstoreConfig.load(config);
         boolean fresh = !Files.exists(dir.resolve("written"));
         try (LocalBackend backend = LocalBackend.open(dir.resolve("data"))) {
@@ -164,7 +164,6 @@ public final class LogQlBench {
 
         HeapSampler() {
             MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
-            System.gc();
             thread =
                     new Thread(
                             () -> {
