@@ -8,11 +8,19 @@ import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
+import io.chunkstore.loki.logql.Expr;
+import io.chunkstore.loki.logql.LogQL;
 import io.chunkstore.loki.logql.LogQuery;
+import io.chunkstore.loki.logql.Values;
 import io.chunkstore.loki.query.LogIterator;
 import io.chunkstore.loki.query.LogQuerier;
 import io.chunkstore.loki.query.LogTailer;
 import io.chunkstore.loki.query.LokiTimes;
+import io.chunkstore.loki.query.MetricQuerier;
+import io.chunkstore.loki.query.MetricResult;
+import io.chunkstore.loki.query.PipelineLogIterator;
+import io.chunkstore.loki.query.QueryGuard;
+import io.chunkstore.loki.query.QueryLimits;
 import io.chunkstore.loki.query.QueryOptions;
 import io.chunkstore.loki.query.SkippedChunk;
 import io.chunkstore.loki.query.StoreLogChunkSource;
@@ -44,7 +52,8 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Query and tail Loki logs in a chunk store (Loki's querier path over the index and chunks).",
-            "The query is LogQL's subset: a stream selector and line filters |= != |~ !~. Times: RFC 3339"
+            "The query is LogQL: a log query (a stream selector and its pipeline) or, for logs query, a"
+                    + " metric query (printed as a table, or JSON lines with --output jsonl). Times: RFC 3339"
                     + " (2023-11-14T22:13:20Z, fractional seconds allowed), Unix seconds (10 digits or fewer),"
                     + " Unix nanoseconds, or now, now-1h, now+30m."
         },
@@ -105,13 +114,17 @@ public final class LogsCommand implements Runnable {
 
     /** Prints entries as raw lines or JSON lines. */
     static final class Printer {
-        private static final JsonFactory JSON = new JsonFactory();
+        static final JsonFactory JSON = new JsonFactory();
         private final PrintWriter out;
         private final Output format;
 
         Printer(PrintWriter out, Output format) {
             this.out = out;
             this.format = format;
+        }
+
+        void print(MetricResult r) {
+            printMetric(out, format, r);
         }
 
         void print(StreamEntry e) {
@@ -146,6 +159,43 @@ public final class LogsCommand implements Runnable {
         }
     }
 
+    /**
+     * Prints a metric result: {@code raw} as a table (time, value, labels; one row per point),
+     * {@code jsonl} as one object per point: {@code {"ts":"<RFC3339Nano>","labels":{...},
+     * "value":"<value>"}} (values as Loki writes them: Go's shortest form, {@code NaN}, {@code
+     * +Inf}).
+     */
+    static void printMetric(PrintWriter out, Output format, MetricResult r) {
+        if (format == Output.raw) {
+            out.printf("%-30s %20s  %s%n", "TIME", "VALUE", "LABELS");
+        }
+        for (MetricResult.Series s : r.series()) {
+            for (int i = 0; i < s.values().length; i++) {
+                String ts = LokiTimes.rfc3339Nano(s.timestampsMs()[i] * 1_000_000L);
+                String v = Values.formatFloat(s.values()[i]);
+                if (format == Output.raw) {
+                    out.printf("%-30s %20s  %s%n", ts, v, s.labels());
+                    continue;
+                }
+                StringWriter w = new StringWriter();
+                try (JsonGenerator g = Printer.JSON.createGenerator(w)) {
+                    g.writeStartObject();
+                    g.writeStringField("ts", ts);
+                    g.writeObjectFieldStart("labels");
+                    for (Label l : s.labels()) {
+                        g.writeStringField(l.name(), l.value());
+                    }
+                    g.writeEndObject();
+                    g.writeStringField("value", v);
+                    g.writeEndObject();
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+                out.println(w);
+            }
+        }
+    }
+
     static void reportSkipped(PrintWriter err, String command, List<SkippedChunk> skipped) {
         for (SkippedChunk s : skipped) {
             err.println(
@@ -177,7 +227,9 @@ public final class LogsCommand implements Runnable {
         @Parameters(
                 index = "0",
                 paramLabel = "QUERY",
-                description = "LogQL: {selector} with optional line filters.")
+                description =
+                        "LogQL: a log query ({selector} and its pipeline) or a metric query"
+                                + " (rate(...), sum by (...) (...), ...).")
         String query;
 
         @Option(
@@ -208,11 +260,24 @@ public final class LogsCommand implements Runnable {
                 description = "At most N entries (default 100; 0 for all).")
         int limit;
 
+        @Option(
+                names = "--step",
+                paramLabel = "DURATION",
+                description =
+                        "Metric queries: the resolution step (default: Loki's, (to - from) / 250, at"
+                                + " least 1s).")
+        String step;
+
+        @Option(
+                names = "--instant",
+                description = "Metric queries: evaluate once, at --to (Loki's /query).")
+        boolean instant;
+
         Clock clock = Clock.systemUTC();
 
         @Override
         public Integer call() {
-            LogQuery q = LogQuery.parse(query);
+            Expr expr = LogQL.parse(query);
             long start = CliTime.parseNanos("--from", from, clock);
             long end = CliTime.parseNanos("--to", to, clock);
             if (end < start) {
@@ -226,17 +291,50 @@ public final class LogsCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             Printer printer = new Printer(out, options.output);
             QueryOptions qo = QueryOptions.DEFAULT.withSkipCorrupt(options.skipCorrupt);
+            QueryGuard guard =
+                    new QueryGuard(QueryLimits.DEFAULT.withQueryTimeout(Duration.ofDays(1)));
             try (ConfigStores stores = open(options.config);
                     LogQuerier querier =
-                            new LogQuerier(new StoreLogChunkSource(stores.querier()), qo);
-                    LogIterator it = querier.select(options.user, q, start, end, dir)) {
-                long n = 0;
-                while ((limit == 0 || n < limit) && it.hasNext()) {
-                    printer.print(it.next());
-                    n++;
+                            new LogQuerier(new StoreLogChunkSource(stores.querier()), qo)) {
+                if (expr instanceof Expr.SampleExpr se) {
+                    long stepNs = 0;
+                    if (!instant) {
+                        stepNs =
+                                step == null
+                                        ? Math.max((end - start) / 250 / 1_000_000_000L, 1)
+                                                * 1_000_000_000L
+                                        : LokiTimes.duration("--step", step).toNanos();
+                    }
+                    MetricResult r =
+                            new MetricQuerier(querier)
+                                    .query(
+                                            options.user,
+                                            se,
+                                            start,
+                                            end,
+                                            stepNs,
+                                            instant,
+                                            qo,
+                                            guard);
+                    printer.print(r);
+                    out.flush();
+                    reportSkipped(spec.commandLine().getErr(), spec.qualifiedName(), r.skipped());
+                    return ExitCodes.OK;
                 }
-                out.flush();
-                reportSkipped(spec.commandLine().getErr(), spec.qualifiedName(), it.skipped());
+                Expr.LogExpr log = (Expr.LogExpr) expr;
+                try (LogIterator it =
+                        new PipelineLogIterator(
+                                querier.select(options.user, log.selector(), start, end, dir),
+                                log.pipeline(),
+                                guard)) {
+                    long n = 0;
+                    while ((limit == 0 || n < limit) && it.hasNext()) {
+                        printer.print(it.next());
+                        n++;
+                    }
+                    out.flush();
+                    reportSkipped(spec.commandLine().getErr(), spec.qualifiedName(), it.skipped());
+                }
             }
             return ExitCodes.OK;
         }

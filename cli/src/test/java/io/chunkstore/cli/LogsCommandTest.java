@@ -228,6 +228,51 @@ class LogsCommandTest {
     }
 
     @Test
+    void metricQueriesPrintATableOrJsonLines() {
+        String from = Long.toString(T0);
+        String to = Long.toString(T0 + 5_000_000_000L);
+        ChunkCommandTest.Run instant =
+                run(
+                        "logs",
+                        "query",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "sum by (job) (count_over_time({job=\"other\"} |= \"error\" [10s]))",
+                        "--from",
+                        from,
+                        "--to",
+                        to,
+                        "--instant",
+                        "--output",
+                        "jsonl");
+        assertThat(instant.exit()).as(instant.err()).isZero();
+        assertThat(instant.out().strip())
+                .endsWith("\"labels\":{\"job\":\"other\"},\"value\":\"5\"}");
+        ChunkCommandTest.Run table =
+                run(
+                        "logs",
+                        "query",
+                        "--config",
+                        config.toString(),
+                        "--user",
+                        "fake",
+                        "count_over_time({job=\"other\"} | logfmt [1s])",
+                        "--from",
+                        from,
+                        "--to",
+                        to,
+                        "--step",
+                        "1s");
+        assertThat(table.exit()).as(table.err()).isZero();
+        List<String> rows = table.out().lines().toList();
+        assertThat(rows.get(0)).startsWith("TIME").contains("VALUE").contains("LABELS");
+        assertThat(rows).hasSize(1 + 5);
+        assertThat(rows.get(1)).contains(" 1  {job=\"other\"}");
+    }
+
+    @Test
     void unsupportedQueriesAndBadTimesAreUsageErrors() {
         ChunkCommandTest.Run metric =
                 run(
@@ -237,9 +282,9 @@ class LogsCommandTest {
                         config.toString(),
                         "--user",
                         "fake",
-                        "rate({job=\"varlogs\"}[5m])");
+                        "rate({job=\"varlogs\"})");
         assertThat(metric.exit()).isEqualTo(ExitCodes.USAGE);
-        assertThat(metric.err()).contains("metric queries are not supported");
+        assertThat(metric.err()).contains("parse error at line 1, col");
         ChunkCommandTest.Run time =
                 run(
                         "logs",

@@ -3,12 +3,19 @@ package io.chunkstore.loki.http;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.TenantIds;
 import io.chunkstore.loki.Direction;
+import io.chunkstore.loki.logql.Expr;
+import io.chunkstore.loki.logql.LogQL;
 import io.chunkstore.loki.logql.LogQuery;
 import io.chunkstore.loki.logql.UnsupportedQueryException;
 import io.chunkstore.loki.query.LogQuerier;
 import io.chunkstore.loki.query.LogQueryRequest;
 import io.chunkstore.loki.query.LogQueryResult;
 import io.chunkstore.loki.query.LokiTimes;
+import io.chunkstore.loki.query.MetricQuerier;
+import io.chunkstore.loki.query.MetricResult;
+import io.chunkstore.loki.query.QueryGuard;
+import io.chunkstore.loki.query.QueryLimitException;
+import io.chunkstore.loki.query.QueryLimits;
 import io.chunkstore.loki.query.QueryOptions;
 import io.chunkstore.loki.query.TailOptions;
 import io.chunkstore.spi.InvalidRequestException;
@@ -38,12 +45,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loki's read-only HTTP API over a {@link LogQuerier}, so Grafana's Loki data source and logcli can
- * query a chunk store with no Loki running: {@code /loki/api/v1/query_range}, {@code /query} (log
- * queries only), {@code /labels}, {@code /label/<name>/values}, {@code /series}, the {@code /tail}
+ * query a chunk store with no Loki running: {@code /loki/api/v1/query_range} and {@code /query}
+ * (LogQL log and metric queries), {@code /labels}, {@code /label/<name>/values}, {@code /series},
+ * {@code /index/stats}, {@code /index/volume}, {@code /index/volume_range}, the {@code /tail}
  * websocket, {@code /loki/api/v1/status/buildinfo} and {@code /ready}. The tenant comes from {@code
- * X-Scope-OrgID}. Anything else under {@code /loki/} and {@code /api/prom/} answers 400 naming what
- * is not supported; other paths are left to the next handler, so {@code serve} can mount {@code
- * /metrics} next to it.
+ * X-Scope-OrgID}. Unknown paths under {@code /loki/} answer 404, {@code push} and {@code
+ * /api/prom/} 400 naming what is not supported; other paths are left to the next handler, so {@code
+ * serve} can mount {@code /metrics} next to it.
  */
 public final class LokiHttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(LokiHttpApi.class);
@@ -59,11 +67,20 @@ public final class LokiHttpApi {
     private static final long HOUR_NS = 3_600_000_000_000L;
 
     private final LogQuerier querier;
+    private final MetricQuerier metrics;
     private final LokiApiConfig config;
+    private final QueryLimits limits;
     private final String chunkstoreVersion;
 
     public LokiHttpApi(LogQuerier querier, LokiApiConfig config) {
+        this(querier, config, QueryLimits.DEFAULT);
+    }
+
+    /** The API with query limits (time-out, series, bytes, samples). */
+    public LokiHttpApi(LogQuerier querier, LokiApiConfig config, QueryLimits limits) {
         this.querier = Objects.requireNonNull(querier, "querier");
+        this.metrics = new MetricQuerier(querier);
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.config = Objects.requireNonNull(config, "config");
         String v = LokiHttpApi.class.getPackage().getImplementationVersion();
         this.chunkstoreVersion = v == null ? "dev" : v;
@@ -121,6 +138,8 @@ public final class LokiHttpApi {
                 send(rs, cb, 200, "application/json; charset=utf-8", body);
             } catch (HttpError e) {
                 sendText(rs, cb, e.status, e.getMessage());
+            } catch (QueryLimitException e) {
+                sendText(rs, cb, e.timedOut() ? 504 : 400, e.getMessage());
             } catch (InvalidRequestException e) {
                 sendText(rs, cb, 400, e.getMessage());
             } catch (StorageException e) {
@@ -159,6 +178,10 @@ public final class LokiHttpApi {
         if (!method.equals("GET") && !method.equals("POST")) {
             throw new HttpError(405, method + " " + path + " is not allowed; use GET or POST");
         }
+        if (path.equals(V1 + "format_query")) {
+            throw new HttpError(
+                    400, "format_query is not supported: chunkstore serves Loki's read API only");
+        }
         Fields params;
         try {
             params = Request.getParameters(rq);
@@ -170,6 +193,9 @@ public final class LokiHttpApi {
         return switch (path) {
             case V1 + "query_range" -> queryRange(rq, params, tenant, now, false);
             case V1 + "query" -> queryRange(rq, params, tenant, now, true);
+            case V1 + "index/stats" -> indexStats(params, tenant, now);
+            case V1 + "index/volume" -> volume(rq, params, tenant, now, false);
+            case V1 + "index/volume_range" -> volume(rq, params, tenant, now, true);
             case V1 + "labels", V1 + "label" -> {
                 long[] r = labelRange(params, now);
                 yield LokiJson.stringList(querier.labelNames(tenant, r[0], r[1]));
@@ -180,12 +206,14 @@ public final class LokiHttpApi {
                     yield labelValues(params, tenant, now, path);
                 }
                 throw new HttpError(
-                        400,
-                        path
-                                + " is not supported; chunkstore serves "
+                        404,
+                        "404 page not found: "
+                                + path
+                                + " is not an endpoint of chunkstore's Loki read API ("
                                 + V1
-                                + "query_range, query"
-                                + " (log queries), labels, label/<name>/values, series, tail and status/buildinfo");
+                                + "query_range, query, labels, label/<name>/values, series, tail,"
+                                + " index/stats, index/volume, index/volume_range and"
+                                + " status/buildinfo)");
             }
         };
     }
@@ -222,12 +250,7 @@ public final class LokiHttpApi {
                     400,
                     "the query parameter is missing; give a log query such as {job=\"varlogs\"}");
         }
-        LogQuery query = LogQuery.parse(text);
-        String regexp = p.getValue("regexp");
-        if (regexp != null && !regexp.isEmpty()) {
-            query = query.withLineFilter(io.chunkstore.loki.logql.LineFilter.matches(regexp));
-        }
-        int limit = limit(p.getValue("limit"));
+        Expr expr = LogQL.parse(text);
         long end;
         long start;
         if (instant) {
@@ -240,24 +263,156 @@ public final class LokiHttpApi {
         if (end < start) {
             throw new HttpError(400, "end timestamp must not be before start time");
         }
+        boolean skip = config.skipCorrupt() || Boolean.parseBoolean(p.getValue("skip_corrupt"));
+        QueryOptions opts = querier.options().withSkipCorrupt(skip);
+        QueryGuard guard = new QueryGuard(limits);
+        rq.addFailureListener(t -> guard.cancel("the request failed: " + t));
+        if (expr instanceof Expr.SampleExpr se) {
+            long step = instant ? 0 : step(p.getValue("step"), start, end);
+            MetricResult r = metrics.query(tenant, se, start, end, step, instant, opts, guard);
+            return LokiJson.metricResponse(r);
+        }
+        Expr.LogExpr log = (Expr.LogExpr) expr;
+        LogQuery query = log.selector();
+        String regexp = p.getValue("regexp");
+        if (regexp != null && !regexp.isEmpty()) {
+            query = query.withLineFilter(io.chunkstore.loki.logql.LineFilter.matches(regexp));
+        }
+        int limit = limit(p.getValue("limit"));
         Direction direction = direction(p.getValue("direction"));
         long interval = 0;
         String iv = p.getValue("interval");
         if (iv != null && !iv.isEmpty()) {
             interval = LokiTimes.duration("interval", iv).toNanos();
         }
-        boolean skip = config.skipCorrupt() || Boolean.parseBoolean(p.getValue("skip_corrupt"));
-        QueryOptions opts = querier.options().withSkipCorrupt(skip);
         LogQueryResult r =
                 querier.query(
                         new LogQueryRequest(tenant, query, start, end, direction, limit, interval),
-                        opts);
+                        opts,
+                        log.pipeline(),
+                        guard);
         boolean categorized = categorized(rq.getHeaders());
         return LokiJson.streamsResponse(
                 LokiJson.resultStreams(r.streams(), categorized, direction == Direction.BACKWARD),
                 categorized,
                 r.stats(),
                 r.skipped());
+    }
+
+    /**
+     * The step of a range query: seconds (decimal) or a duration; by default Loki's {@code
+     * defaultQueryRangeStep}, {@code max(floor((end - start) / 250 s), 1 s)} (grafana/loki {@code
+     * pkg/loghttp/params.go}).
+     */
+    static long step(String value, long start, long end) {
+        if (value == null || value.isBlank()) {
+            long s = Math.max((end - start) / 250 / 1_000_000_000L, 1);
+            return s * 1_000_000_000L;
+        }
+        long ns = LokiTimes.duration("step", value.strip()).toNanos();
+        if (ns <= 0) {
+            throw new HttpError(
+                    400,
+                    "zero or negative query resolution step widths are not"
+                            + " accepted. Try a positive integer");
+        }
+        return ns;
+    }
+
+    private byte[] indexStats(Fields p, String tenant, long now) {
+        String q = p.getValue("query");
+        if (q == null || q.isBlank()) {
+            throw new HttpError(
+                    400,
+                    "the query parameter is missing; give a stream selector"
+                            + " such as {job=\"varlogs\"}");
+        }
+        long end = LokiTimes.parse("end", p.getValue("end"), now);
+        long start = LokiTimes.parse("start", p.getValue("start"), end - since(p, HOUR_NS));
+        if (end < start) {
+            throw new HttpError(400, "end timestamp must not be before start time");
+        }
+        long[] st = querier.indexStats(tenant, start, end, LogQL.parseLog(q).matchers());
+        return LokiJson.indexStats(st[0], st[1], st[2], st[3]);
+    }
+
+    /**
+     * Loki's log volume ({@code /index/volume}, {@code /index/volume_range}): the bytes of the
+     * lines of the matching streams, summed by {@code targetLabels} (comma-separated) or by the
+     * names in the selector; {@code /volume} is a vector over {@code [start, end]} sorted by volume
+     * (largest first, at most {@code limit}), {@code /volume_range} a matrix with one point per
+     * {@code step}. chunkstore reads the lines to count their bytes (Loki reads its index).
+     */
+    private byte[] volume(Request rq, Fields p, String tenant, long now, boolean range) {
+        String q = p.getValue("query");
+        if (q == null || q.isBlank()) {
+            throw new HttpError(
+                    400,
+                    "the query parameter is missing; give a stream selector"
+                            + " such as {job=\"varlogs\"}");
+        }
+        String aggregateBy = p.getValue("aggregateBy");
+        if (aggregateBy != null && !aggregateBy.isEmpty() && !aggregateBy.equals("series")) {
+            throw new HttpError(
+                    400,
+                    "aggregateBy="
+                            + aggregateBy
+                            + " is not supported; only"
+                            + " aggregateBy=series is");
+        }
+        Expr.LogExpr log = LogQL.parseLog(q);
+        long end = LokiTimes.parse("end", p.getValue("end"), now);
+        long start = LokiTimes.parse("start", p.getValue("start"), end - since(p, HOUR_NS));
+        if (end <= start) {
+            throw new HttpError(400, "end timestamp must be after start time");
+        }
+        List<String> by = new ArrayList<>();
+        String target = p.getValue("targetLabels");
+        if (target != null && !target.isBlank()) {
+            for (String t : target.split(",")) {
+                if (!t.isBlank()) {
+                    by.add(t.strip());
+                }
+            }
+        } else {
+            for (LabelMatcher m : log.matchers()) {
+                if (!by.contains(m.name())) {
+                    by.add(m.name());
+                }
+            }
+        }
+        long step = range ? step(p.getValue("step"), start, end) : 0;
+        long window = range ? step : end - start;
+        Expr.SampleExpr expr =
+                new Expr.VectorAggregation(
+                        "sum",
+                        new Expr.RangeAggregation(
+                                "bytes_over_time",
+                                new Expr.LogRange(log, window, 0, null),
+                                null,
+                                null),
+                        new Expr.Grouping(false, by),
+                        0);
+        QueryGuard guard = new QueryGuard(limits);
+        rq.addFailureListener(t -> guard.cancel("the request failed: " + t));
+        QueryOptions opts = querier.options().withSkipCorrupt(config.skipCorrupt());
+        MetricResult r = metrics.query(tenant, expr, start, end, step, !range, opts, guard);
+        if (!range) {
+            List<MetricResult.Series> sorted = new ArrayList<>(r.series());
+            sorted.sort((a, b) -> Double.compare(b.values()[0], a.values()[0]));
+            int limit = 100;
+            String l = p.getValue("limit");
+            if (l != null && !l.isBlank()) {
+                limit = limit(l);
+            }
+            r =
+                    new MetricResult(
+                            r.type(),
+                            sorted.subList(0, Math.min(limit, sorted.size())),
+                            r.stats(),
+                            r.skipped());
+        }
+        return LokiJson.metricResponse(r);
     }
 
     private static boolean categorized(HttpFields headers) {

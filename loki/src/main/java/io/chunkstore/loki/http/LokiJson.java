@@ -6,9 +6,11 @@ import io.chunkstore.core.model.Label;
 import io.chunkstore.core.model.Labels;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
+import io.chunkstore.loki.logql.Values;
 import io.chunkstore.loki.query.LogQuerier;
 import io.chunkstore.loki.query.LogQueryResult;
 import io.chunkstore.loki.query.LokiTimes;
+import io.chunkstore.loki.query.MetricResult;
 import io.chunkstore.loki.query.QueryStats;
 import io.chunkstore.loki.query.SkippedChunk;
 import io.chunkstore.loki.query.StreamEntry;
@@ -346,6 +348,83 @@ public final class LokiJson {
                     g.writeStringField("buildUser", "chunkstore");
                     g.writeStringField("buildDate", "");
                     g.writeStringField("goVersion", "");
+                    g.writeEndObject();
+                });
+    }
+
+    /**
+     * A metric result as Loki writes it (grafana/loki {@code pkg/util/marshal/query.go},
+     * Prometheus' API format): {@code
+     * {"status":"success","data":{"resultType":"matrix","result":[{"metric":
+     * {...},"values":[[<seconds>,"<value>"],...]}],"stats":{...}}}}; {@code vector} results carry
+     * {@code "value":[<seconds>,"<value>"]} per series, {@code scalar} results {@code
+     * "result":[<seconds>,"<value>"]}. Times are Unix seconds with up to three decimals; values are
+     * Go's shortest float text ({@code NaN}, {@code +Inf}).
+     */
+    public static byte[] metricResponse(MetricResult r) {
+        return write(
+                g -> {
+                    g.writeStartObject();
+                    g.writeStringField("status", "success");
+                    g.writeObjectFieldStart("data");
+                    g.writeStringField("resultType", r.type());
+                    if (r.type().equals("scalar")) {
+                        g.writeFieldName("result");
+                        MetricResult.Series s = r.series().get(0);
+                        point(g, s.timestampsMs()[0], s.values()[0]);
+                    } else {
+                        g.writeArrayFieldStart("result");
+                        for (MetricResult.Series s : r.series()) {
+                            g.writeStartObject();
+                            g.writeFieldName("metric");
+                            labels(g, s.labels());
+                            if (r.type().equals("vector")) {
+                                g.writeFieldName("value");
+                                point(g, s.timestampsMs()[0], s.values()[0]);
+                            } else {
+                                g.writeArrayFieldStart("values");
+                                for (int i = 0; i < s.values().length; i++) {
+                                    point(g, s.timestampsMs()[i], s.values()[i]);
+                                }
+                                g.writeEndArray();
+                            }
+                            g.writeEndObject();
+                        }
+                        g.writeEndArray();
+                    }
+                    g.writeFieldName("stats");
+                    stats(g, r.stats());
+                    g.writeEndObject();
+                    warnings(g, r.skipped());
+                    g.writeEndObject();
+                });
+    }
+
+    /** {@code [<seconds>,"<value>"]}. */
+    static void point(JsonGenerator g, long ms, double v) throws IOException {
+        g.writeStartArray();
+        g.writeNumber(seconds(ms));
+        g.writeString(Values.formatFloat(v));
+        g.writeEndArray();
+    }
+
+    /** Milliseconds as Prometheus' {@code model.Time} text: seconds with up to 3 decimals. */
+    static String seconds(long ms) {
+        return new java.math.BigDecimal(ms).movePointLeft(3).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Loki's index stats: {@code {"streams":N,"chunks":N,"bytes":N,"entries":N}} (grafana/loki
+     * {@code pkg/logproto/indexgateway.proto}, {@code IndexStatsResponse}).
+     */
+    static byte[] indexStats(long streams, long chunks, long bytes, long entries) {
+        return write(
+                g -> {
+                    g.writeStartObject();
+                    g.writeNumberField("streams", streams);
+                    g.writeNumberField("chunks", chunks);
+                    g.writeNumberField("bytes", bytes);
+                    g.writeNumberField("entries", entries);
                     g.writeEndObject();
                 });
     }

@@ -7,6 +7,8 @@ import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.RegexLimits;
 import io.chunkstore.spi.InvalidQueryException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,7 +24,9 @@ public final class LineFilter {
         CONTAINS("|="),
         NOT_CONTAINS("!="),
         MATCHES("|~"),
-        NOT_MATCHES("!~");
+        NOT_MATCHES("!~"),
+        PATTERN("|>"),
+        NOT_PATTERN("!>");
 
         private final String operator;
 
@@ -49,10 +53,32 @@ public final class LineFilter {
     private final String value;
     private final byte[] needle;
     private final Pattern pattern;
+    private final List<String> literals;
+    private final List<LineFilter> alternatives;
 
-    private LineFilter(Type type, String value) {
+    private LineFilter(Type type, List<String> values) {
         this.type = Objects.requireNonNull(type, "type");
-        this.value = Objects.requireNonNull(value, "value");
+        this.value = Objects.requireNonNull(values.get(0), "value");
+        String value = this.value;
+        if (values.size() > 1) {
+            List<LineFilter> alts = new ArrayList<>();
+            for (String v : values) {
+                alts.add(new LineFilter(type, List.of(v)));
+            }
+            this.alternatives = List.copyOf(alts);
+            this.pattern = null;
+            this.needle = null;
+            this.literals = null;
+            return;
+        }
+        this.alternatives = null;
+        if (type == Type.PATTERN || type == Type.NOT_PATTERN) {
+            this.literals = patternLiterals(value);
+            this.pattern = null;
+            this.needle = null;
+            return;
+        }
+        this.literals = null;
         if (type == Type.MATCHES || type == Type.NOT_MATCHES) {
             try {
                 RegexLimits.check(value);
@@ -78,7 +104,33 @@ public final class LineFilter {
      * @throws InvalidQueryException for a regular expression RE2 does not accept
      */
     public static LineFilter of(Type type, String value) {
-        return new LineFilter(type, value);
+        return new LineFilter(type, List.of(value));
+    }
+
+    /**
+     * A filter with {@code or} between values ({@code |= "a" or "b"}): a positive filter passes
+     * when any value matches, a negative one when none does (Loki's docs: for {@code !=} and {@code
+     * !~}, {@code or} excludes lines matching any value).
+     *
+     * @throws InvalidQueryException for a regular expression RE2 does not accept
+     */
+    public static LineFilter ofAny(Type type, List<String> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("a line filter needs a value");
+        }
+        return new LineFilter(type, values);
+    }
+
+    /** The values joined by {@code or}. */
+    public List<String> values() {
+        if (alternatives == null) {
+            return List.of(value);
+        }
+        List<String> out = new ArrayList<>();
+        for (LineFilter f : alternatives) {
+            out.add(f.value);
+        }
+        return out;
     }
 
     public static LineFilter contains(String s) {
@@ -99,12 +151,110 @@ public final class LineFilter {
 
     /** Whether the line passes the filter. */
     public boolean test(byte[] line) {
+        if (alternatives != null) {
+            boolean positive =
+                    type == Type.CONTAINS || type == Type.MATCHES || type == Type.PATTERN;
+            for (LineFilter f : alternatives) {
+                if (positive == f.test(line)) {
+                    return positive;
+                }
+            }
+            return !positive;
+        }
         return switch (type) {
+            case PATTERN -> matchesPattern(line);
+            case NOT_PATTERN -> !matchesPattern(line);
             case CONTAINS -> indexOf(line, needle) >= 0;
             case NOT_CONTAINS -> indexOf(line, needle) < 0;
             case MATCHES -> find(line);
             case NOT_MATCHES -> !find(line);
         };
+    }
+
+    /**
+     * The literals of a line-filter pattern ({@code <_> error <_>}), with {@code null} for each
+     * capture; grafana/loki {@code pkg/logql/log/pattern} (a pattern filter matches the whole line,
+     * each capture taking text up to the next literal).
+     */
+    private static List<String> patternLiterals(String p) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        StringBuilder lit = new StringBuilder();
+        while (i < p.length()) {
+            char c = p.charAt(i);
+            if (c == '<') {
+                int close = p.indexOf('>', i);
+                if (close > i && isCaptureName(p.substring(i + 1, close))) {
+                    if (lit.length() > 0) {
+                        out.add(lit.toString());
+                        lit.setLength(0);
+                    }
+                    if (!out.isEmpty() && out.get(out.size() - 1) == null) {
+                        throw new InvalidQueryException(
+                                "invalid pattern "
+                                        + GoStrings.quote(p)
+                                        + ": consecutive captures are not allowed");
+                    }
+                    out.add(null);
+                    i = close + 1;
+                    continue;
+                }
+            }
+            lit.append(c);
+            i++;
+        }
+        if (lit.length() > 0) {
+            out.add(lit.toString());
+        }
+        return java.util.Collections.unmodifiableList(out);
+    }
+
+    static boolean isCaptureName(String n) {
+        if (n.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (!(c == '_'
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (i > 0 && c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean matchesPattern(byte[] line) {
+        String s = GoStrings.fromBytes(line);
+        int pos = 0;
+        for (int i = 0; i < literals.size(); i++) {
+            String lit = literals.get(i);
+            if (lit == null) {
+                continue;
+            }
+            if (i == 0) {
+                if (!s.startsWith(lit)) {
+                    return false;
+                }
+                pos = lit.length();
+                continue;
+            }
+            int at = s.indexOf(lit, pos);
+            if (at < 0) {
+                return false;
+            }
+            pos = at + lit.length();
+            if (i == literals.size() - 1 && pos != s.length()) {
+                // the last literal must end the line: look for a later occurrence
+                int last = s.lastIndexOf(lit);
+                if (last < at || last + lit.length() != s.length()) {
+                    return false;
+                }
+                pos = s.length();
+            }
+        }
+        return true;
     }
 
     private boolean find(byte[] line) {
@@ -137,17 +287,22 @@ public final class LineFilter {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LineFilter f && type == f.type && value.equals(f.value);
+        return o instanceof LineFilter f && type == f.type && values().equals(f.values());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, value);
+        return Objects.hash(type, values());
     }
 
     /** LogQL text: {@code |= "value"} with the value Go-quoted. */
     @Override
     public String toString() {
-        return type.operator + " " + GoStrings.quote(value);
+        StringBuilder sb = new StringBuilder(type.operator);
+        List<String> v = values();
+        for (int i = 0; i < v.size(); i++) {
+            sb.append(i > 0 ? " or " : " ").append(GoStrings.quote(v.get(i)));
+        }
+        return sb.toString();
     }
 }

@@ -162,7 +162,7 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
      * Loki's rule: at least one {@code =} or {@code =~} matcher must not match the empty string, or
      * the selector would select every stream of the tenant.
      */
-    private static void validateSelector(List<LabelMatcher> matchers, String text) {
+    static void validateSelector(List<LabelMatcher> matchers, String text) {
         if (matchers.isEmpty()) {
             throw new InvalidQueryException(
                     "the stream selector {} is empty; name at least one label, such as"

@@ -119,6 +119,67 @@ public final class LogQuerier implements AutoCloseable {
     }
 
     /**
+     * Runs a log query with a pipeline after its leading line filters, under a guard (time-out,
+     * cancellation, bytes read), and groups up to {@code limit} entries by their labels after the
+     * pipeline.
+     */
+    public LogQueryResult query(
+            LogQueryRequest request,
+            QueryOptions queryOptions,
+            io.chunkstore.loki.logql.Pipeline pipeline,
+            QueryGuard guard) {
+        long t0 = System.nanoTime();
+        try (LogIterator it =
+                new PipelineLogIterator(
+                        select(
+                                request.userId(),
+                                request.query(),
+                                request.startNs(),
+                                request.endNs(),
+                                request.direction(),
+                                queryOptions),
+                        pipeline,
+                        guard)) {
+            LogQueryResult r =
+                    readStreams(it, request.limit(), request.direction(), request.intervalNs());
+            it.stats().execNanos.set(System.nanoTime() - t0);
+            return r;
+        }
+    }
+
+    /**
+     * Loki's index stats for a selector over {@code [startNs, endNs]}: streams, chunks, and the
+     * uncompressed bytes and entries the chunks' block metas record (formats before v3 record no
+     * uncompressed size; their compressed block length counts instead). Every chunk is fetched
+     * once, its blocks are not decompressed.
+     *
+     * @return {streams, chunks, bytes, entries}
+     */
+    public long[] indexStats(String userId, long startNs, long endNs, List<LabelMatcher> selector) {
+        List<LabelMatcher> matchers = storeMatchers(selector);
+        List<LogChunkRef> all = refs(userId, startNs, endNs, matchers);
+        QueryContext ctx = new QueryContext(true);
+        ChunkLoader loader =
+                new ChunkLoader(source, executor, options.fetchParallelism(), matchers, ctx);
+        Set<Long> streams = new java.util.HashSet<>();
+        long chunks = 0;
+        long bytes = 0;
+        long entries = 0;
+        for (int i = 0; i < all.size(); i += options.batchSize()) {
+            List<LogChunkRef> batch = all.subList(i, Math.min(all.size(), i + options.batchSize()));
+            for (OpenChunk c : loader.await(loader.start(batch)).values()) {
+                streams.add(c.ref().fingerprint());
+                chunks++;
+                for (io.chunkstore.loki.chunkenc.BlockMeta b : c.chunk().memChunk().blocks()) {
+                    bytes += b.uncompressedSize() > 0 ? b.uncompressedSize() : b.length();
+                    entries += b.entries();
+                }
+            }
+        }
+        return new long[] {streams.size(), chunks, bytes, entries};
+    }
+
+    /**
      * Loki's {@code readStreams}: takes up to {@code limit} entries (with {@code intervalNs} > 0,
      * only entries at least that far from the previous one taken, in query direction), groups them
      * by stream and sorts the streams by labels string: ascending forward, descending backward, as

@@ -106,4 +106,42 @@ public final class LokiTimes {
         String frac = String.format("%09d", nano).replaceAll("0+$", "");
         return base + "." + frac + "Z";
     }
+
+    /**
+     * Go's {@code time.Duration.String()}: {@code 1m0s}, {@code 30s}, {@code 1h0m0s}, {@code
+     * 500ms}.
+     */
+    public static String goDuration(Duration d) {
+        long ns = d.toNanos();
+        if (ns == 0) {
+            return "0s";
+        }
+        String sign = ns < 0 ? "-" : "";
+        long a = Math.abs(ns);
+        if (a < NS) {
+            if (a < 1_000) {
+                return sign + a + "ns";
+            }
+            if (a < 1_000_000) {
+                return sign
+                        + new BigDecimal(a).movePointLeft(3).stripTrailingZeros().toPlainString()
+                        + "µs";
+            }
+            return sign
+                    + new BigDecimal(a).movePointLeft(6).stripTrailingZeros().toPlainString()
+                    + "ms";
+        }
+        long h = a / (3600 * NS);
+        long m = (a / (60 * NS)) % 60;
+        String sec =
+                new BigDecimal(a % (60 * NS)).movePointLeft(9).stripTrailingZeros().toPlainString();
+        StringBuilder sb = new StringBuilder(sign);
+        if (h > 0) {
+            sb.append(h).append('h');
+        }
+        if (h > 0 || m > 0) {
+            sb.append(m).append('m');
+        }
+        return sb.append(sec).append('s').toString();
+    }
 }

@@ -309,11 +309,14 @@ class LokiHttpApiTest {
                         .at("/data/result/0/values");
         assertThat(values).hasSize(1);
         assertThat(values.get(0).get(1).asText()).isEqualTo("last");
-        HttpResponse<String> metric =
-                get("/loki/api/v1/query?query=" + enc("count_over_time({job=\"varlogs\"}[5m])"));
-        assertThat(metric.statusCode()).isEqualTo(400);
-        assertThat(metric.body())
-                .contains("metric queries are not supported (count_over_time(...))");
+        JsonNode metric =
+                ok(
+                        get(
+                                "/loki/api/v1/query?query="
+                                        + enc("count_over_time({job=\"varlogs\"}[5m])")
+                                        + "&time="
+                                        + END));
+        assertThat(metric.at("/data/resultType").asText()).isEqualTo("vector");
     }
 
     @Test
@@ -368,18 +371,19 @@ class LokiHttpApiTest {
                 List.of(
                         new Case(
                                 "/loki/api/v1/query_range?query="
-                                        + enc("rate({job=\"varlogs\"}[5m])"),
+                                        + enc("rate({job=\"varlogs\"} | json [5m]) by (x)"),
                                 400,
-                                "metric queries are not supported (rate(...))"),
-                        new Case(
-                                "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\"} | json"),
-                                400,
-                                "the pipeline stage | json is not supported"),
+                                "grouping not allowed for rate aggregation"),
                         new Case(
                                 "/loki/api/v1/query_range?query="
-                                        + enc("{job=\"varlogs\"} | logfmt | level=\"x\""),
+                                        + enc("sum_over_time({job=\"varlogs\"}[5m])"),
                                 400,
-                                "| logfmt"),
+                                "invalid aggregation sum_over_time without unwrap"),
+                        new Case(
+                                "/loki/api/v1/query_range?query="
+                                        + enc("{job=\"varlogs\"} | logfmt | level=\"x\" |"),
+                                400,
+                                "parse error at line 1, col"),
                         new Case(
                                 "/loki/api/v1/query_range?query=" + enc("{job=\"varlogs\""),
                                 400,
@@ -410,9 +414,9 @@ class LokiHttpApiTest {
                                 400,
                                 "end timestamp must not be before start time"),
                         new Case(
-                                "/loki/api/v1/index/stats?query=" + enc("{job=\"varlogs\"}"),
-                                400,
-                                "/loki/api/v1/index/stats is not supported"),
+                                "/loki/api/v1/patterns?query=" + enc("{job=\"varlogs\"}"),
+                                404,
+                                "/loki/api/v1/patterns is not an endpoint"),
                         new Case("/loki/api/v1/push", 400, "pushing logs is not supported"),
                         new Case(
                                 "/api/prom/query?query=" + enc("{job=\"varlogs\"}"), 400, "legacy"),
