@@ -863,6 +863,7 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         queryPool.shutdownNow();
         releaseNatives();
+        LOG.info("closed the local index in {} (write-ahead log synced, lock released)", directory);
     }
 
     private void releaseNatives() {

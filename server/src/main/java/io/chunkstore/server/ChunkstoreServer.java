@@ -292,7 +292,11 @@ public final class ChunkstoreServer implements AutoCloseable {
         }
     }
 
-    /** Graceful shutdown (idempotent); see the class comment for the order. */
+    /**
+     * Graceful shutdown (idempotent); see the class comment for the order. Every step runs whatever
+     * the one before it did (a step that fails or times out is logged with the step's name), so the
+     * backends are always closed, the embedded store flushed and unlocked, and "stopped" logged.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -306,16 +310,31 @@ public final class ChunkstoreServer implements AutoCloseable {
             LOG.info(
                     "shutting down: draining calls in flight (grace {})",
                     io.chunkstore.core.config.Durations.format(settings.grace()));
-            boolean drained = grpc.shutdown(settings.grace());
-            if (!drained) {
-                LOG.warn("calls still running after the grace period were cancelled");
-            }
-            stopLoops();
-            http.close();
-            context.close()
-                    .forEach(e -> LOG.warn("closing a handler of the HTTP port: {}", e.toString()));
-            opened.close();
-            LOG.info("stopped");
+            ShutdownSteps steps = new ShutdownSteps(LOG);
+            steps.run(
+                    "draining the gRPC server",
+                    () -> {
+                        if (!grpc.shutdown(settings.grace())) {
+                            LOG.warn("calls still running after the grace period were cancelled");
+                        }
+                    });
+            steps.run("stopping the table manager loops", this::stopLoops);
+            steps.run("stopping the HTTP port", http::close);
+            steps.run(
+                    "closing the handlers of the HTTP port",
+                    () ->
+                            context.close()
+                                    .forEach(
+                                            e ->
+                                                    LOG.warn(
+                                                            "closing a handler of the HTTP port: {}",
+                                                            e.toString())));
+            steps.run("closing the backends", opened::close);
+            LOG.info(
+                    steps.failures() == 0
+                            ? "stopped"
+                            : "stopped ({} shutdown steps failed, see above)",
+                    steps.failures());
         } finally {
             stopped.countDown();
         }

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -16,6 +17,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code chunkstore serve}'s HTTP port (Jetty 12): {@code GET /metrics} (Prometheus text format
@@ -25,6 +28,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * endpoints.
  */
 final class HttpEndpoints implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
+
     /** The Prometheus text exposition format. */
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -93,10 +98,19 @@ final class HttpEndpoints implements AutoCloseable {
         return h == null ? "0.0.0.0" : h;
     }
 
+    /**
+     * Stops the port: requests in flight get the stop time-out to finish, then their connections
+     * are closed (a slow query's answer is cut off, which is logged, not thrown, so the shutdown
+     * goes on).
+     */
     @Override
     public void close() {
         try {
             server.stop();
+        } catch (TimeoutException e) {
+            LOG.warn(
+                    "HTTP requests still running {} ms after the stop began were cut off",
+                    server.getStopTimeout());
         } catch (Exception e) {
             throw new IllegalStateException("stopping the HTTP endpoint: " + e.getMessage(), e);
         }
