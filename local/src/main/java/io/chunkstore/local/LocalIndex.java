@@ -360,7 +360,9 @@ public final class LocalIndex implements IndexClient, TableClient {
                             + directory
                             + " is in use by another process"
                             + " (or another open store in this one): "
-                            + msg,
+                            + msg
+                            + "; if that is a running chunkstore serve, read through it instead"
+                            + " (the cli's --server HOST:PORT, e.g. --server 127.0.0.1:9966)",
                     e);
         }
         return new StorageException("cannot open the local index in " + directory + ": " + msg, e);
