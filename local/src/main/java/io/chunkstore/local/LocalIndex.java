@@ -9,6 +9,7 @@ import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.StorageFullException;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
@@ -646,7 +647,7 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         long needed = config.memory().writeBufferBytes();
         if (free < needed) {
-            throw new StorageException(
+            throw new StorageFullException(
                     "the disk holding the local index folder "
                             + directory
                             + " is full: "
@@ -664,7 +665,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                         && r.getStatus() != null
                         && r.getStatus().getSubCode() == Status.SubCode.NoSpace
                 || msg.contains("No space left")) {
-            return new StorageException(
+            return new StorageFullException(
                     "the disk holding the local index folder "
                             + directory
                             + " is full ("
