@@ -108,7 +108,7 @@ public final class LogsCommand implements Runnable {
 
     /** The stores of the config file, or the server's ({@link ServerOption}). */
     static ConfigStores open(StoreOptions options) {
-        return ConfigStores.open(
+        return io.chunkstore.cli.common.StoreOptions.openChecked(
                 ServerOption.config(options.config, options.server), new SimpleMeterRegistry());
     }
 

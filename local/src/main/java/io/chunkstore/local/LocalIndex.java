@@ -638,6 +638,14 @@ public final class LocalIndex implements IndexClient, TableClient {
      * or finds room. Refusing early keeps the store readable and lets writes resume by themselves
      * once space is freed.
      */
+    /**
+     * Throws {@link StorageFullException} while the index's disk has less free space than the write
+     * buffers (writes are refused then; reads work).
+     */
+    void checkFreeSpace() {
+        requireFreeSpace();
+    }
+
     private void requireFreeSpace() {
         long free;
         try {

@@ -54,6 +54,7 @@ public final class ChunkstoreServer implements AutoCloseable {
     private final List<TableSyncLoop> loops = new ArrayList<>();
     private final List<Thread> loopThreads = new ArrayList<>();
     private final HttpEndpoints http;
+    private final BackendHealth health;
     private final ServeContext context;
     private PeriodClientResolver servedClients;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,12 +74,21 @@ public final class ChunkstoreServer implements AutoCloseable {
         this.opened = ConfigStores.open(config, registry);
         this.backends = opened.backends();
         GrpcStoreServer g = null;
+        BackendHealth hc = null;
         ServeContext ctx = null;
         HttpEndpoints h = null;
         try {
             for (String store : router.stores()) {
                 backends.backend(store);
             }
+            // Every store answers now, or serve does not start (exit 3 naming it): a closed port
+            // fails here instead of hanging the first request in retries.
+            hc =
+                    BackendHealth.of(
+                            backends,
+                            config.schemaConfig().periods(),
+                            BackendHealth.DEFAULT_TIMEOUT);
+            hc.requireAnswering();
             GrpcStoreServer.Builder b =
                     GrpcStoreServer.builder()
                             .listen(s.grpc())
@@ -96,7 +106,8 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             g.start();
             serving = true;
-            h = HttpEndpoints.start(s.http(), registry, () -> serving, s.mounts(), ctx);
+            BackendHealth checks = hc;
+            h = HttpEndpoints.start(s.http(), registry, () -> notReady(checks), s.mounts(), ctx);
         } catch (RuntimeException e) {
             serving = false;
             stopLoops();
@@ -106,6 +117,9 @@ public final class ChunkstoreServer implements AutoCloseable {
             if (ctx != null) {
                 ctx.close().forEach(e::addSuppressed);
             }
+            if (hc != null) {
+                hc.close();
+            }
             try {
                 opened.close();
             } catch (RuntimeException suppressed) {
@@ -114,6 +128,7 @@ public final class ChunkstoreServer implements AutoCloseable {
             throw e;
         }
         this.grpc = g;
+        this.health = hc;
         this.http = h;
         this.context = ctx;
     }
@@ -275,6 +290,18 @@ public final class ChunkstoreServer implements AutoCloseable {
         return host + ":" + grpcPort();
     }
 
+    /**
+     * Why the server is not ready, or null when it is: not serving (starting, shutting down), or a
+     * store that does not answer or is full ({@link BackendHealth}).
+     */
+    private String notReady(BackendHealth checks) {
+        if (!serving) {
+            return "the gRPC server is not serving";
+        }
+        List<String> problems = checks.problems();
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
@@ -329,6 +356,7 @@ public final class ChunkstoreServer implements AutoCloseable {
                                                     LOG.warn(
                                                             "closing a handler of the HTTP port: {}",
                                                             e.toString())));
+            steps.run("stopping the store checks", health::close);
             steps.run("closing the backends", opened::close);
             LOG.info(
                     steps.failures() == 0

@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code chunkstore serve}'s HTTP port (Jetty 12): {@code GET /metrics} (Prometheus text format
- * from the server's registry) and {@code GET /ready} (200 while the gRPC server serves, 503 before
- * and from the start of shutdown) first, so a mounted API cannot shadow them; then the mounted
- * handlers ({@link HttpMount}, such as the Loki HTTP API) in order; then a 404 naming the
- * endpoints.
+ * from the server's registry) and {@code GET /ready} (200 while the gRPC server serves and every
+ * store answers; 503 before, from the start of shutdown, and while a store does not answer or is
+ * full, saying why) first, so a mounted API cannot shadow them; then the mounted handlers ({@link
+ * HttpMount}, such as the Loki HTTP API) in order; then a 404 naming the endpoints.
  */
 final class HttpEndpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -49,7 +49,7 @@ final class HttpEndpoints implements AutoCloseable {
     static HttpEndpoints start(
             InetSocketAddress address,
             PrometheusMeterRegistry registry,
-            BooleanSupplier ready,
+            Supplier<String> notReady,
             List<HttpMount> mounts,
             ServeContext context) {
         QueuedThreadPool pool = new QueuedThreadPool(32, 2);
@@ -61,7 +61,7 @@ final class HttpEndpoints implements AutoCloseable {
         connector.setPort(address.getPort());
         server.addConnector(connector);
         List<Handler> handlers = new ArrayList<>();
-        handlers.add(new Endpoints(registry, ready));
+        handlers.add(new Endpoints(registry, notReady));
         for (HttpMount m : mounts) {
             handlers.add(m.handler(server, context));
         }
@@ -119,11 +119,11 @@ final class HttpEndpoints implements AutoCloseable {
     /** /metrics and /ready; other paths go on to the next handler. */
     private static final class Endpoints extends Handler.Abstract {
         private final PrometheusMeterRegistry registry;
-        private final BooleanSupplier ready;
+        private final Supplier<String> notReady;
 
-        Endpoints(PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        Endpoints(PrometheusMeterRegistry registry, Supplier<String> notReady) {
             this.registry = registry;
-            this.ready = ready;
+            this.notReady = notReady;
         }
 
         @Override
@@ -143,13 +143,10 @@ final class HttpEndpoints implements AutoCloseable {
                     return true;
                 }
                 case "/ready" -> {
-                    return ready.getAsBoolean()
+                    String why = notReady.get();
+                    return why == null
                             ? text(response, callback, 200, "ready\n")
-                            : text(
-                                    response,
-                                    callback,
-                                    503,
-                                    "not ready: the gRPC server is not serving\n");
+                            : text(response, callback, 503, "not ready: " + why + "\n");
                 }
                 default -> {
                     return false;

@@ -55,7 +55,7 @@ class HttpEndpointsTest {
                         HttpEndpoints.start(
                                 new InetSocketAddress("127.0.0.1", 0),
                                 registry,
-                                () -> true,
+                                () -> null,
                                 List.of(),
                                 null)) {
             client.indexClient()
@@ -104,7 +104,7 @@ class HttpEndpointsTest {
                 HttpEndpoints.start(
                         new InetSocketAddress("127.0.0.1", 0),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                        serving::get,
+                        () -> serving.get() ? null : "the gRPC server is not serving",
                         List.of(),
                         null)) {
             HttpResponse<String> before = send(http, "GET", "/ready");
@@ -121,7 +121,7 @@ class HttpEndpointsTest {
                 HttpEndpoints.start(
                         new InetSocketAddress("127.0.0.1", 0),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                        () -> true,
+                        () -> null,
                         List.of(),
                         null)) {
             assertThatThrownBy(
@@ -129,7 +129,7 @@ class HttpEndpointsTest {
                                     HttpEndpoints.start(
                                             new InetSocketAddress("127.0.0.1", first.port()),
                                             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                                            () -> true,
+                                            () -> null,
                                             List.of(),
                                             null))
                     .isInstanceOf(UnavailableException.class)
