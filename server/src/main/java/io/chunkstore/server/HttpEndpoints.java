@@ -68,6 +68,7 @@ final class HttpEndpoints implements AutoCloseable {
         handlers.add(new NotFound(!mounts.isEmpty()));
         server.setHandler(new Handler.Sequence(handlers));
         server.setStopTimeout(2000);
+        server.setErrorHandler(new PlainTextErrors());
         try {
             server.start();
         } catch (Exception e) {
