@@ -164,6 +164,18 @@ public final class LocalIndex implements IndexClient, TableClient {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions writeOptions;
+
+    /**
+     * For the catalog entry of a new table: never synced on its own. The WAL is one log written in
+     * order, so the first synced write after a create (any write into the new table, with the
+     * default {@code sync_writes: true}) syncs the create too: a table that holds acknowledged data
+     * always survives a power loss. Only a table still empty can be lost with the OS, and an empty
+     * table lost is created again by the table manager's next sync or by serve's first write to it.
+     * A create then costs no fsync: 10,000 of them take about a second instead of one fsync each.
+     * Deletes stay synced (a deleted table must not come back with its data).
+     */
+    private final WriteOptions createOptions;
+
     private final RocksDB db;
     private final ColumnFamilyHandle catalog;
 
@@ -245,6 +257,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                                         .setCacheIndexAndFilterBlocks(true)
                                         .setPinL0FilterAndIndexBlocksInCache(true));
         this.writeOptions = new WriteOptions().setSync(config.syncWrites());
+        this.createOptions = new WriteOptions().setSync(false);
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         List<byte[]> names;
         try {
@@ -788,7 +801,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                             (TABLE_CF_PREFIX + name).getBytes(StandardCharsets.UTF_8),
                             t.prefix);
                     wb.put(catalog, NEXT_TABLE_ID_KEY, IndexKeys.tablePrefix(t.id + 1));
-                    db.write(writeOptions, wb);
+                    db.write(createOptions, wb);
                 }
                 nextTableId++;
                 tables.put(name, t);
@@ -898,6 +911,7 @@ public final class LocalIndex implements IndexClient, TableClient {
 
     private void closeOptions() {
         writeOptions.close();
+        createOptions.close();
         cfOptions.close();
         dbOptions.close();
         sstFiles.close();
