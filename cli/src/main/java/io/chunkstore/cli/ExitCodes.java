@@ -16,8 +16,14 @@ public final class ExitCodes {
     /** The store could not be reached or answered with an error. */
     public static final int STORAGE = 3;
 
-    /** Interrupted (Ctrl-C). */
+    /** Interrupted (Ctrl-C, SIGINT: 128 + 2). */
     public static final int INTERRUPTED = 130;
+
+    /**
+     * Terminated (SIGTERM: 128 + 15), after a clean stop: what the JVM exits with once the shutdown
+     * hooks (serve's drain and close, migrate's summary) have run.
+     */
+    public static final int TERMINATED = 143;
 
     private ExitCodes() {}
 }

@@ -3,8 +3,8 @@ package io.chunkstore.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.cli.common.CliTime;
+import io.chunkstore.cli.common.ServerOption;
 import io.chunkstore.cli.common.TenantText;
-import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.model.Label;
 import io.chunkstore.loki.Direction;
 import io.chunkstore.loki.LogEntry;
@@ -76,11 +76,19 @@ public final class LogsCommand implements Runnable {
     static final class StoreOptions {
         @Option(
                 names = "--config",
-                required = true,
                 paramLabel = "FILE",
                 description =
-                        "Cortex or Loki YAML config: schema periods and the storage block of each store.")
+                        "Cortex or Loki YAML config: schema periods and the storage block of each store."
+                                + " With --server: only its schema periods are read.")
         Path config;
+
+        @Option(
+                names = "--server",
+                paramLabel = "HOST:PORT",
+                description =
+                        "Read through a running chunkstore serve's gRPC port (e.g. 127.0.0.1:9966) instead"
+                                + " of opening the stores: the schema of --config, or serve's built-in one.")
+        String server;
 
         @Option(
                 names = "--user",
@@ -107,9 +115,10 @@ public final class LogsCommand implements Runnable {
         boolean skipCorrupt;
     }
 
-    /** The stores of the config file. */
-    static ConfigStores open(Path configFile) {
-        return ConfigStores.open(ChunkstoreConfig.load(configFile), new SimpleMeterRegistry());
+    /** The stores of the config file, or the server's ({@link ServerOption}). */
+    static ConfigStores open(StoreOptions options) {
+        return io.chunkstore.cli.common.StoreOptions.openChecked(
+                ServerOption.config(options.config, options.server), new SimpleMeterRegistry());
     }
 
     /** Prints entries as raw lines or JSON lines. */
@@ -293,7 +302,7 @@ public final class LogsCommand implements Runnable {
             QueryOptions qo = QueryOptions.DEFAULT.withSkipCorrupt(options.skipCorrupt);
             QueryGuard guard =
                     new QueryGuard(QueryLimits.DEFAULT.withQueryTimeout(Duration.ofDays(1)));
-            try (ConfigStores stores = open(options.config);
+            try (ConfigStores stores = open(options);
                     LogQuerier querier =
                             new LogQuerier(new StoreLogChunkSource(stores.querier()), qo)) {
                 if (expr instanceof Expr.SampleExpr se) {
@@ -407,7 +416,7 @@ public final class LogsCommand implements Runnable {
             Printer printer = new Printer(out, options.output);
             QueryOptions qo = QueryOptions.DEFAULT.withSkipCorrupt(options.skipCorrupt);
             long[] printed = {0};
-            try (ConfigStores stores = open(options.config);
+            try (ConfigStores stores = open(options);
                     LogQuerier querier =
                             new LogQuerier(new StoreLogChunkSource(stores.querier()), qo)) {
                 LogTailer tailer = new LogTailer(querier, options.user, q, to, clock);

@@ -294,17 +294,39 @@ public final class ServeCommand implements Callable<Integer> {
             security = security.withCredentials(Credentials.load(authFile));
         }
         boolean embedded = config == null;
-        ChunkstoreConfig cfg =
-                embedded ? EmbeddedStore.prepare(data) : ChunkstoreConfig.load(config);
-        ServeSettings settings =
-                ServeSettings.of(cfg, listen, httpListen)
-                        .withTls(tlsCert, tlsKey, clientCa)
-                        .withTableManager(tableManager != null && tableManager)
-                        .withLazyTables(embedded)
-                        .withGrace(grace)
-                        .withMounts(httpMounts())
-                        .withSecurity(security);
-        ChunkstoreServer server = ChunkstoreServer.start(settings);
+        ServePreflight.checkFree(listen, "--listen");
+        ServePreflight.checkFree(httpListen, "--http-listen");
+        boolean madeData = false;
+        ChunkstoreServer server;
+        try {
+            ChunkstoreConfig cfg;
+            if (embedded) {
+                ServePreflight.checkDataDirectory(data);
+                madeData = !java.nio.file.Files.exists(data);
+                try {
+                    cfg = EmbeddedStore.prepare(data);
+                } catch (java.io.UncheckedIOException e) {
+                    throw ServePreflight.dataDirectoryError(data, e);
+                }
+            } else {
+                cfg = ChunkstoreConfig.load(config);
+            }
+            ServeSettings settings =
+                    ServeSettings.of(cfg, listen, httpListen)
+                            .withTls(tlsCert, tlsKey, clientCa)
+                            .withTableManager(tableManager != null && tableManager)
+                            .withLazyTables(embedded)
+                            .withGrace(grace)
+                            .withMounts(httpMounts())
+                            .withSecurity(security);
+            server = ChunkstoreServer.start(settings);
+        } catch (RuntimeException e) {
+            if (madeData) {
+                // A start that failed leaves no half-made data directory behind.
+                ServePreflight.deleteMadeDirectory(data, e);
+            }
+            throw e;
+        }
         Thread hook = new Thread(server::close, "chunkstore-serve-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         PrintWriter out = spec.commandLine().getOut();

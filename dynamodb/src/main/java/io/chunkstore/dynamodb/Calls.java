@@ -8,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issues one DynamoDB call with metrics, and repeats it after a back-off while it is throttled or
@@ -15,6 +17,8 @@ import java.util.function.Supplier;
  * bounded).
  */
 final class Calls {
+    private static final Logger LOG = LoggerFactory.getLogger(Calls.class);
+
     private final DynamoMetrics metrics;
     private final Backoff.Config backoff;
 
@@ -86,11 +90,29 @@ final class Calls {
             if (kind == DynamoErrors.Kind.THROTTLED) {
                 metrics.throttled(operation, table == null ? "" : table, 1);
             }
-            if ((kind != DynamoErrors.Kind.THROTTLED && kind != DynamoErrors.Kind.RETRYABLE)
-                    || !b.ongoing()) {
+            boolean retryable =
+                    kind == DynamoErrors.Kind.THROTTLED || kind == DynamoErrors.Kind.RETRYABLE;
+            if (!retryable || !b.ongoing()) {
+                if (retryable) {
+                    LOG.warn(
+                            "DynamoDB {}{} failed, giving up after {}: {}",
+                            operation,
+                            table == null || table.isEmpty() ? "" : " on " + table,
+                            b.limitReached(),
+                            err.toString());
+                }
                 throw DynamoErrors.toStorageException(operation, table, err);
             }
-            sleep(b.nextDelay(), operation, table);
+            Duration wait = b.nextDelay();
+            LOG.warn(
+                    "DynamoDB {}{} failed ({}); retry {}{} in {}",
+                    operation,
+                    table == null || table.isEmpty() ? "" : " on " + table,
+                    err.toString(),
+                    b.retries(),
+                    backoff.maxRetries() == 0 ? "" : " of " + backoff.maxRetries(),
+                    io.chunkstore.spi.support.GoDuration.format(wait));
+            sleep(wait, operation, table);
         }
     }
 

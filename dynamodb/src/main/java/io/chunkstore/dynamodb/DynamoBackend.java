@@ -2,6 +2,7 @@ package io.chunkstore.dynamodb;
 
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.UnavailableException;
 import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.SimpleBackend;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClientBuilder;
+import software.amazon.awssdk.services.dynamodb.model.ListTablesRequest;
 
 /**
  * One opened DynamoDB store: the SDK client, the worker threads, the rate limiters and the metrics
@@ -34,6 +36,10 @@ public final class DynamoBackend extends SimpleBackend {
     /** The longest one DynamoDB call may take before it fails as a timeout (and is retried). */
     static final Duration API_CALL_TIMEOUT = Duration.ofMinutes(2);
 
+    /** How long {@link #checkHealth()} waits for DynamoDB. */
+    static final int HEALTH_CHECK_SECONDS = 5;
+
+    private final DynamoConfig config;
     private final DynamoDbAsyncClient client;
     private final ExecutorService workers;
 
@@ -75,6 +81,7 @@ public final class DynamoBackend extends SimpleBackend {
                         s.calls(),
                         new TokenBucket(config.apiLimit(), 1),
                         config.kmsKeyId()));
+        this.config = config;
         this.client = s.client();
         this.workers = s.workers();
         LOG.info("opened DynamoDB store {}: {}", storeName, config);
@@ -165,6 +172,45 @@ public final class DynamoBackend extends SimpleBackend {
                 + storeName()
                 + "' keeps only the index and tables in DynamoDB; as an object_store, 'aws'"
                 + " means S3 (another backend). Use store 'aws-dynamo' to keep chunks in DynamoDB";
+    }
+
+    /**
+     * One ListTables call of one table, without the back-off's retries, for at most {@value
+     * #HEALTH_CHECK_SECONDS} s: an unreachable endpoint fails here at once, naming it.
+     */
+    @Override
+    public void checkHealth() {
+        String where =
+                config.endpoint() != null
+                        ? config.endpoint().toString()
+                        : "region " + config.region();
+        try {
+            client.listTables(ListTablesRequest.builder().limit(1).build())
+                    .get(HEALTH_CHECK_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException("interrupted while checking DynamoDB at " + where, e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new UnavailableException(
+                    "DynamoDB at "
+                            + where
+                            + " does not answer within "
+                            + HEALTH_CHECK_SECONDS
+                            + " s (store '"
+                            + storeName()
+                            + "')",
+                    e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = DynamoErrors.unwrap(e);
+            throw new UnavailableException(
+                    "DynamoDB at "
+                            + where
+                            + " cannot be reached (store '"
+                            + storeName()
+                            + "'): "
+                            + cause.getMessage(),
+                    cause);
+        }
     }
 
     /** The SDK client, for tools that need a raw call (and for tests). */

@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  *     25)
  * @param chunkGangSize 100-key BatchGetItem requests per gang ({@code chunk_gang_size}, default 10)
  * @param chunkGetMaxParallelism gangs in flight ({@code chunk_get_max_parallelism}, default 32)
- * @param backoff {@code backoff_config}: min_period 100ms, max_period 50s, max_retries 20
+ * @param backoff {@code backoff_config}: min_period 100ms, max_period 50s, max_retries 20,
+ *     max_retry_time 1m
  * @param kmsKeyId {@code kms_key_id} (Loki): KMS key for server-side encryption of new tables
  * @param queryParallelism chunkstore extension {@code query_parallelism}: queries of one call in
  *     flight (default 100, Cortex's constant)
@@ -63,7 +64,8 @@ public record DynamoConfig(
     public static final int DEFAULT_CHUNK_GANG_SIZE = 10;
     public static final int DEFAULT_CHUNK_GET_MAX_PARALLELISM = 32;
     public static final Backoff.Config DEFAULT_BACKOFF =
-            new Backoff.Config(Duration.ofMillis(100), Duration.ofSeconds(50), 20);
+            new Backoff.Config(
+                    Duration.ofMillis(100), Duration.ofSeconds(50), 20, Duration.ofMinutes(1));
     public static final int DEFAULT_QUERY_PARALLELISM = 100;
     public static final int DEFAULT_WRITE_PARALLELISM = 8;
     public static final int DEFAULT_QUERY_PAGE_LIMIT = 10_000;
@@ -165,7 +167,15 @@ public record DynamoConfig(
                             dflt = "20",
                             min = 0,
                             doc = "Retries before giving up; 0 retries" + " forever.")
-                    int maxRetries) {}
+                    int maxRetries,
+            @ConfigKey(
+                            value = "max_retry_time",
+                            dflt = "1m",
+                            doc =
+                                    "chunkstore's own: how long one request may go on retrying"
+                                            + " without progress before it fails; 0s: as long as"
+                                            + " max_retries allows.")
+                    Duration maxRetryTime) {}
 
     /** Cortex's metrics-based autoscaler settings: accepted for compatibility, not used. */
     public record Metrics(
@@ -355,7 +365,8 @@ public record DynamoConfig(
                     new Backoff.Config(
                             d.backoffConfig().minPeriod(),
                             d.backoffConfig().maxPeriod(),
-                            d.backoffConfig().maxRetries());
+                            d.backoffConfig().maxRetries(),
+                            d.backoffConfig().maxRetryTime());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(PATH + ".backoff_config: " + e.getMessage());
         }
@@ -410,6 +421,9 @@ public record DynamoConfig(
                 + GoDuration.format(backoff.max())
                 + " x"
                 + backoff.maxRetries()
+                + (backoff.maxRetryTime().isZero()
+                        ? ""
+                        : " within " + GoDuration.format(backoff.maxRetryTime()))
                 + (kmsKeyId.isEmpty() ? "" : ", kms_key_id=" + kmsKeyId)
                 + ", query_parallelism="
                 + queryParallelism

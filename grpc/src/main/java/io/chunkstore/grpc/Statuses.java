@@ -9,6 +9,7 @@ import io.chunkstore.spi.InvalidQueryException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.NotFoundException;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.StorageFullException;
 import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.ThrottledException;
 import io.chunkstore.spi.UnavailableException;
@@ -48,6 +49,24 @@ final class Statuses {
             Metadata.Key.of("chunkstore-not-written-chunk-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
     /**
+     * Trailer set (to {@code full}) when a RESOURCE_EXHAUSTED is a full disk of the store ({@link
+     * StorageFullException}) rather than throttling, so the Java client raises the same type and
+     * does not retry it as throttling.
+     */
+    static final Metadata.Key<String> STORAGE_FULL =
+            Metadata.Key.of("chunkstore-storage-full", Metadata.ASCII_STRING_MARSHALLER);
+
+    /** Whether {@code t} or one of its causes is a {@link StorageFullException}. */
+    static boolean isStorageFull(Throwable t) {
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t instanceof StorageFullException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Descriptions travel in a header; keep them well under the 8 KiB grpc-java reads by default.
      */
     static final int MAX_DESCRIPTION = 2000;
@@ -80,7 +99,8 @@ final class Statuses {
      *   <li>{@link InvalidRequestException} (incl. {@link InvalidQueryException}), an unparsable
      *       chunk key: INVALID_ARGUMENT
      *   <li>{@link NotFoundException} (table, chunk, object): NOT_FOUND
-     *   <li>{@link ThrottledException}: RESOURCE_EXHAUSTED
+     *   <li>{@link ThrottledException}, {@link StorageFullException} (a full disk; with the {@link
+     *       #STORAGE_FULL} trailer): RESOURCE_EXHAUSTED
      *   <li>{@link UnavailableException}, and any other retryable {@link StorageException}:
      *       UNAVAILABLE
      *   <li>{@link ChunkFetchException}: NOT_FOUND when every failure is a missing chunk; else the
@@ -128,7 +148,8 @@ final class Statuses {
         if (t instanceof NotFoundException) {
             return Status.Code.NOT_FOUND;
         }
-        if (t instanceof ThrottledException) {
+        if (t instanceof ThrottledException || t instanceof StorageFullException) {
+            // A full disk: Go clients see ResourceExhausted, as for a full quota, not Internal.
             return Status.Code.RESOURCE_EXHAUSTED;
         }
         if (t instanceof UnavailableException) {
@@ -191,6 +212,9 @@ final class Statuses {
                 && m.tableName() != null
                 && isAscii(m.tableName())) {
             trailers.put(MISSING_TABLE, m.tableName());
+        }
+        if (isStorageFull(t)) {
+            trailers.put(STORAGE_FULL, "full");
         }
         if (isTooLarge(t) && ((InvalidChunkException) t).key() != null) {
             trailers.put(
@@ -302,7 +326,9 @@ final class Statuses {
                                             + " (a message exceeded a gRPC size limit: raise the receiver's"
                                             + " max message size, or lower the sender's; retrying cannot help)",
                                     e)
-                            : new ThrottledException(message, e);
+                            : trailers != null && trailers.get(STORAGE_FULL) != null
+                                    ? new StorageFullException(message, e)
+                                    : new ThrottledException(message, e);
             case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, CANCELLED ->
                     new UnavailableException(message, e);
             default -> new StorageException(message, e);

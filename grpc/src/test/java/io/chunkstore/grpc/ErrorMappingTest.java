@@ -28,6 +28,7 @@ import io.chunkstore.spi.InvalidQueryException;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.StorageFullException;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
@@ -142,6 +143,14 @@ class ErrorMappingTest {
                         (Supplier<RuntimeException>) () -> new ThrottledException("slow down x"),
                         Status.Code.RESOURCE_EXHAUSTED,
                         ThrottledException.class),
+                Arguments.of(
+                        // The embedded store's full disk: was INTERNAL, now ResourceExhausted
+                        (Supplier<RuntimeException>)
+                                () ->
+                                        new StorageFullException(
+                                                "the disk holding the local index folder x is full"),
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        StorageFullException.class),
                 Arguments.of(
                         (Supplier<RuntimeException>)
                                 () -> new UnavailableException("cassandra timed out x"),

@@ -4,6 +4,7 @@ import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.ObjectClient;
 import io.chunkstore.spi.ObjectNotFoundException;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.StorageFullException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -141,7 +142,7 @@ public class FilesystemObjectClient implements ObjectClient {
                 }
             } catch (IOException e) {
                 if (String.valueOf(e.getMessage()).contains("No space left on device")) {
-                    throw new StorageException(
+                    throw new StorageFullException(
                             "the disk holding the chunk folder "
                                     + root
                                     + " is full: writing object "

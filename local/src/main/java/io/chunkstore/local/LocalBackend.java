@@ -121,6 +121,17 @@ public final class LocalBackend extends SimpleBackend {
                 + "' holds chunks only; use store 'local' for an index and tables";
     }
 
+    /**
+     * The index's disk has room for a flush of the write buffers (else {@link
+     * io.chunkstore.spi.StorageFullException}); a chunks-only store has nothing to check.
+     */
+    @Override
+    public void checkHealth() {
+        if (index != null) {
+            index.checkFreeSpace();
+        }
+    }
+
     @Override
     public void close() {
         try {

@@ -10,6 +10,7 @@ import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.StorageFullException;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableNotFoundException;
@@ -386,7 +387,9 @@ public final class LocalIndex implements IndexClient, TableClient {
                             + directory
                             + " is in use by another process"
                             + " (or another open store in this one): "
-                            + msg,
+                            + msg
+                            + "; if that is a running chunkstore serve, read through it instead"
+                            + " (the cli's --server HOST:PORT, e.g. --server 127.0.0.1:9966)",
                     e);
         }
         return new StorageException("cannot open the local index in " + directory + ": " + msg, e);
@@ -661,6 +664,14 @@ public final class LocalIndex implements IndexClient, TableClient {
      * or finds room. Refusing early keeps the store readable and lets writes resume by themselves
      * once space is freed.
      */
+    /**
+     * Throws {@link StorageFullException} while the index's disk has less free space than the write
+     * buffers (writes are refused then; reads work).
+     */
+    void checkFreeSpace() {
+        requireFreeSpace();
+    }
+
     private void requireFreeSpace() {
         long free;
         try {
@@ -670,7 +681,7 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         long needed = config.memory().writeBufferBytes();
         if (free < needed) {
-            throw new StorageException(
+            throw new StorageFullException(
                     "the disk holding the local index folder "
                             + directory
                             + " is full: "
@@ -688,7 +699,7 @@ public final class LocalIndex implements IndexClient, TableClient {
                         && r.getStatus() != null
                         && r.getStatus().getSubCode() == Status.SubCode.NoSpace
                 || msg.contains("No space left")) {
-            return new StorageException(
+            return new StorageFullException(
                     "the disk holding the local index folder "
                             + directory
                             + " is full ("
@@ -954,6 +965,7 @@ public final class LocalIndex implements IndexClient, TableClient {
         }
         queryPool.shutdownNow();
         releaseNatives();
+        LOG.info("closed the local index in {} (write-ahead log synced, lock released)", directory);
     }
 
     private void releaseNatives() {

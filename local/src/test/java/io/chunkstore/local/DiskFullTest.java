@@ -7,6 +7,7 @@ import io.chunkstore.conformance.PageRecorder;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.StorageException;
+import io.chunkstore.spi.StorageFullException;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -49,6 +50,18 @@ class DiskFullTest {
         if (mounted) {
             run("umount", mount.toString());
         }
+    }
+
+    /**
+     * A full disk is typed ({@link StorageFullException}, itself or as the cause), so the gRPC
+     * server answers RESOURCE_EXHAUSTED rather than INTERNAL.
+     */
+    static void isStorageFull(Throwable e) {
+        assertThat(
+                        e instanceof StorageFullException
+                                || e.getCause() instanceof StorageFullException)
+                .as("a StorageFullException: %s", e)
+                .isTrue();
     }
 
     /** Runs a command; null when it succeeded, else its output. */
@@ -98,12 +111,14 @@ class DiskFullTest {
                                                             .add("t", "h", b("during"), b("v"))))
                     .isInstanceOf(IndexWriteException.class)
                     .hasMessageContaining(config.indexDirectory().toString())
-                    .hasMessageContaining("full");
+                    .hasMessageContaining("full")
+                    .satisfies(DiskFullTest::isStorageFull);
             assertThatThrownBy(
                             () -> store.objectClient().putObject("fake/during", new byte[2 << 20]))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining(config.chunksDirectory().toString())
-                    .hasMessageContaining("full");
+                    .hasMessageContaining("full")
+                    .satisfies(DiskFullTest::isStorageFull);
             assertThat(store.objectClient().list("fake/", "").objects())
                     .as("no half-written chunk")
                     .hasSize(1);

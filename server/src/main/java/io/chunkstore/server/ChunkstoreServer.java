@@ -54,6 +54,7 @@ public final class ChunkstoreServer implements AutoCloseable {
     private final List<TableSyncLoop> loops = new ArrayList<>();
     private final List<Thread> loopThreads = new ArrayList<>();
     private final HttpEndpoints http;
+    private final BackendHealth health;
     private final ServeContext context;
     private PeriodClientResolver servedClients;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,12 +74,21 @@ public final class ChunkstoreServer implements AutoCloseable {
         this.opened = ConfigStores.open(config, registry);
         this.backends = opened.backends();
         GrpcStoreServer g = null;
+        BackendHealth hc = null;
         ServeContext ctx = null;
         HttpEndpoints h = null;
         try {
             for (String store : router.stores()) {
                 backends.backend(store);
             }
+            // Every store answers now, or serve does not start (exit 3 naming it): a closed port
+            // fails here instead of hanging the first request in retries.
+            hc =
+                    BackendHealth.of(
+                            backends,
+                            config.schemaConfig().periods(),
+                            BackendHealth.DEFAULT_TIMEOUT);
+            hc.requireAnswering();
             GrpcStoreServer.Builder b =
                     GrpcStoreServer.builder()
                             .listen(s.grpc())
@@ -102,9 +112,15 @@ public final class ChunkstoreServer implements AutoCloseable {
             }
             g.start();
             serving = true;
+            BackendHealth checks = hc;
             h =
                     HttpEndpoints.start(
-                            s.http(), registry, () -> serving, s.mounts(), ctx, s.security());
+                            s.http(),
+                            registry,
+                            () -> notReady(checks),
+                            s.mounts(),
+                            ctx,
+                            s.security());
         } catch (RuntimeException e) {
             serving = false;
             stopLoops();
@@ -114,6 +130,9 @@ public final class ChunkstoreServer implements AutoCloseable {
             if (ctx != null) {
                 ctx.close().forEach(e::addSuppressed);
             }
+            if (hc != null) {
+                hc.close();
+            }
             try {
                 opened.close();
             } catch (RuntimeException suppressed) {
@@ -122,6 +141,7 @@ public final class ChunkstoreServer implements AutoCloseable {
             throw e;
         }
         this.grpc = g;
+        this.health = hc;
         this.http = h;
         this.context = ctx;
     }
@@ -288,6 +308,18 @@ public final class ChunkstoreServer implements AutoCloseable {
         return host + ":" + grpcPort();
     }
 
+    /**
+     * Why the server is not ready, or null when it is: not serving (starting, shutting down), or a
+     * store that does not answer or is full ({@link BackendHealth}).
+     */
+    private String notReady(BackendHealth checks) {
+        if (!serving) {
+            return "the gRPC server is not serving";
+        }
+        List<String> problems = checks.problems();
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
     /** Blocks until {@link #close()} has finished. */
     public void awaitShutdown() throws InterruptedException {
         stopped.await();
@@ -305,7 +337,11 @@ public final class ChunkstoreServer implements AutoCloseable {
         }
     }
 
-    /** Graceful shutdown (idempotent); see the class comment for the order. */
+    /**
+     * Graceful shutdown (idempotent); see the class comment for the order. Every step runs whatever
+     * the one before it did (a step that fails or times out is logged with the step's name), so the
+     * backends are always closed, the embedded store flushed and unlocked, and "stopped" logged.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -319,16 +355,32 @@ public final class ChunkstoreServer implements AutoCloseable {
             LOG.info(
                     "shutting down: draining calls in flight (grace {})",
                     io.chunkstore.core.config.Durations.format(settings.grace()));
-            boolean drained = grpc.shutdown(settings.grace());
-            if (!drained) {
-                LOG.warn("calls still running after the grace period were cancelled");
-            }
-            stopLoops();
-            http.close();
-            context.close()
-                    .forEach(e -> LOG.warn("closing a handler of the HTTP port: {}", e.toString()));
-            opened.close();
-            LOG.info("stopped");
+            ShutdownSteps steps = new ShutdownSteps(LOG);
+            steps.run(
+                    "draining the gRPC server",
+                    () -> {
+                        if (!grpc.shutdown(settings.grace())) {
+                            LOG.warn("calls still running after the grace period were cancelled");
+                        }
+                    });
+            steps.run("stopping the table manager loops", this::stopLoops);
+            steps.run("stopping the HTTP port", http::close);
+            steps.run(
+                    "closing the handlers of the HTTP port",
+                    () ->
+                            context.close()
+                                    .forEach(
+                                            e ->
+                                                    LOG.warn(
+                                                            "closing a handler of the HTTP port: {}",
+                                                            e.toString())));
+            steps.run("stopping the store checks", health::close);
+            steps.run("closing the backends", opened::close);
+            LOG.info(
+                    steps.failures() == 0
+                            ? "stopped"
+                            : "stopped ({} shutdown steps failed, see above)",
+                    steps.failures());
         } finally {
             stopped.countDown();
         }

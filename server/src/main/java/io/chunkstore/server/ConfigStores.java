@@ -1,10 +1,14 @@
 package io.chunkstore.server;
 
 import io.chunkstore.core.config.ChunkstoreConfig;
+import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.core.store.PeriodClientResolver;
+import io.chunkstore.core.store.PeriodClients;
 import io.chunkstore.core.store.StoreBackends;
 import io.chunkstore.core.store.StoreConfig;
+import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.StorageBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +62,31 @@ public final class ConfigStores implements AutoCloseable {
      * block, metrics in the config's namespace. Closed by {@link #close()}.
      */
     public synchronized CompositeStore querier() {
-        return keep(querier(config, backends, registry));
+        return keep(querier(config, readClients(), registry));
+    }
+
+    /**
+     * The backends' clients per period, except that a schema table missing from the embedded store
+     * (store {@code local}, whose tables serve makes on first write) reads as empty, as serve reads
+     * it. Other stores keep answering a missing table with an error: there it means a wrong config
+     * or a table manager that has not run.
+     */
+    private PeriodClientResolver readClients() {
+        PeriodTables schemaTables = new PeriodTables(config.schemaConfig());
+        return period -> {
+            PeriodClients clients = backends.clientsFor(period);
+            if (!EmbeddedStore.STORE.equals(period.store())) {
+                return clients;
+            }
+            StorageBackend backend = backends.backend(period.store());
+            if (!backend.capabilities().has(Feature.TABLES)) {
+                return clients;
+            }
+            return new PeriodClients(
+                    new MissingTablesReadEmpty(
+                            schemaTables, clients.index(), backend.tableClient()),
+                    clients.chunks());
+        };
     }
 
     /**

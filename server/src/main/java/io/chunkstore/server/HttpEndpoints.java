@@ -5,7 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.Content;
@@ -16,15 +17,19 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code chunkstore serve}'s HTTP port (Jetty 12): {@code GET /metrics} (Prometheus text format
- * from the server's registry) and {@code GET /ready} (200 while the gRPC server serves, 503 before
- * and from the start of shutdown) first, so a mounted API cannot shadow them; then the mounted
- * handlers ({@link HttpMount}, such as the Loki HTTP API) in order; then a 404 naming the
- * endpoints.
+ * from the server's registry) and {@code GET /ready} (200 while the gRPC server serves and every
+ * store answers; 503 before, from the start of shutdown, and while a store does not answer or is
+ * full, saying why) first, so a mounted API cannot shadow them; then the mounted handlers ({@link
+ * HttpMount}, such as the Loki HTTP API) in order; then a 404 naming the endpoints.
  */
 final class HttpEndpoints implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
+
     /** The Prometheus text exposition format. */
     static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -44,10 +49,10 @@ final class HttpEndpoints implements AutoCloseable {
     static HttpEndpoints start(
             InetSocketAddress address,
             PrometheusMeterRegistry registry,
-            BooleanSupplier ready,
+            Supplier<String> notReady,
             List<HttpMount> mounts,
             ServeContext context) {
-        return start(address, registry, ready, mounts, context, ServeSecurity.DEFAULT);
+        return start(address, registry, notReady, mounts, context, ServeSecurity.DEFAULT);
     }
 
     /**
@@ -59,7 +64,7 @@ final class HttpEndpoints implements AutoCloseable {
     static HttpEndpoints start(
             InetSocketAddress address,
             PrometheusMeterRegistry registry,
-            BooleanSupplier ready,
+            Supplier<String> notReady,
             List<HttpMount> mounts,
             ServeContext context,
             ServeSecurity security) {
@@ -72,7 +77,7 @@ final class HttpEndpoints implements AutoCloseable {
         connector.setPort(address.getPort());
         server.addConnector(connector);
         List<Handler> handlers = new ArrayList<>();
-        handlers.add(new Endpoints(registry, ready));
+        handlers.add(new Endpoints(registry, notReady));
         for (HttpMount m : mounts) {
             handlers.add(m.handler(server, context));
         }
@@ -81,6 +86,7 @@ final class HttpEndpoints implements AutoCloseable {
         connector.addEventListener(guard.tailCounter());
         server.setHandler(guard);
         server.setStopTimeout(2000);
+        server.setErrorHandler(new PlainTextErrors());
         try {
             server.start();
         } catch (Exception e) {
@@ -111,10 +117,19 @@ final class HttpEndpoints implements AutoCloseable {
         return h == null ? "0.0.0.0" : h;
     }
 
+    /**
+     * Stops the port: requests in flight get the stop time-out to finish, then their connections
+     * are closed (a slow query's answer is cut off, which is logged, not thrown, so the shutdown
+     * goes on).
+     */
     @Override
     public void close() {
         try {
             server.stop();
+        } catch (TimeoutException e) {
+            LOG.warn(
+                    "HTTP requests still running {} ms after the stop began were cut off",
+                    server.getStopTimeout());
         } catch (Exception e) {
             throw new IllegalStateException("stopping the HTTP endpoint: " + e.getMessage(), e);
         }
@@ -123,11 +138,11 @@ final class HttpEndpoints implements AutoCloseable {
     /** /metrics and /ready; other paths go on to the next handler. */
     private static final class Endpoints extends Handler.Abstract {
         private final PrometheusMeterRegistry registry;
-        private final BooleanSupplier ready;
+        private final Supplier<String> notReady;
 
-        Endpoints(PrometheusMeterRegistry registry, BooleanSupplier ready) {
+        Endpoints(PrometheusMeterRegistry registry, Supplier<String> notReady) {
             this.registry = registry;
-            this.ready = ready;
+            this.notReady = notReady;
         }
 
         @Override
@@ -147,13 +162,10 @@ final class HttpEndpoints implements AutoCloseable {
                     return true;
                 }
                 case "/ready" -> {
-                    return ready.getAsBoolean()
+                    String why = notReady.get();
+                    return why == null
                             ? text(response, callback, 200, "ready\n")
-                            : text(
-                                    response,
-                                    callback,
-                                    503,
-                                    "not ready: the gRPC server is not serving\n");
+                            : text(response, callback, 503, "not ready: " + why + "\n");
                 }
                 default -> {
                     return false;

@@ -55,7 +55,7 @@ class HttpEndpointsTest {
                         HttpEndpoints.start(
                                 new InetSocketAddress("127.0.0.1", 0),
                                 registry,
-                                () -> true,
+                                () -> null,
                                 List.of(),
                                 null)) {
             client.indexClient()
@@ -104,7 +104,7 @@ class HttpEndpointsTest {
                 HttpEndpoints.start(
                         new InetSocketAddress("127.0.0.1", 0),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                        serving::get,
+                        () -> serving.get() ? null : "the gRPC server is not serving",
                         List.of(),
                         null)) {
             HttpResponse<String> before = send(http, "GET", "/ready");
@@ -121,7 +121,7 @@ class HttpEndpointsTest {
                 HttpEndpoints.start(
                         new InetSocketAddress("127.0.0.1", 0),
                         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                        () -> true,
+                        () -> null,
                         List.of(),
                         null)) {
             assertThatThrownBy(
@@ -129,11 +129,66 @@ class HttpEndpointsTest {
                                     HttpEndpoints.start(
                                             new InetSocketAddress("127.0.0.1", first.port()),
                                             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                                            () -> true,
+                                            () -> null,
                                             List.of(),
                                             null))
                     .isInstanceOf(UnavailableException.class)
                     .hasMessageContaining("cannot listen on 127.0.0.1:");
+        }
+    }
+
+    /**
+     * What Jetty refuses before any handler runs is answered in Loki's shape (plain text with the
+     * status), not with Jetty's HTML error page.
+     */
+    @Test
+    void errorsJettyRaisesArePlainTextWithTheirStatus() throws Exception {
+        try (HttpEndpoints http =
+                HttpEndpoints.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        () -> null,
+                        List.of(),
+                        null)) {
+            String longUri = "/loki/api/v1/query_range?query=" + "a".repeat(20_000);
+            String bigHeader = "X-Big: " + "b".repeat(20_000) + "\r\n";
+            String[][] cases = {
+                {"GET " + longUri + " HTTP/1.1\r\nHost: x\r\n\r\n", "414"},
+                {"GET /ready HTTP/1.1\r\nHost: x\r\n" + bigHeader + "\r\n", "431"},
+                {"GET /ready HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n", "400"},
+            };
+            for (String[] c : cases) {
+                String answer = raw(http.port(), c[0]);
+                assertThat(answer).as(c[1]).startsWith("HTTP/1.1 " + c[1]);
+                assertThat(answer.toLowerCase(java.util.Locale.ROOT))
+                        .as(answer)
+                        .contains("content-type: text/plain")
+                        .doesNotContain("<html");
+            }
+        }
+    }
+
+    private static String raw(int port, String request) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream()
+                    .write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            try {
+                for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    if (out.toString(java.nio.charset.StandardCharsets.ISO_8859_1)
+                                    .contains("\r\n\r\n")
+                            && out.size() > 200) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+                // the server closes after a bad request: what arrived is the answer
+            }
+            return out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 }

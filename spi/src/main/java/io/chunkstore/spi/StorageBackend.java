@@ -22,6 +22,22 @@ public interface StorageBackend extends AutoCloseable {
 
     TableClient tableClient();
 
+    /**
+     * Checks, with one cheap call, that the store answers and has room for writes: {@code
+     * chunkstore serve} and the cli's data commands call it at start (and serve's {@code /ready}
+     * while it runs), so an unreachable store fails at once instead of hanging in retries. Callers
+     * bound the time it may take. The default lists the tables of a store that has them; a backend
+     * that can say more (its address, a full disk) overrides it.
+     *
+     * @throws StorageException when it does not answer ({@link UnavailableException}, naming where
+     *     it was looked for) or has no room ({@link StorageFullException})
+     */
+    default void checkHealth() {
+        if (capabilities().has(Capabilities.Feature.TABLES)) {
+            tableClient().listTables();
+        }
+    }
+
     @Override
     void close();
 }

@@ -81,6 +81,14 @@ public record PeriodConfig(
             throw new ConfigException(
                     where + ": store is missing (the store name of the index, e.g. cassandra)");
         }
+        if (index.prefix().isEmpty()) {
+            // Without one every index table is named after its period number alone (or "" when
+            // the index: block is missing): tables nobody planned, shared by every such period.
+            throw new ConfigException(
+                    where
+                            + ": index.prefix is missing (the index tables, e.g. index: {prefix:"
+                            + " index_, period: 168h}; a period without an index: block has none)");
+        }
         if (chunksInTables() && chunks.prefix().isEmpty()) {
             throw new ConfigException(
                     where

@@ -36,7 +36,7 @@ class ChunkstoreConfigTest {
                       index: {prefix: index_, period: 168h}
                     - from: 2020-01-01
                 """
-                + entry.indent(6);
+                + (entry.contains("index:") ? entry : entry + "index: {prefix: i_}\n").indent(6);
     }
 
     @Test
@@ -167,12 +167,16 @@ class ChunkstoreConfigTest {
     @Test
     void loadsFilesAndNamesThemInErrors(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("schema.yaml");
-        Files.writeString(f, "configs:\n- {from: 2020-01-01, store: local, schema: v11}\n");
+        Files.writeString(
+                f,
+                "configs:\n- {from: 2020-01-01, store: local, schema: v11, index: {prefix: i_}}\n");
         assertThat(ChunkstoreConfig.load(f).schemaConfig().periods()).hasSize(1);
         assertThatThrownBy(() -> ChunkstoreConfig.load(dir.resolve("missing.yaml")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("missing.yaml does not exist");
-        Files.writeString(f, "configs:\n- {from: 2020-01-01, store: local, schema: v8}\n");
+        Files.writeString(
+                f,
+                "configs:\n- {from: 2020-01-01, store: local, schema: v8, index: {prefix: i_}}\n");
         assertThatThrownBy(() -> ChunkstoreConfig.load(f))
                 .hasMessageStartingWith(f + ": configs[0] (from 2020-01-01)");
     }
@@ -275,8 +279,8 @@ class ChunkstoreConfigTest {
                                         """
                 schema:
                   configs:
-                  - {from: 2020-01-01, store: local, schema: v11}
-                  - {from: 2020-01-01, store: local, schema: v12}
+                  - {from: 2020-01-01, store: local, schema: v11, index: {prefix: i_}}
+                  - {from: 2020-01-01, store: local, schema: v12, index: {prefix: i_}}
                 """))
                 .hasMessage(
                         "test.yaml: schema.configs[1] (from 2020-01-01): from 2020-01-01 is not after the"
@@ -376,14 +380,46 @@ class ChunkstoreConfigTest {
     }
 
     @Test
+    void aPeriodWithoutAnIndexBlockOrIndexPrefixIsRefusedWithTheKeyPath() {
+        // Before: accepted, and the table manager planned a table named "" (or "2965" for a
+        // prefix-less periodic index) that serve then served.
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "schema_config:\n  configs:\n  - {from: 2020-01-01,"
+                                                + " store: local, schema: v11}\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                        "test.yaml: schema_config.configs[0] (from 2020-01-01): index.prefix is"
+                                + " missing");
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        lokiWithSecondEntry(
+                                                "store: local\nschema: v11\nindex: {period: 168h}\n")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                        "test.yaml: schema_config.configs[1] (from 2020-01-01): index.prefix is"
+                                + " missing");
+    }
+
+    @Test
     void fromAndStoreAreRequired() {
-        assertThatThrownBy(() -> parse("configs:\n- {store: local, schema: v11}\n"))
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "configs:\n- {store: local, schema: v11, index: {prefix: i_}}\n"))
                 .hasMessage(
                         "test.yaml: configs[0]: from is missing (the first day of the period, YYYY-MM-DD)");
         assertThatThrownBy(
-                        () -> parse("configs:\n- {from: 2020-13-01, store: local, schema: v11}\n"))
+                        () ->
+                                parse(
+                                        "configs:\n- {from: 2020-13-01, store: local, schema: v11, index: {prefix: i_}}\n"))
                 .hasMessage("test.yaml: configs[0]: from \"2020-13-01\" is not a day YYYY-MM-DD");
-        assertThatThrownBy(() -> parse("configs:\n- {from: 2020-01-01, schema: v11}\n"))
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "configs:\n- {from: 2020-01-01, schema: v11, index: {prefix: i_}}\n"))
                 .hasMessageContaining("configs[0] (from 2020-01-01): store is missing");
     }
 
@@ -391,7 +427,7 @@ class ChunkstoreConfigTest {
     void unknownTopLevelKeysAreIgnoredButTheSchemaIsRequired() {
         assertThat(
                         parse(
-                                        "ingester: {x: 1}\nconfigs:\n- {from: 2020-01-01, store: local, schema: v11}\n")
+                                        "ingester: {x: 1}\nconfigs:\n- {from: 2020-01-01, store: local, schema: v11, index: {prefix: i_}}\n")
                                 .schemaConfig()
                                 .periods())
                 .hasSize(1);
@@ -422,7 +458,7 @@ class ChunkstoreConfigTest {
     @Test
     void misspellingsOfTheLimitsAndStorageKeysReadAreRefusedOtherKeysAreNot() {
         String schema =
-                "schema_config:\n  configs:\n  - {from: 2020-01-01, store: local, schema: v11}\n";
+                "schema_config:\n  configs:\n  - {from: 2020-01-01, store: local, schema: v11, index: {prefix: i_}}\n";
         ChunkstoreConfig ok =
                 parse(
                         schema
@@ -444,7 +480,7 @@ class ChunkstoreConfigTest {
         assertThatThrownBy(
                         () ->
                                 parse(
-                                        "schema:\n  configs:\n  - {from: 2020-01-01, store: local, schema: v11}\n"
+                                        "schema:\n  configs:\n  - {from: 2020-01-01, store: local, schema: v11, index: {prefix: i_}}\n"
                                                 + "limits: {max_query_length: 2}\n"))
                 .hasMessageContaining("limits.max_query_length: 2 has no unit");
         assertThatThrownBy(() -> parse(schema + "limits_config: {max_chunks_per_query: -1}\n"))

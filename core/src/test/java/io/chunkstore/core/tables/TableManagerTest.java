@@ -489,7 +489,7 @@ class TableManagerTest {
         MockTableClient client = new MockTableClient();
         MutableClock clock = new MutableClock();
         SchemaConfig untagged =
-                SchemaConfig.of(period(BASE_START, "", Duration.ZERO, "", Duration.ZERO));
+                SchemaConfig.of(period(BASE_START, "index", Duration.ZERO, "", Duration.ZERO));
         sync(
                 client,
                 TableManager.builder(TableManagerConfig.DEFAULT, untagged, client)
@@ -497,7 +497,7 @@ class TableManagerTest {
                         .build(),
                 clock,
                 BASE_START,
-                List.of(ProvisionConfig.DEFAULT.activeTable("", Map.of())));
+                List.of(ProvisionConfig.DEFAULT.activeTable("index", Map.of())));
         SchemaConfig tagged =
                 SchemaConfig.of(
                         new PeriodConfig(
@@ -506,7 +506,7 @@ class TableManagerTest {
                                 "memory",
                                 SchemaVersion.V9,
                                 new PeriodicTableConfig(
-                                        "", Duration.ZERO, Map.of("foo", "bar"), ""),
+                                        "index", Duration.ZERO, Map.of("foo", "bar"), ""),
                                 null,
                                 0));
         sync(
@@ -516,8 +516,8 @@ class TableManagerTest {
                         .build(),
                 clock,
                 BASE_START,
-                List.of(ProvisionConfig.DEFAULT.activeTable("", Map.of("foo", "bar"))));
-        assertThat(client.describeTable("").desc().tags()).isEqualTo(Map.of("foo", "bar"));
+                List.of(ProvisionConfig.DEFAULT.activeTable("index", Map.of("foo", "bar"))));
+        assertThat(client.describeTable("index").desc().tags()).isEqualTo(Map.of("foo", "bar"));
     }
 
     @Test

@@ -31,4 +31,27 @@ class BackoffTest {
         }
         assertThat(b.ongoing()).isTrue();
     }
+
+    @Test
+    void theRetryTimeLimitEndsRetriesAndNamesItself() throws InterruptedException {
+        Backoff b =
+                new Backoff(
+                        new Backoff.Config(
+                                Duration.ofMillis(20),
+                                Duration.ofMillis(50),
+                                0,
+                                Duration.ofMillis(300)));
+        long start = System.nanoTime();
+        int n = 0;
+        while (b.ongoing()) {
+            b.waitBeforeRetry();
+            n++;
+            assertThat(n).as("retries forever").isLessThan(1000);
+        }
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMs).isBetween(300L, 1000L);
+        assertThat(b.limitReached()).isEqualTo("retried for 300ms (the retry time limit)");
+        b.reset();
+        assertThat(b.ongoing()).as("progress restarts the clock").isTrue();
+    }
 }
