@@ -15,10 +15,14 @@ import io.chunkstore.core.config.PeriodConfig;
 import io.chunkstore.spi.BackendContext;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
+import io.chunkstore.spi.ChunkLocation;
+import io.chunkstore.spi.ChunkNotFoundException;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.spi.support.ComposedBackend;
+import io.chunkstore.spi.support.ForwardingChunkClient;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,7 +52,8 @@ import picocli.CommandLine.Option;
                     + " a pass / fail / skip line per case.",
             "The store: --store NAME, or by default the newest period's store (index and tables) with its"
                     + " object_store (chunks). Every table the run makes starts with conformance_<random>_; they"
-                    + " are deleted after each case and any left over at the end, unless --keep.",
+                    + " are deleted after each case and any left over at the end, unless --keep. Every chunk the"
+                    + " run writes (object stores included) is deleted at the end too, unless --keep.",
             "The suite writes and deletes real data in those tables only; it needs permission to create tables"
                     + " (a Cassandra keyspace, DynamoDB tables, Bigtable tables) where the store has them.",
             "Exit codes: 0 every case passed or was skipped, 1 a case failed, 2 config error."
@@ -90,9 +96,10 @@ final class ConformanceCommand implements Callable<Integer> {
         err.println("chunkstore conformance: " + target.describe() + ", tables " + runPrefix + "*");
         err.flush();
         Report report;
+        WrittenChunks written = new WrittenChunks();
         try (Progress progress = Progress.start("cases", -1)) {
             ConformanceRun.Builder run =
-                    ConformanceRun.builder(() -> target.open(cfg))
+                    ConformanceRun.builder(() -> written.recording(target.open(cfg)))
                             .tableName(n -> runPrefix + n)
                             .dropTablesAfterEachTest(!keep)
                             .listener(
@@ -132,7 +139,11 @@ final class ConformanceCommand implements Callable<Integer> {
             // 40 failures.
             throw cannotOpen;
         }
-        List<String> leftOver = keep ? List.of() : cleanUp(cfg, target, runPrefix);
+        List<String> leftOver = new ArrayList<>();
+        if (!keep) {
+            leftOver.addAll(cleanUp(cfg, target, runPrefix));
+            leftOver.addAll(written.deleteAll(() -> target.open(cfg)));
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {
             Json.print(out, json(report, target, runPrefix, leftOver));
@@ -261,7 +272,7 @@ final class ConformanceCommand implements Callable<Integer> {
                     try {
                         b.tableClient().deleteTable(t);
                     } catch (RuntimeException e) {
-                        failed.add(t + " (" + e.getMessage() + ")");
+                        failed.add("table " + t + " (" + e.getMessage() + ")");
                     }
                 }
             }
@@ -269,6 +280,67 @@ final class ConformanceCommand implements Callable<Integer> {
             failed.add("listing the tables failed: " + e.getMessage());
         }
         return failed;
+    }
+
+    /**
+     * Every chunk the run's cases write, recorded as they are written so that the run can delete
+     * them afterwards: object stores have no tables to drop, so without this a run would leave its
+     * chunks behind in a live bucket or folder.
+     */
+    static final class WrittenChunks {
+        private final Set<ChunkLocation> locations = ConcurrentHashMap.newKeySet();
+
+        /** The backend with its chunk client recording every put. */
+        StorageBackend recording(StorageBackend b) {
+            if (!b.capabilities().has(Feature.CHUNKS)) {
+                return b;
+            }
+            ComposedBackend.Builder cb =
+                    ComposedBackend.builder(b.storeName(), b.capabilities())
+                            .chunks(
+                                    new ForwardingChunkClient(b.chunkClient()) {
+                                        @Override
+                                        public void putChunks(List<EncodedChunk> chunks) {
+                                            for (EncodedChunk c : chunks) {
+                                                locations.add(c.location());
+                                            }
+                                            super.putChunks(chunks);
+                                        }
+                                    });
+            if (b.capabilities().has(Feature.INDEX)) {
+                cb.index(b.indexClient());
+            }
+            if (b.capabilities().has(Feature.TABLES)) {
+                cb.tables(b.tableClient());
+            }
+            return cb.alsoClose(b).build();
+        }
+
+        /**
+         * Deletes every recorded chunk that is still there; returns those that could not be
+         * deleted.
+         */
+        List<String> deleteAll(java.util.function.Supplier<StorageBackend> open) {
+            List<String> failed = new ArrayList<>();
+            if (locations.isEmpty()) {
+                return failed;
+            }
+            try (StorageBackend b = open.get()) {
+                for (ChunkLocation l : locations) {
+                    try {
+                        b.chunkClient().deleteChunk(l);
+                    } catch (ChunkNotFoundException gone) {
+                        // the case deleted it itself
+                    } catch (RuntimeException e) {
+                        failed.add("chunk " + l.key() + " (" + e.getMessage() + ")");
+                    }
+                }
+            } catch (RuntimeException e) {
+                failed.add(
+                        "opening the store to delete the run's chunks failed: " + e.getMessage());
+            }
+            return failed;
+        }
     }
 
     private static String firstLine(String s) {
@@ -300,7 +372,7 @@ final class ConformanceCommand implements Callable<Integer> {
                 report.count(Status.SKIPPED),
                 runPrefix);
         for (String t : leftOver) {
-            out.println("could not remove table " + t);
+            out.println("could not remove " + t);
         }
         out.flush();
     }
@@ -325,7 +397,7 @@ final class ConformanceCommand implements Callable<Integer> {
                 o.put("message", r.message());
             }
         }
-        ArrayNode left = root.putArray("tablesNotRemoved");
+        ArrayNode left = root.putArray("notRemoved");
         leftOver.forEach(left::add);
         return root;
     }

@@ -101,7 +101,7 @@ class RealServersCommandTest {
         assertThat(j.get("store").asText()).isEqualTo("aws-dynamo");
         assertThat(j.get("failed").asInt()).isZero();
         assertThat(j.get("passed").asInt()).isGreaterThan(10);
-        assertThat(j.get("tablesNotRemoved")).isEmpty();
+        assertThat(j.get("notRemoved")).isEmpty();
         String prefix = j.get("tablePrefix").asText();
         ChunkstoreConfig c = ChunkstoreConfig.load(cfg);
         try (StorageBackend b =
