@@ -28,6 +28,7 @@ class BigtableStorageProviderTest {
         assertThat(caps.features())
                 .containsExactlyInAnyOrder(
                         Feature.INDEX,
+                        Feature.INDEX_SCAN,
                         Feature.CHUNKS,
                         Feature.TABLES,
                         Feature.MISSING_TABLE_ERRORS,

@@ -24,6 +24,7 @@ class CassandraStorageProviderTest {
         assertThat(caps.features())
                 .containsExactlyInAnyOrder(
                         Feature.INDEX,
+                        Feature.INDEX_SCAN,
                         Feature.CHUNKS,
                         Feature.TABLES,
                         Feature.MISSING_TABLE_ERRORS,

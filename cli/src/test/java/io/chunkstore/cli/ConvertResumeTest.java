@@ -137,7 +137,7 @@ class ConvertResumeTest {
     }
 
     /** Day -> the block's index and chunk bytes and meta.json without its ULID, as text. */
-    private static Map<String, String> byDay(Path tenantDir) throws IOException {
+    static Map<String, String> byDay(Path tenantDir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.list(tenantDir)) {
             for (Path b : s.filter(p -> Files.exists(p.resolve("meta.json"))).toList()) {

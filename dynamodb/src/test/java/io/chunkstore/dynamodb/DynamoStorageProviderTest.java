@@ -27,6 +27,7 @@ class DynamoStorageProviderTest {
         assertThat(dynamo.features())
                 .containsExactlyInAnyOrder(
                         Feature.INDEX,
+                        Feature.INDEX_SCAN,
                         Feature.CHUNKS,
                         Feature.TABLES,
                         Feature.MISSING_TABLE_ERRORS,
