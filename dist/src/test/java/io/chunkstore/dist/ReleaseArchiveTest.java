@@ -352,7 +352,9 @@ class ReleaseArchiveTest {
                                         "--listen",
                                         "127.0.0.1:0",
                                         "--http-listen",
-                                        "127.0.0.1:0"),
+                                        "127.0.0.1:0",
+                                        // the conformance traffic below drops its run's tables
+                                        "--allow-table-deletion"),
                                 Map.of())
                         .redirectOutput(log.toFile())
                         .redirectError(root.resolve("serve.err").toFile())
