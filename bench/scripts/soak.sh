@@ -3,16 +3,21 @@
 # memory every minute (issue 21: RSS bounded by configuration, not by the number of tables or the time).
 #   bench/scripts/soak.sh [MINUTES] [WRITES_PER_SECOND]     (from the repository root; default 30 min, 200/s)
 # SOAK_GRPC_PORT / SOAK_HTTP_PORT (default 19966 / 19095) let two soaks run side by side, e.g. one with
-# MALLOC_ARENA_MAX=2 in its environment and one without.
+# MALLOC_ARENA_MAX=16 in its environment (glibc's default on 2 cores) and one with the launcher's default of 2. Build
+# once, then start each with SOAK_NO_BUILD=1: builds running while another soak's client loads its classes break it.
+# Besides the RSS, each minute's line has the heap and RocksDB's own memory gauges from serve's /metrics.
 set -euo pipefail
 minutes=${1:-30}
 rate=${2:-200}
 grpc=${SOAK_GRPC_PORT:-19966}
 http=${SOAK_HTTP_PORT:-19095}
 data=$(mktemp -d /tmp/chunkstore-soak.XXXXXX)
-./mvnw -B -ntp -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$data/cp.txt" >"$data/build.log" 2>&1 \
-  || { cat "$data/build.log"; exit 1; }
-bin/chunkstore --version >/dev/null   # builds the cli when needed
+cp=bench/target/soak-classpath.txt
+if [ -z "${SOAK_NO_BUILD:-}" ] || [ ! -f "$cp" ]; then
+  ./mvnw -B -ntp -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile="$PWD/$cp" >"$data/build.log" 2>&1 \
+    || { cat "$data/build.log"; exit 1; }
+  bin/chunkstore --version >/dev/null   # builds the cli when needed
+fi
 CHUNKSTORE_NO_BUILD=1 bin/chunkstore serve --data "$data/store" --listen 127.0.0.1:$grpc \
   --http-listen 127.0.0.1:$http >"$data/serve.log" 2>&1 &
 launcher=$!
@@ -21,6 +26,6 @@ for _ in $(seq 1 120); do
   curl -sf http://127.0.0.1:$http/ready >/dev/null && break
   sleep 0.5
 done
-java -Xmx512m -cp "$(cat "$data/cp.txt"):bench/target/classes" io.chunkstore.bench.local.ServeSoak \
+java -Xmx512m -cp "$(cat "$cp"):bench/target/classes" io.chunkstore.bench.local.ServeSoak \
   127.0.0.1:$grpc "$launcher" "$minutes" "$rate" http://127.0.0.1:$http/metrics
 echo "soak: store size $(du -sh "$data/store" | cut -f1) in $data/store"

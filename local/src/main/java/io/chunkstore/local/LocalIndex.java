@@ -1050,6 +1050,74 @@ public final class LocalIndex implements IndexClient, TableClient {
                         "Reads of the local index that missed its block cache and read the disk")
                 .tag("directory", where)
                 .register(metrics);
+        registerMemoryGauges(metrics, metricPrefix, where);
+    }
+
+    /**
+     * RocksDB's own account of its native memory, read when /metrics is scraped, so an operator can
+     * tell it from the rest of the process's resident memory: the block cache's capacity, usage
+     * (cached data, index and filter blocks plus the memtables charged to it through the
+     * write-buffer manager) and pinned part, the memtables of all families, and the table readers
+     * of open SST files that live outside the cache (with {@code cache_index_and_filter_blocks},
+     * only their small fixed part). All are bounded by {@code block_cache_bytes}, {@code
+     * write_buffer_bytes} and {@code max_open_files}, not by the number of tables.
+     */
+    private void registerMemoryGauges(MeterRegistry metrics, String metricPrefix, String where) {
+        memoryGauge(
+                metrics,
+                metricPrefix + "local_index_block_cache_capacity_bytes",
+                "Capacity of the local index's RocksDB block cache (block_cache_bytes)",
+                where,
+                () -> config.memory().blockCacheBytes());
+        memoryGauge(
+                metrics,
+                metricPrefix + "local_index_block_cache_usage_bytes",
+                "Bytes in the local index's block cache: data, index and filter blocks and the"
+                        + " memtables charged to it",
+                where,
+                () -> blockCache.getUsage());
+        memoryGauge(
+                metrics,
+                metricPrefix + "local_index_block_cache_pinned_bytes",
+                "Bytes of the local index's block cache pinned by readers and memtables",
+                where,
+                () -> blockCache.getPinnedUsage());
+        memoryGauge(
+                metrics,
+                metricPrefix + "local_index_memtables_bytes",
+                "Bytes of the local index's memtables, all column families (rocksdb.cur-size-all-mem-tables)",
+                where,
+                () -> aggregated("rocksdb.cur-size-all-mem-tables"));
+        memoryGauge(
+                metrics,
+                metricPrefix + "local_index_table_readers_bytes",
+                "Native bytes of the local index's open SST file readers outside the block cache"
+                        + " (rocksdb.estimate-table-readers-mem)",
+                where,
+                () -> aggregated("rocksdb.estimate-table-readers-mem"));
+    }
+
+    private void memoryGauge(
+            MeterRegistry metrics,
+            String name,
+            String description,
+            String where,
+            java.util.function.LongSupplier reading) {
+        Gauge.builder(name, this, i -> i.guarded(reading))
+                .description(description)
+                .tag("directory", where)
+                .baseUnit("bytes")
+                .register(metrics);
+    }
+
+    /** A RocksDB integer property summed over the column families. */
+    private long aggregated(String property) {
+        try {
+            return db.getAggregatedLongProperty(property);
+        } catch (RocksDBException e) {
+            throw new IllegalStateException(
+                    "cannot read " + property + " of the local index in " + directory, e);
+        }
     }
 
     /** A native reading, or NaN once the index is closed (its handles are freed then). */

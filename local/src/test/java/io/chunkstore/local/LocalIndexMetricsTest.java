@@ -86,4 +86,57 @@ class LocalIndexMetricsTest {
         assertThat(metrics.get("t_local_index_size_bytes").gauge().value()).isNaN();
         assertThat(metrics.get("t_local_index_block_cache_hits").functionCounter().count()).isNaN();
     }
+
+    @Test
+    void rocksDbMemoryIsExportedAfterWritesOnARealStore() throws IOException {
+        LocalConfig config =
+                LocalConfig.under(dir).withMemory(new LocalConfig.Memory(32L << 20, 16L << 20, 64));
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        LocalIndex index = new LocalIndex(config, metrics, "t_");
+        long rawBytes = 0;
+        try {
+            index.createTable(TableDesc.named("t"));
+            WriteBatch batch = new WriteBatch();
+            for (int i = 0; i < 20_000; i++) {
+                String hash = "h" + (i % 50);
+                byte[] range = b(String.format("r%06d", i));
+                byte[] value = b("value-" + i);
+                batch.add("t", hash, range, value);
+                rawBytes += hash.length() + range.length + value.length;
+            }
+            index.batchWrite(batch);
+
+            assertThat(gauge(metrics, "t_local_index_block_cache_capacity_bytes"))
+                    .isEqualTo(32.0 * (1 << 20));
+            assertThat(gauge(metrics, "t_local_index_memtables_bytes"))
+                    .as(
+                            "the memtables hold at least the bytes written (%d), not yet flushed",
+                            rawBytes)
+                    .isGreaterThanOrEqualTo((double) rawBytes)
+                    .isLessThanOrEqualTo(16.0 * (1 << 20));
+            assertThat(gauge(metrics, "t_local_index_block_cache_usage_bytes"))
+                    .as("the memtables are charged to the block cache")
+                    .isPositive();
+            assertThat(gauge(metrics, "t_local_index_block_cache_pinned_bytes")).isNotNegative();
+        } finally {
+            index.close();
+        }
+        assertThat(gauge(metrics, "t_local_index_memtables_bytes")).isNaN();
+
+        // Reopened, the entries are in an SST file: reading it opens a table reader and caches
+        // its blocks.
+        SimpleMeterRegistry reopened = new SimpleMeterRegistry();
+        LocalIndex again = new LocalIndex(config, reopened, "t_");
+        try {
+            assertThat(PageRecorder.entries(again, IndexQuery.row("t", "h7"))).hasSize(400);
+            assertThat(gauge(reopened, "t_local_index_table_readers_bytes")).isPositive();
+            assertThat(gauge(reopened, "t_local_index_block_cache_usage_bytes")).isPositive();
+        } finally {
+            again.close();
+        }
+    }
+
+    private static double gauge(SimpleMeterRegistry metrics, String name) {
+        return metrics.get(name).gauge().value();
+    }
 }

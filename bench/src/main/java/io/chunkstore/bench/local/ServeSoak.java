@@ -152,7 +152,10 @@ public final class ServeSoak {
         }
     }
 
-    /** ", heap committed C MiB, used U MiB" from the server's metrics, or "" without them. */
+    /**
+     * ", heap committed C MiB, used U MiB; rocksdb block cache ..." from the server's metrics, or
+     * "" without them.
+     */
     private static String heap(URI metrics) throws IOException, InterruptedException {
         if (metrics == null) {
             return "";
@@ -163,7 +166,17 @@ public final class ServeSoak {
                         .body();
         double committed = 0;
         double used = 0;
+        double cache = 0;
+        double memtables = 0;
+        double readers = 0;
         for (String line : body.split("\n")) {
+            if (line.startsWith("chunkstore_local_index_block_cache_usage_bytes")) {
+                cache += value(line);
+            } else if (line.startsWith("chunkstore_local_index_memtables_bytes")) {
+                memtables += value(line);
+            } else if (line.startsWith("chunkstore_local_index_table_readers_bytes")) {
+                readers += value(line);
+            }
             if (line.contains("area=\"heap\"")) {
                 double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
                 if (line.startsWith("jvm_memory_committed_bytes")) {
@@ -175,9 +188,17 @@ public final class ServeSoak {
         }
         return String.format(
                 Locale.ROOT,
-                ", heap committed %.0f MiB, used %.0f MiB",
+                ", heap committed %.0f MiB, used %.0f MiB; rocksdb block cache %.0f MiB (memtables"
+                        + " %.0f MiB), table readers %.1f MiB",
                 committed / (1 << 20),
-                used / (1 << 20));
+                used / (1 << 20),
+                cache / (1 << 20),
+                memtables / (1 << 20),
+                readers / (1 << 20));
+    }
+
+    private static double value(String line) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
     }
 
     private static long rssMiB(long pid) throws IOException {
