@@ -377,6 +377,13 @@ class ReleaseArchiveTest {
         }
         HttpResponse<String> ready = get("/ready");
         assertThat(ready.statusCode()).isEqualTo(200);
+        // The launcher bounds glibc's malloc arenas when the environment does not (the launcher
+        // execs the JVM: the process started is serve's).
+        Path environ = Path.of("/proc", Long.toString(serve.pid()), "environ");
+        if (Files.isReadable(environ)) {
+            assertThat(Files.readString(environ, StandardCharsets.ISO_8859_1).split("\0"))
+                    .contains("MALLOC_ARENA_MAX=2");
+        }
         // The image's HEALTHCHECK command, against this serve's port.
         String check = healthcheck().replace("127.0.0.1/9095", httpAddress.replace(':', '/'));
         Result hc = run(root, List.of("bash", "-c", check), Map.of(), Duration.ofSeconds(30));
