@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *       are answered by Jetty's threads, which queries never hold.
  *   <li>a query still running after {@link ServeSecurity#queryTimeout()} is answered 504 (the
  *       status Loki gives a query past its deadline, grafana/loki pkg/util/server/error.go); its
- *       thread keeps its slot until the query ends.
+ *       thread keeps its slot until the handler returns. The Loki and Prometheus handlers stop
+ *       their reads at the same deadline ({@link ServeContext#queryTimeout()}), so their slot is
+ *       freed then.
  *   <li>at most {@link ServeSecurity#maxConcurrentTails()} tail websockets are open at once; a tail
  *       asked for beyond that is answered 429. (Tails starting at the same instant may pass the
  *       limit by how many start together: the count is of open websockets.)
