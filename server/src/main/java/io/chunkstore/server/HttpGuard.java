@@ -108,7 +108,8 @@ final class HttpGuard extends Handler.Wrapper {
         if (path.equals("/metrics")) {
             return super.handle(rq, rs, cb);
         }
-        if (path.equals(TAIL_PATH) && rq.getHeaders().contains(HttpHeader.UPGRADE)) {
+        if (path.equals(TAIL_PATH)
+                && "websocket".equalsIgnoreCase(rq.getHeaders().get(HttpHeader.UPGRADE))) {
             int open = openTails.get();
             if (open >= security.maxConcurrentTails()) {
                 return refuse(
