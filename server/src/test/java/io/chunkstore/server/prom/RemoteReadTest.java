@@ -30,6 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -381,6 +382,37 @@ class RemoteReadTest {
                                         r ->
                                                 new RemoteRead(r, enough)
                                                         .answer(body, PromTestStore.TENANT))
+                                .series())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void aReadPastTheQueryTimeOutStopsNamingIt() throws Exception {
+        byte[] body =
+                Snappy.compress(
+                        request(
+                                        List.of(
+                                                query(
+                                                        data.start,
+                                                        data.end,
+                                                        "EQ",
+                                                        "__name__",
+                                                        "http_requests_total")))
+                                .toByteArray());
+        PromApiConfig expired = PromApiConfig.DEFAULT.withQueryTimeout(Duration.ofNanos(1));
+        assertThatThrownBy(
+                        () ->
+                                withReader(
+                                        r ->
+                                                new RemoteRead(r, expired)
+                                                        .answer(body, PromTestStore.TENANT)))
+                .isInstanceOfSatisfying(
+                        ReadLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo(ReadLimitException.Limit.TIME))
+                .hasMessageContaining("--query-timeout");
+        PromApiConfig ample = PromApiConfig.DEFAULT.withQueryTimeout(Duration.ofHours(1));
+        assertThat(
+                        withReader(r -> new RemoteRead(r, ample).answer(body, PromTestStore.TENANT))
                                 .series())
                 .isEqualTo(6);
     }
