@@ -2,7 +2,6 @@ package io.chunkstore.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
@@ -22,7 +21,6 @@ import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,21 +141,7 @@ public final class DeleteCommand implements Runnable {
                                 + " Loki config a stream selector ({job=\"varlogs\"}) is enough.")
         String selector;
 
-        @Option(
-                names = "--from",
-                required = true,
-                paramLabel = "TIME",
-                description =
-                        "Start of the range (inclusive): RFC 3339, a date (UTC midnight), Unix seconds or"
-                                + " milliseconds.")
-        String from;
-
-        @Option(
-                names = "--to",
-                required = true,
-                paramLabel = "TIME",
-                description = "End of the range (exclusive), same forms.")
-        String to;
+        @Mixin HalfOpenRangeOptions range;
 
         @Option(
                 names = "--whole-chunks",
@@ -168,16 +152,9 @@ public final class DeleteCommand implements Runnable {
 
         @Override
         public Integer call() {
-            long fromMs = CliTime.parseMillis("--from", from, Clock.systemUTC());
-            long toMs = CliTime.parseMillis("--to", to, Clock.systemUTC());
-            if (toMs <= fromMs) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--to "
-                                + CliTime.format(toMs)
-                                + " must be after --from "
-                                + CliTime.format(fromMs));
-            }
+            HalfOpenRangeOptions.Millis span = range.millis(spec);
+            long fromMs = span.fromMs();
+            long toMs = span.toMs();
             List<LabelMatcher> matchers = new ArrayList<>(Selectors.parseMatchers(selector));
             if (common.store.load().dialect() == ConfigDialect.LOKI
                     && matchers.stream().noneMatch(m -> m.name().equals(Labels.METRIC_NAME))) {
