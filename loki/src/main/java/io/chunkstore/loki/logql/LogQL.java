@@ -743,7 +743,7 @@ public final class LogQL {
             if (word("or")) {
                 skip();
                 char q = peek();
-                if (q == '"' || q == '`' || q == '\'') {
+                if (GoStrings.isQuote(q)) {
                     values.add(string());
                     continue;
                 }
@@ -991,7 +991,7 @@ public final class LogQL {
             skip();
             char q = peek();
             Pipeline.LabelAssignment a;
-            if (q == '"' || q == '`' || q == '\'') {
+            if (GoStrings.isQuote(q)) {
                 a = new Pipeline.LabelAssignment(dst, null, GoTemplate.parse(string()));
             } else {
                 a = new Pipeline.LabelAssignment(dst, ident(), null);
@@ -1155,7 +1155,7 @@ public final class LogQL {
         }
         skip();
         char q = peek();
-        if (q == '"' || q == '`' || q == '\'') {
+        if (GoStrings.isQuote(q)) {
             String v = string();
             if (mt == null) {
                 if (cmp == LabelFilter.Comparison.EQ) {
@@ -1282,29 +1282,21 @@ public final class LogQL {
     }
 
     private String string() {
-        char q = peek();
-        if (q != '"' && q != '`' && q != '\'') {
+        if (!GoStrings.isQuote(peek())) {
             throw error("syntax error: expected a quoted string, got " + near());
         }
-        int start = i++;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\\' && q != '`') {
-                i += 2;
-                continue;
-            }
-            i++;
-            if (c == q) {
-                try {
-                    return GoStrings.unquote(s.substring(start, i));
-                } catch (IllegalArgumentException e) {
-                    i = start;
-                    throw error("invalid string: " + e.getMessage());
-                }
-            }
+        int end = GoStrings.literalEnd(s, i);
+        if (end < 0) {
+            throw error("syntax error: unterminated string");
         }
-        i = start;
-        throw error("syntax error: unterminated string");
+        String literal;
+        try {
+            literal = GoStrings.unquote(s.substring(i, end));
+        } catch (IllegalArgumentException e) {
+            throw error("invalid string: " + e.getMessage());
+        }
+        i = end;
+        return literal;
     }
 
     private String ident() {
