@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The LogQL parser: a hand-written recursive-descent parser over characters for the grammar of
@@ -755,7 +756,17 @@ public final class LogQL {
     }
 
     private Pipeline.Json json() {
-        List<Map.Entry<String, List<Object>>> params = new ArrayList<>();
+        return new Pipeline.Json(labelExtractions(this::jsonPath));
+    }
+
+    /**
+     * The optional parameters of {@code json} and {@code logfmt}: {@code name} or {@code name =
+     * "expression"}, comma-separated (grafana/loki {@code pkg/logql/syntax/expr.y},
+     * labelExtractionExpressionList); a bare name is its own expression. Each expression is read by
+     * {@code expression} as soon as it is parsed, so its errors point at it.
+     */
+    private <T> List<Map.Entry<String, T>> labelExtractions(Function<String, T> expression) {
+        List<Map.Entry<String, T>> params = new ArrayList<>();
         while (true) {
             int save = i;
             skip();
@@ -774,15 +785,15 @@ public final class LogQL {
             }
             ident();
             skip();
-            String path = name;
+            String text = name;
             if (peek() == '=') {
                 i++;
                 skip();
-                path = string();
+                text = string();
             }
-            params.add(new AbstractMap.SimpleImmutableEntry<>(name, jsonPath(path)));
+            params.add(new AbstractMap.SimpleImmutableEntry<>(name, expression.apply(text)));
         }
-        return new Pipeline.Json(params);
+        return params;
     }
 
     private static boolean isStageBoundaryWord(String w) {
@@ -863,34 +874,7 @@ public final class LogQL {
                 break;
             }
         }
-        List<Map.Entry<String, String>> params = new ArrayList<>();
-        while (true) {
-            int save = i;
-            skip();
-            if (!params.isEmpty()) {
-                if (peek() != ',') {
-                    i = save;
-                    break;
-                }
-                i++;
-                skip();
-            }
-            String name = peekIdent();
-            if (name.isEmpty() || isStageBoundaryWord(name)) {
-                i = save;
-                break;
-            }
-            ident();
-            skip();
-            String key = name;
-            if (peek() == '=') {
-                i++;
-                skip();
-                key = string();
-            }
-            params.add(new AbstractMap.SimpleImmutableEntry<>(name, key));
-        }
-        return new Pipeline.Logfmt(strict, keepEmpty, params);
+        return new Pipeline.Logfmt(strict, keepEmpty, labelExtractions(Function.identity()));
     }
 
     private Pipeline.Regexp regexpStage(String re) {
