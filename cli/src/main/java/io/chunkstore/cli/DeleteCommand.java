@@ -6,7 +6,7 @@ import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
-import io.chunkstore.cli.common.TenantText;
+import io.chunkstore.cli.common.UserOption;
 import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.migrate.MigrationPlan;
 import io.chunkstore.core.model.LabelMatcher;
@@ -75,13 +75,7 @@ public final class DeleteCommand implements Runnable {
 
         @Mixin OutputOption output;
 
-        @Option(
-                names = "--user",
-                parameterConsumer = TenantText.class,
-                required = true,
-                paramLabel = "USER",
-                description = "Tenant (org) ID.")
-        String user;
+        @Mixin UserOption user;
 
         @Option(
                 names = "--checkpoint",
@@ -108,7 +102,7 @@ public final class DeleteCommand implements Runnable {
             Map<String, String> run = new LinkedHashMap<>();
             run.put("command", kind);
             run.put("config", MigrateCommand.identity(store.path(), store.load()));
-            run.put("user", user);
+            run.put("user", user.id());
             return run;
         }
     }
@@ -162,7 +156,8 @@ public final class DeleteCommand implements Runnable {
                         0, LabelMatcher.equal(Labels.METRIC_NAME, MigrationPlan.LOKI_METRIC_NAME));
             }
             PurgeRequest request =
-                    new PurgeRequest(common.user, selector, matchers, fromMs, toMs, wholeChunks);
+                    new PurgeRequest(
+                            common.user.id(), selector, matchers, fromMs, toMs, wholeChunks);
             Map<String, String> run = common.run("delete series");
             run.put("selector", selector);
             run.put("from", Long.toString(fromMs));
@@ -177,7 +172,7 @@ public final class DeleteCommand implements Runnable {
                                 .build()
                                 .deleteSeries(request);
             }
-            return print(spec, common, summary, "series " + selector + " of " + common.user);
+            return print(spec, common, summary, "series " + selector + " of " + common.user.id());
         }
     }
 
@@ -209,7 +204,7 @@ public final class DeleteCommand implements Runnable {
                                     .dryRun(common.dryRun())
                                     .checkpoint(common.checkpoint(run))
                                     .build()
-                                    .deleteTenant(common.user);
+                                    .deleteTenant(common.user.id());
                 } catch (UnsupportedOperationException e) {
                     spec.commandLine()
                             .getErr()
@@ -217,7 +212,7 @@ public final class DeleteCommand implements Runnable {
                     return ExitCodes.FAILED;
                 }
             }
-            return print(spec, common, summary, "tenant " + common.user);
+            return print(spec, common, summary, "tenant " + common.user.id());
         }
     }
 
