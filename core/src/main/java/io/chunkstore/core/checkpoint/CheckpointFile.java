@@ -54,6 +54,8 @@ public final class CheckpointFile {
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
+    private final Path absolute;
+    private final Path folder;
     private final String kind;
     private final int format;
     private final boolean noKindAccepted;
@@ -76,10 +78,13 @@ public final class CheckpointFile {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.format = format;
         this.noKindAccepted = noKindAccepted;
-        if (file.toAbsolutePath().getParent() == null) {
+        this.absolute = file.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (parent == null) {
             throw new ConfigException(
                     "checkpoint " + file + " names a root directory, not a file in one");
         }
+        this.folder = parent;
     }
 
     /**
@@ -180,12 +185,12 @@ public final class CheckpointFile {
      *     previous checkpoint is left as it was)
      */
     public void write(ObjectNode document) {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Path tmp = dir.resolve("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Path tmp =
+                folder.resolve(
+                        "." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         try {
             byte[] bytes = JSON.writeValueAsBytes(document);
-            Files.createDirectories(dir);
+            Files.createDirectories(folder);
             try (FileChannel ch =
                     FileChannel.open(
                             tmp,
@@ -201,11 +206,11 @@ public final class CheckpointFile {
             try {
                 Files.move(
                         tmp,
-                        abs,
+                        absolute,
                         StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             try {
@@ -215,7 +220,7 @@ public final class CheckpointFile {
             }
             throw new UncheckedIOException("cannot write checkpoint " + file + ": " + e, e);
         }
-        forceDirectory(dir);
+        forceDirectory(folder);
     }
 
     /** Makes the rename durable; file systems and platforms that cannot open a folder skip it. */
