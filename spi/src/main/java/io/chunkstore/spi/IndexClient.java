@@ -1,6 +1,8 @@
 package io.chunkstore.spi;
 
+import io.chunkstore.spi.support.BlockingQueryPages;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The index half of a chunk store (Cortex's {@code IndexClient}): a wide-column store of {@code
@@ -33,6 +35,22 @@ public interface IndexClient extends AutoCloseable {
     void batchWrite(WriteBatch batch);
 
     void queryPages(List<IndexQuery> queries, PageConsumer consumer);
+
+    /**
+     * The non-blocking form of {@link #queryPages}: starts every query and returns at once (a
+     * backend without an asynchronous driver may deliver pages on the calling thread before
+     * returning). Same semantics (order within a row, bounded parallelism, early stop per query,
+     * every query run even when another fails); the stage completes when every query has ended,
+     * exceptionally with the first error. See {@link AsyncPageConsumer} for threading and
+     * back-pressure.
+     *
+     * <p>The default runs the blocking {@link #queryPages} on a shared pool of daemon threads; the
+     * backends replace it with their drivers' asynchronous paths.
+     */
+    default CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
+        return BlockingQueryPages.runAsync(this, queries, consumer);
+    }
 
     /**
      * Streams every entry of {@code tableName} whose hash value starts with {@code hashPrefix}
