@@ -210,23 +210,12 @@ public final class S3ObjectClient implements ObjectClient {
 
     @Override
     public void putObject(String key, byte[] data) {
-        String name = objectName(key);
-        String bucket = sharding.bucketFor(name);
-        PutObjectRequest req = putRequest(bucket, name, data.length);
-        await(
-                () -> s3.putObject(req, AsyncRequestBody.fromBytesUnsafe(data)),
-                "putting object",
-                bucket,
-                name,
-                key,
-                false);
+        put(key, data.length, () -> AsyncRequestBody.fromBytesUnsafe(data));
     }
 
     /** Streams the file from disk (each attempt reads it again), never holding it in memory. */
     @Override
     public void putObject(String key, java.nio.file.Path file) {
-        String name = objectName(key);
-        String bucket = sharding.bucketFor(name);
         long size;
         try {
             size = java.nio.file.Files.size(file);
@@ -234,14 +223,14 @@ public final class S3ObjectClient implements ObjectClient {
             throw new java.io.UncheckedIOException(
                     "cannot read " + file + " to store it as " + key + ": " + e, e);
         }
-        PutObjectRequest req = putRequest(bucket, name, size);
-        await(
-                () -> s3.putObject(req, AsyncRequestBody.fromFile(file)),
-                "putting object",
-                bucket,
-                name,
-                key,
-                false);
+        put(key, size, () -> AsyncRequestBody.fromFile(file));
+    }
+
+    private void put(String key, long length, Supplier<AsyncRequestBody> body) {
+        String name = objectName(key);
+        String bucket = sharding.bucketFor(name);
+        PutObjectRequest req = putRequest(bucket, name, length);
+        await(() -> s3.putObject(req, body.get()), "putting object", bucket, name, key, false);
     }
 
     private PutObjectRequest putRequest(String bucket, String name, long length) {

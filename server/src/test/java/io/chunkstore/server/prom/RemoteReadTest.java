@@ -342,19 +342,23 @@ class RemoteReadTest {
         }
     }
 
+    /** A compressed SAMPLES request for every http_requests_total series over the data's range. */
+    private byte[] httpRequestsTotalRequest() throws java.io.IOException {
+        return Snappy.compress(
+                request(
+                                List.of(
+                                        query(
+                                                data.start,
+                                                data.end,
+                                                "EQ",
+                                                "__name__",
+                                                "http_requests_total")))
+                        .toByteArray());
+    }
+
     @Test
     void limitsNameThemselves() throws Exception {
-        byte[] body =
-                Snappy.compress(
-                        request(
-                                        List.of(
-                                                query(
-                                                        data.start,
-                                                        data.end,
-                                                        "EQ",
-                                                        "__name__",
-                                                        "http_requests_total")))
-                                .toByteArray());
+        byte[] body = httpRequestsTotalRequest();
         for (var c :
                 List.of(
                         new Object[] {new ReadLimits(5, 0, 0), "max_series_per_request (5)"},
@@ -388,17 +392,7 @@ class RemoteReadTest {
 
     @Test
     void aReadPastTheQueryTimeOutStopsNamingIt() throws Exception {
-        byte[] body =
-                Snappy.compress(
-                        request(
-                                        List.of(
-                                                query(
-                                                        data.start,
-                                                        data.end,
-                                                        "EQ",
-                                                        "__name__",
-                                                        "http_requests_total")))
-                                .toByteArray());
+        byte[] body = httpRequestsTotalRequest();
         PromApiConfig expired = PromApiConfig.DEFAULT.withQueryTimeout(Duration.ofNanos(1));
         assertThatThrownBy(
                         () ->
