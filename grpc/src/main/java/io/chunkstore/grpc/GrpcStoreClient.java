@@ -70,6 +70,7 @@ public final class GrpcStoreClient extends SimpleBackend {
                 queryExecutor,
                 new Calls(
                         grpc_storeGrpc.newBlockingStub(channel),
+                        grpc_storeGrpc.newStub(channel),
                         b.callTimeout,
                         b.maxRequestMessageBytes));
     }
@@ -94,9 +95,14 @@ public final class GrpcStoreClient extends SimpleBackend {
         return new Builder(serverAddress);
     }
 
-    /** The blocking stub with the per-call settings the three clients share. */
+    /**
+     * The blocking and the asynchronous stub with the per-call settings the three clients share.
+     */
     record Calls(
-            grpc_storeGrpc.grpc_storeBlockingStub stub, Duration timeout, int maxRequestBytes) {
+            grpc_storeGrpc.grpc_storeBlockingStub stub,
+            grpc_storeGrpc.grpc_storeStub async,
+            Duration timeout,
+            int maxRequestBytes) {
         /** The stub for a unary call: with the call timeout, if one is set. */
         grpc_storeGrpc.grpc_storeBlockingStub unary() {
             return timeout.isZero()

@@ -94,8 +94,17 @@ final class ProtoMapping {
                 .build();
     }
 
+    /**
+     * A row of a QueryIndex response, sharing the page's arrays rather than copying them: a page's
+     * range values and values are arrays of their own (pages are built by {@link ReadBatch#of} or
+     * {@link ReadBatch.Builder}, never refilled), and the message is serialized when it is sent.
+     */
     static Row row(byte[] rangeValue, byte[] value) {
-        return Row.newBuilder().setRangeValue(bytes(rangeValue)).setValue(bytes(value)).build();
+        return Row.newBuilder().setRangeValue(shared(rangeValue)).setValue(shared(value)).build();
+    }
+
+    private static ByteString shared(byte[] b) {
+        return b == null || b.length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(b);
     }
 
     static ReadBatch page(List<Row> rows) {
