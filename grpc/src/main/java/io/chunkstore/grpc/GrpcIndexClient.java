@@ -3,7 +3,6 @@ package io.chunkstore.grpc;
 import io.chunkstore.grpc.GrpcStoreClient.Calls;
 import io.chunkstore.grpc.proto.DeleteIndexRequest;
 import io.chunkstore.grpc.proto.QueryIndexRequest;
-import io.chunkstore.grpc.proto.QueryIndexResponse;
 import io.chunkstore.grpc.proto.WriteIndexRequest;
 import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexClient;
@@ -11,14 +10,13 @@ import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.PageConsumer;
+import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
-import io.chunkstore.spi.support.ParallelQueries;
-import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -137,10 +135,6 @@ final class GrpcIndexClient implements IndexClient {
      */
     @Override
     public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        if (Boolean.getBoolean("chunkstore.grpc.oldQueryPages")) {
-            ParallelQueries.run(queries, parallelism, executor, this::query, consumer);
-            return;
-        }
         CompletableFuture<Void> done =
                 new AsyncQueries(
                                 queries,
@@ -161,27 +155,6 @@ final class GrpcIndexClient implements IndexClient {
                 throw err;
             }
             throw e;
-        }
-    }
-
-    /** One QueryIndex stream; each message is one page. Stopping early cancels the stream. */
-    private void query(IndexQuery query, PageConsumer consumer) {
-        Context.CancellableContext context = Context.current().withCancellation();
-        Context previous = context.attach();
-        try {
-            Iterator<QueryIndexResponse> it =
-                    calls.stream().queryIndex(ProtoMapping.toProto(query));
-            while (it.hasNext()) {
-                if (!consumer.onPage(query, ProtoMapping.page(it.next().getRowsList()))) {
-                    return;
-                }
-            }
-        } catch (StatusRuntimeException e) {
-            throw Statuses.toException(
-                    e, "QueryIndex", Statuses.Call.INDEX_QUERY, query.tableName());
-        } finally {
-            context.detach(previous);
-            context.cancel(null);
         }
     }
 
@@ -239,9 +212,14 @@ final class GrpcIndexClient implements IndexClient {
             }
             IndexQuery query = queries.get(i);
             try {
-                calls.async()
-                        .withExecutor(callbacks)
-                        .queryIndex(ProtoMapping.toProto(query), new QueryStream(query, this));
+                var stub = calls.async();
+                ClientCalls.asyncServerStreamingCall(
+                        stub.getChannel()
+                                .newCall(
+                                        ResponseParsers.QUERY_INDEX,
+                                        stub.getCallOptions().withExecutor(callbacks)),
+                        ProtoMapping.toProto(query),
+                        new QueryStream(query, this));
             } catch (RuntimeException e) {
                 ended(query, e);
             }
@@ -267,7 +245,7 @@ final class GrpcIndexClient implements IndexClient {
 
     /** One QueryIndex stream with manual inbound flow control. */
     private static final class QueryStream
-            implements ClientResponseObserver<QueryIndexRequest, QueryIndexResponse> {
+            implements ClientResponseObserver<QueryIndexRequest, ReadBatch> {
         private final IndexQuery query;
         private final AsyncQueries owner;
         private final AtomicBoolean ended = new AtomicBoolean();
@@ -285,13 +263,13 @@ final class GrpcIndexClient implements IndexClient {
         }
 
         @Override
-        public void onNext(QueryIndexResponse message) {
+        public void onNext(ReadBatch page) {
             if (ended.get()) {
                 return;
             }
             CompletionStage<Boolean> demand;
             try {
-                demand = owner.consumer.onPage(query, ProtoMapping.page(message.getRowsList()));
+                demand = owner.consumer.onPage(query, page);
             } catch (RuntimeException | Error e) {
                 stop(e);
                 return;

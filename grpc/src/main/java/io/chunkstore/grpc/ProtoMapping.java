@@ -13,8 +13,6 @@ import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableDesc;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Conversions between the SPI's value types and the protocol's messages (both directions, 1:1 where
@@ -105,16 +103,6 @@ final class ProtoMapping {
 
     private static ByteString shared(byte[] b) {
         return b == null || b.length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(b);
-    }
-
-    static ReadBatch page(List<Row> rows) {
-        List<byte[]> ranges = new ArrayList<>(rows.size());
-        List<byte[]> values = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            ranges.add(r.getRangeValue().toByteArray());
-            values.add(r.getValue().toByteArray());
-        }
-        return ReadBatch.of(ranges, values);
     }
 
     // ---- chunks
