@@ -63,20 +63,24 @@ public final class OursSubject implements Subject {
     public Tally query(List<IndexQuery> queries) {
         LongAdder entries = new LongAdder();
         LongAdder bytes = new LongAdder();
-        index.queryPages(
-                queries,
-                (q, page) -> {
-                    long n = 0;
-                    long b = 0;
-                    ReadBatch.ReadBatchIterator it = page.iterator();
-                    while (it.next()) {
-                        n++;
-                        b += it.rangeValue().length + it.value().length;
-                    }
-                    entries.add(n);
-                    bytes.add(b);
-                    return true;
-                });
+        // The asynchronous path, as the series store reads: the counting consumer never blocks, so
+        // pages are counted on the threads that deliver them (as the raw baselines count).
+        index.queryPagesAsync(
+                        queries,
+                        (q, page) -> {
+                            long n = 0;
+                            long b = 0;
+                            ReadBatch.ReadBatchIterator it = page.iterator();
+                            while (it.next()) {
+                                n++;
+                                b += it.rangeValue().length + it.value().length;
+                            }
+                            entries.add(n);
+                            bytes.add(b);
+                            return AsyncPageConsumer.MORE;
+                        })
+                .toCompletableFuture()
+                .join();
         return new Tally(entries.sum(), bytes.sum());
     }
 

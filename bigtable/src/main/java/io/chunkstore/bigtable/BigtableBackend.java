@@ -81,7 +81,6 @@ public final class BigtableBackend extends SimpleBackend {
                 new BigtableIndexClient(
                         data,
                         IndexLayout.forStore(storeName),
-                        workers,
                         config.queryConcurrency(),
                         pageCells),
                 new BigtableChunkClient(

@@ -2,7 +2,9 @@ package io.chunkstore.bigtable;
 
 import static com.google.cloud.bigtable.data.v2.models.Filters.FILTERS;
 
+import com.google.api.gax.rpc.ResponseObserver;
 import com.google.api.gax.rpc.ServerStream;
+import com.google.api.gax.rpc.StreamController;
 import com.google.cloud.bigtable.data.v2.BigtableDataClient;
 import com.google.cloud.bigtable.data.v2.models.Query;
 import com.google.cloud.bigtable.data.v2.models.Range.ByteStringRange;
@@ -10,17 +12,17 @@ import com.google.cloud.bigtable.data.v2.models.Row;
 import com.google.cloud.bigtable.data.v2.models.RowCell;
 import com.google.cloud.bigtable.data.v2.models.TableId;
 import com.google.protobuf.ByteString;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.InvalidRequestException;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.WriteBatch;
-import io.chunkstore.spi.support.Parallel;
+import io.chunkstore.spi.support.AsyncQueries;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,7 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The index on Bigtable in one of Cortex's three layouts ({@link IndexLayout}).
@@ -68,22 +73,16 @@ final class BigtableIndexClient implements IndexClient {
 
     private final BigtableDataClient data;
     private final IndexLayout layout;
-    private final Executor executor;
     private final int queryConcurrency;
     private final int pageCells;
 
     BigtableIndexClient(
-            BigtableDataClient data,
-            IndexLayout layout,
-            Executor executor,
-            int queryConcurrency,
-            int pageCells) {
+            BigtableDataClient data, IndexLayout layout, int queryConcurrency, int pageCells) {
         if (pageCells < 1) {
             throw new IllegalArgumentException("page size must be at least 1");
         }
         this.data = data;
         this.layout = layout;
-        this.executor = executor;
         this.queryConcurrency = queryConcurrency;
         this.pageCells = pageCells;
     }
@@ -213,18 +212,24 @@ final class BigtableIndexClient implements IndexClient {
 
     // ---- reads
 
+    /**
+     * Up to {@code query_concurrency} ReadRows streams at a time, read with manual flow control: a
+     * row is requested only once the consumers of the pages before it have answered, so no thread
+     * waits for a query and a deferring consumer holds the stream. In the column-key layouts
+     * queries with the same table and conditions share requests of up to 100 rows.
+     */
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
         if (queries.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        List<Runnable> units = new ArrayList<>();
+        List<Supplier<CompletableFuture<Void>>> units = new ArrayList<>();
         if (layout == IndexLayout.GCP) {
             for (IndexQuery q : queries) {
                 units.add(() -> readGcp(q, consumer));
             }
         } else {
-            // Queries with the same table and conditions share requests of up to 100 rows.
             Map<String, Map<ByteString, List<IndexQuery>>> groups = new LinkedHashMap<>();
             Map<String, IndexQuery> conditions = new LinkedHashMap<>();
             for (IndexQuery q : queries) {
@@ -247,7 +252,104 @@ final class BigtableIndexClient implements IndexClient {
                 }
             }
         }
-        Parallel.forEach(units, queryConcurrency, executor, Runnable::run);
+        return AsyncQueries.run(units, queryConcurrency, Supplier::get);
+    }
+
+    /** What a {@link RowStream} does with its rows. */
+    private interface RowHandler {
+        /** Handles one row; the next is requested when the stage completes with true. */
+        CompletionStage<Boolean> onRow(Row row);
+
+        /** The stream ended; the stage completes when what is left was handled. */
+        CompletionStage<Void> onEnd();
+    }
+
+    /**
+     * One ReadRows stream read with manual flow control: one row requested at a time, the next once
+     * the handler's stage for the last completed with true; false cancels the stream.
+     */
+    private final class RowStream implements ResponseObserver<Row> {
+        private final String table;
+        private final RowHandler handler;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        private volatile StreamController controller;
+        private volatile boolean cancelled;
+
+        RowStream(String table, RowHandler handler) {
+            this.table = table;
+            this.handler = handler;
+        }
+
+        CompletableFuture<Void> start(Query query) {
+            try {
+                data.readRowsAsync(query, this);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(BigtableErrors.map(e, "reading index rows", table));
+            }
+            return done;
+        }
+
+        @Override
+        public void onStart(StreamController c) {
+            c.disableAutoInboundFlowControl();
+            controller = c;
+            c.request(1);
+        }
+
+        @Override
+        public void onResponse(Row row) {
+            CompletionStage<Boolean> next;
+            try {
+                next = handler.onRow(row);
+            } catch (RuntimeException | Error e) {
+                next = CompletableFuture.failedFuture(e);
+            }
+            next.whenComplete(
+                    (more, error) -> {
+                        if (error != null) {
+                            cancel();
+                            done.completeExceptionally(AsyncQueries.unwrap(error));
+                        } else if (Boolean.TRUE.equals(more)) {
+                            controller.request(1);
+                        } else {
+                            cancel();
+                            done.complete(null);
+                        }
+                    });
+        }
+
+        private void cancel() {
+            if (!cancelled) {
+                cancelled = true;
+                controller.cancel();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (cancelled) {
+                return; // our own cancel after a stop or a consumer's error
+            }
+            done.completeExceptionally(BigtableErrors.map(t, "reading index rows", table));
+        }
+
+        @Override
+        public void onComplete() {
+            CompletionStage<Void> end;
+            try {
+                end = handler.onEnd();
+            } catch (RuntimeException | Error e) {
+                end = CompletableFuture.failedFuture(e);
+            }
+            end.whenComplete(
+                    (v, error) -> {
+                        if (error != null) {
+                            done.completeExceptionally(AsyncQueries.unwrap(error));
+                        } else {
+                            done.complete(null);
+                        }
+                    });
+        }
     }
 
     /** A ReadRows stream whose errors surface as typed errors of {@code table}. */
@@ -364,96 +466,163 @@ final class BigtableIndexClient implements IndexClient {
         }
     }
 
-    private void readGcp(IndexQuery q, PageConsumer consumer) {
+    private CompletableFuture<Void> readGcp(IndexQuery q, AsyncPageConsumer consumer) {
         ByteString base = layout.rowKeyPrefix(q.hashValue());
-        ReadBatch.Builder page = new ReadBatch.Builder();
-        try (Rows rows = new Rows(IndexReads.gcpQuery(q), q.tableName())) {
-            for (Row row; (row = rows.next()) != null; ) {
-                if (!row.getKey().startsWith(base) || row.getCells().isEmpty()) {
-                    continue;
-                }
-                byte[] range = row.getKey().substring(base.size()).toByteArray();
-                byte[] value = row.getCells().get(0).getValue().toByteArray();
-                if (!q.matches(range, value)) {
-                    continue;
-                }
-                page.add(range, value);
-                if (page.size() >= pageCells || page.byteSize() >= MAX_GCP_PAGE_BYTES) {
-                    if (!consumer.onPage(q, page.build())) {
-                        return;
+        RowHandler pages =
+                new RowHandler() {
+                    private ReadBatch.Builder page = new ReadBatch.Builder();
+
+                    @Override
+                    public CompletionStage<Boolean> onRow(Row row) {
+                        if (!row.getKey().startsWith(base) || row.getCells().isEmpty()) {
+                            return AsyncPageConsumer.MORE;
+                        }
+                        byte[] range = row.getKey().substring(base.size()).toByteArray();
+                        byte[] value = row.getCells().get(0).getValue().toByteArray();
+                        if (!q.matches(range, value)) {
+                            return AsyncPageConsumer.MORE;
+                        }
+                        page.add(range, value);
+                        if (page.size() >= pageCells || page.byteSize() >= MAX_GCP_PAGE_BYTES) {
+                            ReadBatch full = page.build();
+                            page = new ReadBatch.Builder();
+                            return AsyncQueries.deliver(consumer, q, full);
+                        }
+                        return AsyncPageConsumer.MORE;
                     }
-                    page = new ReadBatch.Builder();
-                }
-            }
-        }
-        if (!page.isEmpty()) {
-            consumer.onPage(q, page.build());
-        }
+
+                    @Override
+                    public CompletionStage<Void> onEnd() {
+                        if (page.isEmpty()) {
+                            return CompletableFuture.completedFuture(null);
+                        }
+                        return AsyncQueries.deliver(consumer, q, page.build()).thenApply(x -> null);
+                    }
+                };
+        return new RowStream(q.tableName(), pages).start(IndexReads.gcpQuery(q));
     }
 
     /**
      * Reads up to 100 rows of queries sharing {@code conditions}, then continues, one row at a
      * time, the rows that filled a page.
      */
-    private void readColumnKey(
-            IndexQuery conditions, Map<ByteString, List<IndexQuery>> rows, PageConsumer consumer) {
-        Set<IndexQuery> stopped = Collections.newSetFromMap(new IdentityHashMap<>());
+    private CompletableFuture<Void> readColumnKey(
+            IndexQuery conditions,
+            Map<ByteString, List<IndexQuery>> rows,
+            AsyncPageConsumer consumer) {
+        Set<IndexQuery> stopped =
+                Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
         int queries = rows.values().stream().mapToInt(List::size).sum();
-        Map<ByteString, ByteString> unfinished = new LinkedHashMap<>();
-        try (Rows stream =
-                new Rows(
-                        IndexReads.columnKeyQuery(conditions, rows.keySet(), null, pageCells),
-                        conditions.tableName())) {
-            for (Row row; (row = stream.next()) != null; ) {
-                List<IndexQuery> qs = rows.get(row.getKey());
-                if (qs == null) {
-                    continue;
-                }
-                ByteString last = deliver(conditions, row, qs, stopped, consumer);
-                if (last != null) {
-                    unfinished.put(row.getKey(), last);
-                }
-                if (stopped.size() == queries) {
-                    return;
-                }
-            }
-        }
-        for (Map.Entry<ByteString, ByteString> u : unfinished.entrySet()) {
-            List<IndexQuery> qs = rows.get(u.getKey());
-            ByteString after = u.getValue();
-            while (after != null) {
-                Row row;
-                try (Rows stream =
-                        new Rows(
-                                IndexReads.columnKeyQuery(
-                                        conditions, List.of(u.getKey()), after, pageCells),
-                                conditions.tableName())) {
-                    row = stream.next();
-                    if (row != null) {
-                        stream.next(); // reach the end of the one-row stream, so it is not
-                        // cancelled
+        Map<ByteString, ByteString> unfinished = Collections.synchronizedMap(new LinkedHashMap<>());
+        RowHandler firstPages =
+                new RowHandler() {
+                    @Override
+                    public CompletionStage<Boolean> onRow(Row row) {
+                        List<IndexQuery> qs = rows.get(row.getKey());
+                        if (qs == null) {
+                            return AsyncPageConsumer.MORE;
+                        }
+                        return deliver(conditions, row, qs, stopped, consumer)
+                                .thenApply(
+                                        last -> {
+                                            if (last != null) {
+                                                unfinished.put(row.getKey(), last);
+                                            }
+                                            return stopped.size() < queries;
+                                        });
                     }
-                }
-                after =
-                        row == null || !row.getKey().equals(u.getKey())
-                                ? null
-                                : deliver(conditions, row, qs, stopped, consumer);
-            }
+
+                    @Override
+                    public CompletionStage<Void> onEnd() {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                };
+        return new RowStream(conditions.tableName(), firstPages)
+                .start(IndexReads.columnKeyQuery(conditions, rows.keySet(), null, pageCells))
+                .thenCompose(
+                        v -> {
+                            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+                            List<Map.Entry<ByteString, ByteString>> rest;
+                            synchronized (unfinished) {
+                                rest = new ArrayList<>(unfinished.entrySet());
+                            }
+                            for (Map.Entry<ByteString, ByteString> u : rest) {
+                                List<IndexQuery> qs = rows.get(u.getKey());
+                                chain =
+                                        chain.thenCompose(
+                                                x ->
+                                                        continueRow(
+                                                                conditions,
+                                                                u.getKey(),
+                                                                u.getValue(),
+                                                                qs,
+                                                                stopped,
+                                                                consumer));
+                            }
+                            return chain;
+                        });
+    }
+
+    /** Reads a wide row on from the qualifier {@code after}, a page per request, until it ends. */
+    private CompletableFuture<Void> continueRow(
+            IndexQuery conditions,
+            ByteString key,
+            ByteString after,
+            List<IndexQuery> qs,
+            Set<IndexQuery> stopped,
+            AsyncPageConsumer consumer) {
+        if (stopped.containsAll(qs)) {
+            return CompletableFuture.completedFuture(null);
         }
+        AtomicReference<ByteString> next = new AtomicReference<>();
+        RowHandler onePage =
+                new RowHandler() {
+                    @Override
+                    public CompletionStage<Boolean> onRow(Row row) {
+                        if (!row.getKey().equals(key)) {
+                            return AsyncPageConsumer.MORE;
+                        }
+                        return deliver(conditions, row, qs, stopped, consumer)
+                                .thenApply(
+                                        last -> {
+                                            next.set(last);
+                                            return true;
+                                        });
+                    }
+
+                    @Override
+                    public CompletionStage<Void> onEnd() {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                };
+        return new RowStream(conditions.tableName(), onePage)
+                .start(IndexReads.columnKeyQuery(conditions, List.of(key), after, pageCells))
+                .thenCompose(
+                        v ->
+                                next.get() == null
+                                        ? CompletableFuture.completedFuture(null)
+                                        : continueRow(
+                                                conditions,
+                                                key,
+                                                next.get(),
+                                                qs,
+                                                stopped,
+                                                consumer));
     }
 
     /**
-     * Delivers one page (a row's cells) to each query of the row still reading.
+     * Delivers one page (a row's cells) to each query of the row still reading, and completes when
+     * all have answered.
      *
      * @return the last qualifier when the page was full and some query still reads the row, else
      *     null
      */
-    private ByteString deliver(
+    private CompletableFuture<ByteString> deliver(
             IndexQuery conditions,
             Row row,
             List<IndexQuery> queries,
             Set<IndexQuery> stopped,
-            PageConsumer consumer) {
+            AsyncPageConsumer consumer) {
         List<RowCell> cells = row.getCells();
         ReadBatch.Builder page = new ReadBatch.Builder();
         for (RowCell cell : cells) {
@@ -466,25 +635,43 @@ final class BigtableIndexClient implements IndexClient {
                 page.add(range, value);
             }
         }
-        boolean reading = false;
         ReadBatch batch = page.isEmpty() ? null : page.build();
+        List<CompletableFuture<Boolean>> answers = new ArrayList<>(queries.size());
         for (IndexQuery q : queries) {
             if (stopped.contains(q)) {
                 continue;
             }
-            if (batch != null && !consumer.onPage(q, batch)) {
-                stopped.add(q);
-            } else {
-                reading = true;
+            if (batch == null) {
+                answers.add(CompletableFuture.completedFuture(true));
+                continue;
             }
+            answers.add(
+                    AsyncQueries.deliver(consumer, q, batch)
+                            .toCompletableFuture()
+                            .thenApply(
+                                    more -> {
+                                        if (!Boolean.TRUE.equals(more)) {
+                                            stopped.add(q);
+                                            return false;
+                                        }
+                                        return true;
+                                    }));
         }
-        return reading && cells.size() >= pageCells
-                ? cells.get(cells.size() - 1).getQualifier()
-                : null;
+        ByteString last = cells.isEmpty() ? null : cells.get(cells.size() - 1).getQualifier();
+        boolean full = cells.size() >= pageCells;
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture<?>[]::new))
+                .thenApply(
+                        v -> {
+                            boolean reading = false;
+                            for (CompletableFuture<Boolean> a : answers) {
+                                reading |= a.join();
+                            }
+                            return reading && full ? last : null;
+                        });
     }
 
     @Override
     public void close() {
-        // The data client and the executor belong to the backend.
+        // The data client belongs to the backend.
     }
 }

@@ -5,20 +5,22 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.WriteBatch;
-import io.chunkstore.spi.support.ParallelQueries;
+import io.chunkstore.spi.support.AsyncQueries;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
@@ -123,49 +125,95 @@ public final class CassandraIndexClient implements IndexClient {
                 cause);
     }
 
+    /**
+     * Up to {@code query_concurrency} queries at a time, each a chain of driver callbacks: a page
+     * is read, delivered, and the next one requested (by its paging state, with the session's
+     * retries) only once the consumer's stage completed with "more". No thread waits for a query.
+     */
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        ParallelQueries.run(
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
+        return AsyncQueries.run(
                 queries,
                 session.config().effectiveQueryConcurrency(),
-                session.workers(),
-                this::query,
-                consumer);
+                q -> new Query(q, consumer).start());
     }
 
-    /**
-     * Runs one query on the calling (worker) thread, delivering page after page until the consumer
-     * stops it.
-     */
-    private void query(IndexQuery q, PageConsumer consumer) {
-        String table = CqlIdentifiers.table(q.tableName());
-        byte[] prefixEnd = q.hasPrefix() ? Bytes.nextPrefix(q.rangeValuePrefix()) : null;
-        Cql.ReadShape shape = Cql.shape(q, prefixEnd);
-        boolean filterOnServer = session.config().allowFiltering() && q.hasValueEqual();
-        String cql = Cql.selectEntries(session.qualified(table), shape, filterOnServer);
-        String what = "index query " + q;
-        ByteBuffer pagingState = null;
-        while (true) {
-            ByteBuffer state = pagingState;
+    /** One query's chain of pages. */
+    private final class Query {
+        private final IndexQuery q;
+        private final AsyncPageConsumer consumer;
+        private final byte[] prefixEnd;
+        private final Cql.ReadShape shape;
+        private final boolean filterOnServer;
+        private final String cql;
+        private final String what;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Query(IndexQuery q, AsyncPageConsumer consumer) {
+            this.q = q;
+            this.consumer = consumer;
+            String table = CqlIdentifiers.table(q.tableName());
+            this.prefixEnd = q.hasPrefix() ? Bytes.nextPrefix(q.rangeValuePrefix()) : null;
+            this.shape = Cql.shape(q, prefixEnd);
+            this.filterOnServer = session.config().allowFiltering() && q.hasValueEqual();
+            this.cql = Cql.selectEntries(session.qualified(table), shape, filterOnServer);
+            this.what = "index query " + q;
+        }
+
+        CompletableFuture<Void> start() {
+            fetch(null);
+            return done;
+        }
+
+        private void fetch(ByteBuffer pagingState) {
             Function<PreparedStatement, BoundStatement> bind =
-                    ps -> bind(ps, q, shape, prefixEnd, filterOnServer, state);
-            AsyncResultSet rs =
-                    CassandraSession.await(session.run(cql, bind, false, what, q.tableName()));
-            ReadBatch.Builder page = new ReadBatch.Builder();
-            for (Row row : rs.currentPage()) {
-                byte[] range = bytes(row.getByteBuffer(0));
-                byte[] value = bytes(row.getByteBuffer(1));
-                if (q.matches(range, value)) {
-                    page.add(range, value);
-                }
-            }
-            if (!page.isEmpty() && !consumer.onPage(q, page.build())) {
-                return; // early stop: no further page is fetched
-            }
-            if (!rs.hasMorePages()) {
+                    ps -> bind(ps, q, shape, prefixEnd, filterOnServer, pagingState);
+            session.run(cql, bind, false, what, q.tableName()).whenComplete(this::onPage);
+        }
+
+        private void onPage(AsyncResultSet rs, Throwable error) {
+            if (error != null) {
+                done.completeExceptionally(
+                        CassandraErrors.map(AsyncQueries.unwrap(error), what, q.tableName()));
                 return;
             }
-            pagingState = rs.getExecutionInfo().getPagingState();
+            ReadBatch page;
+            ByteBuffer next;
+            try {
+                ReadBatch.Builder b = new ReadBatch.Builder();
+                for (Row row : rs.currentPage()) {
+                    byte[] range = bytes(row.getByteBuffer(0));
+                    byte[] value = bytes(row.getByteBuffer(1));
+                    if (q.matches(range, value)) {
+                        b.add(range, value);
+                    }
+                }
+                page = b.isEmpty() ? null : b.build();
+                next = rs.hasMorePages() ? rs.getExecutionInfo().getPagingState() : null;
+            } catch (RuntimeException e) {
+                done.completeExceptionally(CassandraErrors.map(e, what, q.tableName()));
+                return;
+            }
+            if (page == null) {
+                if (next != null) {
+                    fetch(next);
+                } else {
+                    done.complete(null);
+                }
+                return;
+            }
+            AsyncQueries.deliver(consumer, q, page)
+                    .whenComplete(
+                            (more, consumerError) -> {
+                                if (consumerError != null) {
+                                    done.completeExceptionally(AsyncQueries.unwrap(consumerError));
+                                } else if (Boolean.TRUE.equals(more) && next != null) {
+                                    fetch(next);
+                                } else {
+                                    done.complete(null); // early stop: no further page fetched
+                                }
+                            });
         }
     }
 

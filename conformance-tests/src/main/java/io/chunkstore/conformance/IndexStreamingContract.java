@@ -4,13 +4,27 @@ import static io.chunkstore.conformance.TestData.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chunkstore.conformance.PageRecorder.Entry;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.IndexQuery;
+import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestReporter;
 
@@ -248,5 +262,235 @@ public interface IndexStreamingContract extends BackendContract {
                 .as("second of two equal queries")
                 .containsExactlyElementsOf(q7);
         assertThat(r.entries(queries.get(7))).containsExactlyElementsOf(q7);
+    }
+
+    /** Waits for an asynchronous call; its error as thrown (a consumer's own included). */
+    private static void await(CompletionStage<Void> call) {
+        try {
+            call.toCompletableFuture().get(300, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new AssertionError("queryPagesAsync failed", cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new AssertionError("queryPagesAsync did not end within 300 s", e);
+        }
+    }
+
+    /**
+     * Entries per query collected by an asynchronous consumer that answers at once (or stops the
+     * queries {@code stop} names after their first page).
+     */
+    private static Map<IndexQuery, List<Entry>> readAsync(
+            TestScope s, List<IndexQuery> queries, Set<IndexQuery> stop) {
+        Map<IndexQuery, List<Entry>> got = Collections.synchronizedMap(new IdentityHashMap<>());
+        await(
+                s.index()
+                        .queryPagesAsync(
+                                queries,
+                                (q, page) -> {
+                                    List<Entry> list =
+                                            got.computeIfAbsent(q, k -> new ArrayList<>());
+                                    ReadBatch.ReadBatchIterator it = page.iterator();
+                                    while (it.next()) {
+                                        list.add(new Entry(it.rangeValue(), it.value()));
+                                    }
+                                    return stop.contains(q)
+                                            ? AsyncPageConsumer.STOP
+                                            : AsyncPageConsumer.MORE;
+                                }));
+        return got;
+    }
+
+    /**
+     * The asynchronous path's back-pressure: a consumer that defers every page (completing its
+     * stage a little later on another thread) gets no next page of that query until it completed
+     * the previous page's stage; the large row still arrives complete and in order, and so do the
+     * other queries of the call.
+     */
+    @Test
+    default void asyncConsumerThatDefersGetsNoPageBeforeItsStageCompletes(TestScope s) {
+        String table = s.newTable();
+        int rows = 20_000;
+        writeRow(s, table, "large", rows, 256);
+        writeRow(s, table, "small", 3, 0);
+        IndexQuery large = IndexQuery.row(table, "large");
+        IndexQuery small = IndexQuery.row(table, "small");
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        Map<IndexQuery, List<Entry>> got = Collections.synchronizedMap(new IdentityHashMap<>());
+        Map<IndexQuery, Boolean> pending = new ConcurrentHashMap<>();
+        List<String> violations = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger pages = new AtomicInteger();
+        try {
+            await(
+                    s.index()
+                            .queryPagesAsync(
+                                    List.of(large, small),
+                                    (q, page) -> {
+                                        if (pending.putIfAbsent(q, true) != null) {
+                                            violations.add(
+                                                    "a page of "
+                                                            + q
+                                                            + " arrived before the stage of the"
+                                                            + " previous one completed");
+                                        }
+                                        if (q == large) {
+                                            pages.incrementAndGet();
+                                        }
+                                        List<Entry> list =
+                                                got.computeIfAbsent(q, k -> new ArrayList<>());
+                                        ReadBatch.ReadBatchIterator it = page.iterator();
+                                        while (it.next()) {
+                                            list.add(new Entry(it.rangeValue(), it.value()));
+                                        }
+                                        CompletableFuture<Boolean> demand =
+                                                new CompletableFuture<>();
+                                        later.schedule(
+                                                () -> {
+                                                    pending.remove(q);
+                                                    demand.complete(true);
+                                                },
+                                                2,
+                                                TimeUnit.MILLISECONDS);
+                                        return demand;
+                                    }));
+        } finally {
+            later.shutdownNow();
+        }
+        assertThat(violations).isEmpty();
+        assertThat(pages.get()).as("pages of a %d-entry row", rows).isGreaterThanOrEqualTo(2);
+        assertRangesInOrder(got.get(large), 0, rows);
+        assertRangesInOrder(got.get(small), 0, 3);
+    }
+
+    /**
+     * {@link AsyncPageConsumer#STOP} on the first page of a query ends that query (no further page)
+     * while the other queries of the call are delivered completely; an asynchronous consumer and
+     * the blocking {@code queryPages} read the same entries.
+     */
+    @Test
+    default void asyncStopEndsThatQueryAndBlockingReadsEqualAsyncReads(TestScope s) {
+        String table = s.newTable();
+        writeRow(s, table, "stopped", 20_000, 256);
+        writeRow(s, table, "full", 5_000, 256);
+        List<IndexQuery> queries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            s.index()
+                    .batchWrite(
+                            s.index()
+                                    .newWriteBatch()
+                                    .add(table, "r" + i, utf8("a"), utf8("v" + i))
+                                    .add(table, "r" + i, utf8("b"), utf8("w" + i)));
+            queries.add(IndexQuery.row(table, "r" + i));
+        }
+        IndexQuery stopped = IndexQuery.row(table, "stopped");
+        IndexQuery full = IndexQuery.row(table, "full");
+        queries.add(stopped);
+        queries.add(full);
+        queries.add(IndexQuery.builder(table, "full").rangeValuePrefix(utf8("e0001")).build());
+        queries.add(IndexQuery.row(table, "missing-row"));
+
+        Map<IndexQuery, List<Entry>> async = readAsync(s, queries, Set.of(stopped));
+        List<Entry> first = async.get(stopped);
+        assertThat(first.size())
+                .as("entries of the first page of a stopped query")
+                .isLessThan(20_000);
+        assertRangesInOrder(first, 0, first.size());
+        assertRangesInOrder(async.get(full), 0, 5_000);
+
+        List<IndexQuery> unstopped = new ArrayList<>(queries);
+        unstopped.remove(stopped);
+        Map<IndexQuery, List<Entry>> asyncAll = readAsync(s, unstopped, Set.of());
+        PageRecorder blocking = PageRecorder.read(s.index(), unstopped);
+        for (IndexQuery q : unstopped) {
+            assertThat(asyncAll.getOrDefault(q, List.of()))
+                    .as("async entries of %s equal the blocking ones", q)
+                    .containsExactlyElementsOf(blocking.entries(q));
+        }
+        assertThat(asyncAll.get(unstopped.get(0)))
+                .containsExactly(
+                        new Entry(utf8("a"), utf8("v0")), new Entry(utf8("b"), utf8("w0")));
+    }
+
+    /**
+     * A consumer's thrown exception, and a stage it completes exceptionally, fail the call with
+     * that very error, once the other queries of the call ran to their end; the blocking {@code
+     * queryPages} throws the consumer's exception unchanged.
+     */
+    @Test
+    default void asyncConsumerErrorsFailTheCallAfterTheOtherQueriesRan(TestScope s) {
+        String table = s.newTable();
+        writeRow(s, table, "other", 5_000, 256);
+        writeRow(s, table, "bad", 10, 0);
+        IndexQuery other = IndexQuery.row(table, "other");
+        IndexQuery bad = IndexQuery.row(table, "bad");
+        ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (boolean thrown : new boolean[] {true, false}) {
+                IllegalStateException boom =
+                        new IllegalStateException(
+                                thrown ? "thrown by the consumer" : "stage failed");
+                Map<IndexQuery, List<Entry>> got =
+                        Collections.synchronizedMap(new IdentityHashMap<>());
+                CompletionStage<Void> call =
+                        s.index()
+                                .queryPagesAsync(
+                                        List.of(bad, other),
+                                        (q, page) -> {
+                                            List<Entry> list =
+                                                    got.computeIfAbsent(q, k -> new ArrayList<>());
+                                            ReadBatch.ReadBatchIterator it = page.iterator();
+                                            while (it.next()) {
+                                                list.add(new Entry(it.rangeValue(), it.value()));
+                                            }
+                                            if (q != bad) {
+                                                return AsyncPageConsumer.MORE;
+                                            }
+                                            if (thrown) {
+                                                throw boom;
+                                            }
+                                            CompletableFuture<Boolean> demand =
+                                                    new CompletableFuture<>();
+                                            later.schedule(
+                                                    () -> demand.completeExceptionally(boom),
+                                                    5,
+                                                    TimeUnit.MILLISECONDS);
+                                            return demand;
+                                        });
+                Throwable error = null;
+                try {
+                    await(call);
+                } catch (RuntimeException e) {
+                    error = e;
+                }
+                assertThat(error).as("the call's error").isSameAs(boom);
+                assertRangesInOrder(got.get(other), 0, 5_000);
+            }
+        } finally {
+            later.shutdownNow();
+        }
+        IllegalStateException blockingBoom = new IllegalStateException("blocking consumer");
+        PageRecorder rest = new PageRecorder(List.of(other));
+        Throwable error = null;
+        try {
+            s.index()
+                    .queryPages(
+                            List.of(bad, other),
+                            (q, page) -> {
+                                if (q == bad) {
+                                    throw blockingBoom;
+                                }
+                                return rest.onPage(q, page);
+                            });
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        assertThat(error).as("queryPages' error").isSameAs(blockingBoom);
+        assertRangesInOrder(rest.entries(other), 0, 5_000);
     }
 }

@@ -3,20 +3,24 @@ package io.chunkstore.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.memory.InMemoryBackend;
 import io.chunkstore.spi.support.ComposedBackend;
 import io.chunkstore.spi.support.ForwardingChunkClient;
 import io.chunkstore.spi.support.ForwardingIndexClient;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -52,15 +56,13 @@ class SeriesStoreContractHarnessTest {
                     c ->
                             new ForwardingIndexClient(c) {
                                 @Override
-                                public void queryPages(
-                                        List<IndexQuery> queries, PageConsumer consumer) {
-                                    for (IndexQuery q : queries) {
-                                        IndexQuery loose = q.toBuilder().valueEqual(null).build();
-                                        delegate()
-                                                .queryPages(
-                                                        List.of(loose),
-                                                        (x, page) -> consumer.onPage(q, page));
-                                    }
+                                public CompletionStage<Void> queryPagesAsync(
+                                        List<IndexQuery> queries, AsyncPageConsumer consumer) {
+                                    return rewritten(
+                                            delegate(),
+                                            queries,
+                                            q -> q.toBuilder().valueEqual(null).build(),
+                                            consumer);
                                 }
                             });
         }
@@ -76,22 +78,20 @@ class SeriesStoreContractHarnessTest {
                     c ->
                             new ForwardingIndexClient(c) {
                                 @Override
-                                public void queryPages(
-                                        List<IndexQuery> queries, PageConsumer consumer) {
-                                    for (IndexQuery q : queries) {
-                                        IndexQuery wrong =
-                                                q.hasStart()
-                                                        ? q.toBuilder()
-                                                                .rangeValueStart(null)
-                                                                .rangeValuePrefix(
-                                                                        q.rangeValueStart())
-                                                                .build()
-                                                        : q;
-                                        delegate()
-                                                .queryPages(
-                                                        List.of(wrong),
-                                                        (x, page) -> consumer.onPage(q, page));
-                                    }
+                                public CompletionStage<Void> queryPagesAsync(
+                                        List<IndexQuery> queries, AsyncPageConsumer consumer) {
+                                    return rewritten(
+                                            delegate(),
+                                            queries,
+                                            q ->
+                                                    q.hasStart()
+                                                            ? q.toBuilder()
+                                                                    .rangeValueStart(null)
+                                                                    .rangeValuePrefix(
+                                                                            q.rangeValueStart())
+                                                                    .build()
+                                                            : q,
+                                            consumer);
                                 }
                             });
         }
@@ -105,10 +105,10 @@ class SeriesStoreContractHarnessTest {
                     c ->
                             new ForwardingIndexClient(c) {
                                 @Override
-                                public void queryPages(
-                                        List<IndexQuery> queries, PageConsumer consumer) {
-                                    delegate()
-                                            .queryPages(
+                                public CompletionStage<Void> queryPagesAsync(
+                                        List<IndexQuery> queries, AsyncPageConsumer consumer) {
+                                    return delegate()
+                                            .queryPagesAsync(
                                                     queries,
                                                     (q, page) -> {
                                                         List<byte[][]> rows =
@@ -194,5 +194,23 @@ class SeriesStoreContractHarnessTest {
         // store queries right; only the schema test (which reads rows as a querier's index client
         // does) catches it.
         assertOutcome(IgnoresValueEqual.class, STORE_TEST, true);
+    }
+
+    /** Runs each query rewritten by {@code wrong} and delivers its pages as the caller's query. */
+    static CompletionStage<Void> rewritten(
+            IndexClient delegate,
+            List<IndexQuery> queries,
+            java.util.function.UnaryOperator<IndexQuery> wrong,
+            AsyncPageConsumer consumer) {
+        Map<IndexQuery, IndexQuery> original = new IdentityHashMap<>();
+        List<IndexQuery> rewritten = new ArrayList<>();
+        for (IndexQuery q : queries) {
+            IndexQuery w = wrong.apply(q);
+            IndexQuery distinct = w == q ? q.toBuilder().build() : w;
+            original.put(distinct, q);
+            rewritten.add(distinct);
+        }
+        return delegate.queryPagesAsync(
+                rewritten, (x, page) -> consumer.onPage(original.get(x), page));
     }
 }

@@ -116,6 +116,67 @@ final class Calls {
         }
     }
 
+    /**
+     * {@link #call} without a waiting thread: the call is issued now and retried under the back-off
+     * on a timer while it is throttled or fails transiently; the result completes with the response
+     * or the spi's typed error.
+     */
+    <T> CompletableFuture<T> callAsync(
+            String operation, String table, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempt(operation, table, call, new Backoff(backoff), result);
+        return result;
+    }
+
+    private <T> void attempt(
+            String operation,
+            String table,
+            Supplier<CompletableFuture<T>> call,
+            Backoff b,
+            CompletableFuture<T> result) {
+        issue(operation, call)
+                .whenComplete(
+                        (r, e) -> {
+                            if (e == null) {
+                                result.complete(r);
+                                return;
+                            }
+                            Throwable err = DynamoErrors.unwrap(e);
+                            metrics.failure(operation, table, err);
+                            DynamoErrors.Kind kind = DynamoErrors.classify(err);
+                            if (kind == DynamoErrors.Kind.THROTTLED) {
+                                metrics.throttled(operation, table == null ? "" : table, 1);
+                            }
+                            boolean retryable =
+                                    kind == DynamoErrors.Kind.THROTTLED
+                                            || kind == DynamoErrors.Kind.RETRYABLE;
+                            if (!retryable || !b.ongoing()) {
+                                if (retryable) {
+                                    LOG.warn(
+                                            "DynamoDB {}{} failed, giving up after {}: {}",
+                                            operation,
+                                            table == null || table.isEmpty() ? "" : " on " + table,
+                                            b.limitReached(),
+                                            err.toString());
+                                }
+                                result.completeExceptionally(
+                                        DynamoErrors.toStorageException(operation, table, err));
+                                return;
+                            }
+                            Duration wait = b.nextDelay();
+                            LOG.warn(
+                                    "DynamoDB {}{} failed ({}); retry {}{} in {}",
+                                    operation,
+                                    table == null || table.isEmpty() ? "" : " on " + table,
+                                    err.toString(),
+                                    b.retries(),
+                                    backoff.maxRetries() == 0 ? "" : " of " + backoff.maxRetries(),
+                                    io.chunkstore.spi.support.GoDuration.format(wait));
+                            CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS)
+                                    .execute(() -> attempt(operation, table, call, b, result));
+                        });
+    }
+
     static void acquire(TokenBucket limiter, String operation, String table) {
         if (limiter == null) {
             return;

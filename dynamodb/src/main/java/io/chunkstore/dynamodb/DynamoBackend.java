@@ -62,7 +62,6 @@ public final class DynamoBackend extends SimpleBackend {
                         s.client(),
                         s.calls(),
                         s.writer(),
-                        s.workers(),
                         config.queryParallelism(),
                         config.consistentReads(),
                         config.queryPageLimit()),

@@ -1,5 +1,6 @@
 package io.chunkstore.dynamodb;
 
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
@@ -7,20 +8,18 @@ import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.InvalidQueryException;
 import io.chunkstore.spi.InvalidRequestException;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.WriteBatch;
-import io.chunkstore.spi.support.ParallelQueries;
+import io.chunkstore.spi.support.AsyncQueries;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionStage;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -36,7 +35,6 @@ final class DynamoIndexClient implements IndexClient {
     private final DynamoDbAsyncClient client;
     private final Calls calls;
     private final BatchWriter writer;
-    private final Executor executor;
     private final int queryParallelism;
     private final boolean consistentReads;
     private final int pageLimit;
@@ -45,14 +43,12 @@ final class DynamoIndexClient implements IndexClient {
             DynamoDbAsyncClient client,
             Calls calls,
             BatchWriter writer,
-            Executor executor,
             int queryParallelism,
             boolean consistentReads,
             int pageLimit) {
         this.client = client;
         this.calls = calls;
         this.writer = writer;
-        this.executor = executor;
         this.queryParallelism = queryParallelism;
         this.consistentReads = consistentReads;
         this.pageLimit = pageLimit;
@@ -120,61 +116,81 @@ final class DynamoIndexClient implements IndexClient {
 
     private record Origin(IndexEntry entry, boolean delete) {}
 
+    /**
+     * Up to {@code query_parallelism} queries at a time on the asynchronous client: each Query
+     * response is delivered, and the next page's request is sent only once the consumer's stage
+     * completed with "more". No thread waits for a query.
+     */
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        ParallelQueries.run(queries, queryParallelism, executor, this::query, consumer);
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
+        return AsyncQueries.run(queries, queryParallelism, q -> query(q, consumer));
     }
 
-    private void query(IndexQuery q, PageConsumer consumer) {
+    private CompletableFuture<Void> query(IndexQuery q, AsyncPageConsumer consumer) {
         TableNames.check(q.tableName());
         QueryRequest first = Requests.query(q, consistentReads, pageLimit);
-        QueryRequest current = first;
-        CompletableFuture<QueryResponse> inFlight = fetch(current);
-        int pages = 0;
-        try {
-            while (true) {
-                QueryRequest retry = current;
-                QueryResponse resp;
-                try {
-                    resp =
-                            calls.call(
-                                    DynamoMetrics.QUERY_PAGES,
-                                    q.tableName(),
-                                    inFlight,
-                                    () -> client.query(retry),
-                                    null);
-                } catch (InvalidRequestException e) {
-                    throw new InvalidQueryException(
-                            "DynamoDB rejected " + q + ": " + e.getMessage(), e);
-                }
-                inFlight = null;
-                pages++;
-                calls.metrics().consumed(DynamoMetrics.QUERY_PAGES, resp.consumedCapacity());
-                Map<String, AttributeValue> lastKey =
-                        resp.hasLastEvaluatedKey() ? resp.lastEvaluatedKey() : Map.of();
-                if (!lastKey.isEmpty()) {
-                    current = first.toBuilder().exclusiveStartKey(lastKey).build();
-                    inFlight = fetch(current);
-                }
-                if (resp.hasItems() && !resp.items().isEmpty()) {
-                    if (!consumer.onPage(q, page(resp.items()))) {
-                        return;
-                    }
-                }
-                if (lastKey.isEmpty()) {
-                    return;
-                }
-            }
-        } finally {
-            if (inFlight != null) {
-                inFlight.cancel(true);
-            }
-            calls.metrics().queryPages(pages);
-        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        int[] pages = {0};
+        done.whenComplete((v, e) -> calls.metrics().queryPages(pages[0]));
+        page(q, first, first, consumer, done, pages);
+        return done;
     }
 
-    private CompletableFuture<QueryResponse> fetch(QueryRequest req) {
-        return calls.issue(DynamoMetrics.QUERY_PAGES, () -> client.query(req));
+    private void page(
+            IndexQuery q,
+            QueryRequest first,
+            QueryRequest current,
+            AsyncPageConsumer consumer,
+            CompletableFuture<Void> done,
+            int[] pages) {
+        calls.callAsync(DynamoMetrics.QUERY_PAGES, q.tableName(), () -> client.query(current))
+                .whenComplete(
+                        (resp, error) -> {
+                            if (error != null) {
+                                Throwable e = AsyncQueries.unwrap(error);
+                                done.completeExceptionally(
+                                        e instanceof InvalidRequestException r
+                                                ? new InvalidQueryException(
+                                                        "DynamoDB rejected "
+                                                                + q
+                                                                + ": "
+                                                                + r.getMessage(),
+                                                        r)
+                                                : e);
+                                return;
+                            }
+                            pages[0]++;
+                            calls.metrics()
+                                    .consumed(DynamoMetrics.QUERY_PAGES, resp.consumedCapacity());
+                            Map<String, AttributeValue> lastKey =
+                                    resp.hasLastEvaluatedKey() ? resp.lastEvaluatedKey() : Map.of();
+                            QueryRequest next =
+                                    lastKey.isEmpty()
+                                            ? null
+                                            : first.toBuilder().exclusiveStartKey(lastKey).build();
+                            if (!resp.hasItems() || resp.items().isEmpty()) {
+                                if (next == null) {
+                                    done.complete(null);
+                                } else {
+                                    page(q, first, next, consumer, done, pages);
+                                }
+                                return;
+                            }
+                            AsyncQueries.deliver(consumer, q, page(resp.items()))
+                                    .whenComplete(
+                                            (more, consumerError) -> {
+                                                if (consumerError != null) {
+                                                    done.completeExceptionally(
+                                                            AsyncQueries.unwrap(consumerError));
+                                                } else if (Boolean.TRUE.equals(more)
+                                                        && next != null) {
+                                                    page(q, first, next, consumer, done, pages);
+                                                } else {
+                                                    done.complete(null);
+                                                }
+                                            });
+                        });
     }
 
     private static ReadBatch page(List<Map<String, AttributeValue>> items) {

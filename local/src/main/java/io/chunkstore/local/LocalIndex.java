@@ -1,5 +1,6 @@
 package io.chunkstore.local;
 
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
@@ -7,7 +8,6 @@ import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexScan;
 import io.chunkstore.spi.IndexWriteException;
 import io.chunkstore.spi.InvalidRequestException;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.StorageFullException;
@@ -17,7 +17,7 @@ import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.DaemonThreads;
-import io.chunkstore.spi.support.ParallelQueries;
+import io.chunkstore.spi.support.SyncPageLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,6 +32,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -710,80 +712,139 @@ public final class LocalIndex implements IndexClient, TableClient {
         return new StorageException(msg, e);
     }
 
+    /**
+     * The first query runs on the calling thread (a one-row query costs no thread hop), the others
+     * on the query pool, up to {@code query_concurrency} at a time; a consumer that defers holds no
+     * thread (see {@link SyncPageLoop}).
+     */
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
         if (queries.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
         enter();
+        CompletionStage<Void> all;
         try {
-            ParallelQueries.run(
-                    queries, config.queryConcurrency(), queryPool, this::query, consumer);
-        } finally {
+            all =
+                    SyncPageLoop.run(
+                            queries, config.queryConcurrency(), queryPool, RowPages::new, consumer);
+        } catch (RuntimeException | Error e) {
             exit();
+            throw e;
         }
+        all.whenComplete((ignored, error) -> exit());
+        return all;
     }
 
-    private void query(IndexQuery q, PageConsumer consumer) {
-        Table table = acquire(q.tableName());
-        long scanned = 0;
-        try {
-            byte[] row = Bytes.concat(table.prefix, IndexKeys.rowPrefix(q.hashValue()));
+    /** The pages of one query, read from a RocksDB iterator bounded to the query's row. */
+    private final class RowPages implements SyncPageLoop.PageSource {
+        private final IndexQuery q;
+        private final Table table;
+        private final byte[] row;
+        private final Slice upperSlice;
+        private final ReadOptions ro;
+        private final RocksIterator it;
+        private long scanned;
+        private int delivered;
+
+        /** The entry that did not fit in the last page, first of the next. */
+        private byte[] heldRange;
+
+        private byte[] heldValue;
+
+        RowPages(IndexQuery q) {
+            this.q = q;
+            this.table = acquire(q.tableName());
+            this.row = Bytes.concat(table.prefix, IndexKeys.rowPrefix(q.hashValue()));
             byte[] lower =
                     q.hasPrefix()
                             ? IndexKeys.key(row, q.rangeValuePrefix())
                             : q.hasStart() ? IndexKeys.key(row, q.rangeValueStart()) : row;
             byte[] upper = IndexKeys.upperBound(q.hasPrefix() ? lower : row);
-            try (Slice upperSlice = new Slice(upper);
-                    ReadOptions ro = new ReadOptions().setIterateUpperBound(upperSlice);
-                    RocksIterator it = db.newIterator(entries, ro)) {
-                ReadBatch.Builder page = new ReadBatch.Builder();
-                for (it.seek(lower); it.isValid(); it.next()) {
-                    scanned++;
-                    byte[] value = it.value();
-                    if (!q.matchesValue(value)) {
-                        continue;
-                    }
-                    byte[] range = IndexKeys.rangeValue(it.key(), row.length);
-                    if (!page.isEmpty()
-                            && (page.size() >= config.queryPageSize()
-                                    || page.byteSize() + range.length + value.length
-                                            > config.queryPageBytes())) {
-                        pagesDelivered.increment();
-                        if (!consumer.onPage(q, page.build())) {
-                            return;
-                        }
-                        if (closed) {
-                            throw new StorageException(
-                                    "the local index in "
-                                            + directory
-                                            + " was closed while "
-                                            + q
-                                            + " was being read");
-                        }
-                        page = new ReadBatch.Builder();
-                    }
-                    page.add(range, value);
+            Slice slice = null;
+            ReadOptions options = null;
+            try {
+                slice = new Slice(upper);
+                options = new ReadOptions().setIterateUpperBound(slice);
+                this.it = db.newIterator(entries, options);
+            } catch (RuntimeException | Error e) {
+                if (options != null) {
+                    options.close();
                 }
-                try {
-                    it.status();
-                } catch (RocksDBException e) {
-                    throw new StorageException(
-                            "reading "
-                                    + q
-                                    + " from the local index in "
-                                    + directory
-                                    + " failed: "
-                                    + e.getMessage(),
-                            e);
+                if (slice != null) {
+                    slice.close();
                 }
-                if (!page.isEmpty()) {
-                    pagesDelivered.increment();
-                    consumer.onPage(q, page.build());
-                }
+                table.release();
+                throw e;
             }
-        } finally {
+            this.upperSlice = slice;
+            this.ro = options;
+            it.seek(lower);
+        }
+
+        @Override
+        public ReadBatch next() {
+            if (delivered > 0 && closed) {
+                throw new StorageException(
+                        "the local index in "
+                                + directory
+                                + " was closed while "
+                                + q
+                                + " was being read");
+            }
+            ReadBatch.Builder page = new ReadBatch.Builder();
+            if (heldRange != null) {
+                page.add(heldRange, heldValue);
+                heldRange = null;
+                heldValue = null;
+            }
+            for (; it.isValid(); it.next()) {
+                scanned++;
+                byte[] value = it.value();
+                if (!q.matchesValue(value)) {
+                    continue;
+                }
+                byte[] range = IndexKeys.rangeValue(it.key(), row.length);
+                if (!page.isEmpty()
+                        && (page.size() >= config.queryPageSize()
+                                || page.byteSize() + range.length + value.length
+                                        > config.queryPageBytes())) {
+                    heldRange = range;
+                    heldValue = value;
+                    it.next();
+                    return deliver(page);
+                }
+                page.add(range, value);
+            }
+            try {
+                it.status();
+            } catch (RocksDBException e) {
+                throw new StorageException(
+                        "reading "
+                                + q
+                                + " from the local index in "
+                                + directory
+                                + " failed: "
+                                + e.getMessage(),
+                        e);
+            }
+            return page.isEmpty() ? null : deliver(page);
+        }
+
+        private ReadBatch deliver(ReadBatch.Builder page) {
+            delivered++;
+            pagesDelivered.increment();
+            return page.build();
+        }
+
+        @Override
+        public void close() {
             entriesScanned.increment(scanned);
+            scanned = 0;
+            it.close();
+            ro.close();
+            upperSlice.close();
             table.release();
         }
     }

@@ -121,7 +121,7 @@ class LocalIndexTest {
     }
 
     @Test
-    void queriesOfOneCallRunInParallelWithinTheBound() {
+    void queriesOfOneCallRunInParallelWithinTheBound() throws Exception {
         LocalIndex idx = open(LocalConfig.under(dir).withQueryConcurrency(3));
         idx.createTable(TableDesc.named("t"));
         List<IndexQuery> queries = new ArrayList<>();
@@ -129,24 +129,64 @@ class LocalIndexTest {
             writeRow(idx, "t", "h" + i, 3);
             queries.add(IndexQuery.row("t", "h" + i));
         }
+        // Each page is held 5 ms by a consumer that defers: the queries holding a page at once
+        // are the queries running at once.
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
+        java.util.concurrent.ScheduledExecutorService later =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            idx.queryPagesAsync(
+                            queries,
+                            (q, page) -> {
+                                most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                                java.util.concurrent.CompletableFuture<Boolean> demand =
+                                        new java.util.concurrent.CompletableFuture<>();
+                                later.schedule(
+                                        () -> {
+                                            running.decrementAndGet();
+                                            demand.complete(true);
+                                        },
+                                        5,
+                                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                                return demand;
+                            })
+                    .toCompletableFuture()
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            later.shutdownNow();
+        }
+        assertThat(most.get()).as("queries holding a page at once").isBetween(2, 3);
+
+        // The blocking form runs its consumer on the calling thread only.
         java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger pages = new AtomicInteger();
         idx.queryPages(
                 queries,
                 (q, page) -> {
                     threads.add(Thread.currentThread());
-                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
-                    try {
-                        Thread.sleep(5);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    running.decrementAndGet();
+                    pages.incrementAndGet();
                     return true;
                 });
-        assertThat(most.get()).as("queries delivering at once").isBetween(2, 3);
-        assertThat(threads).hasSizeBetween(2, 3);
+        assertThat(threads).containsExactly(Thread.currentThread());
+        assertThat(pages.get()).isEqualTo(60);
+    }
+
+    @Test
+    void aOneRowQueryRunsOnTheCallingThread() {
+        LocalIndex idx = open(LocalConfig.under(dir));
+        idx.createTable(TableDesc.named("t"));
+        writeRow(idx, "t", "h", 3);
+        java.util.Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.CompletionStage<Void> call =
+                idx.queryPagesAsync(
+                        List.of(IndexQuery.row("t", "h")),
+                        (q, page) -> {
+                            threads.add(Thread.currentThread());
+                            return io.chunkstore.spi.AsyncPageConsumer.MORE;
+                        });
+        assertThat(call.toCompletableFuture()).as("ended before queryPagesAsync returned").isDone();
+        assertThat(threads).containsExactly(Thread.currentThread());
     }
 
     @Test

@@ -2,10 +2,10 @@ package io.chunkstore.server;
 
 import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.PeriodTables.Role;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableStatus;
@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,16 +76,17 @@ final class LazyTables {
             }
 
             @Override
-            public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+            public CompletionStage<Void> queryPagesAsync(
+                    List<IndexQuery> queries, AsyncPageConsumer consumer) {
                 List<IndexQuery> present = new ArrayList<>(queries.size());
                 for (IndexQuery q : queries) {
                     if (existing.contains(q.tableName()) || !owned(q.tableName())) {
                         present.add(q);
                     }
                 }
-                if (!present.isEmpty()) {
-                    index.queryPages(present, consumer);
-                }
+                return present.isEmpty()
+                        ? CompletableFuture.completedFuture(null)
+                        : index.queryPagesAsync(present, consumer);
             }
 
             @Override

@@ -2,15 +2,17 @@ package io.chunkstore.server;
 
 import io.chunkstore.core.config.PeriodTables;
 import io.chunkstore.core.config.PeriodTables.Role;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.WriteBatch;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An index client over the embedded store for reading: a query on a table of the schema that does
@@ -49,7 +51,8 @@ final class MissingTablesReadEmpty implements IndexClient {
     }
 
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
         List<IndexQuery> present = new ArrayList<>(queries.size());
         Set<String> missing = new HashSet<>();
         for (IndexQuery q : queries) {
@@ -63,9 +66,9 @@ final class MissingTablesReadEmpty implements IndexClient {
                 missing.add(t);
             }
         }
-        if (!present.isEmpty()) {
-            index.queryPages(present, consumer);
-        }
+        return present.isEmpty()
+                ? CompletableFuture.completedFuture(null)
+                : index.queryPagesAsync(present, consumer);
     }
 
     @Override

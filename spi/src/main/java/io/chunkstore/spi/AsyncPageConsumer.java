@@ -17,7 +17,8 @@ import java.util.concurrent.CompletionStage;
  *       consumer has room again. The backend asks for no further page of that query until it
  *       completes. A stage completed exceptionally, or an exception thrown by the call, fails that
  *       query with that error;
- *   <li>called concurrently for different queries, never concurrently for the same one.
+ *   <li>called concurrently for different queries, never concurrently for the same one; the pages
+ *       of one query arrive in order, each after the previous page's stage completed.
  * </ul>
  */
 @FunctionalInterface

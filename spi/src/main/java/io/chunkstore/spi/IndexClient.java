@@ -1,6 +1,5 @@
 package io.chunkstore.spi;
 
-import io.chunkstore.spi.support.BlockingQueryPages;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -15,15 +14,19 @@ import java.util.concurrent.CompletionStage;
  *   <li>{@link #batchWrite} applies every put of the batch, then every delete. There is no
  *       atomicity; on failure an {@link IndexWriteException} lists what was not written. Re-writing
  *       a cell overwrites its value; deleting a missing cell is a no-op.
- *   <li>{@link #queryPages} runs every query and streams its matching entries to the consumer page
- *       by page, range values in ascending unsigned byte order within a row, in bounded memory
- *       however large the row. Queries run in parallel under a bound; see {@link PageConsumer} for
- *       the threading and early-stop contract. A query on a missing table fails with {@link
- *       TableNotFoundException}. If several queries fail, the call still runs the others and then
- *       throws the first error.
+ *   <li>{@link #queryPagesAsync} runs every query and streams its matching entries to the consumer
+ *       page by page, range values in ascending unsigned byte order within a row, in bounded memory
+ *       however large the row. Queries run in parallel under a bound; see {@link AsyncPageConsumer}
+ *       for the threading, back-pressure and early-stop contract. A query on a missing table fails
+ *       with {@link TableNotFoundException}. If several queries fail, the call still runs the
+ *       others and then fails with the first error. {@link #queryPages} is the same call for a
+ *       blocking {@link PageConsumer}.
  * </ul>
  *
- * Blocking calls; backends use their drivers' async APIs inside. Thread-safe.
+ * Every backend implements {@link #queryPagesAsync} on its driver's asynchronous API (or, for an
+ * embedded store, a loop that delivers pages inline and resumes on its own executor when the
+ * consumer defers); the blocking {@link #queryPages} is a thin wrapper over it. The other calls
+ * block. Thread-safe.
  */
 public interface IndexClient extends AutoCloseable {
 
@@ -34,22 +37,38 @@ public interface IndexClient extends AutoCloseable {
 
     void batchWrite(WriteBatch batch);
 
-    void queryPages(List<IndexQuery> queries, PageConsumer consumer);
+    /**
+     * Runs every query and calls the blocking {@code consumer} with their pages, on the calling
+     * thread only: the consumer may block, and it never runs on a driver's I/O thread. Returns when
+     * every query has ended; then throws the first error, as it was thrown (a consumer's own
+     * exception included).
+     *
+     * <p>The default is a thin wrapper over {@link #queryPagesAsync}: a page delivered on the
+     * calling thread is passed to the consumer directly, a page delivered on another thread is
+     * handed to the calling thread and that page's stage completed with the consumer's answer.
+     * Clients do not override it (the gRPC client, still blocking, is the exception until it has
+     * its own asynchronous path).
+     *
+     * @throws TableNotFoundException when a query names a missing table
+     */
+    default void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+        CallerThreadPages.run(this, queries, consumer);
+    }
 
     /**
-     * The non-blocking form of {@link #queryPages}: starts every query and returns at once (a
-     * backend without an asynchronous driver may deliver pages on the calling thread before
-     * returning). Same semantics (order within a row, bounded parallelism, early stop per query,
-     * every query run even when another fails); the stage completes when every query has ended,
-     * exceptionally with the first error. See {@link AsyncPageConsumer} for threading and
-     * back-pressure.
+     * Starts every query and returns at once (an embedded store may deliver pages on the calling
+     * thread before returning). Bounded parallelism, ascending range values within a row, early
+     * stop per query, every query run even when another fails; the stage completes when every query
+     * has ended, exceptionally with the first error (a consumer's thrown exception or exceptionally
+     * completed stage included). See {@link AsyncPageConsumer} for threading and back-pressure.
      *
-     * <p>The default runs the blocking {@link #queryPages} on a shared pool of daemon threads; the
-     * backends replace it with their drivers' asynchronous paths.
+     * <p>What every client implements. The default exists only for a client that implements the
+     * blocking {@link #queryPages} alone: it runs that on a shared pool of daemon threads, each
+     * page waiting there for the consumer's answer.
      */
     default CompletionStage<Void> queryPagesAsync(
             List<IndexQuery> queries, AsyncPageConsumer consumer) {
-        return BlockingQueryPages.runAsync(this, queries, consumer);
+        return BlockingClients.runAsync(this, queries, consumer);
     }
 
     /**

@@ -4,17 +4,23 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexScan;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.AsyncQueries;
+import io.chunkstore.spi.support.SyncPageLoop;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -150,12 +156,21 @@ public final class CachingIndexClient implements IndexClient {
         return delegate.scanMode();
     }
 
+    /**
+     * Cached rows are answered from memory; the missing rows are read from the backend in one
+     * asynchronous call (whole rows, to be cached), then answered. A row over the cardinality limit
+     * is answered by nothing and the call fails with {@link CardinalityExceededException} once the
+     * others were delivered.
+     */
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
         Map<String, List<IndexQuery>> byRow = new LinkedHashMap<>();
         for (IndexQuery q : queries) {
             byRow.computeIfAbsent(rowKey(q), k -> new ArrayList<>(1)).add(q);
         }
+        Map<String, CachedRow> hits = new HashMap<>();
+        List<IndexQuery> hitQueries = new ArrayList<>();
         CardinalityExceededException exceeded = null;
         Map<String, List<IndexQuery>> misses = new LinkedHashMap<>();
         for (Map.Entry<String, List<IndexQuery>> e : byRow.entrySet()) {
@@ -169,19 +184,39 @@ public final class CachingIndexClient implements IndexClient {
                 exceeded = exceeded == null ? err : exceeded;
                 continue;
             }
-            deliver(row, e.getValue(), consumer);
+            hits.put(e.getKey(), row);
+            hitQueries.addAll(e.getValue());
         }
-        if (!misses.isEmpty()) {
-            CardinalityExceededException err = readMisses(misses, consumer);
-            exceeded = exceeded == null ? err : exceeded;
-        }
-        if (exceeded != null) {
-            throw exceeded;
-        }
+        CompletableFuture<Void> fromCache = deliver(hits, hitQueries, consumer);
+        CompletableFuture<CardinalityExceededException> fromBackend =
+                misses.isEmpty()
+                        ? CompletableFuture.completedFuture(null)
+                        : readMisses(misses, consumer);
+        CardinalityExceededException cachedExceeded = exceeded;
+        return fromCache
+                .handle((ignored, error) -> error)
+                .thenCombine(
+                        fromBackend.handle((err, error) -> error != null ? error : (Throwable) err),
+                        (cacheError, backendError) -> {
+                            Throwable first =
+                                    cacheError != null
+                                            ? cacheError
+                                            : cachedExceeded != null
+                                                    ? cachedExceeded
+                                                    : backendError;
+                            if (first != null) {
+                                throw new CompletionException(AsyncQueries.unwrap(first));
+                            }
+                            return null;
+                        });
     }
 
-    private CardinalityExceededException readMisses(
-            Map<String, List<IndexQuery>> misses, PageConsumer consumer) {
+    /**
+     * Reads the missing rows whole from the backend, caches them and answers their queries; the
+     * stage holds the first row over the cardinality limit, if any.
+     */
+    private CompletableFuture<CardinalityExceededException> readMisses(
+            Map<String, List<IndexQuery>> misses, AsyncPageConsumer consumer) {
         List<IndexQuery> broad = new ArrayList<>(misses.size());
         Map<IndexQuery, RowBuilder> builders = new LinkedHashMap<>();
         for (List<IndexQuery> qs : misses.values()) {
@@ -190,35 +225,43 @@ public final class CachingIndexClient implements IndexClient {
             builders.put(whole, new RowBuilder(qs.get(0).immutable()));
         }
         backendRowReads.addAndGet(broad.size());
-        delegate.queryPages(
-                broad,
-                (q, page) -> {
-                    RowBuilder b = builders.get(q);
-                    synchronized (b) {
-                        ReadBatch.ReadBatchIterator it = page.iterator();
-                        while (it.next()) {
-                            b.add(it.rangeValue(), it.value());
-                        }
-                    }
-                    return true;
-                });
-        CardinalityExceededException exceeded = null;
-        int i = 0;
-        for (Map.Entry<String, List<IndexQuery>> e : misses.entrySet()) {
-            RowBuilder b = builders.get(broad.get(i++));
-            CachedRow row;
-            synchronized (b) {
-                row = b.build(config.cardinalityLimit());
-            }
-            rows.put(e.getKey(), row);
-            CardinalityExceededException err = check(row);
-            if (err != null) {
-                exceeded = exceeded == null ? err : exceeded;
-            } else {
-                deliver(row, e.getValue(), consumer);
-            }
-        }
-        return exceeded;
+        return delegate.queryPagesAsync(
+                        broad,
+                        (q, page) -> {
+                            RowBuilder b = builders.get(q);
+                            synchronized (b) {
+                                ReadBatch.ReadBatchIterator it = page.iterator();
+                                while (it.next()) {
+                                    b.add(it.rangeValue(), it.value());
+                                }
+                            }
+                            return AsyncPageConsumer.MORE;
+                        })
+                .toCompletableFuture()
+                .thenCompose(
+                        ignored -> {
+                            CardinalityExceededException exceeded = null;
+                            Map<String, CachedRow> read = new HashMap<>();
+                            List<IndexQuery> answered = new ArrayList<>();
+                            int i = 0;
+                            for (Map.Entry<String, List<IndexQuery>> e : misses.entrySet()) {
+                                RowBuilder b = builders.get(broad.get(i++));
+                                CachedRow row;
+                                synchronized (b) {
+                                    row = b.build(config.cardinalityLimit());
+                                }
+                                rows.put(e.getKey(), row);
+                                CardinalityExceededException err = check(row);
+                                if (err != null) {
+                                    exceeded = exceeded == null ? err : exceeded;
+                                } else {
+                                    read.put(e.getKey(), row);
+                                    answered.addAll(e.getValue());
+                                }
+                            }
+                            CardinalityExceededException first = exceeded;
+                            return deliver(read, answered, consumer).thenApply(v -> first);
+                        });
     }
 
     private CardinalityExceededException check(CachedRow row) {
@@ -229,27 +272,50 @@ public final class CachingIndexClient implements IndexClient {
         return null;
     }
 
-    /** Answers each query from the row, in pages, honouring early stop per query. */
-    private static void deliver(CachedRow row, List<IndexQuery> queries, PageConsumer consumer) {
-        for (IndexQuery q : queries) {
+    /**
+     * Answers each query from its row, in pages, honouring early stop and back-pressure per query:
+     * one query after the other, on the thread that calls or completes the consumer's stage.
+     */
+    private static CompletableFuture<Void> deliver(
+            Map<String, CachedRow> rows, List<IndexQuery> queries, AsyncPageConsumer consumer) {
+        if (queries.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return SyncPageLoop.run(
+                        queries,
+                        1,
+                        Runnable::run,
+                        q -> new RowPages(rows.get(rowKey(q)), q),
+                        consumer)
+                .toCompletableFuture();
+    }
+
+    /** The pages of one query answered from a cached row. */
+    private static final class RowPages implements SyncPageLoop.PageSource {
+        private final CachedRow row;
+        private final IndexQuery q;
+        private int i;
+
+        RowPages(CachedRow row, IndexQuery q) {
+            this.row = row;
+            this.q = q;
+        }
+
+        @Override
+        public ReadBatch next() {
             ReadBatch.Builder page = new ReadBatch.Builder();
-            boolean go = true;
-            for (int i = 0; i < row.ranges.size() && go; i++) {
+            for (; i < row.ranges.size() && page.size() < PAGE_SIZE; i++) {
                 byte[] range = row.ranges.get(i);
                 byte[] value = row.values.get(i);
-                if (!q.matches(range, value)) {
-                    continue;
-                }
-                page.add(range, value);
-                if (page.size() == PAGE_SIZE) {
-                    go = consumer.onPage(q, page.build());
-                    page = new ReadBatch.Builder();
+                if (q.matches(range, value)) {
+                    page.add(range, value);
                 }
             }
-            if (go && !page.isEmpty()) {
-                consumer.onPage(q, page.build());
-            }
+            return page.isEmpty() ? null : page.build();
         }
+
+        @Override
+        public void close() {}
     }
 
     private static String rowKey(IndexQuery q) {

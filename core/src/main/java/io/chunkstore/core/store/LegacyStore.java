@@ -49,11 +49,10 @@ final class LegacyStore extends PeriodStore {
         }
         m.indexLookupsPerQuery.record(matchers.size());
         List<Parallel.Outcome<List<String>>> outcomes =
-                Parallel.map(
+                eachLookup(
                         matchers,
-                        ctx.config().queryParallelism(),
-                        ctx.executor(),
-                        matcher -> lookupIds(userId, from, through, metricName, matcher, null));
+                        matcher ->
+                                lookupIdsAsync(userId, from, through, metricName, matcher, null));
         List<String> ids = null;
         for (Parallel.Outcome<List<String>> o : outcomes) {
             if (o.failed()) {

@@ -11,9 +11,12 @@ import io.chunkstore.core.schema.IndexSchema;
 import io.chunkstore.core.schema.ParsedRangeValue;
 import io.chunkstore.core.schema.QueryShard;
 import io.chunkstore.core.schema.RangeValueParser;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.ReadBatch;
+import io.chunkstore.spi.support.AsyncQueries;
+import io.chunkstore.spi.support.Parallel;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
  * The store of one schema period (Cortex's {@code store} / {@code seriesStore} behind the composite
@@ -109,6 +116,17 @@ abstract class PeriodStore {
             String metricName,
             LabelMatcher matcher,
             QueryShard shard) {
+        return await(lookupIdsAsync(userId, from, through, metricName, matcher, shard));
+    }
+
+    /** {@link #lookupIds} without waiting: its index queries go out as one asynchronous call. */
+    CompletableFuture<List<String>> lookupIdsAsync(
+            String userId,
+            long from,
+            long through,
+            String metricName,
+            LabelMatcher matcher,
+            QueryShard shard) {
         List<IndexQuery> queries;
         if (matcher == null) {
             queries = schema.readQueriesForMetric(from, through, userId, metricName);
@@ -122,13 +140,19 @@ abstract class PeriodStore {
                             from, through, userId, metricName, matcher.name());
         }
         queries = immutableIfOld(schema.filterReadQueries(queries, shard), through);
-        List<IndexEntry> entries;
-        try {
-            entries = lookupEntries(queries);
-        } catch (CardinalityExceededException e) {
-            throw e.forLookup(metricName, matcher == null ? "" : matcher.name());
-        }
-        return parseIds(entries, matcher);
+        return lookupEntriesAsync(queries)
+                .handle(
+                        (entries, error) -> {
+                            if (error == null) {
+                                return parseIds(entries, matcher);
+                            }
+                            RuntimeException e = AsyncQueries.unchecked(error);
+                            if (e instanceof CardinalityExceededException c) {
+                                throw c.forLookup(
+                                        metricName, matcher == null ? "" : matcher.name());
+                            }
+                            throw e;
+                        });
     }
 
     /**
@@ -157,15 +181,24 @@ abstract class PeriodStore {
     }
 
     /**
-     * One {@code queryPages} call collecting every entry (Cortex's {@code lookupEntriesByQueries}).
+     * One {@code queryPages} call collecting every entry (Cortex's {@code lookupEntriesByQueries}),
+     * waited for on the calling thread.
      */
     List<IndexEntry> lookupEntries(List<IndexQuery> queries) {
+        return await(lookupEntriesAsync(queries));
+    }
+
+    /**
+     * One {@code queryPagesAsync} call collecting every entry: the pages are gathered on the
+     * threads that deliver them, no worker waits per query.
+     */
+    CompletableFuture<List<IndexEntry>> lookupEntriesAsync(List<IndexQuery> queries) {
         if (queries.isEmpty()) {
-            return List.of();
+            return CompletableFuture.completedFuture(List.of());
         }
         List<IndexEntry> out = new ArrayList<>();
-        clients.index()
-                .queryPages(
+        return clients.index()
+                .queryPagesAsync(
                         queries,
                         (q, page) -> {
                             List<IndexEntry> got = new ArrayList<>(page.size());
@@ -181,10 +214,48 @@ abstract class PeriodStore {
                             synchronized (out) {
                                 out.addAll(got);
                             }
-                            return true;
+                            return AsyncPageConsumer.MORE;
+                        })
+                .toCompletableFuture()
+                .thenApply(
+                        ignored -> {
+                            synchronized (out) {
+                                return out;
+                            }
                         });
-        synchronized (out) {
-            return out;
+    }
+
+    /**
+     * Starts the lookup of every matcher at once (each one asynchronous call, under the backend's
+     * bound), then waits for all: the outcomes in matcher order.
+     */
+    static <T> List<Parallel.Outcome<T>> eachLookup(
+            List<LabelMatcher> matchers, Function<LabelMatcher, CompletableFuture<T>> lookup) {
+        List<CompletableFuture<T>> started = new ArrayList<>(matchers.size());
+        for (LabelMatcher m : matchers) {
+            try {
+                started.add(lookup.apply(m));
+            } catch (RuntimeException e) {
+                started.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        List<Parallel.Outcome<T>> out = new ArrayList<>(started.size());
+        for (CompletableFuture<T> f : started) {
+            try {
+                out.add(new Parallel.Outcome<>(await(f), null));
+            } catch (RuntimeException e) {
+                out.add(new Parallel.Outcome<>(null, e));
+            }
+        }
+        return out;
+    }
+
+    /** Waits for a lookup; its error is thrown as the backend or the consumer threw it. */
+    static <T> T await(CompletableFuture<T> lookup) {
+        try {
+            return lookup.join();
+        } catch (CompletionException | CancellationException e) {
+            throw AsyncQueries.unchecked(e);
         }
     }
 

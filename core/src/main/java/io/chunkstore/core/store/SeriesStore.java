@@ -63,11 +63,10 @@ final class SeriesStore extends PeriodStore {
         }
         m.indexLookupsPerQuery.record(matchers.size());
         List<Parallel.Outcome<List<String>>> outcomes =
-                Parallel.map(
+                eachLookup(
                         matchers,
-                        ctx.config().queryParallelism(),
-                        ctx.executor(),
-                        matcher -> lookupIds(userId, from, through, metricName, matcher, shard));
+                        matcher ->
+                                lookupIdsAsync(userId, from, through, metricName, matcher, shard));
         List<String> ids = null;
         long pre = 0;
         int cardinalityErrors = 0;

@@ -1,13 +1,13 @@
 package io.chunkstore.core.migrate;
 
 import io.chunkstore.core.testing.MemoryBackend;
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.TableStatus;
@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -99,8 +100,9 @@ final class MirrorBackend implements IndexClient, ChunkClient, TableClient {
     }
 
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        memory.queryPages(queries, consumer);
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
+        return memory.queryPagesAsync(queries, consumer);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.chunkstore.core.testing;
 
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkLocation;
@@ -8,7 +9,6 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexScan;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
@@ -18,6 +18,8 @@ import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.memory.InMemoryBackend;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -88,12 +90,16 @@ public final class MemoryBackend implements StorageBackend, IndexClient, ChunkCl
     }
 
     @Override
-    public void queryPages(List<IndexQuery> qs, PageConsumer consumer) {
+    public CompletionStage<Void> queryPagesAsync(List<IndexQuery> qs, AsyncPageConsumer consumer) {
         queries.addAndGet(qs.size());
         if (strictTables) {
-            qs.stream().map(IndexQuery::tableName).forEach(this::requireTable);
+            try {
+                qs.stream().map(IndexQuery::tableName).forEach(this::requireTable);
+            } catch (TableNotFoundException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
-        store.queryPages(qs, consumer);
+        return store.queryPagesAsync(qs, consumer);
     }
 
     private void requireTable(String table) {

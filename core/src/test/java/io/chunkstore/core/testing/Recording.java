@@ -1,18 +1,19 @@
 package io.chunkstore.core.testing;
 
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkLocation;
 import io.chunkstore.spi.EncodedChunk;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.ForwardingChunkClient;
 import io.chunkstore.spi.support.ForwardingIndexClient;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Index and chunk clients that record what reaches them (in one shared event log) and pass it on.
@@ -33,9 +34,10 @@ public final class Recording {
             }
 
             @Override
-            public void queryPages(List<IndexQuery> qs, PageConsumer consumer) {
+            public CompletionStage<Void> queryPagesAsync(
+                    List<IndexQuery> qs, AsyncPageConsumer consumer) {
                 queries.addAll(qs);
-                delegate.queryPages(qs, consumer);
+                return delegate.queryPagesAsync(qs, consumer);
             }
 
             @Override

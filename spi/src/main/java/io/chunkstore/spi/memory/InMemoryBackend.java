@@ -1,5 +1,6 @@
 package io.chunkstore.spi.memory;
 
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
@@ -12,7 +13,6 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexScan;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageException;
@@ -22,15 +22,17 @@ import io.chunkstore.spi.TableNotFoundException;
 import io.chunkstore.spi.TableStatus;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.DaemonThreads;
-import io.chunkstore.spi.support.ParallelQueries;
+import io.chunkstore.spi.support.SyncPageLoop;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -183,18 +185,23 @@ public final class InMemoryBackend
         return t;
     }
 
+    /**
+     * Pages of {@link #pageSize()} entries read lazily from the row's map; the first query runs on
+     * the calling thread, the others on the query pool (see {@link SyncPageLoop}).
+     */
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        ParallelQueries.run(queries, QUERY_PARALLELISM, queryPool, this::query, consumer);
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
+        return SyncPageLoop.run(queries, QUERY_PARALLELISM, queryPool, this::open, consumer);
     }
 
-    private void query(IndexQuery q, PageConsumer consumer) {
+    private SyncPageLoop.PageSource open(IndexQuery q) {
         if (createTablesOnWrite && !tables.containsKey(q.tableName())) {
-            return;
+            return EMPTY;
         }
         NavigableMap<byte[], byte[]> row = table(q.tableName()).get(q.hashValue());
         if (row == null) {
-            return;
+            return EMPTY;
         }
         NavigableMap<byte[], byte[]> range = row;
         if (q.hasPrefix()) {
@@ -206,23 +213,35 @@ public final class InMemoryBackend
         } else if (q.hasStart()) {
             range = row.tailMap(q.rangeValueStart(), true);
         }
-        ReadBatch.Builder page = new ReadBatch.Builder();
-        for (Map.Entry<byte[], byte[]> e : range.entrySet()) {
-            if (!q.matchesValue(e.getValue())) {
-                continue;
-            }
-            page.add(e.getKey(), e.getValue());
-            if (page.size() == pageSize) {
-                if (!consumer.onPage(q, page.build())) {
-                    return;
+        Iterator<Map.Entry<byte[], byte[]>> entries = range.entrySet().iterator();
+        return new SyncPageLoop.PageSource() {
+            @Override
+            public ReadBatch next() {
+                ReadBatch.Builder page = new ReadBatch.Builder();
+                while (page.size() < pageSize && entries.hasNext()) {
+                    Map.Entry<byte[], byte[]> e = entries.next();
+                    if (q.matchesValue(e.getValue())) {
+                        page.add(e.getKey(), e.getValue());
+                    }
                 }
-                page = new ReadBatch.Builder();
+                return page.isEmpty() ? null : page.build();
             }
-        }
-        if (!page.isEmpty()) {
-            consumer.onPage(q, page.build());
-        }
+
+            @Override
+            public void close() {}
+        };
     }
+
+    private static final SyncPageLoop.PageSource EMPTY =
+            new SyncPageLoop.PageSource() {
+                @Override
+                public ReadBatch next() {
+                    return null;
+                }
+
+                @Override
+                public void close() {}
+            };
 
     /**
      * Rows in hash-value order (the rows of a table are sorted for the scan), pages of {@link

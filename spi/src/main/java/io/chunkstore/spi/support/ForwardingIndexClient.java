@@ -1,12 +1,13 @@
 package io.chunkstore.spi.support;
 
+import io.chunkstore.spi.AsyncPageConsumer;
 import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexScan;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.WriteBatch;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 
 /**
  * An index client that passes every call to another: a decorator overrides only the calls it
@@ -35,9 +36,15 @@ public class ForwardingIndexClient implements IndexClient {
         delegate.batchWrite(batch);
     }
 
+    /**
+     * Passes the call on. The blocking {@code queryPages} is not forwarded: the SPI's wrapper runs
+     * it over this method, so a decorator overrides the asynchronous call alone and both paths see
+     * what it changes.
+     */
     @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        delegate.queryPages(queries, consumer);
+    public CompletionStage<Void> queryPagesAsync(
+            List<IndexQuery> queries, AsyncPageConsumer consumer) {
+        return delegate.queryPagesAsync(queries, consumer);
     }
 
     @Override

@@ -11,6 +11,10 @@ import java.util.concurrent.Executor;
  * parallelism} workers, the caller being one of them. Every query runs even when another fails; the
  * first error is thrown at the end. Each query is handled by one worker from start to end, so the
  * consumer is never called concurrently for the same query.
+ *
+ * <p>Superseded by {@link AsyncQueries} (every backend of this repository runs its queries
+ * asynchronously); kept for the gRPC client's blocking {@code queryPages} until it has its own
+ * asynchronous path, then to be removed.
  */
 public final class ParallelQueries {
 
