@@ -9,9 +9,9 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexWriteException;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
+import io.chunkstore.spi.support.AsyncQueries;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
@@ -19,23 +19,18 @@ import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** {@link IndexClient} over the grpc_store protocol; see {@link GrpcStoreClient}. */
 final class GrpcIndexClient implements IndexClient {
     private final Calls calls;
     private final int parallelism;
-    private final Executor executor;
 
-    GrpcIndexClient(Calls calls, int parallelism, Executor executor) {
+    GrpcIndexClient(Calls calls, int parallelism) {
         this.calls = calls;
         this.parallelism = parallelism;
-        this.executor = executor;
     }
 
     /**
@@ -130,35 +125,6 @@ final class GrpcIndexClient implements IndexClient {
     }
 
     /**
-     * The asynchronous path with the blocking consumer run on the query threads (it may block, so
-     * never on the transport thread); the calling thread waits for the end of every query.
-     */
-    @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        CompletableFuture<Void> done =
-                new AsyncQueries(
-                                queries,
-                                (q, page) ->
-                                        consumer.onPage(q, page)
-                                                ? AsyncPageConsumer.MORE
-                                                : AsyncPageConsumer.STOP,
-                                executor)
-                        .start();
-        try {
-            done.join();
-        } catch (CompletionException e) {
-            Throwable cause = Statuses.unwrap(e);
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
-    }
-
-    /**
      * One QueryIndex stream per query, up to {@code queryParallelism} at a time, without a thread
      * of ours waiting on any: each received message is one page for the consumer, and the next
      * message is requested from the server only when the consumer's stage completes with {@code
@@ -170,90 +136,41 @@ final class GrpcIndexClient implements IndexClient {
     @Override
     public CompletionStage<Void> queryPagesAsync(
             List<IndexQuery> queries, AsyncPageConsumer consumer) {
-        return new AsyncQueries(queries, consumer, DIRECT).start();
+        return AsyncQueries.run(queries, parallelism, q -> stream(q, consumer));
+    }
+
+    /** Starts one QueryIndex stream; the stage completes when it has ended. */
+    private CompletionStage<Void> stream(IndexQuery query, AsyncPageConsumer consumer) {
+        QueryStream stream = new QueryStream(query, consumer);
+        var stub = calls.async();
+        ClientCalls.asyncServerStreamingCall(
+                stub.getChannel()
+                        .newCall(
+                                ResponseParsers.QUERY_INDEX,
+                                stub.getCallOptions().withExecutor(DIRECT)),
+                ProtoMapping.toProto(query),
+                stream);
+        return stream.done;
     }
 
     /** Runs callbacks on the thread that completes them (the transport thread). */
     private static final Executor DIRECT = Runnable::run;
 
-    /** The queries of one {@link #queryPagesAsync} call, at most {@code parallelism} in flight. */
-    private final class AsyncQueries {
-        private final List<IndexQuery> queries;
-        private final AsyncPageConsumer consumer;
-        private final Executor callbacks;
-        private final AtomicInteger next = new AtomicInteger();
-        private final AtomicInteger open;
-        private final AtomicReference<Throwable> firstError = new AtomicReference<>();
-        private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-        AsyncQueries(List<IndexQuery> queries, AsyncPageConsumer consumer, Executor callbacks) {
-            this.queries = List.copyOf(queries);
-            this.consumer = consumer;
-            this.callbacks = callbacks;
-            this.open = new AtomicInteger(this.queries.size());
-        }
-
-        CompletableFuture<Void> start() {
-            if (queries.isEmpty()) {
-                done.complete(null);
-                return done;
-            }
-            int first = Math.min(parallelism, queries.size());
-            for (int i = 0; i < first; i++) {
-                startNext();
-            }
-            return done;
-        }
-
-        private void startNext() {
-            int i = next.getAndIncrement();
-            if (i >= queries.size()) {
-                return;
-            }
-            IndexQuery query = queries.get(i);
-            try {
-                var stub = calls.async();
-                ClientCalls.asyncServerStreamingCall(
-                        stub.getChannel()
-                                .newCall(
-                                        ResponseParsers.QUERY_INDEX,
-                                        stub.getCallOptions().withExecutor(callbacks)),
-                        ProtoMapping.toProto(query),
-                        new QueryStream(query, this));
-            } catch (RuntimeException e) {
-                ended(query, e);
-            }
-        }
-
-        /** One query ended ({@code error} null: completed or stopped by the consumer). */
-        void ended(IndexQuery query, Throwable error) {
-            if (error != null) {
-                firstError.compareAndSet(null, error);
-            }
-            if (open.decrementAndGet() == 0) {
-                Throwable e = firstError.get();
-                if (e == null) {
-                    done.complete(null);
-                } else {
-                    done.completeExceptionally(e);
-                }
-            } else {
-                startNext();
-            }
-        }
-    }
-
-    /** One QueryIndex stream with manual inbound flow control. */
+    /**
+     * One QueryIndex stream with manual inbound flow control: one message requested at a time, the
+     * next when the consumer's stage for the last page completes with {@code true}.
+     */
     private static final class QueryStream
             implements ClientResponseObserver<QueryIndexRequest, ReadBatch> {
         private final IndexQuery query;
-        private final AsyncQueries owner;
+        private final AsyncPageConsumer consumer;
         private final AtomicBoolean ended = new AtomicBoolean();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
         private ClientCallStreamObserver<QueryIndexRequest> call;
 
-        QueryStream(IndexQuery query, AsyncQueries owner) {
+        QueryStream(IndexQuery query, AsyncPageConsumer consumer) {
             this.query = query;
-            this.owner = owner;
+            this.consumer = consumer;
         }
 
         @Override
@@ -267,16 +184,10 @@ final class GrpcIndexClient implements IndexClient {
             if (ended.get()) {
                 return;
             }
-            CompletionStage<Boolean> demand;
-            try {
-                demand = owner.consumer.onPage(query, page);
-            } catch (RuntimeException | Error e) {
-                stop(e);
-                return;
-            }
-            CompletableFuture<Boolean> f = demand.toCompletableFuture();
-            if (f.isDone() && !f.isCompletedExceptionally()) {
-                afterPage(f.join(), null);
+            CompletableFuture<Boolean> demand =
+                    AsyncQueries.deliver(consumer, query, page).toCompletableFuture();
+            if (demand.isDone() && !demand.isCompletedExceptionally()) {
+                afterPage(demand.join(), null);
             } else {
                 demand.whenComplete(this::afterPage);
             }
@@ -284,7 +195,7 @@ final class GrpcIndexClient implements IndexClient {
 
         private void afterPage(Boolean more, Throwable error) {
             if (error != null) {
-                stop(Statuses.unwrap(error));
+                stop(AsyncQueries.unwrap(error));
             } else if (Boolean.TRUE.equals(more)) {
                 call.request(1);
             } else {
@@ -300,15 +211,18 @@ final class GrpcIndexClient implements IndexClient {
                                 ? "the page consumer stopped the query"
                                 : "the page consumer failed",
                         error);
-                owner.ended(query, error);
+                if (error == null) {
+                    done.complete(null);
+                } else {
+                    done.completeExceptionally(error);
+                }
             }
         }
 
         @Override
         public void onError(Throwable t) {
             if (ended.compareAndSet(false, true)) {
-                owner.ended(
-                        query,
+                done.completeExceptionally(
                         t instanceof StatusRuntimeException e
                                 ? Statuses.toException(
                                         e,
@@ -322,7 +236,7 @@ final class GrpcIndexClient implements IndexClient {
         @Override
         public void onCompleted() {
             if (ended.compareAndSet(false, true)) {
-                owner.ended(query, null);
+                done.complete(null);
             }
         }
     }
