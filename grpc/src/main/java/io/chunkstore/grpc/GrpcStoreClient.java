@@ -4,15 +4,19 @@ import io.chunkstore.grpc.proto.grpc_storeGrpc;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
+import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.SimpleBackend;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
+import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,11 +61,13 @@ public final class GrpcStoreClient extends SimpleBackend {
 
     private final String target;
     private final ManagedChannel channel;
+    private final ExecutorService consumers;
 
-    private GrpcStoreClient(Builder b, ManagedChannel channel) {
+    private GrpcStoreClient(Builder b, ManagedChannel channel, ExecutorService consumers) {
         this(
                 b,
                 channel,
+                consumers,
                 new Calls(
                         grpc_storeGrpc.newBlockingStub(channel),
                         grpc_storeGrpc.newStub(channel),
@@ -69,15 +75,17 @@ public final class GrpcStoreClient extends SimpleBackend {
                         b.maxRequestMessageBytes));
     }
 
-    private GrpcStoreClient(Builder b, ManagedChannel channel, Calls calls) {
+    private GrpcStoreClient(
+            Builder b, ManagedChannel channel, ExecutorService consumers, Calls calls) {
         super(
                 b.storeName,
                 b.capabilities,
-                new GrpcIndexClient(calls, b.queryParallelism),
+                new GrpcIndexClient(calls, b.queryParallelism, consumers),
                 new GrpcChunkClient(calls),
                 new GrpcTableClient(calls));
         this.target = b.target;
         this.channel = channel;
+        this.consumers = consumers;
     }
 
     /**
@@ -116,7 +124,10 @@ public final class GrpcStoreClient extends SimpleBackend {
         return target;
     }
 
-    /** Closes the channel (waiting up to 5 s for calls in flight). */
+    /**
+     * Closes the channel (waiting up to 5 s for calls in flight) and the threads of blocking
+     * consumers.
+     */
     @Override
     public void close() {
         channel.shutdown();
@@ -128,6 +139,7 @@ public final class GrpcStoreClient extends SimpleBackend {
             Thread.currentThread().interrupt();
             channel.shutdownNow();
         }
+        consumers.shutdownNow();
     }
 
     /** The client's settings; defaults follow the Go client. */
@@ -259,26 +271,19 @@ public final class GrpcStoreClient extends SimpleBackend {
 
         /** Creates the channel; it connects lazily, on the first call. */
         public GrpcStoreClient build() {
-            var cb =
-                    io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(
-                            target, credentials);
-            Integer cw = Integer.getInteger("chunkstore.grpc.clientWindow");
-            if (cw != null) {
-                if (Boolean.getBoolean("chunkstore.grpc.fixedWindow")) {
-                    cb.flowControlWindow(cw);
-                } else {
-                    cb.initialFlowControlWindow(cw);
-                }
-            }
             ManagedChannel channel =
-                    cb.keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
+                    Grpc.newChannelBuilder(target, credentials)
+                            .keepAliveTime(keepAliveTime.toNanos(), TimeUnit.NANOSECONDS)
                             .keepAliveTimeout(keepAliveTimeout.toNanos(), TimeUnit.NANOSECONDS)
                             .keepAliveWithoutCalls(true)
                             .maxInboundMessageSize(maxInboundMessageBytes)
                             .userAgent("chunkstore-grpc-store-client")
                             .intercept(interceptors)
                             .build();
-            return new GrpcStoreClient(this, channel);
+            return new GrpcStoreClient(
+                    this,
+                    channel,
+                    Executors.newCachedThreadPool(DaemonThreads.named("grpc-store-query")));
         }
     }
 }

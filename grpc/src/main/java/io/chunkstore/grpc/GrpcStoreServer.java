@@ -123,10 +123,6 @@ public final class GrpcStoreServer implements AutoCloseable {
             nb.addService(ProtoReflectionServiceV1.newInstance());
             nb.addService(legacyReflection());
         }
-        Integer sw = Integer.getInteger("chunkstore.grpc.serverWindow");
-        if (sw != null) {
-            nb.flowControlWindow(sw);
-        }
         this.server = nb.build();
     }
 

@@ -280,10 +280,6 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     @Override
     public void getChunks(GetChunksRequest request, StreamObserver<GetChunksResponse> response) {
         var call = (ServerCallStreamObserver<GetChunksResponse>) response;
-        Integer th = Integer.getInteger("chunkstore.grpc.onReadyThreshold");
-        if (th != null) {
-            call.setOnReadyThreshold(th);
-        }
         var sender =
                 new FlowControlledSender<>(
                         call, m -> metrics.message("GetChunks", m.getSerializedSize()));
