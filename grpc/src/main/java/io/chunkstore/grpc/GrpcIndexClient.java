@@ -201,6 +201,8 @@ final class GrpcIndexClient implements IndexClient {
         private final AtomicBoolean ended = new AtomicBoolean();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         private ClientCallStreamObserver<QueryIndexRequest> call;
+        private boolean pagePending;
+        private boolean completed;
 
         QueryStream(IndexQuery query, AsyncPageConsumer consumer) {
             this.query = query;
@@ -218,6 +220,9 @@ final class GrpcIndexClient implements IndexClient {
             if (ended.get()) {
                 return;
             }
+            synchronized (this) {
+                pagePending = true;
+            }
             CompletableFuture<Boolean> demand =
                     AsyncQueries.deliver(consumer, query, page).toCompletableFuture();
             if (demand.isDone() && !demand.isCompletedExceptionally()) {
@@ -227,13 +232,27 @@ final class GrpcIndexClient implements IndexClient {
             }
         }
 
+        /**
+         * The consumer's answer for the last page: the next message is requested, or, when the
+         * server has already ended the stream, the query ends now (not before: a stage that fails
+         * after the last message still fails the query).
+         */
         private void afterPage(Boolean more, Throwable error) {
             if (error != null) {
                 stop(AsyncQueries.unwrap(error));
-            } else if (Boolean.TRUE.equals(more)) {
-                call.request(1);
-            } else {
+            } else if (!Boolean.TRUE.equals(more)) {
                 stop(null);
+            } else {
+                boolean serverEnded;
+                synchronized (this) {
+                    pagePending = false;
+                    serverEnded = completed;
+                }
+                if (!serverEnded) {
+                    call.request(1);
+                } else if (ended.compareAndSet(false, true)) {
+                    done.complete(null);
+                }
             }
         }
 
@@ -269,6 +288,12 @@ final class GrpcIndexClient implements IndexClient {
 
         @Override
         public void onCompleted() {
+            synchronized (this) {
+                completed = true;
+                if (pagePending) {
+                    return; // ends in afterPage, with the consumer's answer
+                }
+            }
             if (ended.compareAndSet(false, true)) {
                 done.complete(null);
             }

@@ -73,6 +73,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     private final int maxMessageBytes;
     private final int targetMessageBytes;
     private final int chunkFetchBatchSize;
+    private final boolean startQueriesOnWorker;
     private final RequestMetrics metrics;
 
     GrpcStoreService(
@@ -85,6 +86,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
             int maxMessageBytes,
             int targetMessageBytes,
             int chunkFetchBatchSize,
+            boolean startQueriesOnWorker,
             RequestMetrics metrics) {
         this.storeName = storeName;
         this.index = index;
@@ -95,6 +97,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
         this.maxMessageBytes = maxMessageBytes;
         this.targetMessageBytes = targetMessageBytes;
         this.chunkFetchBatchSize = chunkFetchBatchSize;
+        this.startQueriesOnWorker = startQueriesOnWorker;
         this.metrics = metrics;
     }
 
@@ -191,6 +194,18 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
                         maxMessageBytes,
                         targetMessageBytes,
                         bytes -> metrics.message("QueryIndex", bytes));
+        if (startQueriesOnWorker) {
+            onWorker("QueryIndex", call, () -> startQuery(client, query, rows, call));
+        } else {
+            startQuery(client, query, rows, call);
+        }
+    }
+
+    private void startQuery(
+            IndexClient client,
+            IndexQuery query,
+            RowStream rows,
+            ServerCallStreamObserver<QueryIndexResponse> call) {
         CompletionStage<Void> done;
         try {
             done = client.queryPagesAsync(List.of(query), rows);
