@@ -275,6 +275,9 @@ final class BigtableIndexClient implements IndexClient {
         private volatile StreamController controller;
         private volatile boolean cancelled;
 
+        /** Completes once the handler's stage of the last row delivered has completed. */
+        private volatile CompletableFuture<Void> lastRow = CompletableFuture.completedFuture(null);
+
         RowStream(String table, RowHandler handler) {
             this.table = table;
             this.handler = handler;
@@ -298,6 +301,8 @@ final class BigtableIndexClient implements IndexClient {
 
         @Override
         public void onResponse(Row row) {
+            CompletableFuture<Void> handled = new CompletableFuture<>();
+            lastRow = handled;
             CompletionStage<Boolean> next;
             try {
                 next = handler.onRow(row);
@@ -309,11 +314,14 @@ final class BigtableIndexClient implements IndexClient {
                         if (error != null) {
                             cancel();
                             done.completeExceptionally(AsyncQueries.unwrap(error));
+                            handled.complete(null);
                         } else if (Boolean.TRUE.equals(more)) {
+                            handled.complete(null);
                             controller.request(1);
                         } else {
                             cancel();
                             done.complete(null);
+                            handled.complete(null);
                         }
                     });
         }
@@ -330,11 +338,23 @@ final class BigtableIndexClient implements IndexClient {
             if (cancelled) {
                 return; // our own cancel after a stop or a consumer's error
             }
-            done.completeExceptionally(BigtableErrors.map(t, "reading index rows", table));
+            StorageException mapped = BigtableErrors.map(t, "reading index rows", table);
+            lastRow.whenComplete((v, e) -> done.completeExceptionally(mapped));
         }
 
+        /**
+         * The stream may end while the last row's stage is still pending (gax delivers the end
+         * without demand): the end is handled once that row was.
+         */
         @Override
         public void onComplete() {
+            lastRow.whenComplete((v, e) -> end());
+        }
+
+        private void end() {
+            if (done.isDone()) {
+                return; // stopped or failed on the last row
+            }
             CompletionStage<Void> end;
             try {
                 end = handler.onEnd();
@@ -514,6 +534,7 @@ final class BigtableIndexClient implements IndexClient {
                 Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
         int queries = rows.values().stream().mapToInt(List::size).sum();
         Map<ByteString, ByteString> unfinished = Collections.synchronizedMap(new LinkedHashMap<>());
+        AtomicReference<Throwable> failed = new AtomicReference<>();
         RowHandler firstPages =
                 new RowHandler() {
                     @Override
@@ -522,7 +543,7 @@ final class BigtableIndexClient implements IndexClient {
                         if (qs == null) {
                             return AsyncPageConsumer.MORE;
                         }
-                        return deliver(conditions, row, qs, stopped, consumer)
+                        return deliver(conditions, row, qs, stopped, failed, consumer)
                                 .thenApply(
                                         last -> {
                                             if (last != null) {
@@ -557,10 +578,16 @@ final class BigtableIndexClient implements IndexClient {
                                                                 u.getValue(),
                                                                 qs,
                                                                 stopped,
+                                                                failed,
                                                                 consumer));
                             }
                             return chain;
-                        });
+                        })
+                .thenCompose(
+                        v ->
+                                failed.get() == null
+                                        ? CompletableFuture.<Void>completedFuture(null)
+                                        : CompletableFuture.<Void>failedFuture(failed.get()));
     }
 
     /** Reads a wide row on from the qualifier {@code after}, a page per request, until it ends. */
@@ -570,6 +597,7 @@ final class BigtableIndexClient implements IndexClient {
             ByteString after,
             List<IndexQuery> qs,
             Set<IndexQuery> stopped,
+            AtomicReference<Throwable> failed,
             AsyncPageConsumer consumer) {
         if (stopped.containsAll(qs)) {
             return CompletableFuture.completedFuture(null);
@@ -582,7 +610,7 @@ final class BigtableIndexClient implements IndexClient {
                         if (!row.getKey().equals(key)) {
                             return AsyncPageConsumer.MORE;
                         }
-                        return deliver(conditions, row, qs, stopped, consumer)
+                        return deliver(conditions, row, qs, stopped, failed, consumer)
                                 .thenApply(
                                         last -> {
                                             next.set(last);
@@ -607,6 +635,7 @@ final class BigtableIndexClient implements IndexClient {
                                                 next.get(),
                                                 qs,
                                                 stopped,
+                                                failed,
                                                 consumer));
     }
 
@@ -622,6 +651,7 @@ final class BigtableIndexClient implements IndexClient {
             Row row,
             List<IndexQuery> queries,
             Set<IndexQuery> stopped,
+            AtomicReference<Throwable> failed,
             AsyncPageConsumer consumer) {
         List<RowCell> cells = row.getCells();
         ReadBatch.Builder page = new ReadBatch.Builder();
@@ -648,9 +678,13 @@ final class BigtableIndexClient implements IndexClient {
             answers.add(
                     AsyncQueries.deliver(consumer, q, batch)
                             .toCompletableFuture()
-                            .thenApply(
-                                    more -> {
-                                        if (!Boolean.TRUE.equals(more)) {
+                            .handle(
+                                    (more, error) -> {
+                                        if (error != null) {
+                                            // that query fails; the others of the request go on
+                                            failed.compareAndSet(null, AsyncQueries.unwrap(error));
+                                        }
+                                        if (error != null || !Boolean.TRUE.equals(more)) {
                                             stopped.add(q);
                                             return false;
                                         }

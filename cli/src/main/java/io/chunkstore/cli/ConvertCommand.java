@@ -156,7 +156,7 @@ public final class ConvertCommand implements Runnable {
                 paramLabel = "BYTES",
                 defaultValue = "512MiB",
                 description =
-                        "Largest chunk segment file (default ${DEFAULT-VALUE}, Prometheus'); an upload holds one in memory.")
+                        "Largest chunk segment file (default ${DEFAULT-VALUE}, Prometheus'); uploads stream it from the --work-dir, --verify reads one back into memory at a time.")
         String segmentSize;
 
         @Option(

@@ -18,6 +18,7 @@ import io.chunkstore.core.purge.PurgeFailure;
 import io.chunkstore.core.purge.PurgeRequest;
 import io.chunkstore.core.purge.PurgeSummary;
 import io.chunkstore.core.purge.Purger;
+import io.chunkstore.loki.LokiChunkRewriter;
 import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
@@ -126,8 +127,8 @@ public final class DeleteCommand implements Runnable {
                         + " deleted samples (a new chunk and key, written before the old one is removed),"
                         + " or kept whole with --whole-chunks. Series and label rows go once no chunk of"
                         + " the series remains in their bucket.",
-                "Loki log chunks are not rewritten: one that straddles the range is kept and reported"
-                        + " unless --whole-chunks says to keep such chunks."
+                "A Loki log chunk that straddles the range is rewritten the same way: its entries"
+                        + " outside the range, in its own format and codec."
             })
     static final class Series implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -197,6 +198,7 @@ public final class DeleteCommand implements Runnable {
                         Purger.builder(stores.unlimited())
                                 .dryRun(common.dryRun())
                                 .checkpoint(common.checkpoint(run))
+                                .logChunkRewriter(new LokiChunkRewriter())
                                 .build()
                                 .deleteSeries(request);
             }

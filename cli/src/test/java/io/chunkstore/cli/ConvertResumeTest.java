@@ -48,10 +48,20 @@ class ConvertResumeTest {
 
         @Override
         public void putObject(String key, byte[] data) {
+            crashBefore(key);
+            super.putObject(key, data);
+        }
+
+        @Override
+        public void putObject(String key, Path file) {
+            crashBefore(key);
+            super.putObject(key, file);
+        }
+
+        private void crashBefore(String key) {
             if (key.endsWith("/index") && indexPuts.incrementAndGet() == crashAt) {
                 throw new UnavailableException("simulated crash before " + key);
             }
-            super.putObject(key, data);
         }
     }
 

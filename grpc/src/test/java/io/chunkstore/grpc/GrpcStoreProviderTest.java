@@ -9,8 +9,11 @@ import io.chunkstore.spi.StorageBackend;
 import io.chunkstore.spi.StorageProviders;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.memory.InMemoryBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Store {@code grpc-store} is found on the class path and opened from Cortex's / Loki's {@code
@@ -58,6 +61,60 @@ class GrpcStoreProviderTest {
             assertThatThrownBy(() -> new GrpcStoreProvider().open(context))
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("grpc_store.server_address");
+        }
+    }
+
+    @Test
+    void aTokenFileNamedByTheEnvironmentAuthenticatesTheClient(@TempDir Path dir) throws Exception {
+        String token = "s3cret-token";
+        TokenCheck check =
+                t -> t.equals(token) ? java.util.Optional.of("tools") : java.util.Optional.empty();
+        InMemoryBackend backend = new InMemoryBackend();
+        backend.createTable(TableDesc.named("index_1"));
+        Path file = Files.writeString(dir.resolve("token"), token + "\n");
+        try (TestHarness h = TestHarness.start(s -> s.backend(backend).tokens(check))) {
+            BackendContext context =
+                    new BackendContext(
+                            "grpc-store",
+                            Map.of(
+                                    "grpc_store",
+                                    Map.of("server_address", "127.0.0.1:" + h.server.port())),
+                            null,
+                            "cortex");
+            Map<String, String> env = Map.of(GrpcStoreProvider.TOKEN_FILE_ENV, file.toString());
+            try (StorageBackend remote = new GrpcStoreProvider(env::get).open(context)) {
+                assertThat(remote.tableClient().listTables()).containsExactly("index_1");
+            }
+            try (StorageBackend remote = new GrpcStoreProvider(k -> null).open(context)) {
+                assertThatThrownBy(() -> remote.tableClient().listTables())
+                        .hasMessageContaining("UNAUTHENTICATED");
+            }
+            Path empty = Files.writeString(dir.resolve("empty"), "\n");
+            assertThatThrownBy(
+                            () ->
+                                    new GrpcStoreProvider(
+                                                    Map.of(
+                                                                    GrpcStoreProvider
+                                                                            .TOKEN_FILE_ENV,
+                                                                    empty.toString())
+                                                            ::get)
+                                            .open(context))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(GrpcStoreProvider.TOKEN_FILE_ENV)
+                    .hasMessageContaining("one bearer token");
+            assertThatThrownBy(
+                            () ->
+                                    new GrpcStoreProvider(
+                                                    Map.of(
+                                                                    GrpcStoreProvider
+                                                                            .TOKEN_FILE_ENV,
+                                                                    dir.resolve("missing")
+                                                                            .toString())
+                                                            ::get)
+                                            .open(context))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("cannot be read")
+                    .hasMessageNotContaining(token);
         }
     }
 }

@@ -105,6 +105,35 @@ public class FilesystemObjectClient implements ObjectClient {
 
     @Override
     public void putObject(String key, byte[] data) {
+        put(key, ch -> writeContent(ch, data));
+    }
+
+    /** Copies the file into place (kernel to kernel), never holding it in memory. */
+    @Override
+    public void putObject(String key, Path file) {
+        put(
+                key,
+                ch -> {
+                    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                        long size = in.size();
+                        long done = 0;
+                        while (done < size) {
+                            done += in.transferTo(done, size - done, ch);
+                        }
+                    } catch (NoSuchFileException e) {
+                        throw new java.io.UncheckedIOException(
+                                "cannot read " + file + " to store it as " + key + ": " + e, e);
+                    }
+                });
+    }
+
+    /** Writes one object's content into an open temporary file. */
+    @FunctionalInterface
+    private interface Content {
+        void writeTo(FileChannel ch) throws IOException;
+    }
+
+    private void put(String key, Content content) {
         Path target = pathFor(key);
         for (int attempt = 0; ; attempt++) {
             Path tmp = null;
@@ -119,7 +148,7 @@ public class FilesystemObjectClient implements ObjectClient {
                 try (FileChannel ch =
                         FileChannel.open(
                                 tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    writeContent(ch, data);
+                    content.writeTo(ch);
                     if (sync) {
                         ch.force(true);
                     }

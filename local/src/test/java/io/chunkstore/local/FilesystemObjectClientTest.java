@@ -182,4 +182,27 @@ class FilesystemObjectClientTest {
         assertThat(fresh).exists();
         assertThat(fs.getObject("a/b")).containsExactly(1);
     }
+
+    @Test
+    void aFileIsStoredByCopyAndReadsBackByteForByte(@TempDir Path src) throws IOException {
+        byte[] data = new byte[9 * 1024 * 1024 + 7];
+        new java.util.Random(3).nextBytes(data);
+        Path file = Files.write(src.resolve("segment"), data);
+        FilesystemObjectClient fs = new FilesystemObjectClient(dir, true);
+        fs.putObject("t/01ABC/chunks/000001", file);
+        assertThat(fs.getObject("t/01ABC/chunks/000001")).isEqualTo(data);
+        fs.putObject("t/empty", Files.write(src.resolve("empty"), new byte[0]));
+        assertThat(fs.getObject("t/empty")).isEmpty();
+        assertThatThrownBy(() -> fs.putObject("t/missing", src.resolve("no-such-file")))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("no-such-file")
+                .hasMessageContaining("t/missing");
+        assertThatThrownBy(() -> fs.getObject("t/missing"))
+                .isInstanceOf(ObjectNotFoundException.class);
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith(".")).toList())
+                    .as("no temporary file left")
+                    .isEmpty();
+        }
+    }
 }

@@ -210,13 +210,32 @@ public final class S3ObjectClient implements ObjectClient {
 
     @Override
     public void putObject(String key, byte[] data) {
+        put(key, data.length, () -> AsyncRequestBody.fromBytesUnsafe(data));
+    }
+
+    /** Streams the file from disk (each attempt reads it again), never holding it in memory. */
+    @Override
+    public void putObject(String key, java.nio.file.Path file) {
+        long size;
+        try {
+            size = java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "cannot read " + file + " to store it as " + key + ": " + e, e);
+        }
+        put(key, size, () -> AsyncRequestBody.fromFile(file));
+    }
+
+    private void put(String key, long length, Supplier<AsyncRequestBody> body) {
         String name = objectName(key);
         String bucket = sharding.bucketFor(name);
+        PutObjectRequest req = putRequest(bucket, name, length);
+        await(() -> s3.putObject(req, body.get()), "putting object", bucket, name, key, false);
+    }
+
+    private PutObjectRequest putRequest(String bucket, String name, long length) {
         PutObjectRequest.Builder req =
-                PutObjectRequest.builder()
-                        .bucket(bucket)
-                        .key(name)
-                        .contentLength((long) data.length);
+                PutObjectRequest.builder().bucket(bucket).key(name).contentLength(length);
         S3Config.Sse sse = config.sse();
         if (sse != null) {
             if (sse.type().equals(S3Config.Sse.SSE_S3)) {
@@ -231,13 +250,7 @@ public final class S3ObjectClient implements ObjectClient {
         if (config.storageClass() != null) {
             req.storageClass(config.storageClass());
         }
-        await(
-                () -> s3.putObject(req.build(), AsyncRequestBody.fromBytesUnsafe(data)),
-                "putting object",
-                bucket,
-                name,
-                key,
-                false);
+        return req.build();
     }
 
     @Override

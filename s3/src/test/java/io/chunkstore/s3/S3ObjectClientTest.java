@@ -10,6 +10,8 @@ import io.chunkstore.spi.ObjectNotFoundException;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.testservers.RealServer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
@@ -58,6 +61,17 @@ class S3ObjectClientTest {
         byte[] data = bytes(1234, 1);
         client.putObject("rt/a", data);
         assertThat(client.getObject("rt/a")).isEqualTo(data);
+    }
+
+    @Test
+    void aFileIsStreamedFromDiskAndReadsBackByteForByte(@TempDir Path src) throws Exception {
+        byte[] data = bytes(6 * 1024 * 1024 + 3, 6);
+        Path file = Files.write(src.resolve("segment"), data);
+        client.putObject("rt/file", file);
+        assertThat(client.getObject("rt/file")).isEqualTo(data);
+        assertThatThrownBy(() -> client.putObject("rt/nofile", src.resolve("missing")))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("missing");
     }
 
     @Test

@@ -102,7 +102,9 @@ public final class ChunkstoreServer implements AutoCloseable {
                 b.tokens(s.security().credentials().grpcTokens());
             }
             this.served = serve(b);
-            ctx = new ServeContext(config, backends, servedClients, registry);
+            ctx =
+                    new ServeContext(
+                            config, backends, servedClients, registry, s.security().queryTimeout());
             if (s.tlsCert() != null) {
                 b.tls(s.tlsCert(), s.tlsKey()).clientCa(s.clientCa());
             }

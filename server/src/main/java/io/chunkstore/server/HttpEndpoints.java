@@ -84,7 +84,11 @@ final class HttpEndpoints implements AutoCloseable {
         handlers.add(new NotFound(!mounts.isEmpty()));
         HttpGuard guard = new HttpGuard(security, new Handler.Sequence(handlers));
         connector.addEventListener(guard.tailCounter());
-        server.setHandler(guard);
+        server.setHandler(
+                new HttpRequestMetrics(
+                        registry,
+                        context == null ? "" : context.config().metricsNamespace(),
+                        guard));
         server.setStopTimeout(2000);
         server.setErrorHandler(new PlainTextErrors());
         try {

@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *       are answered by Jetty's threads, which queries never hold.
  *   <li>a query still running after {@link ServeSecurity#queryTimeout()} is answered 504 (the
  *       status Loki gives a query past its deadline, grafana/loki pkg/util/server/error.go); its
- *       thread keeps its slot until the query ends.
+ *       thread keeps its slot until the handler returns. The Loki and Prometheus handlers stop
+ *       their reads at the same deadline ({@link ServeContext#queryTimeout()}), so their slot is
+ *       freed then.
  *   <li>at most {@link ServeSecurity#maxConcurrentTails()} tail websockets are open at once; a tail
  *       asked for beyond that is answered 429. (Tails starting at the same instant may pass the
  *       limit by how many start together: the count is of open websockets.)
@@ -106,7 +108,8 @@ final class HttpGuard extends Handler.Wrapper {
         if (path.equals("/metrics")) {
             return super.handle(rq, rs, cb);
         }
-        if (path.equals(TAIL_PATH) && rq.getHeaders().contains(HttpHeader.UPGRADE)) {
+        if (path.equals(TAIL_PATH)
+                && "websocket".equalsIgnoreCase(rq.getHeaders().get(HttpHeader.UPGRADE))) {
             int open = openTails.get();
             if (open >= security.maxConcurrentTails()) {
                 return refuse(

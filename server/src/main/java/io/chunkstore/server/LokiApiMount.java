@@ -23,16 +23,19 @@ public final class LokiApiMount implements HttpMount {
 
     /**
      * @param api the API's settings (tenant of requests without {@code X-Scope-OrgID}, limits,
-     *     tail)
+     *     tail); each query's limits come from the served config's limits block ({@link
+     *     QueryLimits#of}), its time-out capped by serve's {@code --query-timeout}
      */
     public LokiApiMount(LokiApiConfig api) {
-        this(api, QueryLimits.DEFAULT);
+        this.api = api;
+        this.limits = null;
     }
 
     /**
      * @param api the API's settings
      * @param limits the limits of each LogQL query (Loki's {@code query_timeout}, {@code
-     *     max_query_series}, {@code max_query_bytes_read}, ...)
+     *     max_query_series}, {@code max_query_bytes_read}, ...) instead of the config's; the
+     *     time-out is still capped by serve's {@code --query-timeout}
      */
     public LokiApiMount(LokiApiConfig api, QueryLimits limits) {
         this.api = api;
@@ -46,6 +49,20 @@ public final class LokiApiMount implements HttpMount {
         LogQuerier querier = new LogQuerier(new StoreLogChunkSource(store), QueryOptions.DEFAULT);
         context.closeOnShutdown(store);
         context.closeOnShutdown(querier);
-        return new LokiHttpApi(querier, api, limits).handler(http);
+        QueryLimits perQuery =
+                limitsFor(
+                        limits != null ? limits : QueryLimits.of(context.config().limitsConfig()),
+                        context.queryTimeout());
+        return new LokiHttpApi(querier, api, perQuery).handler(http);
+    }
+
+    /**
+     * The limits of each query: {@code limits} with its time-out capped by serve's {@code
+     * --query-timeout}, so a query the HTTP guard answers 504 also stops reading then.
+     */
+    static QueryLimits limitsFor(QueryLimits limits, java.time.Duration serveTimeout) {
+        return limits.queryTimeout().compareTo(serveTimeout) > 0
+                ? limits.withQueryTimeout(serveTimeout)
+                : limits;
     }
 }

@@ -16,7 +16,8 @@ public final class PromApiMount implements HttpMount {
     private final PromApiConfig api;
 
     /**
-     * @param api tenant of requests without {@code X-Scope-OrgID}, limits, frame size
+     * @param api tenant of requests without {@code X-Scope-OrgID}, limits, frame size; its time-out
+     *     is capped by serve's {@code --query-timeout}
      */
     public PromApiMount(PromApiConfig api) {
         this.api = api;
@@ -27,6 +28,11 @@ public final class PromApiMount implements HttpMount {
         CompositeStore store =
                 ConfigStores.querier(context.config(), context.clients(), context.registry());
         context.closeOnShutdown(store);
-        return new PromHttpApi(store, api);
+        PromApiConfig perRequest = api;
+        if (api.queryTimeout() == null
+                || api.queryTimeout().compareTo(context.queryTimeout()) > 0) {
+            perRequest = api.withQueryTimeout(context.queryTimeout());
+        }
+        return new PromHttpApi(store, perRequest);
     }
 }

@@ -4,6 +4,7 @@ import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.store.PeriodClientResolver;
 import io.chunkstore.core.store.StoreBackends;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -20,17 +21,20 @@ public final class ServeContext {
     private final StoreBackends backends;
     private final PeriodClientResolver clients;
     private final MeterRegistry registry;
+    private final Duration queryTimeout;
     private final List<AutoCloseable> closers = new ArrayList<>();
 
     ServeContext(
             ChunkstoreConfig config,
             StoreBackends backends,
             PeriodClientResolver clients,
-            MeterRegistry registry) {
+            MeterRegistry registry,
+            Duration queryTimeout) {
         this.config = Objects.requireNonNull(config);
         this.backends = Objects.requireNonNull(backends);
         this.clients = Objects.requireNonNull(clients);
         this.registry = Objects.requireNonNull(registry);
+        this.queryTimeout = Objects.requireNonNull(queryTimeout);
     }
 
     public ChunkstoreConfig config() {
@@ -51,6 +55,15 @@ public final class ServeContext {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /**
+     * How long one HTTP query may run ({@code chunkstore serve --query-timeout}): the guard answers
+     * 504 then, and a handler's query should stop by itself at that moment so that its thread and
+     * slot are freed.
+     */
+    public Duration queryTimeout() {
+        return queryTimeout;
     }
 
     /** Closes {@code c} at shutdown, in reverse order of registration. */

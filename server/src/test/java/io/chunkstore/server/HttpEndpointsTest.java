@@ -98,6 +98,53 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void everyHttpRequestIsTimedByRouteAndStatusAsLokisMiddlewareDoes() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (HttpEndpoints http =
+                HttpEndpoints.start(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        registry,
+                        () -> null,
+                        List.of(),
+                        null)) {
+            assertThat(send(http, "GET", "/ready").statusCode()).isEqualTo(200);
+            assertThat(send(http, "GET", "/ready").statusCode()).isEqualTo(200);
+            assertThat(send(http, "GET", "/no/such/path/1").statusCode()).isEqualTo(404);
+            assertThat(send(http, "GET", "/no/such/path/2").statusCode()).isEqualTo(404);
+            assertThat(send(http, "POST", "/metrics").statusCode()).isEqualTo(405);
+            String body = send(http, "GET", "/metrics").body();
+            assertThat(body).contains("# TYPE request_duration_seconds histogram");
+            assertThat(body)
+                    .contains(
+                            "request_duration_seconds_count{method=\"GET\",route=\"ready\","
+                                    + "status_code=\"200\",ws=\"false\"} 2");
+            assertThat(body)
+                    .as("paths nothing answers share one route")
+                    .contains(
+                            "request_duration_seconds_count{method=\"GET\",route=\"other\","
+                                    + "status_code=\"404\",ws=\"false\"} 2");
+            assertThat(body)
+                    .contains(
+                            "request_duration_seconds_count{method=\"POST\",route=\"metrics\","
+                                    + "status_code=\"405\",ws=\"false\"} 1");
+        }
+    }
+
+    @Test
+    void routesAreLokisNamesWithLabelNamesTemplated() {
+        assertThat(HttpRequestMetrics.route("/loki/api/v1/query_range", 200))
+                .isEqualTo("loki_api_v1_query_range");
+        assertThat(HttpRequestMetrics.route("/loki/api/v1/label/job/values", 200))
+                .isEqualTo("loki_api_v1_label_name_values");
+        assertThat(HttpRequestMetrics.route("/api/v1/label/__name__/values", 200))
+                .isEqualTo("api_v1_label_name_values");
+        assertThat(HttpRequestMetrics.route("/api/v1/read", 422)).isEqualTo("api_v1_read");
+        assertThat(HttpRequestMetrics.route("/loki/api/v1/tail", 101))
+                .isEqualTo("loki_api_v1_tail");
+        assertThat(HttpRequestMetrics.route("/anything", 404)).isEqualTo("other");
+    }
+
+    @Test
     void readyFollowsTheServingFlag() throws Exception {
         AtomicBoolean serving = new AtomicBoolean();
         try (HttpEndpoints http =

@@ -13,6 +13,24 @@ public interface ObjectClient extends AutoCloseable {
     void putObject(String key, byte[] data);
 
     /**
+     * Stores the content of a local file under {@code key}, streamed from the file where the store
+     * can, so a large object (a block's 512 MiB chunk segment) is not held in memory. The default
+     * reads the file whole and calls {@link #putObject(String, byte[])}.
+     *
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     */
+    default void putObject(String key, java.nio.file.Path file) {
+        byte[] data;
+        try {
+            data = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(
+                    "cannot read " + file + " to store it as " + key + ": " + e, e);
+        }
+        putObject(key, data);
+    }
+
+    /**
      * @throws ObjectNotFoundException when there is no object under the key
      */
     byte[] getObject(String key);

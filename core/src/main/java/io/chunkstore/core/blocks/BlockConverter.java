@@ -327,17 +327,11 @@ public final class BlockConverter {
         dest.putObject(
                 startedKey(unit),
                 started.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try {
-            for (String seg : meta.segmentFiles()) {
-                dest.putObject(
-                        prefix + "chunks/" + seg,
-                        Files.readAllBytes(blockDir.resolve("chunks").resolve(seg)));
-            }
-            dest.putObject(prefix + "index", Files.readAllBytes(blockDir.resolve("index")));
-            dest.putObject(prefix + "meta.json", Files.readAllBytes(blockDir.resolve("meta.json")));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the built block " + blockDir + ": " + e, e);
+        for (String seg : meta.segmentFiles()) {
+            dest.putObject(prefix + "chunks/" + seg, blockDir.resolve("chunks").resolve(seg));
         }
+        dest.putObject(prefix + "index", blockDir.resolve("index"));
+        dest.putObject(prefix + "meta.json", blockDir.resolve("meta.json"));
     }
 
     private List<String> verify(ConversionUnit unit, BlockWriter.Result written) {

@@ -49,12 +49,13 @@ import java.util.Set;
  * a query finds them, and their chunks overlapping the range are read (the labels, from which every
  * index entry is computed, live in the chunk). A chunk wholly inside the range is removed; one that
  * straddles a bound is rewritten without the deleted samples (a new chunk with its own key and
- * index entries, written before the old one is removed) or, with {@code wholeChunks}, kept and
- * listed. Removing a chunk deletes exactly the entries its write produced, recomputed by the
- * period's {@link IndexSchema} for each period its range touches, as the store's write path
- * computes them: every entry for v1-v6; for v9+ its chunk entries, and a bucket's label entries
- * (series row, label rows) only once no chunk of the series remains in that bucket, and the v11+
- * label-names row only once none remains in its whole table.
+ * index entries, written before the old one is removed; a log chunk by the {@link LogChunkRewriter}
+ * the builder was given) or, with {@code wholeChunks}, kept and listed. Removing a chunk deletes
+ * exactly the entries its write produced, recomputed by the period's {@link IndexSchema} for each
+ * period its range touches, as the store's write path computes them: every entry for v1-v6; for v9+
+ * its chunk entries, and a bucket's label entries (series row, label rows) only once no chunk of
+ * the series remains in that bucket, and the v11+ label-names row only once none remains in its
+ * whole table.
  *
  * <p>Order: a rewritten chunk and its entries are written first; then the chunks about to go are
  * recorded in the checkpoint, their index entries deleted, and only then the chunk objects, so a
@@ -71,6 +72,7 @@ public final class Purger {
     private final boolean dryRun;
     private final PurgeCheckpoint checkpoint;
     private final Clock clock;
+    private final LogChunkRewriter logRewriter;
 
     /** Shared rows whose removal waits for the end of this run (deduplicated there). */
     private final List<PurgeCheckpoint.SharedRow> sharedRows = new ArrayList<>();
@@ -87,6 +89,7 @@ public final class Purger {
         this.dryRun = b.dryRun;
         this.checkpoint = b.checkpoint != null ? b.checkpoint : PurgeCheckpoint.inMemory(Map.of());
         this.clock = b.clock;
+        this.logRewriter = b.logRewriter;
     }
 
     /**
@@ -183,6 +186,17 @@ public final class Purger {
         if (c.encoding().isLogs()) {
             if (r.wholeChunks()) {
                 t.kept(key);
+            } else if (logRewriter != null) {
+                LogChunkRewriter.Rewritten w = logRewriter.without(c, key, r.fromMs(), r.toMs());
+                if (w.removed() == 0) {
+                    t.chunksUntouched++;
+                } else if (w.kept() == 0) {
+                    removals.add(rm);
+                } else {
+                    rewrites.add(w.chunk());
+                    removals.add(rm);
+                    t.chunksRewritten++;
+                }
             } else {
                 t.failures.add(
                         new PurgeFailure(
@@ -195,7 +209,8 @@ public final class Purger {
                                         + c.from()
                                         + " to "
                                         + c.through()
-                                        + ") and log chunks are not rewritten; it is kept. Widen"
+                                        + ") and log chunks are not rewritten without a log chunk"
+                                        + " rewriter; it is kept. Widen"
                                         + " the range to cover it, or rerun with --whole-chunks to keep"
                                         + " straddling chunks deliberately"));
             }
@@ -948,6 +963,7 @@ public final class Purger {
         private boolean dryRun;
         private PurgeCheckpoint checkpoint;
         private Clock clock = Clock.systemUTC();
+        private LogChunkRewriter logRewriter;
 
         private Builder(CompositeStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -962,6 +978,15 @@ public final class Purger {
         /** Where progress is recorded (an in-memory one by default). */
         public Builder checkpoint(PurgeCheckpoint c) {
             this.checkpoint = c;
+            return this;
+        }
+
+        /**
+         * Rewrites log chunks that straddle a delete's range (Loki's, from the loki module);
+         * without one such a chunk is kept and reported as a failure.
+         */
+        public Builder logChunkRewriter(LogChunkRewriter r) {
+            this.logRewriter = r;
             return this;
         }
 

@@ -14,7 +14,9 @@ public final class ReadLimitException extends InvalidRequestException {
     public enum Limit {
         SERIES("max_series_per_request", "series"),
         SAMPLES("max_samples_per_request", "samples"),
-        CHUNK_BYTES("max_chunk_bytes_per_request", "bytes of chunks");
+        CHUNK_BYTES("max_chunk_bytes_per_request", "bytes of chunks"),
+        /** The request ran longer than serve's query time-out. */
+        TIME("query-timeout", "");
 
         private final String key;
         private final String what;
@@ -44,6 +46,19 @@ public final class ReadLimitException extends InvalidRequestException {
                         + limit.what
                         + " so far); narrow the selector or the time range, or raise the limit");
         this.limit = limit;
+    }
+
+    private ReadLimitException(String message) {
+        super(message);
+        this.limit = Limit.TIME;
+    }
+
+    static ReadLimitException timedOut(java.time.Duration timeout) {
+        return new ReadLimitException(
+                "the read ran longer than the query time-out ("
+                        + io.chunkstore.core.config.Durations.format(timeout)
+                        + ", chunkstore serve --query-timeout) and was stopped; narrow the"
+                        + " selector or the time range");
     }
 
     /** Which limit was exceeded. */

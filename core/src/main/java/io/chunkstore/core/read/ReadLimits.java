@@ -44,7 +44,16 @@ public record ReadLimits(long maxSeries, long maxSamples, long maxChunkBytes) {
 
     /** A fresh count of what one request has used so far. */
     public Budget budget() {
-        return new Budget(this);
+        return new Budget(this, 0, null);
+    }
+
+    /**
+     * A fresh count of what one request has used so far, which also fails the request once it has
+     * run for {@code timeout} (checked each time the budget grows), so a request the server has
+     * already answered with a time-out stops reading.
+     */
+    public Budget budget(java.time.Duration timeout) {
+        return new Budget(this, System.nanoTime() + timeout.toNanos(), timeout);
     }
 
     /**
@@ -52,12 +61,16 @@ public record ReadLimits(long maxSeries, long maxSamples, long maxChunkBytes) {
      */
     public static final class Budget {
         private final ReadLimits limits;
+        private final long deadlineNanos;
+        private final java.time.Duration timeout;
         private long series;
         private long samples;
         private long chunkBytes;
 
-        Budget(ReadLimits limits) {
+        Budget(ReadLimits limits, long deadlineNanos, java.time.Duration timeout) {
             this.limits = limits;
+            this.deadlineNanos = deadlineNanos;
+            this.timeout = timeout;
         }
 
         /**
@@ -112,9 +125,12 @@ public record ReadLimits(long maxSeries, long maxSamples, long maxChunkBytes) {
             return chunkBytes;
         }
 
-        private static void check(ReadLimitException.Limit which, long used, long max) {
+        private void check(ReadLimitException.Limit which, long used, long max) {
             if (max > 0 && used > max) {
                 throw new ReadLimitException(which, used, max);
+            }
+            if (timeout != null && System.nanoTime() - deadlineNanos > 0) {
+                throw ReadLimitException.timedOut(timeout);
             }
         }
     }

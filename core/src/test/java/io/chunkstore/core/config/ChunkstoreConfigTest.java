@@ -467,6 +467,21 @@ class ChunkstoreConfigTest {
                                 + " local: {directory: /d}}\ningester: {lifecycler: {}}\nserver: {http_listen_port: 3100}\n");
         assertThat(ok.limitsConfig().maxQueryLength()).isEqualTo(Duration.ofHours(721));
         assertThat(ok.limitsConfig().maxChunksPerQuery()).isEqualTo(2_000_000);
+        assertThat(ok.limitsConfig().maxQuerySeries()).isEqualTo(500);
+        assertThat(ok.limitsConfig().queryTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ok.limitsConfig().maxQueryBytesRead()).isZero();
+        ChunkstoreConfig loki =
+                parse(
+                        schema
+                                + "limits_config: {query_timeout: 5m, max_query_series: 20,"
+                                + " max_query_bytes_read: 1GB}\n");
+        assertThat(loki.limitsConfig().queryTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(loki.limitsConfig().maxQuerySeries()).isEqualTo(20);
+        assertThat(loki.limitsConfig().maxQueryBytesRead()).isEqualTo(1L << 30);
+        assertThatThrownBy(() -> parse(schema + "limits_config: {query_timeout: 0s}\n"))
+                .hasMessageContaining("limits_config: query_timeout must be positive, got 0");
+        assertThatThrownBy(() -> parse(schema + "limits_config: {max_query_series: 0}\n"))
+                .hasMessageContaining("limits_config.max_query_series");
         assertThat(ok.storageSettings().indexCacheValidity()).isEqualTo(Duration.ofMinutes(1));
         assertThatThrownBy(() -> parse(schema + "limits_config: {max_query_lenght: 721h}\n"))
                 .isInstanceOf(ConfigException.class)

@@ -15,8 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Loki log chunks are not rewritten: one wholly in the range goes, one that straddles it is kept
- * and reported as a failure naming the way out, or kept and listed with {@code --whole-chunks}.
+ * Without a {@link LogChunkRewriter} (core cannot decode Loki chunks), log chunks are not
+ * rewritten: one wholly in the range goes, one that straddles it is kept and reported as a failure
+ * naming the way out, or kept and listed with {@code --whole-chunks}. The rewrite itself is tested
+ * with Loki's rewriter in the loki module.
  */
 class PurgerLogChunksTest {
     static final long H = 3_600_000L;

@@ -339,7 +339,8 @@ public final class LokiHttpApi {
     /**
      * Loki's log volume ({@code /index/volume}, {@code /index/volume_range}): the bytes of the
      * lines of the matching streams, summed by {@code targetLabels} (comma-separated) or by the
-     * names in the selector; {@code /volume} is a vector over {@code [start, end]} sorted by volume
+     * names in the selector, or with {@code aggregateBy=labels} by label name ({@link
+     * VolumeByLabelName}); {@code /volume} is a vector over {@code [start, end]} sorted by volume
      * (largest first, at most {@code limit}), {@code /volume_range} a matrix with one point per
      * {@code step}. chunkstore reads the lines to count their bytes (Loki reads its index).
      */
@@ -352,14 +353,18 @@ public final class LokiHttpApi {
                             + " such as {job=\"varlogs\"}");
         }
         String aggregateBy = p.getValue("aggregateBy");
-        if (aggregateBy != null && !aggregateBy.isEmpty() && !aggregateBy.equals("series")) {
+        if (aggregateBy != null
+                && !aggregateBy.isEmpty()
+                && !aggregateBy.equals("series")
+                && !aggregateBy.equals("labels")) {
             throw new HttpError(
                     400,
                     "aggregateBy="
                             + aggregateBy
-                            + " is not supported; only"
-                            + " aggregateBy=series is");
+                            + " is not valid: give aggregateBy=series (the default) or"
+                            + " aggregateBy=labels");
         }
+        boolean byLabelName = "labels".equals(aggregateBy);
         Expr.LogExpr log = LogQL.parseLog(q);
         long end = LokiTimes.parse("end", p.getValue("end"), now);
         long start = LokiTimes.parse("start", p.getValue("start"), end - since(p, HOUR_NS));
@@ -383,23 +388,24 @@ public final class LokiHttpApi {
         }
         long step = range ? step(p.getValue("step"), start, end) : 0;
         long window = range ? step : end - start;
+        Expr.SampleExpr perStream =
+                new Expr.RangeAggregation(
+                        "bytes_over_time", new Expr.LogRange(log, window, 0, null), null, null);
         Expr.SampleExpr expr =
-                new Expr.VectorAggregation(
-                        "sum",
-                        new Expr.RangeAggregation(
-                                "bytes_over_time",
-                                new Expr.LogRange(log, window, 0, null),
-                                null,
-                                null),
-                        new Expr.Grouping(false, by),
-                        0);
+                byLabelName
+                        ? perStream
+                        : new Expr.VectorAggregation(
+                                "sum", perStream, new Expr.Grouping(false, by), 0);
         QueryGuard guard = new QueryGuard(limits);
         rq.addFailureListener(t -> guard.cancel("the request failed: " + t));
         QueryOptions opts = querier.options().withSkipCorrupt(config.skipCorrupt());
         MetricResult r = metrics.query(tenant, expr, start, end, step, !range, opts, guard);
+        if (byLabelName) {
+            r = VolumeByLabelName.fold(r, target != null && !target.isBlank() ? by : null);
+        }
         if (!range) {
             List<MetricResult.Series> sorted = new ArrayList<>(r.series());
-            sorted.sort((a, b) -> Double.compare(b.values()[0], a.values()[0]));
+            sorted.sort(VolumeByLabelName.LARGEST_FIRST);
             int limit = 100;
             String l = p.getValue("limit");
             if (l != null && !l.isBlank()) {

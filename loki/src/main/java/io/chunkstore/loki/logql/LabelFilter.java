@@ -16,7 +16,8 @@ public sealed interface LabelFilter
                 LabelFilter.StringFilter,
                 LabelFilter.NumericFilter,
                 LabelFilter.DurationFilter,
-                LabelFilter.BytesFilter {
+                LabelFilter.BytesFilter,
+                LabelFilter.IpFilter {
 
     /** Loki's error for a label filter that could not parse a value. */
     String ERROR = "LabelFilterErr";
@@ -46,6 +47,26 @@ public sealed interface LabelFilter
         public boolean test(LabelsBuilder lbs) {
             String v = lbs.get(matcher.name());
             return matcher.matches(v == null ? "" : v);
+        }
+    }
+
+    /**
+     * {@code name = ip("...")} or {@code name != ip("...")} (grafana/loki {@code
+     * pkg/logql/log/ip.go}): the label's value is an address the pattern covers (or, negated, is
+     * not); a line without the label is dropped either way, and a line that already has an error is
+     * kept.
+     */
+    record IpFilter(String name, IpPattern pattern, boolean negated) implements LabelFilter {
+        @Override
+        public boolean test(LabelsBuilder lbs) {
+            if (lbs.hasError()) {
+                return true;
+            }
+            String v = lbs.get(name);
+            if (v == null) {
+                return false;
+            }
+            return pattern.matchesAddress(v) != negated;
         }
     }
 

@@ -26,7 +26,11 @@ public final class LineFilter {
         MATCHES("|~"),
         NOT_MATCHES("!~"),
         PATTERN("|>"),
-        NOT_PATTERN("!>");
+        NOT_PATTERN("!>"),
+        /** {@code |= ip("...")}: an address in the line is covered ({@link IpPattern}). */
+        IP("|= ip"),
+        /** {@code != ip("...")}: no address in the line is covered. */
+        NOT_IP("!= ip");
 
         private final String operator;
 
@@ -55,6 +59,7 @@ public final class LineFilter {
     private final Pattern pattern;
     private final List<String> literals;
     private final List<LineFilter> alternatives;
+    private final IpPattern ip;
 
     private LineFilter(Type type, List<String> values) {
         this.type = Objects.requireNonNull(type, "type");
@@ -66,12 +71,21 @@ public final class LineFilter {
                 alts.add(new LineFilter(type, List.of(v)));
             }
             this.alternatives = List.copyOf(alts);
+            this.ip = null;
             this.pattern = null;
             this.needle = null;
             this.literals = null;
             return;
         }
         this.alternatives = null;
+        if (type == Type.IP || type == Type.NOT_IP) {
+            this.ip = IpPattern.parse(value);
+            this.literals = null;
+            this.pattern = null;
+            this.needle = null;
+            return;
+        }
+        this.ip = null;
         if (type == Type.PATTERN || type == Type.NOT_PATTERN) {
             this.literals = patternLiterals(value);
             this.pattern = null;
@@ -153,7 +167,10 @@ public final class LineFilter {
     public boolean test(byte[] line) {
         if (alternatives != null) {
             boolean positive =
-                    type == Type.CONTAINS || type == Type.MATCHES || type == Type.PATTERN;
+                    type == Type.CONTAINS
+                            || type == Type.MATCHES
+                            || type == Type.PATTERN
+                            || type == Type.IP;
             for (LineFilter f : alternatives) {
                 if (positive == f.test(line)) {
                     return positive;
@@ -168,6 +185,8 @@ public final class LineFilter {
             case NOT_CONTAINS -> indexOf(line, needle) < 0;
             case MATCHES -> find(line);
             case NOT_MATCHES -> !find(line);
+            case IP -> ip.matchesAnyIn(GoStrings.fromBytes(line));
+            case NOT_IP -> !ip.matchesAnyIn(GoStrings.fromBytes(line));
         };
     }
 

@@ -35,7 +35,7 @@ import java.util.TreeMap;
  * from {@code pkg/logql/syntax/ast.go} (a range function that needs or forbids {@code unwrap},
  * grouping allowed, comparisons between scalars need {@code bool}). Errors are {@link
  * LogQLParseException}s with line and column, or {@link UnsupportedQueryException} for the few
- * LogQL constructs chunkstore does not run ({@code ip()}, {@code distinct}, {@code approx_topk}).
+ * LogQL constructs chunkstore does not run ({@code distinct}, {@code approx_topk}).
  */
 public final class LogQL {
 
@@ -719,6 +719,18 @@ public final class LogQL {
         }
     }
 
+    /** The quoted pattern of {@code ip("...")}, from the {@code ip} keyword on. */
+    private String ipArgument() {
+        ident();
+        skip();
+        expect('(');
+        skip();
+        String pattern = string();
+        skip();
+        expect(')');
+        return pattern;
+    }
+
     private LineFilter.Type lineFilterType() {
         for (String op : new String[] {"|=", "!=", "|~", "!~", "|>", "!>"}) {
             if (s.startsWith(op, i)) {
@@ -732,8 +744,12 @@ public final class LogQL {
     private LineFilter lineFilter(LineFilter.Type type) {
         skip();
         if (peekIdent().equals("ip")) {
-            throw new UnsupportedQueryException(
-                    "the ip() line filter is not supported; use a regex line filter |~");
+            if (type != LineFilter.Type.CONTAINS && type != LineFilter.Type.NOT_CONTAINS) {
+                throw error("syntax error: ip() goes with |= or != only, not " + type.operator());
+            }
+            return LineFilter.of(
+                    type == LineFilter.Type.CONTAINS ? LineFilter.Type.IP : LineFilter.Type.NOT_IP,
+                    ipArgument());
         }
         List<String> values = new ArrayList<>();
         values.add(string());
@@ -1123,9 +1139,6 @@ public final class LogQL {
         int at = i;
         String name = ident();
         skip();
-        if (peekIdent().equals("ip")) {
-            throw new UnsupportedQueryException("the ip() label filter is not supported");
-        }
         LabelFilter.Comparison cmp = null;
         LabelMatcher.Type mt = null;
         if (consume("==")) {
@@ -1154,6 +1167,15 @@ public final class LogQL {
                             + near());
         }
         skip();
+        if (peekIdent().equals("ip")) {
+            if (mt != null
+                    || (cmp != LabelFilter.Comparison.EQ && cmp != LabelFilter.Comparison.NE)) {
+                i = at;
+                throw error("syntax error: ip() goes with = or != only, in " + near());
+            }
+            return new LabelFilter.IpFilter(
+                    name, IpPattern.parse(ipArgument()), cmp == LabelFilter.Comparison.NE);
+        }
         char q = peek();
         if (q == '"' || q == '`' || q == '\'') {
             String v = string();

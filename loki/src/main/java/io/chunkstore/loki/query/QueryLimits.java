@@ -38,6 +38,16 @@ public record QueryLimits(
         }
     }
 
+    /**
+     * The limits a limits block sets ({@code limits_config:} in Loki): {@code query_timeout},
+     * {@code max_query_series}, {@code max_query_bytes_read}; the others keep their defaults.
+     */
+    public static QueryLimits of(io.chunkstore.core.config.LimitsConfig config) {
+        return DEFAULT.withQueryTimeout(config.queryTimeout())
+                .withMaxQuerySeries(config.maxQuerySeries())
+                .withMaxQueryBytesRead(config.maxQueryBytesRead());
+    }
+
     /** With another time-out. */
     public QueryLimits withQueryTimeout(Duration d) {
         return new QueryLimits(

@@ -49,6 +49,9 @@ class GrafanaRequestsTest {
     private static final Instant NOW = Instant.parse("2024-03-01T12:00:00Z");
     private static final long NOW_NS = NOW.getEpochSecond() * 1_000_000_000L;
 
+    /** Every stream written, with its entries: the oracle of the volume checks. */
+    private static final Map<Labels, List<LogEntry>> WRITTEN = new java.util.LinkedHashMap<>();
+
     private static LogQuerier querier;
     private static LokiHttpServer server;
     private static LokiHttpServer strict;
@@ -82,6 +85,7 @@ class GrafanaRequestsTest {
                                         + "ms";
                 entries.add(LogEntry.of(ts, line));
             }
+            WRITTEN.put(labels, entries);
             QueryTestAccess.put(
                     store,
                     LokiChunk.encode("fake", labels, ChunkFormat.V4, Codec.SNAPPY, 4096, entries));
@@ -91,6 +95,7 @@ class GrafanaRequestsTest {
         for (int i = 0; i < 200; i++) {
             longLines.add(LogEntry.of(NOW_NS - 30 * MINUTE + i, "a".repeat(20_000) + "!"));
         }
+        WRITTEN.put(Labels.of("app", "long"), longLines);
         QueryTestAccess.put(
                 store,
                 LokiChunk.encode(
@@ -291,6 +296,89 @@ class GrafanaRequestsTest {
         assertThat(errors.at("/data/result/0/stream/__error__").asText())
                 .isEqualTo("JSONParserErr");
         assertThat(errors.at("/data/result/0/stream/__error_details__").asText()).isNotEmpty();
+    }
+
+    @Test
+    void logVolumeByLabelNameSumsTheBytesOfEveryStreamHavingTheName() throws Exception {
+        // Oracle: the written lines' bytes, per label name of the streams the selector matches.
+        Map<String, Long> all = new java.util.TreeMap<>();
+        Map<String, Long> prod = new java.util.TreeMap<>();
+        for (Map.Entry<Labels, List<LogEntry>> e : WRITTEN.entrySet()) {
+            long bytes = e.getValue().stream().mapToLong(x -> x.line().length).sum();
+            for (var l : e.getKey()) {
+                all.merge(l.name(), bytes, Long::sum);
+                if ("prod".equals(e.getKey().get("env"))) {
+                    prod.merge(l.name(), bytes, Long::sum);
+                }
+            }
+        }
+        String range = "&start=" + (NOW_NS - 120 * MINUTE) + "&end=" + NOW_NS;
+        JsonNode every =
+                JSON.readTree(
+                        get(
+                                        server,
+                                        "/loki/api/v1/index/volume?query="
+                                                + q("{app=~\".+\"}")
+                                                + range
+                                                + "&aggregateBy=labels")
+                                .body());
+        assertThat(every.at("/data/resultType").asText()).isEqualTo("vector");
+        assertThat(volumes(every)).isEqualTo(all);
+        assertThat(new ArrayList<>(volumes(every).values()))
+                .as("the largest first")
+                .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+        assertThat(every.at("/data/result/0/metric/app").isTextual())
+                .as("app is on every stream, so the largest; its one label has an empty value")
+                .isTrue();
+        assertThat(every.at("/data/result/0/metric/app").asText()).isEmpty();
+        JsonNode targeted =
+                JSON.readTree(
+                        get(
+                                        server,
+                                        "/loki/api/v1/index/volume?query="
+                                                + q("{env=\"prod\"}")
+                                                + range
+                                                + "&aggregateBy=labels&targetLabels=env")
+                                .body());
+        assertThat(volumes(targeted)).containsExactly(Map.entry("env", prod.get("env")));
+        JsonNode overTime =
+                JSON.readTree(
+                        get(
+                                        server,
+                                        "/loki/api/v1/index/volume_range?query="
+                                                + q("{env=\"prod\"}")
+                                                + range
+                                                + "&step=600&aggregateBy=labels")
+                                .body());
+        assertThat(overTime.at("/data/resultType").asText()).isEqualTo("matrix");
+        Map<String, Long> summed = new java.util.TreeMap<>();
+        for (JsonNode series : overTime.at("/data/result")) {
+            long total = 0;
+            for (JsonNode point : series.get("values")) {
+                total += Long.parseLong(point.get(1).asText());
+            }
+            summed.put(series.get("metric").fieldNames().next(), total);
+        }
+        assertThat(summed).isEqualTo(prod);
+        HttpResponse<String> bad =
+                get(
+                        server,
+                        "/loki/api/v1/index/volume?query="
+                                + q("{env=\"prod\"}")
+                                + range
+                                + "&aggregateBy=streams");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("aggregateBy=labels");
+    }
+
+    /** The volumes of a vector answer by label name, in the answer's order. */
+    private static Map<String, Long> volumes(JsonNode answer) {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (JsonNode series : answer.at("/data/result")) {
+            String name = series.get("metric").fieldNames().next();
+            out.put(name, Long.parseLong(series.at("/value/1").asText()));
+        }
+        return out;
     }
 
     @Test

@@ -116,8 +116,35 @@ class LogQLTest {
                 .hasMessageContaining("expression too large");
         assertThatThrownBy(() -> LogQL.parse("{a=\"b\"} | regexp \"(a)\""))
                 .hasMessageContaining("named capture");
-        assertThatThrownBy(() -> LogQL.parse("{a=\"b\"} |= ip(\"1.2.3.4\")"))
-                .isInstanceOf(UnsupportedQueryException.class);
+        assertThatThrownBy(() -> LogQL.parse("{a=\"b\"} |= ip(\"1.2.3\")"))
+                .hasMessageContaining("ip: invalid pattern");
+        assertThatThrownBy(() -> LogQL.parse("{a=\"b\"} |~ ip(\"1.2.3.4\")"))
+                .hasMessageContaining("ip() goes with |= or != only");
+        assertThatThrownBy(() -> LogQL.parse("{a=\"b\"} | logfmt | addr > ip(\"1.2.3.4\")"))
+                .hasMessageContaining("ip() goes with = or != only");
+    }
+
+    @Test
+    void ipFiltersMatchAddressesAsLokisDo() {
+        String line = "GET /x from 192.168.1.17:53212 via 10.0.0.1 status=200";
+        assertThat(run("{a=\"b\"} |= ip(\"192.168.1.0/24\")", line)).isNotNull();
+        assertThat(run("{a=\"b\"} |= ip(\"192.168.2.0/24\")", line)).isNull();
+        assertThat(run("{a=\"b\"} != ip(\"10.0.0.1\")", line)).isNull();
+        assertThat(run("{a=\"b\"} != ip(\"10.0.0.2\")", line)).isNotNull();
+        String kv = "addr=192.168.1.17 peer=::1 other=x";
+        assertThat(run("{a=\"b\"} | logfmt | addr = ip(\"192.168.1.1-192.168.1.20\")", kv))
+                .isNotNull();
+        assertThat(run("{a=\"b\"} | logfmt | addr = ip(\"192.168.1.1-192.168.1.16\")", kv))
+                .isNull();
+        assertThat(run("{a=\"b\"} | logfmt | addr != ip(\"192.168.1.1-192.168.1.16\")", kv))
+                .isNotNull();
+        assertThat(run("{a=\"b\"} | logfmt | peer == ip(\"::1\")", kv)).isNotNull();
+        assertThat(run("{a=\"b\"} | logfmt | other = ip(\"0.0.0.0/0\")", kv))
+                .as("not an address")
+                .isNull();
+        assertThat(run("{a=\"b\"} | logfmt | missing != ip(\"0.0.0.0/0\")", kv))
+                .as("a line without the label is dropped, negated or not")
+                .isNull();
     }
 
     private static Pipeline.Line run(String query, String line, String... stream) {

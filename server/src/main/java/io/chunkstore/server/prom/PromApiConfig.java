@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param labelsLookback the range of the label and series endpoints when the request gives no
  *     {@code start}
  * @param clock the time of requests without {@code end}
+ * @param queryTimeout how long one request may read before it stops with an error (serve's {@code
+ *     --query-timeout}, whose guard has answered 504 by then), or null for no limit
  */
 public record PromApiConfig(
         String defaultTenant,
@@ -27,7 +29,8 @@ public record PromApiConfig(
         int maxFrameBytes,
         int maxRequestBytes,
         Duration labelsLookback,
-        Clock clock) {
+        Clock clock,
+        Duration queryTimeout) {
     /** Prometheus' default frame size for streamed remote read: 1 MiB. */
     public static final int DEFAULT_MAX_FRAME_BYTES = 1 << 20;
 
@@ -42,7 +45,8 @@ public record PromApiConfig(
                     DEFAULT_MAX_FRAME_BYTES,
                     DEFAULT_MAX_REQUEST_BYTES,
                     Duration.ofHours(24),
-                    Clock.systemUTC());
+                    Clock.systemUTC(),
+                    null);
 
     public PromApiConfig {
         if (defaultTenant != null) {
@@ -62,15 +66,44 @@ public record PromApiConfig(
 
     public PromApiConfig withDefaultTenant(String tenant) {
         return new PromApiConfig(
-                tenant, limits, maxFrameBytes, maxRequestBytes, labelsLookback, clock);
+                tenant,
+                limits,
+                maxFrameBytes,
+                maxRequestBytes,
+                labelsLookback,
+                clock,
+                queryTimeout);
     }
 
     public PromApiConfig withLimits(ReadLimits l) {
         return new PromApiConfig(
-                defaultTenant, l, maxFrameBytes, maxRequestBytes, labelsLookback, clock);
+                defaultTenant,
+                l,
+                maxFrameBytes,
+                maxRequestBytes,
+                labelsLookback,
+                clock,
+                queryTimeout);
     }
 
     public PromApiConfig withMaxFrameBytes(int n) {
-        return new PromApiConfig(defaultTenant, limits, n, maxRequestBytes, labelsLookback, clock);
+        return new PromApiConfig(
+                defaultTenant, limits, n, maxRequestBytes, labelsLookback, clock, queryTimeout);
+    }
+
+    public PromApiConfig withQueryTimeout(Duration timeout) {
+        return new PromApiConfig(
+                defaultTenant,
+                limits,
+                maxFrameBytes,
+                maxRequestBytes,
+                labelsLookback,
+                clock,
+                timeout);
+    }
+
+    /** A fresh budget of one request: {@link #limits} and {@link #queryTimeout}. */
+    public ReadLimits.Budget budget() {
+        return queryTimeout == null ? limits.budget() : limits.budget(queryTimeout);
     }
 }

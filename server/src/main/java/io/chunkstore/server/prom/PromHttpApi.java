@@ -94,7 +94,12 @@ public final class PromHttpApi extends Handler.Abstract {
         } catch (PromApiException e) {
             error(rs, cb, read, e.status(), e.getMessage());
         } catch (ReadLimitException e) {
-            error(rs, cb, read, 422, e.getMessage());
+            error(
+                    rs,
+                    cb,
+                    read,
+                    e.limit() == ReadLimitException.Limit.TIME ? 504 : 422,
+                    e.getMessage());
         } catch (InvalidRequestException e) {
             error(rs, cb, read, 400, e.getMessage());
         } catch (StorageException e) {
@@ -264,7 +269,7 @@ public final class PromHttpApi extends Handler.Abstract {
     /** The series of the selectors, each once, in label order; counted against the limits. */
     private Set<Labels> series(
             String tenant, long start, long end, List<List<LabelMatcher>> selectors) {
-        ReadLimits.Budget budget = config.limits().budget();
+        ReadLimits.Budget budget = config.budget();
         Set<Labels> out = new TreeSet<>(Labels.ORDER);
         for (List<LabelMatcher> ms : selectors) {
             for (SeriesChunks s : reader.read(tenant, start, end, ms, budget)) {
@@ -359,6 +364,7 @@ public final class PromHttpApi extends Handler.Abstract {
                     case 400, 405, 413 -> "bad_data";
                     case 503 -> "unavailable";
                     case 422 -> "execution";
+                    case 504 -> "timeout";
                     default -> "internal";
                 });
         body.put("error", message);

@@ -97,7 +97,7 @@ public final class RemoteRead {
     public Answer answer(byte[] compressed, String tenant) {
         ReadRequest request = decode(compressed);
         ReadRequest.ResponseType type = negotiate(request.getAcceptedResponseTypesList());
-        ReadLimits.Budget budget = config.limits().budget();
+        ReadLimits.Budget budget = config.budget();
         return type == ReadRequest.ResponseType.STREAMED_XOR_CHUNKS
                 ? streamed(request, tenant, budget)
                 : samples(request, tenant, budget);

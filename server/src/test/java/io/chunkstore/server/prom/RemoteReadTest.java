@@ -30,6 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -341,19 +342,23 @@ class RemoteReadTest {
         }
     }
 
+    /** A compressed SAMPLES request for every http_requests_total series over the data's range. */
+    private byte[] httpRequestsTotalRequest() throws java.io.IOException {
+        return Snappy.compress(
+                request(
+                                List.of(
+                                        query(
+                                                data.start,
+                                                data.end,
+                                                "EQ",
+                                                "__name__",
+                                                "http_requests_total")))
+                        .toByteArray());
+    }
+
     @Test
     void limitsNameThemselves() throws Exception {
-        byte[] body =
-                Snappy.compress(
-                        request(
-                                        List.of(
-                                                query(
-                                                        data.start,
-                                                        data.end,
-                                                        "EQ",
-                                                        "__name__",
-                                                        "http_requests_total")))
-                                .toByteArray());
+        byte[] body = httpRequestsTotalRequest();
         for (var c :
                 List.of(
                         new Object[] {new ReadLimits(5, 0, 0), "max_series_per_request (5)"},
@@ -381,6 +386,27 @@ class RemoteReadTest {
                                         r ->
                                                 new RemoteRead(r, enough)
                                                         .answer(body, PromTestStore.TENANT))
+                                .series())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void aReadPastTheQueryTimeOutStopsNamingIt() throws Exception {
+        byte[] body = httpRequestsTotalRequest();
+        PromApiConfig expired = PromApiConfig.DEFAULT.withQueryTimeout(Duration.ofNanos(1));
+        assertThatThrownBy(
+                        () ->
+                                withReader(
+                                        r ->
+                                                new RemoteRead(r, expired)
+                                                        .answer(body, PromTestStore.TENANT)))
+                .isInstanceOfSatisfying(
+                        ReadLimitException.class,
+                        e -> assertThat(e.limit()).isEqualTo(ReadLimitException.Limit.TIME))
+                .hasMessageContaining("--query-timeout");
+        PromApiConfig ample = PromApiConfig.DEFAULT.withQueryTimeout(Duration.ofHours(1));
+        assertThat(
+                        withReader(r -> new RemoteRead(r, ample).answer(body, PromTestStore.TENANT))
                                 .series())
                 .isEqualTo(6);
     }
