@@ -9,7 +9,6 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexEntry;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.IndexWriteException;
-import io.chunkstore.spi.PageConsumer;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.WriteBatch;
 import io.chunkstore.spi.support.AsyncQueries;
@@ -20,7 +19,6 @@ import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,12 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class GrpcIndexClient implements IndexClient {
     private final Calls calls;
     private final int parallelism;
-    private final Executor consumers;
 
-    GrpcIndexClient(Calls calls, int parallelism, Executor consumers) {
+    GrpcIndexClient(Calls calls, int parallelism) {
         this.calls = calls;
         this.parallelism = parallelism;
-        this.consumers = consumers;
     }
 
     /**
@@ -135,41 +131,13 @@ final class GrpcIndexClient implements IndexClient {
      * true} (manual inbound flow control, so a slow consumer holds the server back through HTTP/2's
      * window); {@code false} cancels the stream. The consumer runs on the channel's transport
      * thread (it must not block, as {@link AsyncPageConsumer} says). Every query runs even when
-     * another fails; the stage then fails with the first error.
+     * another fails; the stage then fails with the first error. The blocking {@code queryPages} is
+     * the SPI's wrapper over this (the consumer on the calling thread).
      */
     @Override
     public CompletionStage<Void> queryPagesAsync(
             List<IndexQuery> queries, AsyncPageConsumer consumer) {
         return AsyncQueries.run(queries, parallelism, q -> stream(q, consumer, DIRECT));
-    }
-
-    /**
-     * The same streams, with the blocking consumer run on the client's consumer threads (it may
-     * block, so never on the transport thread), several queries' pages at once as {@link
-     * PageConsumer} allows; the calling thread waits for the end of every query. Not the SPI's
-     * wrapper, which hands every page to the calling thread: with one-row queries, whose streams
-     * each carry one page, that one thread's wake-up per page cut 10,000 one-row queries to a fifth
-     * of this (docs/benchmarks.md, issue 22).
-     */
-    @Override
-    public void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
-        AsyncPageConsumer onPool =
-                (q, page) ->
-                        consumer.onPage(q, page) ? AsyncPageConsumer.MORE : AsyncPageConsumer.STOP;
-        try {
-            AsyncQueries.run(queries, parallelism, q -> stream(q, onPool, consumers))
-                    .toCompletableFuture()
-                    .join();
-        } catch (CompletionException e) {
-            Throwable cause = AsyncQueries.unwrap(e);
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
     }
 
     /** Starts one QueryIndex stream; the stage completes when it has ended. */

@@ -4,7 +4,6 @@ import io.chunkstore.grpc.proto.grpc_storeGrpc;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
-import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.SimpleBackend;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
@@ -15,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,13 +58,11 @@ public final class GrpcStoreClient extends SimpleBackend {
 
     private final String target;
     private final ManagedChannel channel;
-    private final ExecutorService consumers;
 
-    private GrpcStoreClient(Builder b, ManagedChannel channel, ExecutorService consumers) {
+    private GrpcStoreClient(Builder b, ManagedChannel channel) {
         this(
                 b,
                 channel,
-                consumers,
                 new Calls(
                         grpc_storeGrpc.newBlockingStub(channel),
                         grpc_storeGrpc.newStub(channel),
@@ -75,17 +70,15 @@ public final class GrpcStoreClient extends SimpleBackend {
                         b.maxRequestMessageBytes));
     }
 
-    private GrpcStoreClient(
-            Builder b, ManagedChannel channel, ExecutorService consumers, Calls calls) {
+    private GrpcStoreClient(Builder b, ManagedChannel channel, Calls calls) {
         super(
                 b.storeName,
                 b.capabilities,
-                new GrpcIndexClient(calls, b.queryParallelism, consumers),
+                new GrpcIndexClient(calls, b.queryParallelism),
                 new GrpcChunkClient(calls),
                 new GrpcTableClient(calls));
         this.target = b.target;
         this.channel = channel;
-        this.consumers = consumers;
     }
 
     /**
@@ -124,10 +117,7 @@ public final class GrpcStoreClient extends SimpleBackend {
         return target;
     }
 
-    /**
-     * Closes the channel (waiting up to 5 s for calls in flight) and the threads of blocking
-     * consumers.
-     */
+    /** Closes the channel (waiting up to 5 s for calls in flight). */
     @Override
     public void close() {
         channel.shutdown();
@@ -139,7 +129,6 @@ public final class GrpcStoreClient extends SimpleBackend {
             Thread.currentThread().interrupt();
             channel.shutdownNow();
         }
-        consumers.shutdownNow();
     }
 
     /** The client's settings; defaults follow the Go client. */
@@ -280,10 +269,7 @@ public final class GrpcStoreClient extends SimpleBackend {
                             .userAgent("chunkstore-grpc-store-client")
                             .intercept(interceptors)
                             .build();
-            return new GrpcStoreClient(
-                    this,
-                    channel,
-                    Executors.newCachedThreadPool(DaemonThreads.named("grpc-store-query")));
+            return new GrpcStoreClient(this, channel);
         }
     }
 }
