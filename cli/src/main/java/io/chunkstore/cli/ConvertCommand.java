@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.cli.common.Progress;
 import io.chunkstore.cli.common.StoreOptions;
 import io.chunkstore.cli.common.TenantText;
@@ -25,7 +24,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -89,20 +87,7 @@ public final class ConvertCommand implements Runnable {
                                 + " or backend: s3 with s3.bucket_name, endpoint, ...).")
         Path destConfig;
 
-        @Option(
-                names = "--from",
-                required = true,
-                paramLabel = "TIME",
-                description =
-                        "Start (inclusive): RFC 3339, a date (UTC midnight), or Unix seconds or ms.")
-        String from;
-
-        @Option(
-                names = "--to",
-                required = true,
-                paramLabel = "TIME",
-                description = "End (exclusive).")
-        String to;
+        @Mixin HalfOpenRangeOptions range;
 
         @Option(
                 names = "--user",
@@ -193,8 +178,9 @@ public final class ConvertCommand implements Runnable {
                                         spec.commandLine(),
                                         "--output must be text or json, not '" + output + "'");
                     };
-            long fromMs = CliTime.parseMillis("--from", from, Clock.systemUTC());
-            long toMs = CliTime.parseMillis("--to", to, Clock.systemUTC());
+            HalfOpenRangeOptions.Millis span = range.millis(spec);
+            long fromMs = span.fromMs();
+            long toMs = span.toMs();
             int shardIndex = 0;
             int shardCount = 1;
             if (shard != null) {
@@ -218,10 +204,6 @@ public final class ConvertCommand implements Runnable {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(),
                         "--segment-size " + segmentSize + ": " + e.getMessage());
-            }
-            if (toMs <= fromMs) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--to must be after --from");
             }
             if (store.load().dialect() == ConfigDialect.LOKI) {
                 throw new ConfigException(

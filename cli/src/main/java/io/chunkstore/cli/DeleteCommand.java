@@ -2,12 +2,11 @@ package io.chunkstore.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
-import io.chunkstore.cli.common.TenantText;
+import io.chunkstore.cli.common.UserOption;
 import io.chunkstore.core.config.ConfigDialect;
 import io.chunkstore.core.migrate.MigrationPlan;
 import io.chunkstore.core.model.LabelMatcher;
@@ -23,7 +22,6 @@ import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,13 +76,7 @@ public final class DeleteCommand implements Runnable {
 
         @Mixin OutputOption output;
 
-        @Option(
-                names = "--user",
-                parameterConsumer = TenantText.class,
-                required = true,
-                paramLabel = "USER",
-                description = "Tenant (org) ID.")
-        String user;
+        @Mixin UserOption user;
 
         @Option(
                 names = "--checkpoint",
@@ -111,7 +103,7 @@ public final class DeleteCommand implements Runnable {
             Map<String, String> run = new LinkedHashMap<>();
             run.put("command", kind);
             run.put("config", MigrateCommand.identity(store.path(), store.load()));
-            run.put("user", user);
+            run.put("user", user.id());
             return run;
         }
     }
@@ -144,21 +136,7 @@ public final class DeleteCommand implements Runnable {
                                 + " Loki config a stream selector ({job=\"varlogs\"}) is enough.")
         String selector;
 
-        @Option(
-                names = "--from",
-                required = true,
-                paramLabel = "TIME",
-                description =
-                        "Start of the range (inclusive): RFC 3339, a date (UTC midnight), Unix seconds or"
-                                + " milliseconds.")
-        String from;
-
-        @Option(
-                names = "--to",
-                required = true,
-                paramLabel = "TIME",
-                description = "End of the range (exclusive), same forms.")
-        String to;
+        @Mixin HalfOpenRangeOptions range;
 
         @Option(
                 names = "--whole-chunks",
@@ -169,16 +147,9 @@ public final class DeleteCommand implements Runnable {
 
         @Override
         public Integer call() {
-            long fromMs = CliTime.parseMillis("--from", from, Clock.systemUTC());
-            long toMs = CliTime.parseMillis("--to", to, Clock.systemUTC());
-            if (toMs <= fromMs) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--to "
-                                + CliTime.format(toMs)
-                                + " must be after --from "
-                                + CliTime.format(fromMs));
-            }
+            HalfOpenRangeOptions.Millis span = range.millis(spec);
+            long fromMs = span.fromMs();
+            long toMs = span.toMs();
             List<LabelMatcher> matchers = new ArrayList<>(Selectors.parseMatchers(selector));
             if (common.store.load().dialect() == ConfigDialect.LOKI
                     && matchers.stream().noneMatch(m -> m.name().equals(Labels.METRIC_NAME))) {
@@ -186,7 +157,8 @@ public final class DeleteCommand implements Runnable {
                         0, LabelMatcher.equal(Labels.METRIC_NAME, MigrationPlan.LOKI_METRIC_NAME));
             }
             PurgeRequest request =
-                    new PurgeRequest(common.user, selector, matchers, fromMs, toMs, wholeChunks);
+                    new PurgeRequest(
+                            common.user.id(), selector, matchers, fromMs, toMs, wholeChunks);
             Map<String, String> run = common.run("delete series");
             run.put("selector", selector);
             run.put("from", Long.toString(fromMs));
@@ -202,7 +174,7 @@ public final class DeleteCommand implements Runnable {
                                 .build()
                                 .deleteSeries(request);
             }
-            return print(spec, common, summary, "series " + selector + " of " + common.user);
+            return print(spec, common, summary, "series " + selector + " of " + common.user.id());
         }
     }
 
@@ -234,7 +206,7 @@ public final class DeleteCommand implements Runnable {
                                     .dryRun(common.dryRun())
                                     .checkpoint(common.checkpoint(run))
                                     .build()
-                                    .deleteTenant(common.user);
+                                    .deleteTenant(common.user.id());
                 } catch (UnsupportedOperationException e) {
                     spec.commandLine()
                             .getErr()
@@ -242,7 +214,7 @@ public final class DeleteCommand implements Runnable {
                     return ExitCodes.FAILED;
                 }
             }
-            return print(spec, common, summary, "tenant " + common.user);
+            return print(spec, common, summary, "tenant " + common.user.id());
         }
     }
 

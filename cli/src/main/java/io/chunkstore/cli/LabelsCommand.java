@@ -6,7 +6,7 @@ import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.Json;
 import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.StoreOptions;
-import io.chunkstore.cli.common.TenantText;
+import io.chunkstore.cli.common.UserOption;
 import io.chunkstore.core.store.CompositeStore;
 import io.chunkstore.server.ConfigStores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,13 +40,7 @@ final class LabelsCommand implements Callable<Integer> {
 
     @Mixin OutputOption output;
 
-    @Option(
-            names = "--user",
-            parameterConsumer = TenantText.class,
-            required = true,
-            paramLabel = "USER",
-            description = "Tenant (org) ID.")
-    String user;
+    @Mixin UserOption user;
 
     @Option(
             names = "--metric",
@@ -72,8 +66,9 @@ final class LabelsCommand implements Callable<Integer> {
             CompositeStore cs = stores.querier();
             answer =
                     name == null
-                            ? cs.labelNamesForMetricName(user, range.from, range.to, metric)
-                            : cs.labelValuesForMetricName(user, range.from, range.to, metric, name);
+                            ? cs.labelNamesForMetricName(user.id(), range.from, range.to, metric)
+                            : cs.labelValuesForMetricName(
+                                    user.id(), range.from, range.to, metric, name);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (output.json()) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.chunkstore.cli.common.CliTime;
 import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.Progress;
 import io.chunkstore.core.config.ChunkstoreConfig;
@@ -35,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,6 +53,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -99,21 +98,7 @@ public final class MigrateCommand implements Callable<Integer> {
                     "Cortex or Loki config of the store to write; its schema periods decide the index layout.")
     Path destConfig;
 
-    @Option(
-            names = "--from",
-            required = true,
-            paramLabel = "TIME",
-            description =
-                    "Start of the range (inclusive): RFC 3339 (2024-01-01T00:00:00Z), a date (UTC midnight),"
-                            + " or Unix seconds or milliseconds.")
-    String from;
-
-    @Option(
-            names = "--to",
-            required = true,
-            paramLabel = "TIME",
-            description = "End of the range (exclusive).")
-    String to;
+    @Mixin HalfOpenRangeOptions range;
 
     @Option(
             names = "--tenant",
@@ -204,8 +189,7 @@ public final class MigrateCommand implements Callable<Integer> {
                                     spec.commandLine(),
                                     "--output must be text or json, not '" + output + "'");
                 };
-        long fromMs = CliTime.parseMillis("--from", from, Clock.systemUTC());
-        long toMs = CliTime.parseMillis("--to", to, Clock.systemUTC());
+        HalfOpenRangeOptions.Millis span = range.millis(spec);
         Duration shard;
         try {
             shard = Durations.parse(shardBy);
@@ -217,7 +201,7 @@ public final class MigrateCommand implements Callable<Integer> {
         ChunkstoreConfig src = ChunkstoreConfig.load(sourceConfig);
         ChunkstoreConfig dst = ChunkstoreConfig.load(destConfig);
         MigrationPlan.Builder b =
-                MigrationPlan.builder(fromMs, toMs)
+                MigrationPlan.builder(span.fromMs(), span.toMs())
                         .shardBy(shard)
                         .parallel(parallel)
                         .batchSize(batch)

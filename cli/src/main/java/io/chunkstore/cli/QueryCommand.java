@@ -8,7 +8,7 @@ import io.chunkstore.cli.common.OutputOption;
 import io.chunkstore.cli.common.Progress;
 import io.chunkstore.cli.common.SampleValues;
 import io.chunkstore.cli.common.StoreOptions;
-import io.chunkstore.cli.common.TenantText;
+import io.chunkstore.cli.common.UserOption;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkRef;
 import io.chunkstore.core.chunk.Sample;
@@ -66,13 +66,7 @@ final class QueryCommand implements Callable<Integer> {
 
     @Mixin OutputOption output;
 
-    @Option(
-            names = "--user",
-            parameterConsumer = TenantText.class,
-            required = true,
-            paramLabel = "USER",
-            description = "Tenant (org) ID.")
-    String user;
+    @Mixin UserOption user;
 
     @Parameters(
             index = "0",
@@ -131,7 +125,7 @@ final class QueryCommand implements Callable<Integer> {
         List<Found> found = new ArrayList<>();
         try (ConfigStores stores = store.open(registry)) {
             CompositeStore cs = stores.querier();
-            List<IndexedChunk> refs = cs.chunkRefs(user, range.from, range.to, matchers);
+            List<IndexedChunk> refs = cs.chunkRefs(user.id(), range.from, range.to, matchers);
             try (Progress progress = Progress.start("chunks", refs.size())) {
                 for (int i = 0; i < refs.size(); i += FETCH_BATCH) {
                     List<IndexedChunk> batch =
@@ -175,7 +169,7 @@ final class QueryCommand implements Callable<Integer> {
 
     private ObjectNode json(Iterable<Series> all) {
         ObjectNode root = Json.object();
-        root.put("user", user);
+        root.put("user", user.id());
         root.put("selector", selector);
         root.put("from", range.from);
         root.put("to", range.to);

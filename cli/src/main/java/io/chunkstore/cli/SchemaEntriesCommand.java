@@ -56,7 +56,7 @@ final class SchemaEntriesCommand implements Callable<Integer> {
     public Integer call() {
         Labels series = Selectors.parseLabels(labels);
         try {
-            ChunkRef.parse(range.user, chunkId);
+            ChunkRef.parse(range.user.id(), chunkId);
         } catch (InvalidChunkException e) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--chunk-id: " + e.getMessage());
@@ -65,7 +65,8 @@ final class SchemaEntriesCommand implements Callable<Integer> {
         for (PeriodRange r : range.writeRanges(spec)) {
             IndexSchema schema = IndexSchemas.forPeriod(r.period());
             for (IndexEntry e :
-                    schema.writeEntries(r.fromMs(), r.throughMs(), range.user, series, chunkId)) {
+                    schema.writeEntries(
+                            r.fromMs(), r.throughMs(), range.user.id(), series, chunkId)) {
                 lines.add(SchemaJsonLines.entry(e));
             }
         }

@@ -115,7 +115,7 @@ final class SchemaQueriesCommand implements Callable<Integer> {
 
     private List<IndexQuery> queries(
             IndexSchema schema, SchemaLookup lookup, long from, long through) {
-        String user = range.user;
+        String user = range.user.id();
         return switch (lookup) {
             case METRIC -> schema.readQueriesForMetric(from, through, user, metric);
             case LABEL -> schema.readQueriesForMetricLabel(from, through, user, metric, label);

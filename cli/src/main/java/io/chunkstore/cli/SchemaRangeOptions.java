@@ -1,11 +1,12 @@
 package io.chunkstore.cli;
 
-import io.chunkstore.cli.common.TenantText;
+import io.chunkstore.cli.common.UserOption;
 import io.chunkstore.core.config.ChunkstoreConfig;
 import io.chunkstore.core.config.PeriodRange;
 import io.chunkstore.spi.InvalidRequestException;
 import java.nio.file.Path;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -22,13 +23,7 @@ final class SchemaRangeOptions {
                     "Cortex schema file (configs:), Cortex config (schema:) or Loki config (schema_config:).")
     Path config;
 
-    @Option(
-            names = "--user",
-            parameterConsumer = TenantText.class,
-            required = true,
-            paramLabel = "USER",
-            description = "Tenant (org) ID.")
-    String user;
+    @Mixin UserOption user;
 
     @Option(
             names = "--from",

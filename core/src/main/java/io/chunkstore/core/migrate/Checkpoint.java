@@ -1,23 +1,12 @@
 package io.chunkstore.core.migrate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chunkstore.core.checkpoint.CheckpointFile;
 import io.chunkstore.core.migrate.MigrationPlan.RunIdentity;
 import io.chunkstore.spi.ConfigException;
-import io.chunkstore.spi.StorageException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,11 +20,11 @@ import java.util.TreeMap;
  * The record of a migration's progress, kept in a JSON file so a stopped or crashed run resumes
  * where it was: the run's parameters ({@link RunIdentity}), each finished shard with its counts and
  * failures, and for each shard in progress the last source key written (shards list their chunks in
- * key order, so a resumed shard continues after it). Every save writes a temporary file next to the
- * checkpoint, forces it to disk and renames it over the old one, so the file is always either the
- * previous state or the new one, never torn. Progress inside a shard is saved at most once per
- * {@link #progressInterval}; a finished shard is saved at once. Whatever a crash loses is redone,
- * which is harmless: writes are content-addressed overwrites.
+ * key order, so a resumed shard continues after it). The file is a {@link CheckpointFile} of kind
+ * {@code migrate}: every save replaces it whole, never torn, and a foreign or corrupt file is
+ * refused. Progress inside a shard is saved at most once per {@link #progressInterval}; a finished
+ * shard is saved at once. Whatever a crash loses is redone, which is harmless: writes are
+ * content-addressed overwrites.
  *
  * <p>A checkpoint opened with other run parameters than it was written with is refused, naming each
  * difference. Thread-safe.
@@ -44,8 +33,11 @@ public final class Checkpoint {
     /** The file format version written and accepted. */
     public static final int FORMAT = 1;
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * The {@code kind} member of its file; files written before it existed (format 1 without it)
+     * are read too.
+     */
+    public static final String KIND = "migrate";
 
     private enum State {
         DONE,
@@ -54,7 +46,7 @@ public final class Checkpoint {
 
     private record Entry(State state, String lastKey, ShardStats stats) {}
 
-    private final Path file;
+    private final CheckpointFile file;
     private final RunIdentity identity;
     private final Map<String, Entry> shards = new TreeMap<>();
     private Duration progressInterval = Duration.ofSeconds(1);
@@ -62,7 +54,7 @@ public final class Checkpoint {
     private boolean dirty;
     private boolean readOnly;
 
-    private Checkpoint(Path file, RunIdentity identity) {
+    private Checkpoint(CheckpointFile file, RunIdentity identity) {
         this.file = file;
         this.identity = Objects.requireNonNull(identity, "identity");
     }
@@ -81,60 +73,20 @@ public final class Checkpoint {
      *     difference)
      */
     public static Checkpoint open(Path file, RunIdentity identity) {
-        Checkpoint c = new Checkpoint(Objects.requireNonNull(file, "file"), identity);
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
+        CheckpointFile cf = new CheckpointFile(file, KIND, FORMAT).acceptingNoKind();
+        Checkpoint c = new Checkpoint(cf, identity);
+        ObjectNode root = cf.read().orElse(null);
+        if (root == null) {
             return c;
-        } catch (IOException e) {
-            throw new ConfigException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " is not a migrate checkpoint (not JSON: "
-                            + e.getOriginalMessage()
-                            + "); remove it or give another --checkpoint file",
-                    e);
-        }
-        if (root == null || !root.isObject() || !root.has("format") || !root.has("run")) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " is not a migrate checkpoint (no format/run members);"
-                            + " remove it or give another --checkpoint file");
-        }
-        if (root.get("format").asInt() != FORMAT) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " has format "
-                            + root.get("format")
-                            + "; this version"
-                            + " reads format "
-                            + FORMAT);
-        }
-        RunIdentity recorded = readIdentity(root.get("run"), file);
+        RunIdentity recorded = readIdentity(root.get("run"), cf);
         List<String> diffs = recorded.differences(identity);
         if (!diffs.isEmpty()) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " belongs to a different run; it was written with "
-                            + String.join(
-                                    "; ",
-                                    diffs.stream()
-                                            .map(
-                                                    d ->
-                                                            d.replace(" vs ", " (checkpoint) vs ")
-                                                                    + " (now)")
-                                            .toList())
-                            + ". Rerun with the checkpoint's parameters to resume it, or give a new --checkpoint file");
+            throw cf.otherRun(
+                    "run",
+                    diffs.stream()
+                            .map(d -> d.replace(" vs ", " (checkpoint) vs ") + " (now)")
+                            .toList());
         }
         JsonNode shards = root.path("shards");
         for (Iterator<Map.Entry<String, JsonNode>> it = shards.properties().iterator();
@@ -160,7 +112,7 @@ public final class Checkpoint {
         return c;
     }
 
-    private static RunIdentity readIdentity(JsonNode run, Path file) {
+    private static RunIdentity readIdentity(JsonNode run, CheckpointFile file) {
         Map<String, String> tenants = new LinkedHashMap<>();
         run.path("tenants")
                 .properties()
@@ -169,7 +121,7 @@ public final class Checkpoint {
         run.path("selectors").forEach(n -> selectors.add(n.asText()));
         if (!run.has("from") || !run.has("to") || !run.has("shardByMs")) {
             throw new ConfigException(
-                    "checkpoint " + file + ": the run block lacks from, to or shardByMs");
+                    "checkpoint " + file.path() + ": the run block lacks from, to or shardByMs");
         }
         return new RunIdentity(
                 run.path("source").asText(),
@@ -210,7 +162,7 @@ public final class Checkpoint {
 
     /** The file, or null for an in-memory checkpoint. */
     public Path file() {
-        return file;
+        return file == null ? null : file.path();
     }
 
     public RunIdentity identity() {
@@ -288,56 +240,12 @@ public final class Checkpoint {
             dirty = false;
             return;
         }
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(toJson());
-        } catch (JsonProcessingException e) {
-            throw new StorageException(
-                    "cannot serialise checkpoint " + file + ": " + e.getMessage(), e);
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null) {
-            throw new StorageException(
-                    "checkpoint " + file + " names a root directory, not a file in one");
-        }
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try {
-            Files.createDirectories(dir);
-            try (FileChannel ch =
-                    FileChannel.open(
-                            tmp,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE,
-                            StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(
-                        tmp,
-                        file,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            dirty = false;
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; report that
-            }
-            throw new StorageException("cannot write checkpoint " + file + ": " + e, e);
-        }
+        file.write(toJson());
+        dirty = false;
     }
 
     private ObjectNode toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
+        ObjectNode root = file.newDocument();
         ObjectNode run = root.putObject("run");
         run.put("source", identity.source());
         run.put("destination", identity.destination());

@@ -325,6 +325,44 @@ public final class GoStrings {
         };
     }
 
+    /** Whether {@code c} opens a string literal: {@code "}, {@code '} or a backquote. */
+    public static boolean isQuote(char c) {
+        return c == '"' || c == '\'' || c == '`';
+    }
+
+    /**
+     * Finds the end of the string literal that opens at {@code start} in a longer text (a query, a
+     * selector, a template): a {@code "..."} or {@code '...'} literal ends at the first quote of
+     * its kind not escaped by a backslash, a raw {@code `...`} one at the next backquote. It only
+     * finds the end; {@link #unquote} of {@code text.substring(start, end)} then reads the escapes.
+     * The one scanner of the parsers that read literals inside other text ({@code Selectors},
+     * LogQL, Go templates).
+     *
+     * @return the index after the closing quote, or -1 when the text ends before it
+     * @throws IllegalArgumentException when the char at {@code start} is not a quote ({@link
+     *     #isQuote})
+     */
+    public static int literalEnd(CharSequence text, int start) {
+        char q = text.charAt(start);
+        if (!isQuote(q)) {
+            throw new IllegalArgumentException(
+                    "not the start of a quoted string: " + q + " at offset " + start);
+        }
+        int i = start + 1;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\\' && q != '`') {
+                i += 2;
+                continue;
+            }
+            i++;
+            if (c == q) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Unquotes a Go / PromQL string literal: {@code "..."} and {@code '...'} with Go escapes, or
      * {@code `...`} raw.

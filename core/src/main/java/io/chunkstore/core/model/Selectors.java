@@ -100,7 +100,7 @@ public final class Selectors {
             }
             while (true) {
                 skipSpace();
-                String name = peek() == '"' || peek() == '\'' || peek() == '`' ? string() : name();
+                String name = GoStrings.isQuote(peek()) ? string() : name();
                 skipSpace();
                 LabelMatcher.Type type = operator();
                 skipSpace();
@@ -175,27 +175,21 @@ public final class Selectors {
         }
 
         public String string() {
-            char q = peek();
-            if (q != '"' && q != '\'' && q != '`') {
+            if (!GoStrings.isQuote(peek())) {
                 throw error("expected a quoted string");
             }
-            int start = i++;
-            while (i < s.length()) {
-                char c = s.charAt(i);
-                if (c == '\\' && q != '`') {
-                    i += 2;
-                    continue;
-                }
-                i++;
-                if (c == q) {
-                    try {
-                        return GoStrings.unquote(s.substring(start, i));
-                    } catch (IllegalArgumentException e) {
-                        throw error(e.getMessage());
-                    }
-                }
+            int end = GoStrings.literalEnd(s, i);
+            if (end < 0) {
+                i = s.length();
+                throw error("unterminated string");
             }
-            throw error("unterminated string");
+            String literal = s.substring(i, end);
+            i = end;
+            try {
+                return GoStrings.unquote(literal);
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
         }
     }
 }

@@ -1,27 +1,13 @@
 package io.chunkstore.core.purge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.chunkstore.core.checkpoint.CheckpointFile;
 import io.chunkstore.spi.ConfigException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The record of a purge in progress, in a JSON file, so a stopped or crashed run resumes: the run's
@@ -30,15 +16,15 @@ import java.util.Objects;
  * computed from its labels, which live in the chunk, so a run interrupted between deleting the
  * index entries and the chunk would otherwise leave an object nothing points at: the resumed run
  * finishes these first. Everything else a resumed run simply finds again through the index, since
- * deletes are idempotent. Saved like migrate's checkpoint: a temporary file, forced to disk,
- * renamed over the old one.
+ * deletes are idempotent. The file is a {@link CheckpointFile} of kind {@code delete} (never torn,
+ * a foreign or corrupt file refused), as migrate's checkpoint is.
  */
 public final class PurgeCheckpoint {
     /** The file format version written and accepted. */
     public static final int FORMAT = 1;
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The {@code kind} member of its file. */
+    public static final String KIND = "delete";
 
     /**
      * A chunk whose removal has begun.
@@ -62,14 +48,14 @@ public final class PurgeCheckpoint {
     public record SharedRow(
             String periodFrom, String table, String hash, String rangeHex, String series) {}
 
-    private final Path file;
+    private final CheckpointFile file;
     private final Map<String, String> run;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Map<String, SharedRow> shared = new LinkedHashMap<>();
     private final java.util.Set<String> doneTables = new java.util.TreeSet<>();
     private final Tally tally = new Tally();
 
-    private PurgeCheckpoint(Path file, Map<String, String> run) {
+    private PurgeCheckpoint(CheckpointFile file, Map<String, String> run) {
         this.file = file;
         this.run = Map.copyOf(run);
     }
@@ -87,64 +73,17 @@ public final class PurgeCheckpoint {
      *     run (the message names each difference)
      */
     public static PurgeCheckpoint open(Path file, Map<String, String> run) {
-        PurgeCheckpoint c = new PurgeCheckpoint(Objects.requireNonNull(file, "file"), run);
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        CheckpointFile cf = new CheckpointFile(file, KIND, FORMAT);
+        PurgeCheckpoint c = new PurgeCheckpoint(cf, run);
+        ObjectNode root = cf.read().orElse(null);
+        if (root == null) {
             return c;
-        } catch (IOException e) {
-            throw new ConfigException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " is not a delete checkpoint (not JSON); remove it or"
-                            + " give another --checkpoint file",
-                    e);
-        }
-        if (root == null || !"delete".equals(root.path("kind").asText())) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " is not a delete checkpoint (no kind: delete); remove it or give"
-                            + " another --checkpoint file");
-        }
-        if (root.path("format").asInt() != FORMAT) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " has format "
-                            + root.path("format")
-                            + "; this version reads format "
-                            + FORMAT);
         }
         Map<String, String> recorded = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("run").properties().iterator();
-                it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            recorded.put(e.getKey(), e.getValue().asText());
-        }
-        List<String> diffs = new ArrayList<>();
-        for (String k : new java.util.TreeSet<>(union(recorded, c.run))) {
-            String was = recorded.get(k);
-            String now = c.run.get(k);
-            if (!Objects.equals(was, now)) {
-                diffs.add(k + " " + was + " (checkpoint) vs " + now + " (now)");
-            }
-        }
+        root.path("run").properties().forEach(e -> recorded.put(e.getKey(), e.getValue().asText()));
+        List<String> diffs = CheckpointFile.differences(recorded, c.run);
         if (!diffs.isEmpty()) {
-            throw new ConfigException(
-                    "checkpoint "
-                            + file
-                            + " belongs to a different delete: "
-                            + String.join("; ", diffs)
-                            + ". Rerun with the checkpoint's parameters to resume it, or give a new"
-                            + " --checkpoint file");
+            throw cf.otherRun("delete", diffs);
         }
         for (JsonNode p : root.path("pending")) {
             Pending pd =
@@ -169,15 +108,9 @@ public final class PurgeCheckpoint {
         return c;
     }
 
-    private static java.util.Set<String> union(Map<String, String> a, Map<String, String> b) {
-        java.util.Set<String> s = new java.util.HashSet<>(a.keySet());
-        s.addAll(b.keySet());
-        return s;
-    }
-
     /** The file, or null for an in-memory checkpoint. */
     public Path file() {
-        return file;
+        return file == null ? null : file.path();
     }
 
     /** The chunks whose removal began and did not finish. */
@@ -225,9 +158,7 @@ public final class PurgeCheckpoint {
         if (file == null) {
             return;
         }
-        ObjectNode root = JSON.createObjectNode();
-        root.put("kind", "delete");
-        root.put("format", FORMAT);
+        ObjectNode root = file.newDocument();
         ObjectNode r = root.putObject("run");
         new java.util.TreeMap<>(run).forEach(r::put);
         for (Pending p : pending.values()) {
@@ -248,30 +179,6 @@ public final class PurgeCheckpoint {
         }
         doneTables.forEach(root.withArray("doneTables")::add);
         root.set("counts", tally.toJson());
-        Path abs = file.toAbsolutePath();
-        Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
-        try {
-            byte[] bytes = JSON.writeValueAsBytes(root);
-            try (FileChannel ch =
-                    FileChannel.open(
-                            tmp,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.wrap(bytes));
-                ch.force(true);
-            }
-            try {
-                Files.move(
-                        tmp,
-                        abs,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file, e);
-        }
+        file.write(root);
     }
 }

@@ -26,6 +26,25 @@ class GoStringsTest {
     }
 
     @Test
+    void literalEndFindsTheClosingQuoteInsideLongerText() {
+        // Positions counted by hand; the result is the index after the closing quote.
+        assertThat(GoStrings.literalEnd("{a=\"x\\\"y\"} |= `z`", 3)).isEqualTo(9);
+        assertThat(GoStrings.literalEnd("{a=\"x\\\"y\"} |= `z`", 14)).isEqualTo(17);
+        assertThat(GoStrings.literalEnd("a = 'it\\'s' + 1", 4)).isEqualTo(11);
+        // A raw string has no escapes: its backslash does not hide the backquote.
+        assertThat(GoStrings.literalEnd("x = `a\\` + 1", 4)).isEqualTo(8);
+        // Unterminated, also when the text ends in a backslash.
+        assertThat(GoStrings.literalEnd("{a=\"x", 3)).isEqualTo(-1);
+        assertThat(GoStrings.literalEnd("{a=\"x\\", 3)).isEqualTo(-1);
+        assertThat(GoStrings.literalEnd("{a=\"x\\\"", 3)).isEqualTo(-1);
+        assertThatThrownBy(() -> GoStrings.literalEnd("abc", 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(GoStrings.isQuote('"') && GoStrings.isQuote('\'') && GoStrings.isQuote('`'))
+                .isTrue();
+        assertThat(GoStrings.isQuote('\0')).isFalse();
+    }
+
+    @Test
     void unquoteHandlesAllGoEscapes() {
         assertThat(GoStrings.unquote("\"a\\tb\\n\\\"\\\\\\x41\\101\\u00e9\\U0001F680\""))
                 .isEqualTo("a\tb\n\"\\AAé🚀");

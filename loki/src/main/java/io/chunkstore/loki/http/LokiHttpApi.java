@@ -244,12 +244,7 @@ public final class LokiHttpApi {
     }
 
     private byte[] queryRange(Request rq, Fields p, String tenant, long now, boolean instant) {
-        String text = p.getValue("query");
-        if (text == null || text.isBlank()) {
-            throw new HttpError(
-                    400,
-                    "the query parameter is missing; give a log query such as {job=\"varlogs\"}");
-        }
+        String text = requiredQuery(p, "a log query");
         Expr expr = LogQL.parse(text);
         long end;
         long start;
@@ -320,13 +315,7 @@ public final class LokiHttpApi {
     }
 
     private byte[] indexStats(Fields p, String tenant, long now) {
-        String q = p.getValue("query");
-        if (q == null || q.isBlank()) {
-            throw new HttpError(
-                    400,
-                    "the query parameter is missing; give a stream selector"
-                            + " such as {job=\"varlogs\"}");
-        }
+        String q = requiredQuery(p, "a stream selector");
         long end = LokiTimes.parse("end", p.getValue("end"), now);
         long start = LokiTimes.parse("start", p.getValue("start"), end - since(p, HOUR_NS));
         if (end < start) {
@@ -345,13 +334,7 @@ public final class LokiHttpApi {
      * {@code step}. chunkstore reads the lines to count their bytes (Loki reads its index).
      */
     private byte[] volume(Request rq, Fields p, String tenant, long now, boolean range) {
-        String q = p.getValue("query");
-        if (q == null || q.isBlank()) {
-            throw new HttpError(
-                    400,
-                    "the query parameter is missing; give a stream selector"
-                            + " such as {job=\"varlogs\"}");
-        }
+        String q = requiredQuery(p, "a stream selector");
         String aggregateBy = p.getValue("aggregateBy");
         if (aggregateBy != null
                 && !aggregateBy.isEmpty()
@@ -419,6 +402,20 @@ public final class LokiHttpApi {
                             r.skipped());
         }
         return LokiJson.metricResponse(r);
+    }
+
+    /**
+     * The {@code query} parameter every query endpoint requires; a missing or blank one is a 400
+     * that says what to give ({@code what}: "a log query", "a stream selector").
+     */
+    private static String requiredQuery(Fields p, String what) {
+        String q = p.getValue("query");
+        if (q == null || q.isBlank()) {
+            throw new HttpError(
+                    400,
+                    "the query parameter is missing; give " + what + " such as {job=\"varlogs\"}");
+        }
+        return q;
     }
 
     private static boolean categorized(HttpFields headers) {
@@ -554,13 +551,7 @@ public final class LokiHttpApi {
         try {
             String tenant = tenant(rq.getHeaders().get(TENANT_HEADER));
             Fields p = Request.extractQueryParameters(rq);
-            String text = p.getValue("query");
-            if (text == null || text.isBlank()) {
-                throw new HttpError(
-                        400,
-                        "the query parameter is missing; give a log query such as"
-                                + " {job=\"varlogs\"}");
-            }
+            String text = requiredQuery(p, "a log query");
             LogQuery query = LogQuery.parse(text);
             TailOptions opts = config.tail();
             String delayFor = p.getValue("delay_for");

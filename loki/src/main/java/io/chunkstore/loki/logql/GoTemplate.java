@@ -338,15 +338,11 @@ public final class GoTemplate {
             int j = i;
             while (j < s.length()) {
                 char c = s.charAt(j);
-                if (c == '"' || c == '`' || c == '\'') {
-                    int k = j + 1;
-                    while (k < s.length() && s.charAt(k) != c) {
-                        if (s.charAt(k) == '\\' && c != '`') {
-                            k++;
-                        }
-                        k++;
+                if (GoStrings.isQuote(c)) {
+                    j = GoStrings.literalEnd(s, j);
+                    if (j < 0) {
+                        break;
                     }
-                    j = k + 1;
                     continue;
                 }
                 if (s.startsWith("}}", j)) {
@@ -437,18 +433,12 @@ public final class GoTemplate {
                 return p;
             }
             if (c == '"' || c == '`') {
-                int j = i + 1;
-                while (j < s.length() && s.charAt(j) != c) {
-                    if (s.charAt(j) == '\\' && c == '"') {
-                        j++;
-                    }
-                    j++;
-                }
-                if (j >= s.length()) {
+                int end = GoStrings.literalEnd(s, i);
+                if (end < 0) {
                     throw owner.error("unterminated quoted string");
                 }
-                String lit = s.substring(i, j + 1);
-                i = j + 1;
+                String lit = s.substring(i, end);
+                i = end;
                 try {
                     return new Literal(GoStrings.unquote(lit));
                 } catch (IllegalArgumentException e) {

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The LogQL parser: a hand-written recursive-descent parser over characters for the grammar of
@@ -759,7 +760,7 @@ public final class LogQL {
             if (word("or")) {
                 skip();
                 char q = peek();
-                if (q == '"' || q == '`' || q == '\'') {
+                if (GoStrings.isQuote(q)) {
                     values.add(string());
                     continue;
                 }
@@ -771,7 +772,17 @@ public final class LogQL {
     }
 
     private Pipeline.Json json() {
-        List<Map.Entry<String, List<Object>>> params = new ArrayList<>();
+        return new Pipeline.Json(labelExtractions(this::jsonPath));
+    }
+
+    /**
+     * The optional parameters of {@code json} and {@code logfmt}: {@code name} or {@code name =
+     * "expression"}, comma-separated (grafana/loki {@code pkg/logql/syntax/expr.y},
+     * labelExtractionExpressionList); a bare name is its own expression. Each expression is read by
+     * {@code expression} as soon as it is parsed, so its errors point at it.
+     */
+    private <T> List<Map.Entry<String, T>> labelExtractions(Function<String, T> expression) {
+        List<Map.Entry<String, T>> params = new ArrayList<>();
         while (true) {
             int save = i;
             skip();
@@ -790,15 +801,15 @@ public final class LogQL {
             }
             ident();
             skip();
-            String path = name;
+            String text = name;
             if (peek() == '=') {
                 i++;
                 skip();
-                path = string();
+                text = string();
             }
-            params.add(new AbstractMap.SimpleImmutableEntry<>(name, jsonPath(path)));
+            params.add(new AbstractMap.SimpleImmutableEntry<>(name, expression.apply(text)));
         }
-        return new Pipeline.Json(params);
+        return params;
     }
 
     private static boolean isStageBoundaryWord(String w) {
@@ -879,34 +890,7 @@ public final class LogQL {
                 break;
             }
         }
-        List<Map.Entry<String, String>> params = new ArrayList<>();
-        while (true) {
-            int save = i;
-            skip();
-            if (!params.isEmpty()) {
-                if (peek() != ',') {
-                    i = save;
-                    break;
-                }
-                i++;
-                skip();
-            }
-            String name = peekIdent();
-            if (name.isEmpty() || isStageBoundaryWord(name)) {
-                i = save;
-                break;
-            }
-            ident();
-            skip();
-            String key = name;
-            if (peek() == '=') {
-                i++;
-                skip();
-                key = string();
-            }
-            params.add(new AbstractMap.SimpleImmutableEntry<>(name, key));
-        }
-        return new Pipeline.Logfmt(strict, keepEmpty, params);
+        return new Pipeline.Logfmt(strict, keepEmpty, labelExtractions(Function.identity()));
     }
 
     private Pipeline.Regexp regexpStage(String re) {
@@ -1007,7 +991,7 @@ public final class LogQL {
             skip();
             char q = peek();
             Pipeline.LabelAssignment a;
-            if (q == '"' || q == '`' || q == '\'') {
+            if (GoStrings.isQuote(q)) {
                 a = new Pipeline.LabelAssignment(dst, null, GoTemplate.parse(string()));
             } else {
                 a = new Pipeline.LabelAssignment(dst, ident(), null);
@@ -1177,7 +1161,7 @@ public final class LogQL {
                     name, IpPattern.parse(ipArgument()), cmp == LabelFilter.Comparison.NE);
         }
         char q = peek();
-        if (q == '"' || q == '`' || q == '\'') {
+        if (GoStrings.isQuote(q)) {
             String v = string();
             if (mt == null) {
                 if (cmp == LabelFilter.Comparison.EQ) {
@@ -1304,29 +1288,21 @@ public final class LogQL {
     }
 
     private String string() {
-        char q = peek();
-        if (q != '"' && q != '`' && q != '\'') {
+        if (!GoStrings.isQuote(peek())) {
             throw error("syntax error: expected a quoted string, got " + near());
         }
-        int start = i++;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\\' && q != '`') {
-                i += 2;
-                continue;
-            }
-            i++;
-            if (c == q) {
-                try {
-                    return GoStrings.unquote(s.substring(start, i));
-                } catch (IllegalArgumentException e) {
-                    i = start;
-                    throw error("invalid string: " + e.getMessage());
-                }
-            }
+        int end = GoStrings.literalEnd(s, i);
+        if (end < 0) {
+            throw error("syntax error: unterminated string");
         }
-        i = start;
-        throw error("syntax error: unterminated string");
+        String literal;
+        try {
+            literal = GoStrings.unquote(s.substring(i, end));
+        } catch (IllegalArgumentException e) {
+            throw error("invalid string: " + e.getMessage());
+        }
+        i = end;
+        return literal;
     }
 
     private String ident() {

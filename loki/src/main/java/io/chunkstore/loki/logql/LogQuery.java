@@ -1,5 +1,6 @@
 package io.chunkstore.loki.logql;
 
+import io.chunkstore.core.model.GoStrings;
 import io.chunkstore.core.model.LabelMatcher;
 import io.chunkstore.core.model.Selectors;
 import io.chunkstore.spi.InvalidQueryException;
@@ -82,7 +83,7 @@ public record LogQuery(List<LabelMatcher> matchers, List<LineFilter> lineFilters
             String op = filterOperator(p);
             if (op != null) {
                 p.skipSpace();
-                if (p.peek() != '"' && p.peek() != '`' && p.peek() != '\'') {
+                if (!GoStrings.isQuote(p.peek())) {
                     String word = word(text, p.position());
                     if (word.equals("ip")) {
                         throw new UnsupportedQueryException(
