@@ -108,6 +108,12 @@ final class BenchFixture implements AutoCloseable {
         return server;
     }
 
+    /**
+     * System property: the bench's grpc_store server starts QueryIndex queries on its worker
+     * ({@code GrpcStoreServer.Builder#startQueriesOnWorker}) instead of the transport thread.
+     */
+    static final String QUERIES_ON_WORKER = "chunkstore.bench.grpc.queries-on-worker";
+
     /** Our client through a grpc_store server over the same backend (started on first use). */
     synchronized OursSubject grpc() {
         if (grpc == null) {
@@ -118,6 +124,7 @@ final class BenchFixture implements AutoCloseable {
                     GrpcStoreServer.builder()
                             .backend(backend)
                             .chunkTableResolver(key -> BenchData.CHUNK_TABLE)
+                            .startQueriesOnWorker(Boolean.getBoolean(QUERIES_ON_WORKER))
                             .build()
                             .start();
             GrpcStoreClient client =

@@ -150,6 +150,7 @@ public final class BenchRunner {
             case CHUNK_PUT_1M -> putPlan(BenchData.LARGE_CHUNK_BYTES);
             case CHUNK_GET_2K, GRPC_CHUNK_GET_2K -> getPlan(BenchData.SMALL_CHUNK_BYTES);
             case CHUNK_GET_1M, GRPC_CHUNK_GET_1M -> getPlan(BenchData.LARGE_CHUNK_BYTES);
+            case GRPC_QUERY_PARALLEL -> parallelQueryPlan();
             case HEAP -> throw new IllegalArgumentException("the heap workload is not an A/B rate");
         };
     }
@@ -194,6 +195,48 @@ public final class BenchRunner {
             @Override
             public long expectedItems() {
                 return expected;
+            }
+
+            @Override
+            public boolean repeatable() {
+                return true;
+            }
+        };
+    }
+
+    /**
+     * One-row queries in flight at a time in {@link Workload#GRPC_QUERY_PARALLEL}; 16 as the
+     * example in issue 22 (Cortex bounds its DoParallelQueries by the querier's query parallelism).
+     */
+    static final int PARALLEL_QUERIES_IN_FLIGHT = 16;
+
+    private Plan parallelQueryPlan() {
+        List<io.chunkstore.spi.IndexQuery> queries = data.smallRowQueries();
+        long expectedEntries = data.scale().smallRowsEntries();
+        return new Plan() {
+            @Override
+            public Trial prepare(Subject side, int round) {
+                return () -> {
+                    java.util.concurrent.atomic.LongAdder entries =
+                            new java.util.concurrent.atomic.LongAdder();
+                    Tally t = side.parallelQueries(queries, PARALLEL_QUERIES_IN_FLIGHT, entries);
+                    if (entries.sum() != expectedEntries) {
+                        throw new IllegalStateException(
+                                side.label()
+                                        + " read "
+                                        + entries.sum()
+                                        + " entries in "
+                                        + queries.size()
+                                        + " one-row queries, expected "
+                                        + expectedEntries);
+                    }
+                    return t;
+                };
+            }
+
+            @Override
+            public long expectedItems() {
+                return queries.size();
             }
 
             @Override
@@ -278,6 +321,8 @@ public final class BenchRunner {
         double[][] items = new double[2][rounds];
         double[][] mib = new double[2][rounds];
         double[][] cpu = new double[2][rounds];
+        double[][] p99 = new double[2][rounds];
+        boolean timed = false;
         Subject[] sides = {ours, baseline};
         long itemsPerRun = 0;
         long bytesPerRun = 0;
@@ -335,6 +380,11 @@ public final class BenchRunner {
                     items[s][r] = perSec;
                     mib[s][r] = Stats.perSecond(Stats.mib(t.bytes()), dt);
                     cpu[s][r] = t.items() == 0 ? 0 : (double) dc / t.items();
+                    p99[s][r] = t.p99Millis();
+                    timed |= t.latencyNanos().length > 0;
+                }
+                if (t.latencyNanos().length > 0) {
+                    line.append(String.format(Locale.ROOT, " p99 %.2f ms", t.p99Millis()));
                 }
             }
             if (r == -1 && plan.repeatable()) {
@@ -347,8 +397,18 @@ public final class BenchRunner {
         WorkloadResult result =
                 new WorkloadResult(
                         w,
-                        new SideStats(ours.label(), items[0], mib[0], cpu[0]),
-                        new SideStats(baseline.label(), items[1], mib[1], cpu[1]),
+                        new SideStats(
+                                ours.label(),
+                                items[0],
+                                mib[0],
+                                cpu[0],
+                                timed ? p99[0] : new double[0]),
+                        new SideStats(
+                                baseline.label(),
+                                items[1],
+                                mib[1],
+                                cpu[1],
+                                timed ? p99[1] : new double[0]),
                         itemsPerRun,
                         bytesPerRun);
         log.printf(

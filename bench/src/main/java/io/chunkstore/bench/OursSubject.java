@@ -13,7 +13,10 @@ import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
 import io.chunkstore.spi.WriteBatch;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 /**
  * Our side: a {@link StorageBackend}'s clients exactly as an application calls them (in-process or
@@ -79,6 +82,80 @@ public final class OursSubject implements Subject {
                 .toCompletableFuture()
                 .join();
         return new Tally(entries.sum(), bytes.sum());
+    }
+
+    /**
+     * Through {@link IndexClient#queryPagesAsync}, one call per query, as the Go client opens one
+     * stream per query: {@code inFlight} chains, each starting its next query when one ends (in a
+     * loop when the query ended before its call returned, so inline completions never recurse).
+     */
+    @Override
+    public Tally parallelQueries(List<IndexQuery> queries, int inFlight, LongAdder entries) {
+        int n = queries.size();
+        long[] latency = new long[n];
+        LongAdder bytes = new LongAdder();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger ended = new AtomicInteger();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        if (n == 0) {
+            return Tally.ZERO;
+        }
+        AsyncPageConsumer consumer =
+                (q, page) -> {
+                    long e = 0;
+                    long b = 0;
+                    ReadBatch.ReadBatchIterator it = page.iterator();
+                    while (it.next()) {
+                        e++;
+                        b += it.rangeValue().length + it.value().length;
+                    }
+                    entries.add(e);
+                    bytes.add(b);
+                    return AsyncPageConsumer.MORE;
+                };
+        Runnable[] chain = new Runnable[1];
+        chain[0] =
+                () -> {
+                    while (!all.isDone()) {
+                        int i = next.getAndIncrement();
+                        if (i >= n) {
+                            return;
+                        }
+                        long t0 = System.nanoTime();
+                        CompletableFuture<Void> f;
+                        try {
+                            f =
+                                    index.queryPagesAsync(List.of(queries.get(i)), consumer)
+                                            .toCompletableFuture();
+                        } catch (RuntimeException e) {
+                            f = CompletableFuture.failedFuture(e);
+                        }
+                        BiConsumer<Void, Throwable> end =
+                                (v, error) -> {
+                                    latency[i] = System.nanoTime() - t0;
+                                    if (error != null) {
+                                        all.completeExceptionally(error);
+                                    } else if (ended.incrementAndGet() == n) {
+                                        all.complete(null);
+                                    }
+                                };
+                        if (f.isDone()) {
+                            f.whenComplete(end);
+                            continue;
+                        }
+                        f.whenComplete(
+                                (v, error) -> {
+                                    end.accept(v, error);
+                                    chain[0].run();
+                                });
+                        return;
+                    }
+                };
+        for (int k = 0; k < Math.min(inFlight, n); k++) {
+            chain[0].run();
+        }
+        all.join();
+        return new Tally(n, bytes.sum(), latency);
     }
 
     @Override

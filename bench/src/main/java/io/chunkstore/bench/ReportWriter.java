@@ -94,6 +94,7 @@ public final class ReportWriter {
                         cpu(w.ours().medianCpuPerItem()),
                         cpu(w.baseline().medianCpuPerItem()),
                         String.format(Locale.ROOT, "%.2f", w.cpuRatio()),
+                        p99(w),
                     });
         }
         if (r.heap() != null) {
@@ -118,9 +119,22 @@ public final class ReportWriter {
                         "",
                         "",
                         "",
+                        "",
                     });
         }
         return rows;
+    }
+
+    /** Median p99 latency of one operation, ours : baseline, in ms; blank when not timed. */
+    private static String p99(WorkloadResult w) {
+        if (w.ours().p99Millis().length == 0) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "%.2f : %.2f",
+                w.ours().medianP99Millis(),
+                w.baseline().medianP99Millis());
     }
 
     /** CPU per item: microseconds with two decimals (entries cost well under one). */
@@ -145,7 +159,8 @@ public final class ReportWriter {
         "target",
         "ours CPU us",
         "base CPU us",
-        "CPU ratio"
+        "CPU ratio",
+        "p99 ms ours : base"
     };
 
     static void text(BenchReport r, PrintWriter out) {
@@ -163,7 +178,7 @@ public final class ReportWriter {
         for (String[] row : rows) {
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                boolean number = i >= 2 && i != 4 && i != 9;
+                boolean number = i >= 2 && i != 4 && i != 9 && i != 13;
                 String cell = row[i];
                 String pad = " ".repeat(width[i] - cell.length());
                 sb.append(number ? pad + cell : cell + pad).append(i + 1 < row.length ? "  " : "");
@@ -177,6 +192,7 @@ public final class ReportWriter {
         out.println(
                 "ratio = median ours / median baseline; rounds = the range of round-by-round ratios;"
                         + " CPU = this JVM's CPU time per item (all threads), CPU ratio = baseline's over ours;"
+                        + " p99 = median over rounds of the 99th percentile latency of one query;"
                         + " heap = largest growth retained after a collection (peak = including uncollected garbage)");
     }
 
@@ -269,6 +285,10 @@ public final class ReportWriter {
         m.put("miBPerSecond", s.mibPerSecond());
         m.put("medianCpuNanosPerItem", s.medianCpuPerItem());
         m.put("cpuNanosPerItem", s.cpuPerItem());
+        if (s.p99Millis().length > 0) {
+            m.put("medianP99Millis", s.medianP99Millis());
+            m.put("p99Millis", s.p99Millis());
+        }
         return m;
     }
 }

@@ -25,6 +25,18 @@ public interface Subject extends AutoCloseable {
      */
     Tally query(List<IndexQuery> queries);
 
+    /**
+     * Runs each query on its own ({@code inFlight} at a time, each started when one ends) and times
+     * each; the tally counts queries, their entries' bytes, and every query's latency. Only our
+     * client implements it (it compares the gRPC path with in-process).
+     *
+     * @param entries receives the number of entries read
+     */
+    default Tally parallelQueries(
+            List<IndexQuery> queries, int inFlight, java.util.concurrent.atomic.LongAdder entries) {
+        throw new UnsupportedOperationException(label() + " has no parallel one-row queries");
+    }
+
     /** Stores the chunks; returns when every one is acknowledged. */
     void putChunks(List<EncodedChunk> chunks);
 

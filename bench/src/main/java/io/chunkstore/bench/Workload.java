@@ -9,7 +9,8 @@ import java.util.stream.Collectors;
 /**
  * One measured operation. Index and chunk workloads compare our client with a raw-driver baseline;
  * the {@code grpc-} workloads compare our client through the grpc_store server with our client
- * in-process; {@link #HEAP} records the heap high-water mark while the wide row streams.
+ * in-process ({@link #GRPC_QUERY_PARALLEL} also times each query); {@link #HEAP} records the heap
+ * high-water mark while the wide row streams.
  */
 public enum Workload {
     WRITE("write", Group.INDEX, "entries"),
@@ -25,6 +26,13 @@ public enum Workload {
     GRPC_QUERY_FANOUT("grpc-query-fanout", Group.GRPC, "entries"),
     GRPC_CHUNK_GET_2K("grpc-chunk-get-2k", Group.GRPC, "chunks"),
     GRPC_CHUNK_GET_1M("grpc-chunk-get-1m", Group.GRPC, "chunks"),
+    /**
+     * The Go querier's pattern: one-row queries, each its own {@code queryPagesAsync} call (one
+     * QueryIndex stream through gRPC), {@link BenchRunner#PARALLEL_QUERIES_IN_FLIGHT} in flight
+     * from one client connection, as Cortex's {@code util.DoParallelQueries} runs them; throughput
+     * in queries/s and the p99 latency of one query.
+     */
+    GRPC_QUERY_PARALLEL("grpc-query-parallel", Group.GRPC, "queries"),
     HEAP("heap", Group.HEAP, "MiB");
 
     /** What a workload compares. */

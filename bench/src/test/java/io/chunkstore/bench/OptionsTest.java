@@ -57,6 +57,7 @@ class OptionsTest {
                         Workload.GRPC_QUERY_FANOUT,
                         Workload.GRPC_CHUNK_GET_2K,
                         Workload.GRPC_CHUNK_GET_1M,
+                        Workload.GRPC_QUERY_PARALLEL,
                         Workload.HEAP);
         assertThat(Workload.parseList("index,write")).hasSize(4);
         assertThat(Workload.parseList("")).isEqualTo(EnumSet.allOf(Workload.class));

@@ -73,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
             description =
                     "workloads or groups: all, index, chunks, grpc, write, query-row, query-rows,"
                             + " query-fanout, chunk-put-2k, chunk-get-2k, chunk-put-1m, chunk-get-1m, grpc-query-row,"
-                            + " grpc-query-rows, grpc-query-fanout, grpc-chunk-get-2k, grpc-chunk-get-1m, heap")
+                            + " grpc-query-rows, grpc-query-fanout, grpc-chunk-get-2k, grpc-chunk-get-1m,"
+                            + " grpc-query-parallel, heap")
     String workloads;
 
     @Option(

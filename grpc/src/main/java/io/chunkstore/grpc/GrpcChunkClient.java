@@ -4,7 +4,6 @@ import io.chunkstore.grpc.GrpcStoreClient.Calls;
 import io.chunkstore.grpc.proto.Chunk;
 import io.chunkstore.grpc.proto.ChunkID;
 import io.chunkstore.grpc.proto.GetChunksRequest;
-import io.chunkstore.grpc.proto.GetChunksResponse;
 import io.chunkstore.grpc.proto.PutChunksRequest;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
@@ -16,6 +15,7 @@ import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.StorageException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -83,10 +83,11 @@ final class GrpcChunkClient implements ChunkClient {
     }
 
     /**
-     * GetChunks streams, split into requests under the request size limit. Every requested key that
-     * did not come back fails on its own: {@link ChunkNotFoundException} when the server answered
-     * OK or NOT_FOUND, {@link InvalidChunkException} {@code TOO_LARGE} when the server named it too
-     * large, else the error of the call's status (e.g. {@link
+     * GetChunks streams, split into requests under the request size limit, each chunk read from the
+     * received buffers straight into its {@link EncodedChunk} ({@link ResponseParsers}). Every
+     * requested key that did not come back fails on its own: {@link ChunkNotFoundException} when
+     * the server answered OK or NOT_FOUND, {@link InvalidChunkException} {@code TOO_LARGE} when the
+     * server named it too large, else the error of the call's status (e.g. {@link
      * io.chunkstore.spi.UnavailableException} when the stream broke).
      */
     @Override
@@ -99,16 +100,17 @@ final class GrpcChunkClient implements ChunkClient {
             Set<String> received = new HashSet<>();
             StatusRuntimeException error = null;
             try {
-                Iterator<GetChunksResponse> it =
-                        calls.stream()
-                                .getChunks(
-                                        GetChunksRequest.newBuilder()
-                                                .addAllChunks(request)
-                                                .build());
+                var stub = calls.stream();
+                Iterator<List<EncodedChunk>> it =
+                        ClientCalls.blockingServerStreamingCall(
+                                stub.getChannel(),
+                                ResponseParsers.GET_CHUNKS,
+                                stub.getCallOptions(),
+                                GetChunksRequest.newBuilder().addAllChunks(request).build());
                 while (it.hasNext()) {
-                    for (Chunk c : it.next().getChunksList()) {
-                        fetched.add(ProtoMapping.fromProto(c));
-                        received.add(c.getKey());
+                    for (EncodedChunk c : it.next()) {
+                        fetched.add(c);
+                        received.add(c.key());
                     }
                 }
             } catch (StatusRuntimeException e) {

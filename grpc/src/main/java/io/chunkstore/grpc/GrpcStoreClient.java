@@ -4,7 +4,6 @@ import io.chunkstore.grpc.proto.grpc_storeGrpc;
 import io.chunkstore.spi.Capabilities;
 import io.chunkstore.spi.Capabilities.Feature;
 import io.chunkstore.spi.ConfigException;
-import io.chunkstore.spi.support.DaemonThreads;
 import io.chunkstore.spi.support.SimpleBackend;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
@@ -15,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,14 +23,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>It behaves like the Go client (Cortex's pkg/chunk/grpc/grpc_client.go) where that is the
  * contract: keepalive pings every 20 s also without calls; {@code batchWrite} sends WriteIndex,
- * then DeleteIndex; {@code queryPages} opens one QueryIndex stream per query, up to {@code
- * queryParallelism} at a time, and hands each received message to the consumer as one page (a
- * consumer that returns false cancels its stream); {@code deleteChunk} sends the chunk id (and
- * names the chunk's table in the {@code chunkstore-chunk-table} header, which other servers
- * ignore). Where the SPI asks for more, it does more: requests larger than {@code
- * maxRequestMessageBytes} (4 MiB, what a Go server accepts) are split into several, empty
- * WriteIndex / DeleteIndex calls are not sent, and errors come back typed (status code → SPI
- * exception; a requested chunk the server did not return is a {@link
+ * then DeleteIndex; {@code queryPagesAsync} (and the blocking {@code queryPages} over it) opens one
+ * QueryIndex stream per query, up to {@code queryParallelism} at a time, and hands each received
+ * message to the consumer as one page (a consumer that returns false cancels its stream); {@code
+ * deleteChunk} sends the chunk id (and names the chunk's table in the {@code
+ * chunkstore-chunk-table} header, which other servers ignore). Where the SPI asks for more, it does
+ * more: requests larger than {@code maxRequestMessageBytes} (4 MiB, what a Go server accepts) are
+ * split into several, empty WriteIndex / DeleteIndex calls are not sent, and errors come back typed
+ * (status code → SPI exception; a requested chunk the server did not return is a {@link
  * io.chunkstore.spi.ChunkNotFoundException} inside a {@link io.chunkstore.spi.ChunkFetchException}
  * that also carries the chunks received).
  *
@@ -61,30 +58,27 @@ public final class GrpcStoreClient extends SimpleBackend {
 
     private final String target;
     private final ManagedChannel channel;
-    private final ExecutorService queryExecutor;
 
-    private GrpcStoreClient(Builder b, ManagedChannel channel, ExecutorService queryExecutor) {
+    private GrpcStoreClient(Builder b, ManagedChannel channel) {
         this(
                 b,
                 channel,
-                queryExecutor,
                 new Calls(
                         grpc_storeGrpc.newBlockingStub(channel),
+                        grpc_storeGrpc.newStub(channel),
                         b.callTimeout,
                         b.maxRequestMessageBytes));
     }
 
-    private GrpcStoreClient(
-            Builder b, ManagedChannel channel, ExecutorService queryExecutor, Calls calls) {
+    private GrpcStoreClient(Builder b, ManagedChannel channel, Calls calls) {
         super(
                 b.storeName,
                 b.capabilities,
-                new GrpcIndexClient(calls, b.queryParallelism, queryExecutor),
+                new GrpcIndexClient(calls, b.queryParallelism),
                 new GrpcChunkClient(calls),
                 new GrpcTableClient(calls));
         this.target = b.target;
         this.channel = channel;
-        this.queryExecutor = queryExecutor;
     }
 
     /**
@@ -94,9 +88,14 @@ public final class GrpcStoreClient extends SimpleBackend {
         return new Builder(serverAddress);
     }
 
-    /** The blocking stub with the per-call settings the three clients share. */
+    /**
+     * The blocking and the asynchronous stub with the per-call settings the three clients share.
+     */
     record Calls(
-            grpc_storeGrpc.grpc_storeBlockingStub stub, Duration timeout, int maxRequestBytes) {
+            grpc_storeGrpc.grpc_storeBlockingStub stub,
+            grpc_storeGrpc.grpc_storeStub async,
+            Duration timeout,
+            int maxRequestBytes) {
         /** The stub for a unary call: with the call timeout, if one is set. */
         grpc_storeGrpc.grpc_storeBlockingStub unary() {
             return timeout.isZero()
@@ -118,7 +117,7 @@ public final class GrpcStoreClient extends SimpleBackend {
         return target;
     }
 
-    /** Closes the channel (waiting up to 5 s for calls in flight) and the query threads. */
+    /** Closes the channel (waiting up to 5 s for calls in flight). */
     @Override
     public void close() {
         channel.shutdown();
@@ -130,7 +129,6 @@ public final class GrpcStoreClient extends SimpleBackend {
             Thread.currentThread().interrupt();
             channel.shutdownNow();
         }
-        queryExecutor.shutdownNow();
     }
 
     /** The client's settings; defaults follow the Go client. */
@@ -208,8 +206,8 @@ public final class GrpcStoreClient extends SimpleBackend {
         }
 
         /**
-         * At most this many QueryIndex streams at a time per {@code queryPages} call (default 100,
-         * as Cortex).
+         * At most this many QueryIndex streams at a time per {@code queryPagesAsync} or {@code
+         * queryPages} call (default 100, as Cortex).
          */
         public Builder queryParallelism(int n) {
             this.queryParallelism = positive(n, "queryParallelism");
@@ -271,10 +269,7 @@ public final class GrpcStoreClient extends SimpleBackend {
                             .userAgent("chunkstore-grpc-store-client")
                             .intercept(interceptors)
                             .build();
-            return new GrpcStoreClient(
-                    this,
-                    channel,
-                    Executors.newCachedThreadPool(DaemonThreads.named("grpc-store-query")));
+            return new GrpcStoreClient(this, channel);
         }
     }
 }

@@ -14,11 +14,9 @@ import io.chunkstore.grpc.proto.ListTablesResponse;
 import io.chunkstore.grpc.proto.PutChunksRequest;
 import io.chunkstore.grpc.proto.QueryIndexRequest;
 import io.chunkstore.grpc.proto.QueryIndexResponse;
-import io.chunkstore.grpc.proto.Row;
 import io.chunkstore.grpc.proto.UpdateTableRequest;
 import io.chunkstore.grpc.proto.WriteIndexRequest;
 import io.chunkstore.grpc.proto.grpc_storeGrpc;
-import io.chunkstore.spi.Bytes;
 import io.chunkstore.spi.ChunkClient;
 import io.chunkstore.spi.ChunkFetchException;
 import io.chunkstore.spi.ChunkLocation;
@@ -28,7 +26,6 @@ import io.chunkstore.spi.IndexClient;
 import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.InvalidChunkException;
 import io.chunkstore.spi.InvalidRequestException;
-import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.StorageException;
 import io.chunkstore.spi.TableClient;
 import io.chunkstore.spi.TableDesc;
@@ -44,6 +41,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -53,11 +52,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The grpc_store service over the SPI clients of one backend. gRPC calls the handlers on its
- * transport threads (the server runs with a direct executor), so every handler hands the backend
- * work to a worker thread at once: one thread hand-off per call instead of two, which for small
- * QueryIndex streams was most of their cost (see docs/benchmarks.md). The two streaming RPCs send
- * through a {@link FlowControlledSender}, so the backend's paging waits for the client and stops
- * when the call is cancelled.
+ * transport threads (the server runs with a direct executor). QueryIndex stays there: it starts the
+ * backend's asynchronous query ({@link IndexClient#queryPagesAsync}) and a {@link RowStream} writes
+ * the pages as they come, with the call's flow control as the query's demand, so no thread waits
+ * for a query or a client and a one-row stream takes no thread hop of ours (docs/benchmarks.md,
+ * issue 22). Every other handler hands the blocking backend work to a worker thread at once: one
+ * thread hand-off per call instead of two. GetChunks sends through a {@link FlowControlledSender},
+ * so its fetching waits for the client and stops when the call is cancelled.
  */
 final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     private static final Logger log = LoggerFactory.getLogger(GrpcStoreService.class);
@@ -72,6 +73,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     private final int maxMessageBytes;
     private final int targetMessageBytes;
     private final int chunkFetchBatchSize;
+    private final boolean startQueriesOnWorker;
     private final RequestMetrics metrics;
 
     GrpcStoreService(
@@ -84,6 +86,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
             int maxMessageBytes,
             int targetMessageBytes,
             int chunkFetchBatchSize,
+            boolean startQueriesOnWorker,
             RequestMetrics metrics) {
         this.storeName = storeName;
         this.index = index;
@@ -94,6 +97,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
         this.maxMessageBytes = maxMessageBytes;
         this.targetMessageBytes = targetMessageBytes;
         this.chunkFetchBatchSize = chunkFetchBatchSize;
+        this.startQueriesOnWorker = startQueriesOnWorker;
         this.metrics = metrics;
     }
 
@@ -167,12 +171,14 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
                 });
     }
 
+    /**
+     * Runs on the transport thread and never blocks it: the query is started with {@link
+     * IndexClient#queryPagesAsync}, whose pages a {@link RowStream} writes as messages with gRPC's
+     * flow control as the consumer's demand; the call ends when the query's stage completes.
+     */
     @Override
     public void queryIndex(QueryIndexRequest request, StreamObserver<QueryIndexResponse> response) {
         var call = (ServerCallStreamObserver<QueryIndexResponse>) response;
-        var sender =
-                new FlowControlledSender<>(
-                        call, m -> metrics.message("QueryIndex", m.getSerializedSize()));
         IndexQuery query;
         IndexClient client;
         try {
@@ -182,64 +188,42 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
             fail("QueryIndex", call, e, null);
             return;
         }
-        stream("QueryIndex", sender, () -> streamRows(client, query, sender));
-    }
-
-    private void streamRows(
-            IndexClient client, IndexQuery query, FlowControlledSender<QueryIndexResponse> sender) {
-        var batcher =
-                new MessageBatcher<Row, QueryIndexResponse>(
+        var rows =
+                new RowStream(
+                        call,
                         maxMessageBytes,
                         targetMessageBytes,
-                        rows -> QueryIndexResponse.newBuilder().addAllRows(rows).build(),
-                        sender::send);
-        boolean[] stopped = {false};
-        RuntimeException[] failure = {null};
-        client.queryPages(
-                List.of(query),
-                (q, page) -> {
-                    ReadBatch.ReadBatchIterator it = page.iterator();
-                    while (it.next()) {
-                        Row row = ProtoMapping.row(it.rangeValue(), it.value());
-                        if (!batcher.fitsAlone(row)) {
-                            failure[0] =
-                                    new MessageTooLargeException(
-                                            "QueryIndex: the entry of table "
-                                                    + q.tableName()
-                                                    + ", hash value "
-                                                    + q.hashValue()
-                                                    + ", range value "
-                                                    + abbreviatedHex(it.rangeValue())
-                                                    + " is "
-                                                    + MessageBatcher.fieldSize(row)
-                                                    + " bytes encoded, more than the "
-                                                    + maxMessageBytes
-                                                    + " bytes one response message may carry to a Go client");
-                            return false;
-                        }
-                        if (!batcher.add(row)) {
-                            stopped[0] = true;
-                            return false;
-                        }
-                    }
-                    if (!batcher.flushIfAtTarget()) {
-                        stopped[0] = true;
-                        return false;
-                    }
-                    return true;
-                });
-        if (failure[0] != null) {
-            throw failure[0];
+                        bytes -> metrics.message("QueryIndex", bytes));
+        if (startQueriesOnWorker) {
+            onWorker("QueryIndex", call, () -> startQuery(client, query, rows, call));
+        } else {
+            startQuery(client, query, rows, call);
         }
-        if (stopped[0] || !batcher.flush()) {
-            return; // cancelled: the call is already closed
-        }
-        sender.call().onCompleted();
     }
 
-    private static String abbreviatedHex(byte[] b) {
-        String hex = Bytes.hex(b);
-        return hex.length() <= 64 ? hex : hex.substring(0, 64) + "...";
+    private void startQuery(
+            IndexClient client,
+            IndexQuery query,
+            RowStream rows,
+            ServerCallStreamObserver<QueryIndexResponse> call) {
+        CompletionStage<Void> done;
+        try {
+            done = client.queryPagesAsync(List.of(query), rows);
+        } catch (RuntimeException | Error e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete(
+                (ok, error) -> {
+                    if (error == null) {
+                        rows.finish();
+                    } else if (rows.cancelled()) {
+                        log.debug(
+                                "grpc_store QueryIndex stopped after the call was cancelled: {}",
+                                Statuses.describe(Statuses.unwrap(error)));
+                    } else {
+                        fail("QueryIndex", call, error, null);
+                    }
+                });
     }
 
     // ---- chunks

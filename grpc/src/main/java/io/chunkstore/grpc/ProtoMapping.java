@@ -13,8 +13,6 @@ import io.chunkstore.spi.IndexQuery;
 import io.chunkstore.spi.InvalidRequestException;
 import io.chunkstore.spi.ReadBatch;
 import io.chunkstore.spi.TableDesc;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Conversions between the SPI's value types and the protocol's messages (both directions, 1:1 where
@@ -94,18 +92,17 @@ final class ProtoMapping {
                 .build();
     }
 
+    /**
+     * A row of a QueryIndex response, sharing the page's arrays rather than copying them: a page's
+     * range values and values are arrays of their own (pages are built by {@link ReadBatch#of} or
+     * {@link ReadBatch.Builder}, never refilled), and the message is serialized when it is sent.
+     */
     static Row row(byte[] rangeValue, byte[] value) {
-        return Row.newBuilder().setRangeValue(bytes(rangeValue)).setValue(bytes(value)).build();
+        return Row.newBuilder().setRangeValue(shared(rangeValue)).setValue(shared(value)).build();
     }
 
-    static ReadBatch page(List<Row> rows) {
-        List<byte[]> ranges = new ArrayList<>(rows.size());
-        List<byte[]> values = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            ranges.add(r.getRangeValue().toByteArray());
-            values.add(r.getValue().toByteArray());
-        }
-        return ReadBatch.of(ranges, values);
+    private static ByteString shared(byte[] b) {
+        return b == null || b.length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(b);
     }
 
     // ---- chunks

@@ -3,7 +3,6 @@ package io.chunkstore.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.google.protobuf.MessageLite;
 import io.chunkstore.grpc.proto.Chunk;
 import io.chunkstore.grpc.proto.GetChunksRequest;
 import io.chunkstore.grpc.proto.GetChunksResponse;
@@ -20,8 +19,7 @@ import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
-import io.grpc.ForwardingClientCall.SimpleForwardingClientCall;
-import io.grpc.ForwardingClientCallListener.SimpleForwardingClientCallListener;
+import io.grpc.ClientStreamTracer;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -45,27 +43,32 @@ import org.junit.jupiter.api.Test;
 class LargeResponsesTest {
     private static final int LIMIT = GrpcStoreServer.GO_MAX_RECEIVE_MESSAGE_BYTES;
 
-    /** Records the encoded size of every response message the client receives. */
+    /**
+     * Records the size of every response message the client receives, as read from the wire (the
+     * client parses some responses into its own types, so this counts bytes, not messages' sizes;
+     * the calls are not compressed, so the two are the same).
+     */
     static final class MessageSizes implements ClientInterceptor {
         final List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public <Q, R> ClientCall<Q, R> interceptCall(
                 MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            return new SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                @Override
-                public void start(Listener<R> listener, Metadata headers) {
-                    super.start(
-                            new SimpleForwardingClientCallListener<>(listener) {
+            ClientStreamTracer.Factory factory =
+                    new ClientStreamTracer.Factory() {
+                        @Override
+                        public ClientStreamTracer newClientStreamTracer(
+                                ClientStreamTracer.StreamInfo info, Metadata headers) {
+                            return new ClientStreamTracer() {
                                 @Override
-                                public void onMessage(R message) {
-                                    sizes.add(((MessageLite) message).getSerializedSize());
-                                    super.onMessage(message);
+                                public void inboundMessageRead(
+                                        int seqNo, long wireSize, long uncompressedSize) {
+                                    sizes.add((int) wireSize);
                                 }
-                            },
-                            headers);
-                }
-            };
+                            };
+                        }
+                    };
+            return next.newCall(method, options.withStreamTracerFactory(factory));
         }
 
         int max() {
