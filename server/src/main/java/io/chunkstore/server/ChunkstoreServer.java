@@ -97,7 +97,13 @@ public final class ChunkstoreServer implements AutoCloseable {
                             .metricsNamespace(config.metricsNamespace())
                             .readOnly(s.security().readOnly())
                             .allowTableDeletion(s.security().allowTableDeletion())
-                            .maxInboundMessageBytes(s.security().maxGrpcRequestBytes());
+                            .maxInboundMessageBytes(s.security().maxGrpcRequestBytes())
+                            // The embedded store reads synchronously: its queries start on the
+                            // worker, or every stream of a connection would queue on one transport
+                            // thread (docs/benchmarks.md, issue 22).
+                            .startQueriesOnWorker(
+                                    config.schemaConfig().periods().stream()
+                                            .anyMatch(p -> p.store().equals(EmbeddedStore.STORE)));
             if (s.security().credentials() != null) {
                 b.tokens(s.security().credentials().grpcTokens());
             }

@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The default {@link IndexClient#queryPagesAsync} of a client that implements only the blocking
  * {@link IndexClient#queryPages}: the query runs on a shared pool of daemon threads, each page
- * waiting there for the consumer's answer. A transition for clients not yet converted (every
- * backend and decorator of this repository implements {@code queryPagesAsync} itself, the gRPC
- * client is the last); a client that implements neither method gets an {@link
- * UnsupportedOperationException} instead of an endless mutual call.
+ * waiting there for the consumer's answer. Compatibility for clients written against the blocking
+ * call alone (third-party backends, test doubles that block on purpose); every backend, decorator
+ * and the gRPC client of this repository implement {@code queryPagesAsync} themselves. A client
+ * that implements neither method gets an {@link UnsupportedOperationException} instead of an
+ * endless mutual call.
  */
 final class BlockingClients {
 

@@ -46,8 +46,7 @@ public interface IndexClient extends AutoCloseable {
      * <p>The default is a thin wrapper over {@link #queryPagesAsync}: a page delivered on the
      * calling thread is passed to the consumer directly, a page delivered on another thread is
      * handed to the calling thread and that page's stage completed with the consumer's answer.
-     * Clients do not override it (the gRPC client, still blocking, is the exception until it has
-     * its own asynchronous path).
+     * Clients do not override it.
      *
      * @throws TableNotFoundException when a query names a missing table
      */
@@ -62,8 +61,10 @@ public interface IndexClient extends AutoCloseable {
      * has ended, exceptionally with the first error (a consumer's thrown exception or exceptionally
      * completed stage included). See {@link AsyncPageConsumer} for threading and back-pressure.
      *
-     * <p>What every client implements. The default exists only for a client that implements the
-     * blocking {@link #queryPages} alone: it runs that on a shared pool of daemon threads, each
+     * <p>What every client implements (every backend, decorator and the gRPC client of this
+     * repository do, on their drivers' asynchronous APIs or {@code spi.support.SyncPageLoop}). The
+     * default keeps a client written against the blocking call alone working (a third-party
+     * backend, a test double): it runs {@link #queryPages} on a shared pool of daemon threads, each
      * page waiting there for the consumer's answer.
      */
     default CompletionStage<Void> queryPagesAsync(

@@ -43,13 +43,19 @@ class CachingIndexClientTest {
         }
 
         @Override
-        public synchronized void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
+        public synchronized java.util.concurrent.CompletionStage<Void> queryPagesAsync(
+                List<IndexQuery> queries, io.chunkstore.spi.AsyncPageConsumer consumer) {
+            List<java.util.concurrent.CompletableFuture<Boolean>> answers = new ArrayList<>();
             for (IndexQuery q : queries) {
                 seen.add(q);
                 ReadBatch.Builder page = new ReadBatch.Builder();
                 rows.forEach(r -> page.add(r[0], r[1]));
-                consumer.onPage(q, page.build());
+                if (!page.isEmpty()) {
+                    answers.add(consumer.onPage(q, page.build()).toCompletableFuture());
+                }
             }
+            return java.util.concurrent.CompletableFuture.allOf(
+                    answers.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
         }
 
         @Override
