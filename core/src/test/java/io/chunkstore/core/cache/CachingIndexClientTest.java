@@ -43,19 +43,13 @@ class CachingIndexClientTest {
         }
 
         @Override
-        public synchronized java.util.concurrent.CompletionStage<Void> queryPagesAsync(
-                List<IndexQuery> queries, io.chunkstore.spi.AsyncPageConsumer consumer) {
-            List<java.util.concurrent.CompletableFuture<Boolean>> answers = new ArrayList<>();
+        public synchronized void queryPages(List<IndexQuery> queries, PageConsumer consumer) {
             for (IndexQuery q : queries) {
                 seen.add(q);
                 ReadBatch.Builder page = new ReadBatch.Builder();
                 rows.forEach(r -> page.add(r[0], r[1]));
-                if (!page.isEmpty()) {
-                    answers.add(consumer.onPage(q, page.build()).toCompletableFuture());
-                }
+                consumer.onPage(q, page.build());
             }
-            return java.util.concurrent.CompletableFuture.allOf(
-                    answers.toArray(new java.util.concurrent.CompletableFuture<?>[0]));
         }
 
         @Override
