@@ -85,33 +85,10 @@ final class Calls {
                 err = DynamoErrors.unwrap(e);
             }
             f = null;
-            metrics.failure(operation, table, err);
-            DynamoErrors.Kind kind = DynamoErrors.classify(err);
-            if (kind == DynamoErrors.Kind.THROTTLED) {
-                metrics.throttled(operation, table == null ? "" : table, 1);
-            }
-            boolean retryable =
-                    kind == DynamoErrors.Kind.THROTTLED || kind == DynamoErrors.Kind.RETRYABLE;
-            if (!retryable || !b.ongoing()) {
-                if (retryable) {
-                    LOG.warn(
-                            "DynamoDB {}{} failed, giving up after {}: {}",
-                            operation,
-                            table == null || table.isEmpty() ? "" : " on " + table,
-                            b.limitReached(),
-                            err.toString());
-                }
+            Duration wait = retryDelay(operation, table, err, b);
+            if (wait == null) {
                 throw DynamoErrors.toStorageException(operation, table, err);
             }
-            Duration wait = b.nextDelay();
-            LOG.warn(
-                    "DynamoDB {}{} failed ({}); retry {}{} in {}",
-                    operation,
-                    table == null || table.isEmpty() ? "" : " on " + table,
-                    err.toString(),
-                    b.retries(),
-                    backoff.maxRetries() == 0 ? "" : " of " + backoff.maxRetries(),
-                    io.chunkstore.spi.support.GoDuration.format(wait));
             sleep(wait, operation, table);
         }
     }
@@ -142,39 +119,51 @@ final class Calls {
                                 return;
                             }
                             Throwable err = DynamoErrors.unwrap(e);
-                            metrics.failure(operation, table, err);
-                            DynamoErrors.Kind kind = DynamoErrors.classify(err);
-                            if (kind == DynamoErrors.Kind.THROTTLED) {
-                                metrics.throttled(operation, table == null ? "" : table, 1);
-                            }
-                            boolean retryable =
-                                    kind == DynamoErrors.Kind.THROTTLED
-                                            || kind == DynamoErrors.Kind.RETRYABLE;
-                            if (!retryable || !b.ongoing()) {
-                                if (retryable) {
-                                    LOG.warn(
-                                            "DynamoDB {}{} failed, giving up after {}: {}",
-                                            operation,
-                                            table == null || table.isEmpty() ? "" : " on " + table,
-                                            b.limitReached(),
-                                            err.toString());
-                                }
+                            Duration wait = retryDelay(operation, table, err, b);
+                            if (wait == null) {
                                 result.completeExceptionally(
                                         DynamoErrors.toStorageException(operation, table, err));
                                 return;
                             }
-                            Duration wait = b.nextDelay();
-                            LOG.warn(
-                                    "DynamoDB {}{} failed ({}); retry {}{} in {}",
-                                    operation,
-                                    table == null || table.isEmpty() ? "" : " on " + table,
-                                    err.toString(),
-                                    b.retries(),
-                                    backoff.maxRetries() == 0 ? "" : " of " + backoff.maxRetries(),
-                                    io.chunkstore.spi.support.GoDuration.format(wait));
                             CompletableFuture.delayedExecutor(wait.toNanos(), TimeUnit.NANOSECONDS)
                                     .execute(() -> attempt(operation, table, call, b, result));
                         });
+    }
+
+    /**
+     * Counts a failed attempt and decides: the wait before the next one (logged), or null when the
+     * error is permanent or the back-off is spent (logged when it was retryable).
+     */
+    private Duration retryDelay(String operation, String table, Throwable err, Backoff b) {
+        metrics.failure(operation, table, err);
+        DynamoErrors.Kind kind = DynamoErrors.classify(err);
+        if (kind == DynamoErrors.Kind.THROTTLED) {
+            metrics.throttled(operation, table == null ? "" : table, 1);
+        }
+        boolean retryable =
+                kind == DynamoErrors.Kind.THROTTLED || kind == DynamoErrors.Kind.RETRYABLE;
+        String on = table == null || table.isEmpty() ? "" : " on " + table;
+        if (!retryable || !b.ongoing()) {
+            if (retryable) {
+                LOG.warn(
+                        "DynamoDB {}{} failed, giving up after {}: {}",
+                        operation,
+                        on,
+                        b.limitReached(),
+                        err.toString());
+            }
+            return null;
+        }
+        Duration wait = b.nextDelay();
+        LOG.warn(
+                "DynamoDB {}{} failed ({}); retry {}{} in {}",
+                operation,
+                on,
+                err.toString(),
+                b.retries(),
+                backoff.maxRetries() == 0 ? "" : " of " + backoff.maxRetries(),
+                io.chunkstore.spi.support.GoDuration.format(wait));
+        return wait;
     }
 
     static void acquire(TokenBucket limiter, String operation, String table) {
