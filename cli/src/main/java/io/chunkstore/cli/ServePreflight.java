@@ -37,23 +37,14 @@ final class ServePreflight {
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(address);
-        } catch (BindException e) {
-            throw new UnavailableException(
-                    "cannot listen on "
-                            + address.getHostString()
-                            + ":"
-                            + address.getPort()
-                            + " ("
-                            + what
-                            + "): "
-                            + (e.getMessage() != null
-                                            && e.getMessage().toLowerCase().contains("in use")
-                                    ? "address already in use"
-                                    : e.getMessage())
-                            + "; stop what holds it or give another "
-                            + what,
-                    e);
         } catch (IOException e) {
+            boolean bind = e instanceof BindException;
+            String reason =
+                    bind
+                                    && e.getMessage() != null
+                                    && e.getMessage().toLowerCase().contains("in use")
+                            ? "address already in use"
+                            : e.getMessage();
             throw new UnavailableException(
                     "cannot listen on "
                             + address.getHostString()
@@ -62,7 +53,8 @@ final class ServePreflight {
                             + " ("
                             + what
                             + "): "
-                            + e.getMessage(),
+                            + reason
+                            + (bind ? "; stop what holds it or give another " + what : ""),
                     e);
         }
     }

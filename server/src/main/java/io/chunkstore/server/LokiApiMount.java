@@ -61,8 +61,6 @@ public final class LokiApiMount implements HttpMount {
      * --query-timeout}, so a query the HTTP guard answers 504 also stops reading then.
      */
     static QueryLimits limitsFor(QueryLimits limits, java.time.Duration serveTimeout) {
-        return limits.queryTimeout().compareTo(serveTimeout) > 0
-                ? limits.withQueryTimeout(serveTimeout)
-                : limits;
+        return limits.withQueryTimeout(ServeContext.capped(limits.queryTimeout(), serveTimeout));
     }
 }

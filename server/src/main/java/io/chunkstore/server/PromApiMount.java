@@ -28,11 +28,9 @@ public final class PromApiMount implements HttpMount {
         CompositeStore store =
                 ConfigStores.querier(context.config(), context.clients(), context.registry());
         context.closeOnShutdown(store);
-        PromApiConfig perRequest = api;
-        if (api.queryTimeout() == null
-                || api.queryTimeout().compareTo(context.queryTimeout()) > 0) {
-            perRequest = api.withQueryTimeout(context.queryTimeout());
-        }
-        return new PromHttpApi(store, perRequest);
+        return new PromHttpApi(
+                store,
+                api.withQueryTimeout(
+                        ServeContext.capped(api.queryTimeout(), context.queryTimeout())));
     }
 }

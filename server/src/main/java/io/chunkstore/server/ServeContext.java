@@ -66,6 +66,14 @@ public final class ServeContext {
         return queryTimeout;
     }
 
+    /**
+     * A handler's own query time-out capped by serve's ({@code timeout} null: serve's), so its
+     * reads stop no later than the guard answers 504.
+     */
+    static Duration capped(Duration timeout, Duration serveTimeout) {
+        return timeout == null || timeout.compareTo(serveTimeout) > 0 ? serveTimeout : timeout;
+    }
+
     /** Closes {@code c} at shutdown, in reverse order of registration. */
     public synchronized void closeOnShutdown(AutoCloseable c) {
         closers.add(Objects.requireNonNull(c));
