@@ -6,6 +6,8 @@
 # MALLOC_ARENA_MAX=16 in its environment (glibc's default on 2 cores) and one with the launcher's default of 2. Build
 # once, then start each with SOAK_NO_BUILD=1: builds running while another soak's client loads its classes break it.
 # Besides the RSS, each minute's line has the heap and RocksDB's own memory gauges from serve's /metrics.
+# SOAK_BLOCK_CACHE / SOAK_WRITE_BUFFER (e.g. 32MiB / 16MiB) serve the same schema through a config with that
+# block_cache_bytes / write_buffer_bytes, so the block cache fills early and the minutes after it show the plateau.
 set -euo pipefail
 minutes=${1:-30}
 rate=${2:-200}
@@ -18,7 +20,23 @@ if [ -z "${SOAK_NO_BUILD:-}" ] || [ ! -f "$cp" ]; then
     || { cat "$data/build.log"; exit 1; }
   bin/chunkstore --version >/dev/null   # builds the cli when needed
 fi
-CHUNKSTORE_NO_BUILD=1 bin/chunkstore serve --data "$data/store" --listen 127.0.0.1:$grpc \
+store=(--data "$data/store")
+if [ -n "${SOAK_BLOCK_CACHE:-}${SOAK_WRITE_BUFFER:-}" ]; then
+  # serve's built-in schema (server EmbeddedStore.BUILT_IN_SCHEMA) with the memory settings the soak asks for
+  cat >"$data/soak.yaml" <<YAML
+schema:
+  configs:
+    - {from: 2020-01-01, store: local, object_store: local, schema: v11, row_shards: 16,
+       index: {prefix: index_, period: 168h}, chunks: {prefix: chunks_, period: 168h}}
+storage:
+  local:
+    directory: $data/store
+    block_cache_bytes: ${SOAK_BLOCK_CACHE:-128MiB}
+    write_buffer_bytes: ${SOAK_WRITE_BUFFER:-64MiB}
+YAML
+  store=(--config "$data/soak.yaml")
+fi
+CHUNKSTORE_NO_BUILD=1 bin/chunkstore serve "${store[@]}" --listen 127.0.0.1:$grpc \
   --http-listen 127.0.0.1:$http >"$data/serve.log" 2>&1 &
 launcher=$!
 trap 'kill "$launcher" 2>/dev/null || true; wait "$launcher" 2>/dev/null || true' EXIT

@@ -170,11 +170,11 @@ public final class ServeSoak {
         double memtables = 0;
         double readers = 0;
         for (String line : body.split("\n")) {
-            if (line.startsWith("chunkstore_local_index_block_cache_usage_bytes")) {
+            if (isGauge(line, "local_index_block_cache_usage_bytes")) {
                 cache += value(line);
-            } else if (line.startsWith("chunkstore_local_index_memtables_bytes")) {
+            } else if (isGauge(line, "local_index_memtables_bytes")) {
                 memtables += value(line);
-            } else if (line.startsWith("chunkstore_local_index_table_readers_bytes")) {
+            } else if (isGauge(line, "local_index_table_readers_bytes")) {
                 readers += value(line);
             }
             if (line.contains("area=\"heap\"")) {
@@ -195,6 +195,12 @@ public final class ServeSoak {
                 cache / (1 << 20),
                 memtables / (1 << 20),
                 readers / (1 << 20));
+    }
+
+    /** A sample of the named gauge under any metrics namespace (serve's config chooses it). */
+    private static boolean isGauge(String line, String name) {
+        int end = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+        return end > 0 && !line.startsWith("#") && line.substring(0, end).endsWith(name);
     }
 
     private static double value(String line) {
