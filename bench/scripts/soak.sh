@@ -34,6 +34,9 @@ storage:
     block_cache_bytes: ${SOAK_BLOCK_CACHE:-128MiB}
     write_buffer_bytes: ${SOAK_WRITE_BUFFER:-64MiB}
 YAML
+  # with --config, serve makes no tables on first write: the table manager makes the schema's tables up to now
+  CHUNKSTORE_NO_BUILD=1 bin/chunkstore tables sync --config "$data/soak.yaml" >"$data/tables.log" 2>&1 \
+    || { cat "$data/tables.log"; exit 1; }
   store=(--config "$data/soak.yaml")
 fi
 CHUNKSTORE_NO_BUILD=1 bin/chunkstore serve "${store[@]}" --listen 127.0.0.1:$grpc \
