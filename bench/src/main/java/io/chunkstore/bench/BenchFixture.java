@@ -109,8 +109,9 @@ final class BenchFixture implements AutoCloseable {
     }
 
     /**
-     * System property: the bench's grpc_store server starts QueryIndex queries on its worker
-     * ({@code GrpcStoreServer.Builder#startQueriesOnWorker}) instead of the transport thread.
+     * System property: whether the bench's grpc_store server starts QueryIndex queries on its
+     * worker ({@code GrpcStoreServer.Builder#startQueriesOnWorker}) instead of the transport
+     * thread. Unset, it does what serve does: on the worker for the embedded store only.
      */
     static final String QUERIES_ON_WORKER = "chunkstore.bench.grpc.queries-on-worker";
 
@@ -124,7 +125,12 @@ final class BenchFixture implements AutoCloseable {
                     GrpcStoreServer.builder()
                             .backend(backend)
                             .chunkTableResolver(key -> BenchData.CHUNK_TABLE)
-                            .startQueriesOnWorker(Boolean.getBoolean(QUERIES_ON_WORKER))
+                            .startQueriesOnWorker(
+                                    Boolean.parseBoolean(
+                                            System.getProperty(
+                                                    QUERIES_ON_WORKER,
+                                                    String.valueOf(
+                                                            backend.storeName().equals("local")))))
                             .build()
                             .start();
             GrpcStoreClient client =

@@ -11,8 +11,11 @@ import io.grpc.Status;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Request metrics of the grpc_store service, per RPC, in Micrometer (Prometheus names shown for
@@ -36,6 +39,11 @@ final class RequestMetrics implements ServerInterceptor {
     private final MeterRegistry registry;
     private final String durationName;
     private final String messageSizeName;
+    private static final int CODES = Status.Code.values().length;
+    private final ConcurrentMap<String, AtomicReferenceArray<Timer>> durations =
+            new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, DistributionSummary> messageSizes =
+            new ConcurrentHashMap<>();
 
     RequestMetrics(MeterRegistry registry, String namespace) {
         this.registry = registry;
@@ -44,21 +52,39 @@ final class RequestMetrics implements ServerInterceptor {
         this.messageSizeName = prefix + MESSAGE_SIZE;
     }
 
+    /**
+     * Records one call. The meters are looked up once per method and code, not per call: building
+     * and registering a meter costs about as much as a small QueryIndex call's own work.
+     */
     void record(String method, Status.Code code, long nanos) {
-        Timer.builder(durationName)
-                .description("Time spent serving grpc_store requests, by RPC and gRPC status code.")
-                .tags("method", method, "status_code", code.name())
-                .serviceLevelObjectives(RequestDurations.cortexBuckets())
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        AtomicReferenceArray<Timer> byCode =
+                durations.computeIfAbsent(method, m -> new AtomicReferenceArray<>(CODES));
+        Timer timer = byCode.get(code.ordinal());
+        if (timer == null) {
+            // a race registers the same meter twice, which Micrometer answers with the one meter
+            timer =
+                    Timer.builder(durationName)
+                            .description(
+                                    "Time spent serving grpc_store requests, by RPC and gRPC status code.")
+                            .tags("method", method, "status_code", code.name())
+                            .serviceLevelObjectives(RequestDurations.cortexBuckets())
+                            .register(registry);
+            byCode.set(code.ordinal(), timer);
+        }
+        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void message(String method, int bytes) {
-        DistributionSummary.builder(messageSizeName)
-                .description("Size of each streamed grpc_store response message.")
-                .baseUnit("bytes")
-                .tags("method", method)
-                .register(registry)
+        messageSizes
+                .computeIfAbsent(
+                        method,
+                        m ->
+                                DistributionSummary.builder(messageSizeName)
+                                        .description(
+                                                "Size of each streamed grpc_store response message.")
+                                        .baseUnit("bytes")
+                                        .tags("method", m)
+                                        .register(registry))
                 .record(bytes);
     }
 
