@@ -38,7 +38,7 @@ public record BenchOptions(
         boolean keepData) {
 
     public static final int DEFAULT_ROUNDS = 5;
-    public static final int DEFAULT_WARMUP = 1;
+    public static final int DEFAULT_WARMUP = 3;
 
     /**
      * @throws IllegalArgumentException when a value is out of range or the options contradict each

@@ -13,8 +13,11 @@ import java.util.Locale;
  * each workload runs warm-up rounds (discarded) and measured rounds, each round running both sides
  * back to back, the order alternating from round to round, with a full collection before every
  * timed run. Every read is checked to return exactly the entries (or chunks) loaded, so a fast side
- * cannot be a side that skipped data. Reads repeat inside a timed run until it lasts {@link
- * #MIN_TRIAL_NANOS} (the count is set in the last warm-up round and is the same for both sides).
+ * cannot be a side that skipped data. Reads repeat inside a run until it lasts {@link
+ * #MIN_TRIAL_NANOS} (the count is set again after every warm-up round and is the same for both
+ * sides), so every warm-up round after the first is as long as a timed one: the gRPC path has far
+ * more code for the JIT to compile than a driver call, and short warm-ups left it compiling through
+ * the timed rounds (docs/benchmarks.md, issue 22).
  */
 public final class BenchRunner {
     /** Measured runs of the heap workload per side (it is a high-water mark, not a rate). */
@@ -387,7 +390,7 @@ public final class BenchRunner {
                     line.append(String.format(Locale.ROOT, " p99 %.2f ms", t.p99Millis()));
                 }
             }
-            if (r == -1 && plan.repeatable()) {
+            if (r < 0 && plan.repeatable()) {
                 repeats = repeats(fastest, repeats, minTrialNanos);
                 line.append(repeats > 1 ? "  -> " + repeats + " repeats per timed run" : "");
             }

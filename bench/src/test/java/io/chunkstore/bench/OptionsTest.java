@@ -96,7 +96,7 @@ class OptionsTest {
         BenchOptions o = BenchOptions.builder().backend("local").build();
         assertThat(o.store()).isEqualTo("local");
         assertThat(o.rounds()).isEqualTo(5);
-        assertThat(o.warmup()).isEqualTo(1);
+        assertThat(o.warmup()).isEqualTo(3);
         assertThat(o.scale()).isSameAs(Scale.SMALL);
         assertThat(o.output()).isEqualTo(OutputFormat.TEXT);
         assertThat(o.workloads()).isEqualTo(EnumSet.allOf(Workload.class));

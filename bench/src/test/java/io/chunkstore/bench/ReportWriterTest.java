@@ -101,7 +101,7 @@ class ReportWriterTest {
     void textIsATableWithTheEnvironment() {
         String t = print(OutputFormat.TEXT);
         assertThat(t)
-                .contains("backend local (store local), scale small, 3 rounds after 1 warm-up")
+                .contains("backend local (store local), scale small, 3 rounds after 3 warm-up")
                 .contains("2 CPUs (cpu), load average 1.50 before, 2.50 after")
                 .contains("driver 1.0");
         assertThat(t.lines().filter(l -> l.startsWith("write ")).findFirst().orElseThrow())
