@@ -64,12 +64,21 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
     private static final Logger log = LoggerFactory.getLogger(GrpcStoreService.class);
     private static final int KEYS_IN_MESSAGES = 5;
 
+    /**
+     * Threads of the worker pool that start queries when they are started on the worker (the
+     * embedded store): twice the cores, so a read waiting on the disk does not hold the others
+     * back, and few enough that a burst of streams is taken up by running threads rather than by
+     * waking one thread per stream (docs/benchmarks.md, issue 22).
+     */
+    static final int QUERY_STARTERS = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
     private final String storeName;
     private final IndexClient index;
     private final ChunkClient chunks;
     private final TableClient tables;
     private final ChunkTableResolver resolver;
     private final Executor worker;
+    private final Executor queryStarter;
     private final int maxMessageBytes;
     private final int targetMessageBytes;
     private final int chunkFetchBatchSize;
@@ -94,6 +103,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
         this.tables = tables;
         this.resolver = resolver;
         this.worker = worker;
+        this.queryStarter = new DrainingExecutor(worker, QUERY_STARTERS);
         this.maxMessageBytes = maxMessageBytes;
         this.targetMessageBytes = targetMessageBytes;
         this.chunkFetchBatchSize = chunkFetchBatchSize;
@@ -195,7 +205,7 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
                         targetMessageBytes,
                         bytes -> metrics.message("QueryIndex", bytes));
         if (startQueriesOnWorker) {
-            onWorker("QueryIndex", call, () -> startQuery(client, query, rows, call));
+            onWorker(queryStarter, "QueryIndex", call, () -> startQuery(client, query, rows, call));
         } else {
             startQuery(client, query, rows, call);
         }
@@ -526,8 +536,12 @@ final class GrpcStoreService extends grpc_storeGrpc.grpc_storeImplBase {
      * UNAVAILABLE.
      */
     private void onWorker(String rpc, StreamObserver<?> response, Runnable work) {
+        onWorker(worker, rpc, response, work);
+    }
+
+    private void onWorker(Executor on, String rpc, StreamObserver<?> response, Runnable work) {
         try {
-            worker.execute(Context.current().wrap(work));
+            on.execute(Context.current().wrap(work));
         } catch (RejectedExecutionException e) {
             fail(
                     rpc,

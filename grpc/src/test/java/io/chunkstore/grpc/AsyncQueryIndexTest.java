@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The non-blocking QueryIndex path (issue 22): the server hands the call's flow control to the
@@ -267,9 +269,14 @@ class AsyncQueryIndexTest {
         }
     }
 
-    @Test
-    void oneRowQueriesInParallelStreamsReturnEveryRowExactlyOnce(@TempDir Path dir)
-            throws Exception {
+    /**
+     * On the transport thread, and on the worker through its draining starters, as serve runs the
+     * embedded store.
+     */
+    @ParameterizedTest(name = "queries started on the worker: {0}")
+    @ValueSource(booleans = {false, true})
+    void oneRowQueriesInParallelStreamsReturnEveryRowExactlyOnce(
+            boolean onWorker, @TempDir Path dir) throws Exception {
         StorageBackend local =
                 StorageProviders.open(
                         new BackendContext(
@@ -278,7 +285,8 @@ class AsyncQueryIndexTest {
                                 null,
                                 null));
         try (local;
-                TestHarness h = TestHarness.start(s -> s.backend(local))) {
+                TestHarness h =
+                        TestHarness.start(s -> s.backend(local).startQueriesOnWorker(onWorker))) {
             local.tableClient().createTable(TableDesc.named("index_1"));
             // The oracle: every entry written, as "hash value / range value / value".
             Map<String, Integer> written = new HashMap<>();
