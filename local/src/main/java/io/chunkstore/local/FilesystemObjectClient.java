@@ -26,6 +26,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Objects as files under a directory (Cortex's filesystem object store,
@@ -44,6 +47,16 @@ public class FilesystemObjectClient implements ObjectClient {
 
     private static final int DIRECTORY_RACE_RETRIES = 50;
 
+    /**
+     * Puts hold one of these (shared) while they make directories and move their file in; a delete
+     * removes the directories it emptied only when it gets it exclusively at once, else leaves them
+     * (an empty directory is harmless, and the next delete there removes it). Striped by the key's
+     * first directory, so puts and deletes of different tenants never meet. Within this process a
+     * put therefore never sees its directory removed under it; another process sharing the folder
+     * is still met by the put's retries.
+     */
+    private final ReadWriteLock[] directoryLocks = new ReadWriteLock[64];
+
     private final Path root;
     private final boolean sync;
 
@@ -54,6 +67,9 @@ public class FilesystemObjectClient implements ObjectClient {
     public FilesystemObjectClient(Path root, boolean sync) {
         this.root = root.toAbsolutePath().normalize();
         this.sync = sync;
+        for (int i = 0; i < directoryLocks.length; i++) {
+            directoryLocks[i] = new ReentrantReadWriteLock();
+        }
         try {
             Files.createDirectories(this.root);
         } catch (IOException e) {
@@ -135,6 +151,16 @@ public class FilesystemObjectClient implements ObjectClient {
 
     private void put(String key, Content content) {
         Path target = pathFor(key);
+        Lock directories = directoryLock(target).readLock();
+        directories.lock();
+        try {
+            putUnderLock(key, target, content);
+        } finally {
+            directories.unlock();
+        }
+    }
+
+    private void putUnderLock(String key, Path target, Content content) {
         for (int attempt = 0; ; attempt++) {
             Path tmp = null;
             try {
@@ -235,8 +261,10 @@ public class FilesystemObjectClient implements ObjectClient {
             throw new StorageException("deleting object " + key + " (" + p + ") failed: " + e, e);
         }
         Path dir = p.getParent();
+        Lock directories = directoryLock(p).writeLock();
+        boolean removeEmptied = directories.tryLock();
         try {
-            while (!dir.equals(root) && dir.startsWith(root)) {
+            while (removeEmptied && !dir.equals(root) && dir.startsWith(root)) {
                 try {
                     Files.delete(dir);
                 } catch (DirectoryNotEmptyException | NoSuchFileException e) {
@@ -256,7 +284,18 @@ public class FilesystemObjectClient implements ObjectClient {
                             + " failed: "
                             + e,
                     e);
+        } finally {
+            if (removeEmptied) {
+                directories.unlock();
+            }
         }
+    }
+
+    /** The lock of the object's first directory below the root (see {@link #directoryLocks}). */
+    private ReadWriteLock directoryLock(Path object) {
+        Path relative = root.relativize(object);
+        int stripe = relative.getNameCount() > 1 ? relative.getName(0).hashCode() : 0;
+        return directoryLocks[Math.floorMod(stripe, directoryLocks.length)];
     }
 
     @Override
