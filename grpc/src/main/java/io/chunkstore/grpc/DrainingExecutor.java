@@ -41,21 +41,15 @@ final class DrainingExecutor implements Executor {
     }
 
     private void startDrainerIfNeeded(Runnable submitted) {
-        while (true) {
-            int n = running.get();
-            if (n >= drainers) {
-                return;
-            }
-            if (running.compareAndSet(n, n + 1)) {
-                try {
-                    pool.execute(this::drain);
-                } catch (RuntimeException e) {
-                    running.decrementAndGet();
-                    if (running.get() == 0 && tasks.remove(submitted)) {
-                        throw e;
-                    }
-                }
-                return;
+        if (!claim()) {
+            return;
+        }
+        try {
+            pool.execute(this::drain);
+        } catch (RuntimeException e) {
+            running.decrementAndGet();
+            if (running.get() == 0 && tasks.remove(submitted)) {
+                throw e;
             }
         }
     }
@@ -79,6 +73,7 @@ final class DrainingExecutor implements Executor {
         }
     }
 
+    /** Counts one more drainer running, unless the limit is reached. */
     private boolean claim() {
         while (true) {
             int n = running.get();
