@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chunkstore.cli.common.FreeText;
 import io.chunkstore.cli.common.SampleValues;
-import io.chunkstore.cli.common.TenantText;
+import io.chunkstore.cli.common.UserOption;
 import io.chunkstore.core.chunk.Chunk;
 import io.chunkstore.core.chunk.ChunkCodec;
 import io.chunkstore.core.chunk.ChunkRef;
@@ -124,13 +124,7 @@ public final class ChunkCommand implements Runnable {
     static final class Encode implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        @Option(
-                names = "--user",
-                parameterConsumer = TenantText.class,
-                required = true,
-                paramLabel = "USER",
-                description = "The tenant.")
-        String user;
+        @CommandLine.Mixin UserOption user;
 
         @Option(
                 names = "--labels",
@@ -178,7 +172,7 @@ public final class ChunkCommand implements Runnable {
                     };
             Labels series = Selectors.parseLabels(labels);
             ChunkCodec.Encoded encoded =
-                    ChunkCodec.encode(Chunk.fromSamples(user, series, parseSamples(samples)));
+                    ChunkCodec.encode(Chunk.fromSamples(user.id(), series, parseSamples(samples)));
             Files.write(out, encoded.bytes());
             spec.commandLine().getOut().println(encoded.externalKey(format));
             return ExitCodes.OK;
